@@ -1,0 +1,236 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { accountId, ConfigError, formatIssues, orgId, PROJECT, region, ROLES, Role, tags } from "../stacks/config/common";
+import { parseStackConfig, StackConfig } from "../stacks/config";
+
+/**
+ * The fleet manifest (stacks/fleet.yaml) is the single source of truth for every stack's
+ * configuration: stack config files are generated from it, the offline plan and the fleet
+ * driver read it. Validation reuses the stack config schemas, so a bad value fails here
+ * with the manifest path before any stack is touched.
+ */
+
+const stackName = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, { error: "stack names are lower-case letters, digits and dashes, e.g. monitored-payments" });
+
+const failureTolerance = z.union([
+    z.number().int().min(0),
+    z.string().regex(/^\d{1,3}%$/, { error: "expected a count (3) or a percentage (\"10%\")" }),
+]);
+
+export const rolloutSchema = z
+    .object({
+        /** Stacks deployed (after the hub) before everything else; a failure stops the rollout. */
+        canary: z.array(stackName).default([]),
+        /** When `canary` is empty, the first N spokes (in region order) are the canary wave. Default 1. */
+        canaryCount: z.number().int().min(0).default(1),
+        concurrency: z.number().int().min(1).max(200).default(10),
+        failureTolerance: failureTolerance.default(0),
+        mode: z.enum(["strict", "soft"]).default("strict"),
+        regionOrder: z.array(region).default([]),
+        retries: z.number().int().min(0).max(10).default(2),
+        /** Per-operation timeout in minutes. Default 60. */
+        timeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
+    })
+    .strict();
+
+const stackEntry = z
+    .object({
+        name: stackName,
+        role: z.enum(ROLES, { error: `expected one of ${ROLES.join(", ")}` }),
+        account: accountId,
+        region: region.optional(),
+        tags: tags,
+        /** Regulated accounts only accept private connectivity (checked by the stack and the policy pack). */
+        regulated: z.boolean().default(false),
+        /** Other stacks that must be deployed first (the hub is implied for spokes). */
+        dependsOn: z.array(stackName).default([]),
+        /** Names of secret config keys the operator sets with `pulumi config set --secret` (never in this file). */
+        secrets: z.array(z.string().regex(/^[a-zA-Z][\w]*$/)).default([]),
+        /** Role-specific settings, validated by the role's schema (`oss-monitoring:<role>`). */
+        config: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict();
+
+export const manifestSchema = z
+    .object({
+        version: z.literal(1, { error: "expected version: 1" }),
+        /** Pulumi organization (Pulumi Cloud) or `organization` for self-managed backends. */
+        pulumiOrganization: z.string().regex(/^[\w.-]+$/).default("organization"),
+        awsOrganizationId: orgId,
+        defaults: z
+            .object({
+                region: region,
+                deployRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default("OrganizationMonitoringDeploy"),
+                externalId: z.string().min(2).optional(),
+                tags: tags,
+            })
+            .strict(),
+        rollout: rolloutSchema.prefault({}),
+        stacks: z.array(stackEntry).min(1),
+    })
+    .strict();
+
+export type RawManifest = z.infer<typeof manifestSchema>;
+export type Rollout = z.infer<typeof rolloutSchema>;
+
+/** A manifest member with everything resolved: the config the stack program will read. */
+export interface FleetStack {
+    readonly name: string;
+    readonly role: Role;
+    readonly account: string;
+    readonly region: string;
+    readonly regulated: boolean;
+    /** Stacks that must succeed first (the hub for every spoke, plus explicit dependsOn). */
+    readonly dependsOn: readonly string[];
+    readonly secrets: readonly string[];
+    readonly tags: Record<string, string>;
+    /** Stack config as Pulumi keys (`aws:region`, `oss-monitoring:hub`, ...), values as YAML-able data. */
+    readonly config: Record<string, unknown>;
+    /** The validated, typed form of `config`. */
+    readonly parsed: StackConfig;
+}
+
+export interface FleetManifest {
+    readonly path: string;
+    readonly pulumiOrganization: string;
+    readonly rollout: Rollout;
+    readonly stacks: readonly FleetStack[];
+    readonly hub: FleetStack;
+}
+
+export function hubStackName(m: Pick<FleetManifest, "pulumiOrganization" | "hub">): string {
+    return `${m.pulumiOrganization}/${PROJECT}/${m.hub.name}`;
+}
+
+function fail(file: string, lines: string[]): never {
+    throw new ConfigError(`Invalid fleet manifest ${file}:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
+}
+
+/** Role config the manifest derives from other members, so nothing is repeated by hand. */
+function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number], hubRef: string): Record<string, unknown> {
+    if (entry.role !== "hub") {
+        return { hubStack: hubRef };
+    }
+    const spokes = raw.stacks.filter((s) => s.role !== "hub");
+    const sites = raw.stacks
+        .filter((s) => s.role === "onprem")
+        .map((s) => {
+            const c = s.config as { siteCidrs?: unknown; auth?: { clientCaBundle?: unknown; bearerTokenSecretArn?: unknown } };
+            return {
+                name: s.name,
+                cidrs: c.siteCidrs,
+                ...(c.auth?.clientCaBundle !== undefined ? { clientCaBundle: c.auth.clientCaBundle } : {}),
+                ...(c.auth?.bearerTokenSecretArn !== undefined ? { bearerTokenSecretArn: c.auth.bearerTokenSecretArn } : {}),
+            };
+        });
+    return {
+        hub: {
+            ...entry.config,
+            monitoredAccounts: [...new Set(spokes.map((s) => s.account))].sort(),
+            onpremSites: sites,
+        },
+    };
+}
+
+/** Validates a parsed manifest document and resolves every stack's configuration. */
+export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): FleetManifest {
+    const parsed = manifestSchema.safeParse(doc);
+    if (!parsed.success) {
+        fail(file, formatIssues(parsed.error, "").split("\n").map((l) => l.replace(/^\s*-\s*/, "")));
+    }
+    const raw = parsed.data;
+    const problems: string[] = [];
+    const names = new Set<string>();
+    for (const [i, s] of raw.stacks.entries()) {
+        if (names.has(s.name)) {
+            problems.push(`stacks[${i}].name: "${s.name}" is used twice; stack names must be unique`);
+        }
+        names.add(s.name);
+    }
+    const hubs = raw.stacks.filter((s) => s.role === "hub");
+    if (hubs.length !== 1) {
+        problems.push(`stacks: expected exactly one stack with role: hub, found ${hubs.length}`);
+    }
+    for (const [i, s] of raw.stacks.entries()) {
+        for (const d of s.dependsOn) {
+            if (!names.has(d)) {
+                problems.push(`stacks[${i}].dependsOn: "${d}" is not a stack of this manifest`);
+            }
+        }
+    }
+    for (const c of raw.rollout.canary) {
+        if (!names.has(c)) {
+            problems.push(`rollout.canary: "${c}" is not a stack of this manifest`);
+        }
+    }
+    if (problems.length > 0) {
+        fail(file, problems);
+    }
+    const hubEntry = hubs[0];
+    const hubRef = `${raw.pulumiOrganization}/${PROJECT}/${hubEntry.name}`;
+    const stacks: FleetStack[] = [];
+    for (const [i, s] of raw.stacks.entries()) {
+        const stackRegion = s.region ?? raw.defaults.region;
+        const roleConfig = s.role === "hub" ? derivedRoleConfig(raw, s, hubRef) : { ...derivedRoleConfig(raw, s, hubRef), [s.role]: s.config };
+        const raw_: Record<string, unknown> = {
+            role: s.role,
+            account: s.account,
+            region: stackRegion,
+            organizationId: raw.awsOrganizationId,
+            deployRole: {
+                roleArn: `arn:aws:iam::${s.account}:role/${raw.defaults.deployRoleName}`,
+                ...(raw.defaults.externalId !== undefined ? { externalId: raw.defaults.externalId } : {}),
+                sessionName: `${PROJECT}-${s.name}`,
+            },
+            tags: { ...raw.defaults.tags, ...s.tags, MonitoringRole: s.role },
+            ...roleConfig,
+        };
+        let typed: StackConfig;
+        try {
+            typed = parseStackConfig(raw_, `stacks[${i}] (${s.name}): `);
+        } catch (e) {
+            if (e instanceof ConfigError) {
+                // Re-point role-specific keys at where they live in the manifest.
+                fail(file, [e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).replace(`(${s.name}): ${s.role}.`, `(${s.name}): config.`)).join("\n    ")]);
+            }
+            throw e;
+        }
+        const config: Record<string, unknown> = { "aws:region": stackRegion };
+        for (const [k, v] of Object.entries(raw_)) {
+            if (k !== "region") {
+                config[`${PROJECT}:${k}`] = v;
+            }
+        }
+        stacks.push({
+            name: s.name,
+            role: s.role,
+            account: s.account,
+            region: stackRegion,
+            regulated: s.regulated,
+            dependsOn: s.role === "hub" ? s.dependsOn : [...new Set([hubEntry.name, ...s.dependsOn])],
+            secrets: s.secrets,
+            tags: raw_.tags as Record<string, string>,
+            config,
+            parsed: typed,
+        });
+    }
+    return { path: file, pulumiOrganization: raw.pulumiOrganization, rollout: raw.rollout, stacks, hub: stacks.find((s) => s.role === "hub")! };
+}
+
+export function loadManifest(file: string): FleetManifest {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new ConfigError(`Cannot read fleet manifest ${file}: ${(e as Error).message}. Pass --manifest <path to fleet.yaml>.`);
+    }
+    let doc: unknown;
+    try {
+        doc = parseYaml(text);
+    } catch (e) {
+        throw new ConfigError(`Fleet manifest ${file} is not valid YAML: ${(e as Error).message}`);
+    }
+    return resolveManifest(doc, path.relative(process.cwd(), file) || file);
+}

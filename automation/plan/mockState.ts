@@ -1,0 +1,151 @@
+import * as crypto from "crypto";
+import { iamPolicyFromDocumentArgs } from "./policyDocument";
+
+/** Where the planned stack pretends to run; feeds ARNs, endpoints and invoke answers. */
+export interface MockContext {
+    readonly account: string;
+    readonly region: string;
+    /** Outputs of already-planned stacks by fully qualified name, for StackReferences. */
+    readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
+}
+
+/** Deterministic hex suffix so repeated plans produce identical JSON. */
+function hex(seed: string, len: number): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, len);
+}
+
+function regionOf(inputs: Record<string, unknown>, ctx: MockContext): string {
+    return typeof inputs.region === "string" ? inputs.region : ctx.region;
+}
+
+type StateFn = (name: string, inputs: Record<string, any>, ctx: MockContext) => { id: string; extra: Record<string, unknown> };
+
+/**
+ * Computed attributes the program reads from resources it creates, with the shapes AWS
+ * returns, so ARNs in IAM documents and endpoints in collector configs look real.
+ */
+const STATE: Record<string, StateFn> = {
+    "aws:kms/key:Key": (n, _i, c) => {
+        const id = `${hex(n, 8)}-${hex(n + "1", 4)}-4${hex(n + "2", 3)}-8${hex(n + "3", 3)}-${hex(n + "4", 12)}`;
+        return { id, extra: { keyId: id, arn: `arn:aws:kms:${c.region}:${c.account}:key/${id}` } };
+    },
+    "aws:amp/workspace:Workspace": (n, i, c) => {
+        const id = `ws-${hex(n, 8)}-${hex(n + "a", 4)}-${hex(n + "b", 4)}-${hex(n + "c", 4)}-${hex(n + "d", 12)}`;
+        const r = regionOf(i, c);
+        return { id, extra: { arn: `arn:aws:aps:${r}:${c.account}:workspace/${id}`, prometheusEndpoint: `https://aps-workspaces.${r}.amazonaws.com/workspaces/${id}/` } };
+    },
+    "aws:cloudwatch/logGroup:LogGroup": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:logs:${regionOf(i, c)}:${c.account}:log-group:${i.name ?? n}` } }),
+    "aws:iam/role:Role": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:iam::${c.account}:role/${i.path ?? ""}${i.name ?? n}`.replace("//", "/"), uniqueId: `AROA${hex(n, 17).toUpperCase()}` } }),
+    "aws:iam/instanceProfile:InstanceProfile": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:iam::${c.account}:instance-profile/${i.name ?? n}` } }),
+    "aws:ec2/vpc:Vpc": (n, i) => ({ id: `vpc-${hex(n, 17)}`, extra: { cidrBlock: i.cidrBlock, defaultSecurityGroupId: `sg-${hex(n + "sg", 17)}` } }),
+    "aws:ec2/subnet:Subnet": (n) => ({ id: `subnet-${hex(n, 17)}`, extra: {} }),
+    "aws:ec2/routeTable:RouteTable": (n) => ({ id: `rtb-${hex(n, 17)}`, extra: {} }),
+    "aws:ec2/securityGroup:SecurityGroup": (n, _i, c) => {
+        const id = `sg-${hex(n, 17)}`;
+        return { id, extra: { arn: `arn:aws:ec2:${c.region}:${c.account}:security-group/${id}` } };
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (n, i, c) => {
+        const id = `vpce-${hex(n, 17)}`;
+        const r = regionOf(i, c);
+        return {
+            id,
+            extra: {
+                arn: `arn:aws:ec2:${r}:${c.account}:vpc-endpoint/${id}`,
+                dnsEntries: [{ dnsName: `${id}-${hex(n + "d", 8)}.${String(i.serviceName ?? "").split(".").pop()}.${r}.vpce.amazonaws.com`, hostedZoneId: "Z7HUB22UULQXV" }],
+                networkInterfaceIds: [`eni-${hex(n + "e", 17)}`],
+                ...(i.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${hex(n, 8)}` } : {}),
+            },
+        };
+    },
+    "aws:ec2/vpcEndpointService:VpcEndpointService": (n, i, c) => {
+        const id = `vpce-svc-${hex(n, 17)}`;
+        const r = regionOf(i, c);
+        return { id, extra: { arn: `arn:aws:ec2:${r}:${c.account}:vpc-endpoint-service/${id}`, serviceName: `com.amazonaws.vpce.${r}.${id}`, baseEndpointDnsNames: [`${id}.${r}.vpce.amazonaws.com`] } };
+    },
+    "aws:lb/loadBalancer:LoadBalancer": (n, i, c) => {
+        const r = regionOf(i, c);
+        const id = `arn:aws:elasticloadbalancing:${r}:${c.account}:loadbalancer/net/${i.name ?? n}/${hex(n, 16)}`;
+        return { id, extra: { arn: id, arnSuffix: id.split(":loadbalancer/")[1], dnsName: `${i.name ?? n}-${hex(n, 16)}.elb.${r}.amazonaws.com`, zoneId: "Z26RNL4JYFTOTI" } };
+    },
+    "aws:lb/targetGroup:TargetGroup": (n, i, c) => {
+        const id = `arn:aws:elasticloadbalancing:${c.region}:${c.account}:targetgroup/${i.name ?? n}/${hex(n, 16)}`;
+        return { id, extra: { arn: id, arnSuffix: id.split(":")[5] } };
+    },
+    "aws:lb/listener:Listener": (n, _i, c) => {
+        const id = `arn:aws:elasticloadbalancing:${c.region}:${c.account}:listener/net/${hex(n, 8)}/${hex(n + "l", 16)}`;
+        return { id, extra: { arn: id } };
+    },
+    "aws:ecs/cluster:Cluster": (n, i, c) => ({ id: `arn:aws:ecs:${c.region}:${c.account}:cluster/${i.name ?? n}`, extra: { arn: `arn:aws:ecs:${c.region}:${c.account}:cluster/${i.name ?? n}`, name: i.name ?? n } }),
+    "aws:ecs/taskDefinition:TaskDefinition": (n, i, c) => ({ id: i.family ?? n, extra: { arn: `arn:aws:ecs:${c.region}:${c.account}:task-definition/${i.family ?? n}:1`, revision: 1 } }),
+    "aws:ecs/service:Service": (n, i, c) => ({ id: `arn:aws:ecs:${c.region}:${c.account}:service/${i.name ?? n}`, extra: { name: i.name ?? n } }),
+    "aws:ssm/parameter:Parameter": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:ssm:${c.region}:${c.account}:parameter${String(i.name ?? n).startsWith("/") ? "" : "/"}${i.name ?? n}` } }),
+    "aws:sns/topic:Topic": (n, i, c) => ({ id: `arn:aws:sns:${c.region}:${c.account}:${i.name ?? n}`, extra: { arn: `arn:aws:sns:${c.region}:${c.account}:${i.name ?? n}` } }),
+    "aws:route53/zone:Zone": (n) => ({ id: `Z${hex(n, 20).toUpperCase()}`, extra: { zoneId: `Z${hex(n, 20).toUpperCase()}`, nameServers: [] } }),
+    "aws:grafana/workspace:Workspace": (n, i, c) => {
+        const id = `g-${hex(n, 10)}`;
+        const r = regionOf(i, c);
+        return { id, extra: { arn: `arn:aws:grafana:${r}:${c.account}:/workspaces/${id}`, endpoint: `${id}.grafana-workspace.${r}.amazonaws.com` } };
+    },
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": (n) => ({ id: `${hex(n, 4)}`, extra: { serviceAccountId: `${parseInt(hex(n, 4), 16) % 1000}` } }),
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": (n) => ({ id: hex(n, 12), extra: { key: `glsa_offline_${hex(n, 32)}`, serviceAccountTokenId: hex(n, 6) } }),
+    "aws:ssm/activation:Activation": (n) => ({ id: `${hex(n, 8)}-${hex(n + "x", 4)}-${hex(n + "y", 4)}-${hex(n + "z", 4)}-${hex(n + "w", 12)}`, extra: { activationCode: hex(n + "code", 20) } }),
+    "aws:secretsmanager/secret:Secret": (n, i, c) => ({ id: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}`, extra: { arn: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}` } }),
+    "aws:rolesanywhere/trustAnchor:TrustAnchor": (n, _i, c) => ({ id: hex(n, 32), extra: { arn: `arn:aws:rolesanywhere:${c.region}:${c.account}:trust-anchor/${hex(n, 32)}` } }),
+    "aws:rolesanywhere/profile:Profile": (n, _i, c) => ({ id: hex(n, 32), extra: { arn: `arn:aws:rolesanywhere:${c.region}:${c.account}:profile/${hex(n, 32)}` } }),
+    "aws:eks/cluster:Cluster": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:eks:${c.region}:${c.account}:cluster/${i.name ?? n}`, endpoint: `https://${hex(n, 32).toUpperCase()}.gr7.${c.region}.eks.amazonaws.com` } }),
+};
+
+/** Fallback ARN for types without a specific entry: good enough for policy documents. */
+function genericArn(type: string, name: string, ctx: MockContext): string {
+    const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+    const kind = type.split(":")[2] ?? "resource";
+    return `arn:aws:${service}:${ctx.region}:${ctx.account}:${kind.charAt(0).toLowerCase()}${kind.slice(1)}/${name}`;
+}
+
+export function mockResourceState(type: string, name: string, inputs: Record<string, any>, ctx: MockContext): { id: string; state: Record<string, unknown> } {
+    if (type === "pulumi:pulumi:StackReference") {
+        const ref = String(inputs.name);
+        const outputs = ctx.stackOutputs.get(ref);
+        if (outputs === undefined) {
+            const known = [...ctx.stackOutputs.keys()].join(", ") || "none";
+            throw new Error(`StackReference "${ref}" is not a stack planned before this one (planned: ${known}). Check oss-monitoring:hubStack and the manifest's pulumiOrganization.`);
+        }
+        return { id: ref, state: { name: ref, outputs, secretOutputNames: [] } };
+    }
+    const fn = STATE[type];
+    if (fn) {
+        const { id, extra } = fn(name, inputs, ctx);
+        return { id, state: { ...inputs, ...extra } };
+    }
+    const id = `${name}-${hex(type + name, 8)}`;
+    return { id, state: type.startsWith("aws:") ? { arn: genericArn(type, name, ctx), ...inputs } : { ...inputs } };
+}
+
+/** Answers for data-source invokes; anything else throws so a new invoke is mocked on purpose. */
+export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, unknown> {
+    const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: ctx.account, arn: `arn:aws:sts::${ctx.account}:assumed-role/OrganizationMonitoringDeploy/oss-monitoring`, userId: `AROA${hex(ctx.account, 17).toUpperCase()}:oss-monitoring`, id: ctx.account };
+        case "aws:index/getRegion:getRegion":
+            return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const names = ["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`);
+            return { names, zoneIds: names.map((_, k) => `${region.replace(/-/g, "").slice(0, 4)}-az${k + 1}`), id: region, groupNames: [region] };
+        }
+        case "aws:iam/getPolicyDocument:getPolicyDocument": {
+            const json = JSON.stringify(iamPolicyFromDocumentArgs(inputs));
+            return { json, minifiedJson: json, id: hex(json, 10) };
+        }
+        case "aws:ec2/getVpc:getVpc":
+            return { id: inputs.id, cidrBlock: "10.100.0.0/16", arn: `arn:aws:ec2:${region}:${ctx.account}:vpc/${inputs.id}` };
+        case "aws:ec2/getRouteTables:getRouteTables":
+            return { id: String(inputs.vpcId), ids: [`rtb-${hex(String(inputs.vpcId), 17)}`] };
+        case "aws:ec2/getPrefixList:getPrefixList":
+            return { id: `pl-${hex(String(inputs.name), 8)}`, name: inputs.name, cidrBlocks: ["52.216.0.0/15"] };
+        default:
+            throw new Error(`offline plan: no mock for invoke ${token}; add one to automation/plan/mockState.ts`);
+    }
+}

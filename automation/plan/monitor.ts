@@ -1,0 +1,88 @@
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { deserializeProperties, serializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+import { MockContext, mockInvoke, mockResourceState } from "./mockState";
+
+/** One registration as the engine would have received it. */
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly parent: string | null;
+    readonly custom: boolean;
+    /** Provider reference (`<provider urn>::<id>`) when one was passed explicitly or inherited. */
+    readonly provider: string | null;
+    /** Inputs in the SDK's camelCase shape; secret values are replaced by SECRET_PLACEHOLDER. */
+    readonly inputs: Record<string, unknown>;
+}
+
+export const SECRET_PLACEHOLDER = "[secret]";
+
+function isSecretWrapper(v: unknown): v is { value: unknown } {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+}
+
+/** Removes secret wrappers: `reveal` keeps values (for mock state), otherwise they are redacted. */
+export function unwrapSecrets(v: unknown, reveal: boolean): unknown {
+    if (isSecretWrapper(v)) {
+        return reveal ? unwrapSecrets(v.value, reveal) : SECRET_PLACEHOLDER;
+    }
+    if (Array.isArray(v)) {
+        return v.map((x) => unwrapSecrets(x, reveal));
+    }
+    if (typeof v === "object" && v !== null) {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) {
+            out[k] = unwrapSecrets(x, reveal);
+        }
+        return out;
+    }
+    return v;
+}
+
+/**
+ * A mock resource monitor that, unlike the SDK's, records each registration's parent and
+ * URN (the policy pack and the plan JSON need both) and answers with realistic state.
+ */
+export class PlanMonitor extends MockMonitor {
+    readonly recorded: RecordedResource[] = [];
+
+    constructor(private readonly ctx: MockContext) {
+        super({
+            call: (args) => mockInvoke(args.token, unwrapSecrets(args.inputs, true) as Record<string, unknown>, ctx),
+            newResource: (args) => mockResourceState(args.type, args.name, unwrapSecrets(args.inputs, true) as Record<string, unknown>, ctx),
+        } satisfies pulumi.runtime.Mocks);
+    }
+
+    async registerResource(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
+        try {
+            const type: string = req.getType();
+            const name: string = req.getName();
+            const parent: string = req.getParent();
+            const rawInputs = deserializeProperties(req.getObject());
+            const urn: string = (this as any).newUrn(parent, type, name);
+            const result = mockResourceState(type, name, unwrapSecrets(rawInputs, true) as Record<string, unknown>, this.ctx);
+            this.recorded.push({
+                urn,
+                type,
+                name,
+                parent: parent || null,
+                custom: req.getCustom(),
+                provider: req.getProvider() || null,
+                inputs: unwrapSecrets(rawInputs, false) as Record<string, unknown>,
+            });
+            const serializedState = await serializeProperties("", result.state);
+            this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
+            const response = new resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(result.id);
+            response.setObject(structproto.Struct.fromJavaScript(serializedState));
+            callback(null, response);
+        } catch (err) {
+            callback(err, undefined);
+        }
+    }
+}

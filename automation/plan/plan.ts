@@ -1,0 +1,125 @@
+import { PROJECT } from "../../stacks/config/common";
+import { program } from "../../stacks/program";
+import { FleetManifest, FleetStack, hubStackName } from "../manifest";
+import { runStackProgram } from "./run";
+
+/** One resource of the plan JSON (contract shared with the policy pack and the driver). */
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    inputs: Record<string, unknown>;
+}
+
+export interface PlanViolation {
+    policy: string;
+    enforcementLevel: string;
+    stack: string;
+    urn?: string;
+    message: string;
+    fix?: string;
+}
+
+export interface PlanStack {
+    stack: string;
+    role: string;
+    account: string;
+    region: string;
+    regulated?: boolean;
+    resources: PlanResource[];
+    outputs: Record<string, unknown>;
+    violations: PlanViolation[];
+}
+
+export interface PlanDocument {
+    version: 1;
+    stacks: PlanStack[];
+}
+
+/** Placeholder for secret config in offline plans; never a real credential. */
+export function offlineSecret(key: string): string {
+    return `offline-placeholder-for-${key}`;
+}
+
+export interface PlannedStack {
+    readonly plan: PlanStack;
+    /** Revealed outputs, for dependants' StackReferences only. */
+    readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Plans one fleet member in-process. `upstream` holds the outputs of stacks planned
+ * before it, keyed by fully qualified stack name.
+ */
+export async function planStack(manifest: FleetManifest, stack: FleetStack, upstream: ReadonlyMap<string, Record<string, unknown>>): Promise<PlannedStack> {
+    const config: Record<string, unknown> = { ...stack.config };
+    const secretKeys: string[] = [];
+    for (const key of stack.secrets) {
+        const full = `${PROJECT}:${key}`;
+        config[full] = offlineSecret(key);
+        secretKeys.push(full);
+    }
+    const result = await runStackProgram({
+        project: PROJECT,
+        stack: stack.name,
+        config,
+        secretKeys,
+        context: { account: stack.account, region: stack.region, stackOutputs: upstream },
+        program,
+    });
+    return {
+        plan: {
+            stack: stack.name,
+            role: stack.role,
+            account: stack.account,
+            region: stack.region,
+            regulated: stack.regulated,
+            resources: result.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs })),
+            outputs: result.publicOutputs,
+            violations: [],
+        },
+        outputs: result.outputs,
+    };
+}
+
+/** Plans order: the hub first (spokes read its outputs), then everything else in manifest order. */
+export function planOrder(manifest: FleetManifest, selected?: ReadonlySet<string>): FleetStack[] {
+    const chosen = manifest.stacks.filter((s) => selected === undefined || selected.has(s.name) || s.role === "hub");
+    return [...chosen.filter((s) => s.role === "hub"), ...chosen.filter((s) => s.role !== "hub")];
+}
+
+export interface PlanEvents {
+    onStack?(planned: PlanStack): void | Promise<void>;
+    onFailure?(stack: FleetStack, error: Error): void;
+}
+
+/**
+ * Plans the fleet in one process, hub first. A failed stack is reported and its
+ * dependants skipped; independent stacks still run.
+ */
+export async function planFleet(manifest: FleetManifest, events: PlanEvents = {}, selected?: ReadonlySet<string>): Promise<{ failed: string[]; skipped: string[] }> {
+    const upstream = new Map<string, Record<string, unknown>>();
+    const failed: string[] = [];
+    const skipped: string[] = [];
+    const hubRef = hubStackName(manifest);
+    for (const s of planOrder(manifest, selected)) {
+        const blockedBy = s.dependsOn.filter((d) => failed.includes(d) || skipped.includes(d));
+        if (blockedBy.length > 0) {
+            skipped.push(s.name);
+            events.onFailure?.(s, new Error(`skipped: depends on ${blockedBy.join(", ")} which did not plan`));
+            continue;
+        }
+        try {
+            const planned = await planStack(manifest, s, upstream);
+            if (s.role === "hub") {
+                upstream.set(hubRef, planned.outputs);
+            }
+            await events.onStack?.(planned.plan);
+        } catch (e) {
+            failed.push(s.name);
+            events.onFailure?.(s, e instanceof Error ? e : new Error(String(e)));
+        }
+    }
+    return { failed, skipped };
+}

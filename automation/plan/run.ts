@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import { setAllConfig } from "@pulumi/pulumi/runtime/config";
+import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { getStore, waitForRPCs, withLocalStorage } from "./sdkInternals";
+import { MockContext } from "./mockState";
+import { PlanMonitor, RecordedResource, SECRET_PLACEHOLDER } from "./monitor";
+
+export interface StackRunOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** Pulumi config keys (`ns:key`) to values; objects are passed as structured config. */
+    readonly config: Record<string, unknown>;
+    /** Keys whose values the program must treat as secrets. */
+    readonly secretKeys?: readonly string[];
+    readonly context: MockContext;
+    readonly program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+}
+
+export interface StackRunResult {
+    readonly resources: RecordedResource[];
+    /** Stack outputs with secrets revealed: only ever fed to dependent StackReferences. */
+    readonly outputs: Record<string, unknown>;
+    /** Stack outputs as a report may show them: secret outputs redacted. */
+    readonly publicOutputs: Record<string, unknown>;
+}
+
+function configValue(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+async function resolveOutputs(raw: Record<string, unknown> | undefined): Promise<{ all: Record<string, unknown>; shown: Record<string, unknown> }> {
+    const all: Record<string, unknown> = {};
+    const shown: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw ?? {})) {
+        const o = pulumi.output(v) as any;
+        const value = await o.promise();
+        const secret = await o.isSecret;
+        all[k] = value;
+        shown[k] = secret ? SECRET_PLACEHOLDER : value;
+    }
+    return { all, shown };
+}
+
+/**
+ * Runs a stack program in-process against the plan monitor, isolated in its own
+ * async-local runtime store (the same mechanism the Automation API uses for inline
+ * programs), so several stacks can be planned one after another in one process.
+ */
+export function runStackProgram(opts: StackRunOptions): Promise<StackRunResult> {
+    return withLocalStorage(async () => {
+        const monitor = new PlanMonitor(opts.context);
+        setMockOptions(monitor, opts.project, opts.stack, true);
+        const store = getStore();
+        store.supportsSecrets = true;
+        // Plain references keep recorded inputs JSON-serialisable (IDs/URNs, not live objects).
+        store.supportsResourceReferences = false;
+        store.supportsOutputValues = false;
+        store.supportsDeletedWith = true;
+        store.supportsAliasSpecs = true;
+        const config: Record<string, string> = {};
+        for (const [k, v] of Object.entries(opts.config)) {
+            config[k] = configValue(v);
+        }
+        setAllConfig(config, [...(opts.secretKeys ?? [])]);
+        // Keep the program's own return value: the stack's massaged outputs lose secretness.
+        let returned: Record<string, unknown> | undefined;
+        await runInPulumiStack(async () => {
+            returned = (await opts.program()) ?? undefined;
+            return returned;
+        });
+        await waitForRPCs();
+        const { all, shown } = await resolveOutputs(returned);
+        await waitForRPCs();
+        return { resources: monitor.recorded, outputs: all, publicOutputs: shown };
+    });
+}

@@ -1,0 +1,159 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { COLLECTOR_PORTS } from "./collectorPorts";
+import { accountRoot } from "./iam";
+import { Tags, withName } from "./tags";
+
+/** The only TLS policy the hub's listeners accept: TLS 1.3 with 1.2 fallback, no CBC. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Tag a TCP listener carries to declare that its targets terminate TLS (pass-through). */
+export const TLS_TERMINATION_TAG = { key: "TlsTermination", value: "target" } as const;
+
+export interface IngressListenerSpec {
+    readonly port: number;
+    /** `TLS`: the NLB terminates and re-encrypts; `TCP`: pass-through to a TLS receiver (mutual TLS). */
+    readonly protocol: "TLS" | "TCP";
+}
+
+/** Which listeners the hub exposes, from the on-prem authentication modes in use. */
+export function ingressListeners(o: { mtls: boolean; bearerToken: boolean }): IngressListenerSpec[] {
+    return [
+        { port: COLLECTOR_PORTS.otlpGrpc, protocol: "TLS" },
+        { port: COLLECTOR_PORTS.otlpHttp, protocol: "TLS" },
+        ...(o.mtls ? [{ port: COLLECTOR_PORTS.otlpHttpMtls, protocol: "TCP" as const }] : []),
+        ...(o.bearerToken ? [{ port: COLLECTOR_PORTS.otlpHttpToken, protocol: "TLS" as const }] : []),
+    ];
+}
+
+/** Endpoint-service principals: whole accounts of the fleet, sorted and de-duplicated. */
+export function endpointServicePrincipals(accounts: readonly string[]): string[] {
+    return [...new Set(accounts)].sort().map((a) => accountRoot(a));
+}
+
+export interface CollectorIngressArgs {
+    readonly vpcId: pulumi.Input<string>;
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly vpcCidr: pulumi.Input<string>;
+    /** ACM certificate the TLS listeners present. */
+    readonly certificateArn: pulumi.Input<string>;
+    readonly listeners: readonly IngressListenerSpec[];
+    /** Networks allowed to reach the listeners directly (on-prem sites, peered VPCs). Default: none. */
+    readonly allowedCidrs?: readonly string[];
+    /** Prefix lists allowed to reach the listeners. Default: none. */
+    readonly allowedPrefixListIds?: readonly string[];
+    /** Accounts whose principals may create endpoints to the service. */
+    readonly allowedAccounts: readonly string[];
+    /** Require manual acceptance of endpoint connections. Default true. */
+    readonly acceptanceRequired?: boolean;
+    /** Private hosted zone name agents resolve the collector by. */
+    readonly collectorDomain: string;
+    /** Cost-allocation tags. Default: none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+/**
+ * Internal NLB in front of the collectors, published as a PrivateLink endpoint service.
+ * Source-IP stickiness keeps each sender on one replica so AMP never sees one series'
+ * samples from two writers out of order.
+ */
+export class CollectorIngress extends pulumi.ComponentResource {
+    public readonly loadBalancerArn: pulumi.Output<string>;
+    public readonly dnsName: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly targetGroupArns: Record<number, pulumi.Output<string>>;
+    public readonly listeners: aws.lb.Listener[];
+    public readonly endpointServiceName: pulumi.Output<string>;
+    public readonly endpointServiceId: pulumi.Output<string>;
+    public readonly collectorDomain: string;
+
+    constructor(name: string, args: CollectorIngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:hub:CollectorIngress", name, {}, opts);
+        const sg = new aws.ec2.SecurityGroup(`${name}-nlb-sg`, {
+            vpcId: args.vpcId,
+            description: "Collector NLB: OTLP from the hub VPC and allowed networks only",
+            tags: withName(args.tags, `${name}-nlb`),
+        }, { parent: this });
+        const sources: Array<{ key: string; cidrIpv4?: pulumi.Input<string>; prefixListId?: string }> = [
+            { key: "vpc", cidrIpv4: args.vpcCidr },
+            ...(args.allowedCidrs ?? []).map((c, i) => ({ key: `net${i}`, cidrIpv4: c })),
+            ...(args.allowedPrefixListIds ?? []).map((p, i) => ({ key: `pl${i}`, prefixListId: p })),
+        ];
+        for (const l of args.listeners) {
+            for (const s of sources) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${l.port}-${s.key}`, {
+                    securityGroupId: sg.id, ipProtocol: "tcp", fromPort: l.port, toPort: l.port,
+                    cidrIpv4: s.cidrIpv4, prefixListId: s.prefixListId, description: `OTLP ${l.port}`, tags: args.tags,
+                }, { parent: this });
+            }
+        }
+        const ports = [...args.listeners.map((l) => l.port), COLLECTOR_PORTS.health];
+        for (const port of ports) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.vpcCidr,
+                description: `to collector tasks on ${port}`, tags: args.tags,
+            }, { parent: this });
+        }
+        const lb = new aws.lb.LoadBalancer(`${name}-nlb`, {
+            loadBalancerType: "network",
+            internal: true,
+            subnets: args.subnetIds,
+            securityGroups: [sg.id],
+            enableCrossZoneLoadBalancing: true,
+            enableDeletionProtection: true,
+            // PrivateLink consumers are authorised by the endpoint service allow-list instead.
+            enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: "off",
+            tags: withName(args.tags, `${name}-nlb`),
+        }, { parent: this });
+        this.targetGroupArns = {};
+        this.listeners = [];
+        for (const l of args.listeners) {
+            const tg = new aws.lb.TargetGroup(`${name}-tg-${l.port}`, {
+                port: l.port,
+                protocol: l.protocol,
+                targetType: "ip",
+                vpcId: args.vpcId,
+                deregistrationDelay: 60,
+                stickiness: { enabled: true, type: "source_ip" },
+                healthCheck: { protocol: "HTTPS", port: String(COLLECTOR_PORTS.health), path: "/", healthyThreshold: 3, unhealthyThreshold: 3, interval: 10 },
+                tags: withName(args.tags, `${name}-${l.port}`),
+            }, { parent: this });
+            const listener = new aws.lb.Listener(`${name}-listener-${l.port}`, {
+                loadBalancerArn: lb.arn,
+                port: l.port,
+                protocol: l.protocol,
+                ...(l.protocol === "TLS" ? { certificateArn: args.certificateArn, sslPolicy: TLS_POLICY, alpnPolicy: l.port === COLLECTOR_PORTS.otlpGrpc ? "HTTP2Preferred" : "None" } : {}),
+                defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+                tags: withName(args.tags, `${name}-${l.port}`, l.protocol === "TCP" ? { [TLS_TERMINATION_TAG.key]: TLS_TERMINATION_TAG.value } : {}),
+            }, { parent: this });
+            this.targetGroupArns[l.port] = tg.arn;
+            this.listeners.push(listener);
+        }
+        const service = new aws.ec2.VpcEndpointService(`${name}-endpoint-service`, {
+            acceptanceRequired: args.acceptanceRequired ?? true,
+            networkLoadBalancerArns: [lb.arn],
+            allowedPrincipals: endpointServicePrincipals(args.allowedAccounts),
+            supportedIpAddressTypes: ["ipv4"],
+            tags: withName(args.tags, `${name}-endpoint-service`),
+        }, { parent: this });
+        const zone = new aws.route53.Zone(`${name}-zone`, {
+            name: args.collectorDomain,
+            comment: "Private name of the hub collector",
+            vpcs: [{ vpcId: args.vpcId }],
+            tags: withName(args.tags, args.collectorDomain),
+        }, { parent: this });
+        new aws.route53.Record(`${name}-alias`, {
+            zoneId: zone.zoneId,
+            name: args.collectorDomain,
+            type: "A",
+            aliases: [{ name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true }],
+        }, { parent: this });
+        this.loadBalancerArn = lb.arn;
+        this.dnsName = lb.dnsName;
+        this.securityGroupId = sg.id;
+        this.endpointServiceName = service.serviceName;
+        this.endpointServiceId = service.id;
+        this.collectorDomain = args.collectorDomain;
+        this.registerOutputs({ loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, endpointServiceName: this.endpointServiceName });
+    }
+}

@@ -1,0 +1,230 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { collectorExecutionPolicy, collectorTaskPolicy, ecsTaskTrust } from "./collectorIam";
+import { COLLECTOR_PORTS } from "./collectorPorts";
+import { collectorContainerDefinitions, INIT_IMAGE, PULL_THROUGH_PREFIX, pullThroughImage } from "./collectorTask";
+import { EncryptionKey } from "./encryptionKey";
+import { toJson } from "./iam";
+import { Tags, withName } from "./tags";
+
+export interface CollectorServiceArgs {
+    readonly account: string;
+    readonly region: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly vpcCidr: pulumi.Input<string>;
+    /** Security group of the NLB; the only source admitted to the collector ports. */
+    readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
+    /** Target group ARN per collector port. */
+    readonly targetGroupArns: Record<number, pulumi.Input<string>>;
+    /** Listeners that must exist before ECS registers targets (ECS rejects target groups without a load balancer). */
+    readonly listeners: pulumi.Resource[];
+    /** Rendered collector configuration (YAML). */
+    readonly configYaml: pulumi.Input<string>;
+    /** AMP workspaces the task role may remote-write to. */
+    readonly workspaceArns: pulumi.Input<string>[];
+    readonly tlsSecretArn: pulumi.Input<string>;
+    /** PEM bundle of on-prem client CAs; enables the mutual-TLS port. Default: none. */
+    readonly clientCaBundle?: pulumi.Input<string>;
+    /** Bearer-token env var → Secrets Manager ARN. Default: none. */
+    readonly bearerTokens?: Record<string, string>;
+    /** Upstream collector image (public.ecr.aws images go through the pull-through cache). */
+    readonly image: string;
+    /** Fargate CPU units. Default 1024. */
+    readonly cpu?: number;
+    /** Fargate memory MiB. Default 2048. */
+    readonly memory?: number;
+    /** Replica bounds. Defaults 2 and 10. */
+    readonly minTasks?: number;
+    readonly maxTasks?: number;
+    /** Autoscaling targets (percent). Defaults 60 and 70. */
+    readonly targetCpuPercent?: number;
+    readonly targetMemoryPercent?: number;
+    /** Log retention (days). Default 90. */
+    readonly logRetentionDays?: number;
+    /** Cost-allocation tags. Default: none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+/**
+ * The ADOT collector as an ECS Fargate service spread over the private subnets, config from
+ * SSM Parameter Store, scaling on CPU and memory, behind the ingress NLB.
+ */
+export class CollectorService extends pulumi.ComponentResource {
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly serviceName: pulumi.Output<string>;
+    public readonly taskRoleArn: pulumi.Output<string>;
+    public readonly executionRoleArn: pulumi.Output<string>;
+    public readonly configParameterName: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: CollectorServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:hub:CollectorService", name, {}, opts);
+        const minTasks = args.minTasks ?? 2;
+        if (minTasks < 2) {
+            throw new Error(`${name}: minTasks must be at least 2 for high availability (got ${minTasks})`);
+        }
+        const key = new EncryptionKey(`${name}-cmk`, {
+            account: args.account, region: args.region, services: ["logs"], description: `ADOT collector ${name} logs`, tags: args.tags,
+        }, { parent: this });
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            name: `/oss-monitoring/${name}`,
+            kmsKeyId: key.keyArn,
+            retentionInDays: args.logRetentionDays ?? 90,
+            tags: withName(args.tags, `${name}-logs`),
+        }, { parent: this });
+        const configParam = new aws.ssm.Parameter(`${name}-config`, {
+            name: `/oss-monitoring/${name}/collector-config`,
+            description: "ADOT collector configuration (AOT_CONFIG_CONTENT); rendered by Pulumi, edits are overwritten",
+            type: "String",
+            tier: "Intelligent-Tiering",
+            value: args.configYaml,
+            tags: withName(args.tags, `${name}-config`),
+        }, { parent: this });
+        const clientCa = args.clientCaBundle !== undefined
+            ? new aws.ssm.Parameter(`${name}-client-ca`, {
+                name: `/oss-monitoring/${name}/onprem-client-ca`,
+                description: "CA bundle on-prem client certificates must chain to (mutual TLS)",
+                type: "String",
+                tier: "Intelligent-Tiering",
+                value: args.clientCaBundle,
+                tags: withName(args.tags, `${name}-client-ca`),
+            }, { parent: this })
+            : undefined;
+        new aws.ecr.PullThroughCacheRule(`${name}-ecr-public-cache`, {
+            ecrRepositoryPrefix: PULL_THROUGH_PREFIX,
+            upstreamRegistryUrl: "public.ecr.aws",
+        }, { parent: this });
+
+        const trust = toJson(ecsTaskTrust(args.account, args.region));
+        const taskRole = new aws.iam.Role(`${name}-task`, {
+            description: "ADOT collector: remote-write to the hub AMP workspaces only",
+            assumeRolePolicy: trust,
+            maxSessionDuration: 3600,
+            tags: withName(args.tags, `${name}-task`),
+        }, { parent: this });
+        new aws.iam.RolePolicy(`${name}-task-remote-write`, {
+            role: taskRole.name,
+            policy: pulumi.output(args.workspaceArns).apply((arns) => toJson(collectorTaskPolicy(arns))),
+        }, { parent: this });
+        const executionRole = new aws.iam.Role(`${name}-execution`, {
+            description: "ECS agent for the ADOT collector: image pull, logs, config and TLS secrets",
+            assumeRolePolicy: trust,
+            tags: withName(args.tags, `${name}-execution`),
+        }, { parent: this });
+        new aws.iam.RolePolicy(`${name}-execution-policy`, {
+            role: executionRole.name,
+            policy: pulumi
+                .all([logGroup.arn, configParam.arn, clientCa?.arn, args.tlsSecretArn])
+                .apply(([logGroupArn, configArn, caArn, tlsArn]) => toJson(collectorExecutionPolicy({
+                    account: args.account,
+                    region: args.region,
+                    repositoryPrefix: PULL_THROUGH_PREFIX,
+                    logGroupArn,
+                    parameterArns: [configArn, ...(caArn !== undefined ? [caArn] : [])],
+                    secretArns: [tlsArn, ...Object.values(args.bearerTokens ?? {})],
+                }))),
+        }, { parent: this });
+
+        const memory = args.memory ?? 2048;
+        const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+            family: name,
+            requiresCompatibilities: ["FARGATE"],
+            networkMode: "awsvpc",
+            cpu: String(args.cpu ?? 1024),
+            memory: String(memory),
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" },
+            taskRoleArn: taskRole.arn,
+            executionRoleArn: executionRole.arn,
+            volumes: [{ name: "tls" }],
+            containerDefinitions: pulumi
+                .all([configParam.arn, clientCa?.arn, args.tlsSecretArn, logGroup.name])
+                .apply(([configArn, caArn, tlsArn, logGroupName]) => JSON.stringify(collectorContainerDefinitions({
+                    collectorImage: pullThroughImage(args.image, args.account, args.region),
+                    initImage: pullThroughImage(INIT_IMAGE, args.account, args.region),
+                    configParameterArn: configArn,
+                    tlsSecretArn: tlsArn,
+                    clientCaParameterArn: caArn,
+                    bearerTokens: args.bearerTokens,
+                    logGroupName,
+                    region: args.region,
+                    memoryMiB: Math.floor(memory * 0.9),
+                }))),
+            tags: withName(args.tags, `${name}-task`),
+        }, { parent: this });
+
+        const sg = new aws.ec2.SecurityGroup(`${name}-tasks-sg`, {
+            vpcId: args.vpcId,
+            description: "ADOT collector tasks: OTLP from the NLB only; HTTPS out to VPC endpoints",
+            tags: withName(args.tags, `${name}-tasks`),
+        }, { parent: this });
+        const ports = [...Object.keys(args.targetGroupArns).map(Number), COLLECTOR_PORTS.health];
+        for (const port of [...new Set(ports)]) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port,
+                referencedSecurityGroupId: args.loadBalancerSecurityGroupId, description: `from the NLB on ${port}`, tags: args.tags,
+            }, { parent: this });
+        }
+        new aws.vpc.SecurityGroupEgressRule(`${name}-out-https`, {
+            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
+            description: "HTTPS to interface endpoints (AMP, ECR, logs, SSM, STS, Secrets Manager)", tags: args.tags,
+        }, { parent: this });
+
+        const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
+            settings: [{ name: "containerInsights", value: "enhanced" }],
+            tags: withName(args.tags, `${name}-cluster`),
+        }, { parent: this });
+        const service = new aws.ecs.Service(`${name}-service`, {
+            cluster: cluster.arn,
+            taskDefinition: taskDefinition.arn,
+            desiredCount: minTasks,
+            launchType: "FARGATE",
+            platformVersion: "LATEST",
+            propagateTags: "SERVICE",
+            enableEcsManagedTags: true,
+            availabilityZoneRebalancing: "ENABLED",
+            deploymentMinimumHealthyPercent: 100,
+            deploymentMaximumPercent: 200,
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            healthCheckGracePeriodSeconds: 60,
+            networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
+            loadBalancers: Object.entries(args.targetGroupArns).map(([port, arn]) => ({
+                targetGroupArn: arn, containerName: "adot-collector", containerPort: Number(port),
+            })),
+            tags: withName(args.tags, `${name}-service`),
+        }, { parent: this, dependsOn: args.listeners, ignoreChanges: ["desiredCount"] });
+
+        const target = new aws.appautoscaling.Target(`${name}-scaling`, {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
+            minCapacity: minTasks,
+            maxCapacity: args.maxTasks ?? 10,
+            tags: args.tags,
+        }, { parent: this });
+        const scaleOn = (metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization", value: number, suffix: string) =>
+            new aws.appautoscaling.Policy(`${name}-scale-${suffix}`, {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    predefinedMetricSpecification: { predefinedMetricType: metric },
+                    targetValue: value,
+                    // Scale in slowly: each scale-in moves senders between replicas.
+                    scaleInCooldown: 600,
+                    scaleOutCooldown: 60,
+                },
+            }, { parent: this });
+        scaleOn("ECSServiceAverageCPUUtilization", args.targetCpuPercent ?? 60, "cpu");
+        scaleOn("ECSServiceAverageMemoryUtilization", args.targetMemoryPercent ?? 70, "memory");
+
+        this.clusterName = cluster.name;
+        this.serviceName = service.name;
+        this.taskRoleArn = taskRole.arn;
+        this.executionRoleArn = executionRole.arn;
+        this.configParameterName = configParam.name;
+        this.securityGroupId = sg.id;
+        this.registerOutputs({ clusterName: this.clusterName, serviceName: this.serviceName, taskRoleArn: this.taskRoleArn });
+    }
+}

@@ -1,0 +1,132 @@
+import { stringify } from "yaml";
+import { COLLECTOR_PORTS, TLS_FILES } from "./collectorPorts";
+import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "./labels";
+
+export interface RemoteWriteTarget {
+    /** Exporter suffix, e.g. `primary` or `dr`. */
+    readonly name: string;
+    /** AMP remote-write URL. */
+    readonly url: string;
+    /** Region the AMP workspace lives in (SigV4 signing region). */
+    readonly region: string;
+}
+
+export interface HubCollectorConfigOptions {
+    /** The hub's own account and region, stamped on the collector's self-telemetry. */
+    readonly account: string;
+    readonly region: string;
+    /** One or more AMP workspaces; every series is written to each (dual-write for DR). */
+    readonly remoteWrite: readonly RemoteWriteTarget[];
+    /** Serve the mutual-TLS receiver for on-prem sites. Default false. */
+    readonly mtls?: boolean;
+    /** Environment variables holding on-prem bearer tokens; non-empty enables the token receiver. */
+    readonly bearerTokenEnvVars?: readonly string[];
+    /** Sending queue size per exporter, in batches. Default 10000. */
+    readonly queueSize?: number;
+}
+
+/** Environment variable ECS fills from SSM with the rendered config (read by the ADOT image). */
+export const CONFIG_ENV_VAR = "AOT_CONFIG_CONTENT";
+
+const serverTls = { cert_file: TLS_FILES.cert, key_file: TLS_FILES.key, min_version: "1.2" };
+
+function otlpHttp(port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { protocols: { http: { endpoint: `0.0.0.0:${port}`, tls: serverTls, ...extra } } };
+}
+
+/** OTTL statements that turn sender resource attributes into the shared source labels. */
+export function sourceLabelStatements(): string[] {
+    const sets = RESOURCE_ATTRIBUTE_TO_LABEL.map(
+        ({ attribute, label }) => `set(attributes["${label}"], attributes["${attribute}"]) where attributes["${attribute}"] != nil`,
+    );
+    const keep = [...Object.values(SOURCE_LABELS), ...KEPT_RESOURCE_ATTRIBUTES].map((k) => `"${k}"`).join(", ");
+    return [...sets, `keep_keys(attributes, [${keep}])`];
+}
+
+/**
+ * The hub ADOT collector's configuration: OTLP in (TLS everywhere, optional mutual TLS and
+ * bearer-token receivers for on-prem), source labels normalised, remote-written with SigV4
+ * to every AMP workspace, plus the collector's own telemetry so its health is alertable.
+ */
+export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
+    if (o.remoteWrite.length === 0) {
+        throw new Error("renderHubCollectorConfig: at least one remote-write target is required");
+    }
+    for (const t of o.remoteWrite) {
+        if (!t.url.startsWith("https://")) {
+            throw new Error(`renderHubCollectorConfig: remote-write URL for ${t.name} must be https:// (got ${t.url})`);
+        }
+    }
+    const tokens = o.bearerTokenEnvVars ?? [];
+    const receivers: Record<string, unknown> = {
+        otlp: {
+            protocols: {
+                grpc: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.otlpGrpc}`, tls: serverTls, max_recv_msg_size_mib: 16 },
+                http: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.otlpHttp}`, tls: serverTls },
+            },
+        },
+        "prometheus/self": {
+            config: {
+                scrape_configs: [{ job_name: HUB_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: ["127.0.0.1:8888"] }] }],
+            },
+        },
+    };
+    if (o.mtls) {
+        receivers["otlp/mtls"] = otlpHttp(COLLECTOR_PORTS.otlpHttpMtls, { tls: { ...serverTls, client_ca_file: TLS_FILES.clientCa } });
+    }
+    if (tokens.length > 0) {
+        receivers["otlp/token"] = otlpHttp(COLLECTOR_PORTS.otlpHttpToken, { auth: { authenticator: "bearertokenauth/onprem" } });
+    }
+    const extensions: Record<string, unknown> = {
+        health_check: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.health}`, tls: serverTls },
+    };
+    const exporters: Record<string, unknown> = {};
+    for (const t of o.remoteWrite) {
+        extensions[`sigv4auth/${t.name}`] = { region: t.region, service: "aps" };
+        exporters[`prometheusremotewrite/${t.name}`] = {
+            endpoint: t.url,
+            auth: { authenticator: `sigv4auth/${t.name}` },
+            resource_to_telemetry_conversion: { enabled: true },
+            target_info: { enabled: false },
+            timeout: "15s",
+            retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "10m" },
+            remote_write_queue: { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 },
+            tls: { min_version: "1.2" },
+        };
+    }
+    if (tokens.length > 0) {
+        extensions["bearertokenauth/onprem"] = { scheme: "Bearer", tokens: tokens.map((v) => `\${env:${v}}`) };
+    }
+    const exporterNames = Object.keys(exporters);
+    const processors = {
+        memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
+        batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: "5s" },
+        "transform/source-labels": { error_mode: "ignore", metric_statements: [{ context: "resource", statements: sourceLabelStatements() }] },
+        "resource/self": {
+            attributes: [
+                { key: SOURCE_LABELS.account, value: o.account, action: "upsert" },
+                { key: SOURCE_LABELS.region, value: o.region, action: "upsert" },
+                { key: SOURCE_LABELS.sourceRole, value: "hub", action: "upsert" },
+            ],
+        },
+    };
+    const ingestReceivers = ["otlp", ...(o.mtls ? ["otlp/mtls"] : []), ...(tokens.length > 0 ? ["otlp/token"] : [])];
+    const config = {
+        extensions,
+        receivers,
+        processors,
+        exporters,
+        service: {
+            extensions: Object.keys(extensions),
+            pipelines: {
+                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", "transform/source-labels", "batch"], exporters: exporterNames },
+                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resource/self", "batch"], exporters: exporterNames },
+            },
+            telemetry: {
+                logs: { level: "info", encoding: "json" },
+                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: 8888 } } } }] },
+            },
+        },
+    };
+    return stringify(config, { lineWidth: 0 });
+}

@@ -1,0 +1,71 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsServiceName, endpointPolicy } from "./endpointCatalog";
+import { toJson } from "./iam";
+import { Tags, withName } from "./tags";
+
+export interface InterfaceEndpointsArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Subnets (one per AZ, two or more) the endpoint network interfaces go in. */
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly region: string;
+    /** Service suffixes, e.g. `ssm`, `logs`, `aps-workspaces` (see ENDPOINT_ACTIONS). */
+    readonly services: readonly string[];
+    /** Networks allowed to reach the endpoints on 443. */
+    readonly allowedCidrs: pulumi.Input<string>[];
+    /** Managed prefix lists allowed to reach the endpoints on 443. Default: none. */
+    readonly allowedPrefixListIds?: pulumi.Input<string>[];
+    /** Organization whose principals may use the endpoints (endpoint policy). */
+    readonly organizationId: string;
+    /** Cost-allocation tags. Default: none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+/**
+ * Interface VPC endpoints with private DNS, a least-privilege endpoint policy each, and one
+ * security group admitting HTTPS only from the listed networks.
+ */
+export class InterfaceEndpoints extends pulumi.ComponentResource {
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly endpointIds: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: InterfaceEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:network:InterfaceEndpoints", name, {}, opts);
+        if (args.subnetIds.length < 2) {
+            throw new Error(`${name}: interface endpoints need subnets in at least two AZs (got ${args.subnetIds.length})`);
+        }
+        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.vpcId,
+            description: "HTTPS to AWS service interface endpoints from monitored workloads only",
+            tags: withName(args.tags, `${name}-sg`),
+        }, { parent: this });
+        args.allowedCidrs.forEach((cidr, i) => {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-https-${i}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr,
+                description: "HTTPS from an allowed network", tags: args.tags,
+            }, { parent: this });
+        });
+        (args.allowedPrefixListIds ?? []).forEach((pl, i) => {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-https-pl-${i}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: pl,
+                description: "HTTPS from an allowed prefix list", tags: args.tags,
+            }, { parent: this });
+        });
+        this.endpointIds = {};
+        for (const service of args.services) {
+            const ep = new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
+                vpcId: args.vpcId,
+                serviceName: awsServiceName(args.region, service),
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: args.subnetIds,
+                securityGroupIds: [sg.id],
+                policy: toJson(endpointPolicy(service, args.organizationId)),
+                tags: withName(args.tags, `${name}-${service}`),
+            }, { parent: this });
+            this.endpointIds[service] = ep.id;
+        }
+        this.securityGroupId = sg.id;
+        this.registerOutputs({ securityGroupId: this.securityGroupId, endpointIds: this.endpointIds });
+    }
+}

@@ -1,0 +1,106 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { subnetCidrs } from "./cidr";
+import { s3GatewayPolicy } from "./endpointCatalog";
+import { toJson } from "./iam";
+import { InterfaceEndpoints } from "./interfaceEndpoints";
+import { Tags, withName } from "./tags";
+
+export interface PrivateNetworkArgs {
+    readonly region: string;
+    readonly organizationId: string;
+    /** CIDR of the VPC to create. Ignored when `existing` is set. Default 10.60.0.0/16. */
+    readonly cidr?: string;
+    /** Number of AZs (and private subnets). Default 3. */
+    readonly azCount?: number;
+    /** Bring-your-own VPC: its ID and private subnets. Default: create a VPC. */
+    readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
+    /** Service suffixes that get interface endpoints (see ENDPOINT_ACTIONS). */
+    readonly endpointServices: readonly string[];
+    /** Extra networks allowed to reach the interface endpoints besides the VPC. Default: none. */
+    readonly endpointClientCidrs?: readonly string[];
+    /** Cost-allocation tags. Default: none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+/**
+ * Subnet plan: the first half of the VPC split evenly over the AZs; the second half stays
+ * free so more AZs or a public tier can be added later without renumbering.
+ */
+export function privateSubnetPlan(cidr: string, azCount: number): string[] {
+    const prefix = Number(cidr.split("/")[1]);
+    return subnetCidrs(cidr, Math.min(prefix + Math.ceil(Math.log2(azCount)) + 1, 28), azCount);
+}
+
+/**
+ * A VPC with private subnets only (no internet or NAT gateway): AWS APIs are reached
+ * through interface endpoints and S3 through a gateway endpoint.
+ */
+export class PrivateNetwork extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly vpcCidr: pulumi.Output<string>;
+    public readonly privateSubnetIds: pulumi.Output<string>[];
+    public readonly endpointSecurityGroupId: pulumi.Output<string>;
+    public readonly s3PrefixListId: pulumi.Output<string>;
+
+    constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:network:PrivateNetwork", name, {}, opts);
+        let routeTableIds: pulumi.Output<string[]>;
+        if (args.existing !== undefined) {
+            this.vpcId = pulumi.output(args.existing.vpcId);
+            this.vpcCidr = aws.ec2.getVpcOutput({ id: args.existing.vpcId }, { parent: this }).cidrBlock;
+            this.privateSubnetIds = args.existing.privateSubnetIds.map((s) => pulumi.output(s));
+            routeTableIds = aws.ec2.getRouteTablesOutput({
+                vpcId: args.existing.vpcId,
+                filters: [{ name: "association.subnet-id", values: [...args.existing.privateSubnetIds] }],
+            }, { parent: this }).ids;
+        } else {
+            const cidr = args.cidr ?? "10.60.0.0/16";
+            const azCount = args.azCount ?? 3;
+            const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this });
+            const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+                cidrBlock: cidr,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: withName(args.tags, `${name}-vpc`),
+            }, { parent: this });
+            // The default security group admits all traffic between its members; empty it.
+            new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: withName(args.tags, `${name}-default-deny`) }, { parent: this });
+            const routeTable = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, tags: withName(args.tags, `${name}-private`) }, { parent: this });
+            this.privateSubnetIds = privateSubnetPlan(cidr, azCount).map((subnetCidr, i) => {
+                const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+                    vpcId: vpc.id,
+                    cidrBlock: subnetCidr,
+                    availabilityZone: azs.names[i],
+                    mapPublicIpOnLaunch: false,
+                    tags: withName(args.tags, `${name}-private-${i}`, { Tier: "private" }),
+                }, { parent: this });
+                new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, { parent: this });
+                return subnet.id;
+            });
+            this.vpcId = vpc.id;
+            this.vpcCidr = vpc.cidrBlock;
+            routeTableIds = pulumi.output([routeTable.id]);
+        }
+        const s3 = new aws.ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: this.vpcId,
+            serviceName: `com.amazonaws.${args.region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds,
+            policy: toJson(s3GatewayPolicy(args.region)),
+            tags: withName(args.tags, `${name}-s3`),
+        }, { parent: this });
+        const endpoints = new InterfaceEndpoints(`${name}-endpoints`, {
+            vpcId: this.vpcId,
+            subnetIds: this.privateSubnetIds,
+            region: args.region,
+            services: args.endpointServices,
+            allowedCidrs: [this.vpcCidr, ...(args.endpointClientCidrs ?? [])],
+            organizationId: args.organizationId,
+            tags: args.tags,
+        }, { parent: this });
+        this.endpointSecurityGroupId = endpoints.securityGroupId;
+        this.s3PrefixListId = s3.prefixListId;
+        this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, endpointSecurityGroupId: this.endpointSecurityGroupId });
+    }
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { parseCidr } from "../../components/cidr";
+
+/** The Pulumi project name, which is also the stack-config namespace (`oss-monitoring:<key>`). */
+export const PROJECT = "oss-monitoring";
+
+export const ROLES = ["hub", "monitored", "onprem"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const accountId = z
+    .string({ error: "expected a 12-digit AWS account ID as a quoted string, e.g. \"111111111111\"" })
+    .regex(/^\d{12}$/, { error: "expected a 12-digit AWS account ID as a quoted string, e.g. \"111111111111\"" });
+
+export const region = z
+    .string({ error: "expected an AWS region name, e.g. us-east-1" })
+    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "expected an AWS region name, e.g. us-east-1" });
+
+export const cidr = z.string({ error: "expected an IPv4 CIDR, e.g. 10.20.0.0/16" }).superRefine((v, ctx) => {
+    const parsed = parseCidr(v);
+    if (typeof parsed === "string") {
+        ctx.addIssue({ code: "custom", message: parsed });
+    } else if (parsed.prefix === 0) {
+        ctx.addIssue({ code: "custom", message: `"${v}" admits every address; list the networks that send telemetry` });
+    }
+});
+
+export const prefixListId = z.string().regex(/^pl-[0-9a-f]{8,17}$/, { error: "expected a managed prefix list ID, e.g. pl-0123456789abcdef0" });
+export const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC ID, e.g. vpc-0123456789abcdef0" });
+export const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected a subnet ID, e.g. subnet-0123456789abcdef0" });
+export const orgId = z.string().regex(/^o-[a-z0-9]{10,32}$/, { error: "expected an AWS Organizations ID, e.g. o-a1b2c3d4e5" });
+
+export function arnOf(service: string, example: string) {
+    const re = new RegExp(`^arn:aws[a-z-]*:${service}:`);
+    return z.string().regex(re, { error: `expected an ${service} ARN, e.g. ${example}` });
+}
+
+export const tags = z
+    .record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, { error: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@" }), z.string().max(256))
+    .default({});
+
+/** Role assumed by the deploying provider in the target account. */
+export const deployRole = z
+    .object({
+        /** Full role ARN; the manifest derives it from `defaults.deployRoleName` and the account. */
+        roleArn: arnOf("iam", "arn:aws:iam::222222222222:role/OrganizationMonitoringDeploy"),
+        /** Optional sts:ExternalId the role's trust policy requires. */
+        externalId: z.string().min(2).max(1224).optional(),
+        /** Session name shown in CloudTrail; defaults to `oss-monitoring-<stack>`. */
+        sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/).optional(),
+    })
+    .strict();
+
+/** Keys every role shares, read from `oss-monitoring:<key>`. */
+export const commonConfig = z.object({
+    role: z.enum(ROLES, { error: `expected one of ${ROLES.join(", ")}` }),
+    account: accountId,
+    region,
+    /** AWS Organizations ID used in every cross-account trust condition. */
+    organizationId: orgId,
+    deployRole: deployRole.optional(),
+    tags,
+});
+export type CommonConfig = z.infer<typeof commonConfig>;
+
+/** Formats zod issues as `<prefix><path>: <message>` lines so the error names the key to fix. */
+export function formatIssues(error: z.ZodError, prefix: string): string {
+    return error.issues
+        .map((i) => {
+            const path = i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+            return `  - ${prefix}${path.replace(/^\./, "")}: ${i.message}`;
+        })
+        .join("\n");
+}
+
+export class ConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+/** Parses `value` with `schema`, throwing a ConfigError that names every offending key. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix: string, fix: string): z.infer<T> {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+        throw new ConfigError(`Invalid configuration:\n${formatIssues(result.error, prefix)}\n${fix}`);
+    }
+    return result.data;
+}

@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { commonConfig, ConfigError, PROJECT, parseOrThrow, Role } from "./common";
+import { hubConfig } from "./hub";
+import { monitoredConfig } from "./monitored";
+import { onpremConfig } from "./onprem";
+import { hubStackRef } from "./spoke";
+
+/** Role-specific keys, validated after the common ones so the schema matches the declared role. */
+export const roleSchemas = {
+    hub: z.object({ hub: hubConfig }),
+    monitored: z.object({ hubStack: hubStackRef, monitored: monitoredConfig }),
+    onprem: z.object({ hubStack: hubStackRef, onprem: onpremConfig }),
+} as const;
+
+type Common = z.infer<typeof commonConfig>;
+export type HubStackConfig = Common & { role: "hub" } & z.infer<typeof roleSchemas.hub>;
+export type MonitoredStackConfig = Common & { role: "monitored" } & z.infer<typeof roleSchemas.monitored>;
+export type OnpremStackConfig = Common & { role: "onprem" } & z.infer<typeof roleSchemas.onprem>;
+export type StackConfig = HubStackConfig | MonitoredStackConfig | OnpremStackConfig;
+
+const FIX = "Fix the value in stacks/fleet.yaml and regenerate the stack files with `npm run fleet -- config`, or `pulumi config set --path` for a stack outside the fleet.";
+
+/**
+ * Validates a stack's raw config (keys without the `oss-monitoring:` prefix, plus `region`
+ * from `aws:region`). Pure, so tests and the fleet manifest use the exact same checks.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, keyPrefix = `${PROJECT}:`): StackConfig {
+    const common = parseOrThrow(commonConfig, raw, keyPrefix, FIX);
+    const role: Role = common.role;
+    const specific = parseOrThrow(roleSchemas[role], raw, keyPrefix, FIX);
+    const config = { ...common, ...specific } as StackConfig;
+    if (config.role === "hub" && config.hub.drRegion === config.region) {
+        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.drRegion: must differ from the stack's region (${config.region}) to survive a regional outage\n${FIX}`);
+    }
+    return config;
+}
+
+/** Decodes Pulumi's string config values: structured values arrive as JSON text. */
+function decode(value: string): unknown {
+    const trimmed = value.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            return value;
+        }
+    }
+    return value;
+}
+
+/** Reads this stack's configuration once and validates it; errors name the config key. */
+export function loadStackConfig(): StackConfig {
+    const all = pulumi.runtime.allConfig();
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(all)) {
+        if (key.startsWith(`${PROJECT}:`)) {
+            raw[key.slice(PROJECT.length + 1)] = decode(value);
+        }
+    }
+    raw.region = all["aws:region"];
+    if (raw.region === undefined) {
+        throw new ConfigError(`Invalid configuration:\n  - aws:region: required, e.g. us-east-1\n${FIX}`);
+    }
+    return parseStackConfig(raw);
+}

@@ -1,0 +1,147 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CollectorIngress, ingressListeners } from "../components/collectorIngress";
+import { CollectorService } from "../components/collectorService";
+import { GrafanaWorkspace } from "../components/grafanaWorkspace";
+import { renderHubCollectorConfig } from "../components/hubCollectorConfig";
+import { PrivateNetwork } from "../components/privateNetwork";
+import { PrometheusWorkspace } from "../components/prometheusWorkspace";
+import { HubStackConfig } from "./config";
+import { deployProvider } from "./provider";
+
+/** Services the hub's tasks and Grafana call privately. */
+export const HUB_ENDPOINT_SERVICES = ["aps-workspaces", "ecr.api", "ecr.dkr", "logs", "ssm", "sts", "secretsmanager", "kms"];
+
+/** Environment variable name for a site's bearer token inside the collector task. */
+export function bearerEnvVar(site: string): string {
+    return `ONPREM_TOKEN_${site.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+/** Composes the central hub and returns what spokes and operators need. */
+export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {
+    const hub = config.hub;
+    const tags = config.tags;
+    const provider = deployProvider("hub-aws", config);
+    const opts = { providers: [provider] };
+
+    const amp = new PrometheusWorkspace("hub-amp", {
+        account: config.account, region: config.region, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
+    }, opts);
+    const dr = hub.drRegion !== undefined
+        ? new PrometheusWorkspace("hub-amp-dr", {
+            account: config.account, region: hub.drRegion, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
+        }, { providers: [deployProvider("hub-aws-dr", config, hub.drRegion)] })
+        : undefined;
+    const workspaceArns = [amp.workspaceArn, ...(dr ? [dr.workspaceArn] : [])];
+
+    const siteCidrs = hub.onpremSites.flatMap((s) => s.cidrs);
+    const network = new PrivateNetwork("hub-net", {
+        region: config.region,
+        organizationId: config.organizationId,
+        cidr: hub.network.cidr,
+        azCount: hub.network.azCount,
+        existing: hub.network.vpcId !== undefined ? { vpcId: hub.network.vpcId, privateSubnetIds: hub.network.privateSubnetIds ?? [] } : undefined,
+        endpointServices: HUB_ENDPOINT_SERVICES,
+        tags,
+    }, opts);
+
+    const caBundles = hub.onpremSites.flatMap((s) => (s.clientCaBundle !== undefined ? [s.clientCaBundle.trim()] : []));
+    const bearerTokens = Object.fromEntries(hub.onpremSites.flatMap((s) => (s.bearerTokenSecretArn !== undefined ? [[bearerEnvVar(s.name), s.bearerTokenSecretArn]] : [])));
+    const mtls = caBundles.length > 0;
+    const ingress = new CollectorIngress("hub-ingress", {
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        vpcCidr: network.vpcCidr,
+        certificateArn: hub.ingress.certificateArn,
+        listeners: ingressListeners({ mtls, bearerToken: Object.keys(bearerTokens).length > 0 }),
+        allowedCidrs: [...hub.ingress.allowedCidrs, ...siteCidrs],
+        allowedPrefixListIds: hub.ingress.allowedPrefixListIds,
+        allowedAccounts: [...hub.monitoredAccounts, ...hub.ingress.extraAllowedAccounts],
+        acceptanceRequired: hub.ingress.acceptanceRequired,
+        collectorDomain: hub.ingress.collectorDomain,
+        tags,
+    }, opts);
+
+    const remoteWrite = pulumi
+        .all([amp.remoteWriteUrl, dr?.remoteWriteUrl])
+        .apply(([primary, secondary]) => [
+            { name: "primary", url: primary, region: config.region },
+            ...(secondary !== undefined && hub.drRegion !== undefined ? [{ name: "dr", url: secondary, region: hub.drRegion }] : []),
+        ]);
+    const configYaml = remoteWrite.apply((targets) => renderHubCollectorConfig({
+        account: config.account, region: config.region, remoteWrite: targets, mtls, bearerTokenEnvVars: Object.keys(bearerTokens),
+    }));
+    const collector = new CollectorService("hub-collector", {
+        account: config.account,
+        region: config.region,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        vpcCidr: network.vpcCidr,
+        loadBalancerSecurityGroupId: ingress.securityGroupId,
+        targetGroupArns: ingress.targetGroupArns,
+        listeners: ingress.listeners,
+        configYaml,
+        workspaceArns,
+        tlsSecretArn: hub.collector.tlsSecretArn,
+        clientCaBundle: mtls ? caBundles.join("\n") + "\n" : undefined,
+        bearerTokens,
+        image: hub.collector.image,
+        cpu: hub.collector.cpu,
+        memory: hub.collector.memory,
+        minTasks: hub.collector.minTasks,
+        maxTasks: hub.collector.maxTasks,
+        targetCpuPercent: hub.collector.targetCpuPercent,
+        targetMemoryPercent: hub.collector.targetMemoryPercent,
+        logRetentionDays: hub.logRetentionDays,
+        tags,
+    }, opts);
+
+    const grafana = new GrafanaWorkspace("hub-grafana", {
+        account: config.account,
+        region: config.region,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        vpcCidr: network.vpcCidr,
+        authentication: hub.grafana.authentication,
+        samlMetadataUrl: hub.grafana.samlMetadataUrl,
+        samlAdminRoleValues: hub.grafana.samlAdminRoleValues,
+        allowedVpceIds: hub.grafana.allowedVpceIds,
+        allowedPrefixListIds: hub.grafana.allowedPrefixListIds,
+        workspaceId: amp.workspaceId,
+        queryUrl: amp.queryUrl,
+        workspaceArns,
+        tokenRotationDays: hub.grafana.tokenRotationDays,
+        now,
+        tags,
+    }, opts);
+
+    return compact({
+        account: config.account,
+        region: config.region,
+        organizationId: config.organizationId,
+        ampWorkspaceId: amp.workspaceId,
+        ampWorkspaceArn: amp.workspaceArn,
+        ampRemoteWriteUrl: amp.remoteWriteUrl,
+        ampQueryUrl: amp.queryUrl,
+        drWorkspaceArn: dr?.workspaceArn,
+        drRegion: hub.drRegion,
+        endpointServiceName: ingress.endpointServiceName,
+        endpointServiceId: ingress.endpointServiceId,
+        collectorDomain: ingress.collectorDomain,
+        collectorNlbDnsName: ingress.dnsName,
+        collectorPorts: ingressListeners({ mtls, bearerToken: Object.keys(bearerTokens).length > 0 }).map((l) => l.port),
+        certificateArn: hub.ingress.certificateArn,
+        onpremClientCaBundle: mtls ? caBundles.join("\n") + "\n" : undefined,
+        collectorTaskRoleArn: collector.taskRoleArn,
+        collectorConfigParameter: collector.configParameterName,
+        grafanaUrl: grafana.url,
+        grafanaWorkspaceId: grafana.workspaceId,
+        grafanaDataSourceUid: grafana.dataSourceUid,
+        collectorCaBundle: hub.ingress.caBundle,
+        vpcId: network.vpcId,
+    });
+}
+
+/** Drops undefined outputs (optional features that are off) instead of exporting nothing. */
+function compact(outputs: Record<string, pulumi.Input<unknown> | undefined>): Record<string, pulumi.Input<unknown>> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as Record<string, pulumi.Input<unknown>>;
+}
