@@ -78,7 +78,8 @@ export class CollectorService extends pulumi.ComponentResource {
             description: "ADOT collector configuration (AOT_CONFIG_CONTENT); rendered by Pulumi, edits are overwritten",
             type: "String",
             tier: "Intelligent-Tiering",
-            value: args.configYaml,
+            // insecureValue: the config holds no secrets, so previews show its diff.
+            insecureValue: args.configYaml,
             tags: withName(args.tags, `${name}-config`),
         }, { parent: this });
         const clientCa = args.clientCaBundle !== undefined
@@ -87,7 +88,7 @@ export class CollectorService extends pulumi.ComponentResource {
                 description: "CA bundle on-prem client certificates must chain to (mutual TLS)",
                 type: "String",
                 tier: "Intelligent-Tiering",
-                value: args.clientCaBundle,
+                insecureValue: args.clientCaBundle,
                 tags: withName(args.tags, `${name}-client-ca`),
             }, { parent: this })
             : undefined;

@@ -102,6 +102,15 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
         batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: "5s" },
         "transform/source-labels": { error_mode: "ignore", metric_statements: [{ context: "resource", statements: sourceLabelStatements() }] },
+        // Every replica scrapes itself at 127.0.0.1:8888; the task ARN tells replicas apart.
+        "resourcedetection/ecs": { detectors: ["env", "ecs"], timeout: "5s", override: false },
+        "transform/self-instance": {
+            error_mode: "ignore",
+            metric_statements: [{
+                context: "resource",
+                statements: ['set(attributes["service.instance.id"], attributes["aws.ecs.task.arn"]) where attributes["aws.ecs.task.arn"] != nil'],
+            }],
+        },
         "resource/self": {
             attributes: [
                 { key: SOURCE_LABELS.account, value: o.account, action: "upsert" },
@@ -120,7 +129,7 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             extensions: Object.keys(extensions),
             pipelines: {
                 metrics: { receivers: ingestReceivers, processors: ["memory_limiter", "transform/source-labels", "batch"], exporters: exporterNames },
-                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resource/self", "batch"], exporters: exporterNames },
+                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "transform/self-instance", "resource/self", "batch"], exporters: exporterNames },
             },
             telemetry: {
                 logs: { level: "info", encoding: "json" },

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CollectorIngress, ingressListeners } from "../components/collectorIngress";
 import { CollectorService } from "../components/collectorService";
+import { EncryptionKey } from "../components/encryptionKey";
+import { HubContent } from "../components/hubContent";
 import { GrafanaWorkspace } from "../components/grafanaWorkspace";
 import { renderHubCollectorConfig } from "../components/hubCollectorConfig";
 import { PrivateNetwork } from "../components/privateNetwork";
@@ -114,6 +116,21 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         tags,
     }, opts);
 
+    const alertsKey = new EncryptionKey("hub-alerts-cmk", {
+        account: config.account, region: config.region, services: ["sns-from-aps"], description: "AMP alert notifications (SNS)", tags,
+    }, opts);
+    const content = new HubContent("hub-content", {
+        workspaceId: amp.workspaceId,
+        workspaceArn: amp.workspaceArn,
+        region: config.region,
+        accountId: config.account,
+        kmsKeyArn: alertsKey.keyArn,
+        grafanaDataSourceUid: grafana.dataSourceUid,
+        quotas: hub.quotas,
+        minHubCollectorReplicas: hub.collector.minTasks,
+        tags,
+    }, { providers: [provider, grafana.provider] });
+
     return compact({
         account: config.account,
         region: config.region,
@@ -136,6 +153,8 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         grafanaUrl: grafana.url,
         grafanaWorkspaceId: grafana.workspaceId,
         grafanaDataSourceUid: grafana.dataSourceUid,
+        alertTopicArn: content.alertTopicArn,
+        dashboardUrls: content.dashboardUrls,
         collectorCaBundle: hub.ingress.caBundle,
         vpcId: network.vpcId,
     });

@@ -92,6 +92,8 @@ const STATE: Record<string, StateFn> = {
     "aws:secretsmanager/secret:Secret": (n, i, c) => ({ id: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}`, extra: { arn: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}` } }),
     "aws:rolesanywhere/trustAnchor:TrustAnchor": (n, _i, c) => ({ id: hex(n, 32), extra: { arn: `arn:aws:rolesanywhere:${c.region}:${c.account}:trust-anchor/${hex(n, 32)}` } }),
     "aws:rolesanywhere/profile:Profile": (n, _i, c) => ({ id: hex(n, 32), extra: { arn: `arn:aws:rolesanywhere:${c.region}:${c.account}:profile/${hex(n, 32)}` } }),
+    "aws:ssm/association:Association": (n) => ({ id: `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}`, extra: { associationId: `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}` } }),
+    "aws:route53/record:Record": (n, i) => ({ id: `${i.zoneId}_${i.name ?? n}_${i.type}`, extra: { fqdn: i.name ?? n } }),
     "aws:eks/cluster:Cluster": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:eks:${c.region}:${c.account}:cluster/${i.name ?? n}`, endpoint: `https://${hex(n, 32).toUpperCase()}.gr7.${c.region}.eks.amazonaws.com` } }),
 };
 
@@ -143,6 +145,21 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
             return { id: inputs.id, cidrBlock: "10.100.0.0/16", arn: `arn:aws:ec2:${region}:${ctx.account}:vpc/${inputs.id}` };
         case "aws:ec2/getRouteTables:getRouteTables":
             return { id: String(inputs.vpcId), ids: [`rtb-${hex(String(inputs.vpcId), 17)}`] };
+        case "aws:eks/getCluster:getCluster": {
+            const id = hex(String(inputs.name), 32).toUpperCase();
+            return {
+                id: inputs.name, name: inputs.name, arn: `arn:aws:eks:${region}:${ctx.account}:cluster/${inputs.name}`, status: "ACTIVE", version: "1.31",
+                endpoint: `https://${id}.gr7.${region}.eks.amazonaws.com`,
+                certificateAuthorities: [{ data: Buffer.from(`-----BEGIN CERTIFICATE-----\noffline-${inputs.name}\n-----END CERTIFICATE-----\n`).toString("base64") }],
+                identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${id}` }] }],
+                kubernetesNetworkConfigs: [{ ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16", serviceIpv6Cidr: "" }],
+                vpcConfig: { clusterSecurityGroupId: `sg-${hex(String(inputs.name), 17)}`, endpointPrivateAccess: true, endpointPublicAccess: false, publicAccessCidrs: [], securityGroupIds: [], subnetIds: [], vpcId: `vpc-${hex(String(inputs.name), 17)}` },
+            };
+        }
+        case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+            const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
+            return { id: host, arn: `arn:aws:iam::${ctx.account}:oidc-provider/${host}`, url: host, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
+        }
         case "aws:ec2/getPrefixList:getPrefixList":
             return { id: `pl-${hex(String(inputs.name), 8)}`, name: inputs.name, cidrBlocks: ["52.216.0.0/15"] };
         default:

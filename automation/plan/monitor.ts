@@ -49,6 +49,8 @@ export function unwrapSecrets(v: unknown, reveal: boolean): unknown {
  */
 export class PlanMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
+    /** Region each explicit provider targets, so resources in a DR region get DR-region ARNs. */
+    private readonly providerRegions = new Map<string, string>();
 
     constructor(private readonly ctx: MockContext) {
         super({
@@ -64,14 +66,21 @@ export class PlanMonitor extends MockMonitor {
             const parent: string = req.getParent();
             const rawInputs = deserializeProperties(req.getObject());
             const urn: string = (this as any).newUrn(parent, type, name);
-            const result = mockResourceState(type, name, unwrapSecrets(rawInputs, true) as Record<string, unknown>, this.ctx);
+            const provider: string = req.getProvider();
+            const providerRegion = provider ? this.providerRegions.get(provider.split("::").slice(0, -1).join("::")) : undefined;
+            const ctx = providerRegion !== undefined ? { ...this.ctx, region: providerRegion } : this.ctx;
+            const revealed = unwrapSecrets(rawInputs, true) as Record<string, unknown>;
+            if (type.startsWith("pulumi:providers:") && typeof revealed.region === "string") {
+                this.providerRegions.set(urn, revealed.region);
+            }
+            const result = mockResourceState(type, name, revealed, ctx);
             this.recorded.push({
                 urn,
                 type,
                 name,
                 parent: parent || null,
                 custom: req.getCustom(),
-                provider: req.getProvider() || null,
+                provider: provider || null,
                 inputs: unwrapSecrets(rawInputs, false) as Record<string, unknown>,
             });
             const serializedState = await serializeProperties("", result.state);

@@ -24,14 +24,19 @@ export const cidr = z.string({ error: "expected an IPv4 CIDR, e.g. 10.20.0.0/16"
     }
 });
 
-export const prefixListId = z.string().regex(/^pl-[0-9a-f]{8,17}$/, { error: "expected a managed prefix list ID, e.g. pl-0123456789abcdef0" });
-export const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC ID, e.g. vpc-0123456789abcdef0" });
-export const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected a subnet ID, e.g. subnet-0123456789abcdef0" });
-export const orgId = z.string().regex(/^o-[a-z0-9]{10,32}$/, { error: "expected an AWS Organizations ID, e.g. o-a1b2c3d4e5" });
+export const prefixListId = example("a managed prefix list ID", "pl-0123456789abcdef0").regex(/^pl-[0-9a-f]{8,17}$/, { error: "expected a managed prefix list ID, e.g. pl-0123456789abcdef0" });
+export const vpcId = example("a VPC ID", "vpc-0123456789abcdef0").regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC ID, e.g. vpc-0123456789abcdef0" });
+export const subnetId = example("a subnet ID", "subnet-0123456789abcdef0").regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected a subnet ID, e.g. subnet-0123456789abcdef0" });
+export const orgId = example("an AWS Organizations ID", "o-a1b2c3d4e5").regex(/^o-[a-z0-9]{10,32}$/, { error: "expected an AWS Organizations ID, e.g. o-a1b2c3d4e5" });
 
-export function arnOf(service: string, example: string) {
+/** A string schema whose "missing" and "malformed" errors both carry an example value. */
+export function example(what: string, sample: string) {
+    return z.string({ error: (iss) => (iss.input === undefined ? `required: ${what}, e.g. ${sample}` : `expected ${what}, e.g. ${sample}`) });
+}
+
+export function arnOf(service: string, sample: string) {
     const re = new RegExp(`^arn:aws[a-z-]*:${service}:`);
-    return z.string().regex(re, { error: `expected an ${service} ARN, e.g. ${example}` });
+    return example(`an ${service} ARN`, sample).regex(re, { error: `expected an ${service} ARN, e.g. ${sample}` });
 }
 
 export const tags = z

@@ -109,9 +109,9 @@ export const hubConfig = z
         logRetentionDays: z.union([z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(731)]).default(90),
         /** Disaster recovery: a second AMP workspace in this region that the collector dual-writes to. */
         drRegion: region.optional(),
-        /** AMP per-workspace quotas the ingestion alerts compare against. */
+        /** AMP per-workspace quotas the ingestion alerts compare against (AMP's defaults: 50M series, 1,666,666 samples/s). */
         quotas: z
-            .object({ activeSeries: z.number().int().positive().default(10_000_000), samplesPerSecond: z.number().int().positive().default(170_000) })
+            .object({ activeSeries: z.number().int().positive().default(50_000_000), samplesPerSecond: z.number().int().positive().default(1_666_666) })
             .strict()
             .prefault({}),
         /** Derived from the fleet manifest: accounts allowed to connect to the endpoint service. */

@@ -1,0 +1,85 @@
+import * as assert from "assert";
+import { parse } from "yaml";
+import { TLS_FILES } from "../../components/collectorPorts";
+import { renderHubCollectorConfig, sourceLabelStatements } from "../../components/hubCollectorConfig";
+import { HUB_COLLECTOR_JOB, SOURCE_LABELS } from "../../components/labels";
+
+const primary = { name: "primary", url: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", region: "us-east-1" };
+const dr = { name: "dr", url: "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-2/api/v1/remote_write", region: "us-west-2" };
+
+function render(extra: Partial<Parameters<typeof renderHubCollectorConfig>[0]> = {}): any {
+    return parse(renderHubCollectorConfig({ account: "111111111111", region: "us-east-1", remoteWrite: [primary], ...extra }));
+}
+
+describe("hub collector config", () => {
+    it("receives OTLP gRPC and HTTP over TLS with the task's certificate", () => {
+        const c = render();
+        for (const [proto, port] of [["grpc", 4317], ["http", 4318]] as const) {
+            const p = c.receivers.otlp.protocols[proto];
+            assert.strictEqual(p.endpoint, `0.0.0.0:${port}`);
+            assert.deepStrictEqual(p.tls, { cert_file: TLS_FILES.cert, key_file: TLS_FILES.key, min_version: "1.2" });
+        }
+        assert.strictEqual(c.receivers["otlp/mtls"], undefined, "no mutual-TLS receiver unless a site uses it");
+    });
+
+    it("remote-writes with SigV4, retries and a queue", () => {
+        const c = render();
+        const e = c.exporters["prometheusremotewrite/primary"];
+        assert.strictEqual(e.endpoint, primary.url);
+        assert.strictEqual(e.auth.authenticator, "sigv4auth/primary");
+        assert.deepStrictEqual(c.extensions["sigv4auth/primary"], { region: "us-east-1", service: "aps" });
+        assert.strictEqual(e.retry_on_failure.enabled, true);
+        assert.strictEqual(e.remote_write_queue.enabled, true);
+        assert.strictEqual(e.resource_to_telemetry_conversion.enabled, true);
+    });
+
+    it("dual-writes every pipeline to the DR workspace when configured", () => {
+        const c = render({ remoteWrite: [primary, dr] });
+        assert.deepStrictEqual(c.service.pipelines.metrics.exporters, ["prometheusremotewrite/primary", "prometheusremotewrite/dr"]);
+        assert.deepStrictEqual(c.service.pipelines["metrics/self"].exporters, ["prometheusremotewrite/primary", "prometheusremotewrite/dr"]);
+        assert.strictEqual(c.extensions["sigv4auth/dr"].region, "us-west-2");
+    });
+
+    it("limits memory before batching and normalises source labels", () => {
+        const c = render();
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", "transform/source-labels", "batch"]);
+        const stmts: string[] = c.processors["transform/source-labels"].metric_statements[0].statements;
+        assert.ok(stmts.includes(`set(attributes["${SOURCE_LABELS.account}"], attributes["cloud.account.id"]) where attributes["cloud.account.id"] != nil`));
+        const keep = stmts[stmts.length - 1];
+        for (const label of Object.values(SOURCE_LABELS)) {
+            assert.ok(keep.includes(`"${label}"`), `keep_keys keeps ${label}`);
+        }
+        assert.deepStrictEqual(stmts, sourceLabelStatements());
+    });
+
+    it("ships its own telemetry labelled as the hub", () => {
+        const c = render();
+        assert.strictEqual(c.receivers["prometheus/self"].config.scrape_configs[0].job_name, HUB_COLLECTOR_JOB);
+        const attrs = c.processors["resource/self"].attributes;
+        assert.deepStrictEqual(attrs.find((a: any) => a.key === SOURCE_LABELS.sourceRole).value, "hub");
+        assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.host, "127.0.0.1");
+        // Replicas share the scrape address; the ECS task ARN becomes their instance label.
+        assert.deepStrictEqual(c.service.pipelines["metrics/self"].processors, ["memory_limiter", "resourcedetection/ecs", "transform/self-instance", "resource/self", "batch"]);
+        assert.match(c.processors["transform/self-instance"].metric_statements[0].statements[0], /service\.instance\.id.*aws\.ecs\.task\.arn/);
+    });
+
+    it("adds the mutual-TLS and bearer-token receivers on demand", () => {
+        const c = render({ mtls: true, bearerTokenEnvVars: ["ONPREM_TOKEN_DC1"] });
+        assert.strictEqual(c.receivers["otlp/mtls"].protocols.http.endpoint, "0.0.0.0:4319");
+        assert.strictEqual(c.receivers["otlp/mtls"].protocols.http.tls.client_ca_file, TLS_FILES.clientCa);
+        assert.strictEqual(c.receivers["otlp/token"].protocols.http.auth.authenticator, "bearertokenauth/onprem");
+        assert.deepStrictEqual(c.extensions["bearertokenauth/onprem"].tokens, ["${env:ONPREM_TOKEN_DC1}"]);
+        assert.deepStrictEqual(c.service.pipelines.metrics.receivers, ["otlp", "otlp/mtls", "otlp/token"]);
+    });
+
+    it("serves health checks over TLS and declares every extension", () => {
+        const c = render({ remoteWrite: [primary, dr] });
+        assert.strictEqual(c.extensions.health_check.tls.cert_file, TLS_FILES.cert);
+        assert.deepStrictEqual([...c.service.extensions].sort(), Object.keys(c.extensions).sort());
+    });
+
+    it("refuses plaintext remote-write endpoints and an empty target list", () => {
+        assert.throws(() => render({ remoteWrite: [{ ...primary, url: "http://aps-workspaces.us-east-1.amazonaws.com/x" }] }), /must be https/);
+        assert.throws(() => render({ remoteWrite: [] }), /at least one remote-write target/);
+    });
+});

@@ -1,0 +1,70 @@
+import * as assert from "assert";
+import { ConfigError } from "../../stacks/config/common";
+import { parseStackConfig } from "../../stacks/config";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../stacks/config/hub";
+import { hubConfig, hubRaw } from "./fixtures";
+
+function rejects(raw: Record<string, unknown>, ...fragments: string[]): void {
+    assert.throws(() => parseStackConfig(raw), (e: unknown) => {
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        for (const f of fragments) {
+            assert.ok(e.message.includes(f), `error should mention ${JSON.stringify(f)}:\n${e.message}`);
+        }
+        return true;
+    });
+}
+
+describe("hub stack config", () => {
+    it("applies documented defaults", () => {
+        const c = hubConfig();
+        assert.strictEqual(c.hub.network.cidr, "10.60.0.0/16");
+        assert.strictEqual(c.hub.network.azCount, 3);
+        assert.strictEqual(c.hub.collector.minTasks, 2);
+        assert.strictEqual(c.hub.collector.image, DEFAULT_COLLECTOR_IMAGE);
+        assert.strictEqual(c.hub.grafana.authentication, "AWS_SSO");
+        assert.strictEqual(c.hub.grafana.tokenRotationDays, 15);
+        assert.strictEqual(c.hub.ingress.acceptanceRequired, true);
+        assert.deepStrictEqual(c.hub.quotas, { activeSeries: 50_000_000, samplesPerSecond: 1_666_666 });
+    });
+
+    it("names a missing certificate key with an example", () => {
+        const raw = hubRaw({ ingress: {} });
+        rejects(raw, "oss-monitoring:hub.ingress.certificateArn", "arn:aws:acm:");
+    });
+
+    it("rejects a malformed account ID and region naming the keys", () => {
+        rejects(hubRaw({}, { account: "1234" }), "oss-monitoring:account", "12-digit");
+        rejects(hubRaw({}, { region: "useast1" }), "oss-monitoring:region", "us-east-1");
+    });
+
+    it("refuses a single-AZ or single-task hub", () => {
+        rejects(hubRaw({ network: { azCount: 1 } }), "hub.network.azCount", "high availability");
+        rejects(hubRaw({ collector: { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:x", minTasks: 1 } }), "hub.collector.minTasks");
+    });
+
+    it("requires vpcId and privateSubnetIds together", () => {
+        rejects(hubRaw({ network: { vpcId: "vpc-0123456789abcdef0" } }), "hub.network", "privateSubnetIds");
+    });
+
+    it("rejects CIDRs with host bits and the whole internet", () => {
+        rejects(hubRaw({ ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/x", allowedCidrs: ["10.1.2.3/16"] } }), "hub.ingress.allowedCidrs[0]", "10.1.0.0/16");
+        rejects(hubRaw({ ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/x", allowedCidrs: ["0.0.0.0/0"] } }), "hub.ingress.allowedCidrs[0]", "every address");
+    });
+
+    it("requires SAML metadata and network access control for Grafana", () => {
+        rejects(hubRaw({ grafana: { authentication: "SAML", allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"] } }), "hub.grafana.samlMetadataUrl");
+        rejects(hubRaw({ grafana: {} }), "hub.grafana.allowedVpceIds", "internet");
+    });
+
+    it("rejects a DR region equal to the primary", () => {
+        rejects(hubRaw({ drRegion: "us-east-1" }), "hub.drRegion", "must differ");
+    });
+
+    it("rejects unknown keys (typos) instead of ignoring them", () => {
+        rejects(hubRaw({ retentionDay: 30 }), "retentionDay");
+    });
+
+    it("rejects an unknown role", () => {
+        rejects(hubRaw({}, { role: "spoke" }), "oss-monitoring:role", "hub, monitored, onprem");
+    });
+});

@@ -1,0 +1,207 @@
+import * as assert from "assert";
+import { parse } from "yaml";
+import { TLS_POLICY } from "../../components/collectorIngress";
+import { hubStack } from "../../stacks/hub";
+import { Recorded, runProgram } from "../harness";
+import { hubConfig, PEM } from "./fixtures";
+
+const NOW = new Date("2026-11-23T00:00:00Z");
+
+async function planHub(hub: Record<string, unknown> = {}): Promise<Recorded> {
+    return runProgram(() => hubStack(hubConfig(hub), NOW));
+}
+
+function iamDocuments(r: Recorded): Array<{ where: string; doc: any }> {
+    return [
+        ...r.ofType("aws:iam/rolePolicy:RolePolicy").map((p) => ({ where: p.name, doc: r.json(p, "policy") })),
+        ...r.ofType("aws:iam/role:Role").map((p) => ({ where: `${p.name} trust`, doc: r.json(p, "assumeRolePolicy") })),
+    ];
+}
+
+describe("hub stack (under mocks)", function () {
+    let r: Recorded;
+    before(async () => {
+        r = await planHub({ drRegion: "us-west-2", onpremSites: [{ name: "onprem-dc1", cidrs: ["172.16.0.0/20"], clientCaBundle: PEM }] });
+    });
+
+    it("encrypts AMP with a rotating CMK and logs to an encrypted, retained log group", () => {
+        const ws = r.one("aws:amp/workspace:Workspace", "hub-amp-workspace");
+        assert.match(String(ws.inputs.kmsKeyArn), /^arn:aws:kms:us-east-1:111111111111:key\//);
+        assert.match(String((ws.inputs.loggingConfiguration as any).logGroupArn), /^arn:aws:logs:us-east-1:111111111111:log-group:.*:\*$/);
+        for (const k of r.ofType("aws:kms/key:Key")) {
+            assert.strictEqual(k.inputs.enableKeyRotation, true, k.name);
+        }
+        for (const g of r.ofType("aws:cloudwatch/logGroup:LogGroup")) {
+            assert.ok(String(g.inputs.kmsKeyId).startsWith("arn:aws:kms:"), `${g.name} is KMS-encrypted`);
+            assert.ok(Number(g.inputs.retentionInDays) > 0, `${g.name} has retention`);
+        }
+    });
+
+    it("puts the NLB inside the VPC with TLS 1.3/1.2 listeners and a pass-through only for mutual TLS", () => {
+        const lb = r.one("aws:lb/loadBalancer:LoadBalancer");
+        assert.strictEqual(lb.inputs.internal, true);
+        assert.strictEqual(lb.inputs.loadBalancerType, "network");
+        const listeners = r.ofType("aws:lb/listener:Listener").map((l) => l.inputs as any).sort((a, b) => a.port - b.port);
+        assert.deepStrictEqual(listeners.map((l) => [l.port, l.protocol]), [[4317, "TLS"], [4318, "TLS"], [4319, "TCP"]]);
+        for (const l of listeners.filter((x) => x.protocol === "TLS")) {
+            assert.strictEqual(l.sslPolicy, TLS_POLICY);
+            assert.ok(String(l.certificateArn).startsWith("arn:aws:acm:"));
+        }
+        assert.strictEqual(listeners.find((l) => l.protocol === "TCP").tags.TlsTermination, "target");
+    });
+
+    it("keeps each sender on one collector replica and re-encrypts to the targets", () => {
+        for (const tg of r.ofType("aws:lb/targetGroup:TargetGroup")) {
+            assert.deepStrictEqual(tg.inputs.stickiness, { enabled: true, type: "source_ip" });
+            assert.ok(["TLS", "TCP"].includes(String(tg.inputs.protocol)));
+            assert.strictEqual((tg.inputs.healthCheck as any).protocol, "HTTPS");
+        }
+    });
+
+    it("publishes a PrivateLink endpoint service for exactly the fleet's accounts", () => {
+        const svc = r.one("aws:ec2/vpcEndpointService:VpcEndpointService");
+        assert.strictEqual(svc.inputs.acceptanceRequired, true);
+        assert.deepStrictEqual(svc.inputs.allowedPrincipals, ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]);
+    });
+
+    it("admits no traffic from the internet", () => {
+        for (const rule of r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
+            assert.notStrictEqual(rule.inputs.cidrIpv4, "0.0.0.0/0", rule.name);
+            assert.strictEqual(rule.inputs.cidrIpv6, undefined, rule.name);
+        }
+        assert.deepStrictEqual(r.ofType("aws:ec2/internetGateway:InternetGateway"), []);
+        assert.deepStrictEqual(r.ofType("aws:ec2/natGateway:NatGateway"), []);
+        for (const s of r.ofType("aws:ec2/subnet:Subnet")) {
+            assert.strictEqual(s.inputs.mapPublicIpOnLaunch, false);
+        }
+        const site = r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.cidrIpv4 === "172.16.0.0/20");
+        assert.deepStrictEqual(site.map((x) => x.inputs.fromPort).sort(), [4317, 4318, 4319]);
+    });
+
+    it("spreads subnets over three AZs and creates the endpoints the tasks need", () => {
+        const azs = r.ofType("aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone);
+        assert.deepStrictEqual(azs, ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        const interfaces = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
+        assert.deepStrictEqual(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort(),
+            ["aps-workspaces", "ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "ssm", "sts"]);
+        for (const e of interfaces) {
+            assert.strictEqual(e.inputs.privateDnsEnabled, true);
+            assert.strictEqual(r.json(e, "policy").Statement[0].Condition.StringEquals["aws:PrincipalOrgID"], "o-a1b2c3d4e5");
+        }
+        assert.strictEqual(r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Gateway").length, 1);
+    });
+
+    it("runs at least two hardened collector tasks without public IPs", () => {
+        const svc = r.one("aws:ecs/service:Service");
+        assert.strictEqual(svc.inputs.desiredCount, 2);
+        assert.strictEqual((svc.inputs.networkConfiguration as any).assignPublicIp, false);
+        assert.deepStrictEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+        const td = r.one("aws:ecs/taskDefinition:TaskDefinition");
+        assert.notStrictEqual(td.inputs.taskRoleArn, td.inputs.executionRoleArn);
+        const containers = r.json<any[]>(td, "containerDefinitions");
+        for (const c of containers) {
+            assert.strictEqual(c.readonlyRootFilesystem, true, c.name);
+            assert.strictEqual(c.privileged, false, c.name);
+            assert.strictEqual(c.environment, undefined, `${c.name} gets values only through secrets`);
+        }
+        const collector = containers.find((c) => c.name === "adot-collector");
+        assert.strictEqual(collector.user, "10001:10001");
+        assert.match(collector.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/aws-observability\/aws-otel-collector:/);
+        assert.deepStrictEqual(collector.secrets[0].name, "AOT_CONFIG_CONTENT");
+        assert.deepStrictEqual(collector.linuxParameters.capabilities.drop, ["ALL"]);
+        const scaling = r.ofType("aws:appautoscaling/policy:Policy").map((p) => (p.inputs as any).targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType);
+        assert.deepStrictEqual(scaling.sort(), ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
+        assert.strictEqual(r.one("aws:appautoscaling/target:Target").inputs.minCapacity, 2);
+    });
+
+    it("delivers the collector config through SSM and dual-writes to the DR workspace", () => {
+        const param = r.one("aws:ssm/parameter:Parameter", "collector-config");
+        const config = parse(String(param.inputs.insecureValue));
+        assert.ok(config && typeof config === "object", `collector config is YAML: ${String(param.inputs.insecureValue).slice(0, 80)}`);
+        const workspaces = r.ofType("aws:amp/workspace:Workspace");
+        assert.strictEqual(workspaces.length, 2);
+        assert.deepStrictEqual(Object.keys(config.exporters), ["prometheusremotewrite/primary", "prometheusremotewrite/dr"]);
+        assert.match(config.exporters["prometheusremotewrite/dr"].endpoint, /^https:\/\/aps-workspaces\.us-west-2\.amazonaws\.com\/workspaces\/ws-.*\/api\/v1\/remote_write$/);
+        const task = r.one("aws:iam/rolePolicy:RolePolicy", "task-remote-write");
+        assert.deepStrictEqual(r.json(task, "policy").Statement[0].Resource.length, 2);
+        const ca = r.one("aws:ssm/parameter:Parameter", "client-ca");
+        assert.ok(String(ca.inputs.insecureValue).includes("BEGIN CERTIFICATE"));
+    });
+
+    it("writes IAM policies without wildcard actions and with ARN-scoped resources", () => {
+        for (const { where, doc } of iamDocuments(r)) {
+            for (const s of doc.Statement) {
+                for (const a of [s.Action].flat()) {
+                    assert.ok(a !== "*" && !/^[a-z0-9-]+:\*$/.test(a), `${where}: wildcard action ${a}`);
+                }
+                for (const res of [s.Resource ?? []].flat()) {
+                    assert.ok(res.startsWith("arn:aws:") || (res === "*" && [s.Action].flat().every((a: string) => a === "ecr:GetAuthorizationToken")), `${where}: resource ${res}`);
+                }
+                if (s.Principal?.Service) {
+                    assert.ok(s.Condition?.StringEquals?.["aws:SourceAccount"], `${where}: service trust without aws:SourceAccount`);
+                }
+            }
+        }
+    });
+
+    it("configures Grafana in the VPC with network access control and a SigV4 AMP data source", () => {
+        const ws = r.one("aws:grafana/workspace:Workspace");
+        assert.deepStrictEqual(ws.inputs.authenticationProviders, ["AWS_SSO"]);
+        assert.deepStrictEqual((ws.inputs.networkAccessControl as any).vpceIds, ["vpce-0a1b2c3d4e5f60718"]);
+        assert.strictEqual((ws.inputs.vpcConfiguration as any).subnetIds.length, 3);
+        const ds = r.one("grafana:oss/dataSource:DataSource");
+        assert.strictEqual(ds.inputs.type, "prometheus");
+        assert.match(String(ds.inputs.url), /^https:\/\/aps-workspaces\.us-east-1\.amazonaws\.com\/workspaces\/ws-/);
+        assert.deepStrictEqual(JSON.parse(String(ds.inputs.jsonDataEncoded)).sigV4Auth, true);
+        const token = r.one("aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken");
+        assert.strictEqual(token.inputs.secondsToLive, 30 * 86_400);
+        const provider = r.one("pulumi:providers:grafana");
+        assert.strictEqual(provider.inputs.auth, "[secret]");
+    });
+
+    it("exports what spokes need and keeps secrets out of the outputs", () => {
+        assert.match(String(r.outputs.endpointServiceName), /^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-/);
+        assert.strictEqual(r.outputs.collectorDomain, "collector.monitoring.internal");
+        assert.deepStrictEqual(r.outputs.collectorPorts, [4317, 4318, 4319]);
+        assert.match(String(r.outputs.grafanaUrl), /^https:\/\/g-.*\.grafana-workspace\.us-east-1\.amazonaws\.com$/);
+        assert.ok(!JSON.stringify(r.publicOutputs).includes("glsa_"), "no Grafana token in outputs");
+    });
+
+    it("deploys through a provider that assumes no other account and tags everything", () => {
+        const providers = r.ofType("pulumi:providers:aws");
+        assert.deepStrictEqual(providers.map((p) => p.inputs.region).sort(), ["us-east-1", "us-west-2"]);
+        for (const p of providers) {
+            assert.strictEqual(p.inputs.allowedAccountIds, JSON.stringify(["111111111111"]));
+        }
+    });
+});
+
+describe("hub stack variants", () => {
+    it("uses a bring-your-own VPC without creating one", async () => {
+        const r = await planHub({ network: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } });
+        assert.deepStrictEqual(r.ofType("aws:ec2/vpc:Vpc"), []);
+        assert.deepStrictEqual(r.ofType("aws:ec2/subnet:Subnet"), []);
+        assert.deepStrictEqual((r.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets as string[]), ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]);
+        assert.deepStrictEqual(r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-net-s3").inputs.routeTableIds, ["rtb-" + String((r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-net-s3").inputs.routeTableIds as string[])[0]).slice(4)]);
+    });
+
+    it("has no DR workspace, mutual-TLS listener or client CA unless configured", async () => {
+        const r = await planHub();
+        assert.strictEqual(r.ofType("aws:amp/workspace:Workspace").length, 1);
+        assert.deepStrictEqual(r.ofType("aws:lb/listener:Listener").map((l) => l.inputs.port).sort(), [4317, 4318]);
+        assert.strictEqual(r.ofType("aws:ssm/parameter:Parameter").length, 1);
+        assert.strictEqual(r.outputs.drWorkspaceArn, undefined);
+    });
+
+    it("adds a bearer-token listener and injects each site's token secret", async () => {
+        const secret = "arn:aws:secretsmanager:us-east-1:111111111111:secret:onprem/dc2-token-AbCdEf";
+        const r = await planHub({ onpremSites: [{ name: "onprem-dc2", cidrs: ["192.168.10.0/24"], bearerTokenSecretArn: secret }] });
+        const listeners = r.ofType("aws:lb/listener:Listener").map((l) => [l.inputs.port, l.inputs.protocol] as [number, string]).sort((a, b) => a[0] - b[0]);
+        assert.deepStrictEqual(listeners, [[4317, "TLS"], [4318, "TLS"], [4320, "TLS"]]);
+        const containers = r.json<any[]>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions");
+        const collector = containers.find((c) => c.name === "adot-collector");
+        assert.deepStrictEqual(collector.secrets.find((s: any) => s.name === "ONPREM_TOKEN_ONPREM_DC2"), { name: "ONPREM_TOKEN_ONPREM_DC2", valueFrom: secret });
+        const exec = r.json(r.one("aws:iam/rolePolicy:RolePolicy", "execution-policy"), "policy");
+        assert.ok(exec.Statement.find((s: any) => s.Sid === "ContainerSecrets").Resource.includes(secret));
+    });
+});

@@ -1,0 +1,75 @@
+import * as assert from "assert";
+import { collectorExecutionPolicy, collectorTaskPolicy, ecsTaskTrust } from "../../components/collectorIam";
+import { grafanaQueryPolicy, grafanaTrust, rotatingTokenName } from "../../components/grafanaIam";
+import { kmsKeyPolicy } from "../../components/iam";
+
+const WS = "arn:aws:aps:us-east-1:111111111111:workspace/ws-1";
+
+describe("hub IAM documents", () => {
+    it("lets the collector task only remote-write to the given workspaces", () => {
+        assert.deepStrictEqual(collectorTaskPolicy([WS]), {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "RemoteWriteToHubWorkspaces", Effect: "Allow", Action: ["aps:RemoteWrite"], Resource: [WS] }],
+        });
+        assert.throws(() => collectorTaskPolicy([]), /at least one AMP workspace/);
+    });
+
+    it("scopes the execution role to its repositories, log group, parameters and secrets", () => {
+        const doc = collectorExecutionPolicy({
+            account: "111111111111", region: "us-east-1", repositoryPrefix: "ecr-public",
+            logGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:/oss-monitoring/c",
+            parameterArns: ["arn:aws:ssm:us-east-1:111111111111:parameter/oss-monitoring/c/collector-config"],
+            secretArns: ["arn:aws:secretsmanager:us-east-1:111111111111:secret:tls-AbCdEf"],
+        });
+        const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+        // The only "*" is ecr:GetAuthorizationToken, which has no resource-level permissions.
+        const wildcard = doc.Statement.filter((s) => s.Resource === "*" || (Array.isArray(s.Resource) && s.Resource.includes("*")));
+        assert.deepStrictEqual(wildcard.map((s) => s.Action), [["ecr:GetAuthorizationToken"]]);
+        assert.strictEqual(bySid.PullThroughCache.Resource, "arn:aws:ecr:us-east-1:111111111111:repository/ecr-public/*");
+        assert.strictEqual(bySid.TaskLogs.Resource, "arn:aws:logs:us-east-1:111111111111:log-group:/oss-monitoring/c:*");
+        assert.deepStrictEqual(bySid.ContainerParameters.Action, ["ssm:GetParameters"]);
+        assert.deepStrictEqual(bySid.ContainerSecrets.Resource, ["arn:aws:secretsmanager:us-east-1:111111111111:secret:tls-AbCdEf"]);
+        assert.deepStrictEqual(bySid.DecryptSecretsViaSecretsManager.Condition, { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } });
+        for (const s of doc.Statement) {
+            for (const a of [s.Action].flat()) {
+                assert.ok(a !== "*" && !a.endsWith(":*"), `no wildcard action: ${a}`);
+            }
+        }
+    });
+
+    it("binds service trust to this account and its resources", () => {
+        assert.deepStrictEqual(ecsTaskTrust("111111111111", "us-east-1").Statement[0].Condition, {
+            StringEquals: { "aws:SourceAccount": "111111111111" },
+            ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:111111111111:*" },
+        });
+        const g = grafanaTrust("111111111111", "us-east-1").Statement[0];
+        assert.deepStrictEqual(g.Principal, { Service: "grafana.amazonaws.com" });
+        assert.deepStrictEqual(g.Condition?.ArnLike, { "aws:SourceArn": "arn:aws:grafana:us-east-1:111111111111:/workspaces/*" });
+    });
+
+    it("gives Grafana read-only query actions on the hub workspaces", () => {
+        const s = grafanaQueryPolicy([WS]).Statement[0];
+        assert.deepStrictEqual(s.Action, ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"]);
+        assert.deepStrictEqual(s.Resource, [WS]);
+    });
+
+    it("rotates the Grafana token name once per period", () => {
+        const day = 86_400_000;
+        const t0 = new Date(15 * day * 1000);
+        assert.strictEqual(rotatingTokenName("pulumi", t0, 15), "pulumi-p1000");
+        assert.strictEqual(rotatingTokenName("pulumi", new Date(t0.getTime() + 14 * day), 15), "pulumi-p1000");
+        assert.strictEqual(rotatingTokenName("pulumi", new Date(t0.getTime() + 15 * day), 15), "pulumi-p1001");
+    });
+
+    it("keeps KMS key policies free of wildcard principals and kms:*", () => {
+        const doc = kmsKeyPolicy({ account: "111111111111", region: "us-east-1", services: ["logs", "sns-from-aps"] });
+        for (const s of doc.Statement) {
+            assert.notStrictEqual(s.Principal, "*");
+            assert.ok(![s.Action].flat().includes("kms:*"));
+        }
+        const logs = doc.Statement.find((s) => s.Sid === "CloudWatchLogsEncryptsThisAccountsLogGroups");
+        assert.deepStrictEqual(logs?.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111111111111:log-group:*" } });
+        const aps = doc.Statement.find((s) => s.Sid === "ManagedPrometheusPublishesEncryptedAlerts");
+        assert.deepStrictEqual(aps?.Condition, { StringEquals: { "aws:SourceAccount": "111111111111" } });
+    });
+});
