@@ -26,6 +26,15 @@ export function ingressListeners(o: { mtls: boolean; bearerToken: boolean }): In
     ];
 }
 
+/** The smallest port range covering every listener (the OTLP ports are contiguous by design). */
+export function listenerPortRange(listeners: readonly IngressListenerSpec[]): { from: number; to: number } {
+    if (listeners.length === 0) {
+        throw new Error("the collector ingress needs at least one listener");
+    }
+    const ports = listeners.map((l) => l.port);
+    return { from: Math.min(...ports), to: Math.max(...ports) };
+}
+
 /** Endpoint-service principals: whole accounts of the fleet, sorted and de-duplicated. */
 export function endpointServicePrincipals(accounts: readonly string[]): string[] {
     return [...new Set(accounts)].sort().map((a) => accountRoot(a));
@@ -79,13 +88,14 @@ export class CollectorIngress extends pulumi.ComponentResource {
             ...(args.allowedCidrs ?? []).map((c, i) => ({ key: `net${i}`, cidrIpv4: c })),
             ...(args.allowedPrefixListIds ?? []).map((p, i) => ({ key: `pl${i}`, prefixListId: p })),
         ];
-        for (const l of args.listeners) {
-            for (const s of sources) {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${l.port}-${s.key}`, {
-                    securityGroupId: sg.id, ipProtocol: "tcp", fromPort: l.port, toPort: l.port,
-                    cidrIpv4: s.cidrIpv4, prefixListId: s.prefixListId, description: `OTLP ${l.port}`, tags: args.tags,
-                }, { parent: this });
-            }
+        // One rule per source over the contiguous OTLP port range keeps the rule count (and the
+        // security group's rule quota) growing with sources only, not sources × listeners.
+        const range = listenerPortRange(args.listeners);
+        for (const s of sources) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${s.key}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: range.from, toPort: range.to,
+                cidrIpv4: s.cidrIpv4, prefixListId: s.prefixListId, description: `OTLP ${range.from}-${range.to}`, tags: args.tags,
+            }, { parent: this });
         }
         const ports = [...args.listeners.map((l) => l.port), COLLECTOR_PORTS.health];
         for (const port of ports) {

@@ -1,15 +1,21 @@
 import * as fs from "fs";
+import * as os from "os";
 import { ConfigError } from "../../stacks/config/common";
 import { loadManifest } from "../manifest";
-import { PlanStack, planFleet } from "./plan";
+import { projectRoot } from "../paths";
+import { disableSourcePositions } from "./fastRuntime";
+import { planFleetParallel } from "./parallel";
+import { PlanEvents, PlanStack, planFleet } from "./plan";
 
 interface PlanArgs {
     manifest: string;
     json?: string;
     stacks?: Set<string>;
+    /** Worker processes; 1 plans in this process. Default: one per core for fleets of 20+ stacks. */
+    workers?: number;
 }
 
-const USAGE = "Usage: npm run fleet -- plan [--manifest stacks/fleet.yaml] [--json plan.json] [--stacks name,name]";
+const USAGE = "Usage: npm run fleet -- plan [--manifest stacks/fleet.yaml] [--json plan.json] [--stacks name,name] [--workers N]";
 
 export function parsePlanArgs(argv: string[]): PlanArgs {
     const args: PlanArgs = { manifest: "stacks/fleet.yaml" };
@@ -26,6 +32,15 @@ export function parsePlanArgs(argv: string[]): PlanArgs {
             case "--manifest": args.manifest = value(); break;
             case "--json": args.json = value(); break;
             case "--stacks": args.stacks = new Set(value().split(",").map((s) => s.trim()).filter(Boolean)); break;
+            case "--workers": {
+                const v = value();
+                const n = Number(v);
+                if (!Number.isInteger(n) || n < 1 || n > 64) {
+                    throw new ConfigError(`--workers: expected a whole number from 1 to 64, got "${v}". ${USAGE}`);
+                }
+                args.workers = n;
+                break;
+            }
             default: throw new ConfigError(`unknown argument ${flag}. ${USAGE}`);
         }
     }
@@ -91,10 +106,12 @@ export async function runPlanCommand(argv: string[]): Promise<number> {
             return 2;
         }
     }
+    // A worker costs a few seconds to start (loading the AWS SDK), so small fleets plan in-process.
+    const workers = args.workers ?? (manifest.stacks.length >= 20 ? os.cpus().length : 1);
     const writer = new PlanWriter(args.json);
     const started = Date.now();
     let total = 0;
-    const { failed, skipped } = await planFleet(manifest, {
+    const events: PlanEvents = {
         onStack: (s) => {
             total += s.resources.length;
             const top = countByType(s).map(([t, n]) => `${n} ${t}`).join(", ");
@@ -105,10 +122,25 @@ export async function runPlanCommand(argv: string[]): Promise<number> {
         onFailure: (s, e) => {
             console.error(`✘ ${s.name} (${s.role}, ${s.account}/${s.region}): ${e.message}`);
         },
-    }, args.stacks);
+    };
+    let result: { failed: string[]; skipped: string[]; peakRssKiB?: number };
+    try {
+        if (workers > 1) {
+            result = await planFleetParallel(manifest, { workers, selected: args.stacks, root: projectRoot() }, events);
+        } else {
+            disableSourcePositions({ stackTraces: false });
+            result = await planFleet(manifest, events, args.stacks);
+        }
+    } catch (e) {
+        writer.close(false);
+        console.error(`plan aborted: ${(e as Error).message}`);
+        return 1;
+    }
+    const { failed, skipped } = result;
     const ok = failed.length === 0 && skipped.length === 0;
     writer.close(ok);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`${ok ? "planned" : "FAILED"}: ${total} resources in ${secs}s; failed: ${failed.length}, skipped: ${skipped.length}${args.json && ok ? `; wrote ${args.json}` : ""}`);
+    const rss = ((result.peakRssKiB ?? process.resourceUsage().maxRSS) / 1024).toFixed(0);
+    console.log(`${ok ? "planned" : "FAILED"}: ${total} resources in ${secs}s (${workers} worker${workers > 1 ? "s" : ""}, peak RSS ${rss} MiB); failed: ${failed.length}, skipped: ${skipped.length}${args.json && ok ? `; wrote ${args.json}` : ""}`);
     return ok ? 0 : 1;
 }

@@ -160,6 +160,8 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
             const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
             return { id: host, arn: `arn:aws:iam::${ctx.account}:oidc-provider/${host}`, url: host, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
         }
+        case "aws:ec2/getNatGateway:getNatGateway":
+            return { id: inputs.id, state: "available", connectivityType: "public", subnetId: `subnet-${hex(String(inputs.id), 17)}`, vpcId: `vpc-${hex(String(inputs.id), 17)}`, allocationId: `eipalloc-${hex(String(inputs.id), 17)}`, publicIp: "198.51.100.10", privateIp: "10.0.0.10", tags: {} };
         case "aws:ec2/getPrefixList:getPrefixList":
             return { id: `pl-${hex(String(inputs.name), 8)}`, name: inputs.name, cidrBlocks: ["52.216.0.0/15"] };
         default:

@@ -75,7 +75,10 @@ export async function planStack(manifest: FleetManifest, stack: FleetStack, upst
             account: stack.account,
             region: stack.region,
             regulated: stack.regulated,
-            resources: result.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs })),
+            // Registration order depends on promise timing; URN order makes plans diffable.
+            resources: result.resources
+                .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))
+                .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
             outputs: result.publicOutputs,
             violations: [],
         },

@@ -75,7 +75,7 @@ describe("hub stack (under mocks)", function () {
             assert.strictEqual(s.inputs.mapPublicIpOnLaunch, false);
         }
         const site = r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.cidrIpv4 === "172.16.0.0/20");
-        assert.deepStrictEqual(site.map((x) => x.inputs.fromPort).sort(), [4317, 4318, 4319]);
+        assert.deepStrictEqual(site.map((x) => [x.inputs.fromPort, x.inputs.toPort]), [[4317, 4319]]);
     });
 
     it("spreads subnets over three AZs and creates the endpoints the tasks need", () => {

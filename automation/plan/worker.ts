@@ -1,0 +1,60 @@
+import { disableSourcePositions } from "./fastRuntime";
+disableSourcePositions({ stackTraces: false });
+
+import { FleetManifest, loadManifest } from "../manifest";
+import { planStack } from "./plan";
+import { FromWorker, ToWorker } from "./protocol";
+
+/**
+ * A plan worker: plans the stacks its parent sends, one at a time, and returns each result
+ * as soon as it is done so the parent can stream it to the plan file.
+ */
+const manifests = new Map<string, FleetManifest>();
+
+function send(msg: FromWorker): void {
+    process.send?.(msg);
+}
+
+let current: string | undefined;
+
+// A program's stray async error belongs to the stack being planned; report it as that
+// stack's failure rather than crashing the worker and losing the rest of its queue.
+process.on("unhandledRejection", (e) => {
+    if (current !== undefined) {
+        send({ type: "failed", stack: current, message: e instanceof Error ? e.message : String(e) });
+        current = undefined;
+    }
+});
+
+process.on("message", (msg: ToWorker) => {
+    if (msg.type === "exit") {
+        send({ type: "bye", maxRssKiB: process.resourceUsage().maxRSS });
+        process.disconnect?.();
+        return;
+    }
+    void (async () => {
+        try {
+            let manifest = manifests.get(msg.manifest);
+            if (manifest === undefined) {
+                manifest = loadManifest(msg.manifest);
+                manifests.set(msg.manifest, manifest);
+            }
+            const stack = manifest.stacks.find((s) => s.name === msg.stack);
+            if (stack === undefined) {
+                throw new Error(`stack ${msg.stack} is not in ${msg.manifest}`);
+            }
+            current = msg.stack;
+            const planned = await planStack(manifest, stack, new Map(msg.upstream));
+            if (current !== msg.stack) {
+                return;
+            }
+            current = undefined;
+            send({ type: "planned", stack: msg.stack, plan: planned.plan, outputs: stack.role === "hub" ? planned.outputs : {} });
+        } catch (e) {
+            current = undefined;
+            send({ type: "failed", stack: msg.stack, message: e instanceof Error ? e.message : String(e) });
+        }
+    })();
+});
+
+send({ type: "ready" });
