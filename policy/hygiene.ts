@@ -1,0 +1,225 @@
+/** Hygiene: KMS rotation, encryption and retention of telemetry stores, credentials storage, ECS task hardening. */
+import * as aws from "@pulumi/aws";
+import { resourcePolicy } from "./lib/define";
+import {
+    containerDefinitions,
+    containerName,
+    DEFAULT_SENSITIVE_NAME_PARTS,
+    isSecretReference,
+    isSensitiveName,
+    secretValueKind,
+} from "./lib/secrets";
+import { asArray, asBool, asNumber, asString, isRecord, Props } from "./lib/values";
+
+export const kmsKeyRotation = resourcePolicy({
+    name: "kms-key-rotation",
+    theme: "hygiene",
+    severity: "medium",
+    summary: "Symmetric KMS keys rotate automatically, at least every rotationMaxDays.",
+    refs: { checkov: ["CKV_AWS_7"], trivy: ["AVD-AWS-0065"], cfnNag: ["F19"] },
+    remediation: "Set enableKeyRotation: true (and rotationPeriodInDays ≤ rotationMaxDays if you set it).",
+    types: [aws.kms.Key],
+    config: {
+        rotationMaxDays: { type: "integer", minimum: 90, maximum: 2560, default: 365, description: "Longest accepted rotationPeriodInDays." },
+    },
+    validate(props, { config, report }) {
+        const spec = asString(props.customerMasterKeySpec) ?? "SYMMETRIC_DEFAULT";
+        const usage = asString(props.keyUsage) ?? "ENCRYPT_DECRYPT";
+        if (spec !== "SYMMETRIC_DEFAULT" || usage !== "ENCRYPT_DECRYPT") {
+            return; // AWS only rotates symmetric encryption keys
+        }
+        if (asBool(props.enableKeyRotation) !== true) {
+            report("enableKeyRotation is not true.");
+        }
+        const period = asNumber(props.rotationPeriodInDays);
+        if (period !== undefined && period > config.rotationMaxDays) {
+            report(`rotationPeriodInDays ${period} exceeds ${config.rotationMaxDays}.`);
+        }
+    },
+});
+
+export const ampWorkspaceEncryptionLogging = resourcePolicy({
+    name: "amp-workspace-encryption-logging",
+    theme: "hygiene",
+    severity: "medium",
+    summary: "Amazon Managed Service for Prometheus workspaces encrypt with a customer-managed KMS key and send their " +
+        "logs (rule and alerting errors) to CloudWatch. No scanner covers AMP.",
+    refs: {},
+    remediation: "Set kmsKeyArn to a customer-managed key and loggingConfiguration.logGroupArn to a log group ARN ending in :*.",
+    types: [aws.amp.Workspace],
+    config: {},
+    validate(props, { report }) {
+        if (asString(props.kmsKeyArn) === undefined) {
+            report("No kmsKeyArn: metrics are encrypted with an AWS-owned key you cannot audit or revoke.");
+        }
+        const logging = isRecord(props.loggingConfiguration) ? props.loggingConfiguration : undefined;
+        if (logging === undefined || asString(logging.logGroupArn) === undefined) {
+            report("No loggingConfiguration.logGroupArn: rule-evaluation and alerting failures are invisible.");
+        }
+    },
+});
+
+export const logGroupKmsRetention = resourcePolicy({
+    name: "log-group-kms-retention",
+    theme: "hygiene",
+    severity: "medium",
+    summary: "CloudWatch log groups are encrypted with a customer-managed KMS key and expire data after a retention of at least minRetentionDays.",
+    refs: { checkov: ["CKV_AWS_158", "CKV_AWS_66", "CKV_AWS_338"], trivy: ["AVD-AWS-0017"], cfnNag: ["W84", "W86"] },
+    remediation: "Set kmsKeyId to a customer-managed key (whose policy allows logs.<region>.amazonaws.com) and retentionInDays ≥ minRetentionDays.",
+    types: [aws.cloudwatch.LogGroup],
+    config: {
+        minRetentionDays: { type: "integer", minimum: 1, default: 365, description: "Shortest accepted retentionInDays (checkov CKV_AWS_338: one year)." },
+    },
+    validate(props, { config, report }) {
+        if (asString(props.kmsKeyId) === undefined) {
+            report("No kmsKeyId: logs are encrypted with a service-owned key.");
+        }
+        const days = asNumber(props.retentionInDays) ?? 0;
+        if (days === 0) {
+            report("No retentionInDays: the log data never expires.");
+        } else if (days < config.minRetentionDays) {
+            report(`retentionInDays ${days} is shorter than ${config.minRetentionDays}.`);
+        }
+    },
+});
+
+/** Why an SSM parameter looks like it holds a credential, if it does. */
+function credentialReason(props: Props, nameParts: string[]): string | undefined {
+    const name = asString(props.name) ?? "";
+    if (name !== "" && isSensitiveName(name, nameParts)) {
+        return `its name ${name} says it holds a credential`;
+    }
+    for (const input of ["value", "insecureValue"] as const) {
+        const value = asString(props[input]);
+        const kind = value === undefined ? undefined : secretValueKind(value);
+        if (kind !== undefined) {
+            return `its ${input} contains a ${kind}`;
+        }
+    }
+    return undefined;
+}
+
+export const ssmCredentialsSecureString = resourcePolicy({
+    name: "ssm-credentials-securestring",
+    theme: "hygiene",
+    severity: "high",
+    summary: "SSM parameters that hold credentials (by name or by value format) are SecureString, encrypted with a customer-managed KMS key.",
+    refs: { checkov: ["CKV2_AWS_34", "CKV_AWS_337", "CKV_AWS_384"] },
+    remediation: "Set type: \"SecureString\" and keyId to a customer-managed KMS key, and pass the value as a Pulumi secret.",
+    types: [aws.ssm.Parameter],
+    config: {
+        sensitiveNameParts: {
+            type: "array", items: { type: "string" }, default: DEFAULT_SENSITIVE_NAME_PARTS,
+            description: "Name substrings that mark a parameter as a credential.",
+        },
+        requireCustomerKey: { type: "boolean", default: true, description: "Require keyId (customer-managed key) on credential parameters." },
+    },
+    validate(props, { config, report }) {
+        const reason = credentialReason(props, config.sensitiveNameParts);
+        if (reason === undefined) {
+            return;
+        }
+        if (asString(props.type) !== "SecureString") {
+            report(`Type is ${asString(props.type) ?? "unset"} but ${reason}.`);
+        } else if (config.requireCustomerKey && asString(props.keyId) === undefined) {
+            report(`SecureString without keyId (AWS-managed alias/aws/ssm) but ${reason}.`);
+        }
+    },
+});
+
+/** Reports unreadable container definitions once and hands each container to `check`. */
+function eachContainer(props: Props, report: (m: string) => void, check: (c: Record<string, unknown>, label: string) => void): void {
+    const { containers, error } = containerDefinitions(props.containerDefinitions);
+    if (error !== undefined) {
+        report(`containerDefinitions is unreadable (${error}).`);
+    }
+    containers.forEach((c, i) => check(c, containerName(c, i)));
+}
+
+export const ecsTaskNonPrivileged = resourcePolicy({
+    name: "ecs-task-non-privileged",
+    theme: "hygiene",
+    severity: "high",
+    summary: "ECS containers do not run privileged (root on the host).",
+    refs: { checkov: ["CKV_AWS_334"] },
+    remediation: "Remove privileged: true; grant the specific Linux capabilities the container needs instead.",
+    types: [aws.ecs.TaskDefinition],
+    config: {},
+    validate(props, { report }) {
+        eachContainer(props, report, (c, label) => {
+            if (asBool(c.privileged) === true) {
+                report(`${label} is privileged.`);
+            }
+        });
+    },
+});
+
+export const ecsTaskReadOnlyRoot = resourcePolicy({
+    name: "ecs-task-read-only-root",
+    theme: "hygiene",
+    severity: "medium",
+    summary: "ECS containers run with a read-only root filesystem.",
+    refs: { checkov: ["CKV_AWS_336"] },
+    remediation: "Set readonlyRootFilesystem: true and mount a volume (or tmpfs on EC2) for paths the container writes.",
+    types: [aws.ecs.TaskDefinition],
+    config: {},
+    validate(props, { report }) {
+        eachContainer(props, report, (c, label) => {
+            if (asBool(c.readonlyRootFilesystem) !== true) {
+                report(`${label} has a writable root filesystem.`);
+            }
+        });
+    },
+});
+
+export const ecsTaskRoleSeparation = resourcePolicy({
+    name: "ecs-task-role-separation",
+    theme: "hygiene",
+    severity: "medium",
+    summary: "ECS task definitions use a task role distinct from the execution role (the agent's image-pull/secret " +
+        "permissions must not reach the application).",
+    refs: { checkov: ["CKV_AWS_249"] },
+    remediation: "Create a separate task role with only the application's permissions and keep the execution role for ECS.",
+    types: [aws.ecs.TaskDefinition],
+    config: {},
+    validate(props, { report }) {
+        const task = asString(props.taskRoleArn);
+        if (task !== undefined && task === asString(props.executionRoleArn)) {
+            report(`taskRoleArn and executionRoleArn are the same role (${task}).`);
+        }
+    },
+});
+
+export const ecsTaskNoPlaintextSecrets = resourcePolicy({
+    name: "ecs-task-no-plaintext-secrets",
+    theme: "hygiene",
+    severity: "critical",
+    summary: "ECS container environment variables do not carry credentials in plain text (by name or value format); " +
+        "credentials come through `secrets` from Secrets Manager or SSM SecureString.",
+    refs: { trivy: ["AVD-AWS-0036"] },
+    remediation: "Move the value to Secrets Manager or an SSM SecureString and reference it in the container's secrets list.",
+    types: [aws.ecs.TaskDefinition],
+    config: {
+        sensitiveNameParts: {
+            type: "array", items: { type: "string" }, default: DEFAULT_SENSITIVE_NAME_PARTS,
+            description: "Variable-name substrings that mark a credential.",
+        },
+    },
+    validate(props, { config, report }) {
+        eachContainer(props, report, (c, label) => {
+            for (const env of asArray(c.environment).filter(isRecord)) {
+                const name = asString(env.name) ?? "";
+                const value = asString(env.value) ?? "";
+                if (value !== "" && isSecretReference(value)) {
+                    continue;
+                }
+                const kind = secretValueKind(value);
+                if (kind !== undefined) {
+                    report(`${label} environment ${name} contains a ${kind}.`);
+                } else if (value !== "" && isSensitiveName(name, config.sensitiveNameParts)) {
+                    report(`${label} environment ${name} looks like a credential in plain text.`);
+                }
+            }
+        });
+    },
+});

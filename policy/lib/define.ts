@@ -1,0 +1,179 @@
+/**
+ * Builders that turn a small rule spec into a real @pulumi/policy policy object: one place for the
+ * description format (with scanner equivalents), configSchema defaults, the `exemptNames`
+ * suppression every resource rule offers, and type dispatch. The offline evaluator runs these very
+ * objects, so nothing here may depend on being offline.
+ */
+import {
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
+import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { Resource } from "@pulumi/pulumi";
+import { globMatch, Props } from "./values";
+
+/** Equivalent rule IDs in the scanners this pack is modelled on. */
+export interface ScannerRefs {
+    checkov?: readonly string[];
+    trivy?: readonly string[];
+    cfnNag?: readonly string[];
+}
+
+export type Theme = "tls" | "least-privilege" | "exposure" | "hygiene" | "stack";
+
+export type ConfigProperty = PolicyConfigJSONSchema & { default: unknown; description: string };
+export type ConfigProperties = Record<string, ConfigProperty>;
+/** The config object a rule sees: every property present, defaults filled in. */
+export type ConfigOf<P extends ConfigProperties> = { [K in keyof P]: P[K]["default"] };
+
+/** Any Pulumi resource class (its static `__pulumiType` is what `args.isType` compares). */
+export type ResourceClass = new (name: string, args: any, ...rest: any[]) => Resource;
+
+interface CommonSpec<P extends ConfigProperties> {
+    /** kebab-case policy name, unique in the pack. */
+    name: string;
+    theme: Theme;
+    /** What is checked and why, one or two sentences. */
+    summary: string;
+    refs: ScannerRefs;
+    /** How to fix a violation; shown with every violation and in SARIF help. */
+    remediation: string;
+    /** Default: "mandatory". Overridable per policy through policy-pack config. */
+    enforcementLevel?: EnforcementLevel;
+    severity: Severity;
+    config: P;
+}
+
+export interface ResourceContext<C> {
+    args: ResourceValidationArgs;
+    config: C;
+    report(message: string): void;
+}
+
+export interface ResourceSpec<P extends ConfigProperties> extends CommonSpec<P> {
+    /** Resource classes inspected; an empty list means every resource. */
+    types: readonly ResourceClass[];
+    validate(props: Props, ctx: ResourceContext<ConfigOf<P>>): void;
+}
+
+export interface StackContext<C> {
+    args: StackValidationArgs;
+    config: C;
+    /** Without `urn` the violation is attributed to the stack itself. */
+    report(message: string, urn?: string): void;
+}
+
+export interface StackSpec<P extends ConfigProperties> extends CommonSpec<P> {
+    validate(ctx: StackContext<ConfigOf<P>>): void;
+}
+
+const EXEMPT_NAMES: ConfigProperty = {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Resource names (globs) this rule skips (stack rules: violations attributed to those resources). " +
+        "Justify every entry in review; prefer fixing the resource.",
+};
+
+export function refsToText(refs: ScannerRefs): string {
+    const part = (label: string, ids?: readonly string[]) => `${label} ${ids && ids.length > 0 ? ids.join(", ") : "none"}`;
+    return `${part("checkov", refs.checkov)}; ${part("trivy", refs.trivy)}; ${part("cfn_nag", refs.cfnNag)}`;
+}
+
+function refsToTags(theme: Theme, refs: ScannerRefs): string[] {
+    return [
+        theme,
+        ...(refs.checkov ?? []).map((id) => `checkov:${id}`),
+        ...(refs.trivy ?? []).map((id) => `trivy:${id}`),
+        ...(refs.cfnNag ?? []).map((id) => `cfn_nag:${id}`),
+    ];
+}
+
+export function configDefaults(properties: ConfigProperties): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, structuredClone(v.default)]));
+}
+
+/** Engine config already carries schema defaults; merging again keeps rules safe under older CLIs and unit tests. */
+function effectiveConfig<P extends ConfigProperties>(properties: P, getConfig: () => object): ConfigOf<P> {
+    return { ...configDefaults(properties), ...(getConfig() as Record<string, unknown>) } as ConfigOf<P>;
+}
+
+function metadata<P extends ConfigProperties>(spec: CommonSpec<P>, properties: ConfigProperties) {
+    return {
+        name: spec.name,
+        description: `${spec.summary} Scanner equivalents: ${refsToText(spec.refs)}.`,
+        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        severity: spec.severity,
+        tags: refsToTags(spec.theme, spec.refs),
+        remediationSteps: spec.remediation,
+        configSchema: { properties },
+    };
+}
+
+function pulumiTypeOf(cls: ResourceClass): string {
+    return String((cls as unknown as { __pulumiType?: string }).__pulumiType ?? cls.name);
+}
+
+/** Like the SDK's validateResourceOfType, for one or several classes (or all resources). */
+function dispatch(types: readonly ResourceClass[], run: (args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
+    if (types.length === 1) {
+        // The SDK helper tags the function with __pulumiType, so the engine skips other types cheaply.
+        return validateResourceOfType(types[0], (_props, args, report) => run(args, report));
+    }
+    if (types.length === 0) {
+        return run;
+    }
+    return (args, report) => {
+        if (!types.some((t) => args.isType(t))) {
+            args.notApplicable(`Policy only applies to resources of type ${types.map(pulumiTypeOf).join(", ")}`);
+        }
+        run(args, report);
+    };
+}
+
+export function resourcePolicy<P extends ConfigProperties>(spec: ResourceSpec<P>): ResourceValidationPolicy {
+    const properties: ConfigProperties = { ...spec.config, exemptNames: EXEMPT_NAMES };
+    return {
+        ...metadata(spec, properties),
+        validateResource: dispatch(spec.types, (args, report) => {
+            const config = effectiveConfig(properties, () => args.getConfig()) as ConfigOf<P> & { exemptNames: string[] };
+            if (config.exemptNames.some((pattern) => globMatch(pattern, args.name))) {
+                return;
+            }
+            spec.validate(args.props, { args, config, report: (message) => report(message) });
+        }),
+    };
+}
+
+export function stackPolicy<P extends ConfigProperties>(spec: StackSpec<P>): StackValidationPolicy {
+    const properties: ConfigProperties = { ...spec.config, exemptNames: EXEMPT_NAMES };
+    return {
+        ...metadata(spec, properties),
+        validateStack: (args, report) => {
+            const config = effectiveConfig(properties, () => args.getConfig()) as ConfigOf<P> & { exemptNames: string[] };
+            const exempt = (urn?: string) => urn !== undefined && config.exemptNames.some((pattern) => globMatch(pattern, urn.split("::").pop() ?? ""));
+            spec.validate({ args, config, report: (message, urn) => (exempt(urn) ? undefined : report(message, urn)) });
+        },
+    };
+}
+
+/** Stack tags the fleet driver sets (and the offline evaluator derives from the plan). */
+export const STACK_TAGS = {
+    /** hub | monitored | onprem */
+    role: "oss-monitoring:role",
+    /** "true" when the stack handles regulated data and must keep AWS API traffic private. */
+    regulated: "oss-monitoring:regulated",
+    /** 12-digit account the stack deploys to; lets trust rules tell same-account from cross-account. */
+    account: "oss-monitoring:account",
+} as const;
+
+export function isRegulated(tags: ReadonlyMap<string, string>): boolean {
+    return tags.get(STACK_TAGS.regulated)?.toLowerCase() === "true";
+}

@@ -1,0 +1,156 @@
+/**
+ * ResourceValidationArgs / StackValidationArgs built from plan entries the way @pulumi/policy's
+ * analyzer server (server.js) builds them from the engine's requests: props wrapped in the SDK's
+ * unknown-checking proxy, isType/asType comparing the class's __pulumiType (falling back to
+ * isInstance), getConfig returning the policy's properties without enforcementLevel, notApplicable
+ * throwing, stackTags a read-only map, stack resources with parent/dependencies resolved to objects.
+ */
+import { PolicyProviderResource, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { unknownCheckingProxy } from "../lib/values";
+import { PlanResource } from "./types";
+
+/** Thrown by notApplicable(); the evaluator records nothing for the policy (like the server's NotApplicableError). */
+export class NotApplicableError extends Error {
+    constructor(readonly reason?: string) {
+        super(reason ?? "Policy does not apply");
+        this.name = "NotApplicableError";
+    }
+}
+
+function throwNotApplicable(reason?: string): never {
+    throw new NotApplicableError(reason);
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The engine hands policies plain values for secrets; a plan may still carry the wire form. */
+export function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        if (obj[SECRET_SIG_KEY] === SECRET_SIG_VALUE) {
+            return unwrapSecrets(obj.value);
+        }
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+export function isTypeOf(type: string, resourceClass: unknown): boolean {
+    const pulumiType = (resourceClass as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+    if (typeof pulumiType === "string" && pulumiType.length > 0) {
+        return type === pulumiType;
+    }
+    const isInstance = (resourceClass as { isInstance?: unknown } | undefined)?.isInstance;
+    return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+/** Same shape as the server's freezeMap: a read-only view that cannot be mutated by a policy. */
+export function freezeMap(map: Map<string, string>): ReadonlyMap<string, string> {
+    return Object.freeze({
+        entries: map.entries.bind(map),
+        forEach: map.forEach.bind(map),
+        get: map.get.bind(map),
+        has: map.has.bind(map),
+        keys: map.keys.bind(map),
+        size: map.size,
+        values: map.values.bind(map),
+        [Symbol.iterator]: map[Symbol.iterator].bind(map),
+    }) as ReadonlyMap<string, string>;
+}
+
+function options(r: PlanResource): PolicyResourceOptions {
+    const opts: PolicyResourceOptions = {
+        protect: r.protect === true,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+    };
+    if (r.parent) {
+        opts.parent = r.parent;
+    }
+    return opts;
+}
+
+function props(r: PlanResource): Record<string, any> {
+    return unknownCheckingProxy(unwrapSecrets(r.inputs ?? {}) as Record<string, any>);
+}
+
+/** Looks a provider reference (`<urn>::<id>` or a bare URN) up among the stack's resources. */
+export function resolveProvider(ref: string | null | undefined, byUrn: ReadonlyMap<string, PlanResource>): PolicyProviderResource | undefined {
+    if (!ref) {
+        return undefined;
+    }
+    const p = byUrn.get(ref) ?? byUrn.get(ref.slice(0, ref.lastIndexOf("::")));
+    return p === undefined ? undefined : { type: p.type, props: props(p), urn: p.urn, name: p.name };
+}
+
+export interface ArgsContext {
+    stackTags: ReadonlyMap<string, string>;
+    getConfig: () => Record<string, unknown>;
+    byUrn: ReadonlyMap<string, PlanResource>;
+}
+
+export function resourceValidationArgs(r: PlanResource, ctx: ArgsContext): ResourceValidationArgs {
+    const p = props(r);
+    const args: ResourceValidationArgs = {
+        type: r.type,
+        props: p,
+        urn: r.urn,
+        name: r.name,
+        opts: options(r),
+        stackTags: ctx.stackTags,
+        isType: (cls) => isTypeOf(r.type, cls),
+        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? p : undefined)) as ResourceValidationArgs["asType"],
+        getConfig: <T extends object>() => ctx.getConfig() as T,
+        notApplicable: throwNotApplicable,
+    };
+    const provider = resolveProvider(r.provider, ctx.byUrn);
+    if (provider) {
+        args.provider = provider;
+    }
+    return args;
+}
+
+export function stackValidationArgs(resources: readonly PlanResource[], ctx: ArgsContext): StackValidationArgs {
+    const built = resources.map((r) => {
+        const p = props(r);
+        const resource: PolicyResource = {
+            type: r.type,
+            props: p,
+            urn: r.urn,
+            name: r.name,
+            opts: options(r),
+            dependencies: [],
+            propertyDependencies: {},
+            isType: (cls) => isTypeOf(r.type, cls),
+            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? p : undefined)) as PolicyResource["asType"],
+        };
+        const provider = resolveProvider(r.provider, ctx.byUrn);
+        if (provider) {
+            resource.provider = provider;
+        }
+        return { plan: r, resource };
+    });
+    const byUrn = new Map(built.map((b) => [b.resource.urn, b.resource]));
+    for (const { plan, resource } of built) {
+        const parent = plan.parent ? byUrn.get(plan.parent) : undefined;
+        if (parent) {
+            resource.parent = parent;
+        }
+        resource.dependencies = (plan.dependencies ?? []).flatMap((u) => byUrn.get(u) ?? []);
+        for (const [k, urns] of Object.entries(plan.propertyDependencies ?? {})) {
+            resource.propertyDependencies[k] = urns.flatMap((u) => byUrn.get(u) ?? []);
+        }
+    }
+    return {
+        resources: built.map((b) => b.resource),
+        stackTags: ctx.stackTags,
+        getConfig: <T extends object>() => ctx.getConfig() as T,
+        notApplicable: throwNotApplicable,
+    };
+}

@@ -1,0 +1,182 @@
+/**
+ * Runs the pack's policy objects over an offline plan, following the analyzer server's loop: per
+ * resource, every enabled resource policy (type fast-path, remediate reported as mandatory, values
+ * unknown during preview reported as advisory "can't run"), then every stack policy once per stack.
+ */
+import { EnforcementLevel, Policies, Policy, PolicyPackConfig, ReportViolation, ResourceValidation, StackValidation } from "@pulumi/policy";
+import { STACK_TAGS } from "../lib/define";
+import { UnknownValueError } from "../lib/values";
+import { PACK_ENFORCEMENT_LEVEL, policies as packPolicies } from "../policies";
+import { ArgsContext, freezeMap, NotApplicableError, resourceValidationArgs, stackValidationArgs } from "./args";
+import { resolveConfig, ResolvedPolicyConfig } from "./config";
+import { InputError, Plan, PlanResource, PlanStack, PLAN_VERSION, Violation } from "./types";
+
+export interface EvaluateOptions {
+    /** Policy-pack config overrides, in the `--policy-pack-config` file format. */
+    config?: PolicyPackConfig | Record<string, unknown>;
+    /** The policies to run; defaults to the pack's own (tests of the evaluator itself inject others). */
+    policies?: Policies;
+}
+
+function validationsOf(p: Policy): ResourceValidation[] | undefined {
+    const v = (p as { validateResource?: ResourceValidation | ResourceValidation[] }).validateResource;
+    return v === undefined ? undefined : Array.isArray(v) ? v : [v];
+}
+
+function stackValidationOf(p: Policy): StackValidation | undefined {
+    const v = (p as { validateStack?: StackValidation }).validateStack;
+    return typeof v === "function" ? v : undefined;
+}
+
+/** Stack tags the fleet driver sets for a stack, derived from its plan entry. */
+export function stackTagsFor(stack: PlanStack): ReadonlyMap<string, string> {
+    const tags = new Map<string, string>();
+    const project = projectOf(stack);
+    if (project) {
+        tags.set("pulumi:project", project);
+    }
+    tags.set(STACK_TAGS.role, stack.role);
+    tags.set(STACK_TAGS.regulated, stack.regulated === true ? "true" : "false");
+    if (stack.account) {
+        tags.set(STACK_TAGS.account, stack.account);
+    }
+    for (const [k, v] of Object.entries(stack.tags ?? {})) {
+        tags.set(k, v);
+    }
+    return freezeMap(tags);
+}
+
+function projectOf(stack: PlanStack): string | undefined {
+    const urn = stack.resources.find((r) => typeof r.urn === "string")?.urn;
+    const m = urn ? /^urn:pulumi:[^:]+::([^:]+)::/.exec(urn) : null;
+    return m ? m[1] : undefined;
+}
+
+/** URN stack-wide violations are attributed to (the stack resource, as the engine does). */
+export function stackUrnOf(stack: PlanStack): string {
+    const own = stack.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    if (own) {
+        return own.urn;
+    }
+    const project = projectOf(stack) ?? "oss-monitoring";
+    return `urn:pulumi:${stack.stack}::${project}::pulumi:pulumi:Stack::${project}-${stack.stack}`;
+}
+
+function isThenable(value: unknown): boolean {
+    return typeof (value as { then?: unknown } | undefined)?.then === "function";
+}
+
+/** Calls one validation, turning the SDK's control-flow errors into what the analyzer server reports. */
+function run(policy: Policy, target: string, call: () => unknown, push: (v: Omit<Violation, "stack">) => void): void {
+    try {
+        if (isThenable(call())) {
+            throw new Error("it returned a Promise; the offline evaluator needs synchronous validations");
+        }
+    } catch (e) {
+        if (e instanceof NotApplicableError) {
+            return;
+        }
+        if (e instanceof UnknownValueError) {
+            // The server downgrades to advisory: the check cannot run until the value is known.
+            push({ policy: policy.name, enforcementLevel: "advisory", urn: target, message: `can't run policy '${policy.name}' during preview: ${(e as Error).message}` });
+            return;
+        }
+        throw new Error(`Error validating ${target} with policy '${policy.name}': ${(e as Error).message}`);
+    }
+}
+
+/** Violations of one plan stack, resource policies first (in resource order), then stack policies. */
+export function evaluatePlanStack(stack: PlanStack, opts: EvaluateOptions = {}): Violation[] {
+    const policies = opts.policies ?? packPolicies;
+    const resolved = resolveConfig(policies, PACK_ENFORCEMENT_LEVEL, opts.config);
+    const stackTags = stackTagsFor(stack);
+    const byUrn = new Map<string, PlanResource>(stack.resources.map((r) => [r.urn, r]));
+    const stackUrn = stackUrnOf(stack);
+    const out: Violation[] = [];
+    const push = (v: Omit<Violation, "stack">) => out.push({ ...v, stack: stack.stack });
+    const ctxFor = (cfg: ResolvedPolicyConfig): ArgsContext => ({ stackTags, byUrn, getConfig: () => structuredClone(cfg.properties) });
+    const levelOf = (cfg: ResolvedPolicyConfig): EnforcementLevel => (cfg.enforcementLevel === "remediate" ? "mandatory" : cfg.enforcementLevel);
+    const reporter = (p: Policy, level: EnforcementLevel, fallbackUrn: string, fixedUrn: boolean): ReportViolation =>
+        (message, urn) => push({ policy: p.name, enforcementLevel: level, urn: fixedUrn ? fallbackUrn : urn ?? fallbackUrn, message, fix: p.remediationSteps });
+
+    for (const r of stack.resources) {
+        for (const p of policies) {
+            const cfg = resolved.get(p.name);
+            const validations = validationsOf(p);
+            if (cfg === undefined || cfg.enforcementLevel === "disabled" || validations === undefined) {
+                continue; // remediation-only policies have nothing to report offline
+            }
+            const fastType = validations.length === 1 ? (validations[0] as { __pulumiType?: string }).__pulumiType : undefined;
+            if (fastType !== undefined && fastType !== r.type) {
+                continue;
+            }
+            const level = levelOf(cfg);
+            for (const validate of validations) {
+                const args = resourceValidationArgs(r, ctxFor(cfg));
+                run(p, r.urn, () => validate(args, reporter(p, level, r.urn, true)), push);
+            }
+        }
+    }
+    for (const p of policies) {
+        const cfg = resolved.get(p.name);
+        const validate = stackValidationOf(p);
+        if (cfg === undefined || cfg.enforcementLevel === "disabled" || validate === undefined) {
+            continue;
+        }
+        const fastType = (validate as { __pulumiType?: string }).__pulumiType;
+        if (fastType !== undefined && !stack.resources.some((r) => r.type === fastType)) {
+            continue;
+        }
+        const level = levelOf(cfg);
+        const args = stackValidationArgs(stack.resources, ctxFor(cfg));
+        run(p, stackUrn, () => validate(args, reporter(p, level, stackUrn, false)), push);
+    }
+    return out;
+}
+
+/** Violations of every stack of the plan, in plan order. */
+export function evaluatePlan(plan: Plan, opts: EvaluateOptions = {}): Violation[] {
+    return plan.stacks.flatMap((s) => evaluatePlanStack(s, opts));
+}
+
+/** A copy of the plan with each stack's `violations` filled in (what `fleet plan --json` writes). */
+export function withViolations<P extends Plan>(plan: P, opts: EvaluateOptions = {}): P {
+    return { ...plan, stacks: plan.stacks.map((s) => ({ ...s, violations: evaluatePlanStack(s, opts) })) };
+}
+
+function fail(field: string, problem: string): never {
+    throw new InputError(`${field} ${problem}`);
+}
+
+/** Checks the fields the evaluator reads and returns the plan typed; throws InputError naming the field. */
+export function parsePlan(json: unknown): Plan {
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+        fail("plan", "must be a JSON object with version and stacks (the output of `npm run fleet -- plan --json FILE`)");
+    }
+    const plan = json as Record<string, unknown>;
+    if (plan.version !== PLAN_VERSION) {
+        fail("plan.version", `must be ${PLAN_VERSION} (got ${JSON.stringify(plan.version)}); regenerate the plan with this checkout's \`npm run fleet -- plan --json FILE\``);
+    }
+    if (!Array.isArray(plan.stacks)) {
+        fail("plan.stacks", "must be an array of stacks");
+    }
+    plan.stacks.forEach((s: unknown, i: number) => {
+        const at = `plan.stacks[${i}]`;
+        if (typeof s !== "object" || s === null) fail(at, "must be an object");
+        const st = s as Record<string, unknown>;
+        if (typeof st.stack !== "string" || st.stack === "") fail(`${at}.stack`, "must be a non-empty string");
+        if (typeof st.role !== "string") fail(`${at}.role`, "must be a string (hub, monitored or onprem)");
+        if (st.regulated !== undefined && typeof st.regulated !== "boolean") fail(`${at}.regulated`, "must be a boolean when present");
+        if (!Array.isArray(st.resources)) fail(`${at}.resources`, "must be an array");
+        st.resources.forEach((r: unknown, j: number) => {
+            const rat = `${at}.resources[${j}]`;
+            if (typeof r !== "object" || r === null) fail(rat, "must be an object");
+            const res = r as Record<string, unknown>;
+            for (const key of ["urn", "type", "name"]) {
+                if (typeof res[key] !== "string" || res[key] === "") fail(`${rat}.${key}`, "must be a non-empty string");
+            }
+            if (typeof res.inputs !== "object" || res.inputs === null || Array.isArray(res.inputs)) fail(`${rat}.inputs`, "must be an object");
+        });
+    });
+    return plan as unknown as Plan;
+}

@@ -1,0 +1,87 @@
+/**
+ * Every policy of the pack, in report order. policy/index.ts registers exactly this array, and the
+ * offline evaluator (policy/offline) runs exactly these objects.
+ */
+import { EnforcementLevel, Policies } from "@pulumi/policy";
+import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, s3BucketPolicySecureTransport } from "./tls";
+import {
+    iamNoBroadManagedPolicies,
+    iamNoPassRoleWildcard,
+    iamNoUserPolicies,
+    iamNoUsersOrAccessKeys,
+    iamNoWildcardActions,
+    iamNoWildcardResources,
+    iamTrustPolicyConditions,
+    kmsKeyPolicyNoWildcardPrincipal,
+} from "./leastPrivilege";
+import {
+    ecsServiceNoPublicIp,
+    eksPrivateEndpoint,
+    grafanaWorkspacePrivate,
+    lbInternal,
+    regulatedPrivateEndpoints,
+    sgNoPublicIngress,
+    sgNoUnrestrictedEgress,
+    subnetNoPublicIp,
+    vpcEndpointPrivateDnsAndPolicy,
+    vpcEndpointServiceAcceptance,
+} from "./exposure";
+import {
+    ampWorkspaceEncryptionLogging,
+    ecsTaskNoPlaintextSecrets,
+    ecsTaskNonPrivileged,
+    ecsTaskReadOnlyRoot,
+    ecsTaskRoleSeparation,
+    kmsKeyRotation,
+    logGroupKmsRetention,
+    ssmCredentialsSecureString,
+} from "./hygiene";
+import { costAllocationTags, stackPrivatePathToHub } from "./stack";
+
+export const PACK_NAME = "oss-monitoring-guard";
+
+/** Pack default; every policy sets its own level, overridable per policy through policy-pack config. */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+
+export const policies: Policies = [
+    // TLS in transit
+    lbListenerTls,
+    lbListenerTlsPolicy,
+    lbTargetGroupTls,
+    albDropInvalidHeaders,
+    s3BucketPolicySecureTransport,
+    grafanaDataSourceTls,
+    collectorExporterTls,
+    // Least privilege
+    iamNoWildcardActions,
+    iamNoWildcardResources,
+    iamNoPassRoleWildcard,
+    iamNoBroadManagedPolicies,
+    iamTrustPolicyConditions,
+    iamNoUsersOrAccessKeys,
+    iamNoUserPolicies,
+    kmsKeyPolicyNoWildcardPrincipal,
+    // Private endpoints / exposure
+    lbInternal,
+    sgNoPublicIngress,
+    sgNoUnrestrictedEgress,
+    ecsServiceNoPublicIp,
+    subnetNoPublicIp,
+    vpcEndpointPrivateDnsAndPolicy,
+    vpcEndpointServiceAcceptance,
+    regulatedPrivateEndpoints,
+    grafanaWorkspacePrivate,
+    eksPrivateEndpoint,
+    // Hygiene
+    kmsKeyRotation,
+    ampWorkspaceEncryptionLogging,
+    logGroupKmsRetention,
+    ssmCredentialsSecureString,
+    ecsTaskNonPrivileged,
+    ecsTaskReadOnlyRoot,
+    ecsTaskRoleSeparation,
+    ecsTaskNoPlaintextSecrets,
+    // Stack level
+    stackPrivatePathToHub,
+    costAllocationTags,
+];

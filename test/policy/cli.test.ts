@@ -1,0 +1,94 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../policy/cli";
+import { policies } from "../../policy/policies";
+
+const FIXTURES = path.join(__dirname, "fixtures");
+const ROOT = path.join(__dirname, "..", "..");
+
+function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("policy/cli", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("exits 0 on the good plan", () => {
+        const r = run("check", path.join(FIXTURES, "good-plan.json"));
+        assert.equal(r.code, 0);
+        assert.equal(r.out, "0 mandatory, 0 other violation(s) in 3 stack(s).");
+    });
+
+    it("exits 1 on the bad plan, printing policy, level, stack, URN, message and fix", () => {
+        const r = run("check", path.join(FIXTURES, "bad-plan.json"));
+        assert.equal(r.code, 1);
+        assert.match(r.out, /\[mandatory\] lb-internal {2}\(stack bad-monitored\)\n {2}resource: urn:pulumi:bad-monitored::oss-monitoring::.*::public-alb\n {2}The load balancer is internet-facing.*\n {2}fix: Set internal: true/);
+        assert.match(r.out, /9 mandatory, 0 other violation\(s\) in 1 stack\(s\)\.$/);
+    });
+
+    it("writes SARIF 2.1.0 with rules, levels, logical and physical locations", () => {
+        const sarifFile = path.join(dir, "out.sarif");
+        assert.equal(run("check", path.join(FIXTURES, "bad-plan.json"), "--sarif", sarifFile).code, 1);
+        const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+        assert.equal(sarif.version, "2.1.0");
+        const runObj = sarif.runs[0];
+        assert.deepEqual(runObj.tool.driver.rules.map((r: { id: string }) => r.id), policies.map((p) => p.name));
+        const rule = runObj.tool.driver.rules.find((r: { id: string }) => r.id === "sg-no-public-ingress");
+        assert.match(rule.help.text, /^How to fix: .*\nScanner equivalents: checkov CKV_AWS_24, .*trivy AVD-AWS-0107; cfn_nag W2\.$/);
+        assert.equal(rule.properties["security-severity"], "9.5");
+        assert.equal(runObj.results.length, 9);
+        const result = runObj.results.find((r: { ruleId: string }) => r.ruleId === "lb-internal");
+        assert.equal(result.level, "error");
+        assert.equal(runObj.tool.driver.rules[result.ruleIndex].id, "lb-internal");
+        assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, "stacks/Pulumi.bad-monitored.yaml");
+        assert.match(result.locations[0].logicalLocations[0].fullyQualifiedName, /^urn:pulumi:bad-monitored::.*::public-alb$/);
+        assert.match(result.message.text, /internet-facing[\s\S]*How to fix:/);
+    });
+
+    it("maps advisory violations to SARIF warnings and exits 0 when nothing is mandatory", () => {
+        const config = path.join(dir, "advisory.json");
+        fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
+        const sarifFile = path.join(dir, "advisory.sarif");
+        const r = run("check", path.join(FIXTURES, "bad-plan.json"), "--config", config, "--sarif", sarifFile);
+        assert.equal(r.code, 0);
+        const results = JSON.parse(fs.readFileSync(sarifFile, "utf8")).runs[0].results as { level: string }[];
+        assert.ok(results.length === 9 && results.every((x) => x.level === "warning"));
+    });
+
+    it("exits 2 on bad input with a message naming the problem", () => {
+        assert.deepEqual(run(), { code: 2, out: "", err: "policy check: usage: npm run policy -- check PLAN.json [--sarif OUT.sarif] [--config POLICY_CONFIG.json]" });
+        assert.match(run("check", path.join(dir, "missing.json")).err, /cannot read plan .*missing\.json: ENOENT/);
+        const v2 = path.join(dir, "v2.json");
+        fs.writeFileSync(v2, JSON.stringify({ version: 2, stacks: [] }));
+        const r = run("check", v2);
+        assert.equal(r.code, 2);
+        assert.match(r.err, /plan\.version must be 1 \(got 2\)/);
+        const notJson = path.join(dir, "x.json");
+        fs.writeFileSync(notJson, "{");
+        assert.match(run("check", notJson).err, /is not valid JSON/);
+        const badConfig = path.join(dir, "bad-config.json");
+        fs.writeFileSync(badConfig, JSON.stringify({ "lb-internal": "never" }));
+        const c = run("check", path.join(FIXTURES, "good-plan.json"), "--config", badConfig);
+        assert.equal(c.code, 2);
+        assert.match(c.err, /lb-internal: "never" is not an enforcement level/);
+        assert.equal(run("check", path.join(FIXTURES, "good-plan.json"), "--sarif").code, 2);
+        assert.equal(run("check", path.join(FIXTURES, "good-plan.json"), "--verbose").code, 2);
+    });
+
+    it("sets the process exit code when run as `npm run policy`", function () {
+        this.timeout(120000);
+        const r = spawnSync("npm", ["run", "-s", "policy", "--", "check", path.join(FIXTURES, "bad-plan.json")], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stdout, /9 mandatory/);
+    });
+});
