@@ -1,0 +1,53 @@
+/** Exit codes of `npm run fleet`; documented in automation/README.md. */
+export const EXIT = {
+    ok: 0,
+    /** A stack failed, was skipped or did not run. */
+    failed: 1,
+    /** Bad flags, manifest or environment (e.g. no Pulumi CLI): nothing was touched. */
+    usage: 2,
+    /** drift: every stack was checked and at least one drifted. */
+    drift: 3,
+    /** Ctrl-C / SIGTERM. */
+    cancelled: 130,
+} as const;
+
+/** A mistake in the command line, the manifest or the environment, reported before any stack is touched. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+export class PulumiCliMissingError extends UsageError {
+    constructor(message: string) {
+        super(message);
+        this.name = "PulumiCliMissingError";
+    }
+}
+
+export class OperationTimeoutError extends Error {
+    constructor(readonly timeoutMs: number) {
+        super(`timed out after ${formatDuration(timeoutMs)} (raise rollout.timeoutMinutes or --timeout-minutes)`);
+        this.name = "OperationTimeoutError";
+    }
+}
+
+export class OperationCancelledError extends Error {
+    constructor() {
+        super("cancelled");
+        this.name = "OperationCancelledError";
+    }
+}
+
+export function formatDuration(ms: number): string {
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) {
+        return `${s}s`;
+    }
+    const m = Math.floor(s / 60);
+    if (m < 60) {
+        return `${m}m${String(s % 60).padStart(2, "0")}s`;
+    }
+    return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}

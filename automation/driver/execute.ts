@@ -1,0 +1,212 @@
+import * as path from "path";
+import type { FleetStack } from "../manifest";
+import { AttemptError, runWithRetries } from "./attempt";
+import { formatDuration } from "./errors";
+import { JournalEntry, JournalStore, recordEntry, RolloutRecord, rolloutComplete, stackFingerprint } from "./journal";
+import { NULL_LOG, OpenStackLog, openStackLog } from "./logs";
+import { Progress, shortError, StackReport } from "./report";
+import type { FleetDeps } from "./run";
+import { runSchedule, TaskOutcome } from "./scheduler";
+import type { RunSettings } from "./settings";
+import { changedResources, FleetEngine, isRollout, NO_VIOLATIONS, StackResult } from "./types";
+import type { Wave, WavePlan } from "./waves";
+
+export interface RunContext {
+    readonly runId: string;
+    readonly rolloutId: string;
+    readonly revision?: string;
+    /** The rollout being resumed, when resuming. */
+    readonly previous?: RolloutRecord;
+    readonly resumed: boolean;
+    readonly show: (line: string) => void;
+    readonly at: () => string;
+}
+
+/** Runs the scheduled stacks; returns why the rollout stopped early, if it did. */
+export async function execute(
+    settings: RunSettings,
+    plan: WavePlan,
+    tolerance: number,
+    toRun: readonly FleetStack[],
+    engine: FleetEngine,
+    store: JournalStore,
+    reports: Map<string, StackReport>,
+    ctx: RunContext,
+    d: FleetDeps,
+): Promise<string | undefined> {
+    const op = settings.operation;
+    const clock = d.clock;
+    const byName = new Map(toRun.map((s) => [s.name, s]));
+    const journaled = op !== "outputs";
+    const logsDir = path.join(settings.stateDir, "logs");
+    const progress = new Progress(ctx.show, clock, toRun.length);
+    const closing: Promise<void>[] = [];
+
+    store.update((j) => {
+        j.runs.push({ id: ctx.runId, command: op, pid: process.pid, startedAt: ctx.at(), rolloutId: ctx.rolloutId });
+        if (isRollout(op)) {
+            const resumed = ctx.resumed ? ctx.previous : undefined;
+            const names = new Set([...(resumed?.stacks ?? []), ...toRun.map((s) => s.name)]);
+            // A resumed rollout keeps its start and revision, so a later resume still sees the source change.
+            const revision = resumed !== undefined ? resumed.revision : ctx.revision;
+            j.rollouts[op] = {
+                id: ctx.rolloutId,
+                operation: op,
+                startedAt: resumed?.startedAt ?? ctx.at(),
+                stacks: [...names],
+                complete: false,
+                ...(revision !== undefined ? { revision } : {}),
+            };
+        }
+    });
+
+    const base = (s: FleetStack, wave?: string) => ({ stack: s.name, role: s.role, account: s.account, region: s.region, ...(wave !== undefined ? { wave } : {}) });
+    const journal = (s: FleetStack, entry: Omit<JournalEntry, "operation" | "rolloutId" | "runId" | "fingerprint" | "lastSuccessMs">) => {
+        if (!journaled) {
+            return;
+        }
+        store.update((j) => {
+            const prev = j.stacks[s.name]?.ops[op];
+            const lastSuccessMs = entry.result === "succeeded" ? entry.durationMs : prev?.lastSuccessMs;
+            recordEntry(j, s.name, {
+                operation: op,
+                rolloutId: ctx.rolloutId,
+                runId: ctx.runId,
+                fingerprint: stackFingerprint(s),
+                ...entry,
+                ...(lastSuccessMs !== undefined ? { lastSuccessMs } : {}),
+            });
+        });
+    };
+
+    const task = async (name: string, wave: Wave): Promise<TaskOutcome> => {
+        const s = byName.get(name)!;
+        const t0 = clock.now();
+        const startedAt = ctx.at();
+        journal(s, { result: "running", startedAt });
+        progress.started(name, wave.name, `${s.account}/${s.region}`);
+        const log: OpenStackLog = d.stackLogs ? openStackLog(logsDir, name, `${op} (run ${ctx.runId}, rollout ${ctx.rolloutId})`, () => new Date(clock.now())) : NULL_LOG;
+        let report: StackReport;
+        let outcome: TaskOutcome;
+        try {
+            const { value, attempts } = await runWithRetries(
+                (signal, attempt) => {
+                    log.line(`attempt ${attempt}: ${op} ${name} (${s.account}/${s.region})`);
+                    return engine.run({ stack: s, operation: op, signal, log, attempt, runId: ctx.runId });
+                },
+                {
+                    retries: settings.retries,
+                    timeoutMs: settings.timeoutMs,
+                    clock,
+                    random: d.random,
+                    backoff: d.backoff,
+                    abort: d.abort,
+                    graceMs: d.graceMs,
+                    onRetry: (attempt, err, delayMs, reason) => {
+                        log.line(`attempt ${attempt} failed (${reason}), retrying in ${formatDuration(delayMs)}: ${err instanceof Error ? err.message : String(err)}`);
+                        progress.retrying(name, attempt, reason, delayMs);
+                    },
+                },
+            );
+            const durationMs = clock.now() - t0;
+            report = {
+                ...base(s, wave.name),
+                result: "succeeded",
+                attempts,
+                startedAt,
+                finishedAt: ctx.at(),
+                durationMs,
+                changes: value.changes,
+                resourcesChanged: changedResources(value.changes),
+                policyViolations: value.policyViolations,
+                ...(value.drifted !== undefined ? { drifted: value.drifted } : {}),
+                ...(value.outputs !== undefined ? { outputs: value.outputs } : {}),
+                ...(value.note !== undefined ? { note: value.note } : {}),
+                ...(log.file ? { log: path.relative(settings.workDir, log.file) } : {}),
+            };
+            outcome = "succeeded";
+            log.line(`${op} succeeded in ${formatDuration(durationMs)}: ${JSON.stringify(value.changes)}`);
+            journal(s, {
+                result: "succeeded",
+                startedAt,
+                finishedAt: report.finishedAt,
+                durationMs,
+                attempts,
+                changes: value.changes,
+                resourcesChanged: report.resourcesChanged,
+                policyViolations: value.policyViolations,
+                ...(value.version !== undefined ? { version: value.version } : {}),
+                ...(value.drifted !== undefined ? { drifted: value.drifted } : {}),
+            });
+        } catch (e) {
+            const ae = e instanceof AttemptError ? e : new AttemptError(e, 1, { retryable: false, reason: "error" });
+            const cancelled = ae.classification.reason === "cancelled";
+            const lockHint = ae.classification.reason === "another update is running on this stack"
+                ? "; if no update is running, the lock is stale: `pulumi cancel` (Pulumi Cloud) or remove it from the backend's .pulumi/locks"
+                : "";
+            const error = `${shortError(ae.error)}${ae.attempts > 1 ? ` (after ${ae.attempts} attempts)` : ""}${lockHint}`;
+            const durationMs = clock.now() - t0;
+            log.line(`${op} ${cancelled ? "cancelled" : "failed"} after ${formatDuration(durationMs)}: ${ae.error instanceof Error ? (ae.error.stack ?? ae.error.message) : String(ae.error)}`);
+            outcome = cancelled ? "cancelled" : "failed";
+            report = {
+                ...base(s, wave.name),
+                result: outcome,
+                attempts: ae.attempts,
+                startedAt,
+                finishedAt: ctx.at(),
+                durationMs,
+                changes: {},
+                resourcesChanged: 0,
+                policyViolations: NO_VIOLATIONS,
+                error,
+                ...(log.file ? { log: path.relative(settings.workDir, log.file) } : {}),
+            };
+            journal(s, { result: outcome, startedAt, finishedAt: report.finishedAt, durationMs, attempts: ae.attempts, error });
+        }
+        closing.push(log.close());
+        reports.set(name, report);
+        progress.finished(report);
+        return outcome;
+    };
+
+    const stops = [d.stop, d.abort].filter((x): x is AbortSignal => x !== undefined);
+    const result = await runSchedule(plan, { concurrency: settings.concurrency, failureTolerance: tolerance, mode: settings.mode }, task, {
+        stop: stops.length > 0 ? AbortSignal.any(stops) : undefined,
+        hooks: {
+            onState: (name, state, info) => {
+                if (state !== "skipped" && state !== "not-run") {
+                    return;
+                }
+                const s = byName.get(name)!;
+                const report: StackReport = {
+                    ...base(s, info.wave),
+                    result: state as StackResult,
+                    attempts: 0,
+                    changes: {},
+                    resourcesChanged: 0,
+                    policyViolations: NO_VIOLATIONS,
+                    ...(info.reason !== undefined ? { reason: info.reason } : {}),
+                };
+                reports.set(name, report);
+                progress.finished(report);
+                journal(s, { result: state as "skipped" | "not-run", ...(info.reason !== undefined ? { reason: info.reason } : {}) });
+            },
+        },
+    });
+    progress.flushNotRun(result.stopReason);
+    if (result.stopReason !== undefined) {
+        ctx.show(`rollout stopped: ${result.stopReason}. Fix the cause and run \`npm run fleet -- ${op}\` again${isRollout(op) ? " to resume" : ""}.`);
+    }
+    await Promise.all(closing);
+    store.update((j) => {
+        const run = j.runs.find((r) => r.id === ctx.runId);
+        if (run !== undefined) {
+            Object.assign(run, { finishedAt: ctx.at(), ...(result.stopReason !== undefined ? { stopReason: result.stopReason } : {}) });
+        }
+        const rollout = j.rollouts[op];
+        if (isRollout(op) && rollout !== undefined && rollout.id === ctx.rolloutId && rolloutComplete(j, rollout)) {
+            j.rollouts[op] = { ...rollout, complete: true };
+        }
+    });
+    return result.stopReason;
+}

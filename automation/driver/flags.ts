@@ -1,0 +1,365 @@
+import { UsageError } from "./errors";
+import type { ExecutorKind, FailureMode } from "./types";
+
+/** Commands this driver runs; `plan` and `config` are dispatched by automation/cli.ts before parsing. */
+export const DRIVER_COMMANDS = ["preview", "up", "refresh", "destroy", "drift", "outputs", "status", "help"] as const;
+export type DriverCommand = (typeof DRIVER_COMMANDS)[number];
+
+/** "3" (count) or "10%" (of the main wave, rounded down), as in StackSets' FailureToleranceCount/Percentage. */
+export type FailureTolerance = { readonly kind: "count"; readonly value: number } | { readonly kind: "percent"; readonly value: number };
+
+/** Flags after validation; undefined means "use the manifest's value". */
+export interface FleetFlags {
+    readonly manifest?: string;
+    readonly stacks: readonly string[];
+    readonly concurrency?: number;
+    readonly failureTolerance?: FailureTolerance;
+    readonly mode?: FailureMode;
+    readonly retries?: number;
+    readonly timeoutMinutes?: number;
+    readonly canaryCount?: number;
+    readonly backend?: string;
+    readonly secretsProvider?: string;
+    readonly policyPack?: string;
+    readonly json?: string;
+    readonly yes: boolean;
+    readonly force: boolean;
+    readonly executor?: ExecutorKind;
+    readonly remoteUrl?: string;
+    readonly remoteBranch?: string;
+    readonly remoteProjectPath?: string;
+    readonly stateDir?: string;
+    readonly help: boolean;
+}
+
+export interface ParsedArgs {
+    readonly command: DriverCommand;
+    readonly flags: FleetFlags;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface FlagSpec {
+    readonly name: string;
+    readonly aliases?: readonly string[];
+    /** Placeholder shown in help; absent for boolean flags. */
+    readonly value?: string;
+    readonly example: string;
+    readonly help: string;
+    /** Validates the raw value and stores it; returns a problem description or undefined. */
+    readonly apply: (flags: Mutable<FleetFlags>, raw: string) => string | undefined;
+}
+
+function intIn(min: number, max: number, set: (n: number) => void) {
+    return (raw: string): string | undefined => {
+        if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+            return `expected a whole number from ${min} to ${max}, got "${raw}"`;
+        }
+        set(Number(raw));
+        return undefined;
+    };
+}
+
+export function parseFailureTolerance(raw: string): FailureTolerance | string {
+    const count = /^(\d{1,6})$/.exec(raw);
+    if (count) {
+        return { kind: "count", value: Number(count[1]) };
+    }
+    const pct = /^(\d{1,3})%$/.exec(raw);
+    if (pct && Number(pct[1]) <= 100) {
+        return { kind: "percent", value: Number(pct[1]) };
+    }
+    return `expected a number of failures (3) or a percentage of the main wave from 0% to 100% (10%), got "${raw}"`;
+}
+
+const BACKEND_SCHEMES = ["file://", "s3://", "azblob://", "gs://", "https://", "http://"];
+const SECRETS_PROVIDERS = ["passphrase", "default", "awskms://", "azurekeyvault://", "gcpkms://", "hashivault://"];
+
+export const FLAGS: readonly FlagSpec[] = [
+    {
+        name: "manifest",
+        value: "FILE",
+        example: "--manifest stacks/fleet.yaml",
+        help: "Fleet manifest (default stacks/fleet.yaml).",
+        apply: (f, raw) => ((f.manifest = raw), undefined),
+    },
+    {
+        name: "stacks",
+        aliases: ["only"],
+        value: "SELECTORS",
+        example: "--stacks role:monitored,tag:Environment=prod",
+        help: "Comma-separated selectors, unioned: a stack name (globs with *), role:<role>, tag:<Key>=<Value>, account:<id>, region:<region>. Repeatable.",
+        apply: (f, raw) => {
+            const parts = raw.split(",").map((s) => s.trim());
+            if (parts.some((p) => p === "")) {
+                return `empty selector in "${raw}"`;
+            }
+            f.stacks = [...f.stacks, ...parts];
+            return undefined;
+        },
+    },
+    {
+        name: "concurrency",
+        value: "N",
+        example: "--concurrency 25",
+        help: "Stacks deployed at once (manifest rollout.concurrency).",
+        apply: (f, raw) => intIn(1, 200, (n) => (f.concurrency = n))(raw),
+    },
+    {
+        name: "failure-tolerance",
+        value: "N|N%",
+        example: "--failure-tolerance 5%",
+        help: "Failures tolerated in the main wave before the rollout stops (manifest rollout.failureTolerance).",
+        apply: (f, raw) => {
+            const parsed = parseFailureTolerance(raw);
+            if (typeof parsed === "string") {
+                return parsed;
+            }
+            f.failureTolerance = parsed;
+            return undefined;
+        },
+    },
+    {
+        name: "mode",
+        value: "strict|soft",
+        example: "--mode soft",
+        help: "strict lowers concurrency as failures mount; soft keeps it (manifest rollout.mode).",
+        apply: (f, raw) => {
+            if (raw !== "strict" && raw !== "soft") {
+                return `expected strict or soft, got "${raw}"`;
+            }
+            f.mode = raw;
+            return undefined;
+        },
+    },
+    {
+        name: "retries",
+        value: "N",
+        example: "--retries 3",
+        help: "Retries of a stack after a concurrent-update or throttling error (manifest rollout.retries).",
+        apply: (f, raw) => intIn(0, 10, (n) => (f.retries = n))(raw),
+    },
+    {
+        name: "timeout-minutes",
+        value: "N",
+        example: "--timeout-minutes 90",
+        help: "Per-operation timeout (manifest rollout.timeoutMinutes).",
+        apply: (f, raw) => intIn(1, 24 * 60, (n) => (f.timeoutMinutes = n))(raw),
+    },
+    {
+        name: "canary-count",
+        value: "N",
+        example: "--canary-count 3",
+        help: "Canary wave size when rollout.canary names no stacks (manifest rollout.canaryCount); 0 disables the canary.",
+        apply: (f, raw) => intIn(0, 1000, (n) => (f.canaryCount = n))(raw),
+    },
+    {
+        name: "backend",
+        value: "URL",
+        example: "--backend s3://my-pulumi-state?region=us-east-1",
+        help: "State backend: file://, s3://, azblob://, gs:// or a Pulumi Cloud URL (sets PULUMI_BACKEND_URL).",
+        apply: (f, raw) => {
+            const scheme = BACKEND_SCHEMES.find((s) => raw.startsWith(s));
+            if (scheme === undefined || raw.length === scheme.length) {
+                return `expected a backend URL starting with ${BACKEND_SCHEMES.join(", ")}, got "${raw}"`;
+            }
+            f.backend = raw;
+            return undefined;
+        },
+    },
+    {
+        name: "secrets-provider",
+        value: "PROVIDER",
+        example: "--secrets-provider awskms://alias/pulumi-fleet?region=us-east-1",
+        help: "Secrets provider for new stacks: passphrase, default (Pulumi Cloud), awskms://, azurekeyvault://, gcpkms://, hashivault://.",
+        apply: (f, raw) => {
+            if (!SECRETS_PROVIDERS.some((p) => (p.endsWith("://") ? raw.startsWith(p) && raw.length > p.length : raw === p))) {
+                return `expected one of passphrase, default or a KMS URL (awskms://<key id or alias>?region=<region>), got "${raw}"`;
+            }
+            f.secretsProvider = raw;
+            return undefined;
+        },
+    },
+    {
+        name: "policy-pack",
+        value: "DIR",
+        example: "--policy-pack ./policy",
+        help: "Policy pack run with preview and up (default: this project's policy/).",
+        apply: (f, raw) => ((f.policyPack = raw), undefined),
+    },
+    {
+        name: "json",
+        value: "FILE",
+        example: "--json fleet-report.json",
+        help: "Write the run report (or status/outputs) as JSON.",
+        apply: (f, raw) => ((f.json = raw), undefined),
+    },
+    {
+        name: "executor",
+        value: "local|remote",
+        example: "--executor remote --remote-url https://github.com/acme/monitoring.git",
+        help: "local runs the Pulumi CLI here; remote runs each stack on Pulumi Deployments.",
+        apply: (f, raw) => {
+            if (raw !== "local" && raw !== "remote") {
+                return `expected local or remote, got "${raw}"`;
+            }
+            f.executor = raw;
+            return undefined;
+        },
+    },
+    {
+        name: "remote-url",
+        value: "GIT_URL",
+        example: "--remote-url https://github.com/acme/monitoring.git",
+        help: "Git repository Pulumi Deployments clones (--executor remote; default: the stack's deployment settings).",
+        apply: (f, raw) => {
+            if (!/^(https:\/\/|git@|ssh:\/\/)/.test(raw)) {
+                return `expected an https:// or SSH git URL, got "${raw}"`;
+            }
+            f.remoteUrl = raw;
+            return undefined;
+        },
+    },
+    {
+        name: "remote-branch",
+        value: "BRANCH",
+        example: "--remote-branch refs/heads/main",
+        help: "Branch Pulumi Deployments checks out (--executor remote).",
+        apply: (f, raw) => ((f.remoteBranch = raw.startsWith("refs/") ? raw : `refs/heads/${raw}`), undefined),
+    },
+    {
+        name: "remote-project-path",
+        value: "PATH",
+        example: "--remote-project-path infra/monitoring",
+        help: "Folder of Pulumi.yaml inside the repository (--executor remote; default: the root).",
+        apply: (f, raw) => ((f.remoteProjectPath = raw), undefined),
+    },
+    {
+        name: "state-dir",
+        value: "DIR",
+        example: "--state-dir .fleet",
+        help: "Where the journal, lock and per-stack logs live (default .fleet, git-ignored).",
+        apply: (f, raw) => ((f.stateDir = raw), undefined),
+    },
+    {
+        name: "yes",
+        example: "--yes",
+        help: "Do not ask for confirmation (required for up, refresh and destroy without a terminal).",
+        apply: (f) => ((f.yes = true), undefined),
+    },
+    {
+        name: "force",
+        example: "--force",
+        help: "up/destroy: re-run every selected stack instead of resuming; destroy: allow destroying a stack whose dependents still exist.",
+        apply: (f) => ((f.force = true), undefined),
+    },
+    {
+        name: "help",
+        aliases: ["h"],
+        example: "--help",
+        help: "Show this help.",
+        apply: (f) => ((f.help = true), undefined),
+    },
+];
+
+function distance(a: string, b: string): number {
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) {
+        d[0][j] = j;
+    }
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+    }
+    return d[a.length][b.length];
+}
+
+function suggest(name: string): FlagSpec | undefined {
+    const candidates = FLAGS.flatMap((f) => [f.name, ...(f.aliases ?? [])].map((n) => ({ f, score: n.startsWith(name) ? 0 : distance(n, name) })));
+    const best = candidates.sort((a, b) => a.score - b.score)[0];
+    return best && best.score <= 2 ? best.f : undefined;
+}
+
+function findFlag(name: string): FlagSpec | undefined {
+    return FLAGS.find((f) => f.name === name || (f.aliases ?? []).includes(name));
+}
+
+/**
+ * Parses `<command> [flags]`. Every mistake names the flag and shows an example, so a typo in a
+ * CI job fails before anything is touched instead of being ignored.
+ */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+    const flags: Mutable<FleetFlags> = { stacks: [], yes: false, force: false, help: false };
+    let command: DriverCommand | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (!arg.startsWith("-")) {
+            if (command === undefined) {
+                if (!(DRIVER_COMMANDS as readonly string[]).includes(arg)) {
+                    throw new UsageError(`unknown command "${arg}"; expected one of plan, config, ${DRIVER_COMMANDS.join(", ")}, e.g. npm run fleet -- up --stacks role:monitored`);
+                }
+                command = arg as DriverCommand;
+                continue;
+            }
+            throw new UsageError(`unexpected argument "${arg}"; select stacks with a flag, e.g. --stacks ${arg}`);
+        }
+        const body = arg.replace(/^--?/, "");
+        const eq = body.indexOf("=");
+        const name = eq >= 0 ? body.slice(0, eq) : body;
+        const spec = findFlag(name);
+        if (!spec) {
+            const hint = suggest(name);
+            throw new UsageError(`unknown flag --${name}${hint ? `; did you mean --${hint.name}? e.g. ${hint.example}` : "; see npm run fleet -- help"}`);
+        }
+        let raw: string;
+        if (spec.value === undefined) {
+            if (eq >= 0) {
+                throw new UsageError(`--${spec.name} takes no value; write just ${spec.example}`);
+            }
+            raw = "";
+        } else if (eq >= 0) {
+            raw = body.slice(eq + 1);
+        } else {
+            const next = argv[i + 1];
+            if (next === undefined || (next.startsWith("--") && next.length > 2)) {
+                throw new UsageError(`--${spec.name} needs a value (${spec.value}), e.g. ${spec.example}`);
+            }
+            raw = next;
+            i++;
+        }
+        const problem = spec.apply(flags, raw);
+        if (problem !== undefined) {
+            throw new UsageError(`--${spec.name}: ${problem}; e.g. ${spec.example}`);
+        }
+    }
+    if (flags.help || command === undefined) {
+        return { command: "help", flags };
+    }
+    return { command, flags };
+}
+
+export function usage(): string {
+    const lines = [
+        "Usage: npm run fleet -- <command> [flags]",
+        "",
+        "Commands:",
+        "  plan       offline plan of every stack (no cloud access)",
+        "  config     generate stacks/Pulumi.<stack>.yaml from the manifest",
+        "  preview    pulumi preview of every selected stack, with the policy pack",
+        "  up         deploy: hub, then the canary wave, then the rest in parallel; resumes after a failure",
+        "  refresh    refresh state from the cloud",
+        "  destroy    destroy in reverse order: spokes before the hub",
+        "  drift      refresh preview; exit 3 when any stack drifted",
+        "  outputs    print stack outputs (secrets masked)",
+        "  status     what the journal says about the last runs (offline)",
+        "",
+        "Flags (manifest rollout values are the defaults):",
+    ];
+    for (const f of FLAGS) {
+        const names = [`--${f.name}`, ...(f.aliases ?? []).map((a) => (a.length === 1 ? `-${a}` : `--${a}`))].join(", ");
+        lines.push(`  ${`${names}${f.value ? ` ${f.value}` : ""}`.padEnd(36)} ${f.help}`);
+    }
+    lines.push("", "Exit codes: 0 all succeeded, 1 a stack failed/skipped/did not run, 2 bad input or environment, 3 drift, 130 cancelled.");
+    return lines.join("\n");
+}

@@ -1,0 +1,24 @@
+/** The fleet driver: rolls the stacks of stacks/fleet.yaml out through the Pulumi Automation API. */
+export { runFleetCommand, runFleet, defaultDeps, engineFor, sourceRevision } from "./run";
+export type { FleetDeps, EngineContext } from "./run";
+export { AutomationEngine, qualifiedStackName, driftCount, maskOutputs, serialized } from "./engine";
+export type { AutomationApi, AutomationEngineOptions, StackLike, RemoteStackLike } from "./engine";
+export { runSchedule, effectiveConcurrency } from "./scheduler";
+export type { SchedulerPolicy, ScheduleResult, TaskOutcome } from "./scheduler";
+export { planWaves, criticalPaths, regionRanks } from "./waves";
+export type { Wave, WavePlan, WaveOptions } from "./waves";
+export { parseArgs, parseFailureTolerance, usage, FLAGS, DRIVER_COMMANDS } from "./flags";
+export type { FleetFlags, FailureTolerance, DriverCommand } from "./flags";
+export { resolveSettings, toleratedFailures } from "./settings";
+export type { RunSettings } from "./settings";
+export { selectStacks, compileSelector } from "./selectors";
+export { runWithRetries, classifyError, backoffDelay, AttemptError, DEFAULT_BACKOFF } from "./attempt";
+export { JournalStore, decideResume, rolloutComplete, stackFingerprint, acquireLock, durationHistory } from "./journal";
+export type { JournalData, JournalEntry, RolloutRecord } from "./journal";
+export { configJson, configMap, stackTags, secretProblems, compareStackFile } from "./stackConfig";
+export { locatePulumi, INSTALL_HELP } from "./pulumiCli";
+export { VirtualClock, realClock } from "./clock";
+export type { Clock } from "./clock";
+export { EXIT, UsageError, PulumiCliMissingError, OperationTimeoutError } from "./errors";
+export type { FleetEngine, Operation, OperationRequest, OperationResult, StackResult } from "./types";
+export type { FleetReport, StackReport } from "./report";

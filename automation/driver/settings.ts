@@ -1,0 +1,92 @@
+import * as path from "path";
+import type { FleetManifest } from "../manifest";
+import { UsageError } from "./errors";
+import { FailureTolerance, FleetFlags, parseFailureTolerance } from "./flags";
+import type { ExecutorKind, FailureMode, Operation } from "./types";
+
+/** Everything a run needs: manifest rollout values overridden by flags, paths resolved. */
+export interface RunSettings {
+    readonly operation: Operation;
+    readonly selectors: readonly string[];
+    readonly concurrency: number;
+    readonly failureTolerance: FailureTolerance;
+    readonly mode: FailureMode;
+    readonly retries: number;
+    readonly timeoutMs: number;
+    /** Named canary stacks (manifest rollout.canary), unless --canary-count overrides. */
+    readonly canary: readonly string[];
+    readonly canaryCount: number;
+    readonly regionOrder: readonly string[];
+    readonly backend?: string;
+    readonly secretsProvider?: string;
+    readonly policyPacks: readonly string[];
+    readonly jsonReport?: string;
+    readonly yes: boolean;
+    readonly force: boolean;
+    readonly executor: ExecutorKind;
+    readonly remote: { readonly url?: string; readonly branch?: string; readonly projectPath?: string };
+    readonly stateDir: string;
+    /** The Pulumi project directory (Pulumi.yaml). */
+    readonly workDir: string;
+}
+
+/** Absolute number of tolerated main-wave failures; percentages round down, like StackSets. */
+export function toleratedFailures(t: FailureTolerance, mainWaveSize: number): number {
+    return t.kind === "count" ? t.value : Math.floor((t.value * mainWaveSize) / 100);
+}
+
+export function describeTolerance(t: FailureTolerance, mainWaveSize: number): string {
+    return t.kind === "count" ? String(t.value) : `${toleratedFailures(t, mainWaveSize)} (${t.value}% of ${mainWaveSize})`;
+}
+
+export function resolveSettings(operation: Operation, flags: FleetFlags, manifest: FleetManifest, workDir: string): RunSettings {
+    const r = manifest.rollout;
+    let tolerance = flags.failureTolerance;
+    if (tolerance === undefined) {
+        const parsed = parseFailureTolerance(String(r.failureTolerance));
+        if (typeof parsed === "string") {
+            throw new UsageError(`${manifest.path}: rollout.failureTolerance: ${parsed}`);
+        }
+        tolerance = parsed;
+    }
+    const executor = flags.executor ?? "local";
+    if (executor !== "remote") {
+        for (const [flag, value] of [["remote-url", flags.remoteUrl], ["remote-branch", flags.remoteBranch], ["remote-project-path", flags.remoteProjectPath]] as const) {
+            if (value !== undefined) {
+                throw new UsageError(`--${flag} only applies with --executor remote, e.g. --executor remote --${flag} ${value}`);
+            }
+        }
+    } else {
+        if (flags.policyPack !== undefined) {
+            throw new UsageError("--policy-pack applies to --executor local; on Pulumi Deployments enforce the pack through a Pulumi Cloud policy group");
+        }
+        if (flags.backend !== undefined && !flags.backend.startsWith("https://")) {
+            throw new UsageError(`--backend ${flags.backend}: --executor remote runs on Pulumi Deployments and needs a Pulumi Cloud backend, e.g. --backend https://api.pulumi.com`);
+        }
+        if (operation === "drift") {
+            throw new UsageError("drift needs --executor local: Pulumi Deployments has no refresh preview");
+        }
+    }
+    return {
+        operation,
+        selectors: flags.stacks,
+        concurrency: flags.concurrency ?? r.concurrency,
+        failureTolerance: tolerance,
+        mode: flags.mode ?? r.mode,
+        retries: flags.retries ?? r.retries,
+        timeoutMs: (flags.timeoutMinutes ?? r.timeoutMinutes) * 60_000,
+        canary: flags.canaryCount !== undefined ? [] : r.canary,
+        canaryCount: flags.canaryCount ?? r.canaryCount,
+        regionOrder: r.regionOrder,
+        backend: flags.backend,
+        secretsProvider: flags.secretsProvider,
+        policyPacks: executor === "remote" ? [] : [path.resolve(workDir, flags.policyPack ?? "policy")],
+        jsonReport: flags.json !== undefined ? path.resolve(workDir, flags.json) : undefined,
+        yes: flags.yes,
+        force: flags.force,
+        executor,
+        remote: { url: flags.remoteUrl, branch: flags.remoteBranch, projectPath: flags.remoteProjectPath },
+        stateDir: path.resolve(workDir, flags.stateDir ?? ".fleet"),
+        workDir,
+    };
+}

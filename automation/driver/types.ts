@@ -1,0 +1,79 @@
+import type { FleetStack } from "../manifest";
+
+/** Commands that run one Pulumi operation per stack. `plan`, `config` and `status` do not touch stacks. */
+export const STACK_OPERATIONS = ["preview", "up", "refresh", "destroy", "drift", "outputs"] as const;
+export type Operation = (typeof STACK_OPERATIONS)[number];
+
+/** Operations that change cloud resources: they run in waves behind the hub and canary gates. */
+export const ROLLOUT_OPERATIONS: readonly Operation[] = ["up", "destroy"];
+
+export function isRollout(op: Operation): boolean {
+    return ROLLOUT_OPERATIONS.includes(op);
+}
+
+/** Final state of a stack in one run. `up-to-date` means a resumed rollout found it already done. */
+export type StackResult = "succeeded" | "failed" | "skipped" | "not-run" | "cancelled" | "up-to-date";
+export type StackState = "pending" | "running" | Exclude<StackResult, "up-to-date">;
+
+export type FailureMode = "strict" | "soft";
+export type ExecutorKind = "local" | "remote";
+
+/** Resource operation counts as the engine reports them (`create`, `update`, `same`, ...). */
+export type ChangeCounts = Record<string, number>;
+
+export interface PolicyViolations {
+    readonly mandatory: number;
+    readonly advisory: number;
+}
+
+/** What a stack operation produced; everything optional so a fake or remote engine can report less. */
+export interface OperationResult {
+    readonly changes: ChangeCounts;
+    readonly policyViolations: PolicyViolations;
+    /** drift: true when a refresh preview found differences between state and the cloud. */
+    readonly drifted?: boolean;
+    /** outputs: stack outputs with secret values replaced by "[secret]". */
+    readonly outputs?: Record<string, unknown>;
+    /** Stack version after the update (backend history), when known. */
+    readonly version?: number;
+    /** A remark for the summary, e.g. "stack does not exist; nothing to destroy". */
+    readonly note?: string;
+}
+
+/** Where an engine writes the per-stack log (.fleet/logs/<stack>.log). */
+export interface StackLog {
+    line(text: string): void;
+    /** Raw engine output, possibly partial lines. */
+    chunk(text: string): void;
+}
+
+export interface OperationRequest {
+    readonly stack: FleetStack;
+    readonly operation: Operation;
+    /** Aborted on timeout or cancellation: the engine must stop the running update gracefully. */
+    readonly signal: AbortSignal;
+    readonly log: StackLog;
+    readonly attempt: number;
+    /** Recorded as the update message so the backend's history links back to the fleet run. */
+    readonly runId: string;
+}
+
+/**
+ * The seam between the scheduler and whatever runs Pulumi: the Automation API locally, Pulumi
+ * Deployments remotely, or a fake in tests and benchmarks.
+ */
+export interface FleetEngine {
+    readonly kind: string;
+    /** Runs once before fan-out (plugins, policy pack); a failure stops before any stack is touched. */
+    prepare(stacks: readonly FleetStack[], operation: Operation, signal: AbortSignal): Promise<void>;
+    run(request: OperationRequest): Promise<OperationResult>;
+}
+
+export const NO_VIOLATIONS: PolicyViolations = { mandatory: 0, advisory: 0 };
+
+/** Resource operations that count as a change in the summary. */
+const CHANGE_OPS = new Set(["create", "update", "delete", "replace", "create-replacement", "delete-replaced", "import", "import-replacement"]);
+
+export function changedResources(changes: ChangeCounts): number {
+    return Object.entries(changes).reduce((n, [op, count]) => (CHANGE_OPS.has(op) ? n + count : n), 0);
+}
