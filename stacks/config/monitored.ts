@@ -1,5 +1,183 @@
 import { z } from "zod";
+import { LOG_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
+import { cidr, prefixListId, subnetId, vpcId } from "./common";
+import { DEFAULT_COLLECTOR_IMAGE } from "./hub";
 
-/** `oss-monitoring:monitored`: the monitored-account role's settings. */
-export const monitoredConfig = z.object({}).strict();
+/**
+ * `oss-monitoring:monitored`: one AWS account whose workloads send metrics to the hub through
+ * PrivateLink. Only the VPC, its subnets and the workload networks are required.
+ */
+
+export const CONNECTIVITY_MODES = ["privatelink", "nat", "internet"] as const;
+export type ConnectivityMode = (typeof CONNECTIVITY_MODES)[number];
+
+const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: "lower-case letters, digits and dashes, e.g. oss-monitoring" });
+const overlayName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, { error: "lower-case letters, digits and dashes, starting with a letter, e.g. nginx" })
+    .refine((n) => !n.startsWith("base"), { error: "names starting with base are reserved for the base layers" });
+
+const vpc = z
+    .object({
+        /** The account's workload VPC. */
+        vpcId,
+        /** Subnets for the endpoint network interfaces: one per AZ, at least two. */
+        subnetIds: z.array(subnetId).min(2, { error: "list subnets in at least two AZs so the endpoints survive an AZ outage" }).max(6),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+        v.subnetIds.forEach((s, i) => {
+            if (v.subnetIds.indexOf(s) !== i) {
+                ctx.addIssue({ code: "custom", path: ["subnetIds", i], message: `${s} is listed twice; list one subnet per AZ` });
+            }
+        });
+    });
+
+const workloads = z
+    .object({
+        /** Networks whose hosts and pods send telemetry (admitted on 4317/4318 and to the AWS endpoints on 443). */
+        cidrs: z.array(cidr).default([]),
+        /** Managed prefix lists of such networks. */
+        prefixListIds: z.array(prefixListId).default([]),
+    })
+    .strict()
+    .superRefine((w, ctx) => {
+        if (w.cidrs.length === 0 && w.prefixListIds.length === 0) {
+            ctx.addIssue({ code: "custom", path: ["cidrs"], message: "list the workload networks (cidrs or prefixListIds); without them nothing may reach the endpoints" });
+        }
+    });
+
+const connectivity = z
+    .object({
+        /**
+         * How hosts reach AWS APIs (CloudWatch, Logs, SSM, STS): `privatelink` (default: interface
+         * endpoints), `nat` (an existing NAT gateway; no endpoints) or `internet`.
+         */
+        mode: z.enum(CONNECTIVITY_MODES, { error: `expected one of ${CONNECTIVITY_MODES.join(", ")}` }).default("privatelink"),
+        /** nat mode: the existing NAT gateway the private subnets route through (checked to exist). */
+        natGatewayId: z.string().regex(/^nat-[0-9a-f]{8,17}$/, { error: "expected a NAT gateway ID, e.g. nat-0123456789abcdef0" }).optional(),
+        /** privatelink mode: further services to add (suffixes with a policy in ENDPOINT_ACTIONS, e.g. kms). Default none. */
+        extraServices: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
+        /**
+         * privatelink mode: create an S3 gateway endpoint limited to the AWS-owned buckets the agent
+         * package and SSM documents come from. Off by default: on a shared route table it would
+         * cut every other S3 access of the VPC. Needs the subnets' route tables.
+         */
+        s3AgentArtifactsGateway: z.boolean().default(false),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+        if (c.mode === "nat" && c.natGatewayId === undefined) {
+            ctx.addIssue({ code: "custom", path: ["natGatewayId"], message: "required in nat mode: the NAT gateway the private subnets route through" });
+        }
+        if (c.mode !== "nat" && c.natGatewayId !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["natGatewayId"], message: "only used in nat mode; remove it or set mode: nat" });
+        }
+        if (c.mode !== "privatelink" && (c.extraServices.length > 0 || c.s3AgentArtifactsGateway)) {
+            ctx.addIssue({ code: "custom", path: ["mode"], message: "extraServices and s3AgentArtifactsGateway need mode: privatelink" });
+        }
+    });
+
+const logFile = z
+    .object({
+        path: z.string().min(2),
+        /** Log group suffix. Default: the overlay name. */
+        logGroup: z.string().regex(/^[\w.#-][\w./#-]{0,100}$/).optional(),
+        multiLineStartPattern: z.string().min(1).optional(),
+        timestampFormat: z.string().min(1).optional(),
+    })
+    .strict();
+
+const overlay = z
+    .object({
+        name: overlayName,
+        platform: z.enum(["linux", "windows"], { error: "expected linux or windows" }),
+        logFiles: z.array(logFile).default([]),
+        journaldUnits: z.array(z.string().min(1)).default([]),
+        windowsEvents: z.array(z.object({ eventName: z.string().min(1), levels: z.array(z.enum(["CRITICAL", "ERROR", "WARNING", "INFORMATION", "VERBOSE"])).min(1) }).strict()).default([]),
+        processes: z.array(z.object({ exe: z.string().min(1).optional(), pattern: z.string().min(1).optional(), pidFile: z.string().min(1).optional() }).strict()).default([]),
+        statsdPort: z.number().int().min(1024).max(65535).optional(),
+    })
+    .strict();
+
+const agent = z
+    .object({
+        /** Platforms with a base configuration. Default both. */
+        platforms: z.array(z.enum(["linux", "windows"], { error: "expected linux or windows" })).min(1).default(["linux", "windows"]),
+        /** Per-workload additions, applied to hosts tagged `MonitoringOverlay-<name>=true`. Default none. */
+        overlays: z.array(overlay).default([]),
+        /** Host tag key selecting agent hosts. Default MonitoringAgent (values cloudwatch-linux / cloudwatch-windows). */
+        targetTagKey: z.string().regex(/^[\w.\-/=+@]{1,100}$/).default("MonitoringAgent"),
+        linuxTagValue: z.string().min(1).max(256).default("cloudwatch-linux"),
+        windowsTagValue: z.string().min(1).max(256).default("cloudwatch-windows"),
+        /** CloudWatch agent collection interval in seconds. Default 60. */
+        metricsCollectionInterval: z.number().int().min(1).max(3600).default(60),
+        /** Retention of the agent's log groups. Default 365. */
+        logRetentionDays: z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")}` }).default(365),
+        /** State Manager rollout: hosts at once, errors tolerated. Default 10% / 10%. */
+        maxConcurrency: z.string().regex(/^([1-9]\d{0,3}|([1-9]\d?|100)%)$/).default("10%"),
+        maxErrors: z.string().regex(/^(\d{1,4}|(\d{1,2}|100)%)$/).default("10%"),
+    })
+    .strict()
+    .superRefine((a, ctx) => {
+        const seen = new Set<string>();
+        a.overlays.forEach((o, i) => {
+            if (seen.has(o.name)) {
+                ctx.addIssue({ code: "custom", path: ["overlays", i, "name"], message: `"${o.name}" is used twice` });
+            }
+            seen.add(o.name);
+            if (!a.platforms.includes(o.platform)) {
+                ctx.addIssue({ code: "custom", path: ["overlays", i, "platform"], message: `${o.platform} is not in agent.platforms` });
+            }
+        });
+        if (a.linuxTagValue === a.windowsTagValue) {
+            ctx.addIssue({ code: "custom", path: ["windowsTagValue"], message: "must differ from linuxTagValue: each base layer targets one platform" });
+        }
+    });
+
+const eks = z
+    .object({
+        /** Existing EKS cluster in this account and region. */
+        clusterName: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { error: "expected an EKS cluster name" }),
+        namespace: k8sName.default("oss-monitoring"),
+        image: z.string().min(1).default(DEFAULT_COLLECTOR_IMAGE),
+        /** Collector replicas; each scrapes a share of the annotated pods. Default 2. */
+        replicas: z.number().int().min(2, { error: "at least 2 replicas keep OTLP ingestion up through a node loss" }).max(10).default(2),
+        /** Namespaces whose annotated pods are scraped. Default: all. */
+        scrapeNamespaces: z.array(k8sName).min(1).optional(),
+        /** Networks allowed to send OTLP to the collector. Default: workloads.cidrs. */
+        clientCidrs: z.array(cidr).min(1).optional(),
+        /** AWS CLI profile `aws eks get-token` uses (needed when the deploy role requires an external ID). Default: --role-arn of the deploy role. */
+        awsProfile: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+        cpu: z.string().regex(/^\d+m?$/).default("500m"),
+        memory: z.string().regex(/^\d+(Mi|Gi)$/).default("1Gi"),
+    })
+    .strict();
+
+export const monitoredConfig = z
+    .object({
+        /**
+         * Regulated account: only `privatelink` connectivity is accepted. Must match the fleet
+         * manifest entry's `regulated` (the policy pack reads that one from the stack tags).
+         */
+        regulated: z.boolean().default(false),
+        vpc,
+        workloads,
+        connectivity: connectivity.prefault({}),
+        agent: agent.prefault({}),
+        /** ADOT collector on an EKS cluster of this account. Default: none. */
+        eks: eks.optional(),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+        if (c.regulated && c.connectivity.mode !== "privatelink") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["connectivity", "mode"],
+                message: `regulated accounts accept only privatelink (got ${c.connectivity.mode}): AWS API traffic must not leave the VPC`,
+            });
+        }
+        if (c.eks !== undefined && c.eks.clientCidrs === undefined && c.workloads.cidrs.length === 0) {
+            ctx.addIssue({ code: "custom", path: ["eks", "clientCidrs"], message: "required when workloads lists only prefix lists: the NetworkPolicy needs CIDRs" });
+        }
+    });
+
 export type MonitoredConfig = z.infer<typeof monitoredConfig>;

@@ -1,0 +1,263 @@
+/**
+ * `AgentAssociations` (type `oss-monitoring:agent:AgentAssociations`): stores each rendered
+ * CloudWatch agent layer in SSM Parameter Store and keeps hosts installed and configured with
+ * State Manager. Works for EC2 instances and hybrid managed instances (`mi-...`) alike: both are
+ * selected by tag.
+ *
+ * Exported API
+ * - `new AgentAssociations(name, args: AgentAssociationsArgs, opts)`; args.layers usually come from
+ *   `renderAgentLayers(...)` (components/agent/cloudwatchAgentConfig.ts). Outputs:
+ *   `parameterNames` / `parameterArns` (by layer), `installAssociationId`,
+ *   `configureAssociationIds` (by layer), `logGroupArns` (by log group name, when `logGroups` is set).
+ * - Host tags it targets (defaults): `MonitoringAgent=cloudwatch-linux|cloudwatch-windows` for the
+ *   install and base layers; an overlay additionally needs `MonitoringOverlay-<overlay>=true`.
+ * - Pure helpers: `agentTargets`, `installParameters`, `configureParameters`,
+ *   `agentParameterReadPolicy(parameterArns)` (ssm:GetParameter on exactly these ARNs, for host roles).
+ *
+ * Every layer, the base included, is applied with `configure (append)` by default: State Manager
+ * runs associations independently and in no fixed order, and a plain `configure` (fetch-config)
+ * deletes every other config file on the host, so each scheduled base run would wipe the overlays
+ * until they ran again. Appending is idempotent per parameter (the agent keeps one file per source),
+ * so the merged result no longer depends on the order. `baseAction: "configure"` restores the
+ * reset-to-base behaviour for fleets without overlays.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, PolicyDocument } from "../iam";
+import { Tags, withName } from "../tags";
+import { AgentPlatform, parameterTier } from "./cloudwatchAgentConfig";
+
+export type ManageAgentAction = "configure" | "configure (append)";
+export type ComplianceSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNSPECIFIED";
+
+export interface AgentLayerInput {
+    /** Layer name, e.g. `base-linux` or an overlay name; keys the outputs. */
+    readonly layer: string;
+    readonly kind: "base" | "overlay";
+    readonly platform: AgentPlatform;
+    /** `AmazonCloudWatch-...` (the prefix CloudWatchAgentServerPolicy lets hosts read). */
+    readonly parameterName: string;
+    /** The agent JSON. */
+    readonly json: pulumi.Input<string>;
+}
+
+export interface AgentTargeting {
+    /** Tag key selecting agent hosts. Default `MonitoringAgent`. */
+    readonly tagKey?: string;
+    /** Tag value per platform. Default `cloudwatch-linux` / `cloudwatch-windows`. */
+    readonly platformValues?: Partial<Record<AgentPlatform, string>>;
+    /** Prefix of the per-overlay tag key (`<prefix><overlay>=true`). Default `MonitoringOverlay-`. */
+    readonly overlayTagPrefix?: string;
+}
+
+export interface AgentAssociationsArgs {
+    /** Rendered layers; at least one base layer. */
+    readonly layers: readonly AgentLayerInput[];
+    /** Which hosts get the agent. Default: see AgentTargeting. */
+    readonly targeting?: AgentTargeting;
+    /** ManageAgent `mode`: `ec2`, `onPremise` (hybrid hosts) or `auto`. Default `ec2`. */
+    readonly mode?: "ec2" | "onPremise" | "auto";
+    /** Action for base layers. Default `configure (append)` (see the file header). Overlays always append. */
+    readonly baseAction?: ManageAgentAction;
+    /** How often the package association re-runs (keeps the agent updated). Default `rate(7 days)`. */
+    readonly installSchedule?: string;
+    /** How often configuration re-applies (drift repair). Default `rate(30 minutes)` (State Manager's minimum). */
+    readonly configureSchedule?: string;
+    /** AmazonCloudWatchAgent package version. Default: latest. */
+    readonly agentVersion?: string;
+    /** Hosts updated at once. Default `10%`. */
+    readonly maxConcurrency?: string;
+    /** Failures after which a run stops. Default `10%`. */
+    readonly maxErrors?: string;
+    /** Compliance severity when an association fails. Default `HIGH`. */
+    readonly complianceSeverity?: ComplianceSeverity;
+    /**
+     * Create the log groups the layers write to, encrypted and with retention, before the agent
+     * does (agent-created groups have no KMS key). Default: not created here.
+     */
+    readonly logGroups?: { readonly names: readonly string[]; readonly kmsKeyArn: pulumi.Input<string>; readonly retentionDays: number };
+    /** Cost-allocation tags. Default: none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+const RATE = /^(rate\((30|[3-9]\d|\d{3,}) minutes\)|rate\(\d+ (hour|hours|day|days)\)|cron\(.+\))$/;
+const CONCURRENCY = /^([1-9]\d{0,3}|([1-9]\d?|100)%)$/;
+const ERRORS = /^(\d{1,4}|(\d{1,2}|100)%)$/;
+const SEVERITIES: readonly ComplianceSeverity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
+
+export interface ResolvedTargeting {
+    readonly tagKey: string;
+    readonly platformValues: Record<AgentPlatform, string>;
+    readonly overlayTagPrefix: string;
+}
+
+export function resolveTargeting(t: AgentTargeting = {}): ResolvedTargeting {
+    const r = {
+        tagKey: t.tagKey ?? "MonitoringAgent",
+        platformValues: { linux: t.platformValues?.linux ?? "cloudwatch-linux", windows: t.platformValues?.windows ?? "cloudwatch-windows" },
+        overlayTagPrefix: t.overlayTagPrefix ?? "MonitoringOverlay-",
+    };
+    for (const [field, v] of [["targeting.tagKey", r.tagKey], ["targeting.overlayTagPrefix", r.overlayTagPrefix]] as const) {
+        if (!/^[\w.\-/=+@]{1,100}$/.test(v) || v.toLowerCase().startsWith("aws")) {
+            throw new Error(`${field}: "${v}" is not a usable tag key (letters, digits, _.-/=+@, not starting with aws)`);
+        }
+    }
+    for (const [p, v] of Object.entries(r.platformValues)) {
+        if (!/^[\w.\-/=+@ ]{1,256}$/.test(v)) {
+            throw new Error(`targeting.platformValues.${p}: "${v}" is not a valid tag value`);
+        }
+    }
+    if (r.platformValues.linux === r.platformValues.windows) {
+        throw new Error("targeting.platformValues: linux and windows need different values, each base layer targets one platform");
+    }
+    return r;
+}
+
+/** State Manager targets (ANDed): the platform tag, plus the overlay's own tag for overlays. */
+export function agentTargets(t: ResolvedTargeting, platforms: readonly AgentPlatform[], overlay?: string): { key: string; values: string[] }[] {
+    return [
+        { key: `tag:${t.tagKey}`, values: platforms.map((p) => t.platformValues[p]) },
+        ...(overlay !== undefined ? [{ key: `tag:${t.overlayTagPrefix}${overlay}`, values: ["true"] }] : []),
+    ];
+}
+
+/** AWS-ConfigureAWSPackage parameters that install (or update to) the CloudWatch agent. */
+export function installParameters(version?: string): Record<string, string> {
+    return { action: "Install", name: "AmazonCloudWatchAgent", ...(version !== undefined ? { version } : {}) };
+}
+
+/** AmazonCloudWatch-ManageAgent parameters that load one layer from Parameter Store. */
+export function configureParameters(action: ManageAgentAction, parameterName: string, mode: "ec2" | "onPremise" | "auto"): Record<string, string> {
+    return { action, mode, optionalConfigurationSource: "ssm", optionalConfigurationLocation: parameterName, optionalRestart: "yes" };
+}
+
+/** Host-role statement: read exactly these agent parameters (ARNs, no wildcard). */
+export function agentParameterReadPolicy(parameterArns: readonly string[]): PolicyDocument {
+    if (parameterArns.length === 0) {
+        throw new Error("agentParameterReadPolicy: no parameter ARNs to scope the permission to");
+    }
+    return policyDocument([
+        { Sid: "ReadThisStacksAgentConfiguration", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [...parameterArns].sort() },
+    ]);
+}
+
+function validate(name: string, args: AgentAssociationsArgs): void {
+    const layers = args.layers;
+    if (!layers.some((l) => l.kind === "base")) {
+        throw new Error(`${name}: layers: at least one base layer is required (renderAgentLayers produces one per platform)`);
+    }
+    const seen = new Set<string>();
+    layers.forEach((l, i) => {
+        if (seen.has(l.layer)) {
+            throw new Error(`${name}: layers[${i}].layer: "${l.layer}" is used twice`);
+        }
+        seen.add(l.layer);
+        if (!/^AmazonCloudWatch-[A-Za-z0-9_.-]{1,200}$/.test(l.parameterName)) {
+            throw new Error(`${name}: layers[${i}].parameterName: "${l.parameterName}" must start with AmazonCloudWatch- (hosts may only read those)`);
+        }
+        if (!/^[a-z][a-z0-9-]{0,40}$/.test(l.layer)) {
+            throw new Error(`${name}: layers[${i}].layer: "${l.layer}" must be lower-case letters, digits and '-'`);
+        }
+    });
+    for (const [field, v] of [["installSchedule", args.installSchedule], ["configureSchedule", args.configureSchedule]] as const) {
+        if (v !== undefined && !RATE.test(v)) {
+            throw new Error(`${name}: ${field}: "${v}" must be rate(N minutes|hours|days) with at least 30 minutes, or cron(...)`);
+        }
+    }
+    if (args.maxConcurrency !== undefined && !CONCURRENCY.test(args.maxConcurrency)) {
+        throw new Error(`${name}: maxConcurrency: "${args.maxConcurrency}" must be a count (10) or a percentage (10%)`);
+    }
+    if (args.maxErrors !== undefined && !ERRORS.test(args.maxErrors)) {
+        throw new Error(`${name}: maxErrors: "${args.maxErrors}" must be a count (0) or a percentage (10%)`);
+    }
+    if (args.complianceSeverity !== undefined && !SEVERITIES.includes(args.complianceSeverity)) {
+        throw new Error(`${name}: complianceSeverity: expected one of ${SEVERITIES.join(", ")}`);
+    }
+}
+
+/** Association names allow letters, digits, `_`, `-`, `.` up to 128 characters. */
+function associationName(name: string, suffix: string): string {
+    return `${name}-${suffix}`.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 128);
+}
+
+export class AgentAssociations extends pulumi.ComponentResource {
+    public readonly parameterNames: Record<string, pulumi.Output<string>>;
+    public readonly parameterArns: Record<string, pulumi.Output<string>>;
+    public readonly installAssociationId: pulumi.Output<string>;
+    public readonly configureAssociationIds: Record<string, pulumi.Output<string>>;
+    public readonly logGroupArns: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: AgentAssociationsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:agent:AgentAssociations", name, {}, opts);
+        validate(name, args);
+        const targeting = resolveTargeting(args.targeting);
+        const mode = args.mode ?? "ec2";
+        const common = {
+            maxConcurrency: args.maxConcurrency ?? "10%",
+            maxErrors: args.maxErrors ?? "10%",
+            complianceSeverity: args.complianceSeverity ?? "HIGH",
+            syncCompliance: "AUTO",
+            applyOnlyAtCronInterval: false,
+            tags: args.tags,
+        };
+
+        this.logGroupArns = {};
+        const logGroupResources: aws.cloudwatch.LogGroup[] = [];
+        (args.logGroups?.names ?? []).forEach((groupName, i) => {
+            const lg = new aws.cloudwatch.LogGroup(`${name}-logs-${i}`, {
+                name: groupName,
+                kmsKeyId: args.logGroups?.kmsKeyArn,
+                retentionInDays: args.logGroups?.retentionDays,
+                tags: withName(args.tags, groupName),
+            }, { parent: this });
+            this.logGroupArns[groupName] = lg.arn;
+            logGroupResources.push(lg);
+        });
+
+        const platforms = [...new Set(args.layers.filter((l) => l.kind === "base").map((l) => l.platform))];
+        const install = new aws.ssm.Association(`${name}-install`, {
+            name: "AWS-ConfigureAWSPackage",
+            associationName: associationName(name, "install"),
+            parameters: installParameters(args.agentVersion),
+            targets: agentTargets(targeting, platforms),
+            scheduleExpression: args.installSchedule ?? "rate(7 days)",
+            ...common,
+        }, { parent: this });
+
+        this.parameterNames = {};
+        this.parameterArns = {};
+        this.configureAssociationIds = {};
+        for (const l of args.layers) {
+            const parameter = new aws.ssm.Parameter(`${name}-${l.layer}`, {
+                name: l.parameterName,
+                type: "String",
+                dataType: "text",
+                tier: pulumi.output(l.json).apply(parameterTier),
+                // insecureValue: agent JSON holds no secrets, so previews show its diff (as the hub's config does).
+                insecureValue: l.json,
+                description: `CloudWatch agent configuration, ${l.kind} layer ${l.layer} (${l.platform}); applied by State Manager`,
+                tags: withName(args.tags, l.parameterName),
+            }, { parent: this });
+            const action: ManageAgentAction = l.kind === "base" ? args.baseAction ?? "configure (append)" : "configure (append)";
+            const configure = new aws.ssm.Association(`${name}-configure-${l.layer}`, {
+                name: "AmazonCloudWatch-ManageAgent",
+                associationName: associationName(name, `configure-${l.layer}`),
+                parameters: configureParameters(action, l.parameterName, mode),
+                targets: agentTargets(targeting, [l.platform], l.kind === "overlay" ? l.layer : undefined),
+                scheduleExpression: args.configureSchedule ?? "rate(30 minutes)",
+                ...common,
+            }, { parent: this, dependsOn: [parameter, install, ...logGroupResources] });
+            this.parameterNames[l.layer] = parameter.name;
+            this.parameterArns[l.layer] = parameter.arn;
+            this.configureAssociationIds[l.layer] = configure.associationId;
+        }
+        this.installAssociationId = install.associationId;
+        this.registerOutputs({
+            parameterNames: this.parameterNames,
+            parameterArns: this.parameterArns,
+            installAssociationId: this.installAssociationId,
+            configureAssociationIds: this.configureAssociationIds,
+            logGroupArns: this.logGroupArns,
+        });
+    }
+}

@@ -1,0 +1,298 @@
+/**
+ * Pure renderer of a spoke ADOT collector config (YAML), shared by the monitored-account (EKS)
+ * and on-prem roles. Run it inside `KubernetesCollector` (components/agent/kubernetesCollector.ts),
+ * which sets the environment variables referenced here (`MY_POD_IP`, the shard index).
+ *
+ * Exported API
+ * - `renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): string`
+ *   receivers: `otlp` (gRPC 4317 / HTTP 4318 on the pod IP, optional server TLS), `prometheus/pods`
+ *   (kubernetes_sd role pod, keeps pods annotated `prometheus.io/scrape: "true"`, honours
+ *   `prometheus.io/port|path|scheme`; optional hashmod sharding over replicas), `prometheus/self`.
+ *   processors: `memory_limiter`, `resource/source` (upserts the source attributes of
+ *   components/labels.ts, so senders cannot spoof another account), `batch`.
+ *   exporter to the hub, one of:
+ *     - `{ kind: "otlp", endpoint: "host:4317", caPem?|caFile? }` → `otlp/hub` (gRPC, TLS ≥1.2,
+ *       retry_on_failure, in-memory or persistent sending_queue): monitored accounts.
+ *     - `{ kind: "otlphttp", endpoint: "https://host:4319", auth: { clientCertFile, clientKeyFile }
+ *       | { bearerTokenFile }, caPem?|caFile? }` → `otlphttp/hub` (mutual TLS or bearer token):
+ *       on-prem. With `queue.persistent` the sending_queue uses `storage: file_storage/queue`
+ *       (extension with a directory on a PVC, size from `persistentQueueSize`).
+ *   TLS is never disabled: there is no option for `insecure`, and plain endpoints are rejected.
+ * - `persistentQueueSize(volumeGi, maxBatchKiB)`, `sourceAttributes(source)`,
+ *   `SPOKE_PORTS` (otlpGrpc 4317, otlpHttp 4318, health 13133), `SHARD_INDEX_ENV`, `POD_IP_ENV`.
+ */
+import { stringify } from "yaml";
+import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS, SourceLabel } from "../labels";
+
+export const SPOKE_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, selfMetrics: 8888 } as const;
+/** Set by KubernetesCollector from the downward API. */
+export const POD_IP_ENV = "MY_POD_IP";
+/** Set by KubernetesCollector from the StatefulSet pod index label (Kubernetes 1.28+). */
+export const SHARD_INDEX_ENV = "SHARD_INDEX";
+export const SPOKE_COLLECTOR_JOB = "adot-spoke-collector";
+
+export interface SpokeSource {
+    readonly account: string;
+    readonly region: string;
+    readonly sourceRole: "monitored" | "onprem";
+    /** Kubernetes cluster name (k8s.cluster.name). Default: not set. */
+    readonly cluster?: string;
+    /** On-prem site name (monitoring.site). Default: not set. */
+    readonly site?: string;
+}
+
+export interface TlsTrust {
+    /** PEM of the CA that issued the hub certificate, inlined. Default: system roots. */
+    readonly caPem?: string;
+    /** Path of that CA inside the container (e.g. a mounted Secret). Default: system roots. */
+    readonly caFile?: string;
+}
+
+export interface QueueOptions {
+    /** Batches the sending queue holds. Default 5000 (in memory) or persistentQueueSize(...) (on disk). */
+    readonly size?: number;
+    /** Exporter workers. Default 4. */
+    readonly consumers?: number;
+    /** Keep the queue on disk so an outage or restart does not drop data. Default: in memory. */
+    readonly persistent?: {
+        /** Mount path of the volume (a PVC per replica). */
+        readonly directory: string;
+        /** Volume size, used to size the queue. */
+        readonly volumeGi: number;
+        /** Upper bound of one exported batch. Default 512 KiB. */
+        readonly maxBatchKiB?: number;
+    };
+}
+
+export interface OtlpGrpcExporter extends TlsTrust {
+    readonly kind: "otlp";
+    /** `host:port` of the hub's gRPC TLS listener, e.g. `collector.monitoring.internal:4317`. */
+    readonly endpoint: string;
+    readonly queue?: QueueOptions;
+}
+
+export interface OtlpHttpExporter extends TlsTrust {
+    readonly kind: "otlphttp";
+    /** `https://host:port` of the hub listener (4319 mutual TLS, 4320 bearer token). */
+    readonly endpoint: string;
+    readonly auth: { readonly clientCertFile: string; readonly clientKeyFile: string } | { readonly bearerTokenFile: string };
+    readonly queue?: QueueOptions;
+}
+
+export type HubExporter = OtlpGrpcExporter | OtlpHttpExporter;
+
+export interface PodScrapeOptions {
+    /** Namespaces to discover pods in. Default: all. */
+    readonly namespaces?: readonly string[];
+    /** Scrape interval. Default `30s`. */
+    readonly interval?: string;
+    /** Split targets over this many replicas by hashmod; each keeps the share equal to its index. Default 1 (no sharding). */
+    readonly shards?: number;
+}
+
+export interface SpokeCollectorConfigOptions {
+    readonly source: SpokeSource;
+    readonly exporter: HubExporter;
+    /** Scrape annotated pods. Default: on, all namespaces. `false` turns it off. */
+    readonly podScrape?: PodScrapeOptions | false;
+    /** Serve the local OTLP receivers over TLS with these files. Default: plain inside the cluster (NetworkPolicy-restricted). */
+    readonly receiverTls?: { readonly certFile: string; readonly keyFile: string };
+    /** memory_limiter limit as a share of the container limit. Default 80. */
+    readonly memoryLimitPercent?: number;
+}
+
+function fail(field: string, message: string): never {
+    throw new Error(`renderSpokeCollectorConfig: ${field}: ${message}`);
+}
+
+/**
+ * Queue length (in batches) that fits a volume: the file_storage compaction rewrites the
+ * database beside the original, so only ~40% of the volume may hold queued data.
+ */
+export function persistentQueueSize(volumeGi: number, maxBatchKiB = 512): number {
+    if (!(volumeGi > 0) || !(maxBatchKiB > 0)) {
+        throw new Error("persistentQueueSize: volumeGi and maxBatchKiB must be positive");
+    }
+    return Math.max(100, Math.floor((volumeGi * 1024 * 1024 * 0.4) / maxBatchKiB));
+}
+
+/** The source resource attributes (semantic keys from components/labels.ts) and their values. */
+export function sourceAttributes(s: SpokeSource): { key: string; value: string }[] {
+    const values: Partial<Record<SourceLabel, string>> = {
+        [SOURCE_LABELS.account]: s.account,
+        [SOURCE_LABELS.region]: s.region,
+        [SOURCE_LABELS.sourceRole]: s.sourceRole,
+        ...(s.cluster !== undefined ? { [SOURCE_LABELS.cluster]: s.cluster } : {}),
+        ...(s.site !== undefined ? { [SOURCE_LABELS.site]: s.site } : {}),
+    };
+    return RESOURCE_ATTRIBUTE_TO_LABEL.flatMap(({ attribute, label }) => (values[label] !== undefined ? [{ key: attribute, value: values[label] as string }] : []));
+}
+
+function checkOptions(o: SpokeCollectorConfigOptions): void {
+    if (!/^\d{12}$/.test(o.source.account)) {
+        fail("source.account", `"${o.source.account}" is not a 12-digit account ID`);
+    }
+    if (o.source.region.length === 0) {
+        fail("source.region", "required");
+    }
+    const e = o.exporter;
+    if (e.kind === "otlp") {
+        if (!/^[a-z0-9.-]+:\d{2,5}$/i.test(e.endpoint)) {
+            fail("exporter.endpoint", `"${e.endpoint}" must be host:port (gRPC, TLS is always on)`);
+        }
+    } else if (e.kind === "otlphttp") {
+        if (!/^https:\/\/[a-z0-9.-]+(:\d{2,5})?(\/.*)?$/i.test(e.endpoint)) {
+            fail("exporter.endpoint", `"${e.endpoint}" must be an https:// URL`);
+        }
+    } else {
+        fail("exporter.kind", "expected otlp or otlphttp");
+    }
+    if (e.caPem !== undefined && e.caFile !== undefined) {
+        fail("exporter", "set caPem or caFile, not both");
+    }
+    if (e.caPem !== undefined && !e.caPem.includes("BEGIN CERTIFICATE")) {
+        fail("exporter.caPem", "expected a PEM certificate bundle");
+    }
+    const p = e.queue?.persistent;
+    if (p !== undefined && (!p.directory.startsWith("/") || !(p.volumeGi > 0))) {
+        fail("exporter.queue.persistent", "needs an absolute directory and a positive volumeGi");
+    }
+    if (e.queue?.size !== undefined && (!Number.isInteger(e.queue.size) || e.queue.size < 1)) {
+        fail("exporter.queue.size", "expected a positive whole number of batches");
+    }
+    const shards = o.podScrape === false ? 1 : o.podScrape?.shards ?? 1;
+    if (!Number.isInteger(shards) || shards < 1) {
+        fail("podScrape.shards", "expected a positive whole number");
+    }
+    const percent = o.memoryLimitPercent ?? 80;
+    if (percent < 10 || percent > 95) {
+        fail("memoryLimitPercent", "expected 10-95");
+    }
+}
+
+/** Prometheus relabeling for annotated pods (`$$` escapes `$` from the collector's env expansion). */
+function podRelabeling(shards: number): Record<string, unknown>[] {
+    return [
+        { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
+        { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed|Unknown" },
+        ...(shards > 1
+            ? [
+                { source_labels: ["__address__"], action: "hashmod", modulus: shards, target_label: "__tmp_shard" },
+                { source_labels: ["__tmp_shard"], action: "keep", regex: `\${env:${SHARD_INDEX_ENV}}` },
+            ]
+            : []),
+        { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scheme"], action: "replace", regex: "(https?)", target_label: "__scheme__" },
+        { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], action: "replace", regex: "(.+)", target_label: "__metrics_path__" },
+        {
+            source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
+            action: "replace",
+            regex: "([^:]+)(?::\\d+)?;(\\d+)",
+            replacement: "$$1:$$2",
+            target_label: "__address__",
+        },
+        { source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "namespace" },
+        { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "pod" },
+        { source_labels: ["__meta_kubernetes_pod_container_name"], action: "replace", target_label: "container" },
+    ];
+}
+
+function exporterTls(e: HubExporter): Record<string, unknown> {
+    return {
+        min_version: "1.2",
+        ...(e.caPem !== undefined ? { ca_pem: e.caPem } : {}),
+        ...(e.caFile !== undefined ? { ca_file: e.caFile } : {}),
+        ...(e.kind === "otlphttp" && "clientCertFile" in e.auth ? { cert_file: e.auth.clientCertFile, key_file: e.auth.clientKeyFile } : {}),
+    };
+}
+
+/** The spoke collector's configuration. */
+export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): string {
+    checkOptions(o);
+    const e = o.exporter;
+    const listen = `\${env:${POD_IP_ENV}}`;
+    const serverTls = o.receiverTls !== undefined ? { tls: { cert_file: o.receiverTls.certFile, key_file: o.receiverTls.keyFile, min_version: "1.2" } } : {};
+    const receivers: Record<string, unknown> = {
+        otlp: {
+            protocols: {
+                grpc: { endpoint: `${listen}:${SPOKE_PORTS.otlpGrpc}`, ...serverTls },
+                http: { endpoint: `${listen}:${SPOKE_PORTS.otlpHttp}`, ...serverTls },
+            },
+        },
+        "prometheus/self": {
+            config: {
+                scrape_configs: [{ job_name: SPOKE_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${SPOKE_PORTS.selfMetrics}`] }] }],
+            },
+        },
+    };
+    if (o.podScrape !== false) {
+        const scrape = o.podScrape ?? {};
+        receivers["prometheus/pods"] = {
+            config: {
+                scrape_configs: [{
+                    job_name: "kubernetes-pods",
+                    scrape_interval: scrape.interval ?? "30s",
+                    kubernetes_sd_configs: [{ role: "pod", ...(scrape.namespaces !== undefined ? { namespaces: { names: [...scrape.namespaces] } } : {}) }],
+                    relabel_configs: podRelabeling(scrape.shards ?? 1),
+                }],
+            },
+        };
+    }
+
+    const extensions: Record<string, unknown> = { health_check: { endpoint: `${listen}:${SPOKE_PORTS.health}` } };
+    const persistent = e.queue?.persistent;
+    if (persistent !== undefined) {
+        extensions["file_storage/queue"] = {
+            directory: persistent.directory,
+            timeout: "1s",
+            create_directory: false,
+            compaction: { on_start: true, on_rebound: true, directory: persistent.directory },
+        };
+    }
+    if (e.kind === "otlphttp" && "bearerTokenFile" in e.auth) {
+        extensions["bearertokenauth/hub"] = { scheme: "Bearer", filename: e.auth.bearerTokenFile };
+    }
+    const sendingQueue = {
+        enabled: true,
+        num_consumers: e.queue?.consumers ?? 4,
+        queue_size: e.queue?.size ?? (persistent !== undefined ? persistentQueueSize(persistent.volumeGi, persistent.maxBatchKiB) : 5000),
+        ...(persistent !== undefined ? { storage: "file_storage/queue" } : {}),
+    };
+    const exporterName = e.kind === "otlp" ? "otlp/hub" : "otlphttp/hub";
+    const exporter: Record<string, unknown> = {
+        endpoint: e.endpoint,
+        tls: exporterTls(e),
+        compression: "gzip",
+        timeout: "30s",
+        // Keep retrying through a hub outage for as long as the queue can hold the backlog.
+        retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "60s", max_elapsed_time: persistent !== undefined ? "0s" : "30m" },
+        sending_queue: sendingQueue,
+        ...(e.kind === "otlphttp" && "bearerTokenFile" in e.auth ? { auth: { authenticator: "bearertokenauth/hub" } } : {}),
+    };
+
+    const processors = {
+        memory_limiter: { check_interval: "1s", limit_percentage: o.memoryLimitPercent ?? 80, spike_limit_percentage: 20 },
+        "resource/source": { attributes: sourceAttributes(o.source).map((a) => ({ ...a, action: "upsert" })) },
+        batch: { send_batch_size: 2048, send_batch_max_size: 4096, timeout: "5s" },
+    };
+    const config = {
+        extensions,
+        receivers,
+        processors,
+        exporters: { [exporterName]: exporter },
+        service: {
+            extensions: Object.keys(extensions),
+            pipelines: {
+                metrics: {
+                    receivers: Object.keys(receivers),
+                    processors: ["memory_limiter", "resource/source", "batch"],
+                    exporters: [exporterName],
+                },
+            },
+            telemetry: {
+                logs: { level: "info", encoding: "json" },
+                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: SPOKE_PORTS.selfMetrics } } } }] },
+            },
+        },
+    };
+    return stringify(config, { lineWidth: 0 });
+}

@@ -1,0 +1,317 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentAssociations } from "../agent/agentAssociations";
+import { agentLogGroups, AgentPlatform, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
+import { KubernetesCollector } from "../agent/kubernetesCollector";
+import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
+import { COLLECTOR_PORTS } from "../collectorPorts";
+import { EncryptionKey } from "../encryptionKey";
+import { ENDPOINT_ACTIONS, s3GatewayPolicy } from "../endpointCatalog";
+import { oidcTrust, toJson } from "../iam";
+import { InterfaceEndpoints } from "../interfaceEndpoints";
+import { Tags, withName } from "../tags";
+import { AgentHostRole } from "./agentHostRole";
+import { eksKubeconfig, issuerHost, kubernetesServiceIp } from "./eksAccess";
+import { HubEndpoint } from "./hubEndpoint";
+
+export type ConnectivityMode = "privatelink" | "nat" | "internet";
+
+/**
+ * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is there
+ * because the agent resolves the AutoScalingGroupName dimension with ec2:DescribeTags.
+ */
+export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts", "ec2"];
+
+/** Interface endpoints a connectivity mode needs: all of them for privatelink, none otherwise. */
+export function awsServiceEndpoints(mode: ConnectivityMode, extra: readonly string[] = []): string[] {
+    if (mode !== "privatelink") {
+        return [];
+    }
+    extra.forEach((s, i) => {
+        if (ENDPOINT_ACTIONS[s] === undefined) {
+            throw new Error(`connectivity.extraServices[${i}]: "${s}" has no endpoint policy; use one of ${Object.keys(ENDPOINT_ACTIONS).join(", ")}`);
+        }
+    });
+    return [...new Set([...PRIVATELINK_SERVICES, ...extra])];
+}
+
+/** Regulated accounts keep AWS API traffic inside the VPC. */
+export function checkConnectivity(regulated: boolean, mode: ConnectivityMode): void {
+    if (regulated && mode !== "privatelink") {
+        throw new Error(`connectivity.mode: regulated accounts accept only privatelink (got ${mode})`);
+    }
+}
+
+export interface MonitoredEksArgs {
+    /** Existing EKS cluster in this account and region (needs an OIDC issuer and an IAM OIDC provider). */
+    readonly clusterName: string;
+    /** Namespace the collector runs in (created). */
+    readonly namespace: string;
+    /** Pinned ADOT collector image. */
+    readonly image: string;
+    /** Replicas; each scrapes its share of the annotated pods. */
+    readonly replicas: number;
+    /** Namespaces scraped. Default: all. */
+    readonly scrapeNamespaces?: readonly string[];
+    /** Networks allowed to send OTLP to the collector. */
+    readonly clientCidrs: readonly string[];
+    /** Role `aws eks get-token` assumes (the deploy role). Default: the caller's credentials. */
+    readonly deployRoleArn?: string;
+    /** AWS CLI profile for get-token instead of --role-arn. Default none. */
+    readonly awsProfile?: string;
+    /** Per-replica CPU and memory (requests = limits, Guaranteed QoS). */
+    readonly resources: { readonly cpu: string; readonly memory: string };
+}
+
+export interface MonitoredAccountArgs {
+    /** Stack name: parameter names (AmazonCloudWatch-<stack>-...) and log groups (/oss-monitoring/<stack>/...). */
+    readonly stackName: string;
+    /** The monitored account (where everything is created). */
+    readonly account: string;
+    /** Its region, which must be the hub's (endpoint services are regional). */
+    readonly region: string;
+    /** Organization whose principals may use the AWS service endpoints. */
+    readonly organizationId: string;
+    /** Regulated accounts accept only privatelink connectivity. Default false. */
+    readonly regulated?: boolean;
+    /** The workload VPC. */
+    readonly vpcId: string;
+    /** Subnets (two or more AZs) for every interface endpoint. */
+    readonly subnetIds: readonly string[];
+    /** Workload networks: admitted to the hub ports and the AWS endpoints. */
+    readonly workloadCidrs: readonly string[];
+    /** Workload prefix lists. Default none. */
+    readonly workloadPrefixListIds?: readonly string[];
+    /** How hosts reach AWS APIs. */
+    readonly connectivity: {
+        /** privatelink (interface endpoints), nat (existing NAT gateway) or internet. */
+        readonly mode: ConnectivityMode;
+        /** nat mode: the NAT gateway the subnets route through (must exist). */
+        readonly natGatewayId?: string;
+        /** privatelink mode: more endpoint services. Default none. */
+        readonly extraServices?: readonly string[];
+        /** privatelink mode: S3 gateway endpoint for the agent package buckets only. Default false. */
+        readonly s3AgentArtifactsGateway?: boolean;
+    };
+    /** The hub's outputs (StackReference). */
+    readonly hub: {
+        readonly endpointServiceName: pulumi.Input<string>;
+        readonly collectorDomain: pulumi.Input<string>;
+        /** PEM of the CA that issued the hub certificate. Default: system roots. */
+        readonly caBundle?: pulumi.Input<string | undefined>;
+    };
+    /** CloudWatch agent settings (defaults live in the config schema, stacks/config/monitored.ts). */
+    readonly agent: {
+        /** Platforms with a base layer. */
+        readonly platforms: readonly AgentPlatform[];
+        /** Per-workload layers. */
+        readonly overlays: readonly WorkloadOverlay[];
+        /** Host tag key selecting agent hosts, and its value per platform. */
+        readonly targetTagKey: string;
+        readonly linuxTagValue: string;
+        readonly windowsTagValue: string;
+        /** Seconds between metric collections. */
+        readonly metricsCollectionInterval: number;
+        /** Retention of the agent's log groups (days). */
+        readonly logRetentionDays: number;
+        /** State Manager rollout limits. */
+        readonly maxConcurrency: string;
+        readonly maxErrors: string;
+    };
+    /** ADOT collector on an EKS cluster. Default none. */
+    readonly eks?: MonitoredEksArgs;
+    /** Cost-allocation tags. Default none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+/**
+ * Everything one monitored account needs to send telemetry to the hub privately: the hub
+ * endpoint and its private name, AWS service endpoints per connectivity mode, the CloudWatch
+ * agent (parameters, associations, host role, encrypted log groups) and, optionally, an ADOT
+ * collector on EKS.
+ */
+export class MonitoredAccount extends pulumi.ComponentResource {
+    public readonly hubEndpointId: pulumi.Output<string>;
+    public readonly hubEndpointDnsName: pulumi.Output<string>;
+    public readonly collectorDomain: pulumi.Output<string>;
+    public readonly awsEndpointIds: Record<string, pulumi.Output<string>>;
+    public readonly parameterNames: Record<string, pulumi.Output<string>>;
+    public readonly installAssociationId: pulumi.Output<string>;
+    public readonly configureAssociationIds: Record<string, pulumi.Output<string>>;
+    public readonly instanceRoleArn: pulumi.Output<string>;
+    public readonly instanceProfileName: pulumi.Output<string>;
+    public readonly logKeyArn: pulumi.Output<string>;
+    public readonly collectorRoleArn?: pulumi.Output<string>;
+    public readonly natGatewayId?: pulumi.Output<string>;
+
+    constructor(name: string, args: MonitoredAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:monitored:MonitoredAccount", name, {}, opts);
+        const c = args.connectivity;
+        checkConnectivity(args.regulated ?? false, c.mode);
+        if (c.mode === "nat" && c.natGatewayId === undefined) {
+            throw new Error(`${name}: connectivity.natGatewayId: required in nat mode`);
+        }
+        const services = awsServiceEndpoints(c.mode, c.extraServices);
+        const layers = renderAgentLayers({
+            parameterPrefix: args.stackName,
+            logGroupPrefix: `/oss-monitoring/${args.stackName}`,
+            platforms: args.agent.platforms,
+            overlays: args.agent.overlays,
+            metricsCollectionInterval: args.agent.metricsCollectionInterval,
+            logRetentionDays: args.agent.logRetentionDays,
+        });
+        const logGroupNames = [...new Set(layers.flatMap((l) => agentLogGroups(JSON.parse(l.json))))].sort();
+        const tags = args.tags;
+        const child = { parent: this };
+
+        const hub = new HubEndpoint(`${name}-hub`, {
+            vpcId: args.vpcId,
+            subnetIds: args.subnetIds,
+            serviceName: args.hub.endpointServiceName,
+            collectorDomain: args.hub.collectorDomain,
+            allowedCidrs: args.workloadCidrs,
+            allowedPrefixListIds: args.workloadPrefixListIds,
+            tags,
+        }, child);
+
+        this.awsEndpointIds = {};
+        if (services.length > 0) {
+            const endpoints = new InterfaceEndpoints(`${name}-aws`, {
+                vpcId: args.vpcId,
+                subnetIds: [...args.subnetIds],
+                region: args.region,
+                services,
+                allowedCidrs: [...args.workloadCidrs],
+                allowedPrefixListIds: [...(args.workloadPrefixListIds ?? [])],
+                organizationId: args.organizationId,
+                tags,
+            }, child);
+            this.awsEndpointIds = endpoints.endpointIds;
+        }
+        if (c.mode === "privatelink" && c.s3AgentArtifactsGateway === true) {
+            const routeTables = aws.ec2.getRouteTablesOutput({
+                vpcId: args.vpcId,
+                filters: [{ name: "association.subnet-id", values: [...args.subnetIds] }],
+            }, child);
+            new aws.ec2.VpcEndpoint(`${name}-s3`, {
+                vpcId: args.vpcId,
+                serviceName: `com.amazonaws.${args.region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: routeTables.ids,
+                policy: toJson(s3GatewayPolicy(args.region)),
+                tags: withName(tags, `${name}-s3`),
+            }, child);
+        }
+        if (c.mode === "nat" && c.natGatewayId !== undefined) {
+            const nat = aws.ec2.getNatGatewayOutput({ id: c.natGatewayId }, child);
+            // Fails the preview when the gateway is gone, rather than leaving agents without a path.
+            this.natGatewayId = pulumi.all([nat.id, nat.state]).apply(([id, state]) => {
+                if (state !== "available") {
+                    throw new Error(`${name}: connectivity.natGatewayId: ${c.natGatewayId} is ${state}, not available`);
+                }
+                return id;
+            });
+        }
+
+        const logKey = new EncryptionKey(`${name}-logs`, {
+            account: args.account,
+            region: args.region,
+            services: ["logs"],
+            description: `CloudWatch agent log groups of ${args.stackName}`,
+            tags,
+        }, child);
+        const agent = new AgentAssociations(`${name}-agent`, {
+            layers: layers.map((l) => ({ layer: l.layer, kind: l.kind, platform: l.platform, parameterName: l.parameterName, json: l.json })),
+            targeting: {
+                tagKey: args.agent.targetTagKey,
+                platformValues: { linux: args.agent.linuxTagValue, windows: args.agent.windowsTagValue },
+            },
+            mode: "ec2",
+            maxConcurrency: args.agent.maxConcurrency,
+            maxErrors: args.agent.maxErrors,
+            logGroups: { names: logGroupNames, kmsKeyArn: logKey.keyArn, retentionDays: args.agent.logRetentionDays },
+            tags,
+        }, child);
+        const hosts = new AgentHostRole(`${name}-hosts`, { parameterArns: Object.values(agent.parameterArns), tags }, child);
+
+        if (args.eks !== undefined) {
+            this.collectorRoleArn = this.eksCollector(name, args, args.eks, tags);
+        }
+
+        this.hubEndpointId = hub.endpointId;
+        this.hubEndpointDnsName = hub.endpointDnsName;
+        this.collectorDomain = hub.collectorDomain;
+        this.parameterNames = agent.parameterNames;
+        this.installAssociationId = agent.installAssociationId;
+        this.configureAssociationIds = agent.configureAssociationIds;
+        this.instanceRoleArn = hosts.roleArn;
+        this.instanceProfileName = hosts.instanceProfileName;
+        this.logKeyArn = logKey.keyArn;
+        this.registerOutputs({
+            hubEndpointId: this.hubEndpointId,
+            hubEndpointDnsName: this.hubEndpointDnsName,
+            awsEndpointIds: this.awsEndpointIds,
+            parameterNames: this.parameterNames,
+            installAssociationId: this.installAssociationId,
+            configureAssociationIds: this.configureAssociationIds,
+            instanceRoleArn: this.instanceRoleArn,
+            collectorRoleArn: this.collectorRoleArn,
+        });
+    }
+
+    /** IRSA role, a kubeconfig for the cluster and the collector; returns the role ARN. */
+    private eksCollector(name: string, args: MonitoredAccountArgs, eks: MonitoredEksArgs, tags: pulumi.Input<Tags> | undefined): pulumi.Output<string> {
+        const child = { parent: this };
+        const collectorName = `${name}-collector`;
+        const cluster = aws.eks.getClusterOutput({ name: eks.clusterName }, child);
+        const issuer = cluster.identities.apply((ids) => {
+            const url = ids?.[0]?.oidcs?.[0]?.issuer;
+            if (url === undefined || url === "") {
+                throw new Error(`${name}: eks.clusterName: cluster ${eks.clusterName} has no OIDC issuer; IRSA needs one`);
+            }
+            return url;
+        });
+        const provider = aws.iam.getOpenIdConnectProviderOutput({ url: issuer }, child);
+        const role = new aws.iam.Role(`${name}-collector-irsa`, {
+            description: `ADOT collector service account ${eks.namespace}/${collectorName} on ${eks.clusterName} (IRSA)`,
+            // No permissions: the collector exports OTLP to the hub and calls no AWS API. The role
+            // keeps the pod off the node's instance credentials and is where future rights go.
+            assumeRolePolicy: pulumi.all([provider.arn, issuer]).apply(([arn, url]) => toJson(oidcTrust(arn, issuerHost(url), eks.namespace, collectorName))),
+            maxSessionDuration: 3600,
+            tags: withName(tags, `${name}-collector-irsa`),
+        }, child);
+        const kubeconfig = pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, cas]) => eksKubeconfig({
+            clusterName: eks.clusterName,
+            region: args.region,
+            endpoint,
+            certificateAuthorityData: cas?.[0]?.data ?? "",
+            roleArn: eks.deployRoleArn,
+            awsProfile: eks.awsProfile,
+        }));
+        const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true, clusterIdentifier: cluster.arn }, child);
+        const vpcCidr = aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlock;
+        const apiServiceIp = cluster.kubernetesNetworkConfigs.apply((n) => kubernetesServiceIp(n?.[0]?.serviceIpv4Cidr ?? ""));
+        const configYaml = pulumi.all([args.hub.collectorDomain, args.hub.caBundle]).apply(([domain, ca]) => renderSpokeCollectorConfig({
+            source: { account: args.account, region: args.region, sourceRole: "monitored", cluster: eks.clusterName },
+            exporter: { kind: "otlp", endpoint: `${domain}:${COLLECTOR_PORTS.otlpGrpc}`, ...(ca !== undefined && ca !== "" ? { caPem: ca } : {}) },
+            podScrape: { shards: eks.replicas, ...(eks.scrapeNamespaces !== undefined ? { namespaces: eks.scrapeNamespaces } : {}) },
+        }));
+        new KubernetesCollector(collectorName, {
+            namespace: eks.namespace,
+            image: eks.image,
+            configYaml,
+            replicas: eks.replicas,
+            serviceAccountRoleArn: role.arn,
+            resources: { requests: { cpu: eks.resources.cpu, memory: eks.resources.memory }, limits: { cpu: eks.resources.cpu, memory: eks.resources.memory } },
+            ingress: { cidrs: [...eks.clientCidrs] },
+            // The hub endpoint's interfaces and the EKS API endpoints live in the VPC; the second
+            // API address is the in-cluster `kubernetes` Service (before DNAT).
+            egress: { hubCidrs: [vpcCidr], hubPorts: [COLLECTOR_PORTS.otlpGrpc], apiServerCidrs: [vpcCidr, apiServiceIp] },
+            podDiscovery: eks.scrapeNamespaces !== undefined ? { namespaces: eks.scrapeNamespaces } : {},
+            shardedScrape: eks.replicas > 1,
+            zoneSpread: "preferred",
+        }, { parent: this, providers: [k8sProvider] });
+        return role.arn;
+    }
+}
