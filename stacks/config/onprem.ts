@@ -1,5 +1,361 @@
 import { z } from "zod";
+import { cidrsOverlap, findOverlap } from "../../components/cidr";
+import { LOG_RETENTION_DAYS as AGENT_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
+import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
+import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
+import { DEFAULT_COLLECTOR_IMAGE } from "./hub";
+import { arnOf, cidr, ConfigError, PROJECT, subnetId, vpcId } from "./common";
 
-/** `oss-monitoring:onprem`: the on-premises gateway role's settings. */
-export const onpremConfig = z.object({}).strict();
+/**
+ * `oss-monitoring:onprem`: the on-premises gateway role's settings. A site (data centre or
+ * another cloud) reaches a landing VPC in its AWS account over VPN or Direct Connect; the
+ * landing VPC holds interface endpoints, the endpoint to the hub collector and a Resolver
+ * inbound endpoint, so nothing crosses the internet.
+ */
+
+const pem = z
+    .string({ error: "expected a PEM certificate bundle (-----BEGIN CERTIFICATE----- ...)" })
+    .includes("BEGIN CERTIFICATE", { error: "expected a PEM certificate bundle (-----BEGIN CERTIFICATE----- ...)" });
+
+const idOf = (prefix: string, example: string) =>
+    z.string({ error: `expected an ID like ${example}` }).regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), { error: `expected an ID like ${example}` });
+
+const routeTableId = idOf("rtb", "rtb-0123456789abcdef0");
+const transitGatewayId = idOf("tgw", "tgw-0123456789abcdef0");
+const vpnGatewayId = idOf("vgw", "vgw-0123456789abcdef0");
+
+/** Retention values CloudWatch Logs accepts, from one year up (the policy pack's minimum). */
+const LOG_RETENTION_DAYS: readonly number[] = AGENT_RETENTION_DAYS.filter((d) => d >= 365);
+const logRetention = z
+    .number()
+    .refine((d) => LOG_RETENTION_DAYS.includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")} (days)` });
+
+const landingVpc = z
+    .object({
+        /** Existing landing VPC (attached to the transit gateway / VGW) in the site's landing account. */
+        vpcId,
+        /** Its CIDR: checked against siteCidrs, since overlapping ranges cannot be routed. */
+        cidr,
+        /** Private subnets in at least two AZs for the endpoints and the Resolver inbound endpoint. */
+        subnetIds: z.array(subnetId).min(2, { error: "list at least two subnets in different AZs (the Resolver inbound endpoint needs two)" }).max(6),
+        /** Route tables of those subnets; each gets routes to the site CIDRs. Default: none (routed by the landing zone). */
+        routeTableIds: z.array(routeTableId).default([]),
+        /**
+         * The VPC already has an S3 gateway endpoint (landing zones usually do): the S3 interface
+         * endpoint then answers private DNS only for on-premises queries. Default true.
+         */
+        s3GatewayEndpoint: z.boolean().default(true),
+    })
+    .strict();
+
+const hybridActivation = z
+    .object({
+        mode: z.literal("hybridActivation"),
+        /** Hosts one activation may register. Default 10. */
+        registrationLimit: z.number().int().min(1).max(1000).default(10),
+        /**
+         * End of the registration window (ISO 8601, at most 30 days ahead). Absent: the window is
+         * closed, no activation exists, registered hosts keep working.
+         */
+        expirationDate: z.iso.datetime({ offset: true, error: "expected an ISO 8601 timestamp, e.g. 2026-12-01T00:00:00Z" }).optional(),
+    })
+    .strict();
+
+const certificateSubject = z
+    .object({
+        /** Allowed certificate common names (IAM StringLike patterns, e.g. `*.dc1.example.com`). */
+        commonNames: z.array(z.string().min(1)).min(1).optional(),
+        /** Required organizational unit (OU) of the certificate subject. */
+        organizationalUnit: z.string().min(1).optional(),
+        /** Required organization (O) of the certificate subject. */
+        organization: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((s) => s.commonNames !== undefined || s.organizationalUnit !== undefined || s.organization !== undefined, {
+        error: "set at least one of commonNames, organizationalUnit, organization: otherwise any certificate of the CA may assume the role",
+    });
+
+const rolesAnywhere = z
+    .object({
+        mode: z.literal("rolesAnywhere"),
+        /** PEM bundle of the site's CA (trust anchor source). Set this or acmPcaArn. */
+        caBundle: pem.optional(),
+        /** ACM Private CA that issues the site's host certificates. Set this or caBundle. */
+        acmPcaArn: arnOf("acm-pca", "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-2222-3333-4444-555555555555").optional(),
+        /** Which certificates may assume the role: conditions on the certificate subject. */
+        subject: certificateSubject,
+        /** Session length. Default 3600 seconds. */
+        sessionDurationSeconds: z.number().int().min(900).max(43200).default(3600),
+    })
+    .strict()
+    .superRefine((r, ctx) => {
+        if (r.caBundle === undefined && r.acmPcaArn === undefined) {
+            ctx.addIssue({ code: "custom", path: ["caBundle"], message: "required for IAM Roles Anywhere: the site CA's PEM bundle (or set acmPcaArn for an ACM Private CA)" });
+        }
+        if (r.caBundle !== undefined && r.acmPcaArn !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["acmPcaArn"], message: "set caBundle or acmPcaArn, not both: a trust anchor has one source" });
+        }
+    });
+
+const credentials = z.discriminatedUnion("mode", [hybridActivation, rolesAnywhere], {
+    error: "expected mode: hybridActivation (SSM hybrid activation) or rolesAnywhere (IAM Roles Anywhere)",
+});
+
+const vpn = z
+    .object({
+        mode: z.literal("vpn"),
+        /** Public IPv4 address of the site's VPN device. */
+        customerGatewayIp: z.ipv4({ error: "expected the IPv4 address of the site's VPN device, e.g. 203.0.113.10" }),
+        /** BGP ASN of the site's device. Default 65000. */
+        bgpAsn: z.number().int().min(1).max(4294967294).default(65000),
+        /** Transit gateway the landing VPC is attached to. Set this or vpnGatewayId. */
+        transitGatewayId: transitGatewayId.optional(),
+        /** Virtual private gateway of the landing VPC. Set this or transitGatewayId. */
+        vpnGatewayId: vpnGatewayId.optional(),
+        /** Static routing instead of BGP (devices without BGP). Default false. */
+        staticRoutesOnly: z.boolean().default(false),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+        if ((v.transitGatewayId === undefined) === (v.vpnGatewayId === undefined)) {
+            ctx.addIssue({ code: "custom", path: ["transitGatewayId"], message: "set exactly one of transitGatewayId or vpnGatewayId (where the VPN terminates)" });
+        }
+        if (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((p) => cidrsOverlap(p, `${v.customerGatewayIp}/32`))) {
+            ctx.addIssue({ code: "custom", path: ["customerGatewayIp"], message: "a Site-to-Site VPN terminates on the device's public address; private addresses belong in siteCidrs" });
+        }
+    });
+
+const directConnect = z
+    .object({
+        mode: z.literal("directConnect"),
+        /** Existing Direct Connect gateway (its connections and virtual interfaces are managed elsewhere). */
+        directConnectGatewayId: z.uuid({ error: "expected a Direct Connect gateway ID (a UUID)" }),
+        /** Transit gateway or virtual private gateway the DX gateway is associated with. */
+        associatedGatewayId: z.string().regex(/^(tgw|vgw)-[0-9a-f]{8,17}$/, { error: "expected a transit gateway (tgw-...) or virtual private gateway (vgw-...) ID" }),
+        /** Prefixes advertised to the site. Default: the landing VPC CIDR only. */
+        allowedPrefixes: z.array(cidr).optional(),
+    })
+    .strict();
+
+const network = z.discriminatedUnion("mode", [vpn, directConnect], {
+    error: "expected mode: vpn (Site-to-Site VPN) or directConnect (Direct Connect gateway association)",
+});
+
+export const AUTH_MODES = ["mtls", "bearer"] as const;
+
+const auth = z
+    .object({
+        /** How the site authenticates to the hub collector. Default mtls (see components/onprem/README.md). */
+        mode: z.enum(AUTH_MODES, { error: "expected mtls or bearer" }).default("mtls"),
+        /** PEM bundle of the CA that signs the site's client certificates (mtls). */
+        clientCaBundle: pem.optional(),
+        /** Secrets Manager secret in the HUB account holding the site's token (bearer). */
+        bearerTokenSecretArn: arnOf("secretsmanager", "arn:aws:secretsmanager:us-east-1:111111111111:secret:onprem/dc1-token-AbCdEf").optional(),
+    })
+    .strict()
+    .superRefine((a, ctx) => {
+        if (a.mode === "mtls" && a.clientCaBundle === undefined) {
+            ctx.addIssue({ code: "custom", path: ["clientCaBundle"], message: "required for mutual TLS: the PEM bundle of the CA that signs the site's client certificates" });
+        }
+        if (a.mode === "bearer" && a.bearerTokenSecretArn === undefined) {
+            ctx.addIssue({ code: "custom", path: ["bearerTokenSecretArn"], message: "required for bearer-token auth: the hub-account Secrets Manager secret with the site's token" });
+        }
+        if (a.mode === "mtls" && a.bearerTokenSecretArn !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["bearerTokenSecretArn"], message: "only for mode: bearer; remove it or set mode: bearer" });
+        }
+        if (a.mode === "bearer" && a.clientCaBundle !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["clientCaBundle"], message: "only for mode: mtls; remove it or set mode: mtls" });
+        }
+    });
+
+const logFile = z
+    .object({
+        /** Short name: the log group is `/oss-monitoring/onprem/<site>/<name>`. */
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { error: "lower-case letters, digits and dashes, e.g. syslog" }),
+        /** Path (glob) on the hosts, e.g. /var/log/messages. */
+        filePath: z.string().regex(/^\/\S+$/, { error: "expected an absolute path, e.g. /var/log/messages" }),
+        /** strftime format of the timestamps, when lines carry one. Default: ingestion time. */
+        timestampFormat: z.string().min(1).optional(),
+    })
+    .strict();
+
+const agent = z
+    .object({
+        /** Host platforms of the site; each gets a base configuration (and, for hybrid hosts, an activation). Default [linux]. */
+        platforms: z.array(z.enum(["linux", "windows"], { error: "expected linux or windows" })).min(1).default(["linux"]),
+        /** CloudWatch agent collection interval. Default 60 seconds. */
+        metricsCollectionInterval: z.number().int().min(10).max(3600).default(60),
+        /** CloudWatch metric namespace. Default CWAgent/OnPrem. */
+        namespace: z.string().regex(/^[^:][\w./#:-]{0,254}$/).default("CWAgent/OnPrem"),
+        /** Log files shipped to CloudWatch Logs. Default none. */
+        logFiles: z.array(logFile).default([]),
+        /** Retention of the site's log groups. Default 365 days. */
+        logRetentionDays: logRetention.default(365),
+    })
+    .strict()
+    .superRefine((a, ctx) => {
+        if (new Set(a.platforms).size !== a.platforms.length) {
+            ctx.addIssue({ code: "custom", path: ["platforms"], message: "list each platform once" });
+        }
+        if (a.logFiles.length > 0 && !a.platforms.includes("linux")) {
+            ctx.addIssue({ code: "custom", path: ["logFiles"], message: "log files are Linux paths; add linux to platforms" });
+        }
+        const seen = new Set<string>();
+        a.logFiles.forEach((f, i) => {
+            if (seen.has(f.name)) {
+                ctx.addIssue({ code: "custom", path: ["logFiles", i, "name"], message: `"${f.name}" is used twice; names become log group names` });
+            }
+            seen.add(f.name);
+        });
+    });
+
+const scrapeTarget = z
+    .object({
+        jobName: z.string().regex(/^[a-zA-Z_][\w-]{0,62}$/, { error: "expected a Prometheus job name, e.g. node" }),
+        /** host:port pairs. */
+        targets: z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, { error: "expected host:port, e.g. node1.dc1.example.com:9100" })).min(1),
+        /** Default 30s. */
+        scrapeInterval: z.string().regex(/^\d+(s|m)$/, { error: "expected a duration like 30s or 1m" }).default("30s"),
+        /** Default /metrics. */
+        metricsPath: z.string().regex(/^\/\S*$/).default("/metrics"),
+    })
+    .strict();
+
+const queue = z
+    .object({
+        /** Longest WAN outage to survive without loss, in minutes. Default 240 (4 hours). */
+        outageMinutes: z.number().int().min(1).max(7 * 24 * 60).default(240),
+        /** Peak samples (data points) per second the site sends through the gateway. */
+        samplesPerSecond: z.number({ error: "required: the site's peak samples per second through the gateway, e.g. 2000" }).int().positive(),
+        /** PersistentVolumeClaim size per replica, in GiB: must hold the outage (checked). */
+        storageGi: z.number({ error: "required: the queue volume size in GiB, e.g. 20" }).int().min(1).max(16384),
+        /** StorageClass of the claim. Default: the cluster default. */
+        storageClassName: z.string().min(1).optional(),
+    })
+    .strict()
+    .superRefine((q, ctx) => {
+        const need = queueSizing({ outageMinutes: q.outageMinutes, samplesPerSecond: q.samplesPerSecond, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
+        if (q.storageGi < need.minStorageGi) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["storageGi"],
+                message: `${q.storageGi}Gi holds only a ${outageCoveredMinutes(q.storageGi, q.samplesPerSecond)}-minute outage at ${q.samplesPerSecond} samples/s; ` +
+                    `set at least ${need.minStorageGi} (GiB) to cover outageMinutes ${q.outageMinutes} with headroom, or lower outageMinutes`,
+            });
+        }
+    });
+
+const gateway = z
+    .object({
+        /** Cluster name stamped on every series (k8s.cluster.name → label cluster). */
+        clusterName: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "lower-case letters, digits and dashes, e.g. dc1-prod" }),
+        /** Namespace the gateway runs in. Default monitoring-gateway. */
+        namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default("monitoring-gateway"),
+        /** Replicas, each with its own queue volume. Default 2. */
+        replicas: z.number().int().min(1).max(10).default(2),
+        image: z.string().min(1).default(DEFAULT_COLLECTOR_IMAGE),
+        /** Local Prometheus targets the gateway scrapes. Default none. */
+        scrapeTargets: z.array(scrapeTarget).default([]),
+        /** Networks allowed to send OTLP to the gateway. Default: the site CIDRs. */
+        otlpClientCidrs: z.array(cidr).optional(),
+        /** Namespaces of the cluster whose pods may send OTLP to the gateway. Default: none. */
+        otlpClientNamespaces: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)).default([]),
+        /**
+         * Scrape pods annotated `prometheus.io/scrape: "true"` (sharded over the replicas). Needs the
+         * API server's addresses for the NetworkPolicy. Default: off.
+         */
+        podDiscovery: z
+            .object({
+                apiServerCidrs: z.array(cidr).min(1, { error: "list the Kubernetes API server's addresses, e.g. [10.96.0.1/32]" }),
+                /** Namespaces to discover pods in. Default: all. */
+                namespaces: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)).min(1).optional(),
+            })
+            .strict()
+            .optional(),
+        queue,
+        /** Per-replica resources. */
+        cpu: z.string().regex(/^\d+m?$/).default("500m"),
+        memory: z.string().regex(/^\d+(Mi|Gi)$/).default("1Gi"),
+    })
+    .strict();
+
+export const onpremConfig = z
+    .object({
+        /** Site name (label `site`). Default: the stack name without its `onprem-` prefix. */
+        siteName: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, { error: "lower-case letters, digits and dashes, e.g. dc1" }).optional(),
+        /** The site's networks that send telemetry; admitted by the landing endpoints and the hub ingress. */
+        siteCidrs: z.array(cidr, { error: "required: the site's networks, e.g. [172.16.0.0/20]" }).min(1, { error: "list at least one site network" }),
+        landingVpc,
+        credentials,
+        network,
+        auth,
+        agent: agent.prefault({}),
+        /** Gateway collector on the site's Kubernetes; needs the gatewayKubeconfig secret. Default: none. */
+        gateway: gateway.optional(),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+        const overlap = findOverlap(c.siteCidrs);
+        if (overlap !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["siteCidrs", c.siteCidrs.indexOf(overlap[1])], message: `${overlap[1]} overlaps ${overlap[0]}; list each network once` });
+        }
+        c.siteCidrs.forEach((s, i) => {
+            if (cidrsOverlap(s, c.landingVpc.cidr)) {
+                ctx.addIssue({ code: "custom", path: ["siteCidrs", i], message: `${s} overlaps the landing VPC ${c.landingVpc.cidr}; site and VPC addresses must be distinct to route between them` });
+            }
+        });
+        if (c.network.mode === "directConnect") {
+            (c.network.allowedPrefixes ?? []).forEach((p, i) => {
+                if (c.siteCidrs.some((s) => cidrsOverlap(s, p))) {
+                    ctx.addIssue({ code: "custom", path: ["network", "allowedPrefixes", i], message: `${p} overlaps a site CIDR; advertise AWS-side prefixes (the landing VPC) only` });
+                }
+            });
+        }
+    });
+
 export type OnpremConfig = z.infer<typeof onpremConfig>;
+export type OnpremGatewaySettings = z.infer<typeof gateway>;
+
+/** Secret config keys (`pulumi config set --secret oss-monitoring:<key>`) the role reads. */
+export const ONPREM_SECRET_KEYS = {
+    /** kubeconfig of the site's cluster, for the gateway collector. */
+    kubeconfig: "gatewayKubeconfig",
+    /** PEM client certificate (and chain) the gateway presents to the hub (mtls). */
+    clientCert: "gatewayClientCert",
+    /** PEM private key of that certificate (mtls). */
+    clientKey: "gatewayClientKey",
+    /** The site's bearer token (bearer); the hub holds the same value in Secrets Manager. */
+    bearerToken: "gatewayBearerToken",
+} as const;
+
+/** The secret keys a site's config needs, for the manifest's `secrets:` list. */
+export function requiredSecretKeys(c: OnpremConfig): string[] {
+    if (c.gateway === undefined) {
+        return [];
+    }
+    return c.auth.mode === "mtls"
+        ? [ONPREM_SECRET_KEYS.kubeconfig, ONPREM_SECRET_KEYS.clientCert, ONPREM_SECRET_KEYS.clientKey]
+        : [ONPREM_SECRET_KEYS.kubeconfig, ONPREM_SECRET_KEYS.bearerToken];
+}
+
+/** SSM caps an activation's lifetime at 30 days. */
+export const MAX_ACTIVATION_DAYS = 30;
+
+/**
+ * Checks that depend on the clock, kept out of the schema so parsing stays pure: the
+ * stack passes `new Date()`, tests pin `now`. Throws a ConfigError naming the key.
+ */
+export function checkOnpremConfig(c: OnpremConfig, now: Date, keyPrefix = `${PROJECT}:`): void {
+    if (c.credentials.mode !== "hybridActivation" || c.credentials.expirationDate === undefined) {
+        return;
+    }
+    const key = `${keyPrefix}onprem.credentials.expirationDate`;
+    const expiry = new Date(c.credentials.expirationDate);
+    const fix = "Set a date within the next 30 days to open a registration window, or remove expirationDate to close it (registered hosts keep working).";
+    if (expiry.getTime() <= now.getTime()) {
+        throw new ConfigError(`Invalid configuration:\n  - ${key}: ${c.credentials.expirationDate} is in the past (now ${now.toISOString()}).\n${fix}`);
+    }
+    if (expiry.getTime() - now.getTime() > MAX_ACTIVATION_DAYS * 24 * 3600 * 1000) {
+        throw new ConfigError(`Invalid configuration:\n  - ${key}: ${c.credentials.expirationDate} is more than ${MAX_ACTIVATION_DAYS} days ahead (SSM's limit).\n${fix}`);
+    }
+}

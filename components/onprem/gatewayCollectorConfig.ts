@@ -1,0 +1,100 @@
+/**
+ * The on-prem gateway collector's configuration: the shared spoke renderer
+ * (components/agent/spokeCollectorConfig.ts) with the otlphttp exporter to the hub (mutual TLS
+ * or bearer token), a persistent queue sized for the configured WAN outage, plus static
+ * scrape targets outside Kubernetes (site hosts), which the shared renderer does not cover.
+ */
+import { parse, stringify } from "yaml";
+import { renderSpokeCollectorConfig, SHARD_INDEX_ENV } from "../agent/spokeCollectorConfig";
+import { OnpremAuthMode } from "./hubCollectorEndpoint";
+import { queueSizing } from "./queueSizing";
+
+/** Batch settings the shared renderer uses; the queue is sized in these batches (checked on render). */
+export const GATEWAY_BATCH = { size: 2048, timeoutSeconds: 5 } as const;
+
+/** Where the gateway's files live inside the pod. */
+export const GATEWAY_PATHS = {
+    queue: "/var/lib/otelcol/queue",
+    clientCert: "/etc/otel/client/tls.crt",
+    clientKey: "/etc/otel/client/tls.key",
+    bearerToken: "/etc/otel/token/token",
+} as const;
+
+export interface StaticScrapeTarget {
+    readonly jobName: string;
+    /** host:port */
+    readonly targets: readonly string[];
+    readonly scrapeInterval: string;
+    readonly metricsPath: string;
+}
+
+export interface GatewayCollectorConfigOptions {
+    /** The landing account and region (stamped as the source of every series). */
+    readonly account: string;
+    readonly region: string;
+    readonly site: string;
+    readonly cluster: string;
+    /** `https://<collectorDomain>:<port>` of the hub listener for the auth mode. */
+    readonly hubUrl: string;
+    readonly authMode: OnpremAuthMode;
+    /** PEM of the CA that issued the hub's certificate. Default: system roots. */
+    readonly hubCaPem?: string;
+    readonly replicas: number;
+    readonly queue: { readonly outageMinutes: number; readonly samplesPerSecond: number; readonly storageGi: number };
+    /** Scrape annotated pods of these namespaces (all when empty). Default: no pod discovery. */
+    readonly podDiscovery?: { readonly namespaces?: readonly string[] };
+    /** Site hosts scraped directly. Default none. */
+    readonly staticTargets?: readonly StaticScrapeTarget[];
+}
+
+/** A receiver for static targets, sharded like pod scraping when several replicas run. */
+function staticReceiver(targets: readonly StaticScrapeTarget[], replicas: number): Record<string, unknown> {
+    const shard = replicas > 1
+        ? [
+            { source_labels: ["__address__"], action: "hashmod", modulus: replicas, target_label: "__tmp_shard" },
+            { source_labels: ["__tmp_shard"], action: "keep", regex: `\${env:${SHARD_INDEX_ENV}}` },
+        ]
+        : [];
+    return {
+        config: {
+            scrape_configs: targets.map((t) => ({
+                job_name: t.jobName,
+                scrape_interval: t.scrapeInterval,
+                metrics_path: t.metricsPath,
+                static_configs: [{ targets: [...t.targets] }],
+                ...(shard.length > 0 ? { relabel_configs: shard } : {}),
+            })),
+        },
+    };
+}
+
+export function renderGatewayCollectorConfig(o: GatewayCollectorConfigOptions): string {
+    const sizing = queueSizing({ ...o.queue, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
+    if (o.queue.storageGi < sizing.minStorageGi) {
+        throw new Error(`renderGatewayCollectorConfig: queue.storageGi: ${o.queue.storageGi}Gi is below the ${sizing.minStorageGi}Gi the outage needs`);
+    }
+    const yaml = renderSpokeCollectorConfig({
+        source: { account: o.account, region: o.region, sourceRole: "onprem", site: o.site, cluster: o.cluster },
+        exporter: {
+            kind: "otlphttp",
+            endpoint: o.hubUrl,
+            auth: o.authMode === "mtls" ? { clientCertFile: GATEWAY_PATHS.clientCert, clientKeyFile: GATEWAY_PATHS.clientKey } : { bearerTokenFile: GATEWAY_PATHS.bearerToken },
+            ...(o.hubCaPem !== undefined ? { caPem: o.hubCaPem } : {}),
+            queue: { size: sizing.queueSize, persistent: { directory: GATEWAY_PATHS.queue, volumeGi: o.queue.storageGi } },
+        },
+        podScrape: o.podDiscovery !== undefined ? { namespaces: o.podDiscovery.namespaces, shards: o.replicas } : false,
+    });
+    const doc = parse(yaml);
+    const batch = doc.processors?.batch;
+    if (batch?.send_batch_size !== GATEWAY_BATCH.size || batch?.timeout !== `${GATEWAY_BATCH.timeoutSeconds}s`) {
+        // The queue size above assumes these; a change in the shared renderer must be reflected here.
+        throw new Error(`renderGatewayCollectorConfig: the shared renderer's batch settings changed (${JSON.stringify(batch)}); update GATEWAY_BATCH`);
+    }
+    const targets = o.staticTargets ?? [];
+    if (targets.length === 0) {
+        return yaml;
+    }
+    doc.receivers["prometheus/site"] = staticReceiver(targets, o.replicas);
+    doc.service.pipelines.metrics.receivers.push("prometheus/site");
+    return stringify(doc, { lineWidth: 0 });
+}

@@ -1,0 +1,362 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentAssociations } from "./agent/agentAssociations";
+import {
+    AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentCommonConfig, renderAgentLayers, WorkloadOverlay,
+} from "./agent/cloudwatchAgentConfig";
+import { EncryptionKey } from "./encryptionKey";
+import { toJson } from "./iam";
+import { GatewayCollector } from "./onprem/gatewayCollector";
+import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./onprem/gatewayCollectorConfig";
+import { HubCollectorEndpoint, hubPortFor, OnpremAuthMode } from "./onprem/hubCollectorEndpoint";
+import { HybridActivation } from "./onprem/hybridActivation";
+import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "./onprem/iam";
+import { LandingEndpoints } from "./onprem/landingEndpoints";
+import { ResolverInbound } from "./onprem/resolverInbound";
+import { RolesAnywhereAccess } from "./onprem/rolesAnywhereAccess";
+import { SiteConnectivity, SitePath } from "./onprem/siteConnectivity";
+import { Tags, withName } from "./tags";
+
+export type OnpremCredentials =
+    | { readonly mode: "hybridActivation"; readonly registrationLimit: number; readonly expirationDate?: string }
+    | {
+        readonly mode: "rolesAnywhere";
+        readonly caBundle?: string;
+        readonly acmPcaArn?: string;
+        readonly subject: CertificateSubjectCondition;
+        readonly sessionDurationSeconds: number;
+    };
+
+/** Mirrors `oss-monitoring:onprem.agent` (stacks/config/onprem.ts, documented there). */
+export interface OnpremAgentSettings {
+    readonly platforms: readonly AgentPlatform[];
+    readonly metricsCollectionInterval: number;
+    readonly namespace: string;
+    readonly logFiles: readonly { readonly name: string; readonly filePath: string; readonly timestampFormat?: string }[];
+    readonly logRetentionDays: number;
+}
+
+/** Mirrors `oss-monitoring:onprem.gateway` (stacks/config/onprem.ts, documented there). */
+export interface OnpremGatewayCollectorSettings {
+    readonly clusterName: string;
+    readonly namespace: string;
+    readonly replicas: number;
+    readonly image: string;
+    readonly scrapeTargets: readonly StaticScrapeTarget[];
+    readonly otlpClientCidrs?: readonly string[];
+    readonly otlpClientNamespaces: readonly string[];
+    readonly podDiscovery?: { readonly apiServerCidrs: readonly string[]; readonly namespaces?: readonly string[] };
+    readonly queue: { readonly outageMinutes: number; readonly samplesPerSecond: number; readonly storageGi: number; readonly storageClassName?: string };
+    readonly cpu: string;
+    readonly memory: string;
+}
+
+export interface HubReference {
+    /** com.amazonaws.vpce.<region>.vpce-svc-... */
+    readonly endpointServiceName: pulumi.Input<string>;
+    /** Private name of the collector, e.g. collector.monitoring.internal. */
+    readonly collectorDomain: pulumi.Input<string>;
+    /** Ports the hub serves. */
+    readonly collectorPorts: pulumi.Input<number[]>;
+    /** PEM of the CA that issued the hub's certificate. Default: system roots. */
+    readonly caBundle?: pulumi.Input<string | undefined>;
+}
+
+export interface OnPremGatewayArgs {
+    /** The site's landing account. */
+    readonly account: string;
+    /** Region of the landing VPC (and of the hosts' CloudWatch data). */
+    readonly region: string;
+    /** Organization whose principals may use the landing endpoints. */
+    readonly organizationId: string;
+    /** Site name (label `site`, resource and parameter names). */
+    readonly siteName: string;
+    /** The site's networks: the only sources every landing security group admits. */
+    readonly siteCidrs: readonly string[];
+    /** The existing landing VPC (see `oss-monitoring:onprem.landingVpc`). */
+    readonly landingVpc: {
+        readonly vpcId: string;
+        readonly cidr: string;
+        readonly subnetIds: readonly string[];
+        readonly routeTableIds: readonly string[];
+        readonly s3GatewayEndpoint: boolean;
+    };
+    /** How hosts get short-lived credentials. */
+    readonly credentials: OnpremCredentials;
+    /** VPN or Direct Connect. */
+    readonly network: SitePath;
+    /** How the site authenticates to the hub collector (default in config: mtls). */
+    readonly authMode: OnpremAuthMode;
+    /** CloudWatch agent settings. */
+    readonly agent: OnpremAgentSettings;
+    /** What the site reads from the hub stack. */
+    readonly hub: HubReference;
+    /**
+     * Gateway collector on the site's Kubernetes (pass a kubernetes provider in opts.providers).
+     * Default: none.
+     */
+    readonly gateway?: {
+        readonly settings: OnpremGatewayCollectorSettings;
+        /** Pulumi secrets: client certificate and key (mtls) or the token (bearer). */
+        readonly credentials: { readonly clientCert: pulumi.Input<string>; readonly clientKey: pulumi.Input<string> } | { readonly bearerToken: pulumi.Input<string> };
+    };
+    /** Cost-allocation tags. Default: none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+/** Tag key and per-platform values State Manager uses to find this site's hosts. */
+export function siteTargeting(siteName: string): { tagKey: string; platformValues: Record<AgentPlatform, string> } {
+    return { tagKey: "MonitoringAgent", platformValues: { linux: `onprem-${siteName}-linux`, windows: `onprem-${siteName}-windows` } };
+}
+
+/** Overlay (layer) carrying the site's log files. */
+export const SITE_LOGS_OVERLAY = "logs";
+
+/** Log group prefix of a site. */
+export function siteLogGroupPrefix(siteName: string): string {
+    return `/oss-monitoring/onprem/${siteName}`;
+}
+
+/** Tags hybrid hosts of each platform receive from their activation. */
+export function hybridHostTags(siteName: string, agent: Pick<OnpremAgentSettings, "logFiles">): Record<AgentPlatform, Record<string, string>> {
+    const t = siteTargeting(siteName);
+    const tags = (p: AgentPlatform) => ({
+        [t.tagKey]: t.platformValues[p],
+        MonitoringSite: siteName,
+        ...(p === "linux" && agent.logFiles.length > 0 ? { [`MonitoringOverlay-${SITE_LOGS_OVERLAY}`]: "true" } : {}),
+    });
+    return { linux: tags("linux"), windows: tags("windows") };
+}
+
+/** The CloudWatch agent layers of a site: onPremise mode, its region, its namespace and log groups. */
+export function siteAgentLayers(a: Pick<OnPremGatewayArgs, "siteName" | "region" | "agent" | "credentials">): AgentLayer[] {
+    const overlays: WorkloadOverlay[] = a.agent.logFiles.length > 0
+        ? [{
+            name: SITE_LOGS_OVERLAY,
+            platform: "linux",
+            logFiles: a.agent.logFiles.map((f) => ({ path: f.filePath, logGroup: f.name, ...(f.timestampFormat !== undefined ? { timestampFormat: f.timestampFormat } : {}) })),
+        }]
+        : [];
+    return renderAgentLayers({
+        parameterPrefix: `onprem-${a.siteName}`,
+        platforms: a.agent.platforms,
+        mode: "onPremise",
+        region: a.region,
+        logGroupPrefix: siteLogGroupPrefix(a.siteName),
+        logRetentionDays: a.agent.logRetentionDays,
+        metricsCollectionInterval: a.agent.metricsCollectionInterval,
+        namespace: a.agent.namespace,
+        dimensions: { site: a.siteName },
+        // Hybrid hosts read the SSM agent's root-only credentials file; certificate hosts run the agent unprivileged.
+        ...(a.credentials.mode === "hybridActivation" ? { runAsUser: "root" } : {}),
+        overlays,
+    });
+}
+
+/** Where certificate-based hosts keep the credentials aws_signing_helper refreshes. */
+export const ROLES_ANYWHERE_CREDENTIALS_FILE = "/etc/oss-monitoring/aws/credentials";
+
+/** common-config.toml: which credentials profile the agent uses for the chosen credential mode. */
+export function siteCommonConfig(mode: OnpremCredentials["mode"]): string {
+    return mode === "hybridActivation"
+        // The SSM agent shares the hybrid role's credentials in root's default profile.
+        ? renderAgentCommonConfig({ credentialsProfile: "default", credentialsFile: "/root/.aws/credentials" })
+        : renderAgentCommonConfig({ credentialsProfile: "AmazonCloudWatchAgent", credentialsFile: ROLES_ANYWHERE_CREDENTIALS_FILE });
+}
+
+/** The command certificate-based hosts run (as a service) to keep their credentials fresh. */
+export function signingHelperCommand(o: { region: string; trustAnchorArn: string; profileArn: string; roleArn: string }): string {
+    return [
+        `AWS_SHARED_CREDENTIALS_FILE=${ROLES_ANYWHERE_CREDENTIALS_FILE}`,
+        "aws_signing_helper update",
+        "--certificate /etc/pki/oss-monitoring/host.crt --private-key /etc/pki/oss-monitoring/host.key",
+        `--trust-anchor-arn ${o.trustAnchorArn} --profile-arn ${o.profileArn} --role-arn ${o.roleArn}`,
+        `--region ${o.region} --profile AmazonCloudWatchAgent`,
+    ].join(" ");
+}
+
+/**
+ * Joins an on-premises site (data centre or another cloud) to central monitoring: short-lived
+ * host credentials (SSM hybrid activation or IAM Roles Anywhere, never access keys), the
+ * CloudWatch agent configured through Parameter Store and State Manager, a private path (VPN or
+ * Direct Connect) into a landing VPC with interface endpoints, the hub collector's endpoint and
+ * a Resolver inbound endpoint, and optionally a gateway collector on the site's Kubernetes that
+ * queues on disk through WAN outages.
+ */
+export class OnPremGateway extends pulumi.ComponentResource {
+    public readonly hubUrl: pulumi.Output<string>;
+    public readonly resolverAddresses: pulumi.Output<string[]>;
+    public readonly agentParameterNames: Record<string, pulumi.Output<string>>;
+    public readonly commonConfigParameterName: pulumi.Output<string>;
+    public readonly hostRoleArn: pulumi.Output<string>;
+    /** Secrets, per platform, while a registration window is open. */
+    public readonly activationIds: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
+    public readonly activationCodes: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
+    public readonly rolesAnywhere?: { trustAnchorArn: pulumi.Output<string>; profileArn: pulumi.Output<string>; signingHelperCommand: pulumi.Output<string> };
+    public readonly vpnConnectionId?: pulumi.Output<string>;
+    public readonly vpnTunnelAddresses?: pulumi.Output<string>[];
+    public readonly directConnectAssociationId?: pulumi.Output<string>;
+    public readonly gatewayNamespace?: pulumi.Output<string>;
+
+    constructor(name: string, args: OnPremGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:onprem:OnPremGateway", name, {}, opts);
+        const child = { parent: this };
+        const tags = args.tags;
+        const subnetIds = args.landingVpc.subnetIds.map((s) => pulumi.output(s));
+
+        const key = new EncryptionKey(`${name}-logs-key`, {
+            account: args.account, region: args.region, services: ["logs"], description: `Log groups of on-premises site ${args.siteName}`, tags,
+        }, child);
+
+        const connectivity = new SiteConnectivity(`${name}-path`, {
+            siteName: args.siteName,
+            path: args.network,
+            siteCidrs: args.siteCidrs,
+            landingVpcCidr: args.landingVpc.cidr,
+            routeTableIds: args.landingVpc.routeTableIds,
+            logKmsKeyArn: key.keyArn,
+            logRetentionDays: args.agent.logRetentionDays,
+            tags,
+        }, child);
+        new LandingEndpoints(`${name}-endpoints`, {
+            account: args.account,
+            region: args.region,
+            organizationId: args.organizationId,
+            vpcId: args.landingVpc.vpcId,
+            subnetIds,
+            siteCidrs: args.siteCidrs,
+            s3GatewayEndpoint: args.landingVpc.s3GatewayEndpoint,
+            rolesAnywhere: args.credentials.mode === "rolesAnywhere",
+            tags,
+        }, child);
+        const hubEndpoint = new HubCollectorEndpoint(`${name}-hub`, {
+            vpcId: args.landingVpc.vpcId,
+            subnetIds,
+            serviceName: args.hub.endpointServiceName,
+            hubPorts: args.hub.collectorPorts,
+            authMode: args.authMode,
+            collectorDomain: args.hub.collectorDomain,
+            siteCidrs: args.siteCidrs,
+            tags,
+        }, child);
+        const resolver = new ResolverInbound(`${name}-dns`, { vpcId: args.landingVpc.vpcId, subnetIds, siteCidrs: args.siteCidrs, tags }, child);
+
+        const layers = siteAgentLayers(args);
+        const logGroups = [...new Set(layers.flatMap((l) => agentLogGroups(JSON.parse(l.json))))].sort();
+        const agent = new AgentAssociations(`${name}-agent`, {
+            layers,
+            targeting: siteTargeting(args.siteName),
+            mode: "onPremise",
+            logGroups: { names: logGroups, kmsKeyArn: key.keyArn, retentionDays: args.agent.logRetentionDays },
+            tags,
+        }, child);
+        const commonConfigName = agentParameterName(`onprem-${args.siteName}`, "common-config");
+        const commonConfig = new aws.ssm.Parameter(`${name}-common-config`, {
+            name: commonConfigName,
+            type: "String",
+            dataType: "text",
+            tier: "Standard",
+            // No secret inside (a profile name and a path): insecureValue keeps previews readable.
+            insecureValue: siteCommonConfig(args.credentials.mode),
+            description: `CloudWatch agent common-config.toml for site ${args.siteName}: which credentials profile to use`,
+            tags: withName(tags, commonConfigName),
+        }, child);
+
+        const parameterArns = pulumi.all([...Object.values(agent.parameterArns), commonConfig.arn]);
+        const agentPolicy = (extra: "hybrid" | "certificate") => parameterArns.apply((arns) => toJson(mergePolicies(
+            agentPermissions({ account: args.account, region: args.region, namespace: args.agent.namespace, logGroupPrefix: siteLogGroupPrefix(args.siteName), parameterArns: arns }),
+            ...(extra === "hybrid" ? [managedInstancePolicy(args.account, args.region)] : []),
+        )));
+
+        const creds = args.credentials;
+        if (creds.mode === "hybridActivation") {
+            const hybrid = new HybridActivation(`${name}-hybrid`, {
+                account: args.account,
+                region: args.region,
+                siteName: args.siteName,
+                platforms: args.agent.platforms,
+                hostTags: hybridHostTags(args.siteName, args.agent),
+                registration: creds.expirationDate !== undefined ? { limit: creds.registrationLimit, expirationDate: creds.expirationDate } : undefined,
+                policy: agentPolicy("hybrid"),
+                tags,
+            }, child);
+            this.hostRoleArn = hybrid.roleArn;
+            this.activationIds = hybrid.activationIds;
+            this.activationCodes = hybrid.activationCodes;
+        } else {
+            const ca = creds.caBundle !== undefined ? { caBundle: creds.caBundle } : creds.acmPcaArn !== undefined ? { acmPcaArn: creds.acmPcaArn } : undefined;
+            if (ca === undefined) {
+                throw new Error(`${name}: credentials.caBundle: IAM Roles Anywhere needs the site CA's PEM bundle or an ACM Private CA ARN`);
+            }
+            const ra = new RolesAnywhereAccess(`${name}-ra`, {
+                account: args.account,
+                siteName: args.siteName,
+                ca,
+                subject: creds.subject,
+                sessionDurationSeconds: creds.sessionDurationSeconds,
+                policy: agentPolicy("certificate"),
+                tags,
+            }, child);
+            this.hostRoleArn = ra.roleArn;
+            this.activationIds = {};
+            this.activationCodes = {};
+            this.rolesAnywhere = {
+                trustAnchorArn: ra.trustAnchorArn,
+                profileArn: ra.profileArn,
+                signingHelperCommand: pulumi.all([ra.trustAnchorArn, ra.profileArn, ra.roleArn])
+                    .apply(([trustAnchorArn, profileArn, roleArn]) => signingHelperCommand({ region: args.region, trustAnchorArn, profileArn, roleArn })),
+            };
+        }
+
+        if (args.gateway !== undefined) {
+            const g = args.gateway.settings;
+            const configYaml = pulumi.all([hubEndpoint.url, pulumi.output(args.hub.caBundle)]).apply(([hubUrl, caPem]) => renderGatewayCollectorConfig({
+                account: args.account,
+                region: args.region,
+                site: args.siteName,
+                cluster: g.clusterName,
+                hubUrl,
+                authMode: args.authMode,
+                ...(typeof caPem === "string" && caPem.length > 0 ? { hubCaPem: caPem } : {}),
+                replicas: g.replicas,
+                queue: g.queue,
+                podDiscovery: g.podDiscovery,
+                staticTargets: g.scrapeTargets,
+            }));
+            const collector = new GatewayCollector(`${name}-gw`, {
+                namespace: g.namespace,
+                image: g.image,
+                configYaml,
+                replicas: g.replicas,
+                authMode: args.authMode,
+                credentials: args.gateway.credentials,
+                hubCidrs: [args.landingVpc.cidr],
+                hubPort: hubPortFor(args.authMode),
+                otlpClientCidrs: g.otlpClientCidrs ?? args.siteCidrs,
+                otlpClientNamespaces: g.otlpClientNamespaces,
+                podDiscovery: g.podDiscovery,
+                staticTargets: g.scrapeTargets,
+                staticTargetCidrs: args.siteCidrs,
+                queue: { storageGi: g.queue.storageGi, storageClassName: g.queue.storageClassName },
+                resources: { cpu: g.cpu, memory: g.memory },
+            }, child);
+            this.gatewayNamespace = collector.namespace;
+        }
+
+        this.hubUrl = hubEndpoint.url;
+        this.resolverAddresses = resolver.ipAddresses;
+        this.agentParameterNames = agent.parameterNames;
+        this.commonConfigParameterName = commonConfig.name;
+        this.vpnConnectionId = connectivity.vpnConnectionId;
+        this.vpnTunnelAddresses = connectivity.tunnelAddresses;
+        this.directConnectAssociationId = connectivity.directConnectAssociationId;
+        this.registerOutputs({
+            hubUrl: this.hubUrl,
+            resolverAddresses: this.resolverAddresses,
+            agentParameterNames: this.agentParameterNames,
+            hostRoleArn: this.hostRoleArn,
+            activationIds: this.activationIds,
+            activationCodes: this.activationCodes,
+        });
+    }
+}

@@ -1,0 +1,88 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { OnPremGateway } from "../components/onpremGateway";
+import { OnpremStackConfig } from "./config";
+import { PROJECT } from "./config/common";
+import { checkOnpremConfig, ONPREM_SECRET_KEYS } from "./config/onprem";
+import { deployProvider } from "./provider";
+
+/** The site name: configured, or the stack name without its `onprem-` prefix. */
+export function siteNameOf(configured: string | undefined, stack: string): string {
+    return configured ?? stack.replace(/^onprem-/, "");
+}
+
+/**
+ * Composes an on-premises site's gateway: `pulumi up -s onprem-<site>` in the site's landing
+ * account. `now` pins the clock for the registration-window check (tests); default: the real one.
+ */
+export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): Record<string, pulumi.Input<unknown>> {
+    const c = config.onprem;
+    // Clock-dependent checks first, so a bad expiry fails before anything is registered.
+    checkOnpremConfig(c, now);
+    const siteName = siteNameOf(c.siteName, pulumi.getStack());
+    const secrets = new pulumi.Config(PROJECT);
+    const hub = new pulumi.StackReference("hub", { name: config.hubStack });
+    const aws = deployProvider("onprem-aws", config);
+    const providers: pulumi.ProviderResource[] = [aws];
+
+    let gateway: ConstructorParameters<typeof OnPremGateway>[1]["gateway"];
+    if (c.gateway !== undefined) {
+        providers.push(new k8s.Provider("onprem-k8s", {
+            // Explicit and secret: the operator's current kubeconfig context is never used.
+            kubeconfig: secrets.requireSecret(ONPREM_SECRET_KEYS.kubeconfig),
+            enableServerSideApply: true,
+        }));
+        gateway = {
+            settings: c.gateway,
+            credentials: c.auth.mode === "mtls"
+                ? { clientCert: secrets.requireSecret(ONPREM_SECRET_KEYS.clientCert), clientKey: secrets.requireSecret(ONPREM_SECRET_KEYS.clientKey) }
+                : { bearerToken: secrets.requireSecret(ONPREM_SECRET_KEYS.bearerToken) },
+        };
+    }
+
+    const site = new OnPremGateway(`onprem-${siteName}`, {
+        account: config.account,
+        region: config.region,
+        organizationId: config.organizationId,
+        siteName,
+        siteCidrs: c.siteCidrs,
+        landingVpc: c.landingVpc,
+        credentials: c.credentials,
+        network: c.network,
+        authMode: c.auth.mode,
+        agent: c.agent,
+        hub: {
+            endpointServiceName: hub.requireOutput("endpointServiceName") as pulumi.Output<string>,
+            collectorDomain: hub.requireOutput("collectorDomain") as pulumi.Output<string>,
+            collectorPorts: hub.requireOutput("collectorPorts") as pulumi.Output<number[]>,
+            caBundle: hub.getOutput("collectorCaBundle") as pulumi.Output<string | undefined>,
+        },
+        gateway,
+        tags: config.tags,
+    }, { providers });
+
+    const hasActivation = Object.keys(site.activationIds).length > 0;
+    return compact({
+        account: config.account,
+        region: config.region,
+        site: siteName,
+        hubUrl: site.hubUrl,
+        resolverAddresses: site.resolverAddresses,
+        agentParameterNames: site.agentParameterNames,
+        commonConfigParameter: site.commonConfigParameterName,
+        hostRoleArn: site.hostRoleArn,
+        activationIds: hasActivation ? pulumi.secret(site.activationIds) : undefined,
+        activationCodes: hasActivation ? pulumi.secret(site.activationCodes) : undefined,
+        rolesAnywhereTrustAnchorArn: site.rolesAnywhere?.trustAnchorArn,
+        rolesAnywhereProfileArn: site.rolesAnywhere?.profileArn,
+        signingHelperCommand: site.rolesAnywhere?.signingHelperCommand,
+        vpnConnectionId: site.vpnConnectionId,
+        vpnTunnelAddresses: site.vpnTunnelAddresses,
+        directConnectAssociationId: site.directConnectAssociationId,
+        gatewayNamespace: site.gatewayNamespace,
+    });
+}
+
+function compact(outputs: Record<string, pulumi.Input<unknown> | undefined>): Record<string, pulumi.Input<unknown>> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as Record<string, pulumi.Input<unknown>>;
+}
