@@ -173,7 +173,13 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
     const stacks: FleetStack[] = [];
     for (const [i, s] of raw.stacks.entries()) {
         const stackRegion = s.region ?? raw.defaults.region;
-        const roleConfig = s.role === "hub" ? derivedRoleConfig(raw, s, hubRef) : { ...derivedRoleConfig(raw, s, hubRef), [s.role]: s.config };
+        if (s.role === "monitored" && "regulated" in s.config) {
+            problems.push(`stacks[${i}] (${s.name}): config.regulated: set regulated on the stack entry (one place), not in its config`);
+            fail(file, problems);
+        }
+        // The entry's `regulated` is the single source: the stack checks it, the policy pack reads it as a stack tag.
+        const roleSettings = s.role === "monitored" ? { ...s.config, regulated: s.regulated } : s.config;
+        const roleConfig = s.role === "hub" ? derivedRoleConfig(raw, s, hubRef) : { ...derivedRoleConfig(raw, s, hubRef), [s.role]: roleSettings };
         const raw_: Record<string, unknown> = {
             role: s.role,
             account: s.account,

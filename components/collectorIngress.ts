@@ -53,7 +53,7 @@ export interface CollectorIngressArgs {
     readonly allowedPrefixListIds?: readonly string[];
     /** Accounts whose principals may create endpoints to the service. */
     readonly allowedAccounts: readonly string[];
-    /** Require manual acceptance of endpoint connections. Default true. */
+    /** Require manual acceptance of endpoint connections (besides the allow-list). Default false. */
     readonly acceptanceRequired?: boolean;
     /** Private hosted zone name agents resolve the collector by. */
     readonly collectorDomain: string;
@@ -140,7 +140,7 @@ export class CollectorIngress extends pulumi.ComponentResource {
             this.listeners.push(listener);
         }
         const service = new aws.ec2.VpcEndpointService(`${name}-endpoint-service`, {
-            acceptanceRequired: args.acceptanceRequired ?? true,
+            acceptanceRequired: args.acceptanceRequired ?? false,
             networkLoadBalancerArns: [lb.arn],
             allowedPrincipals: endpointServicePrincipals(args.allowedAccounts),
             supportedIpAddressTypes: ["ipv4"],

@@ -40,7 +40,7 @@ export interface CollectorServiceArgs {
     /** Autoscaling targets (percent). Defaults 60 and 70. */
     readonly targetCpuPercent?: number;
     readonly targetMemoryPercent?: number;
-    /** Log retention (days). Default 90. */
+    /** Log retention (days). Default 365. */
     readonly logRetentionDays?: number;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
@@ -70,7 +70,7 @@ export class CollectorService extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: `/oss-monitoring/${name}`,
             kmsKeyId: key.keyArn,
-            retentionInDays: args.logRetentionDays ?? 90,
+            retentionInDays: args.logRetentionDays ?? 365,
             tags: withName(args.tags, `${name}-logs`),
         }, { parent: this });
         const configParam = new aws.ssm.Parameter(`${name}-config`, {

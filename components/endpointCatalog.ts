@@ -1,4 +1,4 @@
-import { PolicyDocument, policyDocument } from "./iam";
+import { PolicyDocument, policyDocument, Statement } from "./iam";
 
 /**
  * AWS services reached through interface endpoints, with the API actions this project's
@@ -28,6 +28,17 @@ export const ENDPOINT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 
 export type EndpointService = keyof typeof ENDPOINT_ACTIONS;
 
+/**
+ * Calls made before the caller has an IAM identity (a web-identity token, an SSM activation
+ * code, an X.509 certificate), so aws:PrincipalOrgID is absent: they are allowed only into
+ * resources that belong to the organization instead.
+ */
+export const PRE_AUTHENTICATION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+    sts: ["sts:AssumeRoleWithWebIdentity"],
+    ssm: ["ssm:RegisterManagedInstance"],
+    rolesanywhere: ["rolesanywhere:CreateSession"],
+};
+
 /** The endpoint service name AWS publishes for `service` in `region`. */
 export function awsServiceName(region: string, service: string): string {
     return `com.amazonaws.${region}.${service}`;
@@ -39,7 +50,7 @@ export function endpointPolicy(service: string, organizationId: string): PolicyD
     if (actions === undefined) {
         throw new Error(`no endpoint policy is defined for service "${service}"; add its actions to ENDPOINT_ACTIONS`);
     }
-    return policyDocument([
+    const statements: Statement[] = [
         {
             Sid: "OrganizationPrincipalsOnly",
             Effect: "Allow",
@@ -48,7 +59,19 @@ export function endpointPolicy(service: string, organizationId: string): PolicyD
             Resource: "*",
             Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
         },
-    ]);
+    ];
+    const preAuth = PRE_AUTHENTICATION_ACTIONS[service];
+    if (preAuth !== undefined) {
+        statements.push({
+            Sid: "PreAuthenticationIntoOrganizationResources",
+            Effect: "Allow",
+            Principal: "*",
+            Action: [...preAuth],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:ResourceOrgID": organizationId } },
+        });
+    }
+    return policyDocument(statements);
 }
 
 /**

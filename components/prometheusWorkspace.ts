@@ -8,7 +8,7 @@ export interface PrometheusWorkspaceArgs {
     readonly region: string;
     /** Days AMP keeps samples. Default 150. */
     readonly retentionDays?: pulumi.Input<number>;
-    /** Days CloudWatch keeps AMP's own logs. Default 90. */
+    /** Days CloudWatch keeps AMP's own logs. Default 365. */
     readonly logRetentionDays?: pulumi.Input<number>;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
@@ -44,7 +44,7 @@ export class PrometheusWorkspace extends pulumi.ComponentResource {
         const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: `/aws/vendedlogs/prometheus/${name}`,
             kmsKeyId: key.keyArn,
-            retentionInDays: args.logRetentionDays ?? 90,
+            retentionInDays: args.logRetentionDays ?? 365,
             tags: withName(args.tags, `${name}-logs`),
         }, { parent: this });
         const workspace = new aws.amp.Workspace(`${name}-workspace`, {

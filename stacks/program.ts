@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { hubStack } from "./hub";
+import { monitoredStack } from "./monitored";
+import { onpremStack } from "./onprem";
 
 /** The Pulumi program: reads the stack's typed config once and composes its role. */
 export async function program(): Promise<Record<string, pulumi.Input<unknown>>> {
@@ -8,7 +10,9 @@ export async function program(): Promise<Record<string, pulumi.Input<unknown>>> 
     switch (config.role) {
         case "hub":
             return hubStack(config);
-        default:
-            throw new Error(`role ${config.role} is not implemented yet`);
+        case "monitored":
+            return monitoredStack(config);
+        case "onprem":
+            return onpremStack(config);
     }
 }

@@ -115,7 +115,9 @@ export async function runPlanCommand(argv: string[]): Promise<number> {
         onStack: (s) => {
             total += s.resources.length;
             const top = countByType(s).map(([t, n]) => `${n} ${t}`).join(", ");
-            console.log(`✔ ${s.stack} (${s.role}, ${s.account}/${s.region}): ${s.resources.length} resources`);
+            const mandatory = s.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+            const policy = s.violations.length === 0 ? "no policy violations" : `${mandatory} mandatory, ${s.violations.length - mandatory} other policy violations`;
+            console.log(`✔ ${s.stack} (${s.role}, ${s.account}/${s.region}): ${s.resources.length} resources, ${policy}`);
             console.log(`    ${top}`);
             writer.write(s);
         },

@@ -95,6 +95,12 @@ const STATE: Record<string, StateFn> = {
     "aws:ssm/association:Association": (n) => ({ id: `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}`, extra: { associationId: `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}` } }),
     "aws:route53/record:Record": (n, i) => ({ id: `${i.zoneId}_${i.name ?? n}_${i.type}`, extra: { fqdn: i.name ?? n } }),
     "aws:eks/cluster:Cluster": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:eks:${c.region}:${c.account}:cluster/${i.name ?? n}`, endpoint: `https://${hex(n, 32).toUpperCase()}.gr7.${c.region}.eks.amazonaws.com` } }),
+    // Site-to-Site VPN: tunnel outside addresses (documentation range, never a real endpoint).
+    "aws:ec2/vpnConnection:VpnConnection": (n, _i, c) => {
+        const id = `vpn-${hex(n, 17)}`;
+        const octet = parseInt(hex(n, 2), 16) % 250;
+        return { id, extra: { arn: `arn:aws:ec2:${c.region}:${c.account}:vpn-connection/${id}`, tunnel1Address: `198.51.100.${octet + 1}`, tunnel2Address: `198.51.100.${octet + 2}` } };
+    },
 };
 
 /** Fallback ARN for types without a specific entry: good enough for policy documents. */

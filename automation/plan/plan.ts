@@ -1,3 +1,4 @@
+import { evaluatePlanStack } from "../../policy/offline";
 import { PROJECT } from "../../stacks/config/common";
 import { program } from "../../stacks/program";
 import { FleetManifest, FleetStack, hubStackName } from "../manifest";
@@ -68,22 +69,22 @@ export async function planStack(manifest: FleetManifest, stack: FleetStack, upst
         context: { account: stack.account, region: stack.region, stackOutputs: upstream },
         program,
     });
-    return {
-        plan: {
-            stack: stack.name,
-            role: stack.role,
-            account: stack.account,
-            region: stack.region,
-            regulated: stack.regulated,
-            // Registration order depends on promise timing; URN order makes plans diffable.
-            resources: result.resources
-                .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))
-                .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
-            outputs: result.publicOutputs,
-            violations: [],
-        },
-        outputs: result.outputs,
+    const plan: PlanStack = {
+        stack: stack.name,
+        role: stack.role,
+        account: stack.account,
+        region: stack.region,
+        regulated: stack.regulated,
+        // Registration order depends on promise timing; URN order makes plans diffable.
+        resources: result.resources
+            .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))
+            .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
+        outputs: result.publicOutputs,
+        violations: [],
     };
+    // The same policy objects the real pack registers, evaluated where the plan was made.
+    plan.violations = evaluatePlanStack(plan);
+    return { plan, outputs: result.outputs };
 }
 
 /** Plans order: the hub first (spokes read its outputs), then everything else in manifest order. */

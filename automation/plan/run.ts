@@ -47,7 +47,22 @@ async function resolveOutputs(raw: Record<string, unknown> | undefined): Promise
  * async-local runtime store (the same mechanism the Automation API uses for inline
  * programs), so several stacks can be planned one after another in one process.
  */
-export function runStackProgram(opts: StackRunOptions): Promise<StackRunResult> {
+export async function runStackProgram(opts: StackRunOptions): Promise<StackRunResult> {
+    // An error thrown inside an apply (or a failed read such as a StackReference) surfaces only
+    // as an unhandled rejection while the stack's outputs wait forever: fail the run with it.
+    let onUnhandled: ((e: unknown) => void) | undefined;
+    const failure = new Promise<never>((_, reject) => {
+        onUnhandled = (e: unknown) => reject(e instanceof Error ? e : new Error(String(e)));
+    });
+    process.on("unhandledRejection", onUnhandled!);
+    try {
+        return await Promise.race([run(opts), failure]);
+    } finally {
+        process.off("unhandledRejection", onUnhandled!);
+    }
+}
+
+function run(opts: StackRunOptions): Promise<StackRunResult> {
     return withLocalStorage(async () => {
         const monitor = new PlanMonitor(opts.context);
         setMockOptions(monitor, opts.project, opts.stack, true);

@@ -59,8 +59,11 @@ const ingress = z
         allowedPrefixListIds: z.array(prefixListId).default([]),
         /** Extra principals allowed on the endpoint service besides the fleet's accounts (account IDs). */
         extraAllowedAccounts: z.array(accountId).default([]),
-        /** Manual acceptance for endpoint connections from principals that are not allow-listed. Default true. */
-        acceptanceRequired: z.boolean().default(true),
+        /**
+         * Manual acceptance of endpoint connections. Only allow-listed accounts can connect at all,
+         * so the default (false) lets onboarding finish without a human in the loop; set true to gate each one.
+         */
+        acceptanceRequired: z.boolean().default(false),
     })
     .strict();
 
@@ -105,8 +108,8 @@ export const hubConfig = z
         grafana,
         /** AMP retention in days. Default 150 (AMP's default). */
         retentionDays: z.number().int().min(1).max(1095).default(150),
-        /** CloudWatch log retention for AMP and collector logs. Default 90. */
-        logRetentionDays: z.union([z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(731)]).default(90),
+        /** CloudWatch log retention for AMP and collector logs: a year by default (audit trail; CKV_AWS_338). */
+        logRetentionDays: z.union([z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(731)]).default(365),
         /** Disaster recovery: a second AMP workspace in this region that the collector dual-writes to. */
         drRegion: region.optional(),
         /** AMP per-workspace quotas the ingestion alerts compare against (AMP's defaults: 50M series, 1,666,666 samples/s). */

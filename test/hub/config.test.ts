@@ -23,7 +23,7 @@ describe("hub stack config", () => {
         assert.strictEqual(c.hub.collector.image, DEFAULT_COLLECTOR_IMAGE);
         assert.strictEqual(c.hub.grafana.authentication, "AWS_SSO");
         assert.strictEqual(c.hub.grafana.tokenRotationDays, 15);
-        assert.strictEqual(c.hub.ingress.acceptanceRequired, true);
+        assert.strictEqual(c.hub.ingress.acceptanceRequired, false);
         assert.deepStrictEqual(c.hub.quotas, { activeSeries: 50_000_000, samplesPerSecond: 1_666_666 });
     });
 

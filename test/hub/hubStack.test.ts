@@ -60,7 +60,7 @@ describe("hub stack (under mocks)", function () {
 
     it("publishes a PrivateLink endpoint service for exactly the fleet's accounts", () => {
         const svc = r.one("aws:ec2/vpcEndpointService:VpcEndpointService");
-        assert.strictEqual(svc.inputs.acceptanceRequired, true);
+        assert.strictEqual(svc.inputs.acceptanceRequired, false, "allow-listed accounts connect without a manual step");
         assert.deepStrictEqual(svc.inputs.allowedPrincipals, ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]);
     });
 

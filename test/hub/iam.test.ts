@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { collectorExecutionPolicy, collectorTaskPolicy, ecsTaskTrust } from "../../components/collectorIam";
 import { grafanaQueryPolicy, grafanaTrust, rotatingTokenName } from "../../components/grafanaIam";
+import { ENDPOINT_ACTIONS, endpointPolicy, PRE_AUTHENTICATION_ACTIONS } from "../../components/endpointCatalog";
 import { kmsKeyPolicy } from "../../components/iam";
 
 const WS = "arn:aws:aps:us-east-1:111111111111:workspace/ws-1";
@@ -71,5 +72,23 @@ describe("hub IAM documents", () => {
         assert.deepStrictEqual(logs?.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111111111111:log-group:*" } });
         const aps = doc.Statement.find((s) => s.Sid === "ManagedPrometheusPublishesEncryptedAlerts");
         assert.deepStrictEqual(aps?.Condition, { StringEquals: { "aws:SourceAccount": "111111111111" } });
+    });
+});
+
+describe("interface endpoint policies", () => {
+    it("allow only the catalogued actions, for principals of the organization", () => {
+        const doc = endpointPolicy("logs", "o-a1b2c3d4e5");
+        assert.deepStrictEqual(doc.Statement.length, 1);
+        assert.deepStrictEqual(doc.Statement[0].Action, [...ENDPOINT_ACTIONS.logs]);
+        assert.deepStrictEqual(doc.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
+    });
+
+    it("let pre-authentication calls (IRSA, SSM registration) reach only organization resources", () => {
+        for (const service of ["sts", "ssm"]) {
+            const st = endpointPolicy(service, "o-a1b2c3d4e5").Statement[1];
+            assert.deepStrictEqual(st.Action, [...PRE_AUTHENTICATION_ACTIONS[service]]);
+            assert.deepStrictEqual(st.Condition, { StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } });
+        }
+        assert.throws(() => endpointPolicy("s3-outposts", "o-a1b2c3d4e5"), /no endpoint policy is defined for service "s3-outposts"/);
     });
 });

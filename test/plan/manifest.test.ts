@@ -75,6 +75,13 @@ describe("fleet manifest", () => {
         rejects(doc, "stacks[0].account", "defaults.region", "rollout.failureTolerance");
     });
 
+    it("keeps `regulated` in one place: on the stack entry", () => {
+        const doc = example();
+        const i = doc.stacks.findIndex((s: any) => s.role === "monitored");
+        doc.stacks[i].config.regulated = true;
+        rejects(doc, `stacks[${i}] (${doc.stacks[i].name}): config.regulated: set regulated on the stack entry`);
+    });
+
     it("reports an unreadable manifest with the flag to fix it", () => {
         assert.throws(() => loadManifest("/nonexistent/fleet.yaml"), /Pass --manifest/);
     });
