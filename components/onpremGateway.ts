@@ -8,7 +8,8 @@ import { EncryptionKey } from "./encryptionKey";
 import { toJson } from "./iam";
 import { GatewayCollector } from "./onprem/gatewayCollector";
 import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./onprem/gatewayCollectorConfig";
-import { HubCollectorEndpoint, hubPortFor, OnpremAuthMode } from "./onprem/hubCollectorEndpoint";
+import { HubEndpoint } from "./hubEndpoint";
+import { hubPortFor, OnpremAuthMode, requireHubPort } from "./onprem/hubPort";
 import { HybridActivation } from "./onprem/hybridActivation";
 import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "./onprem/iam";
 import { LandingEndpoints } from "./onprem/landingEndpoints";
@@ -229,16 +230,19 @@ export class OnPremGateway extends pulumi.ComponentResource {
             rolesAnywhere: args.credentials.mode === "rolesAnywhere",
             tags,
         }, child);
-        const hubEndpoint = new HubCollectorEndpoint(`${name}-hub`, {
+        // Only the site's authenticated port; the hub must already serve it (it derives its
+        // listeners from the fleet), otherwise the plan fails saying to deploy the hub first.
+        const hubPort = pulumi.output(args.hub.collectorPorts).apply((ports) => requireHubPort(ports, args.authMode));
+        new HubEndpoint(`${name}-hub`, {
             vpcId: args.landingVpc.vpcId,
             subnetIds,
             serviceName: args.hub.endpointServiceName,
-            hubPorts: args.hub.collectorPorts,
-            authMode: args.authMode,
+            ports: [hubPort],
             collectorDomain: args.hub.collectorDomain,
-            siteCidrs: args.siteCidrs,
+            allowedCidrs: args.siteCidrs,
             tags,
         }, child);
+        const hubUrl = pulumi.interpolate`https://${args.hub.collectorDomain}:${hubPort}`;
         const resolver = new ResolverInbound(`${name}-dns`, { vpcId: args.landingVpc.vpcId, subnetIds, siteCidrs: args.siteCidrs, tags }, child);
 
         const layers = siteAgentLayers(args);
@@ -310,12 +314,12 @@ export class OnPremGateway extends pulumi.ComponentResource {
 
         if (args.gateway !== undefined) {
             const g = args.gateway.settings;
-            const configYaml = pulumi.all([hubEndpoint.url, pulumi.output(args.hub.caBundle)]).apply(([hubUrl, caPem]) => renderGatewayCollectorConfig({
+            const configYaml = pulumi.all([hubUrl, pulumi.output(args.hub.caBundle)]).apply(([url, caPem]) => renderGatewayCollectorConfig({
                 account: args.account,
                 region: args.region,
                 site: args.siteName,
                 cluster: g.clusterName,
-                hubUrl,
+                hubUrl: url,
                 authMode: args.authMode,
                 ...(typeof caPem === "string" && caPem.length > 0 ? { hubCaPem: caPem } : {}),
                 replicas: g.replicas,
@@ -343,7 +347,7 @@ export class OnPremGateway extends pulumi.ComponentResource {
             this.gatewayNamespace = collector.namespace;
         }
 
-        this.hubUrl = hubEndpoint.url;
+        this.hubUrl = hubUrl;
         this.resolverAddresses = resolver.ipAddresses;
         this.agentParameterNames = agent.parameterNames;
         this.commonConfigParameterName = commonConfig.name;

@@ -13,7 +13,7 @@ import { InterfaceEndpoints } from "../interfaceEndpoints";
 import { Tags, withName } from "../tags";
 import { AgentHostRole } from "./agentHostRole";
 import { eksKubeconfig, issuerHost, kubernetesServiceIp } from "./eksAccess";
-import { HubEndpoint } from "./hubEndpoint";
+import { HubEndpoint } from "../hubEndpoint";
 
 export type ConnectivityMode = "privatelink" | "nat" | "internet";
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorLabels, KubernetesCollector, SecretVolume } from "../agent/kubernetesCollector";
-import { OnpremAuthMode } from "./hubCollectorEndpoint";
+import { OnpremAuthMode } from "./hubPort";
 import { GATEWAY_PATHS, StaticScrapeTarget } from "./gatewayCollectorConfig";
 
 export interface GatewayCollectorArgs {

@@ -6,7 +6,7 @@
  */
 import { parse, stringify } from "yaml";
 import { renderSpokeCollectorConfig, SHARD_INDEX_ENV } from "../agent/spokeCollectorConfig";
-import { OnpremAuthMode } from "./hubCollectorEndpoint";
+import { OnpremAuthMode } from "./hubPort";
 import { queueSizing } from "./queueSizing";
 
 /** Batch settings the shared renderer uses; the queue is sized in these batches (checked on render). */

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { eksKubeconfig, kubernetesServiceIp } from "../../components/monitored/eksAccess";
-import { hubIngressRules } from "../../components/monitored/hubEndpoint";
+import { hubIngressRules } from "../../components/hubEndpoint";
 import { awsServiceEndpoints, checkConnectivity, PRIVATELINK_SERVICES } from "../../components/monitored/monitoredAccount";
 
 describe("monitored helpers", () => {
@@ -18,10 +18,10 @@ describe("monitored helpers", () => {
 
     it("hub ingress: one rule per port and source", () => {
         assert.deepStrictEqual(hubIngressRules([4317, 4318], ["10.0.0.0/16"], ["pl-0123456789abcdef0"]), [
-            { key: "4317-cidr-0", port: 4317, cidrIpv4: "10.0.0.0/16" },
-            { key: "4317-pl-0", port: 4317, prefixListId: "pl-0123456789abcdef0" },
-            { key: "4318-cidr-0", port: 4318, cidrIpv4: "10.0.0.0/16" },
-            { key: "4318-pl-0", port: 4318, prefixListId: "pl-0123456789abcdef0" },
+            { key: "p0-cidr-0", port: 4317, cidrIpv4: "10.0.0.0/16" },
+            { key: "p0-pl-0", port: 4317, prefixListId: "pl-0123456789abcdef0" },
+            { key: "p1-cidr-0", port: 4318, cidrIpv4: "10.0.0.0/16" },
+            { key: "p1-pl-0", port: 4318, prefixListId: "pl-0123456789abcdef0" },
         ]);
     });
 

@@ -131,7 +131,7 @@ describe("onprem stack (under mocks)", function () {
 
         it("reaches the hub through its endpoint service under the collector's private name", () => {
             for (const [name, r] of plans) {
-                const ep = r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "-hub-endpoint").inputs as any;
+                const ep = r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "-hub-vpce").inputs as any;
                 assert.strictEqual(ep.serviceName, "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", name);
                 assert.strictEqual(ep.vpcEndpointType, "Interface");
                 const zone = r.one("aws:route53/zone:Zone").inputs as any;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { COLLECTOR_PORTS } from "../collectorPorts";
-import { Tags, withName } from "../tags";
+import { COLLECTOR_PORTS } from "./collectorPorts";
+import { Tags, withName } from "./tags";
 
 /** Hub listeners a monitored account uses: OTLP gRPC and HTTP, both TLS. */
 export const MONITORED_HUB_PORTS: readonly number[] = [COLLECTOR_PORTS.otlpGrpc, COLLECTOR_PORTS.otlpHttp];
@@ -19,22 +19,25 @@ export interface HubEndpointArgs {
     readonly allowedCidrs: readonly string[];
     /** Prefix lists admitted on the hub ports. Default none. */
     readonly allowedPrefixListIds?: readonly string[];
-    /** Ports admitted. Default MONITORED_HUB_PORTS (4317, 4318). */
-    readonly ports?: readonly number[];
+    /** Hub ports admitted (the sender's protocols). Default MONITORED_HUB_PORTS (4317, 4318). */
+    readonly ports?: readonly pulumi.Input<number>[];
     /** Cost-allocation tags. Default none. */
     readonly tags?: pulumi.Input<Tags>;
 }
 
-/** One security-group ingress rule per (port, source): exactly the configured networks, nothing else. */
-export function hubIngressRules(ports: readonly number[], cidrs: readonly string[], prefixLists: readonly string[]): { key: string; port: number; cidrIpv4?: string; prefixListId?: string }[] {
-    return ports.flatMap((port) => [
-        ...cidrs.map((c, i) => ({ key: `${port}-cidr-${i}`, port, cidrIpv4: c })),
-        ...prefixLists.map((p, i) => ({ key: `${port}-pl-${i}`, port, prefixListId: p })),
+/**
+ * One security-group ingress rule per (port, source): exactly the configured networks, nothing
+ * else. Keys use the port's position: a port may only be known at deploy time (a hub output).
+ */
+export function hubIngressRules<P>(ports: readonly P[], cidrs: readonly string[], prefixLists: readonly string[]): { key: string; port: P; cidrIpv4?: string; prefixListId?: string }[] {
+    return ports.flatMap((port, p) => [
+        ...cidrs.map((c, i) => ({ key: `p${p}-cidr-${i}`, port, cidrIpv4: c })),
+        ...prefixLists.map((pl, i) => ({ key: `p${p}-pl-${i}`, port, prefixListId: pl })),
     ]);
 }
 
 /**
- * The private path to the hub: an interface endpoint to its endpoint service in two or more AZs,
+ * A spoke's private path to the hub (monitored accounts and on-prem landing VPCs): an interface endpoint to its endpoint service in two or more AZs,
  * a security group admitting only the workload networks on the OTLP ports, and a private hosted
  * zone so agents resolve the hub collector's name to the endpoint (the endpoint service has no
  * verified private DNS name, so the endpoint's own private DNS cannot be used).
@@ -47,7 +50,7 @@ export class HubEndpoint extends pulumi.ComponentResource {
     public readonly collectorDomain: pulumi.Output<string>;
 
     constructor(name: string, args: HubEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("oss-monitoring:monitored:HubEndpoint", name, {}, opts);
+        super("oss-monitoring:spoke:HubEndpoint", name, {}, opts);
         if (args.subnetIds.length < 2) {
             throw new Error(`${name}: subnetIds: the hub endpoint needs subnets in at least two AZs (got ${args.subnetIds.length})`);
         }
@@ -68,7 +71,7 @@ export class HubEndpoint extends pulumi.ComponentResource {
                 toPort: r.port,
                 cidrIpv4: r.cidrIpv4,
                 prefixListId: r.prefixListId,
-                description: `OTLP/TLS ${r.port} to the hub`,
+                description: "OTLP over TLS to the hub",
                 tags: args.tags,
             }, { parent: this });
         }
