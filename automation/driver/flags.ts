@@ -50,6 +50,16 @@ interface FlagSpec {
     readonly apply: (flags: Mutable<FleetFlags>, raw: string) => string | undefined;
 }
 
+function oneOf<T extends string>(values: readonly T[], set: (v: T) => void) {
+    return (raw: string): string | undefined => {
+        if (!(values as readonly string[]).includes(raw)) {
+            return `expected ${values.join(" or ")}, got "${raw}"`;
+        }
+        set(raw as T);
+        return undefined;
+    };
+}
+
 function intIn(min: number, max: number, set: (n: number) => void) {
     return (raw: string): string | undefined => {
         if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -124,13 +134,7 @@ export const FLAGS: readonly FlagSpec[] = [
         value: "strict|soft",
         example: "--mode soft",
         help: "strict lowers concurrency as failures mount; soft keeps it (manifest rollout.mode).",
-        apply: (f, raw) => {
-            if (raw !== "strict" && raw !== "soft") {
-                return `expected strict or soft, got "${raw}"`;
-            }
-            f.mode = raw;
-            return undefined;
-        },
+        apply: (f, raw) => oneOf(["strict", "soft"] as const, (v) => (f.mode = v))(raw),
     },
     {
         name: "retries",
@@ -199,13 +203,7 @@ export const FLAGS: readonly FlagSpec[] = [
         value: "local|remote",
         example: "--executor remote --remote-url https://github.com/acme/monitoring.git",
         help: "local runs the Pulumi CLI here; remote runs each stack on Pulumi Deployments.",
-        apply: (f, raw) => {
-            if (raw !== "local" && raw !== "remote") {
-                return `expected local or remote, got "${raw}"`;
-            }
-            f.executor = raw;
-            return undefined;
-        },
+        apply: (f, raw) => oneOf(["local", "remote"] as const, (v) => (f.executor = v))(raw),
     },
     {
         name: "remote-url",
