@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { COLLECTOR_PORTS, TLS_FILES } from "./collectorPorts";
-import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "./labels";
+import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "./labels";
 
 export interface RemoteWriteTarget {
     /** Exporter suffix, e.g. `primary` or `dr`. */
@@ -34,13 +34,20 @@ function otlpHttp(port: number, extra: Record<string, unknown> = {}): Record<str
     return { protocols: { http: { endpoint: `0.0.0.0:${port}`, tls: serverTls, ...extra } } };
 }
 
-/** OTTL statements that turn sender resource attributes into the shared source labels. */
-export function sourceLabelStatements(): string[] {
-    const sets = RESOURCE_ATTRIBUTE_TO_LABEL.map(
-        ({ attribute, label }) => `set(attributes["${label}"], attributes["${attribute}"]) where attributes["${attribute}"] != nil`,
-    );
-    const keep = [...Object.values(SOURCE_LABELS), ...KEPT_RESOURCE_ATTRIBUTES].map((k) => `"${k}"`).join(", ");
-    return [...sets, `keep_keys(attributes, [${keep}])`];
+/**
+ * Attribute families dropped before resource attributes become labels. ADOT has no transform
+ * processor (so no keep-keys allow-list): this deny-list keeps AMP's active series bounded while
+ * `service.name`/`service.instance.id` still become `job`/`instance`.
+ */
+export const DROPPED_RESOURCE_ATTRIBUTES =
+    "^(telemetry|process|host|os|container|k8s|cloud|aws|net|http|server|url|deployment|faas|device|otel|monitoring)\\..*|^service\\.(version|namespace)$";
+
+/** Resource-processor actions that turn sender resource attributes into the shared source labels. */
+export function sourceLabelActions(): Array<Record<string, string>> {
+    return [
+        ...RESOURCE_ATTRIBUTE_TO_LABEL.map(({ attribute, label }) => ({ key: label, from_attribute: attribute, action: "insert" })),
+        { pattern: DROPPED_RESOURCE_ATTRIBUTES, action: "delete" },
+    ];
 }
 
 /**
@@ -101,18 +108,12 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
     const processors = {
         memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
         batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: "5s" },
-        "transform/source-labels": { error_mode: "ignore", metric_statements: [{ context: "resource", statements: sourceLabelStatements() }] },
-        // Every replica scrapes itself at 127.0.0.1:8888; the task ARN tells replicas apart.
+        "resource/source-labels": { attributes: sourceLabelActions() },
         "resourcedetection/ecs": { detectors: ["env", "ecs"], timeout: "5s", override: false },
-        "transform/self-instance": {
-            error_mode: "ignore",
-            metric_statements: [{
-                context: "resource",
-                statements: ['set(attributes["service.instance.id"], attributes["aws.ecs.task.arn"]) where attributes["aws.ecs.task.arn"] != nil'],
-            }],
-        },
         "resource/self": {
             attributes: [
+                // Every replica scrapes itself at 127.0.0.1:8888; the task ARN tells replicas apart.
+                { key: "service.instance.id", from_attribute: "aws.ecs.task.arn", action: "upsert" },
                 { key: SOURCE_LABELS.account, value: o.account, action: "upsert" },
                 { key: SOURCE_LABELS.region, value: o.region, action: "upsert" },
                 { key: SOURCE_LABELS.sourceRole, value: "hub", action: "upsert" },
@@ -128,8 +129,8 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         service: {
             extensions: Object.keys(extensions),
             pipelines: {
-                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", "transform/source-labels", "batch"], exporters: exporterNames },
-                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "transform/self-instance", "resource/self", "batch"], exporters: exporterNames },
+                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", "resource/source-labels", "batch"], exporters: exporterNames },
+                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: exporterNames },
             },
             telemetry: {
                 logs: { level: "info", encoding: "json" },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isAdotImage } from "../../components/adotComponents";
 import { accountId, arnOf, cidr, prefixListId, region, subnetId, vpcId } from "./common";
 
 /** Pinned ADOT collector image; bump deliberately (release notes) rather than tracking `latest`. */
@@ -122,7 +123,18 @@ export const hubConfig = z
         /** Derived from the fleet manifest: on-prem sites admitted at the ingress. */
         onpremSites: z.array(onpremSite).default([]),
     })
-    .strict();
+    .strict()
+    .superRefine((h, ctx) => {
+        const bearer = h.onpremSites.filter((s) => s.bearerTokenSecretArn !== undefined).map((s) => s.name);
+        if (bearer.length > 0 && isAdotImage(h.collector.image)) {
+            ctx.addIssue({ code: "custom", path: ["collector", "image"], message: `${BEARER_NEEDS_CONTRIB} (bearer sites: ${bearer.join(", ")})` });
+        }
+    });
+
+/** ADOT ships no server-side auth extension, so bearer-token sites need the contrib collector. */
+export const BEARER_NEEDS_CONTRIB =
+    "bearer-token authentication needs the bearertokenauth extension, which the ADOT collector does not ship: " +
+    "use auth.mode: mtls (the default), or a contrib collector image (otel/opentelemetry-collector-contrib) mirrored into your private ECR";
 
 export type HubConfig = z.infer<typeof hubConfig>;
 export type OnPremSiteRef = z.infer<typeof onpremSite>;

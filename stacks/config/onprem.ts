@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isAdotImage } from "../../components/adotComponents";
+import { BEARER_NEEDS_CONTRIB } from "./hub";
 import { cidrsOverlap, findOverlap } from "../../components/cidr";
 import { LOG_RETENTION_DAYS as AGENT_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
@@ -304,6 +306,9 @@ export const onpremConfig = z
                 ctx.addIssue({ code: "custom", path: ["siteCidrs", i], message: `${s} overlaps the landing VPC ${c.landingVpc.cidr}; site and VPC addresses must be distinct to route between them` });
             }
         });
+        if (c.auth.mode === "bearer" && c.gateway !== undefined && isAdotImage(c.gateway.image)) {
+            ctx.addIssue({ code: "custom", path: ["gateway", "image"], message: BEARER_NEEDS_CONTRIB });
+        }
         if (c.network.mode === "directConnect") {
             (c.network.allowedPrefixes ?? []).forEach((p, i) => {
                 if (c.siteCidrs.some((s) => cidrsOverlap(s, p))) {

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { TLS_FILES } from "../../components/collectorPorts";
-import { renderHubCollectorConfig, sourceLabelStatements } from "../../components/hubCollectorConfig";
-import { HUB_COLLECTOR_JOB, SOURCE_LABELS } from "../../components/labels";
+import { unsupportedByAdot } from "../../components/adotComponents";
+import { DROPPED_RESOURCE_ATTRIBUTES, renderHubCollectorConfig, sourceLabelActions } from "../../components/hubCollectorConfig";
+import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../components/labels";
 
 const primary = { name: "primary", url: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", region: "us-east-1" };
 const dr = { name: "dr", url: "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-2/api/v1/remote_write", region: "us-west-2" };
@@ -42,14 +43,32 @@ describe("hub collector config", () => {
 
     it("limits memory before batching and normalises source labels", () => {
         const c = render();
-        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", "transform/source-labels", "batch"]);
-        const stmts: string[] = c.processors["transform/source-labels"].metric_statements[0].statements;
-        assert.ok(stmts.includes(`set(attributes["${SOURCE_LABELS.account}"], attributes["cloud.account.id"]) where attributes["cloud.account.id"] != nil`));
-        const keep = stmts[stmts.length - 1];
-        for (const label of Object.values(SOURCE_LABELS)) {
-            assert.ok(keep.includes(`"${label}"`), `keep_keys keeps ${label}`);
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", "resource/source-labels", "batch"]);
+        const actions: any[] = c.processors["resource/source-labels"].attributes;
+        assert.deepStrictEqual(actions, sourceLabelActions());
+        assert.deepStrictEqual(actions[0], { key: SOURCE_LABELS.account, from_attribute: "cloud.account.id", action: "insert" });
+        // Copies come first; the last action then drops the sources and other high-cardinality families.
+        assert.deepStrictEqual(actions.map((a) => a.action), [...RESOURCE_ATTRIBUTE_TO_LABEL.map(() => "insert"), "delete"]);
+    });
+
+    it("drops every source attribute after copying it, but keeps the labels and job/instance", () => {
+        const dropped = new RegExp(DROPPED_RESOURCE_ATTRIBUTES);
+        for (const { attribute } of RESOURCE_ATTRIBUTE_TO_LABEL) {
+            assert.ok(dropped.test(attribute), `${attribute} is dropped once copied`);
         }
-        assert.deepStrictEqual(stmts, sourceLabelStatements());
+        for (const kept of [...Object.values(SOURCE_LABELS), ...KEPT_RESOURCE_ATTRIBUTES]) {
+            assert.ok(!dropped.test(kept), `${kept} survives`);
+        }
+        for (const noisy of ["host.id", "process.pid", "telemetry.sdk.version", "k8s.pod.uid", "server.port", "service.version"]) {
+            assert.ok(dropped.test(noisy), `${noisy} is dropped`);
+        }
+    });
+
+    it("uses only components the ADOT collector ships, in every variant", () => {
+        for (const variant of [render(), render({ remoteWrite: [primary, dr], mtls: true })]) {
+            assert.deepStrictEqual(unsupportedByAdot(JSON.stringify(variant)), []);
+        }
+        assert.deepStrictEqual(unsupportedByAdot(JSON.stringify(render({ bearerTokenEnvVars: ["T"] }))), ["extensions/bearertokenauth"]);
     });
 
     it("ships its own telemetry labelled as the hub", () => {
@@ -59,8 +78,8 @@ describe("hub collector config", () => {
         assert.deepStrictEqual(attrs.find((a: any) => a.key === SOURCE_LABELS.sourceRole).value, "hub");
         assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.host, "127.0.0.1");
         // Replicas share the scrape address; the ECS task ARN becomes their instance label.
-        assert.deepStrictEqual(c.service.pipelines["metrics/self"].processors, ["memory_limiter", "resourcedetection/ecs", "transform/self-instance", "resource/self", "batch"]);
-        assert.match(c.processors["transform/self-instance"].metric_statements[0].statements[0], /service\.instance\.id.*aws\.ecs\.task\.arn/);
+        assert.deepStrictEqual(c.service.pipelines["metrics/self"].processors, ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"]);
+        assert.deepStrictEqual(attrs[0], { key: "service.instance.id", from_attribute: "aws.ecs.task.arn", action: "upsert" });
     });
 
     it("adds the mutual-TLS and bearer-token receivers on demand", () => {

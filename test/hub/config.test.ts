@@ -60,6 +60,13 @@ describe("hub stack config", () => {
         rejects(hubRaw({ drRegion: "us-east-1" }), "hub.drRegion", "must differ");
     });
 
+    it("refuses bearer-token sites on the ADOT image, which has no server auth extension", () => {
+        const site = { name: "onprem-dc2", cidrs: ["192.168.10.0/24"], bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf" };
+        rejects(hubRaw({ onpremSites: [site] }), "oss-monitoring:hub.collector.image", "bearertokenauth", "onprem-dc2");
+        const contrib = { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:x", image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/otel/opentelemetry-collector-contrib:0.128.0" };
+        assert.strictEqual(hubConfig({ onpremSites: [site], collector: contrib }).hub.onpremSites.length, 1);
+    });
+
     it("rejects unknown keys (typos) instead of ignoring them", () => {
         rejects(hubRaw({ retentionDay: 30 }), "retentionDay");
     });

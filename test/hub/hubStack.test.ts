@@ -195,7 +195,10 @@ describe("hub stack variants", () => {
 
     it("adds a bearer-token listener and injects each site's token secret", async () => {
         const secret = "arn:aws:secretsmanager:us-east-1:111111111111:secret:onprem/dc2-token-AbCdEf";
-        const r = await planHub({ onpremSites: [{ name: "onprem-dc2", cidrs: ["192.168.10.0/24"], bearerTokenSecretArn: secret }] });
+        const r = await planHub({
+            collector: { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/tls-AbCdEf", image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/mirror/otel/opentelemetry-collector-contrib:0.128.0" },
+            onpremSites: [{ name: "onprem-dc2", cidrs: ["192.168.10.0/24"], bearerTokenSecretArn: secret }],
+        });
         const listeners = r.ofType("aws:lb/listener:Listener").map((l) => [l.inputs.port, l.inputs.protocol] as [number, string]).sort((a, b) => a[0] - b[0]);
         assert.deepStrictEqual(listeners, [[4317, "TLS"], [4318, "TLS"], [4320, "TLS"]]);
         const containers = r.json<any[]>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions");

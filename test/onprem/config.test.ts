@@ -5,7 +5,7 @@ import { OnpremStackConfig, parseStackConfig } from "../../stacks/config";
 import { ConfigError } from "../../stacks/config/common";
 import { OnPremSiteRef } from "../../stacks/config/hub";
 import { checkOnpremConfig, requiredSecretKeys } from "../../stacks/config/onprem";
-import { CA_PEM, DIRECT_CONNECT, GATEWAY, onpremConfig, onpremRaw, ROLES_ANYWHERE, siteSettings } from "./fixtures";
+import { CA_PEM, CONTRIB_IMAGE, DIRECT_CONNECT, GATEWAY, onpremConfig, onpremRaw, ROLES_ANYWHERE, siteSettings } from "./fixtures";
 
 function rejects(onprem: Record<string, unknown>, ...fragments: string[]): void {
     assert.throws(() => parseStackConfig(onpremRaw(onprem)), (e: unknown) => {
@@ -115,8 +115,13 @@ describe("secret config keys", () => {
     it("are needed only with a gateway, and depend on the auth mode", () => {
         assert.deepStrictEqual(requiredSecretKeys(onpremConfig().onprem), []);
         assert.deepStrictEqual(requiredSecretKeys(onpremConfig(siteSettings({ gateway: GATEWAY })).onprem), ["gatewayKubeconfig", "gatewayClientCert", "gatewayClientKey"]);
-        const bearer = siteSettings({ gateway: GATEWAY, auth: { mode: "bearer", bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:dc1-AbCdEf" } });
+        const bearer = siteSettings({ gateway: { ...GATEWAY, image: CONTRIB_IMAGE }, auth: { mode: "bearer", bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:dc1-AbCdEf" } });
         assert.deepStrictEqual(requiredSecretKeys(onpremConfig(bearer).onprem), ["gatewayKubeconfig", "gatewayBearerToken"]);
+    });
+
+    it("refuse a bearer-token gateway on the ADOT image, which cannot send bearer tokens", () => {
+        const bearer = siteSettings({ gateway: GATEWAY, auth: { mode: "bearer", bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:dc1-AbCdEf" } });
+        rejects(bearer, "oss-monitoring:onprem.gateway.image", "bearertokenauth");
     });
 });
 

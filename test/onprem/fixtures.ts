@@ -45,6 +45,9 @@ export const GATEWAY = {
     queue: { outageMinutes: 240, samplesPerSecond: 2000, storageGi: 20 },
 };
 
+/** Bearer-token gateways need a collector with bearertokenauth: the contrib image, mirrored. */
+export const CONTRIB_IMAGE = "777777777777.dkr.ecr.us-east-1.amazonaws.com/mirror/otel/opentelemetry-collector-contrib:0.128.0";
+
 export const ROLES_ANYWHERE = {
     mode: "rolesAnywhere",
     caBundle: CA_PEM,

@@ -7,7 +7,7 @@ import { onpremStack } from "../../stacks/onprem";
 import { validateAgentConfig } from "../monitored/agentSchema";
 import { Recorded, runProgram } from "../harness";
 import {
-    CA_PEM, DIRECT_CONNECT, GATEWAY, HUB_CA_PEM, hubOutputs, LANDING_CIDR, onpremConfig, ROLES_ANYWHERE, SECRET_VALUES, secretConfig, SITE_ACCOUNT, SITE_CIDRS, siteSettings,
+    CA_PEM, CONTRIB_IMAGE, DIRECT_CONNECT, GATEWAY, HUB_CA_PEM, hubOutputs, LANDING_CIDR, onpremConfig, ROLES_ANYWHERE, SECRET_VALUES, secretConfig, SITE_ACCOUNT, SITE_CIDRS, siteSettings,
 } from "./fixtures";
 
 const NOW = new Date("2026-11-23T00:00:00Z");
@@ -40,7 +40,7 @@ const SCENARIOS: Record<string, Scenario> = {
             credentials: { mode: "hybridActivation", registrationLimit: 25, expirationDate: "2026-12-01T00:00:00Z" },
             network: DIRECT_CONNECT,
             auth: { mode: "bearer", bearerTokenSecretArn: BEARER_ARN },
-            gateway: GATEWAY,
+            gateway: { ...GATEWAY, image: CONTRIB_IMAGE },
         }),
     },
     "Roles Anywhere on the site CA, VPN to a VGW with static routes": {
