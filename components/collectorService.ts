@@ -13,6 +13,8 @@ export interface CollectorServiceArgs {
     readonly vpcId: pulumi.Input<string>;
     readonly subnetIds: pulumi.Input<string>[];
     readonly vpcCidr: pulumi.Input<string>;
+    /** S3 gateway endpoint prefix list: Fargate pulls image layers from S3 through the task's ENI. */
+    readonly s3PrefixListId: pulumi.Input<string>;
     /** Security group of the NLB; the only source admitted to the collector ports. */
     readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
     /** Target group ARN per collector port. */
@@ -169,6 +171,10 @@ export class CollectorService extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupEgressRule(`${name}-out-https`, {
             securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
             description: "HTTPS to interface endpoints (AMP, ECR, logs, SSM, STS, Secrets Manager)", tags: args.tags,
+        }, { parent: this });
+        new aws.vpc.SecurityGroupEgressRule(`${name}-out-s3`, {
+            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.s3PrefixListId,
+            description: "HTTPS to S3 through the gateway endpoint (ECR image layers)", tags: args.tags,
         }, { parent: this });
 
         const cluster = new aws.ecs.Cluster(`${name}-cluster`, {

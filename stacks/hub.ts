@@ -78,6 +78,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         vpcCidr: network.vpcCidr,
+        s3PrefixListId: network.s3PrefixListId,
         loadBalancerSecurityGroupId: ingress.securityGroupId,
         targetGroupArns: ingress.targetGroupArns,
         listeners: ingress.listeners,

@@ -109,6 +109,10 @@ describe("hub stack (under mocks)", function () {
         assert.match(collector.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/aws-observability\/aws-otel-collector:/);
         assert.deepStrictEqual(collector.secrets[0].name, "AOT_CONFIG_CONTENT");
         assert.deepStrictEqual(collector.linuxParameters.capabilities.drop, ["ALL"]);
+        // Egress only to the VPC's endpoints and, for image layers, the S3 gateway's prefix list.
+        const egress = r.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((e) => e.name.startsWith("hub-collector-out"));
+        assert.deepStrictEqual(egress.map((e) => [e.inputs.fromPort, e.inputs.cidrIpv4 ?? "", String(e.inputs.prefixListId ?? "").slice(0, 3)]).sort(),
+            [[443, "", "pl-"], [443, "10.60.0.0/16", ""]]);
         const scaling = r.ofType("aws:appautoscaling/policy:Policy").map((p) => (p.inputs as any).targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType);
         assert.deepStrictEqual(scaling.sort(), ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
         assert.strictEqual(r.one("aws:appautoscaling/target:Target").inputs.minCapacity, 2);
