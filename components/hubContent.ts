@@ -45,6 +45,12 @@ export interface HubContentArgs {
     readonly quotaWarningRatio?: pulumi.Input<number>;
     /** Minimum hub collector replicas (the collector service's minTasks); fewer alerts. Default 2. */
     readonly minHubCollectorReplicas?: pulumi.Input<number>;
+    /**
+     * The DR workspace (collector dual-write target) and a provider for its region: it gets the
+     * recording rules too, so dashboards keep working after a failover. Alerting stays on the
+     * primary (two regions alerting would page twice). Default: none.
+     */
+    readonly dr?: { readonly workspaceId: pulumi.Input<string>; readonly provider: pulumi.ProviderResource };
     /** Tags for every taggable AWS resource (rule namespaces, topic). Default none. */
     readonly tags?: pulumi.Input<Tags>;
 }
@@ -106,6 +112,15 @@ export class HubContent extends pulumi.ComponentResource {
                     { parent: this },
                 ),
         );
+
+        if (args.dr !== undefined) {
+            new aws.amp.RuleGroupNamespace(`${name}-recording-rules-dr`, {
+                name: ruleNamespaceName(name, "recording"),
+                workspaceId: args.dr.workspaceId,
+                data: rendered.apply((r) => r.find((n) => n.kind === "recording")!.yaml),
+                tags: withName(args.tags, ruleNamespaceName(name, "recording")),
+            }, { parent: this, provider: args.dr.provider });
+        }
 
         const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: args.kmsKeyArn, tags: withName(args.tags, `${name}-alerts`) }, { parent: this });
         const topicPolicy = new aws.sns.TopicPolicy(

@@ -28,10 +28,11 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
     const amp = new PrometheusWorkspace("hub-amp", {
         account: config.account, region: config.region, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
     }, opts);
-    const dr = hub.drRegion !== undefined
+    const drProvider = hub.drRegion !== undefined ? deployProvider("hub-aws-dr", config, hub.drRegion) : undefined;
+    const dr = hub.drRegion !== undefined && drProvider !== undefined
         ? new PrometheusWorkspace("hub-amp-dr", {
             account: config.account, region: hub.drRegion, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
-        }, { providers: [deployProvider("hub-aws-dr", config, hub.drRegion)] })
+        }, { providers: [drProvider] })
         : undefined;
     const workspaceArns = [amp.workspaceArn, ...(dr ? [dr.workspaceArn] : [])];
 
@@ -129,6 +130,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         grafanaDataSourceUid: grafana.dataSourceUid,
         quotas: hub.quotas,
         minHubCollectorReplicas: hub.collector.minTasks,
+        dr: dr !== undefined && drProvider !== undefined ? { workspaceId: dr.workspaceId, provider: drProvider } : undefined,
         tags,
     }, { providers: [provider, grafana.provider] });
 

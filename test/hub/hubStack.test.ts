@@ -128,6 +128,11 @@ describe("hub stack (under mocks)", function () {
         assert.match(config.exporters["prometheusremotewrite/dr"].endpoint, /^https:\/\/aps-workspaces\.us-west-2\.amazonaws\.com\/workspaces\/ws-.*\/api\/v1\/remote_write$/);
         const task = r.one("aws:iam/rolePolicy:RolePolicy", "task-remote-write");
         assert.deepStrictEqual(r.json(task, "policy").Statement[0].Resource.length, 2);
+        // The DR workspace gets the recording rules (dashboards after failover), not the alerts.
+        const drRules = r.one("aws:amp/ruleGroupNamespace:RuleGroupNamespace", "recording-rules-dr");
+        assert.strictEqual(drRules.inputs.workspaceId, String(r.outputs.drWorkspaceArn).split("workspace/")[1]);
+        assert.match(String(drRules.provider), /hub-aws-dr::/);
+        assert.strictEqual(r.ofType("aws:amp/alertManagerDefinition:AlertManagerDefinition").length, 1);
         const ca = r.one("aws:ssm/parameter:Parameter", "client-ca");
         assert.ok(String(ca.inputs.insecureValue).includes("BEGIN CERTIFICATE"));
     });
