@@ -95,45 +95,40 @@ export interface ArgsContext {
     byUrn: ReadonlyMap<string, PlanResource>;
 }
 
-export function resourceValidationArgs(r: PlanResource, ctx: ArgsContext): ResourceValidationArgs {
+/** What ResourceValidationArgs and a stack's PolicyResource share, built the same way for both. */
+function resourceView(r: PlanResource, ctx: ArgsContext): Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "isType" | "asType" | "provider"> {
     const p = props(r);
-    const args: ResourceValidationArgs = {
+    const view: Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "isType" | "asType" | "provider"> = {
         type: r.type,
         props: p,
         urn: r.urn,
         name: r.name,
         opts: options(r),
-        stackTags: ctx.stackTags,
         isType: (cls) => isTypeOf(r.type, cls),
-        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? p : undefined)) as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => ctx.getConfig() as T,
-        notApplicable: throwNotApplicable,
+        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? p : undefined)) as PolicyResource["asType"],
     };
     const provider = resolveProvider(r.provider, ctx.byUrn);
     if (provider) {
-        args.provider = provider;
+        view.provider = provider;
     }
-    return args;
+    return view;
+}
+
+export function resourceValidationArgs(r: PlanResource, ctx: ArgsContext): ResourceValidationArgs {
+    const view = resourceView(r, ctx);
+    return {
+        ...view,
+        // Same function; the SDK types it by the resource's args here and by its outputs on stacks.
+        asType: view.asType as unknown as ResourceValidationArgs["asType"],
+        stackTags: ctx.stackTags,
+        getConfig: <T extends object>() => ctx.getConfig() as T,
+        notApplicable: throwNotApplicable,
+    };
 }
 
 export function stackValidationArgs(resources: readonly PlanResource[], ctx: ArgsContext): StackValidationArgs {
     const built = resources.map((r) => {
-        const p = props(r);
-        const resource: PolicyResource = {
-            type: r.type,
-            props: p,
-            urn: r.urn,
-            name: r.name,
-            opts: options(r),
-            dependencies: [],
-            propertyDependencies: {},
-            isType: (cls) => isTypeOf(r.type, cls),
-            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? p : undefined)) as PolicyResource["asType"],
-        };
-        const provider = resolveProvider(r.provider, ctx.byUrn);
-        if (provider) {
-            resource.provider = provider;
-        }
+        const resource: PolicyResource = { ...resourceView(r, ctx), dependencies: [], propertyDependencies: {} };
         return { plan: r, resource };
     });
     const byUrn = new Map(built.map((b) => [b.resource.urn, b.resource]));
