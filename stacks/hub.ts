@@ -50,12 +50,14 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
     const caBundles = hub.onpremSites.flatMap((s) => (s.clientCaBundle !== undefined ? [s.clientCaBundle.trim()] : []));
     const bearerTokens = Object.fromEntries(hub.onpremSites.flatMap((s) => (s.bearerTokenSecretArn !== undefined ? [[bearerEnvVar(s.name), s.bearerTokenSecretArn]] : [])));
     const mtls = caBundles.length > 0;
+    const clientCaBundle = mtls ? caBundles.join("\n") + "\n" : undefined;
+    const listeners = ingressListeners({ mtls, bearerToken: Object.keys(bearerTokens).length > 0 });
     const ingress = new CollectorIngress("hub-ingress", {
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         vpcCidr: network.vpcCidr,
         certificateArn: hub.ingress.certificateArn,
-        listeners: ingressListeners({ mtls, bearerToken: Object.keys(bearerTokens).length > 0 }),
+        listeners,
         allowedCidrs: [...hub.ingress.allowedCidrs, ...siteCidrs],
         allowedPrefixListIds: hub.ingress.allowedPrefixListIds,
         allowedAccounts: [...hub.monitoredAccounts, ...hub.ingress.extraAllowedAccounts],
@@ -86,7 +88,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         configYaml,
         workspaceArns,
         tlsSecretArn: hub.collector.tlsSecretArn,
-        clientCaBundle: mtls ? caBundles.join("\n") + "\n" : undefined,
+        clientCaBundle,
         bearerTokens,
         image: hub.collector.image,
         cpu: hub.collector.cpu,
@@ -148,9 +150,9 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         endpointServiceId: ingress.endpointServiceId,
         collectorDomain: ingress.collectorDomain,
         collectorNlbDnsName: ingress.dnsName,
-        collectorPorts: ingressListeners({ mtls, bearerToken: Object.keys(bearerTokens).length > 0 }).map((l) => l.port),
+        collectorPorts: listeners.map((l) => l.port),
         certificateArn: hub.ingress.certificateArn,
-        onpremClientCaBundle: mtls ? caBundles.join("\n") + "\n" : undefined,
+        onpremClientCaBundle: clientCaBundle,
         collectorTaskRoleArn: collector.taskRoleArn,
         collectorConfigParameter: collector.configParameterName,
         grafanaUrl: grafana.url,

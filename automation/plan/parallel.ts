@@ -27,7 +27,10 @@ interface Worker {
 /** Compiled worker entry; the project is transpiled once into bin/ (git-ignored). */
 function workerEntry(root: string): string {
     const outDir = path.join(root, "bin");
-    compileProject(root, outDir);
+    // Running from bin/ means automation/launch.ts has just compiled; from source (tests), compile here.
+    if (__filename.endsWith(".ts")) {
+        compileProject(root, outDir);
+    }
     return path.join(outDir, "automation", "plan", "worker.js");
 }
 
