@@ -22,7 +22,7 @@
  *   `agentLogGroups(config)` (log groups a config writes to, so they can be created with KMS first),
  *   `renderAgentCommonConfig(o)` (common-config.toml: credentials profile/file, proxy, CA bundle).
  * Bad options throw an Error naming the field (`overlays[1].logFiles[0].path: ...`).
- * Every variant validates against ../shared/schemas/cloudwatch-agent-config.schema.json
+ * Every variant validates against vendor/cloudwatch-agent/config.schema.json
  * (test/monitored/agentSchema.ts `validateAgentConfig`).
  */
 

@@ -8,7 +8,7 @@ import Ajv from "ajv-draft-04";
 import type { ValidateFunction } from "ajv";
 
 /** Where CI clones the shared schemas: beside the repository. */
-export const AGENT_SCHEMA_PATH = path.resolve(__dirname, "../../../shared/schemas/cloudwatch-agent-config.schema.json");
+export const AGENT_SCHEMA_PATH = path.resolve(__dirname, "../../vendor/cloudwatch-agent/config.schema.json");
 
 let compiled: ValidateFunction | undefined;
 
