@@ -35,6 +35,44 @@ export function listenerPortRange(listeners: readonly IngressListenerSpec[]): { 
     return { from: Math.min(...ports), to: Math.max(...ports) };
 }
 
+export interface TargetGroupStickiness {
+    readonly enabled?: boolean;
+    readonly type?: string;
+}
+
+/**
+ * Why a target group's stickiness setting cannot work, or undefined when it can.
+ *
+ * - "Sticky sessions are not supported with TLS listeners and TLS target groups"
+ *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#sticky-sessions):
+ *   AWS rejects or ignores the attribute, so a TLS target group must not ask for it.
+ * - Behind PrivateLink "the source IP address of AWS PrivateLink traffic is always the private IP
+ *   address of the Network Load Balancer"
+ *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation):
+ *   source-IP affinity would pin every sender behind one NLB node to one task per port, so the
+ *   autoscaled tasks idle. The hub's target groups sit behind an endpoint service, so no stickiness at all.
+ */
+export function targetGroupStickinessProblem(protocol: string, stickiness: TargetGroupStickiness | undefined, behindPrivateLink: boolean): string | undefined {
+    if (stickiness?.enabled !== true) {
+        return undefined;
+    }
+    if (protocol === "TLS") {
+        return "stickiness: NLB sticky sessions are not supported with TLS target groups; remove the stickiness block";
+    }
+    if (behindPrivateLink) {
+        return "stickiness: behind PrivateLink every connection comes from an NLB node IP, so source-IP stickiness pins all senders of a node to one target; remove it";
+    }
+    return undefined;
+}
+
+/**
+ * The target-group settings of one listener. No stickiness: a long-lived gRPC/HTTP connection stays
+ * on the task it was opened to anyway, and new connections spread over all healthy tasks.
+ */
+export function targetGroupSettings(l: IngressListenerSpec): { port: number; protocol: "TLS" | "TCP"; deregistrationDelay: number } {
+    return { port: l.port, protocol: l.protocol, deregistrationDelay: 60 };
+}
+
 /** Endpoint-service principals: whole accounts of the fleet, sorted and de-duplicated. */
 export function endpointServicePrincipals(accounts: readonly string[]): string[] {
     return [...new Set(accounts)].sort().map((a) => accountRoot(a));
@@ -62,9 +100,8 @@ export interface CollectorIngressArgs {
 }
 
 /**
- * Internal NLB in front of the collectors, published as a PrivateLink endpoint service.
- * Source-IP stickiness keeps each sender on one replica so AMP never sees one series'
- * samples from two writers out of order.
+ * Internal NLB in front of the collectors, published as a PrivateLink endpoint service. Target
+ * groups have no stickiness (see targetGroupStickinessProblem for why it cannot work here).
  */
 export class CollectorIngress extends pulumi.ComponentResource {
     public readonly loadBalancerArn: pulumi.Output<string>;
@@ -119,12 +156,9 @@ export class CollectorIngress extends pulumi.ComponentResource {
         this.listeners = [];
         for (const l of args.listeners) {
             const tg = new aws.lb.TargetGroup(`${name}-tg-${l.port}`, {
-                port: l.port,
-                protocol: l.protocol,
+                ...targetGroupSettings(l),
                 targetType: "ip",
                 vpcId: args.vpcId,
-                deregistrationDelay: 60,
-                stickiness: { enabled: true, type: "source_ip" },
                 healthCheck: { protocol: "HTTPS", port: String(COLLECTOR_PORTS.health), path: "/", healthyThreshold: 3, unhealthyThreshold: 3, interval: 10 },
                 tags: withName(args.tags, `${name}-${l.port}`),
             }, { parent: this });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { TLS_POLICY } from "../../components/collectorIngress";
+import { TLS_POLICY, TargetGroupStickiness, targetGroupStickinessProblem } from "../../components/collectorIngress";
 import { hubStack } from "../../stacks/hub";
 import { Recorded, runProgram } from "../harness";
 import { hubConfig, PEM } from "./fixtures";
@@ -50,9 +50,14 @@ describe("hub stack (under mocks)", function () {
         assert.strictEqual(listeners.find((l) => l.protocol === "TCP").tags.TlsTermination, "target");
     });
 
-    it("keeps each sender on one collector replica and re-encrypts to the targets", () => {
-        for (const tg of r.ofType("aws:lb/targetGroup:TargetGroup")) {
-            assert.deepStrictEqual(tg.inputs.stickiness, { enabled: true, type: "source_ip" });
+    it("re-encrypts to the targets and asks no target group for stickiness (unsupported on TLS, useless behind PrivateLink)", () => {
+        const tgs = r.ofType("aws:lb/targetGroup:TargetGroup");
+        assert.strictEqual(tgs.length, 3);
+        for (const tg of tgs) {
+            // NLB user guide: sticky sessions are not supported with TLS target groups; PrivateLink
+            // traffic always comes from NLB node IPs (see targetGroupStickinessProblem).
+            assert.strictEqual(targetGroupStickinessProblem(String(tg.inputs.protocol), tg.inputs.stickiness as TargetGroupStickiness | undefined, true), undefined, tg.name);
+            assert.notStrictEqual((tg.inputs.stickiness as TargetGroupStickiness | undefined)?.enabled, true, tg.name);
             assert.ok(["TLS", "TCP"].includes(String(tg.inputs.protocol)));
             assert.strictEqual((tg.inputs.healthCheck as any).protocol, "HTTPS");
         }
