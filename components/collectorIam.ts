@@ -1,8 +1,30 @@
 import { PolicyDocument, policyDocument, serviceTrust, Statement } from "./iam";
 
-/** Trust for ECS tasks of this account only (confused-deputy protection). */
+/**
+ * Trust of the task role (what the collector's own code uses): AWS documents aws:SourceAccount and
+ * aws:SourceArn for it, with a wildcard ARN because "using the aws:SourceArn condition key to specify
+ * a specific cluster is not currently supported"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html; source:
+ * awsdocs/amazon-ecs-developer-guide doc_source/task-iam-roles.md, "Important" note).
+ */
 export function ecsTaskTrust(account: string, region: string): PolicyDocument {
     return serviceTrust("ecs-tasks.amazonaws.com", account, `arn:aws:ecs:${region}:${account}:*`);
+}
+
+/**
+ * Trust of the task execution role (what ECS/Fargate uses to pull images, write logs and read
+ * secrets before the task starts). The execution-role page documents only an unconditioned trust
+ * and never mentions aws:SourceArn/aws:SourceAccount
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html; source:
+ * awsdocs/amazon-ecs-developer-guide doc_source/task_execution_IAM_role.md): which ARN ECS would put
+ * in aws:SourceArn for this call is undocumented, so an ArnLike on it may deny every task start
+ * ("ECS was unable to assume the role"). Only aws:SourceAccount is kept (the account-level key AWS's
+ * own ECS samples use, e.g. aws/agent-toolkit-for-aws .../ecs-trust-policy.json); the first-deploy
+ * checklist confirms tasks start with it. Cross-account misuse is also bounded by iam:PassRole,
+ * which cannot pass a role to another account.
+ */
+export function ecsExecutionTrust(account: string): PolicyDocument {
+    return serviceTrust("ecs-tasks.amazonaws.com", account);
 }
 
 /** The collector's task role: remote-write to the given AMP workspaces, nothing else. */

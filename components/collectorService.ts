@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { collectorExecutionPolicy, collectorTaskPolicy, ecsTaskTrust } from "./collectorIam";
+import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "./collectorIam";
 import { COLLECTOR_PORTS } from "./collectorPorts";
-import { collectorContainerDefinitions, INIT_IMAGE, PULL_THROUGH_PREFIX, pullThroughImage } from "./collectorTask";
+import { collectorContainerDefinitions, contentDigest, INIT_IMAGE, PULL_THROUGH_PREFIX, pullThroughImage } from "./collectorTask";
 import { EncryptionKey } from "./encryptionKey";
 import { toJson } from "./iam";
 import { Tags, withName } from "./tags";
@@ -21,6 +21,11 @@ export interface CollectorServiceArgs {
     readonly targetGroupArns: Record<number, pulumi.Input<string>>;
     /** Listeners that must exist before ECS registers targets (ECS rejects target groups without a load balancer). */
     readonly listeners: pulumi.Resource[];
+    /**
+     * VPC endpoints the tasks need to start (ECR, S3, Secrets Manager, SSM, logs, STS, AMP): without
+     * them the first tasks fail with ResourceInitializationError and the circuit breaker stops the service.
+     */
+    readonly startupDependencies?: pulumi.Resource[];
     /** Rendered collector configuration (YAML). */
     readonly configYaml: pulumi.Input<string>;
     /** AMP workspaces the task role may remote-write to. */
@@ -94,28 +99,27 @@ export class CollectorService extends pulumi.ComponentResource {
                 tags: withName(args.tags, `${name}-client-ca`),
             }, { parent: this })
             : undefined;
-        new aws.ecr.PullThroughCacheRule(`${name}-ecr-public-cache`, {
+        const cacheRule = new aws.ecr.PullThroughCacheRule(`${name}-ecr-public-cache`, {
             ecrRepositoryPrefix: PULL_THROUGH_PREFIX,
             upstreamRegistryUrl: "public.ecr.aws",
         }, { parent: this });
 
-        const trust = toJson(ecsTaskTrust(args.account, args.region));
         const taskRole = new aws.iam.Role(`${name}-task`, {
             description: "ADOT collector: remote-write to the hub AMP workspaces only",
-            assumeRolePolicy: trust,
+            assumeRolePolicy: toJson(ecsTaskTrust(args.account, args.region)),
             maxSessionDuration: 3600,
             tags: withName(args.tags, `${name}-task`),
         }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-task-remote-write`, {
+        const taskPolicy = new aws.iam.RolePolicy(`${name}-task-remote-write`, {
             role: taskRole.name,
             policy: pulumi.output(args.workspaceArns).apply((arns) => toJson(collectorTaskPolicy(arns))),
         }, { parent: this });
         const executionRole = new aws.iam.Role(`${name}-execution`, {
             description: "ECS agent for the ADOT collector: image pull, logs, config and TLS secrets",
-            assumeRolePolicy: trust,
+            assumeRolePolicy: toJson(ecsExecutionTrust(args.account)),
             tags: withName(args.tags, `${name}-execution`),
         }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-execution-policy`, {
+        const executionPolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
             role: executionRole.name,
             policy: pulumi
                 .all([logGroup.arn, configParam.arn, clientCa?.arn, args.tlsSecretArn])
@@ -141,8 +145,8 @@ export class CollectorService extends pulumi.ComponentResource {
             executionRoleArn: executionRole.arn,
             volumes: [{ name: "tls" }],
             containerDefinitions: pulumi
-                .all([configParam.arn, clientCa?.arn, args.tlsSecretArn, logGroup.name])
-                .apply(([configArn, caArn, tlsArn, logGroupName]) => JSON.stringify(collectorContainerDefinitions({
+                .all([configParam.arn, clientCa?.arn, args.tlsSecretArn, logGroup.name, args.configYaml, args.clientCaBundle])
+                .apply(([configArn, caArn, tlsArn, logGroupName, configYaml, caBundle]) => JSON.stringify(collectorContainerDefinitions({
                     collectorImage: pullThroughImage(args.image, args.account, args.region),
                     initImage: pullThroughImage(INIT_IMAGE, args.account, args.region),
                     configParameterArn: configArn,
@@ -152,6 +156,7 @@ export class CollectorService extends pulumi.ComponentResource {
                     logGroupName,
                     region: args.region,
                     memoryMiB: Math.floor(memory * 0.9),
+                    contentDigest: contentDigest([configYaml, caBundle]),
                 }))),
             tags: withName(args.tags, `${name}-task`),
         }, { parent: this });
@@ -198,8 +203,18 @@ export class CollectorService extends pulumi.ComponentResource {
             loadBalancers: Object.entries(args.targetGroupArns).map(([port, arn]) => ({
                 targetGroupArn: arn, containerName: "adot-collector", containerPort: Number(port),
             })),
+            // `pulumi up` reports success only once the new tasks are healthy behind the NLB (a
+            // circuit-breaker rollback then fails the update instead of passing silently).
+            waitForSteadyState: true,
             tags: withName(args.tags, `${name}-service`),
-        }, { parent: this, dependsOn: args.listeners, ignoreChanges: ["desiredCount"] });
+        }, {
+            parent: this,
+            // Tasks must not start before what they need at start-up exists: the listeners (ECS rejects
+            // target groups without a load balancer), the role policies (AccessDenied on image pull,
+            // secrets, remote write), the pull-through cache rule, and the VPC endpoints.
+            dependsOn: [...args.listeners, taskPolicy, executionPolicy, cacheRule, ...(args.startupDependencies ?? [])],
+            ignoreChanges: ["desiredCount"],
+        });
 
         const target = new aws.appautoscaling.Target(`${name}-scaling`, {
             serviceNamespace: "ecs",

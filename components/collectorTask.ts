@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { COLLECTOR_PORTS, TLS_DIR, TLS_FILES } from "./collectorPorts";
 import { CONFIG_ENV_VAR } from "./hubCollectorConfig";
 
@@ -33,6 +34,25 @@ export interface ContainerDefinitionArgs {
     readonly region: string;
     /** Memory reserved for the collector container (MiB). */
     readonly memoryMiB: number;
+    /**
+     * Digest of what the containers read from SSM at start (config, client CA). Those are
+     * referenced by ARN, so without it a changed value makes no new task definition revision and
+     * running tasks keep the old one until they happen to restart.
+     */
+    readonly contentDigest?: string;
+}
+
+/** Docker label carrying contentDigest: a change makes a new revision and ECS rolls the tasks. */
+export const CONTENT_DIGEST_LABEL = "oss-monitoring.content-sha256";
+
+/** SHA-256 over the values injected by ARN (order-sensitive, each length-prefixed). */
+export function contentDigest(values: ReadonlyArray<string | undefined>): string {
+    const h = createHash("sha256");
+    for (const v of values) {
+        const s = v ?? "";
+        h.update(`${s.length}:${s};`);
+    }
+    return h.digest("hex");
 }
 
 const DROP_ALL_BUT_CHOWN = [
@@ -97,6 +117,7 @@ export function collectorContainerDefinitions(a: ContainerDefinitionArgs): objec
                 ...Object.entries(a.bearerTokens ?? {}).map(([name, arn]) => ({ name, valueFrom: arn })),
             ],
             dependsOn: [{ containerName: "tls-init", condition: "SUCCESS" }],
+            ...(a.contentDigest !== undefined ? { dockerLabels: { [CONTENT_DIGEST_LABEL]: a.contentDigest } } : {}),
             mountPoints: [{ sourceVolume: "tls", containerPath: TLS_DIR, readOnly: true }],
             linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
             ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],

@@ -28,6 +28,8 @@ export interface InterfaceEndpointsArgs {
 export class InterfaceEndpoints extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly endpointIds: Record<string, pulumi.Output<string>>;
+    /** The endpoints themselves, for `dependsOn` of workloads that must not start before them. */
+    public readonly endpoints: aws.ec2.VpcEndpoint[];
 
     constructor(name: string, args: InterfaceEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:network:InterfaceEndpoints", name, {}, opts);
@@ -52,6 +54,7 @@ export class InterfaceEndpoints extends pulumi.ComponentResource {
             }, { parent: this });
         });
         this.endpointIds = {};
+        this.endpoints = [];
         for (const service of args.services) {
             const ep = new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
                 vpcId: args.vpcId,
@@ -64,6 +67,7 @@ export class InterfaceEndpoints extends pulumi.ComponentResource {
                 tags: withName(args.tags, `${name}-${service}`),
             }, { parent: this });
             this.endpointIds[service] = ep.id;
+            this.endpoints.push(ep);
         }
         this.securityGroupId = sg.id;
         this.registerOutputs({ securityGroupId: this.securityGroupId, endpointIds: this.endpointIds });

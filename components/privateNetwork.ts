@@ -42,6 +42,11 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     public readonly privateSubnetIds: pulumi.Output<string>[];
     public readonly endpointSecurityGroupId: pulumi.Output<string>;
     public readonly s3PrefixListId: pulumi.Output<string>;
+    /**
+     * Every VPC endpoint (interface and the S3 gateway): tasks that start before these exist fail
+     * with ResourceInitializationError (no route to ECR, Secrets Manager, SSM), so workloads depend on them.
+     */
+    public readonly endpoints: pulumi.Resource[];
 
     constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:network:PrivateNetwork", name, {}, opts);
@@ -100,6 +105,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
         this.endpointSecurityGroupId = endpoints.securityGroupId;
+        this.endpoints = [s3, ...endpoints.endpoints];
         this.s3PrefixListId = s3.prefixListId;
         this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, endpointSecurityGroupId: this.endpointSecurityGroupId });
     }

@@ -85,6 +85,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         loadBalancerSecurityGroupId: ingress.securityGroupId,
         targetGroupArns: ingress.targetGroupArns,
         listeners: ingress.listeners,
+        startupDependencies: network.endpoints,
         configYaml,
         workspaceArns,
         tlsSecretArn: hub.collector.tlsSecretArn,

@@ -17,6 +17,8 @@ export interface RecordedResource {
     readonly provider: string | null;
     /** Inputs in the SDK's camelCase shape; secret values are replaced by SECRET_PLACEHOLDER. */
     readonly inputs: Record<string, unknown>;
+    /** URNs of the resources this one waits for (dependsOn and input dependencies, components expanded). */
+    readonly dependencies: string[];
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -82,6 +84,7 @@ export class PlanMonitor extends MockMonitor {
                 custom: req.getCustom(),
                 provider: provider || null,
                 inputs: unwrapSecrets(rawInputs, false) as Record<string, unknown>,
+                dependencies: [...new Set<string>(req.getDependenciesList() as string[])].sort(),
             });
             const serializedState = await serializeProperties("", result.state);
             this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });

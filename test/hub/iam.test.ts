@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { collectorExecutionPolicy, collectorTaskPolicy, ecsTaskTrust } from "../../components/collectorIam";
+import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "../../components/collectorIam";
 import { grafanaQueryPolicy, grafanaTrust, rotatingTokenName } from "../../components/grafanaIam";
 import { ENDPOINT_ACTIONS, endpointPolicy, PRE_AUTHENTICATION_ACTIONS } from "../../components/endpointCatalog";
 import { kmsKeyPolicy } from "../../components/iam";
@@ -36,6 +36,13 @@ describe("hub IAM documents", () => {
                 assert.ok(a !== "*" && !a.endsWith(":*"), `no wildcard action: ${a}`);
             }
         }
+    });
+
+    it("conditions the execution role on aws:SourceAccount only: ECS documents no aws:SourceArn for it", () => {
+        // task_execution_IAM_role.md shows an unconditioned trust; only the task role page documents
+        // aws:SourceArn (ecsExecutionTrust has the sources). An undocumented ArnLike could deny every task start.
+        assert.deepStrictEqual(ecsExecutionTrust("111111111111").Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "111111111111" } });
+        assert.deepStrictEqual(ecsExecutionTrust("111111111111").Statement[0].Principal, { Service: "ecs-tasks.amazonaws.com" });
     });
 
     it("binds service trust to this account and its resources", () => {
