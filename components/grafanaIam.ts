@@ -33,3 +33,13 @@ export function rotatingTokenName(prefix: string, now: Date, periodDays: number)
     const period = Math.floor(now.getTime() / (periodDays * 86_400_000));
     return `${prefix}-p${period}`;
 }
+
+/**
+ * Policy of the grafana-workspace interface endpoint: only this account's workspaces. Grafana API
+ * calls are authenticated by Grafana (tokens, SSO sessions), not IAM, so no principal condition.
+ */
+export function grafanaWorkspaceEndpointPolicy(account: string, region: string): PolicyDocument {
+    return policyDocument([
+        { Sid: "ThisAccountsWorkspacesOnly", Effect: "Allow", Principal: "*", Action: "*", Resource: `arn:aws:grafana:${region}:${account}:/workspaces/*` },
+    ]);
+}

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
-import { ampDataSourceJson, grafanaQueryPolicy, grafanaTrust, rotatingTokenName } from "./grafanaIam";
+import { ampDataSourceJson, grafanaQueryPolicy, grafanaTrust, grafanaWorkspaceEndpointPolicy, rotatingTokenName } from "./grafanaIam";
 import { toJson } from "./iam";
 import { Tags, withName } from "./tags";
 
@@ -20,6 +20,17 @@ export interface GrafanaWorkspaceArgs {
     /** VPC endpoints and prefix lists allowed to reach the workspace (network access control). */
     readonly allowedVpceIds: string[];
     readonly allowedPrefixListIds?: string[];
+    /** AWS_SSO: IAM Identity Center group IDs given Admin / Editor. Admin required for AWS_SSO. */
+    readonly adminGroupIds?: string[];
+    readonly editorGroupIds?: string[];
+    /**
+     * How this stack's Grafana provider reaches the workspace API: through a grafana-workspace
+     * endpoint the component creates in the VPC (default), a runner prefix list, or not at all
+     * (no Grafana content is managed). See GrafanaApiAccess.
+     */
+    readonly apiAccess?: GrafanaApiAccess;
+    /** With apiAccess prefixList: the runner's public egress prefix list. */
+    readonly apiAccessPrefixListId?: string;
     /** The primary AMP workspace: data source target. */
     readonly workspaceId: pulumi.Input<string>;
     readonly queryUrl: pulumi.Input<string>;
@@ -33,6 +44,41 @@ export interface GrafanaWorkspaceArgs {
     readonly tags?: pulumi.Input<Tags>;
 }
 
+export type GrafanaApiAccess = "hubVpcEndpoint" | "prefixList" | "none";
+
+/**
+ * Why a Grafana access combination cannot work, or undefined. Network access control admits only
+ * the listed VPC endpoints and public IPv4 prefix lists, "If both are passed as empty arrays, no
+ * traffic is allowed" (https://docs.aws.amazon.com/grafana/latest/APIReference/API_NetworkAccessConfiguration.html),
+ * and the @pulumiverse/grafana provider calls the workspace URL from the deploying machine.
+ */
+export function grafanaAccessProblem(a: {
+    authentication: "AWS_SSO" | "SAML"; adminGroupIds: readonly string[]; apiAccess: GrafanaApiAccess; apiAccessPrefixListId?: string;
+    allowedVpceIds: readonly string[]; allowedPrefixListIds: readonly string[];
+}): string | undefined {
+    if (a.authentication === "AWS_SSO" && a.adminGroupIds.length === 0) {
+        return "adminGroupIds: an AWS_SSO workspace with no role association lets nobody sign in";
+    }
+    if (a.apiAccess === "prefixList" && a.apiAccessPrefixListId === undefined) {
+        return "apiAccessPrefixListId: required with apiAccess prefixList, or the deploy runner gets 403 from the workspace";
+    }
+    if (a.apiAccess === "none" && a.allowedVpceIds.length + a.allowedPrefixListIds.length === 0) {
+        return "allowedVpceIds: network access control with no endpoint and no prefix list admits no one";
+    }
+    return undefined;
+}
+
+/** The network access control lists: the configured ones plus what the deploy runner needs. */
+export function grafanaNetworkAccess<T>(a: {
+    allowedVpceIds: readonly T[]; allowedPrefixListIds: readonly string[]; apiAccess: GrafanaApiAccess;
+    apiAccessPrefixListId?: string; apiEndpointId?: T;
+}): { vpceIds: T[]; prefixListIds: string[] } {
+    return {
+        vpceIds: [...a.allowedVpceIds, ...(a.apiAccess === "hubVpcEndpoint" && a.apiEndpointId !== undefined ? [a.apiEndpointId] : [])],
+        prefixListIds: [...new Set([...a.allowedPrefixListIds, ...(a.apiAccess === "prefixList" && a.apiAccessPrefixListId !== undefined ? [a.apiAccessPrefixListId] : [])])],
+    };
+}
+
 /**
  * Amazon Managed Grafana in the hub VPC, restricted by network access control, with a role
  * that can only query the hub's AMP workspaces, and (through @pulumiverse/grafana with a
@@ -42,10 +88,13 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     public readonly workspaceId: pulumi.Output<string>;
     public readonly roleArn: pulumi.Output<string>;
-    public readonly dataSourceUid: pulumi.Output<string>;
-    public readonly folderUid: pulumi.Output<string>;
-    /** Grafana API provider for further content (dashboards, alerts). */
-    public readonly provider: grafana.Provider;
+    /** Undefined when apiAccess is none (no Grafana content is managed by the stack). */
+    public readonly dataSourceUid?: pulumi.Output<string>;
+    public readonly folderUid?: pulumi.Output<string>;
+    /** Grafana API provider for further content (dashboards, alerts); undefined when apiAccess is none. */
+    public readonly provider?: grafana.Provider;
+    /** The grafana-workspace interface endpoint the deploy runner uses (apiAccess hubVpcEndpoint). */
+    public readonly apiEndpointId?: pulumi.Output<string>;
 
     constructor(name: string, args: GrafanaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:hub:GrafanaWorkspace", name, {}, opts);
@@ -53,8 +102,13 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
         if (authentication === "SAML" && !args.samlMetadataUrl) {
             throw new Error(`${name}: samlMetadataUrl is required when authentication is SAML`);
         }
-        if (args.allowedVpceIds.length === 0 && (args.allowedPrefixListIds ?? []).length === 0) {
-            throw new Error(`${name}: network access control needs at least one VPC endpoint or prefix list`);
+        const apiAccess = args.apiAccess ?? "hubVpcEndpoint";
+        const problem = grafanaAccessProblem({
+            authentication, adminGroupIds: args.adminGroupIds ?? [], apiAccess, apiAccessPrefixListId: args.apiAccessPrefixListId,
+            allowedVpceIds: args.allowedVpceIds, allowedPrefixListIds: args.allowedPrefixListIds ?? [],
+        });
+        if (problem !== undefined) {
+            throw new Error(`${name}: ${problem}`);
         }
         const role = new aws.iam.Role(`${name}-role`, {
             description: "Amazon Managed Grafana: query the hub AMP workspaces",
@@ -74,6 +128,35 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
             description: "HTTPS to the AMP interface endpoint", tags: args.tags,
         }, { parent: this });
+        let apiEndpoint: aws.ec2.VpcEndpoint | undefined;
+        if (apiAccess === "hubVpcEndpoint") {
+            const apiSg = new aws.ec2.SecurityGroup(`${name}-api-vpce-sg`, {
+                vpcId: args.vpcId,
+                description: "grafana-workspace endpoint: HTTPS from the hub VPC (deploy runner, operators) only",
+                tags: withName(args.tags, `${name}-api-vpce`),
+            }, { parent: this });
+            new aws.vpc.SecurityGroupIngressRule(`${name}-api-vpce-in`, {
+                securityGroupId: apiSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
+                description: "HTTPS to the Grafana workspace from the hub VPC", tags: args.tags,
+            }, { parent: this });
+            // com.amazonaws.<region>.grafana-workspace is the endpoint network access control admits
+            // (https://docs.aws.amazon.com/grafana/latest/userguide/VPC-endpoints.html); with private DNS
+            // the workspace URL resolves to it inside the VPC.
+            apiEndpoint = new aws.ec2.VpcEndpoint(`${name}-api-vpce`, {
+                vpcId: args.vpcId,
+                serviceName: `com.amazonaws.${args.region}.grafana-workspace`,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: args.subnetIds,
+                securityGroupIds: [apiSg.id],
+                policy: toJson(grafanaWorkspaceEndpointPolicy(args.account, args.region)),
+                tags: withName(args.tags, `${name}-api-vpce`),
+            }, { parent: this });
+        }
+        const nac = grafanaNetworkAccess<pulumi.Input<string>>({
+            allowedVpceIds: args.allowedVpceIds, allowedPrefixListIds: args.allowedPrefixListIds ?? [], apiAccess,
+            apiAccessPrefixListId: args.apiAccessPrefixListId, apiEndpointId: apiEndpoint?.id,
+        });
         const workspace = new aws.grafana.Workspace(`${name}-workspace`, {
             name,
             description: "Central monitoring: AMP dashboards and alerts",
@@ -85,7 +168,7 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             grafanaVersion: "10.4",
             configuration: JSON.stringify({ plugins: { pluginAdminEnabled: false }, unifiedAlerting: { enabled: true } }),
             vpcConfiguration: { securityGroupIds: [sg.id], subnetIds: args.subnetIds },
-            networkAccessControl: { vpceIds: args.allowedVpceIds, prefixListIds: args.allowedPrefixListIds ?? [] },
+            networkAccessControl: nac,
             tags: withName(args.tags, name),
         }, { parent: this });
         if (authentication === "SAML") {
@@ -97,6 +180,25 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
                 roleAssertion: "role",
                 loginValidityDuration: 480,
             }, { parent: this });
+        }
+        // AWS_SSO sign-in needs a role association per group
+        // (https://docs.aws.amazon.com/grafana/latest/userguide/AMG-manage-users-and-groups-AMG.html).
+        const associations: Array<[string, "ADMIN" | "EDITOR", readonly string[]]> = [
+            ["admins", "ADMIN", args.adminGroupIds ?? []],
+            ["editors", "EDITOR", args.editorGroupIds ?? []],
+        ];
+        for (const [suffix, role, groupIds] of associations) {
+            if (authentication === "AWS_SSO" && groupIds.length > 0) {
+                new aws.grafana.RoleAssociation(`${name}-${suffix}`, { workspaceId: workspace.id, role, groupIds: [...groupIds] }, { parent: this });
+            }
+        }
+        this.url = pulumi.interpolate`https://${workspace.endpoint}`;
+        this.workspaceId = workspace.id;
+        this.roleArn = role.arn;
+        this.apiEndpointId = apiEndpoint?.id;
+        if (apiAccess === "none") {
+            this.registerOutputs({ url: this.url, workspaceId: this.workspaceId });
+            return;
         }
         const serviceAccount = new aws.grafana.WorkspaceServiceAccount(`${name}-automation`, {
             workspaceId: workspace.id,
@@ -114,7 +216,7 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
         this.provider = new grafana.Provider(`${name}-api`, {
             url: pulumi.interpolate`https://${workspace.endpoint}`,
             auth: pulumi.secret(token.key),
-        }, { parent: this });
+        }, { parent: this, dependsOn: apiEndpoint !== undefined ? [apiEndpoint] : [] });
         const dataSource = new grafana.oss.DataSource(`${name}-amp`, {
             name: "Amazon Managed Prometheus (hub)",
             type: "prometheus",
@@ -123,9 +225,6 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             jsonDataEncoded: JSON.stringify(ampDataSourceJson(args.region)),
         }, { parent: this, provider: this.provider });
         const folder = new grafana.oss.Folder(`${name}-folder`, { title: "Central monitoring" }, { parent: this, provider: this.provider });
-        this.url = pulumi.interpolate`https://${workspace.endpoint}`;
-        this.workspaceId = workspace.id;
-        this.roleArn = role.arn;
         this.dataSourceUid = dataSource.uid;
         this.folderUid = folder.uid;
         this.registerOutputs({ url: this.url, workspaceId: this.workspaceId, dataSourceUid: this.dataSourceUid, folderUid: this.folderUid });

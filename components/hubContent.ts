@@ -32,8 +32,11 @@ export interface HubContentArgs {
      * kms:GenerateDataKey* and kms:Decrypt (see ampSnsKmsKeyPolicyStatement).
      */
     readonly kmsKeyArn: pulumi.Input<string>;
-    /** uid of the AMP data source the hub creates in Grafana; every dashboard query uses it. */
-    readonly grafanaDataSourceUid: pulumi.Input<string>;
+    /**
+     * uid of the AMP data source the hub creates in Grafana; every dashboard query uses it.
+     * Undefined: no Grafana content (folders, dashboards) is managed (the stack cannot reach the workspace API).
+     */
+    readonly grafanaDataSourceUid?: pulumi.Input<string>;
     /** Minutes without data before a monitored account or on-prem site alerts as silent. Default 15. */
     readonly silentAfterMinutes?: pulumi.Input<number>;
     /**
@@ -90,9 +93,10 @@ export class HubContent extends pulumi.ComponentResource {
     public readonly ruleNamespaceNames: pulumi.Output<string[]>;
     public readonly ruleNamespaceArns: pulumi.Output<string[]>;
     public readonly alertTopicArn: pulumi.Output<string>;
-    public readonly folderUids: pulumi.Output<Record<FolderKey, string>>;
-    public readonly dashboardUids: pulumi.Output<Record<DashboardKey, string>>;
-    public readonly dashboardUrls: pulumi.Output<Record<DashboardKey, string>>;
+    /** Empty when no Grafana content is managed. */
+    public readonly folderUids: pulumi.Output<Partial<Record<FolderKey, string>>>;
+    public readonly dashboardUids: pulumi.Output<Partial<Record<DashboardKey, string>>>;
+    public readonly dashboardUrls: pulumi.Output<Partial<Record<DashboardKey, string>>>;
 
     constructor(name: string, args: HubContentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:hub:HubContent", name, {}, opts);
@@ -138,35 +142,42 @@ export class HubContent extends pulumi.ComponentResource {
             { parent: this, dependsOn: [topicPolicy] },
         );
 
-        const folders = {} as Record<FolderKey, grafana.oss.Folder>;
-        for (const key of Object.keys(FOLDERS) as FolderKey[]) {
-            folders[key] = new grafana.oss.Folder(`${name}-folder-${key}`, { uid: FOLDERS[key].uid, title: FOLDERS[key].title }, { parent: this });
-        }
-        const dashboardJson = pulumi.all([options, args.grafanaDataSourceUid]).apply(([o, uid]) => renderDashboards(o, uid));
-        const dashboards = DASHBOARD_KEYS.map(
-            (key) =>
-                [
-                    key,
-                    new grafana.oss.Dashboard(
-                        `${name}-dashboard-${key}`,
-                        {
-                            configJson: dashboardJson.apply((all) => JSON.stringify(all.find((d) => d.key === key)!.dashboard)),
-                            folder: folders[DASHBOARD_FOLDER[key]].uid,
-                            // Dashboards are code: a deploy replaces edits made in the UI.
-                            overwrite: true,
-                            message: "Managed by Pulumi (oss-monitoring HubContent)",
-                        },
-                        { parent: this },
-                    ),
-                ] as const,
-        );
-
         this.ruleNamespaceNames = pulumi.all(namespaces.map((n) => n.name));
         this.ruleNamespaceArns = pulumi.all(namespaces.map((n) => n.arn));
         this.alertTopicArn = topic.arn;
-        this.folderUids = pulumi.all(Object.fromEntries(Object.entries(folders).map(([k, f]) => [k, f.uid]))) as pulumi.Output<Record<FolderKey, string>>;
-        this.dashboardUids = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.uid]))) as pulumi.Output<Record<DashboardKey, string>>;
-        this.dashboardUrls = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.url]))) as pulumi.Output<Record<DashboardKey, string>>;
+        const dataSourceUid = args.grafanaDataSourceUid;
+        if (dataSourceUid === undefined) {
+            this.folderUids = pulumi.output({});
+            this.dashboardUids = pulumi.output({});
+            this.dashboardUrls = pulumi.output({});
+        } else {
+            const folders = {} as Record<FolderKey, grafana.oss.Folder>;
+            for (const key of Object.keys(FOLDERS) as FolderKey[]) {
+                folders[key] = new grafana.oss.Folder(`${name}-folder-${key}`, { uid: FOLDERS[key].uid, title: FOLDERS[key].title }, { parent: this });
+            }
+            const dashboardJson = pulumi.all([options, dataSourceUid]).apply(([o, uid]) => renderDashboards(o, uid));
+            const dashboards = DASHBOARD_KEYS.map(
+                (key) =>
+                    [
+                        key,
+                        new grafana.oss.Dashboard(
+                            `${name}-dashboard-${key}`,
+                            {
+                                configJson: dashboardJson.apply((all) => JSON.stringify(all.find((d) => d.key === key)!.dashboard)),
+                                folder: folders[DASHBOARD_FOLDER[key]].uid,
+                                // Dashboards are code: a deploy replaces edits made in the UI.
+                                overwrite: true,
+                                message: "Managed by Pulumi (oss-monitoring HubContent)",
+                            },
+                            { parent: this },
+                        ),
+                    ] as const,
+            );
+
+            this.folderUids = pulumi.all(Object.fromEntries(Object.entries(folders).map(([k, f]) => [k, f.uid]))) as pulumi.Output<Record<FolderKey, string>>;
+            this.dashboardUids = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.uid]))) as pulumi.Output<Record<DashboardKey, string>>;
+            this.dashboardUrls = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.url]))) as pulumi.Output<Record<DashboardKey, string>>;
+        }
         this.registerOutputs({
             ruleNamespaceNames: this.ruleNamespaceNames,
             ruleNamespaceArns: this.ruleNamespaceArns,

@@ -113,6 +113,10 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         samlAdminRoleValues: hub.grafana.samlAdminRoleValues,
         allowedVpceIds: hub.grafana.allowedVpceIds,
         allowedPrefixListIds: hub.grafana.allowedPrefixListIds,
+        adminGroupIds: hub.grafana.adminGroupIds,
+        editorGroupIds: hub.grafana.editorGroupIds,
+        apiAccess: hub.grafana.apiAccess,
+        apiAccessPrefixListId: hub.grafana.apiAccessPrefixListId,
         workspaceId: amp.workspaceId,
         queryUrl: amp.queryUrl,
         workspaceArns,
@@ -135,7 +139,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         minHubCollectorReplicas: hub.collector.minTasks,
         dr: dr !== undefined && drProvider !== undefined ? { workspaceId: dr.workspaceId, provider: drProvider } : undefined,
         tags,
-    }, { providers: [provider, grafana.provider] });
+    }, { providers: grafana.provider !== undefined ? [provider, grafana.provider] : [provider] });
 
     return compact({
         account: config.account,
@@ -159,6 +163,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         grafanaUrl: grafana.url,
         grafanaWorkspaceId: grafana.workspaceId,
         grafanaDataSourceUid: grafana.dataSourceUid,
+        grafanaApiEndpointId: grafana.apiEndpointId,
         alertTopicArn: content.alertTopicArn,
         dashboardUrls: content.dashboardUrls,
         collectorCaBundle: hub.ingress.caBundle,

@@ -79,15 +79,40 @@ const onpremSite = z
     })
     .strict();
 
+/** IAM Identity Center (identity store) group ID, e.g. 9067729b3d-94f1e1b0-... or a bare UUID. */
+const identityStoreGroupId = z.string().regex(/^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    error: "expected an IAM Identity Center group ID, e.g. 90677e8d-a0d1-70e1-1234-5678abcdef01 (Identity Center console, Groups)",
+});
+
+/** Where the Grafana provider (data source, folders, dashboards) reaches the workspace API from. */
+export const GRAFANA_API_ACCESS = ["hubVpcEndpoint", "prefixList", "none"] as const;
+
 const grafana = z
     .object({
         authentication: z.enum(["AWS_SSO", "SAML"]).default("AWS_SSO"),
         /** SAML IdP metadata URL (required when authentication is SAML). */
         samlMetadataUrl: z.string().url().optional(),
         samlAdminRoleValues: z.array(z.string()).default(["grafana-admins"]),
+        /** AWS_SSO: IAM Identity Center groups given the Grafana Admin role (at least one, or nobody can sign in). */
+        adminGroupIds: z.array(identityStoreGroupId).default([]),
+        /** AWS_SSO: IAM Identity Center groups given the Grafana Editor role. Default none. */
+        editorGroupIds: z.array(identityStoreGroupId).default([]),
         /** VPC endpoint IDs (com.amazonaws.<region>.grafana-workspace) allowed to reach the workspace. */
         allowedVpceIds: z.array(z.string().regex(/^vpce-[0-9a-f]{8,17}$/)).default([]),
+        /** Managed prefix lists of PUBLIC IPv4 ranges allowed to reach the workspace (AMG accepts only public IPv4 there). */
         allowedPrefixListIds: z.array(prefixListId).default([]),
+        /**
+         * How `pulumi up` reaches the workspace API (the Grafana provider calls the workspace URL from
+         * the deploying machine, and network access control drops anything not listed):
+         * `hubVpcEndpoint` (default): the hub creates a grafana-workspace interface endpoint in its VPC and
+         * admits it; run the hub stack from inside the hub VPC (e.g. a CodeBuild project or runner in its
+         * private subnets). `prefixList`: admit `apiAccessPrefixListId`, a prefix list of the runner's
+         * public egress IPv4 addresses. `none`: the stack manages no Grafana content (data source, folders,
+         * dashboards), so it deploys from anywhere; AMP rules and alerting are still deployed.
+         */
+        apiAccess: z.enum(GRAFANA_API_ACCESS).default("hubVpcEndpoint"),
+        /** With apiAccess prefixList: the managed prefix list of the deploy runner's public egress IPs. */
+        apiAccessPrefixListId: prefixListId.optional(),
         /** Token rotation period; each token lives two periods (AMG caps tokens at 30 days). Default 15. */
         tokenRotationDays: z.number().int().min(1).max(15, { error: "at most 15: tokens live two periods and Managed Grafana caps them at 30 days" }).default(15),
     })
@@ -96,8 +121,20 @@ const grafana = z
         if (g.authentication === "SAML" && !g.samlMetadataUrl) {
             ctx.addIssue({ code: "custom", path: ["samlMetadataUrl"], message: "required when authentication is SAML, e.g. https://idp.example.com/metadata.xml" });
         }
-        if (g.allowedVpceIds.length === 0 && g.allowedPrefixListIds.length === 0) {
-            ctx.addIssue({ code: "custom", path: ["allowedVpceIds"], message: "network access control needs at least one VPC endpoint ID or prefix list, otherwise the workspace is reachable from the internet" });
+        if (g.authentication === "AWS_SSO" && g.adminGroupIds.length === 0) {
+            ctx.addIssue({ code: "custom", path: ["adminGroupIds"], message: "an AWS_SSO workspace without a role association lets nobody sign in: list at least one IAM Identity Center group ID, e.g. [90677e8d-a0d1-70e1-1234-5678abcdef01]" });
+        }
+        if (g.authentication === "SAML" && g.adminGroupIds.length + g.editorGroupIds.length > 0) {
+            ctx.addIssue({ code: "custom", path: ["adminGroupIds"], message: "Identity Center group IDs apply to AWS_SSO only; with SAML map roles with samlAdminRoleValues" });
+        }
+        if (g.apiAccess === "prefixList" && g.apiAccessPrefixListId === undefined) {
+            ctx.addIssue({ code: "custom", path: ["apiAccessPrefixListId"], message: "required when apiAccess is prefixList: the managed prefix list of the deploy runner's public egress IPv4 addresses" });
+        }
+        if (g.apiAccess !== "prefixList" && g.apiAccessPrefixListId !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["apiAccessPrefixListId"], message: `only used with apiAccess: prefixList (apiAccess is ${g.apiAccess}); remove it or set apiAccess: prefixList` });
+        }
+        if (g.apiAccess === "none" && g.allowedVpceIds.length === 0 && g.allowedPrefixListIds.length === 0) {
+            ctx.addIssue({ code: "custom", path: ["allowedVpceIds"], message: "with apiAccess none, network access control needs at least one VPC endpoint ID or prefix list, otherwise no one can reach the workspace" });
         }
     });
 

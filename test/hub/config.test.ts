@@ -53,7 +53,23 @@ describe("hub stack config", () => {
 
     it("requires SAML metadata and network access control for Grafana", () => {
         rejects(hubRaw({ grafana: { authentication: "SAML", allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"] } }), "hub.grafana.samlMetadataUrl");
-        rejects(hubRaw({ grafana: {} }), "hub.grafana.allowedVpceIds", "internet");
+        rejects(hubRaw({ grafana: { apiAccess: "none", adminGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef01"] } }), "hub.grafana.allowedVpceIds", "no one can reach the workspace");
+    });
+
+    it("refuses an AWS_SSO workspace nobody can sign in to, and group IDs with SAML", () => {
+        rejects(hubRaw({ grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"] } }), "hub.grafana.adminGroupIds", "nobody sign in");
+        rejects(hubRaw({ grafana: { adminGroupIds: ["admins"] } }), "hub.grafana.adminGroupIds[0]", "IAM Identity Center group ID");
+        rejects(hubRaw({ grafana: { authentication: "SAML", samlMetadataUrl: "https://idp.example.com/m.xml", adminGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef01"] } }),
+            "hub.grafana.adminGroupIds", "AWS_SSO only");
+    });
+
+    it("refuses Grafana API access combinations the deploy runner cannot use", () => {
+        const admins = ["90677e8d-a0d1-70e1-1234-5678abcdef01"];
+        rejects(hubRaw({ grafana: { adminGroupIds: admins, apiAccess: "prefixList" } }), "hub.grafana.apiAccessPrefixListId", "required when apiAccess is prefixList");
+        rejects(hubRaw({ grafana: { adminGroupIds: admins, apiAccessPrefixListId: "pl-0123456789abcdef0" } }), "hub.grafana.apiAccessPrefixListId", "only used with apiAccess: prefixList");
+        rejects(hubRaw({ grafana: { adminGroupIds: admins, apiAccess: "sometimes" } }), "hub.grafana.apiAccess");
+        // The default (a grafana-workspace endpoint in the hub VPC) needs nothing else listed.
+        assert.strictEqual(hubConfig({ grafana: { adminGroupIds: admins } }).hub.grafana.apiAccess, "hubVpcEndpoint");
     });
 
     it("rejects a DR region equal to the primary", () => {

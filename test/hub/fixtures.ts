@@ -1,5 +1,7 @@
 import { parseStackConfig, HubStackConfig } from "../../stacks/config";
 
+export const ADMIN_GROUP = "90677e8d-a0d1-70e1-1234-5678abcdef01";
+
 /** A valid hub stack config (raw, as keys without the namespace) for tests to vary. */
 export function hubRaw(hub: Record<string, unknown> = {}, common: Record<string, unknown> = {}): Record<string, unknown> {
     return {
@@ -12,7 +14,7 @@ export function hubRaw(hub: Record<string, unknown> = {}, common: Record<string,
         hub: {
             collector: { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/tls-AbCdEf" },
             ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0f0e0d0c-0000-4000-8000-000000000001" },
-            grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"] },
+            grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"], adminGroupIds: [ADMIN_GROUP] },
             monitoredAccounts: ["222222222222", "333333333333"],
             ...hub,
         },

@@ -88,9 +88,14 @@ describe("hub stack (under mocks)", function () {
         assert.deepStrictEqual(azs, ["us-east-1a", "us-east-1b", "us-east-1c"]);
         const interfaces = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
         assert.deepStrictEqual(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort(),
-            ["aps-workspaces", "ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "ssm", "sts"]);
+            ["aps-workspaces", "ecr.api", "ecr.dkr", "grafana-workspace", "kms", "logs", "secretsmanager", "ssm", "sts"]);
         for (const e of interfaces) {
             assert.strictEqual(e.inputs.privateDnsEnabled, true);
+            if (String(e.inputs.serviceName).endsWith(".grafana-workspace")) {
+                // Grafana API calls carry Grafana tokens, not IAM identities: scoped by resource instead.
+                assert.strictEqual(r.json(e, "policy").Statement[0].Resource, "arn:aws:grafana:us-east-1:111111111111:/workspaces/*");
+                continue;
+            }
             assert.strictEqual(r.json(e, "policy").Statement[0].Condition.StringEquals["aws:PrincipalOrgID"], "o-a1b2c3d4e5");
         }
         assert.strictEqual(r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Gateway").length, 1);
@@ -161,7 +166,17 @@ describe("hub stack (under mocks)", function () {
     it("configures Grafana in the VPC with network access control and a SigV4 AMP data source", () => {
         const ws = r.one("aws:grafana/workspace:Workspace");
         assert.deepStrictEqual(ws.inputs.authenticationProviders, ["AWS_SSO"]);
-        assert.deepStrictEqual((ws.inputs.networkAccessControl as any).vpceIds, ["vpce-0a1b2c3d4e5f60718"]);
+        // NAC admits the configured endpoint plus the hub's own grafana-workspace endpoint the deploy runner uses.
+        const api = r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "api-vpce");
+        assert.strictEqual(api.inputs.serviceName, "com.amazonaws.us-east-1.grafana-workspace");
+        assert.strictEqual(api.inputs.privateDnsEnabled, true);
+        assert.deepStrictEqual((ws.inputs.networkAccessControl as any).vpceIds, ["vpce-0a1b2c3d4e5f60718", r.outputs.grafanaApiEndpointId]);
+        assert.match(String(r.outputs.grafanaApiEndpointId), /^vpce-/);
+        // The Grafana provider's first call waits for that endpoint.
+        assert.ok(r.one("pulumi:providers:grafana").dependencies.includes(api.urn));
+        // AWS_SSO: the admin group can sign in.
+        const assoc = r.one("aws:grafana/roleAssociation:RoleAssociation");
+        assert.deepStrictEqual([assoc.inputs.role, assoc.inputs.groupIds], ["ADMIN", ["90677e8d-a0d1-70e1-1234-5678abcdef01"]]);
         assert.strictEqual((ws.inputs.vpcConfiguration as any).subnetIds.length, 3);
         const ds = r.one("grafana:oss/dataSource:DataSource");
         assert.strictEqual(ds.inputs.type, "prometheus");
@@ -191,6 +206,19 @@ describe("hub stack (under mocks)", function () {
 });
 
 describe("hub stack variants", () => {
+    it("admits the runner's prefix list, or manages no Grafana content when the workspace API is unreachable", async () => {
+        const grafana = { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"], adminGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef01"], editorGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef02"] };
+        const viaPrefixList = await planHub({ grafana: { ...grafana, apiAccess: "prefixList", apiAccessPrefixListId: "pl-0123456789abcdef0" } });
+        const nac = viaPrefixList.one("aws:grafana/workspace:Workspace").inputs.networkAccessControl as { vpceIds: string[]; prefixListIds: string[] };
+        assert.deepStrictEqual(nac, { vpceIds: ["vpce-0a1b2c3d4e5f60718"], prefixListIds: ["pl-0123456789abcdef0"] });
+        assert.deepStrictEqual(viaPrefixList.ofType("aws:grafana/roleAssociation:RoleAssociation").map((a) => a.inputs.role).sort(), ["ADMIN", "EDITOR"]);
+        const none = await planHub({ grafana: { ...grafana, apiAccess: "none" } });
+        assert.deepStrictEqual(none.ofType("pulumi:providers:grafana"), []);
+        assert.deepStrictEqual(none.resources.filter((x) => x.type.startsWith("grafana:")), []);
+        assert.strictEqual(none.ofType("aws:amp/alertManagerDefinition:AlertManagerDefinition").length, 1, "alerting is still deployed");
+        assert.deepStrictEqual(none.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => String(e.inputs.serviceName).endsWith("grafana-workspace")), []);
+    });
+
     it("uses a bring-your-own VPC without creating one", async () => {
         const r = await planHub({ network: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } });
         assert.deepStrictEqual(r.ofType("aws:ec2/vpc:Vpc"), []);

@@ -12,7 +12,7 @@ import type { FleetEngine, Operation, OperationRequest, OperationResult } from "
 export const HUB_CONFIG = {
     collector: { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/collector-tls-AbCdEf" },
     ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0f0e0d0c-0000-4000-8000-000000000001" },
-    grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"] },
+    grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"], adminGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef01"] },
 };
 
 export interface SpokeSpec {
