@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { availabilityZoneIdsProblem } from "./availabilityZones";
 import { subnetCidrs } from "./cidr";
 import { s3GatewayPolicy } from "./endpointCatalog";
 import { toJson } from "./iam";
@@ -11,8 +12,10 @@ export interface PrivateNetworkArgs {
     readonly organizationId: string;
     /** CIDR of the VPC to create. Ignored when `existing` is set. Default 10.60.0.0/16. */
     readonly cidr?: string;
-    /** Number of AZs (and private subnets). Default 3. */
+    /** Number of AZs (and private subnets) when availabilityZoneIds is not given. Default 3. */
     readonly azCount?: number;
+    /** AZ IDs (e.g. use1-az1) of the private subnets, one each. Default: the first azCount AZ IDs of the region, sorted. */
+    readonly availabilityZoneIds?: readonly string[];
     /** Bring-your-own VPC: its ID and private subnets. Default: create a VPC. */
     readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
     /** Service suffixes that get interface endpoints (see ENDPOINT_ACTIONS). */
@@ -40,6 +43,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly vpcCidr: pulumi.Output<string>;
     public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** AZ IDs of the private subnets (what PrivateLink consumers must share with the hub). */
+    public readonly availabilityZoneIds: pulumi.Output<string[]>;
     public readonly endpointSecurityGroupId: pulumi.Output<string>;
     public readonly s3PrefixListId: pulumi.Output<string>;
     /**
@@ -55,14 +60,25 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             this.vpcId = pulumi.output(args.existing.vpcId);
             this.vpcCidr = aws.ec2.getVpcOutput({ id: args.existing.vpcId }, { parent: this }).cidrBlock;
             this.privateSubnetIds = args.existing.privateSubnetIds.map((s) => pulumi.output(s));
+            this.availabilityZoneIds = pulumi.all(args.existing.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).availabilityZoneId));
             routeTableIds = aws.ec2.getRouteTablesOutput({
                 vpcId: args.existing.vpcId,
                 filters: [{ name: "association.subnet-id", values: [...args.existing.privateSubnetIds] }],
             }, { parent: this }).ids;
         } else {
             const cidr = args.cidr ?? "10.60.0.0/16";
-            const azCount = args.azCount ?? 3;
-            const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this });
+            const configured = args.availabilityZoneIds;
+            if (configured !== undefined) {
+                const problem = availabilityZoneIdsProblem(args.region, configured);
+                if (problem !== undefined) {
+                    throw new Error(`${name}: availabilityZoneIds: ${problem}`);
+                }
+            }
+            const azCount = configured?.length ?? args.azCount ?? 3;
+            const zoneIds: pulumi.Output<string[]> = configured !== undefined
+                ? pulumi.output([...configured])
+                : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this })
+                    .zoneIds.apply((ids) => [...ids].sort().slice(0, azCount));
             const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
                 cidrBlock: cidr,
                 enableDnsHostnames: true,
@@ -76,7 +92,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                 const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
                     vpcId: vpc.id,
                     cidrBlock: subnetCidr,
-                    availabilityZone: azs.names[i],
+                    availabilityZoneId: zoneIds.apply((ids) => ids[i]),
                     mapPublicIpOnLaunch: false,
                     tags: withName(args.tags, `${name}-private-${i}`, { Tier: "private" }),
                 }, { parent: this });
@@ -85,6 +101,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             });
             this.vpcId = vpc.id;
             this.vpcCidr = vpc.cidrBlock;
+            this.availabilityZoneIds = zoneIds;
             routeTableIds = pulumi.output([routeTable.id]);
         }
         const s3 = new aws.ec2.VpcEndpoint(`${name}-s3`, {

@@ -42,6 +42,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         organizationId: config.organizationId,
         cidr: hub.network.cidr,
         azCount: hub.network.azCount,
+        availabilityZoneIds: hub.network.availabilityZoneIds,
         existing: hub.network.vpcId !== undefined ? { vpcId: hub.network.vpcId, privateSubnetIds: hub.network.privateSubnetIds ?? [] } : undefined,
         endpointServices: HUB_ENDPOINT_SERVICES,
         tags,
@@ -153,6 +154,8 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         drRegion: hub.drRegion,
         endpointServiceName: ingress.endpointServiceName,
         endpointServiceId: ingress.endpointServiceId,
+        // The zones the endpoint service offers, by ID: spokes keep only subnets in these.
+        endpointServiceAzIds: network.availabilityZoneIds,
         collectorDomain: ingress.collectorDomain,
         collectorNlbDnsName: ingress.dnsName,
         collectorPorts: listeners.map((l) => l.port),

@@ -149,6 +149,10 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
         }
         case "aws:ec2/getVpc:getVpc":
             return { id: inputs.id, cidrBlock: "10.100.0.0/16", arn: `arn:aws:ec2:${region}:${ctx.account}:vpc/${inputs.id}` };
+        case "aws:ec2/getSubnet:getSubnet": {
+            const k = parseInt(hex(String(inputs.id), 2), 16) % 3;
+            return { id: inputs.id, availabilityZone: `${region}${"abc"[k]}`, availabilityZoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${k + 1}`, vpcId: `vpc-${hex(String(inputs.id), 17)}`, cidrBlock: "10.100.0.0/24" };
+        }
         case "aws:ec2/getRouteTables:getRouteTables":
             return { id: String(inputs.vpcId), ids: [`rtb-${hex(String(inputs.vpcId), 17)}`] };
         case "aws:eks/getCluster:getCluster": {

@@ -13,11 +13,20 @@ const network = z
         privateSubnetIds: z.array(subnetId).min(2, { error: "list at least two private subnets in different AZs" }).optional(),
         /** CIDR of the VPC the hub creates (ignored for BYO). Default 10.60.0.0/16. */
         cidr: cidr.default("10.60.0.0/16"),
-        /** AZs the hub spreads over. Default 3, at least 2 for HA. */
+        /** AZs the hub spreads over when availabilityZoneIds is not set. Default 3, at least 2 for HA. */
         azCount: z.number().int().min(2, { error: "at least 2 AZs are needed for high availability" }).max(6).default(3),
+        /**
+         * AZ IDs (not names: names map to different zones in every account) of the hub subnets, e.g.
+         * [use1-az1, use1-az2, use1-az4]. Spokes can only reach the endpoint service in these zones.
+         * Default: the region's first azCount AZ IDs. Not used with a bring-your-own VPC.
+         */
+        availabilityZoneIds: z.array(z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: "expected an AZ ID, e.g. use1-az1 (aws ec2 describe-availability-zones --query 'AvailabilityZones[].ZoneId')" })).min(2, { error: "at least 2 AZ IDs are needed for high availability" }).optional(),
     })
     .strict()
     .superRefine((n, ctx) => {
+        if (n.availabilityZoneIds !== undefined && n.vpcId !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["availabilityZoneIds"], message: "a bring-your-own VPC uses the AZs of privateSubnetIds; remove availabilityZoneIds" });
+        }
         if ((n.vpcId === undefined) !== (n.privateSubnetIds === undefined)) {
             ctx.addIssue({ code: "custom", message: "set vpcId and privateSubnetIds together (bring-your-own VPC) or neither (the hub creates its VPC)" });
         }

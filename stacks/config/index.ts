@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { commonConfig, ConfigError, PROJECT, parseOrThrow, Role } from "./common";
+import { availabilityZoneIdsProblem } from "../../components/availabilityZones";
 import { hubConfig } from "./hub";
 import { monitoredConfig } from "./monitored";
 import { onpremConfig } from "./onprem";
@@ -32,6 +33,12 @@ export function parseStackConfig(raw: Record<string, unknown>, keyPrefix = `${PR
     const config = { ...common, ...specific } as StackConfig;
     if (config.role === "hub" && config.hub.drRegion === config.region) {
         throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.drRegion: must differ from the stack's region (${config.region}) to survive a regional outage\n${FIX}`);
+    }
+    if (config.role === "hub" && config.hub.network.availabilityZoneIds !== undefined) {
+        const problem = availabilityZoneIdsProblem(config.region, config.hub.network.availabilityZoneIds);
+        if (problem !== undefined) {
+            throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.network.availabilityZoneIds: ${problem}\n${FIX}`);
+        }
     }
     return config;
 }

@@ -42,6 +42,14 @@ describe("hub stack config", () => {
         rejects(hubRaw({ collector: { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:x", minTasks: 1 } }), "hub.collector.minTasks");
     });
 
+    it("validates hub AZ IDs against the region and refuses them with a bring-your-own VPC", () => {
+        rejects(hubRaw({ network: { availabilityZoneIds: ["use1-az1", "usw2-az2"] } }), "oss-monitoring:hub.network.availabilityZoneIds", "usw2-az2 is not an AZ ID of us-east-1");
+        rejects(hubRaw({ network: { availabilityZoneIds: ["us-east-1a", "us-east-1b"] } }), "hub.network.availabilityZoneIds[0]", "expected an AZ ID");
+        rejects(hubRaw({ network: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], availabilityZoneIds: ["use1-az1", "use1-az2"] } }),
+            "hub.network.availabilityZoneIds", "bring-your-own VPC");
+        assert.deepStrictEqual(hubConfig({ network: { availabilityZoneIds: ["use1-az1", "use1-az6"] } }).hub.network.availabilityZoneIds, ["use1-az1", "use1-az6"]);
+    });
+
     it("requires vpcId and privateSubnetIds together", () => {
         rejects(hubRaw({ network: { vpcId: "vpc-0123456789abcdef0" } }), "hub.network", "privateSubnetIds");
     });

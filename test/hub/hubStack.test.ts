@@ -21,7 +21,11 @@ function iamDocuments(r: Recorded): Array<{ where: string; doc: any }> {
 describe("hub stack (under mocks)", function () {
     let r: Recorded;
     before(async () => {
-        r = await planHub({ drRegion: "us-west-2", onpremSites: [{ name: "onprem-dc1", cidrs: ["172.16.0.0/20"], clientCaBundle: PEM }] });
+        r = await planHub({
+            network: { availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az4"] },
+            drRegion: "us-west-2",
+            onpremSites: [{ name: "onprem-dc1", cidrs: ["172.16.0.0/20"], clientCaBundle: PEM }],
+        });
     });
 
     it("encrypts AMP with a rotating CMK and logs to an encrypted, retained log group", () => {
@@ -83,9 +87,11 @@ describe("hub stack (under mocks)", function () {
         assert.deepStrictEqual(site.map((x) => [x.inputs.fromPort, x.inputs.toPort]), [[4317, 4319]]);
     });
 
-    it("spreads subnets over three AZs and creates the endpoints the tasks need", () => {
-        const azs = r.ofType("aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone);
-        assert.deepStrictEqual(azs, ["us-east-1a", "us-east-1b", "us-east-1c"]);
+    it("places subnets by AZ ID (names differ per account), exports those IDs, and creates the endpoints the tasks need", () => {
+        const subnets = r.ofType("aws:ec2/subnet:Subnet");
+        assert.deepStrictEqual(subnets.map((s) => s.inputs.availabilityZone), [undefined, undefined, undefined]);
+        assert.deepStrictEqual(subnets.map((s) => s.inputs.availabilityZoneId), ["use1-az1", "use1-az2", "use1-az4"]);
+        assert.deepStrictEqual(r.outputs.endpointServiceAzIds, ["use1-az1", "use1-az2", "use1-az4"]);
         const interfaces = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
         assert.deepStrictEqual(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort(),
             ["aps-workspaces", "ecr.api", "ecr.dkr", "grafana-workspace", "kms", "logs", "secretsmanager", "ssm", "sts"]);
@@ -224,6 +230,8 @@ describe("hub stack variants", () => {
         assert.deepStrictEqual(r.ofType("aws:ec2/vpc:Vpc"), []);
         assert.deepStrictEqual(r.ofType("aws:ec2/subnet:Subnet"), []);
         assert.deepStrictEqual((r.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets as string[]), ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]);
+        // Spokes learn the zones from the subnets' AZ IDs (looked up, since the VPC is not ours).
+        assert.strictEqual((r.outputs.endpointServiceAzIds as string[]).length, 2);
         assert.deepStrictEqual(r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-net-s3").inputs.routeTableIds, ["rtb-" + String((r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-net-s3").inputs.routeTableIds as string[])[0]).slice(4)]);
     });
 
