@@ -21,8 +21,31 @@ export interface HubCollectorConfigOptions {
     readonly mtls?: boolean;
     /** Environment variables holding on-prem bearer tokens; non-empty enables the token receiver. */
     readonly bearerTokenEnvVars?: readonly string[];
-    /** Sending queue size per exporter, in batches. Default 10000. */
+    /** Sending queue size of the primary exporter, in batches. Default 10000. */
     readonly queueSize?: number;
+    /** Fargate task memory (MiB); sizes the DR queue so its backlog stays within DR_MEMORY_SHARE. Default 2048. */
+    readonly taskMemoryMiB?: number;
+}
+
+/** Largest batch the DR pipeline forms (data points): its queue holds at most this many per slot. */
+export const DR_BATCH_MAX_POINTS = 8192;
+/**
+ * Upper bound assumed for one queued data point in memory (pdata with its labels). An assumption for
+ * sizing, not a measurement: the data-path tests measure the real figure.
+ */
+export const DR_BYTES_PER_POINT_BOUND = 512;
+/** Share of task memory the DR backlog may take at most. */
+export const DR_MEMORY_SHARE = 0.1;
+
+/**
+ * DR queue size in batches: DR_MEMORY_SHARE of the task's memory divided by the largest batch
+ * (DR_BATCH_MAX_POINTS × DR_BYTES_PER_POINT_BOUND = 4 MiB). For 2048 MiB: 204.8 MiB / 4 MiB → 51.
+ * memory_limiter (limit 80 %, spike 20 %) starts refusing at 60 % of task memory (1228.8 MiB for
+ * 2048), so a full DR backlog (≤ 10 %) can never by itself push the collector into refusing primary data.
+ */
+export function drQueueBatches(taskMemoryMiB: number): number {
+    const batchBytes = DR_BATCH_MAX_POINTS * DR_BYTES_PER_POINT_BOUND;
+    return Math.max(1, Math.floor((taskMemoryMiB * 1024 * 1024 * DR_MEMORY_SHARE) / batchBytes));
 }
 
 /** Environment variable ECS fills from SSM with the rendered config (read by the ADOT image). */
@@ -47,6 +70,22 @@ export function sourceLabelActions(): Array<Record<string, string>> {
     return [
         ...RESOURCE_ATTRIBUTE_TO_LABEL.map(({ attribute, label }) => ({ key: label, from_attribute: attribute, action: "insert" })),
         { pattern: DROPPED_RESOURCE_ATTRIBUTES, action: "delete" },
+    ];
+}
+
+/**
+ * Pipelines of a secondary (DR) target. The collector fans each receiver out to every pipeline that
+ * lists it, so DR gets its own copy of the data without a connector (ADOT ships none). The copy must
+ * never slow or fail the primary path: no memory_limiter here (its refusal would be returned to the
+ * shared receiver, and senders would retry into the primary too), and the first stateful step is a
+ * batch processor, which hands batches to the exporter from its own goroutine and only logs export
+ * errors, so a full DR queue drops DR batches and nothing else.
+ */
+export function secondaryPipelines(name: string, ingestReceivers: readonly string[]): Array<[string, Record<string, string[]>]> {
+    const exporter = [`prometheusremotewrite/${name}`];
+    return [
+        [`metrics/${name}`, { receivers: [...ingestReceivers], processors: ["resource/source-labels", "batch/dr"], exporters: exporter }],
+        [`metrics/self-${name}`, { receivers: ["prometheus/self"], processors: ["resourcedetection/ecs", "resource/self", "batch/dr"], exporters: exporter }],
     ];
 }
 
@@ -88,26 +127,35 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         health_check: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.health}`, tls: serverTls },
     };
     const exporters: Record<string, unknown> = {};
+    const [primary, ...secondaries] = o.remoteWrite;
     for (const t of o.remoteWrite) {
         extensions[`sigv4auth/${t.name}`] = { region: t.region, service: "aps" };
+        const isPrimary = t === primary;
         exporters[`prometheusremotewrite/${t.name}`] = {
             endpoint: t.url,
             auth: { authenticator: `sigv4auth/${t.name}` },
             resource_to_telemetry_conversion: { enabled: true },
             target_info: { enabled: false },
-            timeout: "15s",
-            retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "10m" },
-            remote_write_queue: { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 },
+            timeout: isPrimary ? "15s" : "10s",
+            // Secondary (DR) targets give up quickly: a dead DR region must not hold memory for long.
+            retry_on_failure: isPrimary
+                ? { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "10m" }
+                : { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "2m" },
+            // The PRW exporter's queue is exporterhelper's, non-blocking: when full it returns an error
+            // and drops the batch (opentelemetry-collector-contrib exporter/prometheusremotewriteexporter/factory.go).
+            remote_write_queue: isPrimary
+                ? { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 }
+                : { enabled: true, queue_size: drQueueBatches(o.taskMemoryMiB ?? 2048), num_consumers: 1 },
             tls: { min_version: "1.2" },
         };
     }
     if (tokens.length > 0) {
         extensions["bearertokenauth/onprem"] = { scheme: "Bearer", tokens: tokens.map((v) => `\${env:${v}}`) };
     }
-    const exporterNames = Object.keys(exporters);
     const processors = {
         memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
         batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: "5s" },
+        ...(secondaries.length > 0 ? { "batch/dr": { send_batch_size: DR_BATCH_MAX_POINTS, send_batch_max_size: DR_BATCH_MAX_POINTS, timeout: "5s" } } : {}),
         "resource/source-labels": { attributes: sourceLabelActions() },
         "resourcedetection/ecs": { detectors: ["env", "ecs"], timeout: "5s", override: false },
         "resource/self": {
@@ -129,8 +177,9 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         service: {
             extensions: Object.keys(extensions),
             pipelines: {
-                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", "resource/source-labels", "batch"], exporters: exporterNames },
-                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: exporterNames },
+                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", "resource/source-labels", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+                ...Object.fromEntries(secondaries.flatMap((t) => secondaryPipelines(t.name, ingestReceivers))),
             },
             telemetry: {
                 logs: { level: "info", encoding: "json" },

@@ -75,6 +75,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         ]);
     const configYaml = remoteWrite.apply((targets) => renderHubCollectorConfig({
         account: config.account, region: config.region, remoteWrite: targets, mtls, bearerTokenEnvVars: Object.keys(bearerTokens),
+        taskMemoryMiB: hub.collector.memory,
     }));
     const collector = new CollectorService("hub-collector", {
         account: config.account,

@@ -1,5 +1,6 @@
 import YAML from "yaml";
 import { ALERTS, ALERT_LABELS, HUB_OUTAGE_ALERTS } from "./alertingRules";
+import { COLLECTOR_LABELS } from "./metrics";
 import { SourceLabelMap } from "./options";
 import { q } from "./promql";
 
@@ -10,6 +11,12 @@ export interface AlertmanagerOptions {
     readonly region: string;
     readonly labels: SourceLabelMap;
 }
+
+/**
+ * Component id of the hub collector's primary remote-write exporter (the `exporter` label of its
+ * self-telemetry). Only failures of this one mean "nothing reaches AMP"; a failing DR exporter does not.
+ */
+export const PRIMARY_REMOTE_WRITE_EXPORTER = "prometheusremotewrite/primary";
 
 /** Name under which the notification templates are stored in AMP's `template_files`. */
 export const TEMPLATE_FILE = "default_template";
@@ -82,13 +89,29 @@ export function alertmanagerConfig(o: AlertmanagerOptions): Record<string, unkno
                 { receiver: RECEIVERS.warning, matchers: [`${sev}="warning"`], group_wait: "1m", repeat_interval: "4h" },
             ],
         },
-        inhibit_rules: [
-            // Nothing reaches AMP while the hub is out, so every spoke looks silent: one page, not 500.
-            { source_matchers: [`alertname=~${q(HUB_OUTAGE_ALERTS.join("|"))}`], target_matchers: [`${ALERT_LABELS.scope}="spoke"`] },
-            { source_matchers: [`alertname=${q(ALERTS.hubCollectorDown)}`], target_matchers: [`${ALERT_LABELS.scope}="hub"`, `alertname!=${q(ALERTS.hubCollectorDown)}`] },
-        ],
+        inhibit_rules: hubInhibitRules(),
         receivers: [snsReceiver(RECEIVERS.critical, o, "critical"), snsReceiver(RECEIVERS.warning, o, "warning"), snsReceiver(RECEIVERS.fallback, o, "info")],
     };
+}
+
+/**
+ * While nothing reaches the primary AMP workspace every spoke looks silent: one page, not 500. Only
+ * the outages that stop primary ingestion inhibit spoke alerts, i.e. HubCollectorDown and
+ * HubRemoteWriteFailing of the PRIMARY exporter; a failing DR exporter (its own alert, exporter
+ * label .../dr) mutes nothing. Spoke alerts share no label with hub alerts, so those rules cannot use
+ * `equal`; the hub-internal rule does (same collector job).
+ */
+export function hubInhibitRules(): Array<{ source_matchers: string[]; target_matchers: string[]; equal?: string[] }> {
+    const collectorDown = `alertname=${q(ALERTS.hubCollectorDown)}`;
+    const spoke = `${ALERT_LABELS.scope}="spoke"`;
+    if (!HUB_OUTAGE_ALERTS.includes(ALERTS.hubRemoteWriteFailing) || !HUB_OUTAGE_ALERTS.includes(ALERTS.hubCollectorDown)) {
+        throw new Error("hubInhibitRules: HUB_OUTAGE_ALERTS changed; review which alerts may inhibit spoke alerts");
+    }
+    return [
+        { source_matchers: [collectorDown], target_matchers: [spoke] },
+        { source_matchers: [`alertname=${q(ALERTS.hubRemoteWriteFailing)}`, `${COLLECTOR_LABELS.exporter}=${q(PRIMARY_REMOTE_WRITE_EXPORTER)}`], target_matchers: [spoke] },
+        { source_matchers: [collectorDown], target_matchers: [`${ALERT_LABELS.scope}="hub"`, `alertname!=${q(ALERTS.hubCollectorDown)}`], equal: [COLLECTOR_LABELS.job] },
+    ];
 }
 
 export function renderAlertmanagerConfig(o: AlertmanagerOptions): string {

@@ -4,6 +4,7 @@ import {
     ALERTS,
     ALERT_LABELS,
     HUB_OUTAGE_ALERTS,
+    PRIMARY_REMOTE_WRITE_EXPORTER,
     RECEIVERS,
     TEMPLATE_FILE,
     alertmanagerConfig,
@@ -67,11 +68,13 @@ describe("content: AMP alert manager definition", () => {
         }
     });
 
-    it("inhibits spoke alerts while the hub is down, and the rules label them so", () => {
+    it("inhibits spoke alerts while the hub is down or its PRIMARY remote write fails, and the rules label them so", () => {
         const cfg = alertmanagerConfig(am) as unknown as AmConfig;
-        const spokeRule = cfg.inhibit_rules.find((r) => r.target_matchers.includes(`${ALERT_LABELS.scope}="spoke"`));
-        assert.ok(spokeRule, "no inhibition for spoke alerts");
-        assert.deepStrictEqual(spokeRule.source_matchers, [`alertname=~"${HUB_OUTAGE_ALERTS.join("|")}"`]);
+        const spokeRules = cfg.inhibit_rules.filter((r) => r.target_matchers.includes(`${ALERT_LABELS.scope}="spoke"`));
+        assert.deepStrictEqual(spokeRules.map((r) => r.source_matchers), [
+            [`alertname="${ALERTS.hubCollectorDown}"`],
+            [`alertname="${ALERTS.hubRemoteWriteFailing}"`, `exporter="${PRIMARY_REMOTE_WRITE_EXPORTER}"`],
+        ]);
         const alerts = renderRuleNamespaces(o).flatMap((ns) => ns.groups.flatMap((g) => g.rules)).filter(isAlert);
         const names = new Set(alerts.map((a) => a.alert));
         HUB_OUTAGE_ALERTS.forEach((n) => assert.ok(names.has(n), `inhibiting alert ${n} does not exist`));
@@ -88,7 +91,7 @@ describe("content: AMP alert manager definition", () => {
         writeFiles(dir, { "alertmanager.yml": renderAlertmanagerConfig(am), [TEMPLATE_FILE]: renderTemplates(o.labels) });
         const output = run("amtool", ["check-config", "alertmanager.yml"], dir);
         assert.match(output, /SUCCESS/);
-        assert.match(output, /2 inhibit rules/);
+        assert.match(output, /3 inhibit rules/);
         assert.match(output, /3 receivers/);
         assert.match(output, /1 templates/);
     });

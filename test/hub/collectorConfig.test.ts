@@ -2,7 +2,9 @@ import * as assert from "assert";
 import { parse } from "yaml";
 import { TLS_FILES } from "../../components/collectorPorts";
 import { unsupportedByAdot } from "../../components/adotComponents";
-import { DROPPED_RESOURCE_ATTRIBUTES, renderHubCollectorConfig, sourceLabelActions } from "../../components/hubCollectorConfig";
+import {
+    DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, drQueueBatches, renderHubCollectorConfig, sourceLabelActions,
+} from "../../components/hubCollectorConfig";
 import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../components/labels";
 
 const primary = { name: "primary", url: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", region: "us-east-1" };
@@ -34,11 +36,40 @@ describe("hub collector config", () => {
         assert.strictEqual(e.resource_to_telemetry_conversion.enabled, true);
     });
 
-    it("dual-writes every pipeline to the DR workspace when configured", () => {
+    it("dual-writes to the DR workspace through its own pipelines fed by the same receivers", () => {
         const c = render({ remoteWrite: [primary, dr] });
-        assert.deepStrictEqual(c.service.pipelines.metrics.exporters, ["prometheusremotewrite/primary", "prometheusremotewrite/dr"]);
-        assert.deepStrictEqual(c.service.pipelines["metrics/self"].exporters, ["prometheusremotewrite/primary", "prometheusremotewrite/dr"]);
+        const p = c.service.pipelines;
+        // The primary pipelines export to the primary only: a DR exporter there would share their fate.
+        assert.deepStrictEqual(p.metrics.exporters, ["prometheusremotewrite/primary"]);
+        assert.deepStrictEqual(p["metrics/self"].exporters, ["prometheusremotewrite/primary"]);
+        assert.deepStrictEqual(p["metrics/dr"], { receivers: p.metrics.receivers, processors: ["resource/source-labels", "batch/dr"], exporters: ["prometheusremotewrite/dr"] });
+        assert.deepStrictEqual(p["metrics/self-dr"].receivers, ["prometheus/self"]);
+        assert.deepStrictEqual(p["metrics/self-dr"].exporters, ["prometheusremotewrite/dr"]);
         assert.strictEqual(c.extensions["sigv4auth/dr"].region, "us-west-2");
+    });
+
+    it("never lets the DR copy refuse, block or crowd out primary data", () => {
+        const c = render({ remoteWrite: [primary, dr], taskMemoryMiB: 2048 });
+        for (const name of ["metrics/dr", "metrics/self-dr"]) {
+            const procs: string[] = c.service.pipelines[name].processors;
+            // memory_limiter refusals travel back to the shared receiver; batch decouples export errors.
+            assert.ok(!procs.includes("memory_limiter"), `${name} has no memory_limiter`);
+            assert.strictEqual(procs[procs.length - 1], "batch/dr");
+        }
+        const e = c.exporters["prometheusremotewrite/dr"];
+        assert.deepStrictEqual(e.remote_write_queue, { enabled: true, queue_size: drQueueBatches(2048), num_consumers: 1 });
+        assert.strictEqual(e.retry_on_failure.max_elapsed_time, "2m");
+        assert.strictEqual(c.processors["batch/dr"].send_batch_max_size, DR_BATCH_MAX_POINTS);
+        // Memory: the whole DR backlog stays under DR_MEMORY_SHARE of the task, far below the 60 %
+        // (limit 80 % - spike 20 %) at which memory_limiter starts refusing.
+        const backlogBytes = drQueueBatches(2048) * DR_BATCH_MAX_POINTS * DR_BYTES_PER_POINT_BOUND;
+        assert.ok(backlogBytes <= 2048 * 1024 * 1024 * DR_MEMORY_SHARE, `DR backlog ${backlogBytes} B`);
+        const ml = c.processors.memory_limiter;
+        assert.ok(backlogBytes < 2048 * 1024 * 1024 * (ml.limit_percentage - ml.spike_limit_percentage) / 100);
+        assert.strictEqual(drQueueBatches(2048), 51);
+        assert.strictEqual(drQueueBatches(8192), 204);
+        // The old 10,000-batch queue per exporter is kept only for the primary.
+        assert.strictEqual(c.exporters["prometheusremotewrite/primary"].remote_write_queue.queue_size, 10000);
     });
 
     it("limits memory before batching and normalises source labels", () => {
