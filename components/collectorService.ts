@@ -13,6 +13,8 @@ export interface CollectorServiceArgs {
     readonly vpcId: pulumi.Input<string>;
     readonly subnetIds: pulumi.Input<string>[];
     readonly vpcCidr: pulumi.Input<string>;
+    /** Networks besides the VPC the tasks reach on 443 (the peered DR VPC's AMP endpoint). Default: none. */
+    readonly extraHttpsEgressCidrs?: readonly string[];
     /** S3 gateway endpoint prefix list: Fargate pulls image layers from S3 through the task's ENI. */
     readonly s3PrefixListId: pulumi.Input<string>;
     /** Security group of the NLB; the only source admitted to the collector ports. */
@@ -177,6 +179,12 @@ export class CollectorService extends pulumi.ComponentResource {
             securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
             description: "HTTPS to interface endpoints (AMP, ECR, logs, SSM, STS, Secrets Manager)", tags: args.tags,
         }, { parent: this });
+        (args.extraHttpsEgressCidrs ?? []).forEach((cidr, i) => {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-https-${i}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr,
+                description: "HTTPS to the AMP endpoint in the peered DR VPC", tags: args.tags,
+            }, { parent: this });
+        });
         new aws.vpc.SecurityGroupEgressRule(`${name}-out-s3`, {
             securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.s3PrefixListId,
             description: "HTTPS to S3 through the gateway endpoint (ECR image layers)", tags: args.tags,

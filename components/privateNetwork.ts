@@ -16,8 +16,11 @@ export interface PrivateNetworkArgs {
     readonly azCount?: number;
     /** AZ IDs (e.g. use1-az1) of the private subnets, one each. Default: the first azCount AZ IDs of the region, sorted. */
     readonly availabilityZoneIds?: readonly string[];
-    /** Bring-your-own VPC: its ID and private subnets. Default: create a VPC. */
-    readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
+    /**
+     * Bring-your-own VPC: its ID, private subnets and (when routes must be added, e.g. to the DR
+     * region) their route tables. Default: create a VPC.
+     */
+    readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[]; readonly privateRouteTableIds?: readonly string[] };
     /** Service suffixes that get interface endpoints (see ENDPOINT_ACTIONS). */
     readonly endpointServices: readonly string[];
     /** Extra networks allowed to reach the interface endpoints besides the VPC. Default: none. */
@@ -43,6 +46,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly vpcCidr: pulumi.Output<string>;
     public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** Route tables of the private subnets, known one by one (empty for a BYO VPC without privateRouteTableIds). */
+    public readonly privateRouteTableIds: pulumi.Input<string>[];
     /** AZ IDs of the private subnets (what PrivateLink consumers must share with the hub). */
     public readonly availabilityZoneIds: pulumi.Output<string[]>;
     public readonly endpointSecurityGroupId: pulumi.Output<string>;
@@ -60,6 +65,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             this.vpcId = pulumi.output(args.existing.vpcId);
             this.vpcCidr = aws.ec2.getVpcOutput({ id: args.existing.vpcId }, { parent: this }).cidrBlock;
             this.privateSubnetIds = args.existing.privateSubnetIds.map((s) => pulumi.output(s));
+            this.privateRouteTableIds = [...(args.existing.privateRouteTableIds ?? [])];
             this.availabilityZoneIds = pulumi.all(args.existing.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).availabilityZoneId));
             routeTableIds = aws.ec2.getRouteTablesOutput({
                 vpcId: args.existing.vpcId,
@@ -103,6 +109,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             this.vpcCidr = vpc.cidrBlock;
             this.availabilityZoneIds = zoneIds;
             routeTableIds = pulumi.output([routeTable.id]);
+            this.privateRouteTableIds = [routeTable.id];
         }
         const s3 = new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: this.vpcId,

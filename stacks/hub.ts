@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CollectorIngress, ingressListeners } from "../components/collectorIngress";
 import { CollectorService } from "../components/collectorService";
+import { DrRemoteWritePath } from "../components/drRemoteWritePath";
 import { EncryptionKey } from "../components/encryptionKey";
 import { HubContent } from "../components/hubContent";
 import { GrafanaWorkspace } from "../components/grafanaWorkspace";
@@ -43,10 +44,30 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         cidr: hub.network.cidr,
         azCount: hub.network.azCount,
         availabilityZoneIds: hub.network.availabilityZoneIds,
-        existing: hub.network.vpcId !== undefined ? { vpcId: hub.network.vpcId, privateSubnetIds: hub.network.privateSubnetIds ?? [] } : undefined,
+        existing: hub.network.vpcId !== undefined
+            ? { vpcId: hub.network.vpcId, privateSubnetIds: hub.network.privateSubnetIds ?? [], privateRouteTableIds: hub.network.privateRouteTableIds }
+            : undefined,
         endpointServices: HUB_ENDPOINT_SERVICES,
         tags,
     }, opts);
+
+    // AMP offers no cross-Region interface endpoint, and the hub has no internet path: DR writes go
+    // through an endpoint in a peered VPC of the DR region (see DrRemoteWritePath).
+    const drPath = hub.drRegion !== undefined && drProvider !== undefined
+        ? new DrRemoteWritePath("hub-dr-path", {
+            account: config.account,
+            organizationId: config.organizationId,
+            hubRegion: config.region,
+            drRegion: hub.drRegion,
+            drProvider,
+            hubVpcId: network.vpcId,
+            hubVpcCidr: network.vpcCidr,
+            hubRouteTableIds: network.privateRouteTableIds,
+            drCidr: hub.drNetwork.cidr,
+            drAvailabilityZoneIds: hub.drNetwork.availabilityZoneIds,
+            tags,
+        }, opts)
+        : undefined;
 
     const caBundles = hub.onpremSites.flatMap((s) => (s.clientCaBundle !== undefined ? [s.clientCaBundle.trim()] : []));
     const bearerTokens = Object.fromEntries(hub.onpremSites.flatMap((s) => (s.bearerTokenSecretArn !== undefined ? [[bearerEnvVar(s.name), s.bearerTokenSecretArn]] : [])));
@@ -84,6 +105,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         subnetIds: network.privateSubnetIds,
         vpcCidr: network.vpcCidr,
         s3PrefixListId: network.s3PrefixListId,
+        extraHttpsEgressCidrs: drPath !== undefined ? [drPath.drCidr] : [],
         loadBalancerSecurityGroupId: ingress.securityGroupId,
         targetGroupArns: ingress.targetGroupArns,
         listeners: ingress.listeners,
@@ -153,6 +175,8 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         ampQueryUrl: amp.queryUrl,
         drWorkspaceArn: dr?.workspaceArn,
         drRegion: hub.drRegion,
+        drVpcId: drPath?.drVpcId,
+        drAmpEndpointId: drPath?.endpointId,
         endpointServiceName: ingress.endpointServiceName,
         endpointServiceId: ingress.endpointServiceId,
         // The zones the endpoint service offers, by ID: spokes keep only subnets in these.

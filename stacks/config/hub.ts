@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isAdotImage } from "../../components/adotComponents";
+import { cidrsOverlap } from "../../components/cidr";
 import { accountId, arnOf, cidr, prefixListId, region, subnetId, vpcId } from "./common";
 
 /** Pinned ADOT collector image; bump deliberately (release notes) rather than tracking `latest`. */
@@ -11,6 +12,8 @@ const network = z
         vpcId: vpcId.optional(),
         /** Private subnets of the BYO VPC, one per AZ, at least two. */
         privateSubnetIds: z.array(subnetId).min(2, { error: "list at least two private subnets in different AZs" }).optional(),
+        /** Route tables of the BYO private subnets: needed with drRegion (routes to the DR VPC are added). */
+        privateRouteTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })).min(1).optional(),
         /** CIDR of the VPC the hub creates (ignored for BYO). Default 10.60.0.0/16. */
         cidr: cidr.default("10.60.0.0/16"),
         /** AZs the hub spreads over when availabilityZoneIds is not set. Default 3, at least 2 for HA. */
@@ -159,6 +162,19 @@ export const hubConfig = z
         logRetentionDays: z.union([z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(731)]).default(365),
         /** Disaster recovery: a second AMP workspace in this region that the collector dual-writes to. */
         drRegion: region.optional(),
+        /**
+         * The VPC the hub creates in drRegion for its aps-workspaces endpoint (AMP has no cross-Region
+         * endpoints), peered with the hub VPC. Used only with drRegion.
+         */
+        drNetwork: z
+            .object({
+                /** Must not overlap the hub VPC (peering). Default 10.61.0.0/16. */
+                cidr: cidr.default("10.61.0.0/16"),
+                /** AZ IDs of the endpoint subnets in drRegion, e.g. [usw2-az1, usw2-az2]. Default: the region's first two. */
+                availabilityZoneIds: z.array(z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: "expected an AZ ID, e.g. usw2-az1" })).min(2).optional(),
+            })
+            .strict()
+            .prefault({}),
         /** AMP per-workspace quotas the ingestion alerts compare against (AMP's defaults: 50M series, 1,666,666 samples/s). */
         quotas: z
             .object({ activeSeries: z.number().int().positive().default(50_000_000), samplesPerSecond: z.number().int().positive().default(1_666_666) })
@@ -171,6 +187,12 @@ export const hubConfig = z
     })
     .strict()
     .superRefine((h, ctx) => {
+        if (h.drRegion !== undefined && h.network.vpcId === undefined && cidrsOverlap(h.network.cidr, h.drNetwork.cidr)) {
+            ctx.addIssue({ code: "custom", path: ["drNetwork", "cidr"], message: `${h.drNetwork.cidr} overlaps the hub VPC ${h.network.cidr}; VPC peering needs disjoint ranges, e.g. 10.61.0.0/16` });
+        }
+        if (h.drRegion !== undefined && h.network.vpcId !== undefined && h.network.privateRouteTableIds === undefined) {
+            ctx.addIssue({ code: "custom", path: ["network", "privateRouteTableIds"], message: "required with drRegion and a bring-your-own VPC: the route tables of privateSubnetIds get a route to the DR VPC" });
+        }
         const bearer = h.onpremSites.filter((s) => s.bearerTokenSecretArn !== undefined).map((s) => s.name);
         if (bearer.length > 0 && isAdotImage(h.collector.image)) {
             ctx.addIssue({ code: "custom", path: ["collector", "image"], message: `${BEARER_NEEDS_CONTRIB} (bearer sites: ${bearer.join(", ")})` });

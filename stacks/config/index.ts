@@ -40,6 +40,12 @@ export function parseStackConfig(raw: Record<string, unknown>, keyPrefix = `${PR
             throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.network.availabilityZoneIds: ${problem}\n${FIX}`);
         }
     }
+    if (config.role === "hub" && config.hub.drRegion !== undefined && config.hub.drNetwork.availabilityZoneIds !== undefined) {
+        const problem = availabilityZoneIdsProblem(config.hub.drRegion, config.hub.drNetwork.availabilityZoneIds);
+        if (problem !== undefined) {
+            throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.drNetwork.availabilityZoneIds: ${problem}\n${FIX}`);
+        }
+    }
     return config;
 }
 

@@ -88,11 +88,11 @@ describe("hub stack (under mocks)", function () {
     });
 
     it("places subnets by AZ ID (names differ per account), exports those IDs, and creates the endpoints the tasks need", () => {
-        const subnets = r.ofType("aws:ec2/subnet:Subnet");
+        const subnets = r.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("hub-net-"));
         assert.deepStrictEqual(subnets.map((s) => s.inputs.availabilityZone), [undefined, undefined, undefined]);
         assert.deepStrictEqual(subnets.map((s) => s.inputs.availabilityZoneId), ["use1-az1", "use1-az2", "use1-az4"]);
         assert.deepStrictEqual(r.outputs.endpointServiceAzIds, ["use1-az1", "use1-az2", "use1-az4"]);
-        const interfaces = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
+        const interfaces = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface" && !e.name.startsWith("hub-dr-path"));
         assert.deepStrictEqual(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort(),
             ["aps-workspaces", "ecr.api", "ecr.dkr", "grafana-workspace", "kms", "logs", "secretsmanager", "ssm", "sts"]);
         for (const e of interfaces) {
@@ -127,8 +127,9 @@ describe("hub stack (under mocks)", function () {
         assert.deepStrictEqual(collector.linuxParameters.capabilities.drop, ["ALL"]);
         // Egress only to the VPC's endpoints and, for image layers, the S3 gateway's prefix list.
         const egress = r.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((e) => e.name.startsWith("hub-collector-out"));
+        // ...plus, with DR, the peered DR VPC where AMP's DR endpoint lives.
         assert.deepStrictEqual(egress.map((e) => [e.inputs.fromPort, e.inputs.cidrIpv4 ?? "", String(e.inputs.prefixListId ?? "").slice(0, 3)]).sort(),
-            [[443, "", "pl-"], [443, "10.60.0.0/16", ""]]);
+            [[443, "", "pl-"], [443, "10.60.0.0/16", ""], [443, "10.61.0.0/16", ""]]);
         const scaling = r.ofType("aws:appautoscaling/policy:Policy").map((p) => (p.inputs as any).targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType);
         assert.deepStrictEqual(scaling.sort(), ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
         assert.strictEqual(r.one("aws:appautoscaling/target:Target").inputs.minCapacity, 2);
@@ -151,6 +152,31 @@ describe("hub stack (under mocks)", function () {
         assert.strictEqual(r.ofType("aws:amp/alertManagerDefinition:AlertManagerDefinition").length, 1);
         const ca = r.one("aws:ssm/parameter:Parameter", "client-ca");
         assert.ok(String(ca.inputs.insecureValue).includes("BEGIN CERTIFICATE"));
+    });
+
+    it("reaches AMP in the DR region privately: endpoint in a peered DR VPC, routes both ways, a private zone for its name", () => {
+        const drProvider = (x: { provider: string | null }) => /hub-aws-dr::/.test(String(x.provider));
+        const ep = r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-dr-path-aps");
+        assert.strictEqual(ep.inputs.serviceName, "com.amazonaws.us-west-2.aps-workspaces");
+        assert.ok(drProvider(ep), "the endpoint lives in the DR region");
+        assert.strictEqual(r.json(ep, "policy").Statement[0].Condition.StringEquals["aws:PrincipalOrgID"], "o-a1b2c3d4e5");
+        const vpc = r.one("aws:ec2/vpc:Vpc", "hub-dr-path");
+        assert.strictEqual(vpc.inputs.cidrBlock, "10.61.0.0/16");
+        assert.ok(drProvider(vpc));
+        const peering = r.one("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+        assert.strictEqual(peering.inputs.peerRegion, "us-west-2");
+        assert.ok(!drProvider(peering), "requested from the hub region");
+        assert.ok(drProvider(r.one("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter")));
+        const routes = r.ofType("aws:ec2/route:Route").filter((x) => x.name.startsWith("hub-dr-path"));
+        assert.deepStrictEqual(routes.map((x) => x.inputs.destinationCidrBlock).sort(), ["10.60.0.0/16", "10.61.0.0/16"]);
+        const zone = r.one("aws:route53/zone:Zone", "hub-dr-path");
+        assert.strictEqual(zone.inputs.name, "aps-workspaces.us-west-2.amazonaws.com");
+        assert.strictEqual((zone.inputs.vpcs as Array<{ vpcRegion: string }>)[0].vpcRegion, "us-east-1");
+        const sgIn = r.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "hub-dr-path-aps-in");
+        assert.deepStrictEqual([sgIn.inputs.fromPort, sgIn.inputs.cidrIpv4], [443, "10.60.0.0/16"]);
+        // The collector dials the regional name that zone answers.
+        const config = parse(String(r.one("aws:ssm/parameter:Parameter", "collector-config").inputs.insecureValue));
+        assert.match(config.exporters["prometheusremotewrite/dr"].endpoint, /^https:\/\/aps-workspaces\.us-west-2\.amazonaws\.com\//);
     });
 
     it("writes IAM policies without wildcard actions and with ARN-scoped resources", () => {
