@@ -27,7 +27,8 @@ describe("hub collector start-up order and rollouts", function () {
     it("starts no task before the VPC endpoints, role policies, cache rule and listeners exist", () => {
         const deps = new Set(r.one("aws:ecs/service:Service").dependencies);
         const needed = [
-            ...r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint"),
+            // The network's endpoints (the Grafana API endpoint is for the deploy runner, not the tasks).
+            ...r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.name.startsWith("hub-net-")),
             ...r.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("hub-collector-")),
             ...r.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule"),
             ...r.ofType("aws:lb/listener:Listener"),
