@@ -261,12 +261,22 @@ describe("hub stack variants", () => {
         assert.deepStrictEqual(r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-net-s3").inputs.routeTableIds, ["rtb-" + String((r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-net-s3").inputs.routeTableIds as string[])[0]).slice(4)]);
     });
 
+    it("routes a bring-your-own VPC's private route tables to the DR VPC", async () => {
+        const r = await planHub({
+            drRegion: "us-west-2",
+            network: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], privateRouteTableIds: ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"] },
+        });
+        const toDr = r.ofType("aws:ec2/route:Route").filter((x) => x.inputs.destinationCidrBlock === "10.61.0.0/16");
+        assert.deepStrictEqual(toDr.map((x) => x.inputs.routeTableId).sort(), ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"]);
+    });
+
     it("has no DR workspace, mutual-TLS listener or client CA unless configured", async () => {
         const r = await planHub();
         assert.strictEqual(r.ofType("aws:amp/workspace:Workspace").length, 1);
         assert.deepStrictEqual(r.ofType("aws:lb/listener:Listener").map((l) => l.inputs.port).sort(), [4317, 4318]);
         assert.strictEqual(r.ofType("aws:ssm/parameter:Parameter").length, 1);
         assert.strictEqual(r.outputs.drWorkspaceArn, undefined);
+        assert.deepStrictEqual(r.ofType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"), [], "no DR path without drRegion");
     });
 
     it("adds a bearer-token listener and injects each site's token secret", async () => {
