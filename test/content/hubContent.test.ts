@@ -66,7 +66,7 @@ describe("HubContent component (mocked engine)", function () {
         const def = String(am.inputs.definition);
         assert.match(def, /^template_files:\n/m);
         assert.match(def, /^alertmanager_config: \|\n/m);
-        assert.ok(def.includes(`topic_arn: ${rec.outputs.topic}`), "definition does not use the topic ARN");
+        assert.ok(def.includes(`topic_arn: ${String(rec.outputs.topic)}`), "definition does not use the topic ARN");
         assert.match(String(rec.outputs.topic), new RegExp(`^arn:aws:sns:us-east-1:${TEST_ACCOUNT}:`));
         assert.ok(def.includes(ALERTS.hubCollectorDown));
         assert.strictEqual(topic.inputs.kmsMasterKeyId, KMS);
