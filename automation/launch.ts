@@ -15,4 +15,6 @@ if (entry === undefined) {
 }
 compileProject(root, path.join(root, "bin"));
 process.argv = [process.argv[0], path.join(root, "bin", `${entry}.js`), ...args];
+// The entry is chosen at run time and compiled just above, so it cannot be a static import.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 require(path.join(root, "bin", `${entry}.js`));

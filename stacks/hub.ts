@@ -200,6 +200,6 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
 }
 
 /** Drops undefined outputs (optional features that are off) instead of exporting nothing. */
-function compact(outputs: Record<string, pulumi.Input<unknown> | undefined>): Record<string, pulumi.Input<unknown>> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as Record<string, pulumi.Input<unknown>>;
+function compact(outputs: Record<string, pulumi.Input<unknown>>): Record<string, pulumi.Input<unknown>> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 }

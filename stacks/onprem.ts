@@ -83,6 +83,6 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
     });
 }
 
-function compact(outputs: Record<string, pulumi.Input<unknown> | undefined>): Record<string, pulumi.Input<unknown>> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as Record<string, pulumi.Input<unknown>>;
+function compact(outputs: Record<string, pulumi.Input<unknown>>): Record<string, pulumi.Input<unknown>> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 }

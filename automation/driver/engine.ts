@@ -90,7 +90,7 @@ class EventTally {
             this.log.line(`policy ${p.enforcementLevel}: ${p.policyPackName}/${p.policyName}${p.resourceUrn ? ` on ${p.resourceUrn}` : ""}: ${p.message.trim()}`);
         }
         if (e.summaryEvent) {
-            this.changes = e.summaryEvent.resourceChanges as ChangeCounts;
+            this.changes = e.summaryEvent.resourceChanges;
         }
     };
 
@@ -124,7 +124,7 @@ export class AutomationEngine implements FleetEngine {
 
     constructor(private readonly opts: AutomationEngineOptions) {
         this.kind = opts.executor;
-        this.api = opts.automation ?? (automation as unknown as AutomationApi);
+        this.api = opts.automation ?? automation;
     }
 
     private get workspaceOptions(): LocalWorkspaceOptions {
@@ -207,7 +207,7 @@ export class AutomationEngine implements FleetEngine {
                     log.line(`stack ${stackName} does not exist; nothing to destroy`);
                     return { changes: {}, policyViolations: tally.violations, note: "stack does not exist; nothing to destroy" };
                 }
-                throw new Error(`stack ${stackName} does not exist in the backend; deploy it first with \`npm run fleet -- up --stacks ${s.name}\``);
+                throw new Error(`stack ${stackName} does not exist in the backend; deploy it first with \`npm run fleet -- up --stacks ${s.name}\``, { cause: e });
             }
             throw e;
         }
@@ -227,15 +227,15 @@ export class AutomationEngine implements FleetEngine {
         switch (operation) {
             case "preview": {
                 const r = await stack.preview({ ...common, message, policyPacks });
-                return { changes: r.changeSummary as ChangeCounts, policyViolations: tally.violations };
+                return { changes: r.changeSummary, policyViolations: tally.violations };
             }
             case "up": {
                 const r = await stack.up({ ...common, message, policyPacks });
-                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}) as ChangeCounts, policyViolations: tally.violations, version: r.summary.version };
+                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version };
             }
             case "refresh": {
                 const r = await stack.refresh({ ...common, message });
-                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}) as ChangeCounts, policyViolations: tally.violations, version: r.summary.version };
+                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version };
             }
             case "drift": {
                 const r = await stack.previewRefresh({ ...common, message });
@@ -244,7 +244,7 @@ export class AutomationEngine implements FleetEngine {
             }
             case "destroy": {
                 const r = await stack.destroy({ ...common, message });
-                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}) as ChangeCounts, policyViolations: tally.violations, version: r.summary.version };
+                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version };
             }
             case "outputs":
                 return { changes: {}, policyViolations: tally.violations, outputs: maskOutputs(await stack.outputs()) };
@@ -315,19 +315,19 @@ export class AutomationEngine implements FleetEngine {
             switch (operation) {
                 case "preview": {
                     const r = await stack.preview(common);
-                    return { changes: r.changeSummary as ChangeCounts, policyViolations: tally.violations };
+                    return { changes: r.changeSummary, policyViolations: tally.violations };
                 }
                 case "up": {
                     const r = await stack.up(common);
-                    return { changes: (r.summary.resourceChanges ?? {}) as ChangeCounts, policyViolations: tally.violations, version: r.summary.version };
+                    return { changes: (r.summary.resourceChanges ?? {}), policyViolations: tally.violations, version: r.summary.version };
                 }
                 case "refresh": {
                     const r = await stack.refresh(common);
-                    return { changes: (r.summary.resourceChanges ?? {}) as ChangeCounts, policyViolations: tally.violations, version: r.summary.version };
+                    return { changes: (r.summary.resourceChanges ?? {}), policyViolations: tally.violations, version: r.summary.version };
                 }
                 case "destroy": {
                     const r = await stack.destroy(common);
-                    return { changes: (r.summary.resourceChanges ?? {}) as ChangeCounts, policyViolations: tally.violations, version: r.summary.version };
+                    return { changes: (r.summary.resourceChanges ?? {}), policyViolations: tally.violations, version: r.summary.version };
                 }
                 case "outputs":
                     return { changes: {}, policyViolations: tally.violations, outputs: maskOutputs(await stack.outputs()) };

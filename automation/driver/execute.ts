@@ -8,7 +8,7 @@ import { Progress, shortError, StackReport } from "./report";
 import type { FleetDeps } from "./run";
 import { runSchedule, TaskOutcome } from "./scheduler";
 import type { RunSettings } from "./settings";
-import { changedResources, FleetEngine, isRollout, NO_VIOLATIONS, StackResult } from "./types";
+import { changedResources, FleetEngine, isRollout, NO_VIOLATIONS } from "./types";
 import type { Wave, WavePlan } from "./waves";
 
 export interface RunContext {
@@ -180,7 +180,7 @@ export async function execute(
                 const s = byName.get(name)!;
                 const report: StackReport = {
                     ...base(s, info.wave),
-                    result: state as StackResult,
+                    result: state,
                     attempts: 0,
                     changes: {},
                     resourcesChanged: 0,
@@ -189,7 +189,7 @@ export async function execute(
                 };
                 reports.set(name, report);
                 progress.finished(report);
-                journal(s, { result: state as "skipped" | "not-run", ...(info.reason !== undefined ? { reason: info.reason } : {}) });
+                journal(s, { result: state, ...(info.reason !== undefined ? { reason: info.reason } : {}) });
             },
         },
     });

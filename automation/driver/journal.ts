@@ -75,7 +75,7 @@ function stable(value: unknown): unknown {
         return value.map(stable);
     }
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, stable((value as Record<string, unknown>)[k])]));
+        return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Record<string, unknown>)[k])]));
     }
     return value;
 }

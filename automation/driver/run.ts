@@ -17,7 +17,7 @@ import { countResults, FleetReport, StackReport, summaryLines } from "./report";
 import { selectStacks } from "./selectors";
 import { describeTolerance, resolveSettings, RunSettings, toleratedFailures } from "./settings";
 import { runStatus } from "./status";
-import { FleetEngine, isRollout, NO_VIOLATIONS, Operation } from "./types";
+import { FleetEngine, isRollout, NO_VIOLATIONS } from "./types";
 import { planWaves, WavePlan } from "./waves";
 
 export interface EngineContext {
@@ -289,7 +289,7 @@ export async function runFleetCommand(argv: readonly string[], deps: Partial<Fle
             const selected = selectStacks(manifest.stacks, flags.stacks);
             return runStatus(path.resolve(d.workDir, flags.stateDir ?? ".fleet"), selected, d.out, flags.json !== undefined ? path.resolve(d.workDir, flags.json) : undefined);
         }
-        const settings = resolveSettings(command as Operation, flags, manifest, d.workDir);
+        const settings = resolveSettings(command, flags, manifest, d.workDir);
         const report = await runFleet(settings, manifest, d);
         return report.exitCode;
     } catch (e) {

@@ -30,7 +30,7 @@ function sources(root: string): string[] {
  * second while workers run plain JavaScript instead of ts-node.
  */
 export function compileProject(root: string, outDir: string): { compiled: number; total: number } {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a plan compiles, not when this module is imported
     const ts: typeof import("typescript") = require("typescript");
     const files = sources(root);
     let compiled = 0;

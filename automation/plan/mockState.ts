@@ -18,6 +18,8 @@ function regionOf(inputs: Record<string, unknown>, ctx: MockContext): string {
     return typeof inputs.region === "string" ? inputs.region : ctx.region;
 }
 
+// Mock inputs are whatever the program passed; the state functions read them as loosely as the engine does.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type StateFn = (name: string, inputs: Record<string, any>, ctx: MockContext) => { id: string; extra: Record<string, unknown> };
 
 /**
@@ -110,6 +112,7 @@ function genericArn(type: string, name: string, ctx: MockContext): string {
     return `arn:aws:${service}:${ctx.region}:${ctx.account}:${kind.charAt(0).toLowerCase()}${kind.slice(1)}/${name}`;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- passed straight to StateFn above
 export function mockResourceState(type: string, name: string, inputs: Record<string, any>, ctx: MockContext): { id: string; state: Record<string, unknown> } {
     if (type === "pulumi:pulumi:StackReference") {
         const ref = String(inputs.name);
@@ -130,6 +133,7 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
 }
 
 /** Answers for data-source invokes; anything else throws so a new invoke is mocked on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke arguments arrive untyped from the SDK's mock monitor
 export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, unknown> {
     const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
     switch (token) {

@@ -2,7 +2,7 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties, serializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- generated protobuf JS without typings
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
 import { MockContext, mockInvoke, mockResourceState } from "./mockState";
 
@@ -61,12 +61,15 @@ export class PlanMonitor extends MockMonitor {
         } satisfies pulumi.runtime.Mocks);
     }
 
+    // The generated protobuf request/response classes ship without typings (see the require above).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async registerResource(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
         try {
             const type: string = req.getType();
             const name: string = req.getName();
             const parent: string = req.getParent();
             const rawInputs = deserializeProperties(req.getObject());
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- MockMonitor.newUrn is private in its typings
             const urn: string = (this as any).newUrn(parent, type, name);
             const provider: string = req.getProvider();
             const providerRegion = provider ? this.providerRegions.get(provider.split("::").slice(0, -1).join("::")) : undefined;

@@ -122,7 +122,7 @@ export async function planFleetParallel(manifest: FleetManifest, opts: ParallelO
         for (let i = 0; i < count; i++) {
             const proc = fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0"] });
             const w: Worker = { proc };
-            proc.on("message", onMessage(w));
+            proc.on("message", (msg: FromWorker) => void onMessage(w)(msg));
             proc.on("exit", (code) => {
                 if (!finishing && code !== 0) {
                     reject(new Error(`plan worker ${i} exited with code ${code}${w.busy ? ` while planning ${w.busy}` : ""}`));

@@ -33,6 +33,7 @@ async function resolveOutputs(raw: Record<string, unknown> | undefined): Promise
     const all: Record<string, unknown> = {};
     const shown: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw ?? {})) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Output.promise() and isSecret are @internal in the SDK typings
         const o = pulumi.output(v) as any;
         const value = await o.promise();
         const secret = await o.isSecret;

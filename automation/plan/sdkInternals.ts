@@ -3,7 +3,7 @@
  * typings hide (marked @internal). Pinned to @pulumi/pulumi 3.248.0 in package.json; the
  * plan tests fail loudly if an upgrade moves them.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- these runtime modules are not in the package exports map typings */
 const state = require("@pulumi/pulumi/runtime/state");
 const settings = require("@pulumi/pulumi/runtime/settings");
 

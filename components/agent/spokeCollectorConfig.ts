@@ -125,7 +125,7 @@ export function sourceAttributes(s: SpokeSource): { key: string; value: string }
         ...(s.cluster !== undefined ? { [SOURCE_LABELS.cluster]: s.cluster } : {}),
         ...(s.site !== undefined ? { [SOURCE_LABELS.site]: s.site } : {}),
     };
-    return RESOURCE_ATTRIBUTE_TO_LABEL.flatMap(({ attribute, label }) => (values[label] !== undefined ? [{ key: attribute, value: values[label] as string }] : []));
+    return RESOURCE_ATTRIBUTE_TO_LABEL.flatMap(({ attribute, label }) => (values[label] !== undefined ? [{ key: attribute, value: values[label] }] : []));
 }
 
 function checkOptions(o: SpokeCollectorConfigOptions): void {

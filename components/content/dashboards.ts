@@ -1,6 +1,5 @@
 import { ALERTS, accountOnly, silentSourcesExpr, sitesOnly } from "./alertingRules";
-import { DashboardSpec, PanelSpec, VariableSpec, buildDashboard } from "./dashboardBuilder";
-import { Dashboard, DataSourceRef } from "./dashboardTypes";
+import { Dashboard, DashboardSpec, DataSourceRef, PanelSpec, VariableSpec, buildDashboard } from "./dashboardBuilder";
 import { COLLECTOR_LABELS, OTELCOL } from "./metrics";
 import { ContentOptions } from "./options";
 import { by, num, re, sel } from "./promql";

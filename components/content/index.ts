@@ -12,7 +12,6 @@ export * from "./ruleTypes";
 export * from "./recordingRules";
 export * from "./alertingRules";
 export * from "./alertmanager";
-export * from "./dashboardTypes";
 export * from "./dashboardBuilder";
 export * from "./dashboards";
 export * from "./queries";

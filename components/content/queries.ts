@@ -1,5 +1,4 @@
-import { dashboardQueries } from "./dashboardBuilder";
-import { Dashboard } from "./dashboardTypes";
+import { Dashboard, dashboardQueries } from "./dashboardBuilder";
 import { RecordingRule, renderRuleFile } from "./ruleTypes";
 
 /**

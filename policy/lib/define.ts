@@ -34,6 +34,7 @@ export type ConfigProperties = Record<string, ConfigProperty>;
 export type ConfigOf<P extends ConfigProperties> = { [K in keyof P]: P[K]["default"] };
 
 /** Any Pulumi resource class (its static `__pulumiType` is what `args.isType` compares). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each class's args type differs; `unknown` would reject them all
 export type ResourceClass = new (name: string, args: any, ...rest: any[]) => Resource;
 
 interface CommonSpec<P extends ConfigProperties> {

@@ -98,7 +98,7 @@ export function parseDocument(input: unknown): ParsedDocument | undefined {
         statements.push({
             index,
             sid: asString(s.Sid),
-            effect: String(s.Effect ?? "").toLowerCase() === "deny" ? "Deny" : "Allow",
+            effect: typeof s.Effect === "string" && s.Effect.toLowerCase() === "deny" ? "Deny" : "Allow",
             actions: strings(s.Action),
             notActions: strings(s.NotAction),
             resources: strings(s.Resource),

@@ -59,7 +59,7 @@ export function freezeMap(map: Map<string, string>): ReadonlyMap<string, string>
         size: map.size,
         values: map.values.bind(map),
         [Symbol.iterator]: map[Symbol.iterator].bind(map),
-    }) as ReadonlyMap<string, string>;
+    });
 }
 
 function options(r: PlanResource): PolicyResourceOptions {
@@ -76,7 +76,10 @@ function options(r: PlanResource): PolicyResourceOptions {
     return opts;
 }
 
+// PolicyResource.props is Record<string, any> in @pulumi/policy's typings.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function props(r: PlanResource): Record<string, any> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return unknownCheckingProxy(unwrapSecrets(r.inputs ?? {}) as Record<string, any>);
 }
 

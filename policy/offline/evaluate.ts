@@ -78,10 +78,10 @@ function run(policy: Policy, target: string, call: () => unknown, push: (v: Omit
         }
         if (e instanceof UnknownValueError) {
             // The server downgrades to advisory: the check cannot run until the value is known.
-            push({ policy: policy.name, enforcementLevel: "advisory", urn: target, message: `can't run policy '${policy.name}' during preview: ${(e as Error).message}` });
+            push({ policy: policy.name, enforcementLevel: "advisory", urn: target, message: `can't run policy '${policy.name}' during preview: ${e.message}` });
             return;
         }
-        throw new Error(`Error validating ${target} with policy '${policy.name}': ${(e as Error).message}`);
+        throw new Error(`Error validating ${target} with policy '${policy.name}': ${(e as Error).message}`, { cause: e });
     }
 }
 

@@ -1,83 +1,93 @@
 /**
- * The subset of JSON Schema that policy configSchemas use (type, enum, const, numeric and length
- * bounds, pattern, items, properties, required, additionalProperties). The Pulumi CLI validates
- * policy config with a full JSON Schema validator; this keeps the offline path free of dev-only
- * dependencies. Unknown keywords are ignored, as a validator ignores unknown vocabularies.
+ * Validates policy config against each policy's configSchema with a full JSON Schema validator,
+ * as the Pulumi CLI does: pkg/resource/analyzer/config.go in pulumi/pulumi (validatePolicyConfig)
+ * wraps the schema as `{type: "object", properties, required}` and runs gojsonschema over it,
+ * which implements drafts 4 to 7 including `format`. Ajv (draft-07, the dialect of
+ * @pulumi/policy's PolicyConfigJSONSchema typings) with ajv-formats covers the same keywords.
  */
-import { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
+
+// allErrors: report every problem at once, as the CLI lists every gojsonschema error.
+// strict false: a configSchema may carry annotations (description, default, examples, titles of
+// the policy's own) that are not validation keywords; gojsonschema ignores them too.
+// verbose: errors carry the offending value, so a type error can say what it got.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+addFormats(ajv);
+
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(schema: PolicyConfigJSONSchemaDefinition, path: string): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let v = compiled.get(key);
+    if (v === undefined) {
+        try {
+            v = ajv.compile(schema);
+        } catch (e) {
+            // A broken schema is the pack's bug, not the user's config: say which policy.
+            throw new Error(`${path}: the policy's configSchema is not valid JSON Schema: ${(e as Error).message}`, { cause: e });
+        }
+        compiled.set(key, v);
+    }
+    return v;
+}
+
+/** `/allowedPorts/2` → `.allowedPorts[2]` (JSON Pointer escapes decoded). */
+function fieldPath(pointer: string): string {
+    return pointer
+        .split("/")
+        .slice(1)
+        .map((seg) => seg.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`))
+        .join("");
+}
 
 function typeOf(value: unknown): string {
     if (value === null) {
         return "null";
     }
-    if (Array.isArray(value)) {
-        return "array";
-    }
-    return typeof value;
+    return Array.isArray(value) ? "array" : typeof value;
 }
 
-function hasType(value: unknown, type: string): boolean {
-    switch (type) {
-        case "integer":
-            return typeof value === "number" && Number.isInteger(value);
-        case "object":
-            return typeOf(value) === "object";
+function describe(e: ErrorObject, path: string): string {
+    const at = `${path}${fieldPath(e.instancePath)}`;
+    const params = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+        case "type":
+            return `${at} must be of type ${String(params.type).split(",").join(" or ")} (got ${typeOf(e.data)})`;
+        case "required":
+            return `${at}.${String(params.missingProperty)} is required`;
+        case "additionalProperties":
+            return `${at}.${String(params.additionalProperty)} is not allowed`;
+        // Bounds in the words the offline checker has always used (ajv says "must NOT have fewer than").
+        case "minItems":
+            return `${at} must have at least ${String(params.limit)} item(s)`;
+        case "maxItems":
+            return `${at} must have at most ${String(params.limit)} item(s)`;
+        case "minLength":
+            return `${at} must be at least ${String(params.limit)} characters`;
+        case "maxLength":
+            return `${at} must be at most ${String(params.limit)} characters`;
+        case "minProperties":
+            return `${at} must have at least ${String(params.limit)} propert${params.limit === 1 ? "y" : "ies"}`;
+        case "maxProperties":
+            return `${at} must have at most ${String(params.limit)} propert${params.limit === 1 ? "y" : "ies"}`;
+        case "enum":
+            return `${at} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+        case "const":
+            return `${at} must be ${JSON.stringify(params.allowedValue)}`;
         default:
-            return typeOf(value) === type;
+            return `${at} ${e.message ?? `fails ${e.keyword}`}`;
     }
 }
 
-/** Errors of `value` against `schema`, each prefixed with its path (e.g. `allowedPorts[2]`). */
+/** Errors of `value` against `schema`, each naming its field (e.g. `policy.allowedPorts[2] must be <= 65535`). */
 export function validateSchema(value: unknown, schema: PolicyConfigJSONSchemaDefinition, path: string): string[] {
-    if (schema === true) {
+    const validate = validatorFor(schema, path);
+    if (validate(value)) {
         return [];
     }
-    if (schema === false) {
-        return [`${path} is not allowed`];
-    }
-    const s: PolicyConfigJSONSchema = schema;
-    const errors: string[] = [];
-    const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
-    if (types.length > 0 && !types.some((t) => hasType(value, t))) {
-        return [`${path} must be of type ${types.join(" or ")} (got ${typeOf(value)})`];
-    }
-    if (s.enum !== undefined && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-        errors.push(`${path} must be one of ${s.enum.map((e) => JSON.stringify(e)).join(", ")}`);
-    }
-    if (s.const !== undefined && JSON.stringify(s.const) !== JSON.stringify(value)) {
-        errors.push(`${path} must be ${JSON.stringify(s.const)}`);
-    }
-    if (typeof value === "number") {
-        if (s.minimum !== undefined && value < s.minimum) errors.push(`${path} must be >= ${s.minimum}`);
-        if (s.maximum !== undefined && value > s.maximum) errors.push(`${path} must be <= ${s.maximum}`);
-        if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) errors.push(`${path} must be > ${s.exclusiveMinimum}`);
-        if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) errors.push(`${path} must be < ${s.exclusiveMaximum}`);
-    }
-    if (typeof value === "string") {
-        if (s.minLength !== undefined && value.length < s.minLength) errors.push(`${path} must be at least ${s.minLength} characters`);
-        if (s.maxLength !== undefined && value.length > s.maxLength) errors.push(`${path} must be at most ${s.maxLength} characters`);
-        if (s.pattern !== undefined && !new RegExp(s.pattern, "u").test(value)) errors.push(`${path} must match ${s.pattern}`);
-    }
-    if (Array.isArray(value)) {
-        if (s.minItems !== undefined && value.length < s.minItems) errors.push(`${path} must have at least ${s.minItems} item(s)`);
-        if (s.maxItems !== undefined && value.length > s.maxItems) errors.push(`${path} must have at most ${s.maxItems} item(s)`);
-        if (s.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) errors.push(`${path} must not repeat items`);
-        if (s.items !== undefined && !Array.isArray(s.items)) {
-            const itemSchema = s.items;
-            value.forEach((v, i) => errors.push(...validateSchema(v, itemSchema, `${path}[${i}]`)));
-        }
-    }
-    if (typeOf(value) === "object") {
-        const obj = value as Record<string, unknown>;
-        for (const key of s.required ?? []) {
-            if (!(key in obj)) errors.push(`${path}.${key} is required`);
-        }
-        for (const [key, v] of Object.entries(obj)) {
-            const propSchema = s.properties?.[key] ?? s.additionalProperties;
-            if (propSchema !== undefined) {
-                errors.push(...validateSchema(v, propSchema, `${path}.${key}`));
-            }
-        }
-    }
-    return errors;
+    // anyOf/oneOf/if report their branch errors and then their own; the branch details name the field.
+    return [...new Set((validate.errors ?? []).map((e) => describe(e, path)))];
 }

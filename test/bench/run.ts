@@ -39,7 +39,7 @@ function run(entry: string, args: string[]): { out: string; seconds: number } {
         const err = e as { stdout?: string; stderr?: string; status?: number };
         out = `${err.stdout ?? ""}${err.stderr ?? ""}`;
         if (entry !== "policy/cli" || err.status !== 1) {
-            throw new Error(`${entry} ${args.join(" ")} failed (exit ${err.status}):\n${out.slice(-2000)}`);
+            throw new Error(`${entry} ${args.join(" ")} failed (exit ${err.status}):\n${out.slice(-2000)}`, { cause: e });
         }
     }
     return { out, seconds: Number(process.hrtime.bigint() - started) / 1e9 };

@@ -170,5 +170,5 @@ export async function benchScheduler(): Promise<string[]> {
 }
 
 if (require.main === module) {
-    benchScheduler().then((lines) => lines.forEach((l) => console.log(l)));
+    void benchScheduler().then((lines) => lines.forEach((l) => console.log(l)));
 }

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as grafana from "@pulumiverse/grafana";
 import { HubContent, ruleNamespaceName } from "../../components/hubContent";
-import { ALERTS, AMP_SNS_ACTIONS, Dashboard, FOLDERS, alertTopicPolicy, ampSnsKmsKeyPolicyStatement, renderRuleNamespaces, resolveContentOptions } from "../../components/content";
+import { ALERTS, AMP_SNS_ACTIONS, Dashboard, FOLDERS, alertTopicPolicy, ampSnsKmsKeyPolicyStatement, panelsOf, prometheusTargets, renderRuleNamespaces, resolveContentOptions } from "../../components/content";
 import { Recorded, TEST_ACCOUNT, runProgram } from "../harness";
 
 const WORKSPACE_ID = "ws-0123abcd-4567-89ef-0123-456789abcdef";
@@ -66,7 +66,7 @@ describe("HubContent component (mocked engine)", function () {
         const def = String(am.inputs.definition);
         assert.match(def, /^template_files:\n/m);
         assert.match(def, /^alertmanager_config: \|\n/m);
-        assert.ok(def.includes(`topic_arn: ${rec.outputs.topic}`), "definition does not use the topic ARN");
+        assert.ok(def.includes(`topic_arn: ${String(rec.outputs.topic)}`), "definition does not use the topic ARN");
         assert.match(String(rec.outputs.topic), new RegExp(`^arn:aws:sns:us-east-1:${TEST_ACCOUNT}:`));
         assert.ok(def.includes(ALERTS.hubCollectorDown));
         assert.strictEqual(topic.inputs.kmsMasterKeyId, KMS);
@@ -99,7 +99,9 @@ describe("HubContent component (mocked engine)", function () {
         for (const d of dashboards) {
             assert.ok(folders.some((f) => f.inputs.uid === d.inputs.folder), `${d.name} is not in a managed folder`);
             const model = rec.json<Dashboard>(d, "configJson");
-            const refs = [...model.panels.flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)]), ...model.templating.list.map((v) => v.datasource)].filter((x) => x !== undefined);
+            const panels = panelsOf(model);
+            assert.ok(panels.every((p) => prometheusTargets(p).length === (p.targets ?? []).length && prometheusTargets(p).length > 0), "a panel has no Prometheus query");
+            const refs = [...panels.flatMap((p) => [p.datasource, ...prometheusTargets(p).map((t) => t.datasource)]), ...(model.templating.list ?? []).map((v) => v.datasource)].filter((x) => x !== undefined);
             assert.ok(refs.length > 10);
             refs.forEach((r) => assert.deepStrictEqual(r, { type: "prometheus", uid: DS_UID }));
         }

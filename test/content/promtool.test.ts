@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
-import { dashboardQueryRuleFile, renderDashboards, renderRuleNamespaces, renderRuleFile, resolveContentOptions } from "../../components/content";
+import { dashboardQueryRuleFile, panelsOf, prometheusTargets, renderDashboards, renderRuleNamespaces, renderRuleFile, resolveContentOptions } from "../../components/content";
 import { ruleUnitTestFile } from "./ruleUnitTests";
 import { removeTempDirs, requireTool, run, tempDir, writeFiles } from "./tools";
 
@@ -30,7 +30,7 @@ describe("content: rules and dashboard queries validated by promtool", function 
             "dashboard-queries.rules.yaml": dashboardQueryRuleFile(dashboards),
         };
         const output = run("promtool", ["check", "rules", ...writeFiles(dir, files)], dir);
-        const queryCount = dashboards.reduce((n, d) => n + d.panels.flatMap((p) => p.targets ?? []).length + d.templating.list.length, 0);
+        const queryCount = dashboards.reduce((n, d) => n + panelsOf(d).flatMap(prometheusTargets).length + (d.templating.list ?? []).length, 0);
         assert.deepStrictEqual(rulesFound(output), {
             "recording.rules.yaml": namespaces[0].groups.flatMap((g) => g.rules).length,
             "alerting.rules.yaml": namespaces[1].groups.flatMap((g) => g.rules).length,

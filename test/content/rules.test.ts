@@ -10,6 +10,8 @@ import {
     alertmanagerConfig,
     dashboardQueries,
     isAlert,
+    panelsOf,
+    prometheusTargets,
     renderDashboards,
     renderRuleNamespaces,
     resolveContentOptions,
@@ -36,8 +38,8 @@ function labelsUsed(o: ReturnType<typeof resolveContentOptions>): Set<string> {
         for (const q of dashboardQueries(d.dashboard)) {
             add(labelsInPromql(q.expr));
         }
-        d.dashboard.templating.list.forEach((v) => add(labelsInPromql(v.definition)));
-        d.dashboard.panels.flatMap((p) => p.targets ?? []).forEach((t) => add(labelsInTemplates(t.legendFormat ?? "")));
+        (d.dashboard.templating.list ?? []).forEach((v) => add(labelsInPromql(v.definition ?? "")));
+        panelsOf(d.dashboard).flatMap(prometheusTargets).forEach((t) => add(labelsInTemplates(t.legendFormat ?? "")));
     }
     const am = alertmanagerConfig({ topicArn: "arn:aws:sns:us-east-1:111111111111:t", region: "us-east-1", labels: o.labels }) as { route: { group_by: string[] } };
     am.route.group_by.forEach((n) => used.add(n));

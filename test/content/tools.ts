@@ -46,6 +46,6 @@ export function run(tool: "promtool" | "amtool", args: string[], cwd: string): s
         return execFileSync(bin, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 50_000 });
     } catch (e) {
         const err = e as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`${tool} ${args.join(" ")} failed:\n${err.stdout ?? ""}\n${err.stderr ?? err.message}`);
+        throw new Error(`${tool} ${args.join(" ")} failed:\n${err.stdout ?? ""}\n${err.stderr ?? err.message}`, { cause: e });
     }
 }

@@ -6,7 +6,7 @@ import { hubConfig, hubRaw } from "./fixtures";
 
 function rejects(raw: Record<string, unknown>, ...fragments: string[]): void {
     assert.throws(() => parseStackConfig(raw), (e: unknown) => {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
         for (const f of fragments) {
             assert.ok(e.message.includes(f), `error should mention ${JSON.stringify(f)}:\n${e.message}`);
         }

@@ -68,7 +68,7 @@ describe("monitored stack", function () {
     it("hub security group admits exactly the configured networks on 4317 and 4318", () => {
         const hubSg = legacy.one("aws:ec2/securityGroup:SecurityGroup", "hub-sg");
         const rules = legacy.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.parent === legacy.resources.find((x) => x.name === "monitored-hub")!.urn);
-        const seen = rules.map((r) => `${r.inputs.fromPort}-${r.inputs.toPort} ${r.inputs.cidrIpv4 ?? r.inputs.prefixListId}`).sort();
+        const seen = rules.map((r) => `${String(r.inputs.fromPort)}-${String(r.inputs.toPort)} ${String(r.inputs.cidrIpv4 ?? r.inputs.prefixListId)}`).sort();
         assert.deepStrictEqual(seen, [
             "4317-4317 10.40.0.0/16", "4317-4317 192.168.10.0/24", "4317-4317 pl-0d4c5b6a7e8f90a21",
             "4318-4318 10.40.0.0/16", "4318-4318 192.168.10.0/24", "4318-4318 pl-0d4c5b6a7e8f90a21",
@@ -154,7 +154,7 @@ describe("monitored stack", function () {
         assert.strictEqual(doc.Statement.length, 1);
         assert.deepStrictEqual(doc.Statement[0].Action, ["ssm:GetParameter"]);
         assert.deepStrictEqual(doc.Statement[0].Resource, payments.ofType("aws:ssm/parameter:Parameter")
-            .map((p) => `arn:aws:ssm:us-east-1:222222222222:parameter/${p.inputs.name}`).sort());
+            .map((p) => `arn:aws:ssm:us-east-1:222222222222:parameter/${String(p.inputs.name)}`).sort());
         assert.ok(payments.one("aws:iam/instanceProfile:InstanceProfile"));
     });
 

@@ -9,7 +9,7 @@ import { CA_PEM, CONTRIB_IMAGE, DIRECT_CONNECT, GATEWAY, onpremConfig, onpremRaw
 
 function rejects(onprem: Record<string, unknown>, ...fragments: string[]): void {
     assert.throws(() => parseStackConfig(onpremRaw(onprem)), (e: unknown) => {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
         for (const f of fragments) {
             assert.ok(e.message.includes(f), `error should mention ${JSON.stringify(f)}:\n${e.message}`);
         }

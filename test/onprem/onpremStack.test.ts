@@ -58,7 +58,7 @@ const SCENARIOS: Record<string, Scenario> = {
 };
 
 const plans = new Map<string, Recorded>();
-const planOf = (name: keyof typeof SCENARIOS & string): Recorded => {
+const planOf = (name: keyof typeof SCENARIOS  ): Recorded => {
     const r = plans.get(name);
     assert.ok(r, `scenario ${name} was planned`);
     return r;

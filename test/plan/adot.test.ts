@@ -18,7 +18,7 @@ describe("collector configs of the example fleet", function () {
             for (const r of s.resources) {
                 const texts = r.type === "kubernetes:core/v1:ConfigMap"
                     ? Object.values((r.inputs.data ?? {}) as Record<string, string>)
-                    : r.type === "aws:ssm/parameter:Parameter" ? [String(r.inputs.insecureValue ?? "")] : [];
+                    : r.type === "aws:ssm/parameter:Parameter" ? [typeof r.inputs.insecureValue === "string" ? r.inputs.insecureValue : ""] : [];
                 for (const yaml of texts) {
                     const doc = (() => { try { return parse(yaml); } catch { return undefined; } })();
                     if (doc && typeof doc === "object" && "receivers" in doc && "exporters" in doc) {

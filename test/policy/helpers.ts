@@ -45,7 +45,7 @@ function tagsOf(opts: RunOptions): ReadonlyMap<string, string> {
 }
 
 function configFor(policy: Policy, overrides?: Record<string, unknown>): () => Record<string, unknown> {
-    const resolved = resolveConfig([policy as ResourceValidationPolicy], "mandatory", overrides ? { [policy.name]: overrides } : {});
+    const resolved = resolveConfig([policy], "mandatory", overrides ? { [policy.name]: overrides } : {});
     const props = resolved.get(policy.name)?.properties ?? {};
     return () => structuredClone(props);
 }
@@ -78,7 +78,7 @@ export function runResource(policy: ResourceValidationPolicy, type: string, inpu
     }
     const args = resourceValidationArgs(resource, { stackTags: tagsOf(opts), getConfig: configFor(policy, opts.config), byUrn });
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
-    return capture((report) => validations.forEach((v) => v(args, report)));
+    return capture((report) => validations.forEach((v) => { void v(args, report); }));
 }
 
 export interface StackEntry {

@@ -46,9 +46,9 @@ describe("policy/offline evaluator", () => {
     it("runs the very policy objects the pack registers", () => {
         const original = lbInternal.validateResource;
         let calls = 0;
-        (lbInternal as { validateResource: unknown }).validateResource = (...a: Parameters<Extract<typeof original, Function>>) => {
+        (lbInternal as { validateResource: unknown }).validateResource = (...a: Parameters<Extract<typeof original, (...args: never[]) => unknown>>) => {
             calls++;
-            return (original as Function)(...a);
+            return (original as (...args: typeof a) => unknown)(...a);
         };
         try {
             const v = evaluatePlanStack(stackOf([publicLb]));
@@ -61,7 +61,7 @@ describe("policy/offline evaluator", () => {
     });
 
     it("fills each stack's violations for the plan JSON", () => {
-        const plan = withViolations({ ...fixture("bad-plan.json"), extra: "kept" } as Plan & { extra: string });
+        const plan = withViolations({ ...fixture("bad-plan.json"), extra: "kept" });
         assert.equal(plan.extra, "kept");
         assert.equal((plan.stacks[0] as PlanStack & { violations: unknown[] }).violations.length, 9);
     });

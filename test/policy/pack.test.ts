@@ -28,6 +28,7 @@ describe("policy pack", () => {
     it("registers exactly the policies array from index.ts, once", () => {
         const registered: { name: string; args: policySdk.PolicyPackArgs }[] = [];
         // The package index re-exports through getters, so patch the defining module; the getter then returns the stub.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself is patched, which an import binding cannot do
         const definer = require("@pulumi/policy/policy") as { PolicyPack: unknown };
         const original = definer.PolicyPack;
         // Replace the constructor for the duration of the import: the real one starts the analyzer's gRPC server.
@@ -39,6 +40,7 @@ describe("policy pack", () => {
         const entry = require.resolve("../../policy/index");
         try {
             delete require.cache[entry];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-evaluates the pack entry after the cache delete above
             require(entry);
         } finally {
             definer.PolicyPack = original;

@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { FleetManifest, FleetStack, rolloutSchema } from "../../../automation/manifest";
 import { PROJECT, Role } from "../../../stacks/config/common";
 import type { StackConfig } from "../../../stacks/config";
@@ -172,7 +171,7 @@ export function testDeps(clock: Clock, engine: FleetEngine, manifest: FleetManif
             err: (l) => captured.err.push(l),
             clock,
             random: () => 0.5,
-            locatePulumi: async () => ({ command: "pulumi", version: null }) as unknown as PulumiCommand,
+            locatePulumi: async () => ({ command: "pulumi", version: null }),
             createEngine: () => engine,
             loadManifest: () => manifest,
             backoff: { baseMs: 100, maxMs: 1000 },

@@ -51,7 +51,7 @@ describe("fleet driver (fake engine)", () => {
         const out = t.captured.out.join("\n");
         assert.match(out, /up: 6 stack\(s\) selected; 6 to run: hub wave \[hub\] → canary wave \[spoke-001\] → main wave 4 stacks; concurrency 2/);
         assert.match(out, /▶ spoke-002 started \(main wave, 200000000002\/us-east-1\)/);
-        assert.match(out, /✔ hub succeeded \(1s, 3 changed\)  \(done 1\/6, failed 0, running 0\)/);
+        assert.match(out, /✔ hub succeeded \(1s, 3 changed\) {2}\(done 1\/6, failed 0, running 0\)/);
         assert.match(out, /STACK\s+ACCOUNT\s+REGION\s+RESULT\s+CHANGED\s+DURATION\s+POLICY\s+NOTE/);
         assert.match(out, /spoke-005\s+200000000005\s+us-east-1\s+succeeded\s+3\s+1s\s+1 advisory/);
         assert.match(out, /up: 6 succeeded in 4s/);
