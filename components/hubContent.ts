@@ -174,9 +174,9 @@ export class HubContent extends pulumi.ComponentResource {
                     ] as const,
             );
 
-            this.folderUids = pulumi.all(Object.fromEntries(Object.entries(folders).map(([k, f]) => [k, f.uid]))) as pulumi.Output<Record<FolderKey, string>>;
-            this.dashboardUids = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.uid]))) as pulumi.Output<Record<DashboardKey, string>>;
-            this.dashboardUrls = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.url]))) as pulumi.Output<Record<DashboardKey, string>>;
+            this.folderUids = pulumi.all(Object.fromEntries(Object.entries(folders).map(([k, f]) => [k, f.uid])));
+            this.dashboardUids = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.uid])));
+            this.dashboardUrls = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.url])));
         }
         this.registerOutputs({
             ruleNamespaceNames: this.ruleNamespaceNames,
