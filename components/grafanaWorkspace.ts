@@ -42,6 +42,8 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     public readonly workspaceId: pulumi.Output<string>;
     public readonly roleArn: pulumi.Output<string>;
+    /** The workspace role's name, for permissions other components attach (CloudWatch data source, SNS). */
+    public readonly roleName: pulumi.Output<string>;
     public readonly dataSourceUid: pulumi.Output<string>;
     public readonly folderUid: pulumi.Output<string>;
     /** Grafana API provider for further content (dashboards, alerts). */
@@ -126,6 +128,7 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
         this.url = pulumi.interpolate`https://${workspace.endpoint}`;
         this.workspaceId = workspace.id;
         this.roleArn = role.arn;
+        this.roleName = role.name;
         this.dataSourceUid = dataSource.uid;
         this.folderUid = folder.uid;
         this.registerOutputs({ url: this.url, workspaceId: this.workspaceId, dataSourceUid: this.dataSourceUid, folderUid: this.folderUid });

@@ -1,4 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CloudWatchDataSource } from "../components/cloudwatch/cloudwatchDataSource";
+import { CloudWatchHostContent } from "../components/cloudwatch/cloudwatchHostContent";
+import { ObservabilitySink } from "../components/cloudwatch/observabilitySink";
+import { sinkRegions } from "../components/cloudwatch/observabilityPolicy";
 import { CollectorIngress, ingressListeners } from "../components/collectorIngress";
 import { CollectorService } from "../components/collectorService";
 import { EncryptionKey } from "../components/encryptionKey";
@@ -136,6 +140,24 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         tags,
     }, { providers: [provider, grafana.provider] });
 
+    // CloudWatch cross-account observability: a sink per fleet region, Grafana's CloudWatch data source, host dashboards and agent alerts.
+    const cw = hub.cloudwatch;
+    const cwRegions = sinkRegions(config.region, cw.sources.map((s) => s.region));
+    const sinks = new ObservabilitySink("hub-oam", {
+        regions: cwRegions,
+        organizationId: config.organizationId,
+        accounts: cw.sinkPrincipals === "fleet" ? cw.sources.map((s) => s.account) : undefined,
+        tags,
+    }, opts);
+    const grafanaOpts = { providers: [provider, grafana.provider] };
+    const cwDataSource = new CloudWatchDataSource("hub-cloudwatch", {
+        account: config.account, region: config.region, regions: cwRegions, sinkArns: sinks.sinkArns, workspaceRoleName: grafana.roleName,
+    }, grafanaOpts);
+    const cwContent = new CloudWatchHostContent("hub-cloudwatch-content", {
+        dataSourceUid: cwDataSource.dataSourceUid, regions: cwRegions, sources: cw.sources, alertTopicArn: content.alertTopicArn,
+        alertKmsKeyArn: alertsKey.keyArn, workspaceRoleName: grafana.roleName, silentAfterMinutes: cw.silentAfterMinutes,
+    }, grafanaOpts);
+
     return compact({
         account: config.account,
         region: config.region,
@@ -160,6 +182,9 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         grafanaDataSourceUid: grafana.dataSourceUid,
         alertTopicArn: content.alertTopicArn,
         dashboardUrls: content.dashboardUrls,
+        observabilitySinkArns: sinks.sinkArns,
+        cloudwatchDataSourceUid: cwDataSource.dataSourceUid,
+        cloudwatchDashboardUrl: cwContent.dashboardUrl,
         collectorCaBundle: hub.ingress.caBundle,
         vpcId: network.vpcId,
     });

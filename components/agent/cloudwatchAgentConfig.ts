@@ -26,7 +26,7 @@
  * (test/monitored/agentSchema.ts `validateAgentConfig`).
  */
 
-import { measurementsOf } from "./hostMetrics";
+import { EC2_AGENT_NAMESPACE, measurementsOf } from "./hostMetrics";
 
 export type AgentPlatform = "linux" | "windows";
 export const AGENT_PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];
@@ -279,7 +279,7 @@ export function renderBaseAgentConfig(o: AgentRenderOptions): CloudWatchAgentCon
     const retention = o.logRetentionDays ?? 90;
     const stream = streamName(o);
     const metrics: Record<string, unknown> = {
-        namespace: o.namespace ?? "CWAgent",
+        namespace: o.namespace ?? EC2_AGENT_NAMESPACE,
         metrics_collected: o.platform === "linux" ? linuxMetrics(o) : windowsMetrics(o),
         ...(ec2 ? { append_dimensions: { ...EC2_DIMENSIONS }, aggregation_dimensions: [["InstanceId"], ["AutoScalingGroupName"]] } : {}),
         ...(o.endpointOverrides?.metrics !== undefined ? { endpoint_override: o.endpointOverrides.metrics } : {}),
@@ -372,7 +372,7 @@ export function renderOverlayAgentConfig(ov: WorkloadOverlay, o: Omit<AgentRende
     }
     if (Object.keys(metrics).length > 0) {
         out.metrics = {
-            namespace: o.namespace ?? "CWAgent",
+            namespace: o.namespace ?? EC2_AGENT_NAMESPACE,
             metrics_collected: metrics,
             ...(o.endpointOverrides?.metrics !== undefined ? { endpoint_override: o.endpointOverrides.metrics } : {}),
         };

@@ -13,6 +13,9 @@
 
 import type { AgentPlatform } from "./cloudwatchAgentConfig";
 
+/** The namespace monitored accounts' agents publish to (renderBaseAgentConfig's default). */
+export const EC2_AGENT_NAMESPACE = "CWAgent";
+
 /** What a dashboard panel shows; `other` metrics are collected but not charted. */
 export type HostPanel = "cpu" | "memory" | "disk" | "network" | "other";
 
@@ -21,14 +24,14 @@ export interface HostMeasurement {
     readonly measurement: string;
     /** Panel that charts it. */
     readonly panel: HostPanel;
-    /** How the panel turns it into its figure: `busy` charts 100 - value (idle/free percentages). */
-    readonly transform?: "busy";
+    /** Idle/free percentages: low values are the busy hosts, so panels list the lowest first. */
+    readonly lowIsBusy?: boolean;
 }
 
 /** Linux plugins (telegraf-style) and their measurements, in the order the agent config lists them. */
 export const LINUX_HOST_METRICS: Readonly<Record<string, readonly HostMeasurement[]>> = {
     cpu: [
-        { measurement: "cpu_usage_idle", panel: "cpu", transform: "busy" },
+        { measurement: "cpu_usage_idle", panel: "cpu", lowIsBusy: true },
         { measurement: "cpu_usage_iowait", panel: "other" },
         { measurement: "cpu_usage_user", panel: "other" },
         { measurement: "cpu_usage_system", panel: "other" },
@@ -74,7 +77,7 @@ export const WINDOWS_HOST_METRICS: Readonly<Record<string, readonly HostMeasurem
         { measurement: "% Idle Time", panel: "other" },
     ],
     LogicalDisk: [
-        { measurement: "% Free Space", panel: "disk", transform: "busy" },
+        { measurement: "% Free Space", panel: "disk", lowIsBusy: true },
         { measurement: "Free Megabytes", panel: "other" },
     ],
     PhysicalDisk: [
@@ -116,7 +119,7 @@ export interface HostPanelMetric {
     /** Published CloudWatch metric name. */
     readonly metricName: string;
     readonly panel: Exclude<HostPanel, "other">;
-    readonly transform?: "busy";
+    readonly lowIsBusy?: boolean;
 }
 
 /** Every charted metric, per platform, in definition order. */
@@ -124,7 +127,7 @@ export function hostPanelMetrics(platform: AgentPlatform): HostPanelMetric[] {
     return Object.entries(hostMetricPlugins(platform)).flatMap(([plugin, list]) =>
         list.flatMap((m) => (m.panel === "other"
             ? []
-            : [{ platform, plugin, metricName: cloudWatchMetricName(platform, plugin, m.measurement), panel: m.panel, ...(m.transform !== undefined ? { transform: m.transform } : {}) }])),
+            : [{ platform, plugin, metricName: cloudWatchMetricName(platform, plugin, m.measurement), panel: m.panel, ...(m.lowIsBusy === true ? { lowIsBusy: true } : {}) }])),
     );
 }
 
