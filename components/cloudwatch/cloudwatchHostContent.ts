@@ -64,7 +64,9 @@ export class CloudWatchHostContent extends pulumi.ComponentResource {
             new grafana.alerting.RuleGroup(`${name}-agents`, {
                 name: "cloudwatch-agents",
                 folderUid: folder.uid,
-                intervalSeconds: 60,
+                // Every evaluation is billed GetMetricData (two SEARCHes per account): five minutes
+                // keeps the fleet-size bill documented in the README while detection stays < 20 minutes.
+                intervalSeconds: 300,
                 rules: rules.apply((rs) => rs.map((r) => ({
                     name: r.name,
                     condition: r.condition,

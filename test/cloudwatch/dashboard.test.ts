@@ -1,10 +1,12 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { AgentPlatform, renderAgentLayers } from "../../components/agent/cloudwatchAgentConfig";
 import { cloudWatchMetricName, hostPanelMetrics } from "../../components/agent/hostMetrics";
 import { agentAlertRules, heartbeatSearch } from "../../components/cloudwatch/agentAlerts";
 import { dashboardRefreshCost } from "../../components/cloudwatch/dashboardCost";
 import {
-    AgentSource, agentLogTargets, buildHostDashboard, dashboardMetricQueries, LOGS_INSIGHTS_MAX_LOG_GROUPS, metricsInsightsSql, miIdentifier,
+    AgentSource, agentLogTargets, buildHostDashboard, dashboardMetricQueries, dashboardPanels, LOGS_INSIGHTS_MAX_LOG_GROUPS, metricsInsightsSql, miIdentifier,
 } from "../../components/cloudwatch/hostDashboard";
 import { siteAgentLayers } from "../../components/onpremGateway";
 
@@ -84,7 +86,7 @@ describe("CloudWatch hosts dashboard", () => {
     });
 
     it("shows the agents' own log groups, at most 50 per Logs Insights query", () => {
-        const logPanels = (model.panels ?? []).filter((p) => p.type === "logs") as unknown as Array<{ targets: Array<{ logGroups: Array<{ arn: string }> }> }>;
+        const logPanels = dashboardPanels(model).map((p) => p.panel).filter((p) => p.type === "logs") as unknown as Array<{ targets: Array<{ logGroups: Array<{ arn: string }> }> }>;
         assert.strictEqual(logPanels.length, 1);
         assert.deepStrictEqual(logPanels[0].targets.flatMap((t) => t.logGroups.map((g) => g.arn)), [
             "arn:aws:logs:us-east-1:222222222222:log-group:/oss-monitoring/monitored-payments/cloudwatch-agent",
@@ -101,12 +103,40 @@ describe("CloudWatch hosts dashboard", () => {
             'SELECT AVG("LogicalDisk % Free Space") FROM "CWAgent/OnPrem" GROUP BY AWS.AccountId, host');
     });
 
-    it("costs a bounded amount per refresh at fleet size", () => {
-        const cost = dashboardRefreshCost(model, { ec2Hosts: 10_000, onpremHosts: 1_000 });
-        assert.strictEqual(cost.queries, queries.length);
-        assert.ok(cost.usd > 0 && cost.usd < 10, `${cost.usd}`);
+    it("opens only the reporting row by default, so a refresh costs a fraction of every row", () => {
+        const open = queries.filter((q) => !q.collapsed);
+        assert.ok(open.length > 0 && open.every((q) => q.sql.startsWith("SELECT COUNT(")), open.map((q) => q.sql).join("\n"));
+        assert.strictEqual(model.refresh, undefined, "no auto-refresh: every refresh is billed");
+        const fleet = { ec2Hosts: 10_000, onpremHosts: 1_000 };
+        const byDefault = dashboardRefreshCost(model, fleet);
+        const all = dashboardRefreshCost(model, fleet, true);
+        assert.strictEqual(all.queries, queries.length);
+        assert.strictEqual(byDefault.queries, open.length);
+        // 4 EC2 heartbeat counts over 10,000 hosts and 2 on-prem counts over 1,000 hosts.
+        assert.strictEqual(byDefault.metricsAnalyzed, 4 * 10_000 + 2 * 1_000);
+        assert.ok(all.usd > byDefault.usd);
         // Linear in the fleet: twice the hosts, twice the metrics analyzed.
-        assert.strictEqual(dashboardRefreshCost(model, { ec2Hosts: 20_000, onpremHosts: 2_000 }).metricsAnalyzed, 2 * cost.metricsAnalyzed);
+        assert.strictEqual(dashboardRefreshCost(model, { ec2Hosts: 20_000, onpremHosts: 2_000 }, true).metricsAnalyzed, 2 * all.metricsAnalyzed);
+    });
+});
+
+describe("README cost note", () => {
+    it("quotes the refresh cost dashboardRefreshCost computes for 500 accounts and 20 sites", () => {
+        const sources: AgentSource[] = [
+            ...Array.from({ length: 500 }, (_, i) => ({ ...SOURCES[0], stack: `monitored-${i}`, account: String(200000000000 + i), logGroupPrefix: `/oss-monitoring/monitored-${i}` })),
+            ...Array.from({ length: 20 }, (_, i) => ({ ...SOURCES[1], stack: `onprem-s${i}`, account: String(700000000000 + i), logGroupPrefix: `/oss-monitoring/onprem/s${i}`, site: `s${i}` })),
+        ];
+        const model = buildHostDashboard({ dataSourceUid: "cw", regions: ["us-east-1"], sources });
+        const fleet = { ec2Hosts: 10_000, onpremHosts: 1_000 };
+        const usd = (n: number) => `$${n.toFixed(2)}`;
+        const byDefault = dashboardRefreshCost(model, fleet);
+        const all = dashboardRefreshCost(model, fleet, true);
+        const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+        assert.ok(readme.includes(`**${usd(byDefault.usd)}** with the default rows (${byDefault.queries} queries, ${byDefault.metricsAnalyzed.toLocaleString("en-US")} metrics)`), "default-rows figure");
+        assert.ok(readme.includes(`**${usd(all.usd)}** with every row open\n(${all.queries} queries, ${all.metricsAnalyzed.toLocaleString("en-US")} metrics)`), "all-rows figure");
+        // Alerts: two SEARCHes per account every 5 minutes over 20 hosts per account and 50 per site.
+        const perRound = 2 * (500 * 20 + 20 * 50);
+        assert.ok(readme.includes(`${perRound.toLocaleString("en-US")} metrics per\nround, about $${Math.round(perRound * 8640 * 0.01 / 1000).toLocaleString("en-US")} per 30 days`), "alert figure");
     });
 });
 
