@@ -55,7 +55,9 @@ export function heartbeatSearch(s: Pick<AgentSource, "kind" | "account" | "names
     const names = PLATFORMS.map((p) => `MetricName="${heartbeatMetric(p)}"`).join(" OR ");
     // EC2 hosts: the per-instance roll-up only (aggregation_dimensions [["InstanceId"]]), so one series per host.
     const scope = s.kind === "monitored" ? `{${EC2_AGENT_NAMESPACE},InstanceId}` : `Namespace="${s.namespace}"`;
-    return `FILL(SEARCH('${scope} (${names}) :aws.AccountId="${s.account}"', 'SampleCount', ${periodSeconds}), 0)`;
+    // `:aws.AccountId = "<id>"` scopes a search to one source account in a monitoring account
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html).
+    return `FILL(SEARCH('${scope} (${names}) :aws.AccountId = "${s.account}"', 'SampleCount', ${periodSeconds}), 0)`;
 }
 
 const EXPRESSION_UID = "__expr__";

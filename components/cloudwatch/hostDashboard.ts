@@ -213,7 +213,8 @@ export function buildHostDashboard(o: HostDashboardOptions): dash.Dashboard {
         .timezone("utc")
         .readonly()
         .withVariable(new dash.CustomVariableBuilder("region").label("Region").values(o.regions.join(",")).current({ text: o.regions[0], value: o.regions[0] }))
-        // CloudWatch variable query types (Grafana CloudWatch data source, 10.x): linked accounts and dimension values.
+        // CloudWatch variable query types: VariableQueryType in grafana/grafana
+        // public/app/plugins/datasource/cloudwatch/types.ts ('accounts', 'dimensionValues').
         .withVariable(variable("account", "Account", { refId: "account", queryType: "accounts", region: "$region" }, uid))
         .withVariable(variable("instance", "Instance", {
             refId: "instance", queryType: "dimensionValues", region: "$region", namespace: EC2_AGENT_NAMESPACE,

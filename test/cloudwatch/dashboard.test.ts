@@ -158,7 +158,7 @@ describe("CloudWatch agent alerts", () => {
     it("searches the heartbeat metrics the agent configs publish", () => {
         const published = publishedMetrics();
         assert.strictEqual(heartbeatSearch(SOURCES[0], 60),
-            `FILL(SEARCH('{CWAgent,InstanceId} (MetricName="mem_used_percent" OR MetricName="Memory % Committed Bytes In Use") :aws.AccountId="222222222222"', 'SampleCount', 60), 0)`);
+            `FILL(SEARCH('{CWAgent,InstanceId} (MetricName="mem_used_percent" OR MetricName="Memory % Committed Bytes In Use") :aws.AccountId = "222222222222"', 'SampleCount', 60), 0)`);
         for (const name of ["mem_used_percent", "Memory % Committed Bytes In Use"]) {
             assert.ok(published.get("CWAgent")?.has(name) && published.get(ONPREM_NS)?.has(name), name);
         }
