@@ -3,7 +3,10 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { accountId, ConfigError, formatIssues, orgId, PROJECT, region, ROLES, Role, tags } from "../stacks/config/common";
+import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
+import { monitoredLogGroupPrefix, siteLogGroupPrefix, siteNameOf } from "../components/agent/logGroups";
 import { parseStackConfig, StackConfig } from "../stacks/config";
+import { DEFAULT_ONPREM_NAMESPACE } from "../stacks/config/onprem";
 
 /**
  * The fleet manifest (stacks/fleet.yaml) is the single source of truth for every stack's
@@ -108,6 +111,20 @@ function fail(file: string, lines: string[]): never {
     throw new ConfigError(`Invalid fleet manifest ${file}:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
 }
 
+/** Every spoke's CloudWatch agents as the hub reads them: account, region, namespace, log groups. */
+function cloudwatchSources(raw: RawManifest): Record<string, unknown>[] {
+    return raw.stacks.filter((s) => s.role !== "hub").map((s) => {
+        const region = s.region ?? raw.defaults.region;
+        if (s.role === "monitored") {
+            return { stack: s.name, kind: "monitored", account: s.account, region, namespace: EC2_AGENT_NAMESPACE, logGroupPrefix: monitoredLogGroupPrefix(s.name) };
+        }
+        const c = s.config as { siteName?: unknown; agent?: { namespace?: unknown } };
+        const site = typeof c.siteName === "string" ? c.siteName : siteNameOf(undefined, s.name);
+        const namespace = typeof c.agent?.namespace === "string" ? c.agent.namespace : DEFAULT_ONPREM_NAMESPACE;
+        return { stack: s.name, kind: "onprem", account: s.account, region, namespace, logGroupPrefix: siteLogGroupPrefix(site), site };
+    });
+}
+
 /** Role config the manifest derives from other members, so nothing is repeated by hand. */
 function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number], hubRef: string): Record<string, unknown> {
     if (entry.role !== "hub") {
@@ -125,11 +142,13 @@ function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number
                 ...(c.auth?.bearerTokenSecretArn !== undefined ? { bearerTokenSecretArn: c.auth.bearerTokenSecretArn } : {}),
             };
         });
+    const cloudwatch = (entry.config as { cloudwatch?: Record<string, unknown> }).cloudwatch ?? {};
     return {
         hub: {
             ...entry.config,
             monitoredAccounts: [...new Set(spokes.map((s) => s.account))].sort(),
             onpremSites: sites,
+            cloudwatch: { ...cloudwatch, sources: cloudwatchSources(raw) },
         },
     };
 }

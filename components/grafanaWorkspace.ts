@@ -88,6 +88,8 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     public readonly workspaceId: pulumi.Output<string>;
     public readonly roleArn: pulumi.Output<string>;
+    /** The workspace role's name, for permissions other components attach (CloudWatch data source, SNS). */
+    public readonly roleName: pulumi.Output<string>;
     /** Undefined when apiAccess is none (no Grafana content is managed by the stack). */
     public readonly dataSourceUid?: pulumi.Output<string>;
     public readonly folderUid?: pulumi.Output<string>;
@@ -195,6 +197,7 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
         this.url = pulumi.interpolate`https://${workspace.endpoint}`;
         this.workspaceId = workspace.id;
         this.roleArn = role.arn;
+        this.roleName = role.name;
         this.apiEndpointId = apiEndpoint?.id;
         if (apiAccess === "none") {
             this.registerOutputs({ url: this.url, workspaceId: this.workspaceId });

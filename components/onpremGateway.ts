@@ -4,6 +4,7 @@ import { AgentAssociations } from "./agent/agentAssociations";
 import {
     AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentCommonConfig, renderAgentLayers, WorkloadOverlay,
 } from "./agent/cloudwatchAgentConfig";
+import { siteLogGroupPrefix } from "./agent/logGroups";
 import { EncryptionKey } from "./encryptionKey";
 import { toJson } from "./iam";
 import { GatewayCollector } from "./onprem/gatewayCollector";
@@ -113,10 +114,7 @@ export function siteTargeting(siteName: string): { tagKey: string; platformValue
 /** Overlay (layer) carrying the site's log files. */
 export const SITE_LOGS_OVERLAY = "logs";
 
-/** Log group prefix of a site. */
-export function siteLogGroupPrefix(siteName: string): string {
-    return `/oss-monitoring/onprem/${siteName}`;
-}
+export { siteLogGroupPrefix };
 
 /** Tags hybrid hosts of each platform receive from their activation. */
 export function hybridHostTags(siteName: string, agent: Pick<OnpremAgentSettings, "logFiles">): Record<AgentPlatform, Record<string, string>> {

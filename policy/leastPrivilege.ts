@@ -80,6 +80,11 @@ export const DEFAULT_UNSCOPED_ACTIONS = [
     "cloudwatch:GetMetricStatistics",
     "cloudwatch:ListMetrics",
     "logs:DescribeLogGroups",
+    // Logs Insights results and cancellation take a query ID, not a resource (Service Authorization Reference, CloudWatch Logs).
+    "logs:GetQueryResults",
+    "logs:StopQuery",
+    // Lists the account's sinks; no resource type (Service Authorization Reference, Observability Access Manager).
+    "oam:ListSinks",
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
     "xray:GetSampling*",

@@ -1,4 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CloudWatchDataSource } from "../components/cloudwatch/cloudwatchDataSource";
+import { CloudWatchHostContent } from "../components/cloudwatch/cloudwatchHostContent";
+import { ObservabilitySink } from "../components/cloudwatch/observabilitySink";
+import { sinkRegions } from "../components/cloudwatch/observabilityPolicy";
 import { CollectorIngress, ingressListeners } from "../components/collectorIngress";
 import { CollectorService } from "../components/collectorService";
 import { DrRemoteWritePath } from "../components/drRemoteWritePath";
@@ -165,6 +169,28 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         tags,
     }, { providers: grafana.provider !== undefined ? [provider, grafana.provider] : [provider] });
 
+    // CloudWatch cross-account observability: a sink per fleet region, Grafana's CloudWatch data source, host dashboards and agent alerts.
+    const cw = hub.cloudwatch;
+    const cwRegions = sinkRegions(config.region, cw.sources.map((s) => s.region));
+    const sinks = new ObservabilitySink("hub-oam", {
+        regions: cwRegions,
+        organizationId: config.organizationId,
+        accounts: cw.sinkPrincipals === "fleet" ? cw.sources.map((s) => s.account) : undefined,
+        tags,
+    }, opts);
+    // Grafana content needs the workspace API (apiAccess none manages none: the sinks still deploy).
+    const cwGrafana = grafana.provider === undefined ? undefined : (() => {
+        const grafanaOpts = { providers: [provider, grafana.provider] };
+        const dataSource = new CloudWatchDataSource("hub-cloudwatch", {
+            account: config.account, region: config.region, regions: cwRegions, sinkArns: sinks.sinkArns, workspaceRoleName: grafana.roleName,
+        }, grafanaOpts);
+        const hostContent = new CloudWatchHostContent("hub-cloudwatch-content", {
+            dataSourceUid: dataSource.dataSourceUid, regions: cwRegions, sources: cw.sources, alertTopicArn: content.alertTopicArn,
+            alertKmsKeyArn: alertsKey.keyArn, workspaceRoleName: grafana.roleName, silentAfterMinutes: cw.silentAfterMinutes,
+        }, grafanaOpts);
+        return { dataSource, hostContent };
+    })();
+
     return compact({
         account: config.account,
         region: config.region,
@@ -194,6 +220,9 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         grafanaApiEndpointId: grafana.apiEndpointId,
         alertTopicArn: content.alertTopicArn,
         dashboardUrls: content.dashboardUrls,
+        observabilitySinkArns: sinks.sinkArns,
+        cloudwatchDataSourceUid: cwGrafana?.dataSource.dataSourceUid,
+        cloudwatchDashboardUrl: cwGrafana?.hostContent.dashboardUrl,
         collectorCaBundle: hub.ingress.caBundle,
         vpcId: network.vpcId,
     });

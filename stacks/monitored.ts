@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
+import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
+import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
 import { MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { MonitoredStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
@@ -75,6 +78,13 @@ export function monitoredStack(config: MonitoredStackConfig): Record<string, pul
         tags: config.tags,
     }, { providers: [provider] });
 
+    // Shares the agents' metrics and log groups with the hub (CloudWatch cross-account observability, same region).
+    const link = new ObservabilityLink("monitored-oam", {
+        sinkArn: hub.requireOutput("observabilitySinkArns").apply((arns) => sinkArnForRegion(arns as Record<string, unknown>, config.region, config.hubStack)),
+        namespaces: [EC2_AGENT_NAMESPACE],
+        tags: config.tags,
+    }, { providers: [provider] });
+
     return compact({
         account: config.account,
         region: config.region,
@@ -92,6 +102,7 @@ export function monitoredStack(config: MonitoredStackConfig): Record<string, pul
         agentInstanceProfileName: account.instanceProfileName,
         agentLogKeyArn: account.logKeyArn,
         collectorRoleArn: account.collectorRoleArn,
+        observabilityLinkArn: link.linkArn,
     });
 }
 

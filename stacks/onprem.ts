@@ -1,15 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { siteNameOf } from "../components/agent/logGroups";
+import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
+import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
 import { OnPremGateway } from "../components/onpremGateway";
 import { OnpremStackConfig } from "./config";
 import { PROJECT } from "./config/common";
 import { checkOnpremConfig, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { deployProvider } from "./provider";
 
-/** The site name: configured, or the stack name without its `onprem-` prefix. */
-export function siteNameOf(configured: string | undefined, stack: string): string {
-    return configured ?? stack.replace(/^onprem-/, "");
-}
+export { siteNameOf };
 
 /**
  * Composes an on-premises site's gateway: `pulumi up -s onprem-<site>` in the site's landing
@@ -61,6 +61,13 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
         tags: config.tags,
     }, { providers });
 
+    // Shares the site's agent metrics and log groups with the hub (CloudWatch cross-account observability, same region).
+    const link = new ObservabilityLink(`onprem-${siteName}-oam`, {
+        sinkArn: hub.requireOutput("observabilitySinkArns").apply((arns) => sinkArnForRegion(arns as Record<string, unknown>, config.region, config.hubStack)),
+        namespaces: [c.agent.namespace],
+        tags: config.tags,
+    }, { providers: [aws] });
+
     const hasActivation = Object.keys(site.activationIds).length > 0;
     return compact({
         account: config.account,
@@ -80,6 +87,7 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
         vpnTunnelAddresses: site.vpnTunnelAddresses,
         directConnectAssociationId: site.directConnectAssociationId,
         gatewayNamespace: site.gatewayNamespace,
+        observabilityLinkArn: link.linkArn,
     });
 }
 

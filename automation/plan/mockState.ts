@@ -83,6 +83,17 @@ const STATE: Record<string, StateFn> = {
     "aws:ssm/parameter:Parameter": (n, i, c) => ({ id: i.name ?? n, extra: { arn: `arn:aws:ssm:${c.region}:${c.account}:parameter${String(i.name ?? n).startsWith("/") ? "" : "/"}${i.name ?? n}` } }),
     "aws:sns/topic:Topic": (n, i, c) => ({ id: `arn:aws:sns:${c.region}:${c.account}:${i.name ?? n}`, extra: { arn: `arn:aws:sns:${c.region}:${c.account}:${i.name ?? n}` } }),
     "aws:route53/zone:Zone": (n) => ({ id: `Z${hex(n, 20).toUpperCase()}`, extra: { zoneId: `Z${hex(n, 20).toUpperCase()}`, nameServers: [] } }),
+    // OAM ARNs carry the resource's own region (sinks are created per fleet region).
+    "aws:oam/sink:Sink": (n, i, c) => {
+        const id = `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}`;
+        const arn = `arn:aws:oam:${regionOf(i, c)}:${c.account}:sink/${id}`;
+        return { id: arn, extra: { arn, sinkId: id } };
+    },
+    "aws:oam/link:Link": (n, i, c) => {
+        const id = `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}`;
+        const arn = `arn:aws:oam:${regionOf(i, c)}:${c.account}:link/${id}`;
+        return { id: arn, extra: { arn, linkId: id, label: `account-${c.account}` } };
+    },
     "aws:grafana/workspace:Workspace": (n, i, c) => {
         const id = `g-${hex(n, 10)}`;
         const r = regionOf(i, c);

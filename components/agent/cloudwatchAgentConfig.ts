@@ -26,6 +26,8 @@
  * (test/monitored/agentSchema.ts `validateAgentConfig`).
  */
 
+import { EC2_AGENT_NAMESPACE, measurementsOf } from "./hostMetrics";
+
 export type AgentPlatform = "linux" | "windows";
 export const AGENT_PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];
 export type AgentMode = "ec2" | "onPremise";
@@ -223,31 +225,33 @@ function plugin(o: Omit<AgentRenderOptions, "platform">, body: Record<string, un
 }
 
 function linuxMetrics(o: AgentRenderOptions): Record<string, unknown> {
+    const m = (plugin: string) => measurementsOf("linux", plugin);
     return {
-        cpu: plugin(o, { measurement: ["cpu_usage_idle", "cpu_usage_iowait", "cpu_usage_user", "cpu_usage_system"], resources: ["*"], totalcpu: true }),
-        mem: plugin(o, { measurement: ["mem_used_percent", "mem_available_percent"] }),
+        cpu: plugin(o, { measurement: m("cpu"), resources: ["*"], totalcpu: true }),
+        mem: plugin(o, { measurement: m("mem") }),
         disk: plugin(o, {
-            measurement: ["used_percent", "inodes_free"],
+            measurement: m("disk"),
             resources: ["*"],
             ignore_file_system_types: ["sysfs", "devtmpfs", "tmpfs", "overlay", "squashfs"],
             drop_device: true,
         }),
-        diskio: plugin(o, { measurement: ["io_time", "read_bytes", "write_bytes", "reads", "writes"], resources: ["*"] }),
-        swap: plugin(o, { measurement: ["swap_used_percent"] }),
-        net: plugin(o, { measurement: ["bytes_sent", "bytes_recv", "drop_in", "drop_out", "err_in", "err_out"], resources: ["*"] }),
-        netstat: plugin(o, { measurement: ["tcp_established", "tcp_time_wait"] }),
+        diskio: plugin(o, { measurement: m("diskio"), resources: ["*"] }),
+        swap: plugin(o, { measurement: m("swap") }),
+        net: plugin(o, { measurement: m("net"), resources: ["*"] }),
+        netstat: plugin(o, { measurement: m("netstat") }),
     };
 }
 
 function windowsMetrics(o: AgentRenderOptions): Record<string, unknown> {
+    const m = (object: string) => measurementsOf("windows", object);
     return {
-        Memory: plugin(o, { measurement: ["% Committed Bytes In Use", "Available MBytes"] }),
-        Processor: plugin(o, { measurement: ["% Processor Time", "% Idle Time"], resources: ["_Total"] }),
-        LogicalDisk: plugin(o, { measurement: ["% Free Space", "Free Megabytes"], resources: ["*"] }),
-        PhysicalDisk: plugin(o, { measurement: ["% Disk Time", "Avg. Disk Queue Length"], resources: ["*"] }),
-        "Paging File": plugin(o, { measurement: ["% Usage"], resources: ["*"] }),
-        "Network Interface": plugin(o, { measurement: ["Bytes Sent/sec", "Bytes Received/sec"], resources: ["*"] }),
-        TCPv4: plugin(o, { measurement: ["Connections Established"] }),
+        Memory: plugin(o, { measurement: m("Memory") }),
+        Processor: plugin(o, { measurement: m("Processor"), resources: ["_Total"] }),
+        LogicalDisk: plugin(o, { measurement: m("LogicalDisk"), resources: ["*"] }),
+        PhysicalDisk: plugin(o, { measurement: m("PhysicalDisk"), resources: ["*"] }),
+        "Paging File": plugin(o, { measurement: m("Paging File"), resources: ["*"] }),
+        "Network Interface": plugin(o, { measurement: m("Network Interface"), resources: ["*"] }),
+        TCPv4: plugin(o, { measurement: m("TCPv4") }),
     };
 }
 
@@ -263,6 +267,11 @@ function logsSection(o: Omit<AgentRenderOptions, "platform">, collected: Record<
     };
 }
 
+/** The log group the agent ships its own log to (dashboards and alerts read it centrally). */
+export function agentOwnLogGroup(logGroupPrefix: string): string {
+    return `${logGroupPrefix}/cloudwatch-agent`;
+}
+
 /** Host metrics and the agent's own log for one platform. */
 export function renderBaseAgentConfig(o: AgentRenderOptions): CloudWatchAgentConfig {
     checkCommon(o);
@@ -270,14 +279,14 @@ export function renderBaseAgentConfig(o: AgentRenderOptions): CloudWatchAgentCon
     const retention = o.logRetentionDays ?? 90;
     const stream = streamName(o);
     const metrics: Record<string, unknown> = {
-        namespace: o.namespace ?? "CWAgent",
+        namespace: o.namespace ?? EC2_AGENT_NAMESPACE,
         metrics_collected: o.platform === "linux" ? linuxMetrics(o) : windowsMetrics(o),
         ...(ec2 ? { append_dimensions: { ...EC2_DIMENSIONS }, aggregation_dimensions: [["InstanceId"], ["AutoScalingGroupName"]] } : {}),
         ...(o.endpointOverrides?.metrics !== undefined ? { endpoint_override: o.endpointOverrides.metrics } : {}),
     };
     const agentLog = {
         file_path: o.platform === "linux" ? LINUX_AGENT_LOG : WINDOWS_AGENT_LOG,
-        log_group_name: `${o.logGroupPrefix}/cloudwatch-agent`,
+        log_group_name: agentOwnLogGroup(o.logGroupPrefix),
         log_stream_name: stream,
         retention_in_days: retention,
         timezone: "UTC",
@@ -363,7 +372,7 @@ export function renderOverlayAgentConfig(ov: WorkloadOverlay, o: Omit<AgentRende
     }
     if (Object.keys(metrics).length > 0) {
         out.metrics = {
-            namespace: o.namespace ?? "CWAgent",
+            namespace: o.namespace ?? EC2_AGENT_NAMESPACE,
             metrics_collected: metrics,
             ...(o.endpointOverrides?.metrics !== undefined ? { endpoint_override: o.endpointOverrides.metrics } : {}),
         };

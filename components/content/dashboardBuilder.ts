@@ -164,7 +164,6 @@ function queryVariable(v: VariableSpec, ds: DataSourceRef): QueryVariableBuilder
     return new QueryVariableBuilder(v.name)
         .label(v.label)
         .datasource(ds)
-        .definition(v.query)
         // The Prometheus variable editor's own shape: qryType 1 is "label values".
         .query({ query: v.query, refId: "PrometheusVariableQueryEditor-VariableQuery", qryType: 1 })
         .refresh(VariableRefresh.OnTimeRangeChanged)
@@ -261,10 +260,20 @@ export function panelsOf(d: Dashboard): Panel[] {
 }
 
 /** A panel's Prometheus targets (cog.Dataquery is the SDK's opaque union of every data source's query). */
-export function prometheusTargets(p: Panel): prometheus.Dataquery[] {
+export function prometheusTargets(p: Panel): prometheus.dataquery[] {
     return (p.targets ?? [])
-        .map((t) => t as unknown as prometheus.Dataquery)
+        .map((t) => t as unknown as prometheus.dataquery)
         .filter((t) => (t.datasource ?? p.datasource)?.type === "prometheus" && typeof t.expr === "string");
+}
+
+/** A query variable's PromQL: the Grafana 10.4 model keeps it in the Prometheus editor's query object. */
+export function variableQuery(v: VariableModel): string {
+    const q: unknown = v.query;
+    if (typeof q === "string") {
+        return q;
+    }
+    const inner = (q as { query?: unknown } | undefined)?.query;
+    return typeof inner === "string" ? inner : "";
 }
 
 /** Every PromQL expression a dashboard runs: Prometheus panel targets and the selectors inside variable queries. */
@@ -280,9 +289,10 @@ export function dashboardQueries(d: Dashboard): { readonly where: string; readon
         if (v.type !== VariableType.Query || v.datasource?.type !== "prometheus") {
             continue;
         }
-        const m = /^label_values\((.*),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$/s.exec(v.definition ?? "");
+        const query = variableQuery(v);
+        const m = /^label_values\((.*),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$/s.exec(query);
         if (!m) {
-            throw new Error(`${uid}: variable ${v.name} query "${v.definition ?? ""}" is not label_values(selector, label)`);
+            throw new Error(`${uid}: variable ${v.name} query "${query}" is not label_values(selector, label)`);
         }
         out.push({ where: `${uid} / variable ${v.name}`, expr: m[1] });
     }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentAssociations } from "../agent/agentAssociations";
 import { agentLogGroups, AgentPlatform, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
 import { KubernetesCollector } from "../agent/kubernetesCollector";
+import { monitoredLogGroupPrefix } from "../agent/logGroups";
 import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
 import { COLLECTOR_PORTS } from "../collectorPorts";
 import { EncryptionKey } from "../encryptionKey";
@@ -155,7 +156,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
         const services = awsServiceEndpoints(c.mode, c.extraServices);
         const layers = renderAgentLayers({
             parameterPrefix: args.stackName,
-            logGroupPrefix: `/oss-monitoring/${args.stackName}`,
+            logGroupPrefix: monitoredLogGroupPrefix(args.stackName),
             platforms: args.agent.platforms,
             overlays: args.agent.overlays,
             metricsCollectionInterval: args.agent.metricsCollectionInterval,

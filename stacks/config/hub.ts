@@ -150,6 +150,33 @@ const grafana = z
         }
     });
 
+const cloudwatchSource = z
+    .object({
+        stack: z.string().min(1),
+        kind: z.enum(["monitored", "onprem"]),
+        account: accountId,
+        region,
+        namespace: z.string().min(1),
+        logGroupPrefix: z.string().regex(/^\/oss-monitoring\//, { error: "expected a log group prefix under /oss-monitoring/" }),
+        site: z.string().optional(),
+    })
+    .strict();
+
+const cloudwatch = z
+    .object({
+        /**
+         * Who may link to the hub's CloudWatch observability sinks: `organization` (any account of
+         * the AWS organization) or `fleet` (only the manifest's accounts, still within the
+         * organization). The aws:PrincipalOrgID condition applies either way. Default organization.
+         */
+        sinkPrincipals: z.enum(["organization", "fleet"]).default("organization"),
+        /** Minutes without the agent heartbeat before a host alerts. Default 10. */
+        silentAfterMinutes: z.number().int().min(5).max(1440).default(10),
+        /** Derived from the fleet manifest: every stack whose CloudWatch agents report (sink regions, dashboards, alerts). */
+        sources: z.array(cloudwatchSource).default([]),
+    })
+    .strict();
+
 export const hubConfig = z
     .object({
         network: network.prefault({}),
@@ -180,6 +207,8 @@ export const hubConfig = z
             .object({ activeSeries: z.number().int().positive().default(50_000_000), samplesPerSecond: z.number().int().positive().default(1_666_666) })
             .strict()
             .prefault({}),
+        /** CloudWatch cross-account observability: sinks, the Grafana data source, dashboards and agent alerts. */
+        cloudwatch: cloudwatch.prefault({}),
         /** Derived from the fleet manifest: accounts allowed to connect to the endpoint service. */
         monitoredAccounts: z.array(accountId).default([]),
         /** Derived from the fleet manifest: on-prem sites admitted at the ingress. */
@@ -206,3 +235,4 @@ export const BEARER_NEEDS_CONTRIB =
 
 export type HubConfig = z.infer<typeof hubConfig>;
 export type OnPremSiteRef = z.infer<typeof onpremSite>;
+export type CloudWatchSourceRef = z.infer<typeof cloudwatchSource>;

@@ -8,6 +8,9 @@ import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queue
 import { DEFAULT_COLLECTOR_IMAGE } from "./hub";
 import { arnOf, cidr, ConfigError, PROJECT, subnetId, vpcId } from "./common";
 
+/** CloudWatch namespace of on-prem agents unless a site sets `agent.namespace`. */
+export const DEFAULT_ONPREM_NAMESPACE = "CWAgent/OnPrem";
+
 /**
  * `oss-monitoring:onprem`: the on-premises gateway role's settings. A site (data centre or
  * another cloud) reaches a landing VPC in its AWS account over VPN or Direct Connect; the
@@ -188,7 +191,7 @@ const agent = z
         /** CloudWatch agent collection interval. Default 60 seconds. */
         metricsCollectionInterval: z.number().int().min(10).max(3600).default(60),
         /** CloudWatch metric namespace. Default CWAgent/OnPrem. */
-        namespace: z.string().regex(/^[^:][\w./#:-]{0,254}$/).default("CWAgent/OnPrem"),
+        namespace: z.string().regex(/^[^:][\w./#:-]{0,254}$/).default(DEFAULT_ONPREM_NAMESPACE),
         /** Log files shipped to CloudWatch Logs. Default none. */
         logFiles: z.array(logFile).default([]),
         /** Retention of the site's log groups. Default 365 days. */

@@ -16,6 +16,7 @@ import {
     isRow,
     panelsOf,
     prometheusTargets,
+    variableQuery,
     renderDashboards,
     resolveContentOptions,
     substituteVariables,
@@ -37,8 +38,8 @@ function overlaps(a: Panel | RowPanel, b: Panel | RowPanel): boolean {
 }
 
 /** Every target, Prometheus or not, read as Prometheus queries: these dashboards hold no others. */
-function targetsOf(p: Panel): prometheus.Dataquery[] {
-    const all = (p.targets ?? []) as unknown as prometheus.Dataquery[];
+function targetsOf(p: Panel): prometheus.dataquery[] {
+    const all = (p.targets ?? []) as unknown as prometheus.dataquery[];
     assert.strictEqual(prometheusTargets(p).length, all.length, `${p.title} has a non-Prometheus target`);
     return all;
 }
@@ -66,12 +67,12 @@ describe("content: Grafana dashboards (foundation SDK)", () => {
             for (const v of vars) {
                 assert.strictEqual(v.type, "query");
                 assert.deepStrictEqual(v.datasource, { type: "prometheus", uid: DS_UID });
-                assert.match(v.definition ?? "", /^label_values\(/);
-                assert.deepStrictEqual(v.query, { query: v.definition, refId: "PrometheusVariableQueryEditor-VariableQuery", qryType: 1 });
+                assert.match(variableQuery(v), /^label_values\(/);
+                assert.deepStrictEqual(v.query, { query: variableQuery(v), refId: "PrometheusVariableQueryEditor-VariableQuery", qryType: 1 });
                 assert.ok(v.multi && v.includeAll && v.allValue === ".*");
             }
             // Each variable's values come from its label, narrowed by the variables before it.
-            const [account, region, site] = vars.map((v) => v.definition ?? "");
+            const [account, region, site] = vars.map((v) => variableQuery(v));
             assert.match(account, new RegExp(`, ${o.labels.account}\\)$`));
             assert.match(region, new RegExp(`${o.labels.account}=~"\\$account".*, ${o.labels.region}\\)$`));
             assert.match(site, new RegExp(`${o.labels.region}=~"\\$region".*, ${o.labels.site}\\)$`));
@@ -163,10 +164,10 @@ describe("content: Grafana dashboards (foundation SDK)", () => {
         const d = buildDashboardWith<MetricSpec>({
             uid: "cw-test", title: "CloudWatch", description: "", tags: [], variables: [],
             rows: [{ title: "Endpoints", panels: [{ type: "timeseries", title: "Bytes", unit: "bytes", queries: [{ namespace: "AWS/PrivateLinkEndpoints", metric: "BytesProcessed", stat: "Sum" }] }] }],
-        }, cw, (q, ctx) => new cloudwatch.MetricsQueryBuilder().refId(ctx.refId).datasource(ctx.datasource).namespace(q.namespace).metricName(q.metric).statistic(q.stat));
+        }, cw, (q, ctx) => new cloudwatch.CloudWatchMetricsQueryBuilder().refId(ctx.refId).datasource(ctx.datasource).namespace(q.namespace).metricName(q.metric).statistic(q.stat));
         const [panel] = panelsOf(d);
         assert.deepStrictEqual(panel.datasource, cw);
-        const [t] = (panel.targets ?? []) as unknown as cloudwatch.MetricsQuery[];
+        const [t] = (panel.targets ?? []) as unknown as cloudwatch.CloudWatchMetricsQuery[];
         assert.deepStrictEqual([t.refId, t.namespace, t.metricName, t.statistic, t.datasource], ["A", "AWS/PrivateLinkEndpoints", "BytesProcessed", "Sum", cw]);
         // Only Prometheus targets are PromQL for promtool.
         assert.deepStrictEqual(dashboardQueries(d), []);

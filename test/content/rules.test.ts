@@ -12,6 +12,7 @@ import {
     isAlert,
     panelsOf,
     prometheusTargets,
+    variableQuery,
     renderDashboards,
     renderRuleNamespaces,
     resolveContentOptions,
@@ -38,7 +39,7 @@ function labelsUsed(o: ReturnType<typeof resolveContentOptions>): Set<string> {
         for (const q of dashboardQueries(d.dashboard)) {
             add(labelsInPromql(q.expr));
         }
-        (d.dashboard.templating.list ?? []).forEach((v) => add(labelsInPromql(v.definition ?? "")));
+        (d.dashboard.templating.list ?? []).forEach((v) => add(labelsInPromql(variableQuery(v))));
         panelsOf(d.dashboard).flatMap(prometheusTargets).forEach((t) => add(labelsInTemplates(t.legendFormat ?? "")));
     }
     const am = alertmanagerConfig({ topicArn: "arn:aws:sns:us-east-1:111111111111:t", region: "us-east-1", labels: o.labels }) as { route: { group_by: string[] } };

@@ -86,6 +86,7 @@ export function hubOutputs(extra: Record<string, unknown> = {}): Record<string, 
             endpointServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
             collectorDomain: "collector.monitoring.internal",
             collectorPorts: [4317, 4318, 4319, 4320],
+            observabilitySinkArns: { "us-east-1": "arn:aws:oam:us-east-1:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000001" },
             ...extra,
         },
     };
