@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { AgentPlatform, renderAgentLayers } from "../../components/agent/cloudwatchAgentConfig";
+import { renderAgentLayers } from "../../components/agent/cloudwatchAgentConfig";
 import { cloudWatchMetricName, hostPanelMetrics } from "../../components/agent/hostMetrics";
 import { agentAlertRules, heartbeatSearch } from "../../components/cloudwatch/agentAlerts";
 import { dashboardRefreshCost } from "../../components/cloudwatch/dashboardCost";
