@@ -64,6 +64,30 @@ function readJson(file: string, what: string): unknown {
     }
 }
 
+const PLAN_ROLES = ["hub", "monitored", "onprem"];
+
+/**
+ * What parsePlan's shape check cannot see: an empty plan (nothing would be checked, so a broken
+ * `plan` step would pass the gate), a role the pack has no policies for, a stack listed twice.
+ */
+export function planProblems(plan: { stacks: ReadonlyArray<{ stack: string; role: string }> }): string | undefined {
+    if (plan.stacks.length === 0) {
+        return "plan.stacks is empty, so no policy would run; fix: regenerate it with `npm run fleet -- plan --json FILE` (did the plan step fail or select no stacks?)";
+    }
+    const seen = new Map<string, number>();
+    for (const [i, s] of plan.stacks.entries()) {
+        if (!PLAN_ROLES.includes(s.role)) {
+            return `plan.stacks[${i}].role: "${s.role}" is not a role of this project (${PLAN_ROLES.join(", ")}); fix: regenerate the plan from stacks/fleet.yaml`;
+        }
+        const j = seen.get(s.stack);
+        if (j !== undefined) {
+            return `plan.stacks[${i}].stack: "${s.stack}" is also plan.stacks[${j}]; a plan lists each stack once; fix: regenerate the plan instead of concatenating plans`;
+        }
+        seen.set(s.stack, i);
+    }
+    return undefined;
+}
+
 function readConfig(file: string): EvaluateOptions["config"] {
     const json = readJson(file, "policy config");
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
@@ -90,6 +114,10 @@ export function main(argv: readonly string[], io: Io): number {
     try {
         const args = parseArgs(argv);
         const plan = parsePlan(readJson(args.plan, "plan"));
+        const problem = planProblems(plan);
+        if (problem !== undefined) {
+            throw new InputError(`${args.plan}: ${problem}`);
+        }
         const config = args.config ? readConfig(args.config) : undefined;
         const violations = evaluatePlan(plan, { config });
         violations.forEach((v) => io.out(formatViolation(v)));

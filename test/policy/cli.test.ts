@@ -85,6 +85,24 @@ describe("policy/cli", () => {
         assert.equal(run("check", path.join(FIXTURES, "good-plan.json"), "--verbose").code, 2);
     });
 
+    it("exits 2 on a plan with no stacks, an unknown role or a stack listed twice", () => {
+        const good = JSON.parse(fs.readFileSync(path.join(FIXTURES, "good-plan.json"), "utf8"));
+        const write = (name: string, doc: unknown) => {
+            const f = path.join(dir, name);
+            fs.writeFileSync(f, JSON.stringify(doc));
+            return f;
+        };
+        const empty = run("check", write("empty.json", { version: 1, stacks: [] }));
+        assert.equal(empty.code, 2);
+        assert.match(empty.err, /plan\.stacks is empty, so no policy would run; fix: regenerate it/);
+        const role = run("check", write("role.json", { ...good, stacks: [{ ...good.stacks[0], role: "monitor" }] }));
+        assert.equal(role.code, 2);
+        assert.match(role.err, /plan\.stacks\[0\]\.role: "monitor" is not a role of this project/);
+        const dup = run("check", write("dup.json", { ...good, stacks: [good.stacks[0], good.stacks[0]] }));
+        assert.equal(dup.code, 2);
+        assert.match(dup.err, /plan\.stacks\[1\]\.stack: ".*" is also plan\.stacks\[0\]/);
+    });
+
     it("sets the process exit code when run as `npm run policy`", function () {
         this.timeout(120000);
         const r = spawnSync("npm", ["run", "-s", "policy", "--", "check", path.join(FIXTURES, "bad-plan.json")], { cwd: ROOT, encoding: "utf8" });
