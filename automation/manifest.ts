@@ -252,7 +252,8 @@ export function loadManifest(file: string): FleetManifest {
     } catch (e) {
         throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}; fix the syntax at that line`);
     }
-    const manifest = resolveManifest(doc, path.relative(process.cwd(), file) || file);
+    const rel = path.relative(process.cwd(), file);
+    const manifest = resolveManifest(doc, rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? file : rel);
     const stale = unknownStackFileKeys(manifest);
     if (stale.length > 0) {
         throw new ConfigError(stale.join("\n"));

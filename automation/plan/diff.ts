@@ -39,8 +39,18 @@ export function inputChanges(before: unknown, after: unknown, at = ""): InputCha
         const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
         return keys.flatMap((k) => inputChanges(a[k], b[k], at === "" ? k : `${at}.${k}`));
     }
-    if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-        return a.flatMap((x, i) => inputChanges(x, b[i], `${at}[${i}]`));
+    if (Array.isArray(a) && Array.isArray(b)) {
+        if (a.length === b.length) {
+            return a.flatMap((x, i) => inputChanges(x, b[i], `${at}[${i}]`));
+        }
+        // Lists that grew or shrank (allow-lists, CIDRs): name the elements added and removed, not the whole list.
+        const key = (x: unknown) => JSON.stringify(x);
+        const before = new Set(a.map(key));
+        const after = new Set(b.map(key));
+        return [
+            ...a.filter((x) => !after.has(key(x))).map((x) => ({ path: `${at}[-]`, before: x, after: undefined })),
+            ...b.filter((x) => !before.has(key(x))).map((x) => ({ path: `${at}[+]`, before: undefined, after: x })),
+        ];
     }
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: at, before: a, after: b }];
 }

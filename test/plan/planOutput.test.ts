@@ -82,6 +82,8 @@ describe("plan output", function () {
         assert.strictEqual(text[text.length - 1], "Diff: 1 to create, 1 to update, 1 to delete");
         assert.ok(text.includes("      alias: \"renamed\" => " + JSON.stringify(update.changes[0].after)));
         assert.deepStrictEqual(inputChanges({ policy: '{"a":1,"b":[1,2]}' }, { policy: '{"b":[1,3],"a":1}' }), [{ path: "policy.b[1]", before: 2, after: 3 }]);
+        assert.deepStrictEqual(inputChanges({ allowed: ["a", "b"] }, { allowed: ["a", "b", "c"] }), [{ path: "allowed[+]", before: undefined, after: "c" }]);
+        assert.deepStrictEqual(inputChanges({ allowed: ["a", "b"] }, { allowed: ["b"] }), [{ path: "allowed[-]", before: "a", after: undefined }]);
         const oldFile = path.join(dir, "old.json");
         fs.writeFileSync(oldFile, JSON.stringify(old));
         const r = await capture(["--manifest", FLEET, "--stacks", "hub", "--diff", oldFile]);
