@@ -9,7 +9,7 @@ import { Clock, realClock } from "./clock";
 import { AutomationApi, AutomationEngine } from "./engine";
 import { EXIT, UsageError } from "./errors";
 import { execute } from "./execute";
-import { writeOutput } from "../io/output";
+import { checkOutputTarget, writeOutput } from "../io/output";
 import { parseArgs, usage } from "./flags";
 import { assertAcyclic } from "./graph";
 import { acquireLock, decideResume, durationHistory, JournalStore, newId } from "./journal";
@@ -287,7 +287,11 @@ export async function runFleetCommand(argv: readonly string[], deps: Partial<Fle
         assertAcyclic(manifest.stacks);
         if (command === "status") {
             const selected = selectStacks(manifest.stacks, flags.stacks);
-            return runStatus(path.resolve(d.workDir, flags.stateDir ?? ".fleet"), selected, d.out, flags.json !== undefined ? path.resolve(d.workDir, flags.json) : undefined);
+            const statusJson = flags.json !== undefined ? path.resolve(d.workDir, flags.json) : undefined;
+            if (statusJson !== undefined) {
+                checkOutputTarget(statusJson, "--json");
+            }
+            return runStatus(path.resolve(d.workDir, flags.stateDir ?? ".fleet"), selected, d.out, statusJson);
         }
         const settings = resolveSettings(command as Operation, flags, manifest, d.workDir);
         checkSettingsPaths(settings);
