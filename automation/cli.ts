@@ -1,5 +1,9 @@
+import { Command } from "commander";
 import * as readline from "readline";
+import { configureProgram, isInputError, runProgram } from "./cliKit";
 import { runFleetCommand } from "./driver";
+import { planCommand } from "./plan/command";
+import { configCommand } from "./stackFiles";
 import { projectRoot } from "./paths";
 
 /** The repository root (also when this runs compiled under bin/): the Pulumi project the driver runs, and the base of relative paths. */
@@ -43,14 +47,34 @@ function installSignalHandlers(stop: AbortController, abort: AbortController): v
     });
 }
 
-async function main(argv: string[]): Promise<number> {
-    const [command, ...rest] = argv;
-    // Loaded on demand: the offline commands must not pay for (or break on) the driver, and vice versa.
-    if (command === "plan") {
-        return (await import("./plan/command")).runPlanCommand(rest);
+/** The driver's commands (everything but plan and config), with their one-line help. */
+const DRIVER_HELP: Record<string, string> = {
+    preview: "pulumi preview of every selected stack, with the policy pack",
+    up: "deploy: hub, then the canary wave, then the rest in parallel; resumes after a failure",
+    refresh: "refresh state from the cloud",
+    destroy: "destroy in reverse order: spokes before the hub",
+    drift: "refresh preview; exit 3 when any stack drifted",
+    outputs: "print stack outputs (secrets masked)",
+    status: "what the journal says about the last runs (offline)",
+};
+
+function program(): Command {
+    const root = new Command("npm run fleet --")
+        .description("Plan, configure and roll out the monitoring fleet of stacks/fleet.yaml")
+        .addCommand(planCommand())
+        .addCommand(configCommand());
+    for (const [name, help] of Object.entries(DRIVER_HELP)) {
+        // Listed for help and suggestions; main() hands these to the driver before commander parses.
+        root.command(name).description(help);
     }
-    if (command === "config") {
-        return (await import("./stackFiles")).runConfigCommand(rest);
+    root.addHelpText("after", `\npreview, up, refresh, destroy, drift, outputs and status take the fleet flags: npm run fleet -- up --help\n\nExamples:\n  npm run fleet -- plan --json plan.json\n  npm run fleet -- config\n  npm run fleet -- up --stacks role:monitored --yes\n\nExit codes: 0 success, 1 a stack failed or was skipped (or policy violations), 2 bad input or environment, 3 drift, 130 cancelled.`);
+    return configureProgram(root);
+}
+
+async function main(argv: string[]): Promise<number> {
+    const [command] = argv;
+    if (command === undefined || !Object.keys(DRIVER_HELP).includes(command)) {
+        return runProgram(program(), argv.length === 0 ? ["--help"] : argv);
     }
     const stop = new AbortController();
     const abort = new AbortController();
@@ -66,7 +90,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-        console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-        process.exit(1);
+        // The driver maps input errors to exit 2 itself; what reaches here is unexpected.
+        const input = isInputError(e);
+        console.error(input || !process.env.DEBUG ? `${input ? "" : "internal error: "}${e instanceof Error ? e.message : String(e)}` : (e as Error).stack);
+        process.exit(input ? 2 : 1);
     },
 );

@@ -13,7 +13,14 @@ if (entry === undefined) {
     console.error("usage: launch.ts <entry without extension, e.g. automation/cli> [args...]");
     process.exit(2);
 }
-compileProject(root, path.join(root, "bin"));
+try {
+    compileProject(root, path.join(root, "bin"));
+} catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    // bin/ is a cache next to the sources; an unwritable checkout is the environment, not a bug (exit 2).
+    console.error(`cannot compile into ${path.join(root, "bin")}: ${err.code ?? ""} ${err.path ?? err.message}; fix: make the checkout writable (or delete bin/ if another user owns it)`.replace(/ {2,}/g, " "));
+    process.exit(err.code !== undefined ? 2 : 1);
+}
 process.argv = [process.argv[0], path.join(root, "bin", `${entry}.js`), ...args];
 // The entry is chosen at run time and compiled just above, so it cannot be a static import.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -7,6 +7,8 @@ import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { monitoredLogGroupPrefix, siteLogGroupPrefix, siteNameOf } from "../components/agent/logGroups";
 import { parseStackConfig, StackConfig } from "../stacks/config";
 import { DEFAULT_ONPREM_NAMESPACE } from "../stacks/config/onprem";
+import { checkRawManifest, checkResolvedFleet } from "./validate/fleetChecks";
+import { unknownStackFileKeys } from "./validate/stackFileKeys";
 
 /**
  * The fleet manifest (stacks/fleet.yaml) is the single source of truth for every stack's
@@ -19,7 +21,9 @@ const stackName = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, { error: "stack nam
 
 const failureTolerance = z.union([
     z.number().int().min(0),
-    z.string().regex(/^\d{1,3}%$/, { error: "expected a count (3) or a percentage (\"10%\")" }),
+    z.string()
+        .regex(/^\d{1,3}%$/, { error: "expected a count (3) or a percentage (\"10%\")" })
+        .refine((v) => Number(v.slice(0, -1)) <= 100, { error: (iss) => `${String(iss.input)} is more than the whole main wave; fix: a percentage from 0% to 100%, or a count such as 3` }),
 ]);
 
 export const rolloutSchema = z
@@ -107,8 +111,9 @@ export function hubStackName(m: Pick<FleetManifest, "pulumiOrganization" | "hub"
     return `${m.pulumiOrganization}/${PROJECT}/${m.hub.name}`;
 }
 
+/** One line per problem, each naming the file and the field, so CI logs and editors can point at it. */
 function fail(file: string, lines: string[]): never {
-    throw new ConfigError(`Invalid fleet manifest ${file}:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
+    throw new ConfigError(lines.map((l) => `${file}: ${l}`).join("\n"));
 }
 
 /** Every spoke's CloudWatch agents as the hub reads them: account, region, namespace, log groups. */
@@ -187,6 +192,10 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
     if (problems.length > 0) {
         fail(file, problems);
     }
+    problems.push(...checkRawManifest(raw));
+    if (problems.length > 0) {
+        fail(file, problems);
+    }
     const hubEntry = hubs[0];
     const hubRef = `${raw.pulumiOrganization}/${PROJECT}/${hubEntry.name}`;
     const stacks: FleetStack[] = [];
@@ -218,7 +227,7 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
         } catch (e) {
             if (e instanceof ConfigError) {
                 // Re-point role-specific keys at where they live in the manifest.
-                fail(file, [e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).replace(`(${s.name}): ${s.role}.`, `(${s.name}): config.`)).join("\n    ")]);
+                fail(file, e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).replace(`(${s.name}): ${s.role}.`, `(${s.name}): config.`)));
             }
             throw e;
         }
@@ -241,6 +250,10 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
             parsed: typed,
         });
     }
+    const fleetProblems = checkResolvedFleet(stacks);
+    if (fleetProblems.length > 0) {
+        fail(file, fleetProblems);
+    }
     return { path: file, pulumiOrganization: raw.pulumiOrganization, rollout: raw.rollout, stacks, hub: stacks.find((s) => s.role === "hub")! };
 }
 
@@ -249,13 +262,20 @@ export function loadManifest(file: string): FleetManifest {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new ConfigError(`Cannot read fleet manifest ${file}: ${(e as Error).message}. Pass --manifest <path to fleet.yaml>.`);
+        throw new ConfigError(`Cannot read fleet manifest ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Pass --manifest <path to fleet.yaml>.`);
     }
     let doc: unknown;
     try {
-        doc = parseYaml(text);
+        // merge: YAML 1.1 merge keys (`<<: *defaults`) are plain YAML to most users; resolve them.
+        doc = parseYaml(text, { merge: true });
     } catch (e) {
-        throw new ConfigError(`Fleet manifest ${file} is not valid YAML: ${(e as Error).message}`);
+        throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}; fix the syntax at that line`);
     }
-    return resolveManifest(doc, path.relative(process.cwd(), file) || file);
+    const rel = path.relative(process.cwd(), file);
+    const manifest = resolveManifest(doc, rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? file : rel);
+    const stale = unknownStackFileKeys(manifest);
+    if (stale.length > 0) {
+        throw new ConfigError(stale.join("\n"));
+    }
+    return manifest;
 }

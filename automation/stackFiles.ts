@@ -1,6 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
+import { Command } from "commander";
 import { parse as parseYaml, stringify } from "yaml";
+import { ConfigError } from "../stacks/config/common";
+import { configureProgram, EXIT_HELP, runProgram, setExitCode } from "./cliKit";
+import { checkOutputTarget, writeOutput } from "./io/output";
 import { FleetManifest, FleetStack, loadManifest } from "./manifest";
 
 export const GENERATED_HEADER =
@@ -19,7 +23,7 @@ function isSecureValue(v: unknown): boolean {
  * encryption settings the existing file holds (those never live in the manifest).
  */
 export function renderStackFile(stack: FleetStack, existing?: string): string {
-    const old = (existing !== undefined ? parseYaml(existing) : undefined) ?? {};
+    const old = (existing !== undefined ? parseYaml(existing, { merge: true }) : undefined) ?? {};
     const doc: Record<string, unknown> = {};
     for (const k of KEPT_TOP_LEVEL) {
         if (old[k] !== undefined) {
@@ -40,40 +44,62 @@ export function stackFilePath(manifest: FleetManifest, stack: string): string {
     return path.join(path.dirname(manifest.path), `Pulumi.${stack}.yaml`);
 }
 
-/** `fleet config [--manifest F] [--check]`: writes (or checks) every stack file. */
-export async function runConfigCommand(argv: string[]): Promise<number> {
-    let manifestPath = "stacks/fleet.yaml";
-    let check = false;
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--manifest") {
-            manifestPath = argv[++i] ?? "";
-        } else if (argv[i] === "--check") {
-            check = true;
-        } else {
-            console.error(`fleet config: unknown argument ${argv[i]}. Usage: npm run fleet -- config [--manifest stacks/fleet.yaml] [--check]`);
-            return 2;
-        }
-    }
-    const manifest = loadManifest(manifestPath);
+/**
+ * Writes (or with `check`, compares) every stack file. Files holding secrets and the encryption
+ * salt are replaced atomically with their permissions kept, so an interrupted run never leaves a
+ * stack file that has lost its secrets.
+ */
+export function configureStacks(opts: { manifest: string; check?: boolean }, out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
+    const manifest = loadManifest(opts.manifest);
     const stale: string[] = [];
+    const writes: Array<[string, string]> = [];
     for (const s of manifest.stacks) {
         const file = stackFilePath(manifest, s.name);
-        const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+        let existing: string | undefined;
+        try {
+            existing = fs.readFileSync(file, "utf8");
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
+                throw new ConfigError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code}); fix: make it readable`);
+            }
+        }
         const next = renderStackFile(s, existing);
         if (next !== existing) {
             stale.push(file);
-            if (!check) {
-                fs.writeFileSync(file, next);
-                console.log(`wrote ${file}`);
-            }
+            writes.push([file, next]);
         }
     }
-    if (check && stale.length > 0) {
-        console.error(`stack files out of date with ${manifestPath}: ${stale.join(", ")}\nRun: npm run fleet -- config`);
-        return 1;
+    if (opts.check) {
+        if (stale.length > 0) {
+            err(`stack files out of date with ${opts.manifest}: ${stale.join(", ")}; fix: npm run fleet -- config`);
+            return 1;
+        }
+    } else {
+        // Every target is checked before the first write, so a read-only file cannot leave the fleet half-regenerated.
+        const targets = writes.map(([file]) => checkOutputTarget(file, "stack file"));
+        writes.forEach(([file, text], i) => {
+            writeOutput(targets[i], text, "stack file");
+            out(`wrote ${file}`);
+        });
     }
     if (stale.length === 0) {
-        console.log(`all ${manifest.stacks.length} stack files match ${manifestPath}`);
+        out(`all ${manifest.stacks.length} stack files match ${opts.manifest}`);
     }
     return 0;
+}
+
+/** `fleet config`: the commander definition. */
+export function configCommand(): Command {
+    return new Command("config")
+        .description("generate stacks/Pulumi.<stack>.yaml from the manifest (secrets and the encryption salt are kept)")
+        .option("--manifest <file>", "fleet manifest", "stacks/fleet.yaml")
+        .option("--check", "only check that every stack file matches the manifest (exit 1 if not)")
+        .addHelpText("after", `\n${EXIT_HELP}`)
+        .action((o: { manifest: string; check?: boolean }, cmd: Command) => setExitCode(cmd, configureStacks(o)));
+}
+
+/** `npm run fleet -- config ...` on its own (tests). */
+export async function runConfigCommand(argv: string[]): Promise<number> {
+    const program = configureProgram(new Command("fleet").addCommand(configCommand()), (l) => console.error(l));
+    return runProgram(program, ["config", ...argv], (l) => console.error(l));
 }

@@ -1,3 +1,4 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "./errors";
 import type { ExecutorKind, FailureMode } from "./types";
 
@@ -283,58 +284,99 @@ function findFlag(name: string): FlagSpec | undefined {
     return FLAGS.find((f) => f.name === name || (f.aliases ?? []).includes(name));
 }
 
+/** The commander program for the driver's commands, built from FLAGS (one source for parsing and help). */
+function driverProgram(flags: Mutable<FleetFlags>, problem: { message?: string }): Command {
+    const program = new Command("npm run fleet --")
+        .argument("[command]")
+        .argument("[extra...]")
+        .helpOption(false)
+        .exitOverride()
+        .allowUnknownOption(false)
+        .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    for (const spec of FLAGS) {
+        const names = [spec.name, ...(spec.aliases ?? []).filter((a) => a.length > 1)];
+        const short = (spec.aliases ?? []).find((a) => a.length === 1);
+        names.forEach((name, i) => {
+            const option = new Option(`${i === 0 && short ? `-${short}, ` : ""}--${name}${spec.value ? " <value>" : ""}`, spec.help);
+            option.argParser((raw: string) => {
+                const bad = spec.apply(flags, raw);
+                if (bad !== undefined) {
+                    problem.message = `--${spec.name}: ${bad}; e.g. ${spec.example}`;
+                    throw new InvalidArgumentError(bad);
+                }
+                return raw;
+            });
+            if (spec.value === undefined) {
+                // Switches: commander calls argParser only for values, so record them here.
+                option.argParser(() => undefined).default(undefined);
+            }
+            program.addOption(i === 0 ? option : option.hideHelp());
+        });
+    }
+    return program;
+}
+
 /**
- * Parses `<command> [flags]`. Every mistake names the flag and shows an example, so a typo in a
- * CI job fails before anything is touched instead of being ignored.
+ * Parses `<command> [flags]` with commander (the same library as plan, config, policy and content).
+ * Every mistake names the flag and shows an example, so a typo in a CI job fails before anything
+ * is touched instead of being ignored.
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
     const flags: Mutable<FleetFlags> = { stacks: [], yes: false, force: false, help: false };
-    let command: DriverCommand | undefined;
+    // What commander would accept but the driver refuses: a flag's value that is itself a flag, a value on a switch.
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        if (!arg.startsWith("-")) {
-            if (command === undefined) {
-                if (!(DRIVER_COMMANDS as readonly string[]).includes(arg)) {
-                    throw new UsageError(`unknown command "${arg}"; expected one of plan, config, ${DRIVER_COMMANDS.join(", ")}, e.g. npm run fleet -- up --stacks role:monitored`);
-                }
-                command = arg as DriverCommand;
-                continue;
-            }
-            throw new UsageError(`unexpected argument "${arg}"; select stacks with a flag, e.g. --stacks ${arg}`);
+        if (!arg.startsWith("-") || arg === "-" || arg === "--") {
+            continue;
         }
         const body = arg.replace(/^--?/, "");
         const eq = body.indexOf("=");
-        const name = eq >= 0 ? body.slice(0, eq) : body;
-        const spec = findFlag(name);
-        if (!spec) {
-            const hint = suggest(name);
-            throw new UsageError(`unknown flag --${name}${hint ? `; did you mean --${hint.name}? e.g. ${hint.example}` : "; see npm run fleet -- help"}`);
+        const spec = findFlag(eq >= 0 ? body.slice(0, eq) : body);
+        if (spec === undefined) {
+            continue;
         }
-        let raw: string;
         if (spec.value === undefined) {
             if (eq >= 0) {
                 throw new UsageError(`--${spec.name} takes no value; write just ${spec.example}`);
             }
-            raw = "";
-        } else if (eq >= 0) {
-            raw = body.slice(eq + 1);
-        } else {
+            spec.apply(flags, "");
+        } else if (eq < 0) {
             const next = argv[i + 1];
             if (next === undefined || (next.startsWith("--") && next.length > 2)) {
                 throw new UsageError(`--${spec.name} needs a value (${spec.value}), e.g. ${spec.example}`);
             }
-            raw = next;
             i++;
         }
-        const problem = spec.apply(flags, raw);
-        if (problem !== undefined) {
-            throw new UsageError(`--${spec.name}: ${problem}; e.g. ${spec.example}`);
+    }
+    const problem: { message?: string } = {};
+    const program = driverProgram(flags, problem);
+    try {
+        program.parse([...argv], { from: "user" });
+    } catch (e) {
+        if (!(e instanceof CommanderError)) {
+            throw e;
         }
+        if (problem.message !== undefined) {
+            throw new UsageError(problem.message);
+        }
+        const name = /'-{1,2}([^' =]+)/.exec(e.message)?.[1] ?? "";
+        if (e.code === "commander.unknownOption") {
+            const hint = suggest(name);
+            throw new UsageError(`unknown flag --${name}${hint ? `; did you mean --${hint.name}? e.g. ${hint.example}` : "; see npm run fleet -- help"}`);
+        }
+        throw new UsageError(`${e.message.replace(/^error: /, "")}; see npm run fleet -- help`);
+    }
+    const [command, extra] = program.processedArgs as [string | undefined, string[]];
+    if (command !== undefined && !(DRIVER_COMMANDS as readonly string[]).includes(command)) {
+        throw new UsageError(`unknown command "${command}"; expected one of plan, config, ${DRIVER_COMMANDS.join(", ")}, e.g. npm run fleet -- up --stacks role:monitored`);
+    }
+    if (extra.length > 0) {
+        throw new UsageError(`unexpected argument "${extra[0]}"; select stacks with a flag, e.g. --stacks ${extra[0]}`);
     }
     if (flags.help || command === undefined) {
         return { command: "help", flags };
     }
-    return { command, flags };
+    return { command: command as DriverCommand, flags };
 }
 
 export function usage(): string {

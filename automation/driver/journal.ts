@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { FleetStack } from "../manifest";
+import { journalShapeProblem } from "../validate/journal";
 import { UsageError } from "./errors";
 import type { ChangeCounts, Operation, PolicyViolations, StackResult } from "./types";
 import { isRollout } from "./types";
@@ -131,10 +132,11 @@ export class JournalStore {
         } catch (e) {
             throw new UsageError(`journal ${this.file} is not valid JSON (${(e as Error).message}); fix it, or delete it to forget which stacks a resumed rollout can skip`);
         }
-        const j = parsed as Partial<JournalData>;
-        if (j.version !== JOURNAL_VERSION || typeof j.stacks !== "object" || j.stacks === null) {
-            throw new UsageError(`journal ${this.file}: expected version ${JOURNAL_VERSION} with a stacks map; delete it to start over`);
+        const problem = journalShapeProblem(parsed, JOURNAL_VERSION);
+        if (problem !== undefined) {
+            throw new UsageError(`journal ${this.file}: ${problem}; fix: delete it to start over (a resumed rollout then re-runs every stack)`);
         }
+        const j = parsed as JournalData;
         this.data = { version: JOURNAL_VERSION, stacks: j.stacks, rollouts: j.rollouts ?? {}, runs: j.runs ?? [] };
         return this.data;
     }

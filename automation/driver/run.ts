@@ -9,13 +9,14 @@ import { Clock, realClock } from "./clock";
 import { AutomationApi, AutomationEngine } from "./engine";
 import { EXIT, UsageError } from "./errors";
 import { execute } from "./execute";
+import { checkOutputTarget, writeOutput } from "../io/output";
 import { parseArgs, usage } from "./flags";
 import { assertAcyclic } from "./graph";
 import { acquireLock, decideResume, durationHistory, JournalStore, newId } from "./journal";
 import { locatePulumi, PulumiLocator } from "./pulumiCli";
 import { countResults, FleetReport, StackReport, summaryLines } from "./report";
 import { selectStacks } from "./selectors";
-import { describeTolerance, resolveSettings, RunSettings, toleratedFailures } from "./settings";
+import { checkSettingsPaths, describeTolerance, resolveSettings, RunSettings, toleratedFailures } from "./settings";
 import { runStatus } from "./status";
 import { FleetEngine, isRollout, NO_VIOLATIONS } from "./types";
 import { planWaves, WavePlan } from "./waves";
@@ -266,8 +267,7 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
         d.out(JSON.stringify(Object.fromEntries(stacks.filter((s) => s.outputs !== undefined).map((s) => [s.stack, s.outputs])), null, 2));
     }
     if (settings.jsonReport !== undefined) {
-        fs.mkdirSync(path.dirname(settings.jsonReport), { recursive: true });
-        fs.writeFileSync(settings.jsonReport, `${JSON.stringify(report, null, 2)}\n`);
+        writeOutput(settings.jsonReport, `${JSON.stringify(report, null, 2)}\n`, "--json");
         const rel = path.relative(settings.workDir, settings.jsonReport);
         show(`wrote ${rel.startsWith("..") || path.isAbsolute(rel) ? settings.jsonReport : rel}`);
     }
@@ -287,9 +287,14 @@ export async function runFleetCommand(argv: readonly string[], deps: Partial<Fle
         assertAcyclic(manifest.stacks);
         if (command === "status") {
             const selected = selectStacks(manifest.stacks, flags.stacks);
-            return runStatus(path.resolve(d.workDir, flags.stateDir ?? ".fleet"), selected, d.out, flags.json !== undefined ? path.resolve(d.workDir, flags.json) : undefined);
+            const statusJson = flags.json !== undefined ? path.resolve(d.workDir, flags.json) : undefined;
+            if (statusJson !== undefined) {
+                checkOutputTarget(statusJson, "--json");
+            }
+            return runStatus(path.resolve(d.workDir, flags.stateDir ?? ".fleet"), selected, d.out, statusJson);
         }
         const settings = resolveSettings(command, flags, manifest, d.workDir);
+        checkSettingsPaths(settings);
         const report = await runFleet(settings, manifest, d);
         return report.exitCode;
     } catch (e) {

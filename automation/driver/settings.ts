@@ -1,4 +1,5 @@
 import * as path from "path";
+import { checkOutputTarget, checkStateDir } from "../io/output";
 import type { FleetManifest } from "../manifest";
 import { UsageError } from "./errors";
 import { FailureTolerance, FleetFlags, parseFailureTolerance } from "./flags";
@@ -81,7 +82,7 @@ export function resolveSettings(operation: Operation, flags: FleetFlags, manifes
         backend: flags.backend,
         secretsProvider: flags.secretsProvider,
         policyPacks: executor === "remote" ? [] : [path.resolve(workDir, flags.policyPack ?? "policy")],
-        jsonReport: flags.json !== undefined ? path.resolve(workDir, flags.json) : undefined,
+        jsonReport: flags.json === undefined ? undefined : flags.json === "-" ? "-" : path.resolve(workDir, flags.json),
         yes: flags.yes,
         force: flags.force,
         executor,
@@ -89,4 +90,16 @@ export function resolveSettings(operation: Operation, flags: FleetFlags, manifes
         stateDir: path.resolve(workDir, flags.stateDir ?? ".fleet"),
         workDir,
     };
+}
+
+/**
+ * Checks where a run will write (report, journal, lock, logs) before any stack is touched: a
+ * report path in a missing folder or a read-only state folder found after an hour of `up` is an
+ * hour lost. Throws a ConfigError (exit 2).
+ */
+export function checkSettingsPaths(settings: Pick<RunSettings, "jsonReport" | "stateDir">): void {
+    checkStateDir(settings.stateDir);
+    if (settings.jsonReport !== undefined) {
+        checkOutputTarget(settings.jsonReport, "--json");
+    }
 }

@@ -1,53 +1,37 @@
+import { Command, Option } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import { ConfigError } from "../../stacks/config/common";
-import { loadManifest } from "../manifest";
+import { configureProgram, EXIT_HELP, intOption, listOption, runProgram, setExitCode } from "../cliKit";
+import { selectStacks } from "../driver/selectors";
+import { AtomicWriter, checkOutputTarget, OutputTarget, writeOutput } from "../io/output";
+import { FleetManifest, loadManifest } from "../manifest";
 import { projectRoot } from "../paths";
+import { diffPlans, formatDiff } from "./diff";
 import { disableSourcePositions } from "./fastRuntime";
+import { renderGraph, topologyDot } from "./graph";
 import { planFleetParallel } from "./parallel";
-import { PlanEvents, PlanStack, planFleet } from "./plan";
+import { PlanDocument, PlanEvents, PlanStack, planFleet } from "./plan";
+import { resourceTree } from "./tree";
 
-interface PlanArgs {
+export interface PlanOptions {
     manifest: string;
     json?: string;
-    stacks?: Set<string>;
+    stacks?: string[];
     /** Worker processes; 1 plans in this process. Default: one per core for fleets of 20+ stacks. */
     workers?: number;
+    tree?: boolean;
+    diff?: string;
+    graph?: string;
+    progress?: boolean;
 }
 
-const USAGE = "Usage: npm run fleet -- plan [--manifest stacks/fleet.yaml] [--json plan.json] [--stacks name,name] [--workers N]";
+/** Fleets at least this large get a progress counter on stderr without asking. */
+export const PROGRESS_THRESHOLD = 20;
 
-export function parsePlanArgs(argv: string[]): PlanArgs {
-    const args: PlanArgs = { manifest: "stacks/fleet.yaml" };
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) {
-                throw new ConfigError(`${flag} needs a value. ${USAGE}`);
-            }
-            return v;
-        };
-        switch (flag) {
-            case "--manifest": args.manifest = value(); break;
-            case "--json": args.json = value(); break;
-            case "--stacks": args.stacks = new Set(value().split(",").map((s) => s.trim()).filter(Boolean)); break;
-            case "--workers": {
-                const v = value();
-                const n = Number(v);
-                if (!Number.isInteger(n) || n < 1 || n > 64) {
-                    throw new ConfigError(`--workers: expected a whole number from 1 to 64, got "${v}". ${USAGE}`);
-                }
-                args.workers = n;
-                break;
-            }
-            default: throw new ConfigError(`unknown argument ${flag}. ${USAGE}`);
-        }
-    }
-    return args;
-}
+export const SELECTOR_HELP = "stack selectors, comma-separated or repeated, unioned: a name (globs with *), role:<role>, tag:<Key>=<Value>, account:<id>, region:<region>";
 
-/** Resource counts by type, largest first, for the human summary. */
+/** Resource counts by type, largest first. */
 export function countByType(stack: PlanStack): Array<[string, number]> {
     const counts = new Map<string, number>();
     for (const r of stack.resources) {
@@ -57,85 +41,98 @@ export function countByType(stack: PlanStack): Array<[string, number]> {
 }
 
 /**
- * Streams the plan JSON: each stack is written as soon as it is planned so memory stays
- * bounded by one stack, not the fleet.
+ * Streams the plan JSON, one stack at a time (memory stays bounded by one stack), pretty-printed
+ * so `git diff` of two plans shows one input per line. Only a complete plan replaces the target.
  */
 class PlanWriter {
-    private fd: number | undefined;
     private count = 0;
-    constructor(private readonly file?: string) {
-        if (file !== undefined) {
-            this.fd = fs.openSync(`${file}.partial`, "w");
-            fs.writeSync(this.fd, '{"version":1,"stacks":[');
+    private readonly out: AtomicWriter | undefined;
+    constructor(target?: OutputTarget) {
+        if (target !== undefined) {
+            this.out = new AtomicWriter(target);
+            this.out.write('{\n  "version": 1,\n  "stacks": [');
         }
     }
     write(stack: PlanStack): void {
-        if (this.fd !== undefined) {
-            fs.writeSync(this.fd, (this.count++ > 0 ? ",\n" : "\n") + JSON.stringify(stack));
-        }
+        this.out?.write((this.count++ > 0 ? ",\n" : "\n") + JSON.stringify(stack, null, 2).replace(/^/gm, "    "));
     }
     close(ok: boolean): void {
-        if (this.fd === undefined || this.file === undefined) {
-            return;
-        }
-        fs.writeSync(this.fd, "\n]}\n");
-        fs.closeSync(this.fd);
-        // Only a complete plan replaces the previous file, so CI never checks half a fleet.
         if (ok) {
-            fs.renameSync(`${this.file}.partial`, this.file);
+            this.out?.write("\n  ]\n}\n");
+            this.out?.commit();
         } else {
-            fs.unlinkSync(`${this.file}.partial`);
+            this.out?.abort();
         }
     }
 }
 
-export async function runPlanCommand(argv: string[]): Promise<number> {
-    let args: PlanArgs;
-    let manifest;
+function readPlan(file: string, flag: string): PlanDocument {
+    let doc: unknown;
     try {
-        args = parsePlanArgs(argv);
-        manifest = loadManifest(args.manifest);
+        doc = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
-        console.error((e as Error).message);
-        return 2;
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ConfigError(`${flag} ${file}: ${code !== undefined ? `cannot read it (${code})` : `not valid JSON (${(e as Error).message})`}; fix: pass a plan written by \`npm run fleet -- plan --json FILE\``);
     }
-    if (args.stacks !== undefined) {
-        const unknown = [...args.stacks].filter((n) => !manifest.stacks.some((s) => s.name === n));
-        if (unknown.length > 0) {
-            console.error(`--stacks: ${unknown.join(", ")} not in ${args.manifest}`);
-            return 2;
-        }
+    const d = doc as Partial<PlanDocument>;
+    if (d === null || typeof d !== "object" || d.version !== 1 || !Array.isArray(d.stacks)) {
+        throw new ConfigError(`${flag} ${file}: not a version 1 plan (expected {"version": 1, "stacks": [...]}); fix: regenerate it with this checkout's \`npm run fleet -- plan --json FILE\``);
     }
+    return d as PlanDocument;
+}
+
+/** Plans the fleet and reports like `pulumi preview`; returns the exit code. */
+export async function plan(opts: PlanOptions): Promise<number> {
+    // Everything that can be wrong with the input is found before any stack runs.
+    const jsonTarget = opts.json !== undefined ? checkOutputTarget(opts.json, "--json") : undefined;
+    const graphTarget = opts.graph !== undefined ? checkOutputTarget(opts.graph, "--graph") : undefined;
+    const old = opts.diff !== undefined ? readPlan(opts.diff, "--diff") : undefined;
+    const manifest: FleetManifest = loadManifest(opts.manifest);
+    const selected = opts.stacks !== undefined ? new Set(selectStacks(manifest.stacks, opts.stacks).map((s) => s.name)) : undefined;
+    // With the plan on standard output, the human report goes to stderr so the JSON stays clean.
+    const say = jsonTarget?.kind === "stdout" ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
+    const total = manifest.stacks.filter((s) => selected === undefined || selected.has(s.name) || s.role === "hub").length;
+    const progress = opts.progress ?? total >= PROGRESS_THRESHOLD;
     // A worker costs a few seconds to start (loading the AWS SDK), so small fleets plan in-process.
-    const workers = args.workers ?? (manifest.stacks.length >= 20 ? os.cpus().length : 1);
-    const writer = new PlanWriter(args.json);
+    const workers = opts.workers ?? (manifest.stacks.length >= 20 ? os.cpus().length : 1);
+    const writer = new PlanWriter(jsonTarget);
+    const keep = old !== undefined || graphTarget !== undefined;
+    const planned: PlanStack[] = [];
     const started = Date.now();
-    let total = 0;
+    let done = 0;
+    let creates = 0;
+    let mandatoryTotal = 0;
+    const counter = () => (progress ? `[${++done}/${total} ${((Date.now() - started) / 1000).toFixed(1)}s] ` : "");
     const events: PlanEvents = {
         onStack: (s) => {
-            total += s.resources.length;
-            const top = countByType(s).map(([t, n]) => `${n} ${t}`).join(", ");
+            creates += s.resources.length;
             const mandatory = s.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+            mandatoryTotal += mandatory;
             const policy = s.violations.length === 0 ? "no policy violations" : `${mandatory} mandatory, ${s.violations.length - mandatory} other policy violations`;
-            console.log(`✔ ${s.stack} (${s.role}, ${s.account}/${s.region}): ${s.resources.length} resources, ${policy}`);
-            console.log(`    ${top}`);
+            say(`${counter()}✔ ${s.stack} (${s.role}, ${s.account}/${s.region}): ${s.resources.length} to create, ${policy}`);
+            if (opts.tree) {
+                resourceTree(s).forEach(say);
+            }
             writer.write(s);
+            if (keep) {
+                planned.push(s);
+            }
         },
         onFailure: (s, e) => {
-            console.error(`✘ ${s.name} (${s.role}, ${s.account}/${s.region}): ${e.message}`);
+            process.stderr.write(`${counter()}✘ ${s.name} (${s.role}, ${s.account}/${s.region}): ${e.message}\n`);
         },
     };
     let result: { failed: string[]; skipped: string[]; peakRssKiB?: number };
     try {
         if (workers > 1) {
-            result = await planFleetParallel(manifest, { workers, selected: args.stacks, root: projectRoot() }, events);
+            result = await planFleetParallel(manifest, { workers, selected, root: projectRoot() }, events);
         } else {
             disableSourcePositions({ stackTraces: false });
-            result = await planFleet(manifest, events, args.stacks);
+            result = await planFleet(manifest, events, selected);
         }
     } catch (e) {
         writer.close(false);
-        console.error(`plan aborted: ${(e as Error).message}`);
+        process.stderr.write(`plan aborted: ${(e as Error).message}\n`);
         return 1;
     }
     const { failed, skipped } = result;
@@ -143,6 +140,47 @@ export async function runPlanCommand(argv: string[]): Promise<number> {
     writer.close(ok);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const rss = ((result.peakRssKiB ?? process.resourceUsage().maxRSS) / 1024).toFixed(0);
-    console.log(`${ok ? "planned" : "FAILED"}: ${total} resources in ${secs}s (${workers} worker${workers > 1 ? "s" : ""}, peak RSS ${rss} MiB); failed: ${failed.length}, skipped: ${skipped.length}${args.json && ok ? `; wrote ${args.json}` : ""}`);
-    return ok ? 0 : 1;
+    const stacks = total - failed.length - skipped.length;
+    say(`${ok ? "Plan" : "FAILED"}: ${creates} to create in ${stacks} stack${stacks === 1 ? "" : "s"}${mandatoryTotal > 0 ? `, ${mandatoryTotal} mandatory policy violations` : ""} (${secs}s, ${workers} worker${workers > 1 ? "s" : ""}, peak RSS ${rss} MiB); failed: ${failed.length}, skipped: ${skipped.length}${jsonTarget?.kind === "file" && ok ? `; wrote ${opts.json}` : ""}`);
+    if (!ok) {
+        return 1;
+    }
+    const order = new Map(manifest.stacks.map((s, i) => [s.name, i]));
+    planned.sort((a, b) => (a.role === "hub" ? -1 : b.role === "hub" ? 1 : (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0)));
+    const doc: PlanDocument = { version: 1, stacks: planned };
+    if (old !== undefined) {
+        formatDiff(diffPlans(old, doc)).forEach(say);
+    }
+    if (graphTarget !== undefined) {
+        writeOutput(graphTarget, renderGraph(topologyDot(doc), opts.graph ?? ""), "--graph");
+        say(`wrote ${opts.graph}`);
+    }
+    return 0;
+}
+
+/** `fleet plan`: the commander definition shared by automation/cli.ts and runPlanCommand. */
+export function planCommand(): Command {
+    return new Command("plan")
+        .description("offline plan of every stack: no cloud access, the policy pack evaluated per stack")
+        .option("--manifest <file>", "fleet manifest", "stacks/fleet.yaml")
+        .option("--json <file>", "write the plan as JSON (pretty-printed, written atomically; - for standard output)")
+        .option("--stacks <selectors>", SELECTOR_HELP, listOption)
+        .addOption(new Option("--only <selectors>", "alias of --stacks").argParser(listOption).hideHelp())
+        .option("--workers <n>", "worker processes (default: one per core for fleets of 20+ stacks)", intOption(1, 64))
+        .option("--tree", "print each stack's resource tree")
+        .option("--diff <old.json>", "show resources and inputs changed since an earlier plan")
+        .option("--graph <file>", "draw the topology with Graphviz (.svg, .png, .pdf, or .dot source)")
+        .option("--progress", `N/M stacks and elapsed time on each line (default for ${PROGRESS_THRESHOLD}+ stacks)`)
+        .option("--no-progress", "no progress counter")
+        .addHelpText("after", `\nExamples:\n  npm run fleet -- plan --json plan.json\n  npm run fleet -- plan --stacks role:monitored --tree\n  npm run fleet -- plan --json new.json --diff old.json --graph fleet.svg\n\n${EXIT_HELP}`)
+        .action(async (o: PlanOptions & { only?: string[] }, cmd: Command) => {
+            const stacks = o.stacks !== undefined || o.only !== undefined ? [...(o.stacks ?? []), ...(o.only ?? [])] : undefined;
+            setExitCode(cmd, await plan({ ...o, stacks }));
+        });
+}
+
+/** `npm run fleet -- plan ...` without the rest of the fleet CLI (tests, benchmarks). */
+export async function runPlanCommand(argv: string[]): Promise<number> {
+    const program = configureProgram(new Command("fleet").addCommand(planCommand()), (l) => console.error(l));
+    return runProgram(program, ["plan", ...argv], (l) => console.error(l));
 }

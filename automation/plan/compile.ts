@@ -57,7 +57,10 @@ export function compileProject(root: string, outDir: string): { compiled: number
                 sourceMap: false,
             },
         });
-        fs.writeFileSync(target, result.outputText);
+        // Temp file and rename: a run interrupted mid-write must not leave a truncated .js that is newer than its source.
+        const tmp = `${target}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, result.outputText);
+        fs.renameSync(tmp, target);
         compiled++;
     }
     return { compiled, total: files.length };

@@ -108,6 +108,9 @@ export async function planFleet(manifest: FleetManifest, events: PlanEvents = {}
     const skipped: string[] = [];
     const hubRef = hubStackName(manifest);
     for (const s of planOrder(manifest, selected)) {
+        // A stack's program is one long promise chain that starves the event loop; yield between
+        // stacks so a Ctrl-C (a loop callback) is handled within a stack, not after the whole fleet.
+        await new Promise((resolve) => setImmediate(resolve));
         const blockedBy = s.dependsOn.filter((d) => failed.includes(d) || skipped.includes(d));
         if (blockedBy.length > 0) {
             skipped.push(s.name);

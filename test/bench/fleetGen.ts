@@ -3,7 +3,7 @@ import { parseCidr } from "../../components/cidr";
 /**
  * Grows the example manifest into a fleet of `monitored` accounts and `sites` on-prem sites:
  * members are cloned round-robin from the example's own spokes, with unique names, account
- * IDs, resource IDs and (for sites, which the hub admits and which must not overlap) CIDRs.
+ * IDs, resource IDs and CIDRs (site and workload networks must not overlap across the fleet).
  */
 export function generateFleet(example: any, monitored: number, sites: number): any {
     const doc = JSON.parse(JSON.stringify(example));
@@ -17,7 +17,7 @@ export function generateFleet(example: any, monitored: number, sites: number): a
     const stacks: any[] = [hub];
     let serial = 0;
     let nextNetwork = 0;
-    const clone = (t: any, name: string, siteIndex?: number) => {
+    const clone = (t: any, name: string) => {
         serial++;
         const account = String(200_000_000_000 + serial * 7919).padStart(12, "0");
         const hexId = serial.toString(16).padStart(8, "0");
@@ -34,8 +34,8 @@ export function generateFleet(example: any, monitored: number, sites: number): a
             if (/^(vpc|subnet|sg|tgw|vgw|dxgw|pl|vpce)-[0-9a-f]{8,17}$/.test(v)) {
                 return `${v.split("-")[0]}-${hexId}${v.slice(-9)}`.slice(0, v.length);
             }
-            if (siteIndex !== undefined && typeof parseCidr(v) !== "string") {
-                // Sites need globally unique networks: 10.128.0.0/9 carved into /24s.
+            if (typeof parseCidr(v) !== "string") {
+                // Networks must be unique across the fleet (the manifest's cross-stack check): 10.128.0.0/9 carved into /24s.
                 const n = nextNetwork++;
                 return `10.${128 + Math.floor(n / 256)}.${n % 256}.0/24`;
             }
@@ -49,7 +49,7 @@ export function generateFleet(example: any, monitored: number, sites: number): a
         stacks.push(clone(monitoredTemplates[i % monitoredTemplates.length], `monitored-gen-${i}`));
     }
     for (let k = 0; k < sites; k++) {
-        stacks.push(clone(siteTemplates[k % siteTemplates.length], `onprem-gen-${k}`, k));
+        stacks.push(clone(siteTemplates[k % siteTemplates.length], `onprem-gen-${k}`));
     }
     doc.stacks = stacks;
     doc.rollout = { ...doc.rollout, canary: [] };

@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { parseArgs, writeContent } from "../../automation/contentCli";
+import { main, writeContent } from "../../automation/contentCli";
 import { renderHubContent } from "../../components/content";
 import { removeTempDirs, tempDir } from "./tools";
 
@@ -35,16 +35,32 @@ describe("content CLI (automation/contentCli.ts)", () => {
         assert.match(fs.readFileSync(path.join(dir, "rules/alerting.rules.yaml"), "utf8"), /\[25m\]/);
     });
 
-    it("rejects unknown flags, missing values and bad numbers with usage", () => {
-        assert.throws(() => parseArgs(["--outdir", "x"]), /unknown argument "--outdir"\nusage:/);
-        assert.throws(() => parseArgs(["--out"]), /--out needs a value/);
-        assert.throws(() => writeContent(tempDir("hub-content-bad"), { "silent-after-minutes": "soon" }), /--silent-after-minutes must be a number/);
-        assert.throws(() => writeContent(tempDir("hub-content-bad"), { "quota-warning-ratio": "2" }), /quotaWarningRatio must be a fraction/);
+    it("rejects unknown flags, missing values and bad numbers with exit 2 and one line", () => {
+        const run = (...argv: string[]) => {
+            const err: string[] = [];
+            const code = main(argv, () => undefined, (l) => err.push(l));
+            return { code, err: err.join("\n") };
+        };
+        const typo = run("--out", tempDir("hub-content-typo"), "--regoin", "eu-west-1");
+        assert.strictEqual(typo.code, 2);
+        assert.match(typo.err, /unknown option '--regoin'\n\(Did you mean --region\?\)/);
+        assert.match(run("--out").err, /option '--out <dir>' argument missing/);
+        assert.match(run().err, /required option '--out <dir>' not specified/);
+        const dir = tempDir("hub-content-bad");
+        const soon = run("--out", dir, "--silent-after-minutes", "soon");
+        assert.strictEqual(soon.code, 2);
+        assert.match(soon.err, /--silent-after-minutes must be a number \(got "soon"\)/);
+        assert.match(run("--out", dir, "--quota-warning-ratio", "2").err, /quotaWarningRatio must be a fraction.*fix the matching flag/);
+        assert.deepStrictEqual(fs.readdirSync(dir), [], "nothing written");
+        const file = path.join(dir, "a-file");
+        fs.writeFileSync(file, "x");
+        assert.match(run("--out", file).err, /--out .*a-file: is not a folder/);
+        assert.strictEqual(main(["--help"], () => undefined, () => undefined), 0);
     });
 
-    it("runs as documented: ts-node --transpile-only automation/contentCli.ts --out DIR", () => {
+    it("runs as documented: npm run content -- --out DIR", () => {
         const dir = tempDir("hub-content-cli-run");
-        const out = execFileSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "automation/contentCli.ts", "--out", dir], { cwd: ROOT, encoding: "utf8" });
+        const out = execFileSync("npm", ["run", "-s", "content", "--", "--out", dir], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(out.trim().split("\n").length, 9);
         const def = YAML.parse(fs.readFileSync(path.join(dir, "alertmanager/definition.yaml"), "utf8"));
         assert.ok(typeof def.alertmanager_config === "string" && def.alertmanager_config.includes("sns_configs"));

@@ -66,7 +66,10 @@ describe("policy/cli", () => {
     });
 
     it("exits 2 on bad input with a message naming the problem", () => {
-        assert.deepEqual(run(), { code: 2, out: "", err: "policy check: usage: npm run policy -- check PLAN.json [--sarif OUT.sarif] [--config POLICY_CONFIG.json]" });
+        const none = run();
+        assert.equal(none.code, 2);
+        assert.match(none.err, /^Usage: npm run policy -- \[options\] \[command\]/);
+        assert.match(none.err, /check \[options\] <plan\.json>/);
         assert.match(run("check", path.join(dir, "missing.json")).err, /cannot read plan .*missing\.json: ENOENT/);
         const v2 = path.join(dir, "v2.json");
         fs.writeFileSync(v2, JSON.stringify({ version: 2, stacks: [] }));
@@ -83,6 +86,24 @@ describe("policy/cli", () => {
         assert.match(c.err, /lb-internal: "never" is not an enforcement level/);
         assert.equal(run("check", path.join(FIXTURES, "good-plan.json"), "--sarif").code, 2);
         assert.equal(run("check", path.join(FIXTURES, "good-plan.json"), "--verbose").code, 2);
+    });
+
+    it("exits 2 on a plan with no stacks, an unknown role or a stack listed twice", () => {
+        const good = JSON.parse(fs.readFileSync(path.join(FIXTURES, "good-plan.json"), "utf8"));
+        const write = (name: string, doc: unknown) => {
+            const f = path.join(dir, name);
+            fs.writeFileSync(f, JSON.stringify(doc));
+            return f;
+        };
+        const empty = run("check", write("empty.json", { version: 1, stacks: [] }));
+        assert.equal(empty.code, 2);
+        assert.match(empty.err, /plan\.stacks is empty, so no policy would run; fix: regenerate it/);
+        const role = run("check", write("role.json", { ...good, stacks: [{ ...good.stacks[0], role: "monitor" }] }));
+        assert.equal(role.code, 2);
+        assert.match(role.err, /plan\.stacks\[0\]\.role: "monitor" is not a role of this project/);
+        const dup = run("check", write("dup.json", { ...good, stacks: [good.stacks[0], good.stacks[0]] }));
+        assert.equal(dup.code, 2);
+        assert.match(dup.err, /plan\.stacks\[1\]\.stack: ".*" is also plan\.stacks\[0\]/);
     });
 
     it("sets the process exit code when run as `npm run policy`", function () {

@@ -1,0 +1,76 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, YAMLSeq } from "yaml";
+import { loadManifest, manifestSchema } from "../../automation/manifest";
+import { planFleet, PlanStack } from "../../automation/plan/plan";
+
+const TEMPLATE = path.resolve(__dirname, "../../stacks/bootstrap/deploy-role.yaml");
+
+
+/** CloudFormation short-form intrinsics become `{ "Fn::X": value }`, so the template is plain data. */
+function load(): any {
+    const customTags = ["Ref", "Sub", "GetAtt", "If", "Not", "Equals"].flatMap((t) => {
+        const fn = t === "Ref" ? "Ref" : `Fn::${t}`;
+        const resolve = (value: unknown) => ({ [fn]: value });
+        return [
+            { tag: `!${t}`, resolve: (str: string) => resolve(str) },
+            { tag: `!${t}`, collection: "seq" as const, resolve: (seq: YAMLSeq) => resolve(seq.toJSON()) },
+        ];
+    });
+    return parse(fs.readFileSync(TEMPLATE, "utf8"), { customTags });
+}
+
+/** IAM service prefix of each AWS provider module the stacks use (resource types aws:<module>/...). */
+const MODULE_PREFIX: Record<string, string[]> = {
+    amp: ["aps"], appautoscaling: ["application-autoscaling"], cloudwatch: ["cloudwatch", "logs"], ec2: ["ec2"], ecr: ["ecr"], ecs: ["ecs"],
+    grafana: ["grafana"], iam: ["iam"], kms: ["kms"], lb: ["elasticloadbalancing"], route53: ["route53", "route53resolver"], sns: ["sns"],
+    ssm: ["ssm"], vpc: ["ec2"], rolesanywhere: ["rolesanywhere"],
+};
+
+describe("bootstrap: the deploy role StackSet template", () => {
+    const t = load();
+    const role = t.Resources.DeployRole.Properties;
+
+    it("creates the role the manifest's providers assume", () => {
+        const fleet = parse(fs.readFileSync(path.resolve(__dirname, "../../stacks/fleet.yaml"), "utf8"));
+        assert.strictEqual(t.Parameters.RoleName.Default, manifestSchema.parse(fleet).defaults.deployRoleName);
+        assert.deepStrictEqual(role.RoleName, { Ref: "RoleName" });
+    });
+
+    it("trusts only the deployer principal from inside the organization, with the external ID when set", () => {
+        for (const s of role.AssumeRolePolicyDocument.Statement) {
+            assert.deepStrictEqual(s.Principal, { AWS: { Ref: "DeployerPrincipalArn" } });
+            const conditions = s.Condition["Fn::If"] ? s.Condition["Fn::If"].slice(1) : [s.Condition];
+            for (const c of conditions) {
+                assert.deepStrictEqual(c.StringEquals["aws:PrincipalOrgID"], { Ref: "OrganizationId" }, JSON.stringify(s));
+            }
+        }
+        const assume = role.AssumeRolePolicyDocument.Statement.find((s: any) => s.Action === "sts:AssumeRole");
+        assert.deepStrictEqual(assume.Condition["Fn::If"][1].StringEquals["sts:ExternalId"], { Ref: "ExternalId" });
+    });
+
+    it("allows every service the planned stacks use, passes roles only to their services, and never creates users or keys", async function () {
+        this.timeout(120_000);
+        const statements = role.Policies[0].PolicyDocument.Statement;
+        const allowed = new Set(statements.filter((s: any) => s.Effect === "Allow").flatMap((s: any) => [s.Action].flat()).map((a: string) => a.split(":")[0]));
+        const planned: PlanStack[] = [];
+        await planFleet(loadManifest(path.resolve(__dirname, "../../stacks/fleet.yaml")), { onStack: (s) => void planned.push(s) });
+        assert.strictEqual(planned.length, 5);
+        for (const st of planned) {
+            for (const r of st.resources) {
+                const m = /^aws:([a-zA-Z0-9]+)\//.exec(r.type);
+                if (m) {
+                    assert.ok(MODULE_PREFIX[m[1]], `add the IAM prefix of aws:${m[1]} to MODULE_PREFIX and the template`);
+                    MODULE_PREFIX[m[1]].forEach((p) => assert.ok(allowed.has(p), `${p} (for ${r.type}) is allowed`));
+                }
+            }
+        }
+        const pass = statements.find((s: any) => s.Action === "iam:PassRole");
+        assert.ok(pass.Condition.StringEquals["iam:PassedToService"].includes("ecs-tasks.amazonaws.com"));
+        const deny = statements.filter((s: any) => s.Effect === "Deny").flatMap((s: any) => s.Action);
+        for (const a of ["iam:CreateUser", "iam:CreateAccessKey", "iam:UpdateAssumeRolePolicy"]) {
+            assert.ok(deny.includes(a), a);
+        }
+    });
+});
