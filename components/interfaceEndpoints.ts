@@ -13,6 +13,12 @@ export interface InterfaceEndpointsArgs {
     readonly services: readonly string[];
     /** Networks allowed to reach the endpoints on 443. */
     readonly allowedCidrs: pulumi.Input<string>[];
+    /**
+     * The VPC's own CIDRs, admitted on 443 as well: with private DNS the endpoints answer for the
+     * whole VPC, so a subnet outside allowedCidrs would otherwise time out on every call to the
+     * service. Default: none.
+     */
+    readonly vpcCidrs?: pulumi.Input<pulumi.Input<string>[]>;
     /** Managed prefix lists allowed to reach the endpoints on 443. Default: none. */
     readonly allowedPrefixListIds?: pulumi.Input<string>[];
     /** Organization whose principals may use the endpoints (endpoint policy). */
@@ -22,8 +28,8 @@ export interface InterfaceEndpointsArgs {
 }
 
 /**
- * Interface VPC endpoints with private DNS, a least-privilege endpoint policy each, and one
- * security group admitting HTTPS only from the listed networks.
+ * Interface VPC endpoints with private DNS, an organization-scoped endpoint policy each (see
+ * endpointPolicy), and one security group admitting HTTPS only from the listed networks and the VPC.
  */
 export class InterfaceEndpoints extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
@@ -45,6 +51,13 @@ export class InterfaceEndpoints extends pulumi.ComponentResource {
                 description: "HTTPS from an allowed network", tags: args.tags,
             }, { parent: this });
         });
+        if (args.vpcCidrs !== undefined) {
+            // One rule for a list only known at deploy time (the VPC's CIDR associations).
+            new aws.ec2.SecurityGroupRule(`${name}-https-vpc`, {
+                type: "ingress", securityGroupId: sg.id, protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: args.vpcCidrs,
+                description: "HTTPS from the VPC the endpoints serve (private DNS answers for all of it)",
+            }, { parent: this });
+        }
         (args.allowedPrefixListIds ?? []).forEach((pl, i) => {
             new aws.vpc.SecurityGroupIngressRule(`${name}-https-pl-${i}`, {
                 securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: pl,

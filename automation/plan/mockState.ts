@@ -148,7 +148,10 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
             return { json, minifiedJson: json, id: hex(json, 10) };
         }
         case "aws:ec2/getVpc:getVpc":
-            return { id: inputs.id, cidrBlock: "10.100.0.0/16", arn: `arn:aws:ec2:${region}:${ctx.account}:vpc/${inputs.id}` };
+            return {
+                id: inputs.id, cidrBlock: "10.100.0.0/16", arn: `arn:aws:ec2:${region}:${ctx.account}:vpc/${inputs.id}`,
+                cidrBlockAssociations: [{ associationId: `vpc-cidr-assoc-${hex(String(inputs.id), 17)}`, cidrBlock: "10.100.0.0/16", state: "associated" }],
+            };
         case "aws:ec2/getRouteTables:getRouteTables":
             return { id: String(inputs.vpcId), ids: [`rtb-${hex(String(inputs.vpcId), 17)}`] };
         case "aws:eks/getCluster:getCluster": {

@@ -56,6 +56,13 @@ export interface AgentRenderOptions {
     readonly runAsUser?: string;
     /** onPremise only: role the agent assumes after loading its profile credentials. Default none. */
     readonly onPremise?: { readonly roleArn?: string };
+    /**
+     * ec2 mode: add the AutoScalingGroupName dimension. The agent resolves it with
+     * ec2:DescribeTags (plugins/processors/ec2tagger/ec2tagger.go and
+     * translator/translate/util/placeholderUtil.go in aws/amazon-cloudwatch-agent), which needs a
+     * path to the EC2 API: false in privatelink mode without an `ec2` endpoint. Default true.
+     */
+    readonly autoScalingGroupDimension?: boolean;
     /** https:// endpoints for CloudWatch and Logs when private DNS is not available (e.g. on-prem over VPN). Default none. */
     readonly endpointOverrides?: { readonly metrics?: string; readonly logs?: string };
 }
@@ -251,6 +258,13 @@ function windowsMetrics(o: AgentRenderOptions): Record<string, unknown> {
     };
 }
 
+function ec2Dimensions(asg: boolean): Record<string, unknown> {
+    const { AutoScalingGroupName, ...instance } = EC2_DIMENSIONS;
+    return asg
+        ? { append_dimensions: { ...instance, AutoScalingGroupName }, aggregation_dimensions: [["InstanceId"], ["AutoScalingGroupName"]] }
+        : { append_dimensions: instance, aggregation_dimensions: [["InstanceId"]] };
+}
+
 function streamName(o: Pick<AgentRenderOptions, "mode">): string {
     return (o.mode ?? "ec2") === "ec2" ? "{instance_id}" : "{hostname}";
 }
@@ -272,7 +286,7 @@ export function renderBaseAgentConfig(o: AgentRenderOptions): CloudWatchAgentCon
     const metrics: Record<string, unknown> = {
         namespace: o.namespace ?? "CWAgent",
         metrics_collected: o.platform === "linux" ? linuxMetrics(o) : windowsMetrics(o),
-        ...(ec2 ? { append_dimensions: { ...EC2_DIMENSIONS }, aggregation_dimensions: [["InstanceId"], ["AutoScalingGroupName"]] } : {}),
+        ...(ec2 ? ec2Dimensions(o.autoScalingGroupDimension ?? true) : {}),
         ...(o.endpointOverrides?.metrics !== undefined ? { endpoint_override: o.endpointOverrides.metrics } : {}),
     };
     const agentLog = {

@@ -18,10 +18,17 @@ import { HubEndpoint } from "../hubEndpoint";
 export type ConnectivityMode = "privatelink" | "nat" | "internet";
 
 /**
- * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is there
- * because the agent resolves the AutoScalingGroupName dimension with ec2:DescribeTags.
+ * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is opt-in
+ * (connectivity.extraServices): with private DNS its endpoint would carry the whole VPC's EC2 API
+ * traffic (the EKS VPC CNI's AssignPrivateIpAddresses/CreateNetworkInterface among it); without it
+ * the agent drops the AutoScalingGroupName dimension, which it resolves with ec2:DescribeTags.
  */
-export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts", "ec2"];
+export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"];
+
+/** Whether hosts can call the EC2 API (for the AutoScalingGroupName dimension). */
+export function hasEc2Path(mode: ConnectivityMode, extra: readonly string[] = []): boolean {
+    return mode !== "privatelink" || extra.includes("ec2");
+}
 
 /** Interface endpoints a connectivity mode needs: all of them for privatelink, none otherwise. */
 export function awsServiceEndpoints(mode: ConnectivityMode, extra: readonly string[] = []): string[] {
@@ -34,6 +41,11 @@ export function awsServiceEndpoints(mode: ConnectivityMode, extra: readonly stri
         }
     });
     return [...new Set([...PRIVATELINK_SERVICES, ...extra])];
+}
+
+/** IPv4 CIDRs of a VPC that route traffic (EC2 CidrBlockState: associating/associated). */
+export function activeVpcCidrs(associations: readonly { cidrBlock: string; state: string }[]): string[] {
+    return associations.filter((a) => !/^(disassociat|failed)/.test(a.state)).map((a) => a.cidrBlock);
 }
 
 /** Regulated accounts keep AWS API traffic inside the VPC. */
@@ -160,6 +172,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             overlays: args.agent.overlays,
             metricsCollectionInterval: args.agent.metricsCollectionInterval,
             logRetentionDays: args.agent.logRetentionDays,
+            autoScalingGroupDimension: hasEc2Path(c.mode, c.extraServices),
         });
         const logGroupNames = [...new Set(layers.flatMap((l) => agentLogGroups(JSON.parse(l.json))))].sort();
         const tags = args.tags;
@@ -183,6 +196,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
                 region: args.region,
                 services,
                 allowedCidrs: [...args.workloadCidrs],
+                vpcCidrs: aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlockAssociations.apply(activeVpcCidrs),
                 allowedPrefixListIds: [...(args.workloadPrefixListIds ?? [])],
                 organizationId: args.organizationId,
                 tags,
