@@ -236,6 +236,7 @@ export class OnPremGateway extends pulumi.ComponentResource {
         new HubEndpoint(`${name}-hub`, {
             vpcId: args.landingVpc.vpcId,
             subnetIds,
+            subnetsKey: "oss-monitoring:onprem.landingVpc.subnetIds",
             serviceName: args.hub.endpointServiceName,
             ports: [hubPort],
             collectorDomain: args.hub.collectorDomain,

@@ -7,6 +7,8 @@ export interface MockContext {
     readonly region: string;
     /** Outputs of already-planned stacks by fully qualified name, for StackReferences. */
     readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
+    /** Tests: answers for invokes by token, checked before the defaults (throw to simulate "not found"). */
+    readonly invokeOverrides?: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, unknown>>>;
 }
 
 /** Deterministic hex suffix so repeated plans produce identical JSON. */
@@ -132,6 +134,10 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
 /** Answers for data-source invokes; anything else throws so a new invoke is mocked on purpose. */
 export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, unknown> {
     const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
+    const override = ctx.invokeOverrides?.[token];
+    if (override !== undefined) {
+        return override(inputs);
+    }
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: ctx.account, arn: `arn:aws:sts::${ctx.account}:assumed-role/OrganizationMonitoringDeploy/oss-monitoring`, userId: `AROA${hex(ctx.account, 17).toUpperCase()}:oss-monitoring`, id: ctx.account };
@@ -171,6 +177,21 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
         }
         case "aws:ec2/getNatGateway:getNatGateway":
             return { id: inputs.id, state: "available", connectivityType: "public", subnetId: `subnet-${hex(String(inputs.id), 17)}`, vpcId: `vpc-${hex(String(inputs.id), 17)}`, allocationId: `eipalloc-${hex(String(inputs.id), 17)}`, publicIp: "198.51.100.10", privateIp: "10.0.0.10", tags: {} };
+        case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
+            // Endpoint services of the hub cover three AZs, AWS services all six.
+            const custom = String(inputs.serviceName ?? "").startsWith("com.amazonaws.vpce.");
+            const azs = ["a", "b", "c", "d", "e", "f"].slice(0, custom ? 3 : 6).map((s) => `${region}${s}`);
+            return { id: String(inputs.serviceName ?? inputs.service), serviceName: inputs.serviceName ?? `com.amazonaws.${region}.${inputs.service}`, availabilityZones: azs, serviceType: "Interface", acceptanceRequired: custom, owner: custom ? ctx.account : "amazon", privateDnsName: "", tags: {} };
+        }
+        case "aws:ec2/getSubnet:getSubnet": {
+            // Subnets spread over the first three AZs by their ID's last hex digit (…1 → b, …2 → c, …3 → a).
+            const id = String(inputs.id);
+            const k = parseInt(id.slice(-1), 16) % 3;
+            return { id, availabilityZone: `${region}${"abc"[k]}`, availabilityZoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${k + 1}`, vpcId: `vpc-${hex(id, 17)}`, cidrBlock: `10.${k}.0.0/24`, tags: {} };
+        }
+        case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
+            // AWS answers "no matching EC2 VPC Endpoint found" when a VPC has none of the kind asked for.
+            throw new Error("no matching EC2 VPC Endpoint found");
         case "aws:ec2/getPrefixList:getPrefixList":
             return { id: `pl-${hex(String(inputs.name), 8)}`, name: inputs.name, cidrBlocks: ["52.216.0.0/15"] };
         default:

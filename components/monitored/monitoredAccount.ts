@@ -181,6 +181,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
         const hub = new HubEndpoint(`${name}-hub`, {
             vpcId: args.vpcId,
             subnetIds: args.subnetIds,
+            subnetsKey: "oss-monitoring:monitored.vpc.subnetIds",
             serviceName: args.hub.endpointServiceName,
             collectorDomain: args.hub.collectorDomain,
             allowedCidrs: args.workloadCidrs,
