@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsServiceName, endpointPolicy } from "./endpointCatalog";
+import { ENDPOINT_OWNER_TAG } from "./endpointDiscovery";
 import { toJson } from "./iam";
 import { Tags, withName } from "./tags";
 
@@ -23,6 +24,8 @@ export interface InterfaceEndpointsArgs {
     readonly allowedPrefixListIds?: pulumi.Input<string>[];
     /** Organization whose principals may use the endpoints (endpoint policy). */
     readonly organizationId: string;
+    /** Stack that owns the endpoints (tag ENDPOINT_OWNER_TAG), so lookups of existing endpoints skip them. Default none. */
+    readonly ownerStack?: string;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
 }
@@ -74,7 +77,7 @@ export class InterfaceEndpoints extends pulumi.ComponentResource {
                 subnetIds: args.subnetIds,
                 securityGroupIds: [sg.id],
                 policy: toJson(endpointPolicy(service, args.organizationId)),
-                tags: withName(args.tags, `${name}-${service}`),
+                tags: withName(args.tags, `${name}-${service}`, args.ownerStack !== undefined ? { [ENDPOINT_OWNER_TAG]: args.ownerStack } : {}),
             }, { parent: this });
             this.endpointIds[service] = ep.id;
         }

@@ -192,6 +192,11 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
         case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
             // AWS answers "no matching EC2 VPC Endpoint found" when a VPC has none of the kind asked for.
             throw new Error("no matching EC2 VPC Endpoint found");
+        case "aws:route53/getZone:getZone":
+            throw new Error("no matching Route 53 Hosted Zone found");
+        case "aws:ec2/getRouteTable:getRouteTable":
+            // Only the local route: no gateway endpoint routes yet.
+            return { id: inputs.routeTableId, routeTableId: inputs.routeTableId, vpcId: `vpc-${hex(String(inputs.routeTableId), 17)}`, routes: [], associations: [], tags: {} };
         case "aws:ec2/getPrefixList:getPrefixList":
             return { id: `pl-${hex(String(inputs.name), 8)}`, name: inputs.name, cidrBlocks: ["52.216.0.0/15"] };
         default:

@@ -79,11 +79,11 @@ describe("monitored stack", function () {
     });
 
     it("privatelink mode creates the AWS service endpoints with private DNS and org-scoped policies", () => {
-        assert.deepStrictEqual(serviceSuffixes(payments), [...PRIVATELINK_SERVICES].sort());
+        assert.deepStrictEqual(serviceSuffixes(payments), [...PRIVATELINK_SERVICES, "s3"].sort());
         for (const required of ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"]) {
             assert.ok(serviceSuffixes(payments).includes(required), required);
         }
-        for (const ep of payments.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => !String(e.inputs.serviceName).startsWith("com.amazonaws.vpce."))) {
+        for (const ep of payments.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => !String(e.inputs.serviceName).startsWith("com.amazonaws.vpce.") && e.inputs.vpcEndpointType === "Interface")) {
             assert.strictEqual(ep.inputs.privateDnsEnabled, true);
             const policy = payments.json(ep, "policy");
             const preAuth = PRE_AUTHENTICATION_ACTIONS[String(ep.inputs.serviceName).split(".").slice(3).join(".")] !== undefined;
@@ -99,7 +99,7 @@ describe("monitored stack", function () {
         const internet = await plan("monitored-legacy", (m) => ({ ...m, connectivity: { mode: "internet" } }));
         assert.deepStrictEqual(serviceSuffixes(internet), []);
         assert.strictEqual(internet.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 1);
-        const extra = await plan("monitored-analytics", (m) => ({ ...m, connectivity: { extraServices: ["kms"], s3AgentArtifactsGateway: true } }));
+        const extra = await plan("monitored-analytics", (m) => ({ ...m, connectivity: { extraServices: ["kms"] } }));
         assert.deepStrictEqual(serviceSuffixes(extra), [...PRIVATELINK_SERVICES, "kms", "s3"].sort());
         const s3 = extra.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((e) => e.inputs.vpcEndpointType === "Gateway")!;
         assert.ok(extra.json(s3, "policy").Statement[0].Resource.every((r: string) => r.startsWith("arn:aws:s3:::")));
