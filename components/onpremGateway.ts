@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentAssociations } from "./agent/agentAssociations";
 import {
-    AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentCommonConfig, renderAgentLayers, WorkloadOverlay,
+    AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay,
 } from "./agent/cloudwatchAgentConfig";
 import { EncryptionKey } from "./encryptionKey";
 import { toJson } from "./iam";
@@ -10,6 +10,7 @@ import { GatewayCollector } from "./onprem/gatewayCollector";
 import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./onprem/gatewayCollectorConfig";
 import { HubEndpoint } from "./hubEndpoint";
 import { hubPortFor, OnpremAuthMode, requireHubPort } from "./onprem/hubPort";
+import { hybridHostFileSteps, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./onprem/hostFiles";
 import { HybridActivation } from "./onprem/hybridActivation";
 import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "./onprem/iam";
 import { LandingEndpoints } from "./onprem/landingEndpoints";
@@ -154,27 +155,7 @@ export function siteAgentLayers(a: Pick<OnPremGatewayArgs, "siteName" | "region"
     });
 }
 
-/** Where certificate-based hosts keep the credentials aws_signing_helper refreshes. */
-export const ROLES_ANYWHERE_CREDENTIALS_FILE = "/etc/oss-monitoring/aws/credentials";
-
-/** common-config.toml: which credentials profile the agent uses for the chosen credential mode. */
-export function siteCommonConfig(mode: OnpremCredentials["mode"]): string {
-    return mode === "hybridActivation"
-        // The SSM agent shares the hybrid role's credentials in root's default profile.
-        ? renderAgentCommonConfig({ credentialsProfile: "default", credentialsFile: "/root/.aws/credentials" })
-        : renderAgentCommonConfig({ credentialsProfile: "AmazonCloudWatchAgent", credentialsFile: ROLES_ANYWHERE_CREDENTIALS_FILE });
-}
-
-/** The command certificate-based hosts run (as a service) to keep their credentials fresh. */
-export function signingHelperCommand(o: { region: string; trustAnchorArn: string; profileArn: string; roleArn: string }): string {
-    return [
-        `AWS_SHARED_CREDENTIALS_FILE=${ROLES_ANYWHERE_CREDENTIALS_FILE}`,
-        "aws_signing_helper update",
-        "--certificate /etc/pki/oss-monitoring/host.crt --private-key /etc/pki/oss-monitoring/host.key",
-        `--trust-anchor-arn ${o.trustAnchorArn} --profile-arn ${o.profileArn} --role-arn ${o.roleArn}`,
-        `--region ${o.region} --profile AmazonCloudWatchAgent`,
-    ].join(" ");
-}
+export { ROLES_ANYWHERE_CREDENTIALS_FILE, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./onprem/hostFiles";
 
 /**
  * Joins an on-premises site (data centre or another cloud) to central monitoring: short-lived
@@ -193,7 +174,9 @@ export class OnPremGateway extends pulumi.ComponentResource {
     /** Secrets, per platform, while a registration window is open. */
     public readonly activationIds: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
     public readonly activationCodes: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
-    public readonly rolesAnywhere?: { trustAnchorArn: pulumi.Output<string>; profileArn: pulumi.Output<string>; signingHelperCommand: pulumi.Output<string> };
+    public readonly rolesAnywhere?: {
+        trustAnchorArn: pulumi.Output<string>; profileArn: pulumi.Output<string>; signingHelperCommand: pulumi.Output<string>; signingHelperUnit: pulumi.Output<string>;
+    };
     public readonly vpnConnectionId?: pulumi.Output<string>;
     public readonly vpnTunnelAddresses?: pulumi.Output<string>[];
     public readonly directConnectAssociationId?: pulumi.Output<string>;
@@ -252,6 +235,8 @@ export class OnPremGateway extends pulumi.ComponentResource {
             layers,
             targeting: siteTargeting(args.siteName),
             mode: "onPremise",
+            // Hybrid hosts get common-config.toml and the region from State Manager, before ManageAgent.
+            preConfigureSteps: args.credentials.mode === "hybridActivation" ? hybridHostFileSteps({ region: args.region, platforms: args.agent.platforms }) : [],
             logGroups: { names: logGroups, kmsKeyArn: key.keyArn, retentionDays: args.agent.logRetentionDays },
             tags,
         }, child);
@@ -262,8 +247,8 @@ export class OnPremGateway extends pulumi.ComponentResource {
             dataType: "text",
             tier: "Standard",
             // No secret inside (a profile name and a path): insecureValue keeps previews readable.
-            insecureValue: siteCommonConfig(args.credentials.mode),
-            description: `CloudWatch agent common-config.toml for site ${args.siteName}: which credentials profile to use`,
+            insecureValue: siteCommonConfig(args.credentials.mode, "linux"),
+            description: `CloudWatch agent common-config.toml (Linux) for site ${args.siteName}: which credentials profile and file to use`,
             tags: withName(tags, commonConfigName),
         }, child);
 
@@ -305,11 +290,12 @@ export class OnPremGateway extends pulumi.ComponentResource {
             this.hostRoleArn = ra.roleArn;
             this.activationIds = {};
             this.activationCodes = {};
+            const ids = pulumi.all([ra.trustAnchorArn, ra.profileArn, ra.roleArn]).apply(([trustAnchorArn, profileArn, roleArn]) => ({ region: args.region, trustAnchorArn, profileArn, roleArn }));
             this.rolesAnywhere = {
                 trustAnchorArn: ra.trustAnchorArn,
                 profileArn: ra.profileArn,
-                signingHelperCommand: pulumi.all([ra.trustAnchorArn, ra.profileArn, ra.roleArn])
-                    .apply(([trustAnchorArn, profileArn, roleArn]) => signingHelperCommand({ region: args.region, trustAnchorArn, profileArn, roleArn })),
+                signingHelperCommand: ids.apply(signingHelperCommand),
+                signingHelperUnit: ids.apply(signingHelperUnit),
             };
         }
 

@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { OnPremGateway } from "../components/onpremGateway";
 import { OnpremStackConfig } from "./config";
-import { PROJECT } from "./config/common";
+import { ConfigError, PROJECT } from "./config/common";
+import { hasS3GatewayEndpoint } from "../components/endpointDiscovery";
 import { checkOnpremConfig, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { deployProvider } from "./provider";
 
@@ -15,15 +16,34 @@ export function siteNameOf(configured: string | undefined, stack: string): strin
  * Composes an on-premises site's gateway: `pulumi up -s onprem-<site>` in the site's landing
  * account. `now` pins the clock for the registration-window check (tests); default: the real one.
  */
-export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): Record<string, pulumi.Input<unknown>> {
+export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): Promise<Record<string, pulumi.Input<unknown>>> {
+    // Clock-dependent checks first (synchronously), so a bad expiry fails before anything is registered.
+    checkOnpremConfig(config.onprem, now);
+    return composeSite(config);
+}
+
+/**
+ * `privateDnsOnlyForInboundResolverEndpoint` on the S3 interface endpoint requires an S3 gateway
+ * endpoint in the VPC (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html,
+ * "Private DNS"); the config's `landingVpc.s3GatewayEndpoint` claim is checked against the VPC.
+ */
+export function checkLandingS3Gateway(declared: boolean, found: boolean, keyPrefix = `${PROJECT}:`): void {
+    if (declared && !found) {
+        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}onprem.landingVpc.s3GatewayEndpoint: true, but the landing VPC has no S3 gateway endpoint ` +
+            "(private DNS for the S3 interface endpoint would then answer nobody in the VPC); add one or set it to false.");
+    }
+}
+
+async function composeSite(config: OnpremStackConfig): Promise<Record<string, pulumi.Input<unknown>>> {
     const c = config.onprem;
-    // Clock-dependent checks first, so a bad expiry fails before anything is registered.
-    checkOnpremConfig(c, now);
     const siteName = siteNameOf(c.siteName, pulumi.getStack());
     const secrets = new pulumi.Config(PROJECT);
     const hub = new pulumi.StackReference("hub", { name: config.hubStack });
     const aws = deployProvider("onprem-aws", config);
     const providers: pulumi.ProviderResource[] = [aws];
+    if (c.landingVpc.s3GatewayEndpoint) {
+        checkLandingS3Gateway(true, await hasS3GatewayEndpoint({ vpcId: c.landingVpc.vpcId, region: config.region, provider: aws }));
+    }
 
     let gateway: ConstructorParameters<typeof OnPremGateway>[1]["gateway"];
     if (c.gateway !== undefined) {
@@ -76,6 +96,7 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
         rolesAnywhereTrustAnchorArn: site.rolesAnywhere?.trustAnchorArn,
         rolesAnywhereProfileArn: site.rolesAnywhere?.profileArn,
         signingHelperCommand: site.rolesAnywhere?.signingHelperCommand,
+        signingHelperUnit: site.rolesAnywhere?.signingHelperUnit,
         vpnConnectionId: site.vpnConnectionId,
         vpnTunnelAddresses: site.vpnTunnelAddresses,
         directConnectAssociationId: site.directConnectAssociationId,

@@ -101,7 +101,8 @@ const STATE: Record<string, StateFn> = {
     "aws:ec2/vpnConnection:VpnConnection": (n, _i, c) => {
         const id = `vpn-${hex(n, 17)}`;
         const octet = parseInt(hex(n, 2), 16) % 250;
-        return { id, extra: { arn: `arn:aws:ec2:${c.region}:${c.account}:vpn-connection/${id}`, tunnel1Address: `198.51.100.${octet + 1}`, tunnel2Address: `198.51.100.${octet + 2}` } };
+        const attachment = _i.transitGatewayId !== undefined ? { transitGatewayAttachmentId: `tgw-attach-${hex(n, 17)}` } : {};
+        return { id, extra: { arn: `arn:aws:ec2:${c.region}:${c.account}:vpn-connection/${id}`, tunnel1Address: `198.51.100.${octet + 1}`, tunnel2Address: `198.51.100.${octet + 2}`, ...attachment } };
     },
 };
 
@@ -189,9 +190,15 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
             const k = parseInt(id.slice(-1), 16) % 3;
             return { id, availabilityZone: `${region}${"abc"[k]}`, availabilityZoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${k + 1}`, vpcId: `vpc-${hex(id, 17)}`, cidrBlock: `10.${k}.0.0/24`, tags: {} };
         }
-        case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
-            // AWS answers "no matching EC2 VPC Endpoint found" when a VPC has none of the kind asked for.
+        case "aws:ec2/getVpcEndpoint:getVpcEndpoint": {
+            // Landing VPCs have an S3 gateway endpoint (what their config declares); nothing else
+            // exists yet, and AWS answers "no matching EC2 VPC Endpoint found" for that.
+            const gateway = (inputs.filters ?? []).some((f: { name: string; values: string[] }) => f.name === "vpc-endpoint-type" && f.values.includes("Gateway"));
+            if (gateway && String(inputs.serviceName).endsWith(".s3")) {
+                return { id: `vpce-${hex(String(inputs.vpcId), 17)}`, vpcId: inputs.vpcId, serviceName: inputs.serviceName, vpcEndpointType: "Gateway", state: "available", tags: {} };
+            }
             throw new Error("no matching EC2 VPC Endpoint found");
+        }
         case "aws:route53/getZone:getZone":
             throw new Error("no matching Route 53 Hosted Zone found");
         case "aws:ec2/getRouteTable:getRouteTable":

@@ -94,6 +94,28 @@ export interface WorkloadOverlay {
     readonly processes?: readonly { readonly exe?: string; readonly pattern?: string; readonly pidFile?: string }[];
     /** Local StatsD listener port (UDP). Default: no StatsD. */
     readonly statsdPort?: number;
+    /**
+     * Linux only: groups the agent's user (`cwagent`) joins so it can read this overlay's files,
+     * e.g. `adm` for /var/log files of group adm. Journald overlays add `systemd-journal`. Files
+     * readable by root only stay unreadable: give them a group first. Default none.
+     */
+    readonly readGroups?: readonly string[];
+}
+
+/** Journal files belong to group systemd-journal (journalctl(1), "Access Control"). */
+export const JOURNAL_GROUP = "systemd-journal";
+
+/**
+ * Groups `cwagent` must be in for an overlay. The Linux agent drops to `cwagent` and takes its
+ * supplementary groups from /etc/group at start (aws/amazon-cloudwatch-agent,
+ * internal/util/user/userutil_linux.go `toExecUser`/`switchUser`), so a group granted before the
+ * agent restarts is in effect; without it journald and group-readable logs read nothing, silently.
+ */
+export function overlayReadGroups(ov: Pick<WorkloadOverlay, "platform" | "journaldUnits" | "readGroups">): string[] {
+    if (ov.platform !== "linux") {
+        return [];
+    }
+    return [...new Set([...((ov.journaldUnits ?? []).length > 0 ? [JOURNAL_GROUP] : []), ...(ov.readGroups ?? [])])].sort();
 }
 
 export interface AgentLayersOptions extends Omit<AgentRenderOptions, "platform"> {
@@ -114,6 +136,8 @@ export interface AgentLayer {
     /** Compact JSON, what goes into the parameter. */
     readonly json: string;
     readonly tier: ParameterTier;
+    /** Groups `cwagent` joins before this layer is loaded (overlayReadGroups). */
+    readonly readGroups: string[];
 }
 
 export type ParameterTier = "Standard" | "Advanced";
@@ -322,6 +346,14 @@ function checkOverlay(ov: WorkloadOverlay, where: string): void {
     if (ov.platform === "windows" && (ov.journaldUnits ?? []).length > 0) {
         fail(`${where}.journaldUnits`, "journald exists only on Linux");
     }
+    if (ov.platform === "windows" && (ov.readGroups ?? []).length > 0) {
+        fail(`${where}.readGroups`, "Linux only: the Windows agent runs as LocalSystem");
+    }
+    (ov.readGroups ?? []).forEach((g, i) => {
+        if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(g)) {
+            fail(`${where}.readGroups[${i}]`, `"${g}" is not a Linux group name`);
+        }
+    });
     if (ov.platform === "linux" && (ov.windowsEvents ?? []).length > 0) {
         fail(`${where}.windowsEvents`, "Windows event logs exist only on Windows");
     }
@@ -435,13 +467,15 @@ export function renderAgentLayers(o: AgentLayersOptions): AgentLayer[] {
             fail(`overlays[${i}].platform`, `${ov.platform} has no base layer; add it to platforms`);
         }
     });
-    const layer = (name: string, kind: AgentLayer["kind"], platform: AgentPlatform, config: CloudWatchAgentConfig): AgentLayer => {
+    const layer = (name: string, kind: AgentLayer["kind"], platform: AgentPlatform, config: CloudWatchAgentConfig, readGroups: string[] = []): AgentLayer => {
         const json = agentConfigJson(config);
-        return { layer: name, kind, platform, parameterName: agentParameterName(o.parameterPrefix, name), json, tier: parameterTier(json) };
+        return { layer: name, kind, platform, parameterName: agentParameterName(o.parameterPrefix, name), json, tier: parameterTier(json), readGroups };
     };
+    // A root agent reads everything; groups matter only for the unprivileged user.
+    const unprivileged = (o.runAsUser ?? "cwagent") !== "root";
     return [
         ...platforms.map((p) => layer(`base-${p}`, "base", p, renderBaseAgentConfig({ ...o, platform: p }))),
-        ...overlays.map((ov, i) => layer(ov.name, "overlay", ov.platform, renderOverlayAgentConfig(ov, o, `overlays[${i}]`))),
+        ...overlays.map((ov, i) => layer(ov.name, "overlay", ov.platform, renderOverlayAgentConfig(ov, o, `overlays[${i}]`), unprivileged ? overlayReadGroups(ov) : [])),
     ];
 }
 
@@ -465,11 +499,12 @@ export interface AgentCommonConfigOptions {
     readonly caBundlePath?: string;
 }
 
+/** A TOML basic string, or a literal string ('...') for Windows paths with backslashes. */
 function tomlString(field: string, v: string): string {
-    if (/["\\\n\r]/.test(v)) {
-        fail(field, "must not contain quotes, backslashes or newlines");
+    if (/[\n\r]/.test(v) || (/"/.test(v)) || (/\\/.test(v) && /'/.test(v))) {
+        fail(field, "must not contain quotes, newlines, or backslashes together with single quotes");
     }
-    return `"${v}"`;
+    return v.includes("\\") ? `'${v}'` : `"${v}"`;
 }
 
 /**

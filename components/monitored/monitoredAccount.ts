@@ -254,7 +254,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             tags,
         }, child);
         const agent = new AgentAssociations(`${name}-agent`, {
-            layers: layers.map((l) => ({ layer: l.layer, kind: l.kind, platform: l.platform, parameterName: l.parameterName, json: l.json })),
+            layers: layers.map((l) => ({ layer: l.layer, kind: l.kind, platform: l.platform, parameterName: l.parameterName, json: l.json, readGroups: l.readGroups })),
             targeting: {
                 tagKey: args.agent.targetTagKey,
                 platformValues: { linux: args.agent.linuxTagValue, windows: args.agent.windowsTagValue },

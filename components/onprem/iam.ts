@@ -61,16 +61,23 @@ export function managedInstancePolicy(account: string, region: string): PolicyDo
         {
             Sid: "ManagedInstanceSelf",
             Effect: "Allow",
-            Action: [
-                "ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus",
-                "ssm:PutInventory", "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult",
-            ],
+            Action: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:PutComplianceItems"],
             Resource: instances,
+        },
+        {
+            // AmazonSSMManagedInstanceCore grants these on "*" (the AWS reference,
+            // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html);
+            // a narrower resource than the reference is a guess that fails at run time.
+            Sid: "InventoryAndPackageResultsAsTheReference",
+            Effect: "Allow",
+            Action: ["ssm:PutInventory", "ssm:PutConfigurePackageResult"],
+            Resource: "*",
         },
         {
             Sid: "AssociationsAndDocuments",
             Effect: "Allow",
-            Action: ["ssm:DescribeAssociation", "ssm:GetDocument", "ssm:DescribeDocument"],
+            // UpdateAssociationStatus is in the reference policy too; without it the agent cannot report association runs.
+            Action: ["ssm:DescribeAssociation", "ssm:GetDocument", "ssm:DescribeDocument", "ssm:UpdateAssociationStatus"],
             Resource: [
                 instances,
                 `arn:aws:ssm:${region}:${account}:association/*`,

@@ -112,8 +112,19 @@ const overlay = z
         windowsEvents: z.array(z.object({ eventName: z.string().min(1), levels: z.array(z.enum(["CRITICAL", "ERROR", "WARNING", "INFORMATION", "VERBOSE"])).min(1) }).strict()).default([]),
         processes: z.array(z.object({ exe: z.string().min(1).optional(), pattern: z.string().min(1).optional(), pidFile: z.string().min(1).optional() }).strict()).default([]),
         statsdPort: z.number().int().min(1024).max(65535).optional(),
+        /**
+         * Linux: groups the agent's user `cwagent` joins (by the configure association) to read this
+         * overlay's files, e.g. [adm]. Journald overlays join `systemd-journal` without listing it.
+         * The agent stays unprivileged: files readable by root only must get a group first.
+         */
+        readGroups: z.array(z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "expected a Linux group name, e.g. adm" })).default([]),
     })
-    .strict();
+    .strict()
+    .superRefine((o, ctx) => {
+        if (o.platform === "windows" && o.readGroups.length > 0) {
+            ctx.addIssue({ code: "custom", path: ["readGroups"], message: "Linux only: the Windows agent runs as LocalSystem" });
+        }
+    });
 
 const agent = z
     .object({
