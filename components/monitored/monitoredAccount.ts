@@ -265,7 +265,14 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             logGroups: { names: logGroupNames, kmsKeyArn: logKey.keyArn, retentionDays: args.agent.logRetentionDays },
             tags,
         }, child);
-        const hosts = new AgentHostRole(`${name}-hosts`, { parameterArns: Object.values(agent.parameterArns), tags }, child);
+        const hosts = new AgentHostRole(`${name}-hosts`, {
+            account: args.account,
+            region: args.region,
+            parameterArns: Object.values(agent.parameterArns),
+            logGroupPrefix: `/oss-monitoring/${args.stackName}`,
+            describeTags: hasEc2Path(c.mode, c.extraServices),
+            tags,
+        }, child);
 
         if (args.eks !== undefined) {
             this.collectorRoleArn = this.eksCollector(name, args, args.eks, tags);

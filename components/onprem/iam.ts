@@ -54,8 +54,9 @@ export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subj
  * associations; the message channels have no resource-level permissions. Plus reads of the
  * AWS-owned buckets the agent package comes from.
  */
-export function managedInstancePolicy(account: string, region: string): PolicyDocument {
-    const instances = `arn:aws:ssm:${region}:${account}:managed-instance/*`;
+export function managedInstancePolicy(account: string, region: string, nodes: "hybrid" | "ec2" = "hybrid"): PolicyDocument {
+    // EC2 instances are ec2 `instance` resources to SSM, hybrid nodes ssm `managed-instance` ones.
+    const instances = nodes === "hybrid" ? `arn:aws:ssm:${region}:${account}:managed-instance/*` : `arn:aws:ec2:${region}:${account}:instance/*`;
     const s3 = s3GatewayPolicy(region).Statement[0].Resource as string[];
     return policyDocument([
         {
@@ -130,10 +131,13 @@ export function agentPermissions(a: AgentPermissionsArgs): PolicyDocument {
         {
             Sid: "WriteTheSitesLogGroups",
             Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            // PutRetentionPolicy: the agent sets each group's retention_in_days at start (after
+            // DescribeLogGroups), aws/amazon-cloudwatch-agent plugins/outputs/cloudwatchlogs/internal/pusher/target.go.
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:PutRetentionPolicy"],
             // `*` also covers each group's `:log-stream:*` ARNs.
             Resource: groups,
         },
+        { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
         ...agentParameterReadPolicy(a.parameterArns).Statement,
     ]);
 }

@@ -43,7 +43,8 @@ describe("AgentAssociations", () => {
         assert.strictEqual(configure.length, layers.length);
         for (const l of layers) {
             const a = configure.find((c) => c.name === `agent-configure-${l.layer}`)!;
-            const { layerHash, ...params } = a.inputs.parameters as Record<string, string>;
+            const { layerHash, readGroups, ...params } = a.inputs.parameters as Record<string, string>;
+            assert.strictEqual(readGroups, "");
             assert.deepStrictEqual(params, {
                 action: "configure (append)", mode: "onPremise", optionalConfigurationSource: "ssm", optionalConfigurationLocation: l.parameterName, optionalRestart: "yes",
             });

@@ -129,7 +129,8 @@ describe("monitored stack", function () {
             "AmazonCloudWatch-monitored-payments-base-linux", "AmazonCloudWatch-monitored-payments-base-windows",
             "AmazonCloudWatch-monitored-payments-iis", "AmazonCloudWatch-monitored-payments-payments-api",
         ]);
-        const configure = payments.ofType("aws:ssm/association:Association").filter((a) => a.inputs.name === "AmazonCloudWatch-ManageAgent");
+        const doc = payments.one("aws:ssm/document:Document");
+        const configure = payments.ofType("aws:ssm/association:Association").filter((a) => a.inputs.name === doc.inputs.name);
         assert.deepStrictEqual(
             configure.map((a) => (a.inputs.parameters as Record<string, string>).optionalConfigurationLocation).sort(),
             params.map((p) => p.inputs.name).sort(),
@@ -141,17 +142,26 @@ describe("monitored stack", function () {
         assert.deepStrictEqual(Object.keys(payments.outputs.agentConfigureAssociationIds as object).sort(), ["base-linux", "base-windows", "iis", "payments-api"]);
     });
 
-    it("host role: EC2 trust, the managed agent and SSM policies, and ssm:GetParameter on this stack's parameters only", () => {
+    it("host role: EC2 trust and one scoped policy instead of the managed agent and SSM policies", () => {
         const role = payments.one("aws:iam/role:Role", "hosts-role");
         assert.deepStrictEqual(payments.json(role, "assumeRolePolicy").Statement[0].Principal, { Service: "ec2.amazonaws.com" });
-        assert.deepStrictEqual(payments.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn).sort(), [
-            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
-        ]);
+        // CloudWatchAgentServerPolicy grants every AmazonCloudWatch-* parameter and any namespace, so a
+        // narrower inline policy next to it added nothing (issue 12, item 16).
+        assert.deepStrictEqual(payments.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         const doc = payments.json(payments.one("aws:iam/rolePolicy:RolePolicy"), "policy");
-        assert.strictEqual(doc.Statement.length, 1);
-        assert.deepStrictEqual(doc.Statement[0].Action, ["ssm:GetParameter"]);
-        assert.deepStrictEqual(doc.Statement[0].Resource, payments.ofType("aws:ssm/parameter:Parameter")
+        const read = doc.Statement.find((s: any) => s.Action.includes("ssm:GetParameter"));
+        assert.deepStrictEqual(read.Resource, payments.ofType("aws:ssm/parameter:Parameter")
             .map((p) => `arn:aws:ssm:us-east-1:222222222222:parameter/${p.inputs.name}`).sort());
+        const metrics = doc.Statement.find((s: any) => s.Action.includes("cloudwatch:PutMetricData"));
+        assert.deepStrictEqual(metrics.Condition, { StringEquals: { "cloudwatch:namespace": "CWAgent" } });
+        const logs = doc.Statement.find((s: any) => s.Action.includes("logs:PutLogEvents"));
+        assert.strictEqual(logs.Resource, "arn:aws:logs:us-east-1:222222222222:log-group:/oss-monitoring/monitored-payments/*");
+        const self = doc.Statement.find((s: any) => s.Sid === "ManagedInstanceSelf");
+        assert.strictEqual(self.Resource, "arn:aws:ec2:us-east-1:222222222222:instance/*");
+        // No ec2 endpoint in payments' privatelink mode: no DescribeTags (and no ASG dimension).
+        assert.ok(!doc.Statement.some((s: any) => s.Action.includes("ec2:DescribeTags")));
+        const legacyDoc = legacy.json(legacy.one("aws:iam/rolePolicy:RolePolicy"), "policy");
+        assert.ok(legacyDoc.Statement.some((s: any) => s.Action.includes("ec2:DescribeTags")));
         assert.ok(payments.one("aws:iam/instanceProfile:InstanceProfile"));
     });
 

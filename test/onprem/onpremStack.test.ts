@@ -280,7 +280,7 @@ describe("onprem stack (under mocks)", function () {
         it("grants the certificate role the CloudWatch agent's permissions only (no SSM agent channels)", () => {
             const policy = planOf(RA_VGW).json(planOf(RA_VGW).one("aws:iam/rolePolicy:RolePolicy", "-ra-policy"), "policy");
             const actions = policy.Statement.flatMap((s: any) => s.Action);
-            assert.deepStrictEqual(actions.sort(), ["cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents", "ssm:GetParameter"]);
+            assert.deepStrictEqual(actions.sort(), ["cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:PutRetentionPolicy", "ssm:GetParameter"]);
             assert.deepStrictEqual(planOf(RA_VGW).ofType("aws:ssm/activation:Activation"), []);
         });
 
