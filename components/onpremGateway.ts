@@ -209,6 +209,7 @@ export class OnPremGateway extends pulumi.ComponentResource {
             vpcId: args.landingVpc.vpcId,
             subnetIds,
             siteCidrs: args.siteCidrs,
+            vpcCidrs: [args.landingVpc.cidr],
             s3GatewayEndpoint: args.landingVpc.s3GatewayEndpoint,
             rolesAnywhere: args.credentials.mode === "rolesAnywhere",
             tags,

@@ -19,8 +19,10 @@ export interface LandingEndpointsArgs {
     readonly vpcId: pulumi.Input<string>;
     /** Its subnets, two or more AZs. */
     readonly subnetIds: pulumi.Input<string>[];
-    /** The site's networks: the only sources admitted on 443. */
+    /** The site's networks: admitted on 443. */
     readonly siteCidrs: readonly string[];
+    /** The landing VPC's CIDRs, also admitted on 443 (private DNS makes the endpoints the VPC's). Default none. */
+    readonly vpcCidrs?: readonly string[];
     /**
      * Add an S3 interface endpoint (agent packages come from AWS-owned buckets). Default true.
      * With `s3GatewayEndpoint` its private DNS answers only queries from the Resolver inbound endpoint.
@@ -67,6 +69,7 @@ export class LandingEndpoints extends pulumi.ComponentResource {
             region: args.region,
             services: [...ONPREM_ENDPOINT_SERVICES],
             allowedCidrs: [...args.siteCidrs],
+            ...(args.vpcCidrs !== undefined ? { vpcCidrs: [...args.vpcCidrs] } : {}),
             organizationId: args.organizationId,
             tags: args.tags,
         }, { parent: this });

@@ -36,6 +36,11 @@ describe("on-prem sites: deployable for real (issue 12)", function () {
         assert.ok((st.Action as string[]).includes("ssm:RequestManagedInstanceRoleToken") && (st.Action as string[]).includes("ssm:UpdateManagedInstancePublicKey"));
     });
 
+    it("item 11: the landing endpoints' security group admits the landing VPC too", () => {
+        const rule = hybrid.one("aws:ec2/securityGroupRule:SecurityGroupRule", "https-vpc").inputs as any;
+        assert.deepStrictEqual([rule.fromPort, rule.cidrBlocks], [443, ["10.70.0.0/22"]]);
+    });
+
     describe("item 9: hybrid hosts get common-config.toml and a region before ManageAgent", () => {
         it("per platform: the SSM agent's default profile and file, a TOML literal for the Windows path", () => {
             // SSM agent writes [default] into $HOME/.aws/credentials of root / LocalSystem (sharedCredentials/*.go).
