@@ -62,7 +62,8 @@ export async function findExistingEndpoint(o: { vpcId: string; region: string; s
         const ep = await aws.ec2.getVpcEndpoint({
             vpcId: o.vpcId,
             serviceName: awsServiceName(o.region, o.service),
-            filters: [{ name: "vpc-endpoint-state", values: ["available", "pending", "pendingAcceptance"] }],
+            // Interface only: an S3 gateway endpoint has the same service name and no DNS to conflict with.
+            filters: [{ name: "vpc-endpoint-state", values: ["available", "pending", "pendingAcceptance"] }, { name: "vpc-endpoint-type", values: ["Interface"] }],
         }, opts);
         if ((ep.tags ?? {})[ENDPOINT_OWNER_TAG] !== o.ownerStack) {
             return { id: ep.id, kind: "endpoint" };

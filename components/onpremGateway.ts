@@ -82,6 +82,8 @@ export interface OnPremGatewayArgs {
         readonly subnetIds: readonly string[];
         readonly routeTableIds: readonly string[];
         readonly s3GatewayEndpoint: boolean;
+        /** Services served by endpoints/zones this stack does not own (looked up or declared). Default none. */
+        readonly existingEndpoints?: readonly string[];
     };
     /** How hosts get short-lived credentials. */
     readonly credentials: OnpremCredentials;
@@ -210,6 +212,8 @@ export class OnPremGateway extends pulumi.ComponentResource {
             subnetIds,
             siteCidrs: args.siteCidrs,
             vpcCidrs: [args.landingVpc.cidr],
+            skipServices: args.landingVpc.existingEndpoints,
+            ownerStack: pulumi.getStack(),
             s3GatewayEndpoint: args.landingVpc.s3GatewayEndpoint,
             rolesAnywhere: args.credentials.mode === "rolesAnywhere",
             tags,

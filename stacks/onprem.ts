@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { OnPremGateway } from "../components/onpremGateway";
 import { OnpremStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
-import { hasS3GatewayEndpoint } from "../components/endpointDiscovery";
+import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/endpointDiscovery";
+import { ONPREM_ENDPOINT_SERVICES } from "../components/onprem/landingEndpoints";
 import { checkOnpremConfig, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { deployProvider } from "./provider";
 
@@ -41,6 +42,11 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
     const hub = new pulumi.StackReference("hub", { name: config.hubStack });
     const aws = deployProvider("onprem-aws", config);
     const providers: pulumi.ProviderResource[] = [aws];
+    const landingServices = [...ONPREM_ENDPOINT_SERVICES, "s3", ...(c.credentials.mode === "rolesAnywhere" ? ["rolesanywhere"] : [])];
+    const endpoints = await discoverEndpointServices({
+        vpcId: c.landingVpc.vpcId, region: config.region, ownerStack: pulumi.getStack(), wanted: landingServices,
+        declared: c.landingVpc.existingEndpoints, detect: c.landingVpc.detectExistingEndpoints, provider: aws,
+    });
     if (c.landingVpc.s3GatewayEndpoint) {
         checkLandingS3Gateway(true, await hasS3GatewayEndpoint({ vpcId: c.landingVpc.vpcId, region: config.region, provider: aws }));
     }
@@ -66,7 +72,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         organizationId: config.organizationId,
         siteName,
         siteCidrs: c.siteCidrs,
-        landingVpc: c.landingVpc,
+        landingVpc: { ...c.landingVpc, existingEndpoints: Object.keys(endpoints.reused) },
         credentials: c.credentials,
         network: c.network,
         authMode: c.auth.mode,
@@ -88,6 +94,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         site: siteName,
         hubUrl: site.hubUrl,
         resolverAddresses: site.resolverAddresses,
+        reusedEndpoints: Object.keys(endpoints.reused).length > 0 ? endpoints.reused : undefined,
         agentParameterNames: site.agentParameterNames,
         commonConfigParameter: site.commonConfigParameterName,
         hostRoleArn: site.hostRoleArn,

@@ -47,6 +47,13 @@ const landingVpc = z
          * endpoint then answers private DNS only for on-premises queries. Default true.
          */
         s3GatewayEndpoint: z.boolean().default(true),
+        /**
+         * Services already served in the landing VPC by endpoints or private hosted zones this stack
+         * does not own (e.g. zones shared from a central endpoint VPC); no endpoint is created for them.
+         */
+        existingEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
+        /** Look up such endpoints and this account's zones per service and reuse them. Default true; false creates every endpoint. */
+        detectExistingEndpoints: z.boolean().default(true),
     })
     .strict();
 

@@ -41,6 +41,25 @@ describe("on-prem sites: deployable for real (issue 12)", function () {
         assert.deepStrictEqual([rule.fromPort, rule.cidrBlocks], [443, ["10.70.0.0/22"]]);
     });
 
+    // A second private-DNS endpoint next to an existing one or a zone of the service's name fails
+    // ("conflicting DNS domain", vpc/latest/privatelink/manage-dns-names.html).
+    it("item 12: the landing VPC reuses another team's sts endpoint and declared services", async () => {
+        const r = await plan(siteSettings({ landingVpc: { ...(siteSettings().landingVpc as object), existingEndpoints: ["logs"] } }), {
+            "aws:ec2/getVpcEndpoint:getVpcEndpoint": (i: Record<string, any>) => {
+                if (String(i.serviceName).endsWith(".sts")) {
+                    return { id: "vpce-0aaaabbbbccccdddd", tags: {} };
+                }
+                if (String(i.serviceName).endsWith(".s3") && JSON.stringify(i.filters).includes("Gateway")) {
+                    return { id: "vpce-0gateway", tags: {} };
+                }
+                throw new Error("no matching EC2 VPC Endpoint found");
+            },
+        });
+        const services = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => String(e.inputs.serviceName).split(".").pop());
+        assert.ok(!services.includes("sts") && !services.includes("logs") && services.includes("ssm"));
+        assert.deepStrictEqual(r.outputs.reusedEndpoints, { logs: "declared in config", sts: "endpoint vpce-0aaaabbbbccccdddd" });
+    });
+
     describe("item 9: hybrid hosts get common-config.toml and a region before ManageAgent", () => {
         it("per platform: the SSM agent's default profile and file, a TOML literal for the Windows path", () => {
             // SSM agent writes [default] into $HOME/.aws/credentials of root / LocalSystem (sharedCredentials/*.go).
