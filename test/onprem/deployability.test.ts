@@ -86,10 +86,26 @@ describe("on-prem sites: deployable for real (issue 12)", function () {
             assert.deepStrictEqual(hybridHostFileSteps({ region: "us-east-1", platforms: ["linux"] }).length, 1);
         });
 
-        it("the Linux script parses as POSIX sh", async () => {
-            const { execFileSync } = await import("child_process");
-            const script = (hybridHostFileSteps({ region: "us-east-1", platforms: ["linux"] })[0] as any).inputs.runCommand.join("\n");
-            execFileSync("sh", ["-n"], { input: script });
+        it("the Linux script, run by a real sh under a scratch root, writes both files and never overwrites a foreign config", async () => {
+            const fs = await import("fs");
+            const os = await import("os");
+            const path = await import("path");
+            const { spawnSync } = await import("child_process");
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "hostfiles-"));
+            const script = ((hybridHostFileSteps({ region: "us-east-1", platforms: ["linux"] })[0] as any).inputs.runCommand as string[]).join("\n")
+                .replace(/\/opt\/aws/g, `${root}/opt/aws`).replace(/\/root\/\.aws/g, `${root}/root/.aws`);
+            const first = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+            assert.strictEqual(first.status, 0, first.stderr);
+            assert.strictEqual(fs.readFileSync(`${root}/opt/aws/amazon-cloudwatch-agent/etc/common-config.toml`, "utf8"), siteCommonConfig("hybridActivation", "linux").replace("/root/.aws", `${root}/root/.aws`));
+            assert.strictEqual(fs.readFileSync(`${root}/root/.aws/config`, "utf8"), sharedConfigText("default", "us-east-1"));
+            assert.strictEqual(fs.statSync(`${root}/root/.aws/config`).mode & 0o777, 0o600);
+            assert.strictEqual(spawnSync("sh", ["-c", script]).status, 0, "idempotent");
+            fs.writeFileSync(`${root}/root/.aws/config`, "[default]\noutput = json\n");
+            const foreign = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+            assert.notStrictEqual(foreign.status, 0);
+            assert.match(foreign.stderr, /exists and is not managed by oss-monitoring: add 'region = us-east-1' under \[default\]/);
+            assert.strictEqual(fs.readFileSync(`${root}/root/.aws/config`, "utf8"), "[default]\noutput = json\n");
+            fs.rmSync(root, { recursive: true, force: true });
         });
     });
 
@@ -187,6 +203,30 @@ describe("on-prem sites: deployable for real (issue 12)", function () {
             assert.match(grant.inputs.runCommand.join("\n"), /usermod -a -G "\$g" cwagent/);
             assert.strictEqual(doc.parameters.readGroups.allowedPattern, "^([a-z_][a-z0-9_-]{0,31}( [a-z_][a-z0-9_-]{0,31})*)?$");
             assert.strictEqual(configureParameters("configure (append)", "AmazonCloudWatch-x-y", "ec2", "{}", ["systemd-journal", "adm"]).readGroups, "adm systemd-journal");
+        });
+
+        it("the grant step, run by a real sh, adds only the missing groups and fails on an unknown one", async () => {
+            const fs = await import("fs");
+            const os = await import("os");
+            const path = await import("path");
+            const { spawnSync } = await import("child_process");
+            const bin = fs.mkdtempSync(path.join(os.tmpdir(), "grant-"));
+            const log = path.join(bin, "usermod.log");
+            // Stubs for the account tools: cwagent exists and is already in adm; group "nosuch" does not exist.
+            fs.writeFileSync(path.join(bin, "id"), "#!/bin/sh\n[ \"$1\" = -nG ] && { echo 'cwagent adm'; exit 0; }\nexit 0\n", { mode: 0o755 });
+            fs.writeFileSync(path.join(bin, "getent"), "#!/bin/sh\n[ \"$2\" = nosuch ] && exit 2\nexit 0\n", { mode: 0o755 });
+            fs.writeFileSync(path.join(bin, "usermod"), `#!/bin/sh\necho "$@" >> ${log}\n`, { mode: 0o755 });
+            const script = (groups: string) => ((configureDocumentContent() as any).mainSteps.find((s: any) => s.name === "grantReadGroups").inputs.runCommand as string[])
+                .join("\n").replace("{{ readGroups }}", groups);
+            const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+            const ok = spawnSync("sh", ["-c", script("adm systemd-journal")], { env, encoding: "utf8" });
+            assert.strictEqual(ok.status, 0, ok.stderr);
+            assert.strictEqual(fs.readFileSync(log, "utf8"), "-a -G systemd-journal cwagent\n");
+            const bad = spawnSync("sh", ["-c", script("nosuch")], { env, encoding: "utf8" });
+            assert.notStrictEqual(bad.status, 0);
+            assert.match(bad.stderr, /group nosuch does not exist on this host/);
+            assert.strictEqual(spawnSync("sh", ["-c", script("")], { env }).status, 0);
+            fs.rmSync(bin, { recursive: true, force: true });
         });
     });
 });
