@@ -1,9 +1,9 @@
 import { PolicyDocument, policyDocument, Statement } from "./iam";
 
 /**
- * AWS services reached through interface endpoints, with the API actions this project's
- * agents and collectors call on each. Endpoint policies allow exactly these, and only for
- * principals of the organization, so a stolen credential from outside cannot use the path.
+ * AWS services this project reaches through interface endpoints, with the API actions its agents
+ * and collectors call on each: the services an endpoint may be created for, and the evidence of
+ * what a role needs. Endpoint policies do not narrow to these (see endpointPolicy).
  */
 export const ENDPOINT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
     "aps-workspaces": ["aps:RemoteWrite", "aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"],
@@ -29,14 +29,30 @@ export const ENDPOINT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 export type EndpointService = keyof typeof ENDPOINT_ACTIONS;
 
 /**
- * Calls made before the caller has an IAM identity (a web-identity token, an SSM activation
- * code, an X.509 certificate), so aws:PrincipalOrgID is absent: they are allowed only into
- * resources that belong to the organization instead.
+ * Calls that reach an endpoint without an IAM principal, so `aws:PrincipalOrgID` is absent and
+ * the organization statement cannot match them. Each is allowed by the condition key AWS
+ * documents for it instead:
+ * - ssm: hybrid nodes register and refresh credentials without SigV4; SSM provides
+ *   `ssm:NodeOrgId` for exactly these three calls ("VPC endpoint policy considerations for hybrid
+ *   nodes", https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html).
+ * - sts: web-identity and SAML federation are unsigned; they may only assume roles of the
+ *   organization (`aws:ResourceOrgID`,
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+ * Roles Anywhere's CreateSession is absent on purpose: endpoint policies do not apply to it
+ * ("VPC endpoint policies are supported for IAM Roles Anywhere on all API methods except
+ * CreateSession", https://docs.aws.amazon.com/rolesanywhere/latest/userguide/vpc-interface-endpoints.html).
  */
-export const PRE_AUTHENTICATION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-    sts: ["sts:AssumeRoleWithWebIdentity"],
-    ssm: ["ssm:RegisterManagedInstance"],
-    rolesanywhere: ["rolesanywhere:CreateSession"],
+export const PRE_AUTHENTICATION_ACTIONS: Readonly<Record<string, { readonly actions: readonly string[]; readonly condition: Statement["Condition"] & object; readonly sid: string }>> = {
+    ssm: {
+        sid: "HybridNodesOfTheOrganization",
+        actions: ["ssm:RegisterManagedInstance", "ssm:RequestManagedInstanceRoleToken", "ssm:UpdateManagedInstancePublicKey"],
+        condition: { StringEquals: { "ssm:NodeOrgId": "${org}" } },
+    },
+    sts: {
+        sid: "FederationIntoOrganizationRoles",
+        actions: ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"],
+        condition: { StringEquals: { "aws:ResourceOrgID": "${org}" } },
+    },
 };
 
 /** The endpoint service name AWS publishes for `service` in `region`. */
@@ -44,18 +60,24 @@ export function awsServiceName(region: string, service: string): string {
     return `com.amazonaws.${region}.${service}`;
 }
 
-/** Endpoint policy: only the listed actions, only by principals of the organization. */
+/**
+ * Endpoint policy: every action, for principals of the organization, plus the unsigned calls of
+ * PRE_AUTHENTICATION_ACTIONS. With private DNS an interface endpoint serves the whole VPC, so a
+ * policy narrowed to this project's agents would also deny every other workload of the VPC
+ * (the EKS VPC CNI's ec2:CreateNetworkInterface, ssm:GetParametersByPath, cloudwatch:GetMetricData):
+ * the perimeter is the organization, what a principal may do is its own IAM policy's business
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html).
+ */
 export function endpointPolicy(service: string, organizationId: string): PolicyDocument {
-    const actions = ENDPOINT_ACTIONS[service];
-    if (actions === undefined) {
-        throw new Error(`no endpoint policy is defined for service "${service}"; add its actions to ENDPOINT_ACTIONS`);
+    if (ENDPOINT_ACTIONS[service] === undefined) {
+        throw new Error(`no endpoint policy is defined for service "${service}"; add it to ENDPOINT_ACTIONS`);
     }
     const statements: Statement[] = [
         {
             Sid: "OrganizationPrincipalsOnly",
             Effect: "Allow",
             Principal: "*",
-            Action: [...actions],
+            Action: "*",
             Resource: "*",
             Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
         },
@@ -63,19 +85,51 @@ export function endpointPolicy(service: string, organizationId: string): PolicyD
     const preAuth = PRE_AUTHENTICATION_ACTIONS[service];
     if (preAuth !== undefined) {
         statements.push({
-            Sid: "PreAuthenticationIntoOrganizationResources",
+            Sid: preAuth.sid,
             Effect: "Allow",
             Principal: "*",
-            Action: [...preAuth],
+            Action: [...preAuth.actions],
             Resource: "*",
-            Condition: { StringEquals: { "aws:ResourceOrgID": organizationId } },
+            Condition: JSON.parse(JSON.stringify(preAuth.condition).replace(/\$\{org\}/g, organizationId)) as Statement["Condition"],
         });
     }
     return policyDocument(statements);
 }
 
 /**
- * S3 gateway endpoint policy: ECR image layers (and SSM/CloudWatch agent packages) live in
+ * The general constraint behind endpointPolicy, for the policy pack: an interface endpoint with
+ * private DNS answers for the whole VPC, so its policy must not allow only some actions of the
+ * service. Returns the problems found (empty: fine). `Deny` statements are the caller's choice.
+ */
+export function endpointPolicyNarrowsActions(doc: PolicyDocument): string[] {
+    const allows = doc.Statement.filter((s) => s.Effect === "Allow");
+    const broad = allows.some((s) => s.Action === "*" || (Array.isArray(s.Action) && s.Action.includes("*")));
+    return broad ? [] : [`no Allow statement grants "*" (actions allowed: ${allows.flatMap((s) => [s.Action].flat()).join(", ") || "none"}); every other workload of the VPC loses the service`];
+}
+
+/**
+ * Regional AWS-owned buckets the SSM agent and AWS-ConfigureAWSPackage read (agent updates,
+ * documents, Distributor packages such as AmazonCloudWatchAgent, Windows downloads), from
+ * "SSM Agent communications with AWS managed S3 buckets",
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html,
+ * plus the CloudWatch agent's own download bucket.
+ */
+export function ssmAgentBuckets(region: string): string[] {
+    return [
+        `aws-ssm-${region}`,
+        `aws-windows-downloads-${region}`,
+        `amazon-ssm-${region}`,
+        `amazon-ssm-packages-${region}`,
+        `${region}-birdwatcher-prod`,
+        `aws-ssm-distributor-file-${region}`,
+        `aws-ssm-document-attachments-${region}`,
+        `patch-baseline-snapshot-${region}`,
+        `amazoncloudwatch-agent-${region}`,
+    ];
+}
+
+/**
+ * S3 gateway endpoint policy: ECR image layers and the SSM/CloudWatch agent packages live in
  * AWS-owned buckets; only reads of those are allowed through the gateway.
  */
 export function s3GatewayPolicy(region: string): PolicyDocument {
@@ -85,15 +139,7 @@ export function s3GatewayPolicy(region: string): PolicyDocument {
             Effect: "Allow",
             Principal: "*",
             Action: ["s3:GetObject"],
-            Resource: [
-                `arn:aws:s3:::prod-${region}-starport-layer-bucket/*`,
-                `arn:aws:s3:::amazoncloudwatch-agent-${region}/*`,
-                `arn:aws:s3:::amazon-ssm-${region}/*`,
-                `arn:aws:s3:::amazon-ssm-packages-${region}/*`,
-                `arn:aws:s3:::${region}-birdwatcher-prod/*`,
-                `arn:aws:s3:::aws-ssm-distributor-file-${region}/*`,
-                `arn:aws:s3:::aws-ssm-document-attachments-${region}/*`,
-            ],
+            Resource: [`arn:aws:s3:::prod-${region}-starport-layer-bucket/*`, ...ssmAgentBuckets(region).map((b) => `arn:aws:s3:::${b}/*`)],
         },
     ]);
 }

@@ -21,6 +21,8 @@ export interface HubEndpointArgs {
     readonly allowedPrefixListIds?: readonly string[];
     /** Hub ports admitted (the sender's protocols). Default MONITORED_HUB_PORTS (4317, 4318). */
     readonly ports?: readonly pulumi.Input<number>[];
+    /** Config key the subnets came from, for the error when too few are in the service's zones. Default `subnetIds`. */
+    readonly subnetsKey?: string;
     /** Cost-allocation tags. Default none. */
     readonly tags?: pulumi.Input<Tags>;
 }
@@ -34,6 +36,25 @@ export function hubIngressRules<P>(ports: readonly P[], cidrs: readonly string[]
         ...cidrs.map((c, i) => ({ key: `p${p}-cidr-${i}`, port, cidrIpv4: c })),
         ...prefixLists.map((pl, i) => ({ key: `p${p}-pl-${i}`, port, prefixListId: pl })),
     ]);
+}
+
+/**
+ * The subnets an endpoint to a service can use: those in an AZ the service offers. AZ names map
+ * to different physical zones per account, and an endpoint in a zone the service does not cover
+ * fails ("The VPC endpoint service ... does not support the Availability Zone of the subnet",
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html). AWS reports
+ * the service's zones in the caller's own names (DescribeVpcEndpointServices). Throws when fewer
+ * than two remain, naming the config key to change.
+ */
+export function subnetsInServiceZones(where: string, subnets: readonly { id: string; availabilityZone: string }[], serviceZones: readonly string[]): string[] {
+    const usable = subnets.filter((s) => serviceZones.includes(s.availabilityZone));
+    if (usable.length < 2) {
+        const listed = subnets.map((s) => `${s.id} (${s.availabilityZone})`).join(", ");
+        throw new Error(`${where}: the hub endpoint service is offered in ${[...serviceZones].sort().join(", ") || "no zone"} only; ` +
+            `of the configured subnets ${listed}, ${usable.length} ${usable.length === 1 ? "is" : "are"} in those zones. ` +
+            "List subnets in at least two of them (or have the hub add zones by AZ ID).");
+    }
+    return usable.map((s) => s.id);
 }
 
 /**
@@ -75,11 +96,14 @@ export class HubEndpoint extends pulumi.ComponentResource {
                 tags: args.tags,
             }, { parent: this });
         }
+        const zones = aws.ec2.getVpcEndpointServiceOutput({ serviceName: args.serviceName }, { parent: this }).availabilityZones;
+        const subnets = pulumi.all(args.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this })))
+            .apply((all) => all.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })));
         const endpoint = new aws.ec2.VpcEndpoint(`${name}-vpce`, {
             vpcId: args.vpcId,
             serviceName: args.serviceName,
             vpcEndpointType: "Interface",
-            subnetIds: [...args.subnetIds],
+            subnetIds: pulumi.all([subnets, zones]).apply(([s, z]) => subnetsInServiceZones(args.subnetsKey ?? `${name}: subnetIds`, s, z)),
             securityGroupIds: [sg.id],
             ipAddressType: "ipv4",
             // The hub's service has no verified private DNS name; the zone below provides the name.

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsServiceName, endpointPolicy } from "./endpointCatalog";
+import { ENDPOINT_OWNER_TAG } from "./endpointDiscovery";
 import { toJson } from "./iam";
 import { Tags, withName } from "./tags";
 
@@ -13,17 +14,25 @@ export interface InterfaceEndpointsArgs {
     readonly services: readonly string[];
     /** Networks allowed to reach the endpoints on 443. */
     readonly allowedCidrs: pulumi.Input<string>[];
+    /**
+     * The VPC's own CIDRs, admitted on 443 as well: with private DNS the endpoints answer for the
+     * whole VPC, so a subnet outside allowedCidrs would otherwise time out on every call to the
+     * service. Default: none.
+     */
+    readonly vpcCidrs?: pulumi.Input<pulumi.Input<string>[]>;
     /** Managed prefix lists allowed to reach the endpoints on 443. Default: none. */
     readonly allowedPrefixListIds?: pulumi.Input<string>[];
     /** Organization whose principals may use the endpoints (endpoint policy). */
     readonly organizationId: string;
+    /** Stack that owns the endpoints (tag ENDPOINT_OWNER_TAG), so lookups of existing endpoints skip them. Default none. */
+    readonly ownerStack?: string;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
 }
 
 /**
- * Interface VPC endpoints with private DNS, a least-privilege endpoint policy each, and one
- * security group admitting HTTPS only from the listed networks.
+ * Interface VPC endpoints with private DNS, an organization-scoped endpoint policy each (see
+ * endpointPolicy), and one security group admitting HTTPS only from the listed networks and the VPC.
  */
 export class InterfaceEndpoints extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
@@ -47,6 +56,13 @@ export class InterfaceEndpoints extends pulumi.ComponentResource {
                 description: "HTTPS from an allowed network", tags: args.tags,
             }, { parent: this });
         });
+        if (args.vpcCidrs !== undefined) {
+            // One rule for a list only known at deploy time (the VPC's CIDR associations).
+            new aws.ec2.SecurityGroupRule(`${name}-https-vpc`, {
+                type: "ingress", securityGroupId: sg.id, protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: args.vpcCidrs,
+                description: "HTTPS from the VPC the endpoints serve (private DNS answers for all of it)",
+            }, { parent: this });
+        }
         (args.allowedPrefixListIds ?? []).forEach((pl, i) => {
             new aws.vpc.SecurityGroupIngressRule(`${name}-https-pl-${i}`, {
                 securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: pl,
@@ -64,7 +80,7 @@ export class InterfaceEndpoints extends pulumi.ComponentResource {
                 subnetIds: args.subnetIds,
                 securityGroupIds: [sg.id],
                 policy: toJson(endpointPolicy(service, args.organizationId)),
-                tags: withName(args.tags, `${name}-${service}`),
+                tags: withName(args.tags, `${name}-${service}`, args.ownerStack !== undefined ? { [ENDPOINT_OWNER_TAG]: args.ownerStack } : {}),
             }, { parent: this });
             this.endpointIds[service] = ep.id;
             this.endpoints.push(ep);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentAssociations } from "./agent/agentAssociations";
 import {
-    AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentCommonConfig, renderAgentLayers, WorkloadOverlay,
+    AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay,
 } from "./agent/cloudwatchAgentConfig";
 import { siteLogGroupPrefix } from "./agent/logGroups";
 import { EncryptionKey } from "./encryptionKey";
@@ -11,6 +11,7 @@ import { GatewayCollector } from "./onprem/gatewayCollector";
 import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./onprem/gatewayCollectorConfig";
 import { HubEndpoint } from "./hubEndpoint";
 import { hubPortFor, OnpremAuthMode, requireHubPort } from "./onprem/hubPort";
+import { hybridHostFileSteps, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./onprem/hostFiles";
 import { HybridActivation } from "./onprem/hybridActivation";
 import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "./onprem/iam";
 import { LandingEndpoints } from "./onprem/landingEndpoints";
@@ -82,6 +83,8 @@ export interface OnPremGatewayArgs {
         readonly subnetIds: readonly string[];
         readonly routeTableIds: readonly string[];
         readonly s3GatewayEndpoint: boolean;
+        /** Services served by endpoints/zones this stack does not own (looked up or declared). Default none. */
+        readonly existingEndpoints?: readonly string[];
     };
     /** How hosts get short-lived credentials. */
     readonly credentials: OnpremCredentials;
@@ -152,27 +155,7 @@ export function siteAgentLayers(a: Pick<OnPremGatewayArgs, "siteName" | "region"
     });
 }
 
-/** Where certificate-based hosts keep the credentials aws_signing_helper refreshes. */
-export const ROLES_ANYWHERE_CREDENTIALS_FILE = "/etc/oss-monitoring/aws/credentials";
-
-/** common-config.toml: which credentials profile the agent uses for the chosen credential mode. */
-export function siteCommonConfig(mode: OnpremCredentials["mode"]): string {
-    return mode === "hybridActivation"
-        // The SSM agent shares the hybrid role's credentials in root's default profile.
-        ? renderAgentCommonConfig({ credentialsProfile: "default", credentialsFile: "/root/.aws/credentials" })
-        : renderAgentCommonConfig({ credentialsProfile: "AmazonCloudWatchAgent", credentialsFile: ROLES_ANYWHERE_CREDENTIALS_FILE });
-}
-
-/** The command certificate-based hosts run (as a service) to keep their credentials fresh. */
-export function signingHelperCommand(o: { region: string; trustAnchorArn: string; profileArn: string; roleArn: string }): string {
-    return [
-        `AWS_SHARED_CREDENTIALS_FILE=${ROLES_ANYWHERE_CREDENTIALS_FILE}`,
-        "aws_signing_helper update",
-        "--certificate /etc/pki/oss-monitoring/host.crt --private-key /etc/pki/oss-monitoring/host.key",
-        `--trust-anchor-arn ${o.trustAnchorArn} --profile-arn ${o.profileArn} --role-arn ${o.roleArn}`,
-        `--region ${o.region} --profile AmazonCloudWatchAgent`,
-    ].join(" ");
-}
+export { ROLES_ANYWHERE_CREDENTIALS_FILE, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./onprem/hostFiles";
 
 /**
  * Joins an on-premises site (data centre or another cloud) to central monitoring: short-lived
@@ -191,7 +174,9 @@ export class OnPremGateway extends pulumi.ComponentResource {
     /** Secrets, per platform, while a registration window is open. */
     public readonly activationIds: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
     public readonly activationCodes: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
-    public readonly rolesAnywhere?: { trustAnchorArn: pulumi.Output<string>; profileArn: pulumi.Output<string>; signingHelperCommand: pulumi.Output<string> };
+    public readonly rolesAnywhere?: {
+        trustAnchorArn: pulumi.Output<string>; profileArn: pulumi.Output<string>; signingHelperCommand: pulumi.Output<string>; signingHelperUnit: pulumi.Output<string>;
+    };
     public readonly vpnConnectionId?: pulumi.Output<string>;
     public readonly vpnTunnelAddresses?: pulumi.Output<string>[];
     public readonly directConnectAssociationId?: pulumi.Output<string>;
@@ -224,6 +209,9 @@ export class OnPremGateway extends pulumi.ComponentResource {
             vpcId: args.landingVpc.vpcId,
             subnetIds,
             siteCidrs: args.siteCidrs,
+            vpcCidrs: [args.landingVpc.cidr],
+            skipServices: args.landingVpc.existingEndpoints,
+            ownerStack: pulumi.getStack(),
             s3GatewayEndpoint: args.landingVpc.s3GatewayEndpoint,
             rolesAnywhere: args.credentials.mode === "rolesAnywhere",
             tags,
@@ -234,6 +222,7 @@ export class OnPremGateway extends pulumi.ComponentResource {
         new HubEndpoint(`${name}-hub`, {
             vpcId: args.landingVpc.vpcId,
             subnetIds,
+            subnetsKey: "oss-monitoring:onprem.landingVpc.subnetIds",
             serviceName: args.hub.endpointServiceName,
             ports: [hubPort],
             collectorDomain: args.hub.collectorDomain,
@@ -249,6 +238,8 @@ export class OnPremGateway extends pulumi.ComponentResource {
             layers,
             targeting: siteTargeting(args.siteName),
             mode: "onPremise",
+            // Hybrid hosts get common-config.toml and the region from State Manager, before ManageAgent.
+            preConfigureSteps: args.credentials.mode === "hybridActivation" ? hybridHostFileSteps({ region: args.region, platforms: args.agent.platforms }) : [],
             logGroups: { names: logGroups, kmsKeyArn: key.keyArn, retentionDays: args.agent.logRetentionDays },
             tags,
         }, child);
@@ -259,8 +250,8 @@ export class OnPremGateway extends pulumi.ComponentResource {
             dataType: "text",
             tier: "Standard",
             // No secret inside (a profile name and a path): insecureValue keeps previews readable.
-            insecureValue: siteCommonConfig(args.credentials.mode),
-            description: `CloudWatch agent common-config.toml for site ${args.siteName}: which credentials profile to use`,
+            insecureValue: siteCommonConfig(args.credentials.mode, "linux"),
+            description: `CloudWatch agent common-config.toml (Linux) for site ${args.siteName}: which credentials profile and file to use`,
             tags: withName(tags, commonConfigName),
         }, child);
 
@@ -302,11 +293,12 @@ export class OnPremGateway extends pulumi.ComponentResource {
             this.hostRoleArn = ra.roleArn;
             this.activationIds = {};
             this.activationCodes = {};
+            const ids = pulumi.all([ra.trustAnchorArn, ra.profileArn, ra.roleArn]).apply(([trustAnchorArn, profileArn, roleArn]) => ({ region: args.region, trustAnchorArn, profileArn, roleArn }));
             this.rolesAnywhere = {
                 trustAnchorArn: ra.trustAnchorArn,
                 profileArn: ra.profileArn,
-                signingHelperCommand: pulumi.all([ra.trustAnchorArn, ra.profileArn, ra.roleArn])
-                    .apply(([trustAnchorArn, profileArn, roleArn]) => signingHelperCommand({ region: args.region, trustAnchorArn, profileArn, roleArn })),
+                signingHelperCommand: ids.apply(signingHelperCommand),
+                signingHelperUnit: ids.apply(signingHelperUnit),
             };
         }
 

@@ -97,6 +97,9 @@ export const DEFAULT_UNSCOPED_ACTIONS = [
     "ssm:DescribeParameters",
     "ssm:ListAssociations",
     "ssm:GetManifest",
+    // AmazonSSMManagedInstanceCore grants these on "*"; the SSM agent of a hybrid node calls them.
+    "ssm:PutInventory",
+    "ssm:PutConfigurePackageResult",
     "ssmmessages:*",
     "ec2messages:*",
     "ecr:GetAuthorizationToken",

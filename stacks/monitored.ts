@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
-import { MonitoredAccount } from "../components/monitored/monitoredAccount";
+import { discoverEndpointServices } from "../components/endpointDiscovery";
+import { awsServiceEndpoints, MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { MonitoredStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
 import { deployProvider } from "./provider";
@@ -30,8 +31,11 @@ export function checkHubRegion(hubStack: string, hubRegion: string, region: stri
     }
 }
 
-/** Composes one monitored account and returns what operators and the fleet need. */
-export function monitoredStack(config: MonitoredStackConfig): Record<string, pulumi.Input<unknown>> {
+/**
+ * Composes one monitored account and returns what operators and the fleet need. Looks up the
+ * VPC's existing endpoints first, since they decide which endpoints this stack declares.
+ */
+export async function monitoredStack(config: MonitoredStackConfig): Promise<Record<string, pulumi.Input<unknown>>> {
     checkMonitoredConfig(config);
     const m = config.monitored;
     const stackName = pulumi.getStack();
@@ -47,6 +51,16 @@ export function monitoredStack(config: MonitoredStackConfig): Record<string, pul
         checkHubRegion(config.hubStack, hubRegion, config.region);
         return service;
     });
+    const c = m.connectivity;
+    const endpoints = await discoverEndpointServices({
+        vpcId: m.vpc.vpcId,
+        region: config.region,
+        ownerStack: stackName,
+        wanted: awsServiceEndpoints(c.mode, c.extraServices),
+        declared: c.existingEndpoints,
+        detect: c.detectExistingEndpoints,
+        provider,
+    });
     const caBundle = hub.getOutput("collectorCaBundle").apply((v) => (typeof v === "string" && v.length > 0 ? v : undefined));
 
     const account = new MonitoredAccount("monitored", {
@@ -59,7 +73,7 @@ export function monitoredStack(config: MonitoredStackConfig): Record<string, pul
         subnetIds: m.vpc.subnetIds,
         workloadCidrs: m.workloads.cidrs,
         workloadPrefixListIds: m.workloads.prefixListIds,
-        connectivity: m.connectivity,
+        connectivity: { ...c, existingEndpoints: Object.keys(endpoints.reused) },
         hub: { endpointServiceName: serviceName, collectorDomain: hubOutput("collectorDomain"), caBundle },
         agent: m.agent,
         eks: m.eks !== undefined
@@ -94,6 +108,8 @@ export function monitoredStack(config: MonitoredStackConfig): Record<string, pul
         hubEndpointDnsName: account.hubEndpointDnsName,
         collectorDomain: account.collectorDomain,
         awsEndpointIds: account.awsEndpointIds,
+        reusedEndpoints: Object.keys(endpoints.reused).length > 0 ? endpoints.reused : undefined,
+        s3RouteTableIds: account.s3RouteTableIds,
         natGatewayId: account.natGatewayId,
         agentParameterNames: account.parameterNames,
         agentInstallAssociationId: account.installAssociationId,

@@ -5,7 +5,9 @@ import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
 import { OnPremGateway } from "../components/onpremGateway";
 import { OnpremStackConfig } from "./config";
-import { PROJECT } from "./config/common";
+import { ConfigError, PROJECT } from "./config/common";
+import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/endpointDiscovery";
+import { ONPREM_ENDPOINT_SERVICES } from "../components/onprem/landingEndpoints";
 import { checkOnpremConfig, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { deployProvider } from "./provider";
 
@@ -15,15 +17,39 @@ export { siteNameOf };
  * Composes an on-premises site's gateway: `pulumi up -s onprem-<site>` in the site's landing
  * account. `now` pins the clock for the registration-window check (tests); default: the real one.
  */
-export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): Record<string, pulumi.Input<unknown>> {
+export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): Promise<Record<string, pulumi.Input<unknown>>> {
+    // Clock-dependent checks first (synchronously), so a bad expiry fails before anything is registered.
+    checkOnpremConfig(config.onprem, now);
+    return composeSite(config);
+}
+
+/**
+ * `privateDnsOnlyForInboundResolverEndpoint` on the S3 interface endpoint requires an S3 gateway
+ * endpoint in the VPC (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html,
+ * "Private DNS"); the config's `landingVpc.s3GatewayEndpoint` claim is checked against the VPC.
+ */
+export function checkLandingS3Gateway(declared: boolean, found: boolean, keyPrefix = `${PROJECT}:`): void {
+    if (declared && !found) {
+        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}onprem.landingVpc.s3GatewayEndpoint: true, but the landing VPC has no S3 gateway endpoint ` +
+            "(private DNS for the S3 interface endpoint would then answer nobody in the VPC); add one or set it to false.");
+    }
+}
+
+async function composeSite(config: OnpremStackConfig): Promise<Record<string, pulumi.Input<unknown>>> {
     const c = config.onprem;
-    // Clock-dependent checks first, so a bad expiry fails before anything is registered.
-    checkOnpremConfig(c, now);
     const siteName = siteNameOf(c.siteName, pulumi.getStack());
     const secrets = new pulumi.Config(PROJECT);
     const hub = new pulumi.StackReference("hub", { name: config.hubStack });
     const aws = deployProvider("onprem-aws", config);
     const providers: pulumi.ProviderResource[] = [aws];
+    const landingServices = [...ONPREM_ENDPOINT_SERVICES, "s3", ...(c.credentials.mode === "rolesAnywhere" ? ["rolesanywhere"] : [])];
+    const endpoints = await discoverEndpointServices({
+        vpcId: c.landingVpc.vpcId, region: config.region, ownerStack: pulumi.getStack(), wanted: landingServices,
+        declared: c.landingVpc.existingEndpoints, detect: c.landingVpc.detectExistingEndpoints, provider: aws,
+    });
+    if (c.landingVpc.s3GatewayEndpoint) {
+        checkLandingS3Gateway(true, await hasS3GatewayEndpoint({ vpcId: c.landingVpc.vpcId, region: config.region, provider: aws }));
+    }
 
     let gateway: ConstructorParameters<typeof OnPremGateway>[1]["gateway"];
     if (c.gateway !== undefined) {
@@ -46,7 +72,7 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
         organizationId: config.organizationId,
         siteName,
         siteCidrs: c.siteCidrs,
-        landingVpc: c.landingVpc,
+        landingVpc: { ...c.landingVpc, existingEndpoints: Object.keys(endpoints.reused) },
         credentials: c.credentials,
         network: c.network,
         authMode: c.auth.mode,
@@ -75,6 +101,7 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
         site: siteName,
         hubUrl: site.hubUrl,
         resolverAddresses: site.resolverAddresses,
+        reusedEndpoints: Object.keys(endpoints.reused).length > 0 ? endpoints.reused : undefined,
         agentParameterNames: site.agentParameterNames,
         commonConfigParameter: site.commonConfigParameterName,
         hostRoleArn: site.hostRoleArn,
@@ -83,6 +110,7 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
         rolesAnywhereTrustAnchorArn: site.rolesAnywhere?.trustAnchorArn,
         rolesAnywhereProfileArn: site.rolesAnywhere?.profileArn,
         signingHelperCommand: site.rolesAnywhere?.signingHelperCommand,
+        signingHelperUnit: site.rolesAnywhere?.signingHelperUnit,
         vpnConnectionId: site.vpnConnectionId,
         vpnTunnelAddresses: site.vpnTunnelAddresses,
         directConnectAssociationId: site.directConnectAssociationId,

@@ -15,6 +15,8 @@ export interface HarnessOptions {
     /** Outputs a StackReference of that fully qualified name returns. */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
     readonly stack?: string;
+    /** Invoke answers by token, before the offline plan's defaults. */
+    readonly invokes?: MockContext["invokeOverrides"];
 }
 
 /**
@@ -26,6 +28,7 @@ export async function runProgram(program: () => unknown, opts: HarnessOptions = 
         account: opts.account ?? TEST_ACCOUNT,
         region: opts.region ?? TEST_REGION,
         stackOutputs: new Map(Object.entries(opts.stackOutputs ?? {})),
+        invokeOverrides: opts.invokes,
     };
     const result = await runStackProgram({
         project: "oss-monitoring",

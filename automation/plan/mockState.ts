@@ -7,6 +7,9 @@ export interface MockContext {
     readonly region: string;
     /** Outputs of already-planned stacks by fully qualified name, for StackReferences. */
     readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
+    /** Tests: answers for invokes by token, checked before the defaults (throw to simulate "not found"). */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke arguments arrive untyped from the mock monitor
+    readonly invokeOverrides?: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, unknown>>>;
 }
 
 /** Deterministic hex suffix so repeated plans produce identical JSON. */
@@ -112,7 +115,8 @@ const STATE: Record<string, StateFn> = {
     "aws:ec2/vpnConnection:VpnConnection": (n, _i, c) => {
         const id = `vpn-${hex(n, 17)}`;
         const octet = parseInt(hex(n, 2), 16) % 250;
-        return { id, extra: { arn: `arn:aws:ec2:${c.region}:${c.account}:vpn-connection/${id}`, tunnel1Address: `198.51.100.${octet + 1}`, tunnel2Address: `198.51.100.${octet + 2}` } };
+        const attachment = _i.transitGatewayId !== undefined ? { transitGatewayAttachmentId: `tgw-attach-${hex(n, 17)}` } : {};
+        return { id, extra: { arn: `arn:aws:ec2:${c.region}:${c.account}:vpn-connection/${id}`, tunnel1Address: `198.51.100.${octet + 1}`, tunnel2Address: `198.51.100.${octet + 2}`, ...attachment } };
     },
 };
 
@@ -147,6 +151,10 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke arguments arrive untyped from the SDK's mock monitor
 export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, unknown> {
     const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
+    const override = ctx.invokeOverrides?.[token];
+    if (override !== undefined) {
+        return override(inputs);
+    }
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: ctx.account, arn: `arn:aws:sts::${ctx.account}:assumed-role/OrganizationMonitoringDeploy/oss-monitoring`, userId: `AROA${hex(ctx.account, 17).toUpperCase()}:oss-monitoring`, id: ctx.account };
@@ -163,11 +171,10 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
             return { json, minifiedJson: json, id: hex(json, 10) };
         }
         case "aws:ec2/getVpc:getVpc":
-            return { id: inputs.id, cidrBlock: "10.100.0.0/16", arn: `arn:aws:ec2:${region}:${ctx.account}:vpc/${inputs.id}` };
-        case "aws:ec2/getSubnet:getSubnet": {
-            const k = parseInt(hex(String(inputs.id), 2), 16) % 3;
-            return { id: inputs.id, availabilityZone: `${region}${"abc"[k]}`, availabilityZoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${k + 1}`, vpcId: `vpc-${hex(String(inputs.id), 17)}`, cidrBlock: "10.100.0.0/24" };
-        }
+            return {
+                id: inputs.id, cidrBlock: "10.100.0.0/16", arn: `arn:aws:ec2:${region}:${ctx.account}:vpc/${inputs.id}`,
+                cidrBlockAssociations: [{ associationId: `vpc-cidr-assoc-${hex(String(inputs.id), 17)}`, cidrBlock: "10.100.0.0/16", state: "associated" }],
+            };
         case "aws:ec2/getRouteTables:getRouteTables":
             return { id: String(inputs.vpcId), ids: [`rtb-${hex(String(inputs.vpcId), 17)}`] };
         case "aws:eks/getCluster:getCluster": {
@@ -187,6 +194,32 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
         }
         case "aws:ec2/getNatGateway:getNatGateway":
             return { id: inputs.id, state: "available", connectivityType: "public", subnetId: `subnet-${hex(String(inputs.id), 17)}`, vpcId: `vpc-${hex(String(inputs.id), 17)}`, allocationId: `eipalloc-${hex(String(inputs.id), 17)}`, publicIp: "198.51.100.10", privateIp: "10.0.0.10", tags: {} };
+        case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
+            // Endpoint services of the hub cover three AZs, AWS services all six.
+            const custom = String(inputs.serviceName ?? "").startsWith("com.amazonaws.vpce.");
+            const azs = ["a", "b", "c", "d", "e", "f"].slice(0, custom ? 3 : 6).map((s) => `${region}${s}`);
+            return { id: String(inputs.serviceName ?? inputs.service), serviceName: inputs.serviceName ?? `com.amazonaws.${region}.${inputs.service}`, availabilityZones: azs, serviceType: "Interface", acceptanceRequired: custom, owner: custom ? ctx.account : "amazon", privateDnsName: "", tags: {} };
+        }
+        case "aws:ec2/getSubnet:getSubnet": {
+            // Subnets spread over the first three AZs by their ID's last hex digit (…1 → b, …2 → c, …3 → a).
+            const id = String(inputs.id);
+            const k = parseInt(id.slice(-1), 16) % 3;
+            return { id, availabilityZone: `${region}${"abc"[k]}`, availabilityZoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${k + 1}`, vpcId: `vpc-${hex(id, 17)}`, cidrBlock: `10.${k}.0.0/24`, tags: {} };
+        }
+        case "aws:ec2/getVpcEndpoint:getVpcEndpoint": {
+            // Landing VPCs have an S3 gateway endpoint (what their config declares); nothing else
+            // exists yet, and AWS answers "no matching EC2 VPC Endpoint found" for that.
+            const gateway = (inputs.filters ?? []).some((f: { name: string; values: string[] }) => f.name === "vpc-endpoint-type" && f.values.includes("Gateway"));
+            if (gateway && String(inputs.serviceName).endsWith(".s3")) {
+                return { id: `vpce-${hex(String(inputs.vpcId), 17)}`, vpcId: inputs.vpcId, serviceName: inputs.serviceName, vpcEndpointType: "Gateway", state: "available", tags: {} };
+            }
+            throw new Error("no matching EC2 VPC Endpoint found");
+        }
+        case "aws:route53/getZone:getZone":
+            throw new Error("no matching Route 53 Hosted Zone found");
+        case "aws:ec2/getRouteTable:getRouteTable":
+            // Only the local route: no gateway endpoint routes yet.
+            return { id: inputs.routeTableId, routeTableId: inputs.routeTableId, vpcId: `vpc-${hex(String(inputs.routeTableId), 17)}`, routes: [], associations: [], tags: {} };
         case "aws:ec2/getPrefixList:getPrefixList":
             return { id: `pl-${hex(String(inputs.name), 8)}`, name: inputs.name, cidrBlocks: ["52.216.0.0/15"] };
         default:

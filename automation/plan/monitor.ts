@@ -4,6 +4,8 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties, serializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated protobuf JS without typings
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provproto = require("@pulumi/pulumi/proto/provider_pb");
 import { MockContext, mockInvoke, mockResourceState } from "./mockState";
 
 /** One registration as the engine would have received it. */
@@ -59,6 +61,26 @@ export class PlanMonitor extends MockMonitor {
             call: (args) => mockInvoke(args.token, unwrapSecrets(args.inputs, true) as Record<string, unknown>, ctx),
             newResource: (args) => mockResourceState(args.type, args.name, unwrapSecrets(args.inputs, true) as Record<string, unknown>, ctx),
         } satisfies pulumi.runtime.Mocks);
+    }
+
+    /**
+     * A failing invoke answers like a provider does, with failures in the response, so programs see
+     * the SDK's "Invoke of '<token>' failed: <reason>" instead of a message-less gRPC error.
+     */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generated protobuf request/response classes without typings
+    async invoke(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
+        await super.invoke(req, (err: unknown, resp?: unknown) => {
+            if (err === null || err === undefined) {
+                callback(null, resp);
+                return;
+            }
+            const failure = new provproto.CheckFailure();
+            failure.setProperty("");
+            failure.setReason(err instanceof Error ? err.message : JSON.stringify(err));
+            const failed = new provproto.InvokeResponse();
+            failed.setFailuresList([failure]);
+            callback(null, failed);
+        });
     }
 
     // The generated protobuf request/response classes ship without typings (see the require above).

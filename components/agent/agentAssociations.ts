@@ -21,6 +21,7 @@
  * so the merged result no longer depends on the order. `baseAction: "configure"` restores the
  * reset-to-base behaviour for fleets without overlays.
  */
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, PolicyDocument } from "../iam";
@@ -39,6 +40,8 @@ export interface AgentLayerInput {
     readonly parameterName: string;
     /** The agent JSON. */
     readonly json: pulumi.Input<string>;
+    /** Linux groups `cwagent` joins before this layer loads (overlayReadGroups). Default none. */
+    readonly readGroups?: readonly string[];
 }
 
 export interface AgentTargeting {
@@ -61,8 +64,15 @@ export interface AgentAssociationsArgs {
     readonly baseAction?: ManageAgentAction;
     /** How often the package association re-runs (keeps the agent updated). Default `rate(7 days)`. */
     readonly installSchedule?: string;
-    /** How often configuration re-applies (drift repair). Default `rate(30 minutes)` (State Manager's minimum). */
+    /**
+     * Schedule of the configure associations. Default none: each runs when created, when a new
+     * host matches its targets, and when its layer changes (the layer's hash is a parameter, so
+     * the association is updated and State Manager runs it); ManageAgent restarts the agent on
+     * each run, so a 30-minute schedule restarted every agent twice an hour.
+     */
     readonly configureSchedule?: string;
+    /** Command steps run before ManageAgent in the configure document (e.g. host files). Default none. */
+    readonly preConfigureSteps?: readonly Record<string, unknown>[];
     /** AmazonCloudWatchAgent package version. Default: latest. */
     readonly agentVersion?: string;
     /** Hosts updated at once. Default `10%`. */
@@ -126,9 +136,73 @@ export function installParameters(version?: string): Record<string, string> {
     return { action: "Install", name: "AmazonCloudWatchAgent", ...(version !== undefined ? { version } : {}) };
 }
 
-/** AmazonCloudWatch-ManageAgent parameters that load one layer from Parameter Store. */
-export function configureParameters(action: ManageAgentAction, parameterName: string, mode: "ec2" | "onPremise" | "auto"): Record<string, string> {
-    return { action, mode, optionalConfigurationSource: "ssm", optionalConfigurationLocation: parameterName, optionalRestart: "yes" };
+/** Parameters of AmazonCloudWatch-ManageAgent the configure document passes through. */
+export const MANAGE_AGENT_PARAMETERS = ["action", "mode", "optionalConfigurationSource", "optionalConfigurationLocation", "optionalRestart"] as const;
+
+/**
+ * Parameters of the configure document for one layer: AmazonCloudWatch-ManageAgent's, plus
+ * `layerHash` (of the layer JSON), which only exists to change the association when the layer
+ * changes, so State Manager runs it then, and only then (an updated association runs at once,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/state-manager-about.html).
+ */
+export function configureParameters(action: ManageAgentAction, parameterName: string, mode: "ec2" | "onPremise" | "auto", layerJson = "", readGroups: readonly string[] = []): Record<string, string> {
+    return {
+        action, mode, optionalConfigurationSource: "ssm", optionalConfigurationLocation: parameterName, optionalRestart: "yes",
+        layerHash: createHash("sha256").update(layerJson).digest("hex").slice(0, 16),
+        readGroups: [...readGroups].sort().join(" "),
+    };
+}
+
+/**
+ * Linux step of the configure document: adds `cwagent` to the layer's read groups (journald,
+ * group-readable logs) before ManageAgent restarts the agent, which then runs with them.
+ */
+export const GRANT_READ_GROUPS_STEP: Record<string, unknown> = {
+    action: "aws:runShellScript",
+    name: "grantReadGroups",
+    precondition: { StringEquals: ["platformType", "Linux"] },
+    inputs: {
+        timeoutSeconds: "60",
+        runCommand: [
+            "set -eu",
+            "groups='{{ readGroups }}'",
+            "[ -z \"$groups\" ] && exit 0",
+            "id cwagent >/dev/null 2>&1 || { echo 'user cwagent does not exist yet (the agent package creates it)' >&2; exit 1; }",
+            "for g in $groups; do",
+            "  getent group \"$g\" >/dev/null || { echo \"group $g does not exist on this host\" >&2; exit 1; }",
+            "  id -nG cwagent | tr ' ' '\\n' | grep -qx \"$g\" || usermod -a -G \"$g\" cwagent",
+            "done",
+        ],
+    },
+};
+
+/**
+ * The configure document (Command, schema 2.2): `preSteps`, then AmazonCloudWatch-ManageAgent
+ * with the pass-through parameters (`aws:runDocument`,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html#aws-rundocument).
+ */
+export function configureDocumentContent(preSteps: readonly Record<string, unknown>[] = []): Record<string, unknown> {
+    const parameters: Record<string, unknown> = Object.fromEntries(MANAGE_AGENT_PARAMETERS.map((p) => [p, { type: "String", description: `AmazonCloudWatch-ManageAgent ${p}.` }]));
+    parameters.layerHash = { type: "String", description: "Hash of the layer; changes when the layer does, so State Manager re-runs the association.", default: "" };
+    parameters.readGroups = { type: "String", description: "Linux groups cwagent joins (space-separated).", default: "", allowedPattern: "^([a-z_][a-z0-9_-]{0,31}( [a-z_][a-z0-9_-]{0,31})*)?$" };
+    return {
+        schemaVersion: "2.2",
+        description: "Configures the CloudWatch agent from Parameter Store (AmazonCloudWatch-ManageAgent), after any host preparation steps.",
+        parameters,
+        mainSteps: [
+            ...preSteps,
+            GRANT_READ_GROUPS_STEP,
+            {
+                action: "aws:runDocument",
+                name: "manageAgent",
+                inputs: {
+                    documentType: "SSMDocument",
+                    documentPath: "AmazonCloudWatch-ManageAgent",
+                    documentParameters: Object.fromEntries(MANAGE_AGENT_PARAMETERS.map((p) => [p, `{{ ${p} }}`])),
+                },
+            },
+        ],
+    };
 }
 
 /** Host-role statement: read exactly these agent parameters (ARNs, no wildcard). */
@@ -186,6 +260,8 @@ export class AgentAssociations extends pulumi.ComponentResource {
     public readonly installAssociationId: pulumi.Output<string>;
     public readonly configureAssociationIds: Record<string, pulumi.Output<string>>;
     public readonly logGroupArns: Record<string, pulumi.Output<string>>;
+    /** The configure document (ManageAgent after any preparation steps). */
+    public readonly documentName: pulumi.Output<string>;
 
     constructor(name: string, args: AgentAssociationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:agent:AgentAssociations", name, {}, opts);
@@ -224,6 +300,14 @@ export class AgentAssociations extends pulumi.ComponentResource {
             ...common,
         }, { parent: this });
 
+        const document = new aws.ssm.Document(`${name}-configure`, {
+            name: associationName(name, "configure"),
+            documentType: "Command",
+            documentFormat: "JSON",
+            content: JSON.stringify(configureDocumentContent(args.preConfigureSteps)),
+            tags: withName(args.tags, `${name}-configure`),
+        }, { parent: this });
+        this.documentName = document.name;
         this.parameterNames = {};
         this.parameterArns = {};
         this.configureAssociationIds = {};
@@ -240,11 +324,11 @@ export class AgentAssociations extends pulumi.ComponentResource {
             }, { parent: this });
             const action: ManageAgentAction = l.kind === "base" ? args.baseAction ?? "configure (append)" : "configure (append)";
             const configure = new aws.ssm.Association(`${name}-configure-${l.layer}`, {
-                name: "AmazonCloudWatch-ManageAgent",
+                name: document.name,
                 associationName: associationName(name, `configure-${l.layer}`),
-                parameters: configureParameters(action, l.parameterName, mode),
+                parameters: pulumi.output(l.json).apply((json) => configureParameters(action, l.parameterName, mode, json, l.readGroups ?? [])),
                 targets: agentTargets(targeting, [l.platform], l.kind === "overlay" ? l.layer : undefined),
-                scheduleExpression: args.configureSchedule ?? "rate(30 minutes)",
+                ...(args.configureSchedule !== undefined ? { scheduleExpression: args.configureSchedule } : {}),
                 ...common,
             }, { parent: this, dependsOn: [parameter, install, ...logGroupResources] });
             this.parameterNames[l.layer] = parameter.name;

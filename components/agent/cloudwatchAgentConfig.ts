@@ -58,6 +58,13 @@ export interface AgentRenderOptions {
     readonly runAsUser?: string;
     /** onPremise only: role the agent assumes after loading its profile credentials. Default none. */
     readonly onPremise?: { readonly roleArn?: string };
+    /**
+     * ec2 mode: add the AutoScalingGroupName dimension. The agent resolves it with
+     * ec2:DescribeTags (plugins/processors/ec2tagger/ec2tagger.go and
+     * translator/translate/util/placeholderUtil.go in aws/amazon-cloudwatch-agent), which needs a
+     * path to the EC2 API: false in privatelink mode without an `ec2` endpoint. Default true.
+     */
+    readonly autoScalingGroupDimension?: boolean;
     /** https:// endpoints for CloudWatch and Logs when private DNS is not available (e.g. on-prem over VPN). Default none. */
     readonly endpointOverrides?: { readonly metrics?: string; readonly logs?: string };
 }
@@ -89,6 +96,28 @@ export interface WorkloadOverlay {
     readonly processes?: readonly { readonly exe?: string; readonly pattern?: string; readonly pidFile?: string }[];
     /** Local StatsD listener port (UDP). Default: no StatsD. */
     readonly statsdPort?: number;
+    /**
+     * Linux only: groups the agent's user (`cwagent`) joins so it can read this overlay's files,
+     * e.g. `adm` for /var/log files of group adm. Journald overlays add `systemd-journal`. Files
+     * readable by root only stay unreadable: give them a group first. Default none.
+     */
+    readonly readGroups?: readonly string[];
+}
+
+/** Journal files belong to group systemd-journal (journalctl(1), "Access Control"). */
+export const JOURNAL_GROUP = "systemd-journal";
+
+/**
+ * Groups `cwagent` must be in for an overlay. The Linux agent drops to `cwagent` and takes its
+ * supplementary groups from /etc/group at start (aws/amazon-cloudwatch-agent,
+ * internal/util/user/userutil_linux.go `toExecUser`/`switchUser`), so a group granted before the
+ * agent restarts is in effect; without it journald and group-readable logs read nothing, silently.
+ */
+export function overlayReadGroups(ov: Pick<WorkloadOverlay, "platform" | "journaldUnits" | "readGroups">): string[] {
+    if (ov.platform !== "linux") {
+        return [];
+    }
+    return [...new Set([...((ov.journaldUnits ?? []).length > 0 ? [JOURNAL_GROUP] : []), ...(ov.readGroups ?? [])])].sort();
 }
 
 export interface AgentLayersOptions extends Omit<AgentRenderOptions, "platform"> {
@@ -109,6 +138,8 @@ export interface AgentLayer {
     /** Compact JSON, what goes into the parameter. */
     readonly json: string;
     readonly tier: ParameterTier;
+    /** Groups `cwagent` joins before this layer is loaded (overlayReadGroups). */
+    readonly readGroups: string[];
 }
 
 export type ParameterTier = "Standard" | "Advanced";
@@ -255,6 +286,13 @@ function windowsMetrics(o: AgentRenderOptions): Record<string, unknown> {
     };
 }
 
+function ec2Dimensions(asg: boolean): Record<string, unknown> {
+    const { AutoScalingGroupName, ...instance } = EC2_DIMENSIONS;
+    return asg
+        ? { append_dimensions: { ...instance, AutoScalingGroupName }, aggregation_dimensions: [["InstanceId"], ["AutoScalingGroupName"]] }
+        : { append_dimensions: instance, aggregation_dimensions: [["InstanceId"]] };
+}
+
 function streamName(o: Pick<AgentRenderOptions, "mode">): string {
     return (o.mode ?? "ec2") === "ec2" ? "{instance_id}" : "{hostname}";
 }
@@ -281,7 +319,7 @@ export function renderBaseAgentConfig(o: AgentRenderOptions): CloudWatchAgentCon
     const metrics: Record<string, unknown> = {
         namespace: o.namespace ?? EC2_AGENT_NAMESPACE,
         metrics_collected: o.platform === "linux" ? linuxMetrics(o) : windowsMetrics(o),
-        ...(ec2 ? { append_dimensions: { ...EC2_DIMENSIONS }, aggregation_dimensions: [["InstanceId"], ["AutoScalingGroupName"]] } : {}),
+        ...(ec2 ? ec2Dimensions(o.autoScalingGroupDimension ?? true) : {}),
         ...(o.endpointOverrides?.metrics !== undefined ? { endpoint_override: o.endpointOverrides.metrics } : {}),
     };
     const agentLog = {
@@ -317,6 +355,14 @@ function checkOverlay(ov: WorkloadOverlay, where: string): void {
     if (ov.platform === "windows" && (ov.journaldUnits ?? []).length > 0) {
         fail(`${where}.journaldUnits`, "journald exists only on Linux");
     }
+    if (ov.platform === "windows" && (ov.readGroups ?? []).length > 0) {
+        fail(`${where}.readGroups`, "Linux only: the Windows agent runs as LocalSystem");
+    }
+    (ov.readGroups ?? []).forEach((g, i) => {
+        if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(g)) {
+            fail(`${where}.readGroups[${i}]`, `"${g}" is not a Linux group name`);
+        }
+    });
     if (ov.platform === "linux" && (ov.windowsEvents ?? []).length > 0) {
         fail(`${where}.windowsEvents`, "Windows event logs exist only on Windows");
     }
@@ -430,13 +476,15 @@ export function renderAgentLayers(o: AgentLayersOptions): AgentLayer[] {
             fail(`overlays[${i}].platform`, `${ov.platform} has no base layer; add it to platforms`);
         }
     });
-    const layer = (name: string, kind: AgentLayer["kind"], platform: AgentPlatform, config: CloudWatchAgentConfig): AgentLayer => {
+    const layer = (name: string, kind: AgentLayer["kind"], platform: AgentPlatform, config: CloudWatchAgentConfig, readGroups: string[] = []): AgentLayer => {
         const json = agentConfigJson(config);
-        return { layer: name, kind, platform, parameterName: agentParameterName(o.parameterPrefix, name), json, tier: parameterTier(json) };
+        return { layer: name, kind, platform, parameterName: agentParameterName(o.parameterPrefix, name), json, tier: parameterTier(json), readGroups };
     };
+    // A root agent reads everything; groups matter only for the unprivileged user.
+    const unprivileged = (o.runAsUser ?? "cwagent") !== "root";
     return [
         ...platforms.map((p) => layer(`base-${p}`, "base", p, renderBaseAgentConfig({ ...o, platform: p }))),
-        ...overlays.map((ov, i) => layer(ov.name, "overlay", ov.platform, renderOverlayAgentConfig(ov, o, `overlays[${i}]`))),
+        ...overlays.map((ov, i) => layer(ov.name, "overlay", ov.platform, renderOverlayAgentConfig(ov, o, `overlays[${i}]`), unprivileged ? overlayReadGroups(ov) : [])),
     ];
 }
 
@@ -460,11 +508,12 @@ export interface AgentCommonConfigOptions {
     readonly caBundlePath?: string;
 }
 
+/** A TOML basic string, or a literal string ('...') for Windows paths with backslashes. */
 function tomlString(field: string, v: string): string {
-    if (/["\\\n\r]/.test(v)) {
-        fail(field, "must not contain quotes, backslashes or newlines");
+    if (/[\n\r]/.test(v) || (/"/.test(v)) || (/\\/.test(v) && /'/.test(v))) {
+        fail(field, "must not contain quotes, newlines, or backslashes together with single quotes");
     }
-    return `"${v}"`;
+    return v.includes("\\") ? `'${v}'` : `"${v}"`;
 }
 
 /**

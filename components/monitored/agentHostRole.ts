@@ -1,11 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { agentParameterReadPolicy } from "../agent/agentAssociations";
 import { policyDocument, PolicyDocument, toJson } from "../iam";
+import { agentPermissions, managedInstancePolicy, mergePolicies } from "../onprem/iam";
 import { Tags, withName } from "../tags";
 
-/** AWS-managed policies an agent host needs: the CloudWatch agent, and SSM to be managed at all. */
-export const AGENT_HOST_MANAGED_POLICIES = ["CloudWatchAgentServerPolicy", "AmazonSSMManagedInstanceCore"] as const;
+/**
+ * What an EC2 agent host may do, as one scoped document instead of CloudWatchAgentServerPolicy
+ * and AmazonSSMManagedInstanceCore (which grant ssm:GetParameter on every AmazonCloudWatch-*
+ * parameter and PutMetricData into any namespace, so a narrower inline policy next to them added
+ * nothing): the SSM agent's calls on this account's instances, metrics into one namespace, logs
+ * into the stack's groups, this stack's parameters, and ec2:DescribeTags when the agent adds the
+ * AutoScalingGroupName dimension.
+ */
+export function agentHostPolicy(o: { account: string; region: string; namespace: string; logGroupPrefix: string; parameterArns: readonly string[]; describeTags: boolean }): PolicyDocument {
+    return mergePolicies(
+        managedInstancePolicy(o.account, o.region, "ec2"),
+        agentPermissions({ account: o.account, region: o.region, namespace: o.namespace, logGroupPrefix: o.logGroupPrefix, parameterArns: o.parameterArns }),
+        ...(o.describeTags ? [policyDocument([{ Sid: "AutoScalingGroupDimension", Effect: "Allow", Action: ["ec2:DescribeTags"], Resource: "*" }])] : []),
+    );
+}
 
 /**
  * EC2 instance-role trust. EC2 sends neither aws:SourceAccount nor aws:SourceArn when it
@@ -17,15 +30,21 @@ export function ec2InstanceTrust(): PolicyDocument {
 }
 
 export interface AgentHostRoleArgs {
+    readonly account: string;
+    readonly region: string;
     /** ARNs of this stack's agent parameters; the role may read exactly these. */
     readonly parameterArns: pulumi.Input<string>[];
-    /** Partition for the managed-policy ARNs. Default aws. */
-    readonly partition?: string;
+    /** The only CloudWatch namespace hosts publish to. Default CWAgent (the agent's). */
+    readonly namespace?: string;
+    /** Log group prefix the hosts write under, e.g. /oss-monitoring/monitored-payments. */
+    readonly logGroupPrefix: string;
+    /** Allow ec2:DescribeTags (AutoScalingGroupName dimension). Default false. */
+    readonly describeTags?: boolean;
     /** Cost-allocation tags. Default none. */
     readonly tags?: pulumi.Input<Tags>;
 }
 
-/** Instance role and profile for agent hosts: managed agent + SSM core, plus this stack's parameters. */
+/** Instance role and profile for agent hosts, with the scoped agentHostPolicy. */
 export class AgentHostRole extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     public readonly roleName: pulumi.Output<string>;
@@ -34,22 +53,17 @@ export class AgentHostRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: AgentHostRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:monitored:AgentHostRole", name, {}, opts);
-        const partition = args.partition ?? "aws";
         const role = new aws.iam.Role(`${name}-role`, {
             description: "EC2 hosts running the CloudWatch agent, managed by Systems Manager",
             assumeRolePolicy: toJson(ec2InstanceTrust()),
             maxSessionDuration: 3600,
             tags: withName(args.tags, `${name}-role`),
         }, { parent: this });
-        for (const policy of AGENT_HOST_MANAGED_POLICIES) {
-            new aws.iam.RolePolicyAttachment(`${name}-${policy}`, {
-                role: role.name,
-                policyArn: `arn:${partition}:iam::aws:policy/${policy}`,
-            }, { parent: this });
-        }
-        new aws.iam.RolePolicy(`${name}-parameters`, {
+        new aws.iam.RolePolicy(`${name}-agents`, {
             role: role.name,
-            policy: pulumi.all(args.parameterArns).apply((arns) => toJson(agentParameterReadPolicy(arns))),
+            policy: pulumi.all(args.parameterArns).apply((arns) => toJson(agentHostPolicy({
+                account: args.account, region: args.region, namespace: args.namespace ?? "CWAgent", logGroupPrefix: args.logGroupPrefix, parameterArns: arns, describeTags: args.describeTags ?? false,
+            }))),
         }, { parent: this });
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, {
             role: role.name,

@@ -19,10 +19,17 @@ import { HubEndpoint } from "../hubEndpoint";
 export type ConnectivityMode = "privatelink" | "nat" | "internet";
 
 /**
- * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is there
- * because the agent resolves the AutoScalingGroupName dimension with ec2:DescribeTags.
+ * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is opt-in
+ * (connectivity.extraServices): with private DNS its endpoint would carry the whole VPC's EC2 API
+ * traffic (the EKS VPC CNI's AssignPrivateIpAddresses/CreateNetworkInterface among it); without it
+ * the agent drops the AutoScalingGroupName dimension, which it resolves with ec2:DescribeTags.
  */
-export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts", "ec2"];
+export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"];
+
+/** Whether hosts can call the EC2 API (for the AutoScalingGroupName dimension). */
+export function hasEc2Path(mode: ConnectivityMode, extra: readonly string[] = []): boolean {
+    return mode !== "privatelink" || extra.includes("ec2");
+}
 
 /** Interface endpoints a connectivity mode needs: all of them for privatelink, none otherwise. */
 export function awsServiceEndpoints(mode: ConnectivityMode, extra: readonly string[] = []): string[] {
@@ -35,6 +42,32 @@ export function awsServiceEndpoints(mode: ConnectivityMode, extra: readonly stri
         }
     });
     return [...new Set([...PRIVATELINK_SERVICES, ...extra])];
+}
+
+/** IPv4 CIDRs of a VPC that route traffic (EC2 CidrBlockState: associating/associated). */
+export function activeVpcCidrs(associations: readonly { cidrBlock: string; state: string }[]): string[] {
+    return associations.filter((a) => !/^(disassociat|failed)/.test(a.state)).map((a) => a.cidrBlock);
+}
+
+/**
+ * Whether route tables fit the chosen S3 path. A table can hold one route per destination, so a
+ * second gateway endpoint on a table that already routes the S3 prefix list fails
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html, "Considerations");
+ * `existing` needs that route on every table. Returns the problem, or undefined.
+ */
+export function s3RouteProblem(path: "gateway" | "existing", tables: readonly { id: string; routes: readonly { destinationPrefixListId?: string; gatewayId?: string }[] }[], s3PrefixListId: string): string | undefined {
+    if (tables.length === 0) {
+        return "no route table is associated with the configured subnets (they use the main table); list the workload route tables";
+    }
+    const routed = tables.filter((t) => t.routes.some((r) => r.destinationPrefixListId === s3PrefixListId && (r.gatewayId ?? "").startsWith("vpce-")));
+    if (path === "gateway" && routed.length > 0) {
+        return `${routed.map((t) => t.id).join(", ")} already route S3 (${s3PrefixListId}) through a gateway endpoint; set connectivity.s3Path: existing and make sure its policy admits the SSM agent buckets`;
+    }
+    const missing = tables.filter((t) => !routed.includes(t));
+    if (path === "existing" && missing.length > 0) {
+        return `${missing.map((t) => t.id).join(", ")} have no route to S3 (${s3PrefixListId}) through a gateway endpoint, so AWS-ConfigureAWSPackage cannot download the agent; set connectivity.s3Path: gateway`;
+    }
+    return undefined;
 }
 
 /** Regulated accounts keep AWS API traffic inside the VPC. */
@@ -92,8 +125,12 @@ export interface MonitoredAccountArgs {
         readonly natGatewayId?: string;
         /** privatelink mode: more endpoint services. Default none. */
         readonly extraServices?: readonly string[];
-        /** privatelink mode: S3 gateway endpoint for the agent package buckets only. Default false. */
-        readonly s3AgentArtifactsGateway?: boolean;
+        /** privatelink mode: `gateway` (restricted S3 gateway endpoint, default) or `existing` (checked S3 route). */
+        readonly s3Path?: "gateway" | "existing";
+        /** privatelink mode: workload route tables for the S3 path. Default: those associated with subnetIds. */
+        readonly routeTableIds?: readonly string[];
+        /** privatelink mode: services served by endpoints/zones this stack does not own (no endpoint created). Default none. */
+        readonly existingEndpoints?: readonly string[];
     };
     /** The hub's outputs (StackReference). */
     readonly hub: {
@@ -145,6 +182,8 @@ export class MonitoredAccount extends pulumi.ComponentResource {
     public readonly logKeyArn: pulumi.Output<string>;
     public readonly collectorRoleArn?: pulumi.Output<string>;
     public readonly natGatewayId?: pulumi.Output<string>;
+    /** privatelink mode: the route tables that reach the agent's S3 buckets (checked). */
+    public readonly s3RouteTableIds?: pulumi.Output<string[]>;
 
     constructor(name: string, args: MonitoredAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:monitored:MonitoredAccount", name, {}, opts);
@@ -153,7 +192,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
         if (c.mode === "nat" && c.natGatewayId === undefined) {
             throw new Error(`${name}: connectivity.natGatewayId: required in nat mode`);
         }
-        const services = awsServiceEndpoints(c.mode, c.extraServices);
+        const services = awsServiceEndpoints(c.mode, c.extraServices).filter((s) => !(c.existingEndpoints ?? []).includes(s));
         const layers = renderAgentLayers({
             parameterPrefix: args.stackName,
             logGroupPrefix: monitoredLogGroupPrefix(args.stackName),
@@ -161,6 +200,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             overlays: args.agent.overlays,
             metricsCollectionInterval: args.agent.metricsCollectionInterval,
             logRetentionDays: args.agent.logRetentionDays,
+            autoScalingGroupDimension: hasEc2Path(c.mode, c.extraServices),
         });
         const logGroupNames = [...new Set(layers.flatMap((l) => agentLogGroups(JSON.parse(l.json))))].sort();
         const tags = args.tags;
@@ -169,6 +209,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
         const hub = new HubEndpoint(`${name}-hub`, {
             vpcId: args.vpcId,
             subnetIds: args.subnetIds,
+            subnetsKey: "oss-monitoring:monitored.vpc.subnetIds",
             serviceName: args.hub.endpointServiceName,
             collectorDomain: args.hub.collectorDomain,
             allowedCidrs: args.workloadCidrs,
@@ -184,25 +225,16 @@ export class MonitoredAccount extends pulumi.ComponentResource {
                 region: args.region,
                 services,
                 allowedCidrs: [...args.workloadCidrs],
+                vpcCidrs: aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlockAssociations.apply(activeVpcCidrs),
                 allowedPrefixListIds: [...(args.workloadPrefixListIds ?? [])],
                 organizationId: args.organizationId,
+                ownerStack: args.stackName,
                 tags,
             }, child);
             this.awsEndpointIds = endpoints.endpointIds;
         }
-        if (c.mode === "privatelink" && c.s3AgentArtifactsGateway === true) {
-            const routeTables = aws.ec2.getRouteTablesOutput({
-                vpcId: args.vpcId,
-                filters: [{ name: "association.subnet-id", values: [...args.subnetIds] }],
-            }, child);
-            new aws.ec2.VpcEndpoint(`${name}-s3`, {
-                vpcId: args.vpcId,
-                serviceName: `com.amazonaws.${args.region}.s3`,
-                vpcEndpointType: "Gateway",
-                routeTableIds: routeTables.ids,
-                policy: toJson(s3GatewayPolicy(args.region)),
-                tags: withName(tags, `${name}-s3`),
-            }, child);
+        if (c.mode === "privatelink") {
+            this.s3RouteTableIds = this.s3Path(name, args, c.s3Path ?? "gateway", tags);
         }
         if (c.mode === "nat" && c.natGatewayId !== undefined) {
             const nat = aws.ec2.getNatGatewayOutput({ id: c.natGatewayId }, child);
@@ -223,7 +255,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             tags,
         }, child);
         const agent = new AgentAssociations(`${name}-agent`, {
-            layers: layers.map((l) => ({ layer: l.layer, kind: l.kind, platform: l.platform, parameterName: l.parameterName, json: l.json })),
+            layers: layers.map((l) => ({ layer: l.layer, kind: l.kind, platform: l.platform, parameterName: l.parameterName, json: l.json, readGroups: l.readGroups })),
             targeting: {
                 tagKey: args.agent.targetTagKey,
                 platformValues: { linux: args.agent.linuxTagValue, windows: args.agent.windowsTagValue },
@@ -234,7 +266,14 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             logGroups: { names: logGroupNames, kmsKeyArn: logKey.keyArn, retentionDays: args.agent.logRetentionDays },
             tags,
         }, child);
-        const hosts = new AgentHostRole(`${name}-hosts`, { parameterArns: Object.values(agent.parameterArns), tags }, child);
+        const hosts = new AgentHostRole(`${name}-hosts`, {
+            account: args.account,
+            region: args.region,
+            parameterArns: Object.values(agent.parameterArns),
+            logGroupPrefix: `/oss-monitoring/${args.stackName}`,
+            describeTags: hasEc2Path(c.mode, c.extraServices),
+            tags,
+        }, child);
 
         if (args.eks !== undefined) {
             this.collectorRoleArn = this.eksCollector(name, args, args.eks, tags);
@@ -258,7 +297,41 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             configureAssociationIds: this.configureAssociationIds,
             instanceRoleArn: this.instanceRoleArn,
             collectorRoleArn: this.collectorRoleArn,
+            s3RouteTableIds: this.s3RouteTableIds,
         });
+    }
+
+    /**
+     * The S3 path for AWS-ConfigureAWSPackage in a NAT-less VPC: a gateway endpoint restricted to
+     * the AWS-owned agent buckets on the workload route tables, or a check that those tables route
+     * S3 through an existing gateway endpoint. Returns the checked route tables.
+     */
+    private s3Path(name: string, args: MonitoredAccountArgs, path: "gateway" | "existing", tags: pulumi.Input<Tags> | undefined): pulumi.Output<string[]> {
+        const child = { parent: this };
+        const key = "oss-monitoring:monitored.connectivity.routeTableIds";
+        const ids = (args.connectivity.routeTableIds ?? []).length > 0
+            ? pulumi.output([...(args.connectivity.routeTableIds ?? [])])
+            : aws.ec2.getRouteTablesOutput({ vpcId: args.vpcId, filters: [{ name: "association.subnet-id", values: [...args.subnetIds] }] }, child).ids;
+        const s3List = aws.ec2.getPrefixListOutput({ name: `com.amazonaws.${args.region}.s3` }, child).id;
+        const checked = pulumi.all([ids, s3List]).apply(async ([tableIds, prefixList]) => {
+            const tables = await Promise.all(tableIds.map((id) => aws.ec2.getRouteTable({ routeTableId: id }, child)));
+            const problem = s3RouteProblem(path, tables.map((t) => ({ id: t.routeTableId, routes: t.routes })), prefixList);
+            if (problem !== undefined) {
+                throw new Error(`${key}: ${problem}`);
+            }
+            return tableIds;
+        });
+        if (path === "gateway") {
+            new aws.ec2.VpcEndpoint(`${name}-s3`, {
+                vpcId: args.vpcId,
+                serviceName: `com.amazonaws.${args.region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: checked,
+                policy: toJson(s3GatewayPolicy(args.region)),
+                tags: withName(tags, `${name}-s3`),
+            }, child);
+        }
+        return checked;
     }
 
     /** IRSA role, a kubeconfig for the cluster and the collector; returns the role ARN. */

@@ -54,23 +54,31 @@ export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subj
  * associations; the message channels have no resource-level permissions. Plus reads of the
  * AWS-owned buckets the agent package comes from.
  */
-export function managedInstancePolicy(account: string, region: string): PolicyDocument {
-    const instances = `arn:aws:ssm:${region}:${account}:managed-instance/*`;
+export function managedInstancePolicy(account: string, region: string, nodes: "hybrid" | "ec2" = "hybrid"): PolicyDocument {
+    // EC2 instances are ec2 `instance` resources to SSM, hybrid nodes ssm `managed-instance` ones.
+    const instances = nodes === "hybrid" ? `arn:aws:ssm:${region}:${account}:managed-instance/*` : `arn:aws:ec2:${region}:${account}:instance/*`;
     const s3 = s3GatewayPolicy(region).Statement[0].Resource as string[];
     return policyDocument([
         {
             Sid: "ManagedInstanceSelf",
             Effect: "Allow",
-            Action: [
-                "ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus",
-                "ssm:PutInventory", "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult",
-            ],
+            Action: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:PutComplianceItems"],
             Resource: instances,
+        },
+        {
+            // AmazonSSMManagedInstanceCore grants these on "*" (the AWS reference,
+            // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html);
+            // a narrower resource than the reference is a guess that fails at run time.
+            Sid: "InventoryAndPackageResultsAsTheReference",
+            Effect: "Allow",
+            Action: ["ssm:PutInventory", "ssm:PutConfigurePackageResult"],
+            Resource: "*",
         },
         {
             Sid: "AssociationsAndDocuments",
             Effect: "Allow",
-            Action: ["ssm:DescribeAssociation", "ssm:GetDocument", "ssm:DescribeDocument"],
+            // UpdateAssociationStatus is in the reference policy too; without it the agent cannot report association runs.
+            Action: ["ssm:DescribeAssociation", "ssm:GetDocument", "ssm:DescribeDocument", "ssm:UpdateAssociationStatus"],
             Resource: [
                 instances,
                 `arn:aws:ssm:${region}:${account}:association/*`,
@@ -123,10 +131,13 @@ export function agentPermissions(a: AgentPermissionsArgs): PolicyDocument {
         {
             Sid: "WriteTheSitesLogGroups",
             Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            // PutRetentionPolicy: the agent sets each group's retention_in_days at start (after
+            // DescribeLogGroups), aws/amazon-cloudwatch-agent plugins/outputs/cloudwatchlogs/internal/pusher/target.go.
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:PutRetentionPolicy"],
             // `*` also covers each group's `:log-stream:*` ARNs.
             Resource: groups,
         },
+        { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
         ...agentParameterReadPolicy(a.parameterArns).Statement,
     ]);
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsServiceName, s3GatewayPolicy } from "../endpointCatalog";
 import { PolicyDocument, policyDocument, toJson } from "../iam";
+import { ENDPOINT_OWNER_TAG } from "../endpointDiscovery";
 import { InterfaceEndpoints } from "../interfaceEndpoints";
 import { Tags, withName } from "../tags";
 
@@ -19,8 +20,10 @@ export interface LandingEndpointsArgs {
     readonly vpcId: pulumi.Input<string>;
     /** Its subnets, two or more AZs. */
     readonly subnetIds: pulumi.Input<string>[];
-    /** The site's networks: the only sources admitted on 443. */
+    /** The site's networks: admitted on 443. */
     readonly siteCidrs: readonly string[];
+    /** The landing VPC's CIDRs, also admitted on 443 (private DNS makes the endpoints the VPC's). Default none. */
+    readonly vpcCidrs?: readonly string[];
     /**
      * Add an S3 interface endpoint (agent packages come from AWS-owned buckets). Default true.
      * With `s3GatewayEndpoint` its private DNS answers only queries from the Resolver inbound endpoint.
@@ -30,6 +33,10 @@ export interface LandingEndpointsArgs {
     readonly s3GatewayEndpoint?: boolean;
     /** Add the IAM Roles Anywhere endpoint (hosts exchange certificates for credentials). Default false. */
     readonly rolesAnywhere?: boolean;
+    /** Services served by endpoints/zones this stack does not own: none created for them. Default none. */
+    readonly skipServices?: readonly string[];
+    /** Stack that owns the endpoints (tag), so later lookups skip them. Default none. */
+    readonly ownerStack?: string;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
 }
@@ -65,8 +72,10 @@ export class LandingEndpoints extends pulumi.ComponentResource {
             vpcId: args.vpcId,
             subnetIds: args.subnetIds,
             region: args.region,
-            services: [...ONPREM_ENDPOINT_SERVICES],
+            services: ONPREM_ENDPOINT_SERVICES.filter((x) => !(args.skipServices ?? []).includes(x)),
+            ownerStack: args.ownerStack,
             allowedCidrs: [...args.siteCidrs],
+            ...(args.vpcCidrs !== undefined ? { vpcCidrs: [...args.vpcCidrs] } : {}),
             organizationId: args.organizationId,
             tags: args.tags,
         }, { parent: this });
@@ -81,14 +90,14 @@ export class LandingEndpoints extends pulumi.ComponentResource {
                 subnetIds: args.subnetIds,
                 securityGroupIds: [shared.securityGroupId],
                 policy: toJson(policy),
-                tags: withName(args.tags, `${name}-${service}`),
+                tags: withName(args.tags, `${name}-${service}`, args.ownerStack !== undefined ? { [ENDPOINT_OWNER_TAG]: args.ownerStack } : {}),
             }, { parent: this });
             this.endpointIds[service] = ep.id;
         };
-        if (args.s3 ?? true) {
+        if ((args.s3 ?? true) && !(args.skipServices ?? []).includes("s3")) {
             extra("s3", s3GatewayPolicy(args.region), { dnsRecordIpType: "ipv4", privateDnsOnlyForInboundResolverEndpoint: args.s3GatewayEndpoint ?? true });
         }
-        if (args.rolesAnywhere ?? false) {
+        if ((args.rolesAnywhere ?? false) && !(args.skipServices ?? []).includes("rolesanywhere")) {
             extra("rolesanywhere", rolesAnywhereEndpointPolicy(args.account));
         }
         this.securityGroupId = shared.securityGroupId;

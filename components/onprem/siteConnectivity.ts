@@ -15,6 +15,8 @@ export interface VpnPath {
     readonly vpnGatewayId?: string;
     /** Static routing (one VPN route per site CIDR on a VGW) instead of BGP. */
     readonly staticRoutesOnly: boolean;
+    /** Transit gateway route table for the VPN attachment (association, and propagation or static routes). */
+    readonly transitGatewayRouteTableId?: string;
 }
 
 export interface DirectConnectPath {
@@ -79,6 +81,37 @@ export function vpnTunnelOptions(logGroupArn: pulumi.Input<string>): Record<stri
     return out;
 }
 
+/** Largest ASN `bgpAsn` takes; above it the API needs `BgpAsnExtended` (CreateCustomerGateway, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html). */
+export const MAX_BGP_ASN = 2147483647;
+
+/** The customer gateway's ASN input: `bgpAsn` up to 2147483647, `bgpAsnExtended` above. */
+export function customerGatewayAsn(asn: number): { bgpAsn: string } | { bgpAsnExtended: string } {
+    if (!Number.isInteger(asn) || asn < 1 || asn > 4294967294) {
+        throw new Error(`network.bgpAsn: ${asn} is not a valid ASN (1-4294967294)`);
+    }
+    return asn > MAX_BGP_ASN ? { bgpAsnExtended: String(asn) } : { bgpAsn: String(asn) };
+}
+
+/**
+ * What a transit gateway route table needs for the VPN attachment: the association, and either
+ * propagation (BGP learns the site's prefixes) or one static route per site CIDR, since static VPN
+ * routes are not propagated into a transit gateway route table
+ * (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpn-attachments.html). Without either there is
+ * no return path to the site.
+ */
+export function transitGatewayRouting(path: VpnPath, siteCidrs: readonly string[]): { associate: boolean; propagate: boolean; staticRoutes: string[] } | undefined {
+    if (path.transitGatewayId === undefined) {
+        return undefined;
+    }
+    if (path.transitGatewayRouteTableId === undefined) {
+        if (path.staticRoutesOnly) {
+            throw new Error("network.transitGatewayRouteTableId: required with staticRoutesOnly on a transit gateway (static VPN routes are not propagated)");
+        }
+        return undefined;
+    }
+    return { associate: true, propagate: !path.staticRoutesOnly, staticRoutes: path.staticRoutesOnly ? [...siteCidrs] : [] };
+}
+
 /** The gateway that routes to the site, whichever way it is reached. */
 export function siteGateway(path: SitePath): { kind: "tgw" | "vgw"; id: string } {
     const id = path.mode === "vpn" ? path.transitGatewayId ?? path.vpnGatewayId : path.associatedGatewayId;
@@ -116,7 +149,7 @@ export class SiteConnectivity extends pulumi.ComponentResource {
             const cgw = new aws.ec2.CustomerGateway(`${name}-cgw`, {
                 type: "ipsec.1",
                 ipAddress: p.customerGatewayIp,
-                bgpAsn: String(p.bgpAsn),
+                ...customerGatewayAsn(p.bgpAsn),
                 deviceName: `${args.siteName}-vpn`,
                 tags: withName(args.tags, `${name}-cgw`),
             }, { parent: this });
@@ -130,6 +163,23 @@ export class SiteConnectivity extends pulumi.ComponentResource {
                 ...vpnTunnelOptions(logs.arn),
                 tags: withName(args.tags, `${name}-vpn`),
             }, { parent: this });
+            const tgwRouting = transitGatewayRouting(p, args.siteCidrs);
+            if (tgwRouting !== undefined && p.transitGatewayRouteTableId !== undefined) {
+                const rtb = p.transitGatewayRouteTableId;
+                new aws.ec2transitgateway.RouteTableAssociation(`${name}-tgw-assoc`, {
+                    transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
+                }, { parent: this });
+                if (tgwRouting.propagate) {
+                    new aws.ec2transitgateway.RouteTablePropagation(`${name}-tgw-propagation`, {
+                        transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
+                    }, { parent: this });
+                }
+                tgwRouting.staticRoutes.forEach((c, i) => {
+                    new aws.ec2transitgateway.Route(`${name}-tgw-route-${i}`, {
+                        destinationCidrBlock: c, transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
+                    }, { parent: this });
+                });
+            }
             if (p.staticRoutesOnly && gw.kind === "vgw") {
                 args.siteCidrs.forEach((c, i) => {
                     new aws.ec2.VpnConnectionRoute(`${name}-vpn-route-${i}`, { vpnConnectionId: vpn.id, destinationCidrBlock: c }, { parent: this });

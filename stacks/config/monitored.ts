@@ -57,11 +57,28 @@ const connectivity = z
         /** privatelink mode: further services to add (suffixes with a policy in ENDPOINT_ACTIONS, e.g. kms). Default none. */
         extraServices: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
         /**
-         * privatelink mode: create an S3 gateway endpoint limited to the AWS-owned buckets the agent
-         * package and SSM documents come from. Off by default: on a shared route table it would
-         * cut every other S3 access of the VPC. Needs the subnets' route tables.
+         * privatelink mode: how hosts reach the AWS-owned S3 buckets AWS-ConfigureAWSPackage installs
+         * the agent from (regional birdwatcher, aws-ssm-<region>, aws-windows-downloads-<region>;
+         * ssm-agent-minimum-s3-permissions.html). `gateway` (default): an S3 gateway endpoint on the
+         * workload route tables whose policy admits those buckets only (the plan fails if a table
+         * already routes S3 through an endpoint: set `existing`). `existing`: the tables already
+         * route S3 through a gateway endpoint, which must admit those buckets (checked: a route exists).
          */
-        s3AgentArtifactsGateway: z.boolean().default(false),
+        s3Path: z.enum(["gateway", "existing"], { error: "expected gateway or existing" }).default("gateway"),
+        /** privatelink mode: route tables of the workload subnets (S3 path). Default: those associated with vpc.subnetIds. */
+        routeTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })).optional(),
+        /**
+         * privatelink mode: services already served in this VPC by endpoints or private hosted zones
+         * this stack does not own (e.g. a zone shared from a central endpoint VPC, which no lookup
+         * can see); no endpoint is created for them. Default none.
+         */
+        existingEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
+        /**
+         * privatelink mode: look up endpoints and this account's private hosted zones for each
+         * service and reuse them instead of failing on "conflicting DNS domain". Default true;
+         * false creates every endpoint (the opt-out).
+         */
+        detectExistingEndpoints: z.boolean().default(true),
     })
     .strict()
     .superRefine((c, ctx) => {
@@ -71,8 +88,8 @@ const connectivity = z
         if (c.mode !== "nat" && c.natGatewayId !== undefined) {
             ctx.addIssue({ code: "custom", path: ["natGatewayId"], message: "only used in nat mode; remove it or set mode: nat" });
         }
-        if (c.mode !== "privatelink" && (c.extraServices.length > 0 || c.s3AgentArtifactsGateway)) {
-            ctx.addIssue({ code: "custom", path: ["mode"], message: "extraServices and s3AgentArtifactsGateway need mode: privatelink" });
+        if (c.mode !== "privatelink" && (c.extraServices.length > 0 || c.existingEndpoints.length > 0 || c.routeTableIds !== undefined)) {
+            ctx.addIssue({ code: "custom", path: ["mode"], message: "extraServices, existingEndpoints and routeTableIds need mode: privatelink" });
         }
     });
 
@@ -95,8 +112,19 @@ const overlay = z
         windowsEvents: z.array(z.object({ eventName: z.string().min(1), levels: z.array(z.enum(["CRITICAL", "ERROR", "WARNING", "INFORMATION", "VERBOSE"])).min(1) }).strict()).default([]),
         processes: z.array(z.object({ exe: z.string().min(1).optional(), pattern: z.string().min(1).optional(), pidFile: z.string().min(1).optional() }).strict()).default([]),
         statsdPort: z.number().int().min(1024).max(65535).optional(),
+        /**
+         * Linux: groups the agent's user `cwagent` joins (by the configure association) to read this
+         * overlay's files, e.g. [adm]. Journald overlays join `systemd-journal` without listing it.
+         * The agent stays unprivileged: files readable by root only must get a group first.
+         */
+        readGroups: z.array(z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "expected a Linux group name, e.g. adm" })).default([]),
     })
-    .strict();
+    .strict()
+    .superRefine((o, ctx) => {
+        if (o.platform === "windows" && o.readGroups.length > 0) {
+            ctx.addIssue({ code: "custom", path: ["readGroups"], message: "Linux only: the Windows agent runs as LocalSystem" });
+        }
+    });
 
 const agent = z
     .object({

@@ -50,6 +50,13 @@ const landingVpc = z
          * endpoint then answers private DNS only for on-premises queries. Default true.
          */
         s3GatewayEndpoint: z.boolean().default(true),
+        /**
+         * Services already served in the landing VPC by endpoints or private hosted zones this stack
+         * does not own (e.g. zones shared from a central endpoint VPC); no endpoint is created for them.
+         */
+        existingEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
+        /** Look up such endpoints and this account's zones per service and reuse them. Default true; false creates every endpoint. */
+        detectExistingEndpoints: z.boolean().default(true),
     })
     .strict();
 
@@ -62,7 +69,13 @@ const hybridActivation = z
          * End of the registration window (ISO 8601, at most 30 days ahead). Absent: the window is
          * closed, no activation exists, registered hosts keep working.
          */
-        expirationDate: z.iso.datetime({ offset: true, error: "expected an ISO 8601 timestamp, e.g. 2026-12-01T00:00:00Z" }).optional(),
+        // Whole-second UTC only: the provider stores the API's answer as RFC 3339 in UTC
+        // (terraform-provider-aws internal/service/ssm/activation.go, Read: ExpirationDate.Format(time.RFC3339)),
+        // and the attribute forces replacement, so "+02:00" or ".5Z" would replace the activation on every up.
+        expirationDate: z.string({ error: "expected a UTC timestamp with whole seconds, e.g. 2026-12-01T00:00:00Z" })
+            .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { error: "expected a UTC timestamp with whole seconds and a Z, e.g. 2026-12-01T00:00:00Z (offsets and fractions are normalized by the provider and would replace the activation on every up)" })
+            .refine((v) => !Number.isNaN(Date.parse(v)), { error: "not a real date, e.g. 2026-12-01T00:00:00Z" })
+            .optional(),
     })
     .strict();
 
@@ -119,11 +132,27 @@ const vpn = z
         vpnGatewayId: vpnGatewayId.optional(),
         /** Static routing instead of BGP (devices without BGP). Default false. */
         staticRoutesOnly: z.boolean().default(false),
+        /**
+         * Transit gateway route table the VPN attachment is associated with, and where the site's
+         * routes go: propagated from the attachment (BGP) or static routes to it (staticRoutesOnly).
+         * Required for static routing on a transit gateway (nothing else would route back to the
+         * site); with BGP, omit it when the gateway's default association/propagation covers the VPN.
+         */
+        transitGatewayRouteTableId: idOf("tgw-rtb", "tgw-rtb-0123456789abcdef0").optional(),
     })
     .strict()
     .superRefine((v, ctx) => {
         if ((v.transitGatewayId === undefined) === (v.vpnGatewayId === undefined)) {
             ctx.addIssue({ code: "custom", path: ["transitGatewayId"], message: "set exactly one of transitGatewayId or vpnGatewayId (where the VPN terminates)" });
+        }
+        if (v.staticRoutesOnly && v.transitGatewayId !== undefined && v.transitGatewayRouteTableId === undefined) {
+            ctx.addIssue({
+                code: "custom", path: ["transitGatewayRouteTableId"],
+                message: "required with staticRoutesOnly on a transit gateway: static VPN routes are not propagated, so the stack must add routes to the site in this route table",
+            });
+        }
+        if (v.transitGatewayRouteTableId !== undefined && v.transitGatewayId === undefined) {
+            ctx.addIssue({ code: "custom", path: ["transitGatewayRouteTableId"], message: "only for a VPN to a transit gateway; remove it or set transitGatewayId" });
         }
         if (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((p) => cidrsOverlap(p, `${v.customerGatewayIp}/32`))) {
             ctx.addIssue({ code: "custom", path: ["customerGatewayIp"], message: "a Site-to-Site VPN terminates on the device's public address; private addresses belong in siteCidrs" });
@@ -309,6 +338,9 @@ export const onpremConfig = z
                 ctx.addIssue({ code: "custom", path: ["siteCidrs", i], message: `${s} overlaps the landing VPC ${c.landingVpc.cidr}; site and VPC addresses must be distinct to route between them` });
             }
         });
+        if (c.credentials.mode === "rolesAnywhere" && c.agent.platforms.includes("windows")) {
+            ctx.addIssue({ code: "custom", path: ["agent", "platforms"], message: "rolesAnywhere hosts are Linux only here (the signing helper runs as a systemd unit as cwagent); use hybridActivation for Windows hosts" });
+        }
         if (c.auth.mode === "bearer" && c.gateway !== undefined && isAdotImage(c.gateway.image)) {
             ctx.addIssue({ code: "custom", path: ["gateway", "image"], message: BEARER_NEEDS_CONTRIB });
         }

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "../../components/collectorIam";
 import { grafanaQueryPolicy, grafanaTrust, rotatingTokenName } from "../../components/grafanaIam";
-import { ENDPOINT_ACTIONS, endpointPolicy, PRE_AUTHENTICATION_ACTIONS } from "../../components/endpointCatalog";
+import { ENDPOINT_ACTIONS, endpointPolicy, endpointPolicyNarrowsActions, PRE_AUTHENTICATION_ACTIONS, s3GatewayPolicy } from "../../components/endpointCatalog";
 import { kmsKeyPolicy } from "../../components/iam";
 
 const WS = "arn:aws:aps:us-east-1:111111111111:workspace/ws-1";
@@ -83,19 +83,49 @@ describe("hub IAM documents", () => {
 });
 
 describe("interface endpoint policies", () => {
-    it("allow only the catalogued actions, for principals of the organization", () => {
-        const doc = endpointPolicy("logs", "o-a1b2c3d4e5");
-        assert.deepStrictEqual(doc.Statement.length, 1);
-        assert.deepStrictEqual(doc.Statement[0].Action, [...ENDPOINT_ACTIONS.logs]);
-        assert.deepStrictEqual(doc.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
+    // With private DNS an endpoint serves the whole VPC: a policy narrowed to the agents' actions
+    // denied the EKS VPC CNI's ec2:CreateNetworkInterface and every other workload (issue 12, item 11).
+    it("allow every action, for principals of the organization only", () => {
+        for (const service of Object.keys(ENDPOINT_ACTIONS)) {
+            const doc = endpointPolicy(service, "o-a1b2c3d4e5");
+            assert.deepStrictEqual(doc.Statement[0].Action, "*");
+            assert.deepStrictEqual(doc.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
+            assert.deepStrictEqual(endpointPolicyNarrowsActions(doc), [], service);
+        }
     });
 
-    it("let pre-authentication calls (IRSA, SSM registration) reach only organization resources", () => {
-        for (const service of ["sts", "ssm"]) {
-            const st = endpointPolicy(service, "o-a1b2c3d4e5").Statement[1];
-            assert.deepStrictEqual(st.Action, [...PRE_AUTHENTICATION_ACTIONS[service]]);
-            assert.deepStrictEqual(st.Condition, { StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } });
-        }
+    it("detect a policy that narrows actions (the pure check behind the policy rule)", () => {
+        const narrowed = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Principal: "*" as const, Action: ["ec2:DescribeTags"], Resource: "*" }] };
+        assert.match(endpointPolicyNarrowsActions(narrowed)[0], /ec2:DescribeTags.*every other workload/);
+    });
+
+    // Hybrid nodes call these three without SigV4, so aws:PrincipalOrgID/aws:ResourceOrgID never match;
+    // SSM documents ssm:NodeOrgId for them (userguide/setup-create-vpc.html#vpc-endpoint-policies-hybrid-nodes).
+    it("let hybrid nodes register and refresh credentials by ssm:NodeOrgId", () => {
+        const st = endpointPolicy("ssm", "o-a1b2c3d4e5").Statement[1];
+        assert.deepStrictEqual(st.Action, ["ssm:RegisterManagedInstance", "ssm:RequestManagedInstanceRoleToken", "ssm:UpdateManagedInstancePublicKey"]);
+        assert.deepStrictEqual(st.Condition, { StringEquals: { "ssm:NodeOrgId": "o-a1b2c3d4e5" } });
+        assert.ok(!JSON.stringify(endpointPolicy("ssm", "o-a1b2c3d4e5")).includes("aws:ResourceOrgID"));
+    });
+
+    it("let unsigned federation (IRSA, SAML) assume only organization roles", () => {
+        const st = endpointPolicy("sts", "o-a1b2c3d4e5").Statement[1];
+        assert.deepStrictEqual(st.Action, [...PRE_AUTHENTICATION_ACTIONS.sts.actions]);
+        assert.ok((st.Action).includes("sts:AssumeRoleWithSAML"));
+        assert.deepStrictEqual(st.Condition, { StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } });
+    });
+
+    // Endpoint policies do not apply to CreateSession (rolesanywhere/latest/userguide/vpc-interface-endpoints.html).
+    it("carry no CreateSession statement for Roles Anywhere", () => {
+        assert.strictEqual(endpointPolicy("rolesanywhere", "o-a1b2c3d4e5").Statement.length, 1);
         assert.throws(() => endpointPolicy("s3-outposts", "o-a1b2c3d4e5"), /no endpoint policy is defined for service "s3-outposts"/);
+    });
+
+    // ssm-agent-minimum-s3-permissions.html: AWS-ConfigureAWSPackage and the SSM agent read these.
+    it("S3 gateway policy admits the SSM agent's download buckets", () => {
+        const res = s3GatewayPolicy("eu-west-1").Statement[0].Resource as string[];
+        for (const b of ["aws-ssm-eu-west-1", "aws-windows-downloads-eu-west-1", "eu-west-1-birdwatcher-prod", "amazon-ssm-packages-eu-west-1"]) {
+            assert.ok(res.includes(`arn:aws:s3:::${b}/*`), b);
+        }
     });
 });

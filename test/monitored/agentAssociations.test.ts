@@ -35,14 +35,22 @@ describe("AgentAssociations", () => {
 
     it("configures each layer from its parameter; overlays also need their own host tag", async () => {
         const r = await runProgram(() => new AgentAssociations("agent", { layers, mode: "onPremise", targeting: { tagKey: "Agent", platformValues: { linux: "lx" } } }));
-        const configure = r.ofType("aws:ssm/association:Association").filter((a) => a.inputs.name === "AmazonCloudWatch-ManageAgent");
+        const doc = r.one("aws:ssm/document:Document");
+        const content = JSON.parse(String(doc.inputs.content));
+        // The document runs AmazonCloudWatch-ManageAgent with the association's parameters (aws:runDocument).
+        assert.deepStrictEqual(content.mainSteps.at(-1).inputs.documentPath, "AmazonCloudWatch-ManageAgent");
+        const configure = r.ofType("aws:ssm/association:Association").filter((a) => a.inputs.name === doc.inputs.name);
         assert.strictEqual(configure.length, layers.length);
         for (const l of layers) {
             const a = configure.find((c) => c.name === `agent-configure-${l.layer}`)!;
-            assert.deepStrictEqual(a.inputs.parameters, {
+            const { layerHash, readGroups, ...params } = a.inputs.parameters as Record<string, string>;
+            assert.strictEqual(readGroups, "");
+            assert.deepStrictEqual(params, {
                 action: "configure (append)", mode: "onPremise", optionalConfigurationSource: "ssm", optionalConfigurationLocation: l.parameterName, optionalRestart: "yes",
             });
-            assert.strictEqual(a.inputs.scheduleExpression, "rate(30 minutes)");
+            assert.match(layerHash, /^[0-9a-f]{16}$/);
+            // ManageAgent restarts the agent on every run: no schedule, runs on change only (issue 12, item 16).
+            assert.strictEqual(a.inputs.scheduleExpression, undefined);
         }
         assert.deepStrictEqual(configure.find((c) => c.name.endsWith("base-linux"))!.inputs.targets, [{ key: "tag:Agent", values: ["lx"] }]);
         assert.deepStrictEqual(configure.find((c) => c.name.endsWith("base-windows"))!.inputs.targets, [{ key: "tag:Agent", values: ["cloudwatch-windows"] }]);

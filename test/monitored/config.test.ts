@@ -69,7 +69,7 @@ describe("monitored config", () => {
     it("nat mode needs the NAT gateway; privatelink-only options are refused elsewhere", () => {
         assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "nat" } }))), /monitored.connectivity.natGatewayId: required in nat mode/);
         assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "internet", natGatewayId: "nat-0d4c5b6a7e8f90a31" } }))), /connectivity.natGatewayId: only used in nat mode/);
-        assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "nat", natGatewayId: "nat-0d4c5b6a7e8f90a31", extraServices: ["kms"] } }))), /connectivity.mode: extraServices and s3AgentArtifactsGateway need mode: privatelink/);
+        assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "nat", natGatewayId: "nat-0d4c5b6a7e8f90a31", extraServices: ["kms"] } }))), /connectivity.mode: extraServices, existingEndpoints and routeTableIds need mode: privatelink/);
     });
 
     it("needs workload networks, and CIDRs for the EKS NetworkPolicy", () => {

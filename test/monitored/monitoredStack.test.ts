@@ -80,20 +80,17 @@ describe("monitored stack", function () {
     });
 
     it("privatelink mode creates the AWS service endpoints with private DNS and org-scoped policies", () => {
-        assert.deepStrictEqual(serviceSuffixes(payments), [...PRIVATELINK_SERVICES].sort());
+        assert.deepStrictEqual(serviceSuffixes(payments), [...PRIVATELINK_SERVICES, "s3"].sort());
         for (const required of ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"]) {
             assert.ok(serviceSuffixes(payments).includes(required), required);
         }
-        for (const ep of payments.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => !String(e.inputs.serviceName).startsWith("com.amazonaws.vpce."))) {
+        for (const ep of payments.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => !String(e.inputs.serviceName).startsWith("com.amazonaws.vpce.") && e.inputs.vpcEndpointType === "Interface")) {
             assert.strictEqual(ep.inputs.privateDnsEnabled, true);
             const policy = payments.json(ep, "policy");
             const preAuth = PRE_AUTHENTICATION_ACTIONS[String(ep.inputs.serviceName).split(".").slice(3).join(".")] !== undefined;
-            const orgCondition = [
-                { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
-                ...(preAuth ? [{ StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } }] : []),
-            ];
-            assert.deepStrictEqual(policy.Statement.map((s: any) => s.Condition), orgCondition);
-            assert.ok(policy.Statement.every((s: any) => !s.Action.includes("*")));
+            assert.deepStrictEqual(policy.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
+            assert.strictEqual(policy.Statement[0].Action, "*", "endpoint policies serve the whole VPC and must not narrow actions");
+            assert.strictEqual(policy.Statement.length, preAuth ? 2 : 1);
         }
     });
 
@@ -103,7 +100,7 @@ describe("monitored stack", function () {
         const internet = await plan("monitored-legacy", (m) => ({ ...m, connectivity: { mode: "internet" } }));
         assert.deepStrictEqual(serviceSuffixes(internet), []);
         assert.strictEqual(internet.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 1);
-        const extra = await plan("monitored-analytics", (m) => ({ ...m, connectivity: { extraServices: ["kms"], s3AgentArtifactsGateway: true } }));
+        const extra = await plan("monitored-analytics", (m) => ({ ...m, connectivity: { extraServices: ["kms"] } }));
         assert.deepStrictEqual(serviceSuffixes(extra), [...PRIVATELINK_SERVICES, "kms", "s3"].sort());
         const s3 = extra.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((e) => e.inputs.vpcEndpointType === "Gateway")!;
         assert.ok(extra.json(s3, "policy").Statement[0].Resource.every((r: string) => r.startsWith("arn:aws:s3:::")));
@@ -133,7 +130,8 @@ describe("monitored stack", function () {
             "AmazonCloudWatch-monitored-payments-base-linux", "AmazonCloudWatch-monitored-payments-base-windows",
             "AmazonCloudWatch-monitored-payments-iis", "AmazonCloudWatch-monitored-payments-payments-api",
         ]);
-        const configure = payments.ofType("aws:ssm/association:Association").filter((a) => a.inputs.name === "AmazonCloudWatch-ManageAgent");
+        const doc = payments.one("aws:ssm/document:Document");
+        const configure = payments.ofType("aws:ssm/association:Association").filter((a) => a.inputs.name === doc.inputs.name);
         assert.deepStrictEqual(
             configure.map((a) => (a.inputs.parameters as Record<string, string>).optionalConfigurationLocation).sort(),
             params.map((p) => p.inputs.name).sort(),
@@ -145,17 +143,26 @@ describe("monitored stack", function () {
         assert.deepStrictEqual(Object.keys(payments.outputs.agentConfigureAssociationIds as object).sort(), ["base-linux", "base-windows", "iis", "payments-api"]);
     });
 
-    it("host role: EC2 trust, the managed agent and SSM policies, and ssm:GetParameter on this stack's parameters only", () => {
+    it("host role: EC2 trust and one scoped policy instead of the managed agent and SSM policies", () => {
         const role = payments.one("aws:iam/role:Role", "hosts-role");
         assert.deepStrictEqual(payments.json(role, "assumeRolePolicy").Statement[0].Principal, { Service: "ec2.amazonaws.com" });
-        assert.deepStrictEqual(payments.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn).sort(), [
-            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
-        ]);
+        // CloudWatchAgentServerPolicy grants every AmazonCloudWatch-* parameter and any namespace, so a
+        // narrower inline policy next to it added nothing (issue 12, item 16).
+        assert.deepStrictEqual(payments.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         const doc = payments.json(payments.one("aws:iam/rolePolicy:RolePolicy"), "policy");
-        assert.strictEqual(doc.Statement.length, 1);
-        assert.deepStrictEqual(doc.Statement[0].Action, ["ssm:GetParameter"]);
-        assert.deepStrictEqual(doc.Statement[0].Resource, payments.ofType("aws:ssm/parameter:Parameter")
+        const read = doc.Statement.find((s: any) => s.Action.includes("ssm:GetParameter"));
+        assert.deepStrictEqual(read.Resource, payments.ofType("aws:ssm/parameter:Parameter")
             .map((p) => `arn:aws:ssm:us-east-1:222222222222:parameter/${String(p.inputs.name)}`).sort());
+        const metrics = doc.Statement.find((s: any) => s.Action.includes("cloudwatch:PutMetricData"));
+        assert.deepStrictEqual(metrics.Condition, { StringEquals: { "cloudwatch:namespace": "CWAgent" } });
+        const logs = doc.Statement.find((s: any) => s.Action.includes("logs:PutLogEvents"));
+        assert.strictEqual(logs.Resource, "arn:aws:logs:us-east-1:222222222222:log-group:/oss-monitoring/monitored-payments/*");
+        const self = doc.Statement.find((s: any) => s.Sid === "ManagedInstanceSelf");
+        assert.strictEqual(self.Resource, "arn:aws:ec2:us-east-1:222222222222:instance/*");
+        // No ec2 endpoint in payments' privatelink mode: no DescribeTags (and no ASG dimension).
+        assert.ok(!doc.Statement.some((s: any) => s.Action.includes("ec2:DescribeTags")));
+        const legacyDoc = legacy.json(legacy.one("aws:iam/rolePolicy:RolePolicy"), "policy");
+        assert.ok(legacyDoc.Statement.some((s: any) => s.Action.includes("ec2:DescribeTags")));
         assert.ok(payments.one("aws:iam/instanceProfile:InstanceProfile"));
     });
 

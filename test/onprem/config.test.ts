@@ -52,7 +52,7 @@ describe("onprem stack config", () => {
         rejects(siteSettings({ credentials: noCa }), "oss-monitoring:onprem.credentials.caBundle", "required for IAM Roles Anywhere");
         rejects(siteSettings({ credentials: { ...ROLES_ANYWHERE, caBundle: "not a pem" } }), "oss-monitoring:onprem.credentials.caBundle", "PEM");
         rejects(siteSettings({ credentials: { ...ROLES_ANYWHERE, subject: {} } }), "oss-monitoring:onprem.credentials.subject", "any certificate of the CA");
-        const ok = onpremConfig(siteSettings({ credentials: { ...noCa, acmPcaArn: "arn:aws:acm-pca:us-east-1:777777777777:certificate-authority/11111111-2222-3333-4444-555555555555" } }));
+        const ok = onpremConfig(siteSettings({ credentials: { ...noCa, acmPcaArn: "arn:aws:acm-pca:us-east-1:777777777777:certificate-authority/11111111-2222-3333-4444-555555555555" }, agent: { platforms: ["linux"] } }));
         assert.strictEqual(ok.onprem.credentials.mode, "rolesAnywhere");
     });
 
@@ -107,7 +107,7 @@ describe("registration window (checkOnpremConfig)", () => {
     });
 
     it("rejects a malformed timestamp at parse time", () => {
-        rejects(siteSettings({ credentials: { mode: "hybridActivation", expirationDate: "next tuesday" } }), "oss-monitoring:onprem.credentials.expirationDate", "ISO 8601");
+        rejects(siteSettings({ credentials: { mode: "hybridActivation", expirationDate: "next tuesday" } }), "oss-monitoring:onprem.credentials.expirationDate", "UTC timestamp with whole seconds");
     });
 });
 

@@ -31,9 +31,9 @@ describe("on-prem IAM documents", () => {
     it("scopes the SSM agent to managed instances, documents and AWS-owned package buckets", () => {
         const doc = managedInstancePolicy(ACCOUNT, "us-east-1");
         const star = doc.Statement.filter((s) => s.Resource === "*");
-        assert.strictEqual(star.length, 1, "one statement for actions without resource-level permissions");
-        const unscoped = star[0].Action as string[];
-        assert.ok(unscoped.every((a) => /^(ssmmessages|ec2messages):/.test(a) || ["ssm:ListAssociations", "ssm:GetManifest"].includes(a)), unscoped.join(","));
+        assert.strictEqual(star.length, 2, "actions without resource-level permissions, and those the AWS reference grants on *");
+        const unscoped = star.flatMap((s) => s.Action as string[]);
+        assert.ok(unscoped.every((a) => /^(ssmmessages|ec2messages):/.test(a) || ["ssm:ListAssociations", "ssm:GetManifest", "ssm:PutInventory", "ssm:PutConfigurePackageResult"].includes(a)), unscoped.join(","));
         const self = doc.Statement.find((s) => s.Sid === "ManagedInstanceSelf");
         assert.strictEqual(self?.Resource, `arn:aws:ssm:us-east-1:${ACCOUNT}:managed-instance/*`);
         assert.ok((self?.Action as string[]).includes("ssm:UpdateInstanceInformation"));

@@ -47,12 +47,14 @@ const SCENARIOS: Record<string, Scenario> = {
         onprem: siteSettings({
             credentials: ROLES_ANYWHERE,
             network: { mode: "vpn", customerGatewayIp: "198.51.100.7", vpnGatewayId: "vgw-0a1b2c3d4e5f60730", staticRoutesOnly: true },
+            agent: { platforms: ["linux"], logFiles: [{ name: "syslog", filePath: "/var/log/messages" }] },
         }),
     },
     "Roles Anywhere on an ACM Private CA, Direct Connect to a transit gateway": {
         onprem: siteSettings({
             credentials: { mode: "rolesAnywhere", acmPcaArn: `arn:aws:acm-pca:us-east-1:${SITE_ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`, subject: { organization: "Example Corp" } },
             network: { ...DIRECT_CONNECT, associatedGatewayId: "tgw-0a1b2c3d4e5f60720" },
+            agent: { platforms: ["linux"], logFiles: [{ name: "syslog", filePath: "/var/log/messages" }] },
         }),
     },
 };
@@ -156,7 +158,7 @@ describe("onprem stack (under mocks)", function () {
                 const hybrid = name === TGW_MTLS || name === DX_BEARER;
                 const params = r.ofType("aws:ssm/parameter:Parameter").filter((p) => !p.name.endsWith("-common-config"));
                 assert.deepStrictEqual(params.map((p) => (p.inputs as any).name).sort(),
-                    ["AmazonCloudWatch-onprem-dc1-base-linux", "AmazonCloudWatch-onprem-dc1-base-windows", "AmazonCloudWatch-onprem-dc1-logs"]);
+                    ["AmazonCloudWatch-onprem-dc1-base-linux", ...(hybrid ? ["AmazonCloudWatch-onprem-dc1-base-windows"] : []), "AmazonCloudWatch-onprem-dc1-logs"]);
                 for (const p of params) {
                     const json = JSON.parse(parameterText(p));
                     assert.deepStrictEqual(validateAgentConfig(json), [], `${name} ${p.name}`);
@@ -246,7 +248,9 @@ describe("onprem stack (under mocks)", function () {
             const assocs = inputsOf(r, "aws:ssm/association:Association");
             const install = assocs.find((a) => a.name === "AWS-ConfigureAWSPackage");
             assert.deepStrictEqual(install.targets, [{ key: "tag:MonitoringAgent", values: ["onprem-dc1-linux", "onprem-dc1-windows"] }]);
-            const configure = assocs.filter((a) => a.name === "AmazonCloudWatch-ManageAgent");
+            // The site's configure document: host files, then AmazonCloudWatch-ManageAgent.
+            const doc = r.one("aws:ssm/document:Document");
+            const configure = assocs.filter((a) => a.name === doc.inputs.name);
             assert.strictEqual(configure.length, 3);
             for (const c of configure) {
                 assert.strictEqual(c.parameters.mode, "onPremise");
@@ -276,7 +280,7 @@ describe("onprem stack (under mocks)", function () {
         it("grants the certificate role the CloudWatch agent's permissions only (no SSM agent channels)", () => {
             const policy = planOf(RA_VGW).json(planOf(RA_VGW).one("aws:iam/rolePolicy:RolePolicy", "-ra-policy"), "policy");
             const actions = policy.Statement.flatMap((s: any) => s.Action);
-            assert.deepStrictEqual(actions.sort(), ["cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents", "ssm:GetParameter"]);
+            assert.deepStrictEqual(actions.sort(), ["cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:PutRetentionPolicy", "ssm:GetParameter"]);
             assert.deepStrictEqual(planOf(RA_VGW).ofType("aws:ssm/activation:Activation"), []);
         });
 
