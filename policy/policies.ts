@@ -3,7 +3,7 @@
  * offline evaluator (policy/offline) runs exactly these objects.
  */
 import { EnforcementLevel, Policies } from "@pulumi/policy";
-import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, s3BucketPolicySecureTransport } from "./tls";
+import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -19,10 +19,12 @@ import {
     eksPrivateEndpoint,
     grafanaWorkspacePrivate,
     lbInternal,
+    oamSinkPolicyOrgCondition,
     regulatedPrivateEndpoints,
     sgNoPublicIngress,
     sgNoUnrestrictedEgress,
     subnetNoPublicIp,
+    vpcEndpointPolicyVpcWide,
     vpcEndpointPrivateDnsAndPolicy,
     vpcEndpointServiceAcceptance,
 } from "./exposure";
@@ -48,6 +50,7 @@ export const policies: Policies = [
     lbListenerTls,
     lbListenerTlsPolicy,
     lbTargetGroupTls,
+    nlbTlsTargetGroupNoStickiness,
     albDropInvalidHeaders,
     s3BucketPolicySecureTransport,
     grafanaDataSourceTls,
@@ -68,8 +71,10 @@ export const policies: Policies = [
     ecsServiceNoPublicIp,
     subnetNoPublicIp,
     vpcEndpointPrivateDnsAndPolicy,
+    vpcEndpointPolicyVpcWide,
     vpcEndpointServiceAcceptance,
     regulatedPrivateEndpoints,
+    oamSinkPolicyOrgCondition,
     grafanaWorkspacePrivate,
     eksPrivateEndpoint,
     // Hygiene

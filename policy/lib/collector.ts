@@ -256,19 +256,21 @@ export const POD_TEMPLATE_TYPES = [
     "kubernetes:apps/v1:ReplicaSet", "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob",
 ];
 
+function entries(input: string, map: unknown): { where: string; value: unknown }[] {
+    return isRecord(map) ? Object.entries(map).map(([k, v]) => ({ where: `${input}["${k}"]`, value: v })) : [];
+}
+
 /** Every place of a resource's inputs that can hold agent configuration text or objects. */
 export function configLocations(type: string, props: Props): { where: string; value: unknown }[] {
     switch (type) {
         case "kubernetes:core/v1:ConfigMap":
         case "kubernetes:core/v1:ConfigMapPatch":
-            return [{ where: "data", value: props.data }];
+            return entries("data", props.data);
         case "kubernetes:core/v1:Secret":
-        case "kubernetes:core/v1:SecretPatch": {
-            const decoded = isRecord(props.data)
-                ? Object.fromEntries(Object.entries(props.data).map(([k, v]) => [k, typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : v]))
-                : undefined;
-            return [{ where: "stringData", value: props.stringData }, { where: "data", value: decoded }];
-        }
+        case "kubernetes:core/v1:SecretPatch":
+            // Secret `data` is base64 (https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data).
+            return [...entries("stringData", props.stringData),
+                ...entries("data", props.data).map((e) => ({ ...e, value: typeof e.value === "string" ? Buffer.from(e.value, "base64").toString("utf8") : e.value }))];
         case "kubernetes:helm.sh/v3:Release":
         case "kubernetes:helm.sh/v4:Chart":
         case "kubernetes:helm.sh/v3:Chart":

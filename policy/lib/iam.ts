@@ -284,6 +284,8 @@ export function identityPolicyDocuments(type: string, props: Props): LocatedDocu
         case "aws:iam/userPolicy:UserPolicy":
         case "aws:iam/groupPolicy:GroupPolicy":
             return [{ where: "policy", document: props.policy }];
+        case "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy":
+            return [{ where: "inlinePolicy", document: props.inlinePolicy }];
         case "aws:iam/role:Role":
             return asArray(props.inlinePolicies).flatMap((p, i) =>
                 isRecord(p) ? [{ where: `inlinePolicies[${i}].policy`, document: p.policy }] : [],

@@ -44,6 +44,7 @@ function blockRules(direction: Direction, blocks: unknown): SgRule[] {
 export function securityGroupRules(type: string, props: Props): SgRule[] {
     switch (type) {
         case "aws:ec2/securityGroup:SecurityGroup":
+        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
             return [...blockRules("ingress", props.ingress), ...blockRules("egress", props.egress)];
         case "aws:ec2/securityGroupRule:SecurityGroupRule": {
             const direction = asString(props.type) === "egress" ? "egress" : "ingress";
@@ -170,6 +171,43 @@ export function worldFamiliesCovered(cidrs: readonly string[]): ("0.0.0.0/0" | "
         }
         if (ranges.length > 0 && next > max) {
             out.push(family === 4 ? "0.0.0.0/0" : "::/0");
+        }
+    }
+    return out;
+}
+
+export interface WorldExposure {
+    /** The rules that together open the port range to the world. */
+    rules: SgRule[];
+    /** The world ranges they cover (`0.0.0.0/0`, `::/0`). */
+    world: string[];
+    /** True when one rule names a world CIDR itself; false when only their union is the world. */
+    single: boolean;
+}
+
+/**
+ * Rules of one direction that open a port range to every address, alone (`0.0.0.0/0`) or together
+ * (`0.0.0.0/1` + `128.0.0.0/1` on the same ports). "All traffic" rules count towards every port range.
+ */
+export function worldExposures(rules: readonly SgRule[], direction: Direction): WorldExposure[] {
+    const mine = rules.filter((r) => r.direction === direction);
+    const out: WorldExposure[] = [];
+    const reported = new Set<SgRule>();
+    for (const r of mine.filter((x) => x.cidrs.some(isWorldCidr))) {
+        out.push({ rules: [r], world: r.cidrs.filter(isWorldCidr), single: true });
+        reported.add(r);
+    }
+    const groups = new Map<string, SgRule[]>();
+    for (const r of mine.filter((x) => !reported.has(x))) {
+        const key = describePorts(r);
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const everything = mine.filter((r) => !reported.has(r) && describePorts(r) === "all traffic");
+    for (const [key, group] of groups) {
+        const members = key === "all traffic" ? group : [...group, ...everything];
+        const world = worldFamiliesCovered(members.flatMap((r) => r.cidrs));
+        if (world.length > 0) {
+            out.push({ rules: members, world, single: false });
         }
     }
     return out;

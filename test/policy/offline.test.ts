@@ -21,8 +21,12 @@ const httpListener = res("aws:lb/listener:Listener", "web", { protocol: "HTTP", 
 const publicLb = res("aws:lb/loadBalancer:LoadBalancer", "alb", { internal: false, dropInvalidHeaderFields: true, tags: COST_TAGS });
 
 describe("policy/offline evaluator", () => {
-    it("finds no violation at any level in the good plan (hub, regulated monitored, on-prem)", () => {
-        assert.deepEqual(evaluatePlan(fixture("good-plan.json")), []);
+    it("finds no violation in the good plan (hub, regulated monitored, on-prem) but the VPC-wide endpoint advisories", () => {
+        const violations = evaluatePlan(fixture("good-plan.json"));
+        // Its interface endpoints allow only the agents' actions while private DNS is on: right for an agents-only VPC,
+        // which the advisory asks the owner to confirm.
+        assert.deepEqual([...new Set(violations.map((v) => `${v.policy} ${v.enforcementLevel}`))], ["vpc-endpoint-policy-vpc-wide advisory"]);
+        assert.deepEqual(violations.map((v) => shortName(v.urn)).sort(), ["hub-aps-workspaces", "monitored-prod-aps-workspaces", "monitored-prod-logs", "monitored-prod-monitoring", "monitored-prod-ssm"].sort());
     });
 
     it("reports exactly the expected mandatory violations for the deliberately bad plan", () => {
