@@ -3,7 +3,7 @@
  * offline evaluator (policy/offline) runs exactly these objects.
  */
 import { EnforcementLevel, Policies } from "@pulumi/policy";
-import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
+import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -48,6 +48,7 @@ export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 export const policies: Policies = [
     // TLS in transit
     lbListenerTls,
+    lbListenerRuleTls,
     lbListenerTlsPolicy,
     lbTargetGroupTls,
     nlbTlsTargetGroupNoStickiness,

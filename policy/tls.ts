@@ -1,11 +1,12 @@
 /** TLS in transit: load balancers, S3 access, Grafana data sources and telemetry-agent exporters. */
 import * as aws from "@pulumi/aws";
+import { PolicyResource } from "@pulumi/policy";
 import * as k8s from "@pulumi/kubernetes";
 import * as grafana from "@pulumiverse/grafana";
 import { classesWith } from "./lib/awsTypes";
 import { configLocations, environmentVariables, findConfigs, otlpEnvFindings, POD_TEMPLATE_TYPES } from "./lib/collector";
 import { typeClass } from "./lib/awsTypes";
-import { resourcePolicy } from "./lib/define";
+import { resourcePolicy, stackPolicy } from "./lib/define";
 import { conditionPins, describeStatement, globCovers, parseDocument, Statement } from "./lib/iam";
 import { patternsCoverService } from "./lib/iamCatalog";
 import { asArray, asBool, asString, asTags, isPlainHttpToNetwork, isRecord, knownValue, parseJsonish, Props } from "./lib/values";
@@ -131,6 +132,40 @@ function classicNegotiationProblems(type: string, props: Props, allowed: readonl
     }
     return problems;
 }
+
+/** Actions that hand the request to a backend (so on a plain-HTTP listener, plain text reaches it). */
+function servesContent(action: unknown): boolean {
+    const type = isRecord(action) ? asString(action.type) : undefined;
+    return type === "forward" || type === "authenticate-oidc" || type === "authenticate-cognito";
+}
+
+export const lbListenerRuleTls = stackPolicy({
+    name: "lb-listener-rule-tls",
+    theme: "tls",
+    severity: "high",
+    summary: "Listener rules (aws.lb/aws.alb ListenerRule) do not forward traffic from a plain-HTTP listener: a listener whose " +
+        "default action redirects to HTTPS still serves plain text through a rule that forwards. The rule's listener is found " +
+        "through its listenerArn property dependency; when the plan does not record it, a rule is reported only if every " +
+        "listener of the stack is plain HTTP.",
+    refs: { checkov: ["CKV_AWS_2"] },
+    remediation: "Attach forwarding rules to the HTTPS listener; on the HTTP listener keep only a redirect to HTTPS.",
+    config: {},
+    validate({ args, report }) {
+        const listeners = args.resources.filter((r) => r.isType(aws.lb.Listener) || r.isType(aws.alb.Listener));
+        const plain = (l: PolicyResource) => (knownValue(() => asString(l.props.protocol)) ?? "HTTP").toUpperCase() === "HTTP";
+        for (const rule of args.resources.filter((r) => r.isType(aws.lb.ListenerRule) || r.isType(aws.alb.ListenerRule))) {
+            const actions = knownValue(() => asArray(rule.props.actions)) ?? [];
+            if (!actions.some(servesContent)) {
+                continue;
+            }
+            const deps = (rule.propertyDependencies?.listenerArn ?? []).filter((d) => listeners.some((l) => l.urn === d.urn));
+            const candidates = deps.length > 0 ? deps : listeners;
+            if (candidates.length > 0 && candidates.every(plain)) {
+                report(`The rule forwards requests from the plain-HTTP listener ${candidates.map((l) => l.name).join(", ")}.`, rule.urn);
+            }
+        }
+    },
+});
 
 export const lbListenerTlsPolicy = resourcePolicy({
     name: "lb-listener-tls-policy",

@@ -5,7 +5,7 @@
  * fails the test instead of silently changing what the cost-allocation rule enforces. Types from
  * modules outside this list are treated as taggable unless listed in the rule's `exemptTypes`.
  */
-export const COVERED_AWS_MODULES: readonly string[] = ["acm","alb","amp","appautoscaling","autoscaling","cloudwatch","ec2","ecr","ecs","eks","elb","grafana","iam","kms","lambda","lb","ram","route53","s3","secretsmanager","servicediscovery","sns","sqs","ssm","vpc"];
+export const COVERED_AWS_MODULES: readonly string[] = ["acm","alb","amp","appautoscaling","autoscaling","cloudwatch","ec2","ecr","ecs","eks","elb","grafana","iam","kms","lambda","lb","oam","ram","route53","s3","secretsmanager","servicediscovery","sns","sqs","ssm","vpc"];
 
 export const NON_TAGGABLE_AWS_TYPES: ReadonlySet<string> = new Set([
     "aws:acm/certificateValidation:CertificateValidation",
@@ -170,6 +170,7 @@ export const NON_TAGGABLE_AWS_TYPES: ReadonlySet<string> = new Set([
     "aws:lb/listenerCertificate:ListenerCertificate",
     "aws:lb/targetGroupAttachment:TargetGroupAttachment",
     "aws:lb/trustStoreRevocation:TrustStoreRevocation",
+    "aws:oam/sinkPolicy:SinkPolicy",
     "aws:ram/principalAssociation:PrincipalAssociation",
     "aws:ram/resourceAssociation:ResourceAssociation",
     "aws:ram/resourceShareAccepter:ResourceShareAccepter",

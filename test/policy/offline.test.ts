@@ -29,6 +29,26 @@ describe("policy/offline evaluator", () => {
         assert.deepEqual(violations.map((v) => shortName(v.urn)).sort(), ["hub-aps-workspaces", "monitored-prod-aps-workspaces", "monitored-prod-logs", "monitored-prod-monitoring", "monitored-prod-ssm"].sort());
     });
 
+    it("reports the semantic plan's violations written as engineers write them, and none of its near misses", () => {
+        const violations = evaluatePlan(fixture("semantic-plan.json"));
+        assert.deepEqual(violations.map((v) => `${v.enforcementLevel} ${v.policy} ${shortName(v.urn)}`).sort(), [
+            "mandatory collector-exporter-tls aot-env", // AOT_CONFIG_CONTENT with an http:// exporter
+            "mandatory ecs-task-no-plaintext-secrets aot-env", // Authorization: Bearer in OTEL_EXPORTER_OTLP_HEADERS
+            "mandatory ecs-task-role-separation aot-env", // role name vs its ARN
+            "mandatory iam-no-wildcard-actions star-star", // *:*
+            "mandatory iam-no-wildcard-resources describe-all", // ec2:Describe* has actions that take resources
+            "mandatory iam-no-wildcard-resources every-object", // arn:aws:s3:::*/*
+            "mandatory iam-trust-policy-conditions org-wildcard-trust", // StringLike o-*
+            "mandatory lb-listener-tls-policy non-fs-policy", // TLS 1.2 without forward secrecy
+            "mandatory log-group-kms-retention aws-managed-key", // alias/aws/logs
+            "mandatory nlb-tls-target-group-no-stickiness tls-sticky",
+            "mandatory oam-sink-policy-org-condition open-sink",
+            "mandatory s3-bucket-policy-secure-transport objects-only-deny", // bucket itself not covered
+            "mandatory sg-no-public-ingress halves", // 0.0.0.0/1 + 128.0.0.0/1
+            "mandatory vpc-endpoint-private-dns-and-policy logs-endpoint", // full access via aws.ec2.VpcEndpointPolicy
+        ].sort());
+    });
+
     it("reports exactly the expected mandatory violations for the deliberately bad plan", () => {
         const violations = evaluatePlan(fixture("bad-plan.json"));
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy} ${shortName(v.urn)}`).sort();
@@ -50,10 +70,12 @@ describe("policy/offline evaluator", () => {
     it("runs the very policy objects the pack registers", () => {
         const original = lbInternal.validateResource;
         let calls = 0;
-        (lbInternal as { validateResource: unknown }).validateResource = (...a: Parameters<Extract<typeof original, Function>>) => {
+        // Several resource types make an array of typed validations; wrap each, keeping its type tag.
+        const wrap = (f: Function) => Object.assign((...a: unknown[]) => {
             calls++;
-            return (original as Function)(...a);
-        };
+            return f(...a);
+        }, { __pulumiType: (f as { __pulumiType?: string }).__pulumiType });
+        (lbInternal as { validateResource: unknown }).validateResource = Array.isArray(original) ? original.map(wrap) : wrap(original as Function);
         try {
             const v = evaluatePlanStack(stackOf([publicLb]));
             assert.equal(calls, 1);

@@ -13,7 +13,7 @@ import {
     iamTrustPolicyConditions,
     kmsKeyPolicyNoWildcardPrincipal,
 } from "../../policy/leastPrivilege";
-import { collectorExporterTls, grafanaDataSourceTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "../../policy/tls";
+import { collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "../../policy/tls";
 import { conditionPins, resourceCoversAllOfAKind, globCovers } from "../../policy/lib/iam";
 import { expandActionPattern, servicesFullyGranted } from "../../policy/lib/iamCatalog";
 import { worldFamiliesCovered } from "../../policy/lib/network";
@@ -69,6 +69,14 @@ describe("policy semantics (issue 15 classes)", () => {
             assert.equal(count(runResource(lbListenerTlsPolicy, "aws:elb/loadBalancerPolicy:LoadBalancerPolicy", pol([["Protocol-TLSv1.2", "true"], ["Protocol-TLSv1.1", "true"], ["ECDHE-RSA-AES128-GCM-SHA256", "true"]]))), 1);
             assert.equal(count(runResource(lbListenerTlsPolicy, "aws:elb/loadBalancerPolicy:LoadBalancerPolicy", pol([["Protocol-TLSv1.2", "true"], ["AES128-GCM-SHA256", "true"]]))), 1);
             assert.deepEqual(runResource(lbListenerTlsPolicy, "aws:elb/loadBalancerPolicy:LoadBalancerPolicy", pol([["Protocol-TLSv1.2", "true"], ["ECDHE-RSA-AES128-GCM-SHA256", "true"], ["AES128-GCM-SHA256", "false"]])).messages, []);
+        });
+        it("listener rules beside listeners", () => {
+            const http = { type: "aws:lb/listener:Listener", name: "http", inputs: { protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] } };
+            const https = { type: "aws:lb/listener:Listener", name: "https", inputs: { protocol: "HTTPS", port: 443, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } };
+            const rule = { type: "aws:lb/listenerRule:ListenerRule", name: "api", inputs: { listenerArn: "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/x/1/2", actions: [{ type: "forward", targetGroupArn: "arn:tg" }], conditions: [{ pathPattern: { values: ["/api/*"] } }] } };
+            assert.match(runStack(lbListenerRuleTls, [http, rule]).messages[0], /plain-HTTP listener http/);
+            assert.deepEqual(runStack(lbListenerRuleTls, [https, rule]).messages, []);
+            assert.deepEqual(runStack(lbListenerRuleTls, [http, { ...rule, inputs: { ...rule.inputs, actions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }] } }]).messages, []);
         });
         it("exclusive attachments for users and groups, SSO attachments", () => {
             for (const t of ["aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive", "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive"]) {
