@@ -1,7 +1,7 @@
 /** Private endpoints and exposure: load balancers, security groups, public IPs, VPC endpoints, Grafana, EKS. */
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { isRegulated, ResourceClass, resourcePolicy, stackPolicy } from "./lib/define";
+import { isRegulated, ResourceClass, resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
 import { classesWith } from "./lib/awsTypes";
 import { servicesFullyGranted } from "./lib/iamCatalog";
 import { conditionsAdmitEverything, describeStatement, hasConstrainingCondition, parseDocument, resourceCoversAllOfAKind, Statement } from "./lib/iam";
@@ -236,10 +236,11 @@ export const vpcEndpointPolicyVpcWide = stackPolicy({
     theme: "exposure",
     severity: "low",
     enforcementLevel: "advisory",
-    summary: "Interface endpoints with private DNS serve every caller in the VPC: the service's public name resolves to the " +
-        "endpoint, so an endpoint policy that allows only some actions denies every other action to every workload in the VPC " +
-        "(https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html). Advisory: narrowing actions is right " +
-        "in a VPC that runs only the monitoring agents; narrow by principal (aws:PrincipalOrgID) where the VPC is shared.",
+    summary: "In stacks whose VPCs other workloads share (oss-monitoring:role in `roles`, default monitored accounts), interface " +
+        "endpoints with private DNS serve every caller in the VPC: the service's public name resolves to the endpoint, so an " +
+        "endpoint policy that allows only some actions denies every other action to every workload in the VPC " +
+        "(https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html). Advisory: whether other workloads use " +
+        "the VPC is not in the plan; the hub's and on-premises landing VPCs are dedicated to the monitoring path.",
     refs: {},
     remediation: "Allow the service's actions (svc:*) and narrow by principal or organization instead, or keep the endpoint in a " +
         "VPC that runs only the workloads its action list serves.",
@@ -248,8 +249,16 @@ export const vpcEndpointPolicyVpcWide = stackPolicy({
             type: "string", default: "com.amazonaws.vpce.",
             description: "serviceName prefix of PrivateLink endpoint services (their policies are not checked).",
         },
+        roles: {
+            type: "array", items: { type: "string" }, default: ["monitored"],
+            description: `Values of the ${STACK_TAGS.role} stack tag whose VPCs other workloads share.`,
+        },
     },
     validate({ args, config, report }) {
+        const role = args.stackTags.get(STACK_TAGS.role);
+        if (role === undefined || !config.roles.includes(role)) {
+            args.notApplicable(`Only stacks whose ${STACK_TAGS.role} tag is one of ${config.roles.join(", ")}.`);
+        }
         for (const e of interfaceEndpoints(args, config.customerServicePrefix)) {
             const doc = parseDocument(e.policy);
             if (e.privateDns !== true || doc === undefined || !doc.ok) {

@@ -26,7 +26,7 @@ describe("policy/offline evaluator", () => {
         // Its interface endpoints allow only the agents' actions while private DNS is on: right for an agents-only VPC,
         // which the advisory asks the owner to confirm.
         assert.deepEqual([...new Set(violations.map((v) => `${v.policy} ${v.enforcementLevel}`))], ["vpc-endpoint-policy-vpc-wide advisory"]);
-        assert.deepEqual(violations.map((v) => shortName(v.urn)).sort(), ["hub-aps-workspaces", "monitored-prod-aps-workspaces", "monitored-prod-logs", "monitored-prod-monitoring", "monitored-prod-ssm"].sort());
+        assert.deepEqual(violations.map((v) => shortName(v.urn)).sort(), ["monitored-prod-aps-workspaces", "monitored-prod-logs", "monitored-prod-monitoring", "monitored-prod-ssm"].sort());
     });
 
     it("reports the semantic plan's violations written as engineers write them, and none of its near misses", () => {

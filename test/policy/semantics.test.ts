@@ -303,10 +303,11 @@ describe("policy semantics (issue 15 classes)", () => {
             assert.deepEqual(tg({ protocol: "TLS", port: 4317 }).messages, []);
         });
         it("advises on interface endpoints whose policy narrows actions while private DNS serves the whole VPC", () => {
-            const ep = (policy: unknown, privateDnsEnabled = true) => runStack(vpcEndpointPolicyVpcWide, [{ type: VPCE, name: "logs", inputs: { vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.logs", privateDnsEnabled, policy } }]);
+            const ep = (policy: unknown, privateDnsEnabled = true, role = "monitored") => runStack(vpcEndpointPolicyVpcWide, [{ type: VPCE, name: "logs", inputs: { vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.logs", privateDnsEnabled, policy } }], { role });
             const narrow = doc({ Effect: "Allow", Principal: "*", Action: ["logs:PutLogEvents", "logs:CreateLogStream"], Resource: "*" });
             assert.equal(count(ep(narrow)), 1);
             assert.deepEqual(ep(narrow, false).messages, []);
+            assert.notEqual(ep(narrow, true, "hub").notApplicable, undefined); // the hub's VPC runs only the monitoring path
             assert.deepEqual(ep(doc({ Effect: "Allow", Principal: "*", Action: "logs:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } })).messages, []);
             assert.equal(vpcEndpointPolicyVpcWide.enforcementLevel, "advisory");
         });
