@@ -1,11 +1,24 @@
 /** Private endpoints and exposure: load balancers, security groups, public IPs, VPC endpoints, Grafana, EKS. */
 import * as aws from "@pulumi/aws";
-import { isRegulated, resourcePolicy, stackPolicy } from "./lib/define";
-import { parseDocument } from "./lib/iam";
-import { describePorts, interfaceEndpointServiceNames, isWorldCidr, securityGroupRules, SgRule } from "./lib/network";
+import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import { isRegulated, ResourceClass, resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
+import { classesWith } from "./lib/awsTypes";
+import { servicesFullyGranted } from "./lib/iamCatalog";
+import { conditionsAdmitEverything, describeStatement, hasConstrainingCondition, parseDocument, resourceCoversAllOfAKind, Statement } from "./lib/iam";
+import { describePorts, interfaceEndpointServiceNames, securityGroupRules, SgRule, WorldExposure, worldExposures } from "./lib/network";
 import { asArray, asBool, asString, asStringArray, isRecord, knownValue } from "./lib/values";
 
-const SG_CLASSES = [aws.ec2.SecurityGroup, aws.ec2.SecurityGroupRule];
+const SG_CLASSES = [...classesWith(["ec2:ingress"], (t) => t.includes("SecurityGroup")), aws.ec2.SecurityGroupRule];
+
+function describeExposure(e: WorldExposure, toOrFrom: "from" | "to"): string {
+    if (e.single) {
+        const r = e.rules[0];
+        return `${r.where} allows ${describePorts(r)} ${toOrFrom} ${e.world.join(", ")}.`;
+    }
+    const cidrs = e.rules.flatMap((r) => r.cidrs);
+    return `${e.rules.map((r) => r.where).join(", ")} together allow ${describePorts(e.rules[0])} ${toOrFrom} ${cidrs.join(", ")}, ` +
+        `whose union is ${e.world.join(" and ")}.`;
+}
 
 export const lbInternal = resourcePolicy({
     name: "lb-internal",
@@ -24,10 +37,6 @@ export const lbInternal = resourcePolicy({
     },
 });
 
-function worldRules(rules: SgRule[], direction: SgRule["direction"]): SgRule[] {
-    return rules.filter((r) => r.direction === direction && r.cidrs.some(isWorldCidr));
-}
-
 function portAllowed(rule: SgRule, allowedPorts: number[]): boolean {
     return rule.protocol !== "-1" && rule.fromPort !== undefined && rule.fromPort === (rule.toPort ?? rule.fromPort)
         && allowedPorts.includes(rule.fromPort);
@@ -37,7 +46,9 @@ export const sgNoPublicIngress = resourcePolicy({
     name: "sg-no-public-ingress",
     theme: "exposure",
     severity: "critical",
-    summary: "No security-group ingress from 0.0.0.0/0 or ::/0, on any port (scanners flag only admin ports or all ports).",
+    summary: "No security-group ingress from the whole IPv4 or IPv6 address space, on any port: 0.0.0.0/0, ::/0, or CIDR blocks of " +
+        "one resource on the same ports whose union is the whole space (0.0.0.0/1 + 128.0.0.0/1). Covers aws.ec2.SecurityGroup, " +
+        "DefaultSecurityGroup, SecurityGroupRule and aws.vpc.SecurityGroupIngressRule (scanners flag only admin ports or all ports).",
     refs: { checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"], trivy: ["AVD-AWS-0107"], cfnNag: ["W2"] },
     remediation: "Allow ingress from the VPC/on-premises CIDRs, a managed prefix list or a source security group instead of the world.",
     types: [...SG_CLASSES, aws.vpc.SecurityGroupIngressRule],
@@ -48,9 +59,9 @@ export const sgNoPublicIngress = resourcePolicy({
         },
     },
     validate(props, { args, config, report }) {
-        for (const rule of worldRules(securityGroupRules(args.type, props), "ingress")) {
-            if (!portAllowed(rule, config.allowedPorts)) {
-                report(`${rule.where} allows ${describePorts(rule)} from ${rule.cidrs.filter(isWorldCidr).join(", ")}.`);
+        for (const e of worldExposures(securityGroupRules(args.type, props), "ingress")) {
+            if (!e.rules.every((r) => portAllowed(r, config.allowedPorts))) {
+                report(describeExposure(e, "from"));
             }
         }
     },
@@ -61,7 +72,8 @@ export const sgNoUnrestrictedEgress = resourcePolicy({
     theme: "exposure",
     severity: "high",
     summary: "Where the destinations are known — stacks tagged regulated, whose AWS traffic goes through interface " +
-        "endpoints and the hub path — security groups do not allow egress to 0.0.0.0/0 or ::/0.",
+        "endpoints and the hub path — security groups (same types as sg-no-public-ingress) do not allow egress to the whole " +
+        "IPv4 or IPv6 address space (0.0.0.0/0, ::/0, or blocks of one resource whose union is the whole space).",
     refs: { checkov: ["CKV_AWS_382"], trivy: ["AVD-AWS-0104"], cfnNag: ["W5"] },
     remediation: "Allow egress to the VPC CIDR (interface endpoints), the S3 gateway prefix list and the hub endpoint's " +
         "security group instead of the world.",
@@ -76,8 +88,8 @@ export const sgNoUnrestrictedEgress = resourcePolicy({
         if (!config.enforceInAllStacks && !isRegulated(args.stackTags)) {
             args.notApplicable("Only stacks tagged oss-monitoring:regulated=true have a known destination list.");
         }
-        for (const rule of worldRules(securityGroupRules(args.type, props), "egress")) {
-            report(`${rule.where} allows ${describePorts(rule)} to ${rule.cidrs.filter(isWorldCidr).join(", ")}.`);
+        for (const e of worldExposures(securityGroupRules(args.type, props), "egress")) {
+            report(describeExposure(e, "to"));
         }
     },
 });
@@ -102,27 +114,89 @@ export const subnetNoPublicIp = resourcePolicy({
     name: "subnet-no-public-ip",
     theme: "exposure",
     severity: "high",
-    summary: "Subnets do not map public IPs to the instances and interfaces launched in them.",
+    summary: "Subnets (aws.ec2.Subnet, and aws.ec2.DefaultSubnet, where AWS maps public IPs unless told not to) do not map " +
+        "public IPs to the instances and interfaces launched in them.",
     refs: { checkov: ["CKV_AWS_130"], trivy: ["AVD-AWS-0164"], cfnNag: ["W33"] },
     remediation: "Set mapPublicIpOnLaunch: false (with awsx.ec2.Vpc, use private/isolated subnets only).",
-    types: [aws.ec2.Subnet],
+    types: classesWith(["ec2:mapPublicIpOnLaunch"]),
     config: {},
-    validate(props, { report }) {
-        if (asBool(props.mapPublicIpOnLaunch) === true) {
-            report("mapPublicIpOnLaunch is true.");
+    validate(props, { args, report }) {
+        const map = asBool(props.mapPublicIpOnLaunch);
+        // Default subnets come with MapPublicIpOnLaunch true (https://docs.aws.amazon.com/vpc/latest/userguide/default-subnet.html),
+        // and aws.ec2.DefaultSubnet adopts them as they are unless the input says otherwise.
+        if (map === true || (map === undefined && args.type === "aws:ec2/defaultSubnet:DefaultSubnet")) {
+            report(map === true ? "mapPublicIpOnLaunch is true." : "A default subnet maps public IPs on launch unless mapPublicIpOnLaunch is set to false.");
         }
     },
 });
 
-export const vpcEndpointPrivateDnsAndPolicy = resourcePolicy({
+/** IAM prefix of an AWS service endpoint name (`com.amazonaws.us-east-1.monitoring` → `cloudwatch`). */
+function endpointIamPrefix(serviceName: string): string {
+    const svc = serviceName.split(".").slice(3).join(".");
+    const map: Record<string, string> = { "monitoring": "cloudwatch", "aps-workspaces": "aps", "aps": "aps", "ecr.api": "ecr", "ecr.dkr": "ecr", "execute-api": "execute-api", "grafana-workspace": "grafana" };
+    return map[svc] ?? svc.split(".")[0];
+}
+
+/** Does the statement grant every action of the service (`*`, `*:*`, `logs:*`) on every resource to everyone, with no condition that narrows? */
+function isFullAccess(s: Statement, prefix: string): boolean {
+    return s.effect === "Allow" && s.principals.some((p) => p.kind === "*") && s.notPrincipals.length === 0
+        && (s.notActions.length > 0 || s.actions.some((a) => servicesFullyGranted(a).some((g) => g === prefix || a === "*" || /[*?]/.test(a.split(":")[0]))))
+        && (s.notResources.length > 0 || s.resources.some(resourceCoversAllOfAKind)) && conditionsAdmitEverything(s);
+}
+
+/** Interface endpoints to AWS services in a stack, with the separate policy / private-DNS resources that apply to them. */
+interface EndpointView {
+    urn: string;
+    serviceName: string;
+    privateDns?: boolean;
+    policy: unknown;
+    policyWhere: string;
+}
+
+/**
+ * aws.ec2.VpcEndpointPolicy and aws.vpc.EndpointPrivateDns set the same settings as the endpoint's own
+ * inputs. They name the endpoint by ID, which a plan only knows through property dependencies; without
+ * them, a separate resource is paired with an endpoint that lacks the setting, in declaration order.
+ */
+function interfaceEndpoints(args: StackValidationArgs, customerPrefix: string): EndpointView[] {
+    const endpoints = args.resources.filter((r) => r.isType(aws.ec2.VpcEndpoint)).flatMap((r) => {
+        const type = knownValue(() => asString(r.props.vpcEndpointType)) ?? "Gateway";
+        const serviceName = knownValue(() => asString(r.props.serviceName));
+        if (type !== "Interface" || serviceName === undefined || serviceName.startsWith(customerPrefix)) {
+            return [];
+        }
+        return [{ r, view: { urn: r.urn, serviceName, privateDns: knownValue(() => asBool(r.props.privateDnsEnabled)), policy: knownValue(() => r.props.policy), policyWhere: "policy" } }];
+    });
+    const attach = (cls: ResourceClass, missing: (v: EndpointView) => boolean, apply: (v: EndpointView, src: PolicyResource) => void) => {
+        for (const src of args.resources.filter((r) => r.isType(cls))) {
+            const deps = src.propertyDependencies?.vpcEndpointId ?? [];
+            const target = endpoints.find((e) => deps.some((d) => d.urn === e.r.urn)) ?? (deps.length === 0 ? endpoints.find((e) => missing(e.view)) : undefined);
+            if (target !== undefined) {
+                apply(target.view, src);
+            }
+        }
+    };
+    attach(aws.ec2.VpcEndpointPolicy, (v) => v.policy === undefined, (v, src) => {
+        v.policy = knownValue(() => src.props.policy);
+        v.policyWhere = `policy of ${src.name} (aws.ec2.VpcEndpointPolicy)`;
+    });
+    attach(aws.vpc.EndpointPrivateDns, (v) => v.privateDns === undefined, (v, src) => {
+        v.privateDns = knownValue(() => asBool(src.props.privateDnsEnabled));
+    });
+    return endpoints.map((e) => e.view);
+}
+
+export const vpcEndpointPrivateDnsAndPolicy = stackPolicy({
     name: "vpc-endpoint-private-dns-and-policy",
     theme: "exposure",
     severity: "medium",
     summary: "Interface VPC endpoints to AWS services enable private DNS (so SDKs use them) and carry an endpoint policy " +
-        "narrower than the default full access. No scanner checks endpoint policies.",
+        "narrower than full access: not an Allow of every action of the service (*, *:*, svc:*) on every resource to Principal " +
+        "\"*\" without a condition that narrows it. The policy and private DNS may be set on the endpoint or by " +
+        "aws.ec2.VpcEndpointPolicy / aws.vpc.EndpointPrivateDns. No scanner checks endpoint policies.",
     refs: {},
-    remediation: "Set privateDnsEnabled: true and a policy that allows only the actions and resources the stack uses.",
-    types: [aws.ec2.VpcEndpoint],
+    remediation: "Set privateDnsEnabled: true and a policy that narrows who may use the endpoint (e.g. a condition on " +
+        "aws:PrincipalOrgID) or what they may reach.",
     config: {
         customerServicePrefix: {
             type: "string", default: "com.amazonaws.vpce.",
@@ -133,25 +207,71 @@ export const vpcEndpointPrivateDnsAndPolicy = resourcePolicy({
             description: "AWS service names (suffix after the region, e.g. ssmmessages) whose endpoints do not support policies.",
         },
     },
-    validate(props, { config, report }) {
-        const serviceName = asString(props.serviceName) ?? "";
-        if ((asString(props.vpcEndpointType) ?? "Gateway") !== "Interface" || serviceName.startsWith(config.customerServicePrefix)) {
-            return;
+    validate({ args, config, report }) {
+        for (const e of interfaceEndpoints(args, config.customerServicePrefix)) {
+            if (e.privateDns !== true) {
+                report(`privateDnsEnabled is not true, so clients still resolve the public ${e.serviceName} endpoint.`, e.urn);
+            }
+            if (config.servicesWithoutPolicySupport.some((svc) => e.serviceName.endsWith(`.${svc}`))) {
+                continue;
+            }
+            const doc = parseDocument(e.policy);
+            if (doc === undefined) {
+                report("No endpoint policy: the endpoint allows full access to every resource of the service.", e.urn);
+            } else if (!doc.ok) {
+                report(`The endpoint policy is unreadable (${doc.error}).`, e.urn);
+            } else {
+                const full = doc.statements.filter((x) => isFullAccess(x, endpointIamPrefix(e.serviceName)));
+                if (full.length > 0) {
+                    report(`The endpoint policy (${e.policyWhere}) is the default full-access policy in effect: ` +
+                        `${full.map(describeStatement).join(", ")} allows every action on every resource to everyone.`, e.urn);
+                }
+            }
         }
-        if (asBool(props.privateDnsEnabled) !== true) {
-            report(`privateDnsEnabled is not true, so clients still resolve the public ${serviceName || "service"} endpoint.`);
+    },
+});
+
+export const vpcEndpointPolicyVpcWide = stackPolicy({
+    name: "vpc-endpoint-policy-vpc-wide",
+    theme: "exposure",
+    severity: "low",
+    enforcementLevel: "advisory",
+    summary: "In stacks whose VPCs other workloads share (oss-monitoring:role in `roles`, default monitored accounts), interface " +
+        "endpoints with private DNS serve every caller in the VPC: the service's public name resolves to the endpoint, so an " +
+        "endpoint policy that allows only some actions denies every other action to every workload in the VPC " +
+        "(https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html). Advisory: whether other workloads use " +
+        "the VPC is not in the plan; the hub's and on-premises landing VPCs are dedicated to the monitoring path.",
+    refs: {},
+    remediation: "Allow the service's actions (svc:*) and narrow by principal or organization instead, or keep the endpoint in a " +
+        "VPC that runs only the workloads its action list serves.",
+    config: {
+        customerServicePrefix: {
+            type: "string", default: "com.amazonaws.vpce.",
+            description: "serviceName prefix of PrivateLink endpoint services (their policies are not checked).",
+        },
+        roles: {
+            type: "array", items: { type: "string" }, default: ["monitored"],
+            description: `Values of the ${STACK_TAGS.role} stack tag whose VPCs other workloads share.`,
+        },
+    },
+    validate({ args, config, report }) {
+        const role = args.stackTags.get(STACK_TAGS.role);
+        if (role === undefined || !config.roles.includes(role)) {
+            args.notApplicable(`Only stacks whose ${STACK_TAGS.role} tag is one of ${config.roles.join(", ")}.`);
         }
-        if (config.servicesWithoutPolicySupport.some((s) => serviceName.endsWith(`.${s}`))) {
-            return;
-        }
-        const doc = parseDocument(props.policy);
-        if (doc === undefined) {
-            report("No endpoint policy: the endpoint allows full access to every resource of the service.");
-        } else if (!doc.ok) {
-            report(`The endpoint policy is unreadable (${doc.error}).`);
-        } else if (doc.statements.some((s) => s.effect === "Allow" && s.actions.includes("*") && s.resources.includes("*")
-            && s.principals.some((p) => p.kind === "*") && s.conditions.length === 0)) {
-            report("The endpoint policy is the default full-access policy (Allow * on * for *).");
+        for (const e of interfaceEndpoints(args, config.customerServicePrefix)) {
+            const doc = parseDocument(e.policy);
+            if (e.privateDns !== true || doc === undefined || !doc.ok) {
+                continue;
+            }
+            const prefix = endpointIamPrefix(e.serviceName);
+            const allows = doc.statements.filter((x) => x.effect === "Allow");
+            const serviceWide = allows.some((x) => x.notActions.length > 0 || x.actions.some((a) => servicesFullyGranted(a).includes(prefix)));
+            if (!serviceWide) {
+                const actions = [...new Set(allows.flatMap((x) => x.actions))];
+                report(`Private DNS routes every ${prefix} call from the VPC through this endpoint, but its policy (${e.policyWhere}) ` +
+                    `allows only ${actions.slice(0, 6).join(", ")}${actions.length > 6 ? ", ..." : ""}; other workloads' ${prefix} calls are denied.`, e.urn);
+            }
         }
     },
 });
@@ -267,6 +387,42 @@ export const eksPrivateEndpoint = resourcePolicy({
         }
         if (asBool(vpc.endpointPrivateAccess) !== true) {
             report("endpointPrivateAccess is not true: nodes and operators reach the API over the internet.");
+        }
+    },
+});
+
+export const oamSinkPolicyOrgCondition = resourcePolicy({
+    name: "oam-sink-policy-org-condition",
+    theme: "exposure",
+    severity: "high",
+    summary: "CloudWatch cross-account observability sink policies (aws.oam.SinkPolicy) let only the organization's accounts " +
+        "link: every Allow statement carries a condition that pins aws:PrincipalOrgID or aws:PrincipalOrgPaths (judged by what " +
+        "it admits: no IfExists, no ForAllValues on a single-valued key, no wildcard org ID). A wildcard principal without such " +
+        "a condition lets any AWS account send its telemetry into the monitoring account " +
+        "(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account-Setup.html).",
+    refs: {},
+    remediation: "Add Condition { \"ForAnyValue:StringEquals\": { \"aws:PrincipalOrgID\": \"o-...\" } } (or StringEquals on " +
+        "aws:PrincipalOrgID, or ForAnyValue:StringLike on aws:PrincipalOrgPaths \"o-.../r-.../ou-.../*\") to every Allow statement.",
+    types: classesWith(["oam:policy"]),
+    config: {
+        orgConditionKeys: {
+            type: "array", items: { type: "string" }, default: ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"],
+            description: "Condition keys that confine a sink policy statement to the organization.",
+        },
+    },
+    validate(props, { config, report }) {
+        const doc = parseDocument(props.policy);
+        if (doc === undefined || !doc.ok) {
+            report(`The sink policy cannot be read: ${doc === undefined ? "it is empty" : doc.error}.`);
+            return;
+        }
+        for (const s of doc.statements.filter((x) => x.effect === "Allow")) {
+            if (hasConstrainingCondition(s, config.orgConditionKeys)) {
+                continue;
+            }
+            const wildcard = s.principals.some((p) => p.kind === "*") || s.notPrincipals.length > 0;
+            report(`${describeStatement(s)} ${wildcard ? "allows Principal \"*\"" : `allows ${s.principals.map((p) => p.value).join(", ")}`} ` +
+                `without a condition that pins ${config.orgConditionKeys.join(" or ")}.`);
         }
     },
 });

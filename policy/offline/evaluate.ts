@@ -106,12 +106,16 @@ export function evaluatePlanStack(stack: PlanStack, opts: EvaluateOptions = {}):
             if (cfg === undefined || cfg.enforcementLevel === "disabled" || validations === undefined) {
                 continue; // remediation-only policies have nothing to report offline
             }
-            const fastType = validations.length === 1 ? (validations[0] as { __pulumiType?: string }).__pulumiType : undefined;
-            if (fastType !== undefined && fastType !== r.type) {
+            // Validations tagged with a type (validateResourceOfType) only run on that type, as in the SDK.
+            const applicable = validations.filter((v) => {
+                const fastType = (v as { __pulumiType?: string }).__pulumiType;
+                return fastType === undefined || fastType === r.type;
+            });
+            if (applicable.length === 0) {
                 continue;
             }
             const level = levelOf(cfg);
-            for (const validate of validations) {
+            for (const validate of applicable) {
                 const args = resourceValidationArgs(r, ctxFor(cfg));
                 run(p, r.urn, () => validate(args, reporter(p, level, r.urn, true)), push);
             }

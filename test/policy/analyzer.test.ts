@@ -107,7 +107,7 @@ describe("policy pack under the Pulumi analyzer runtime", function () {
         assert.deepEqual(info.getPoliciesList().map((p) => p.getName()), policies.map((p) => p.name));
     });
 
-    for (const name of ["bad-plan.json", "good-plan.json"]) {
+    for (const name of ["bad-plan.json", "good-plan.json", "semantic-plan.json"]) {
         it(`reports exactly what the offline evaluator reports for ${name}`, async () => {
             const plan = fixture(name);
             const live: string[] = [];

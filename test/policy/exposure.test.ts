@@ -19,6 +19,10 @@ const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const VPCE_SVC = "aws:ec2/vpcEndpointService:VpcEndpointService";
 const endpoint = (svc: string) => ({ vpcEndpointType: "Interface", serviceName: `com.amazonaws.us-east-1.${svc}`, privateDnsEnabled: true });
 
+/** The endpoint rule is a stack rule (separate policy and private-DNS resources count); one endpoint alone. */
+const vpce = (inputs: Record<string, unknown>, opts: Parameters<typeof runStack>[2] = {}) =>
+    runStack(vpcEndpointPrivateDnsAndPolicy, [{ type: VPCE, name: "subject", inputs }], opts);
+
 describe("policy/exposure", () => {
     describe("lb-internal", () => {
         it("rejects internet-facing load balancers of every flavour", () => {
@@ -84,20 +88,20 @@ describe("policy/exposure", () => {
     describe("vpc-endpoint-private-dns-and-policy", () => {
         const scoped = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "aps:RemoteWrite", Resource: "arn:aws:aps:us-east-1:111111111111:workspace/ws-1" }] });
         it("rejects interface endpoints without private DNS, without policy, or with the full-access policy", () => {
-            const r = runResource(vpcEndpointPrivateDnsAndPolicy, VPCE, { vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.aps-workspaces" });
+            const r = vpce({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.aps-workspaces" });
             assert.equal(r.messages.length, 2);
             assert.match(r.messages[0], /privateDnsEnabled/);
             assert.match(r.messages[1], /No endpoint policy/);
             const full = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] });
-            assert.match(runResource(vpcEndpointPrivateDnsAndPolicy, VPCE, { ...endpoint("logs"), policy: full }).messages[0], /default full-access/);
+            assert.match(vpce({ ...endpoint("logs"), policy: full }).messages[0], /default full-access/);
         });
         it("accepts scoped interface endpoints, gateway endpoints and PrivateLink service endpoints", () => {
-            assert.deepEqual(runResource(vpcEndpointPrivateDnsAndPolicy, VPCE, { ...endpoint("aps-workspaces"), policy: scoped }).messages, []);
-            assert.deepEqual(runResource(vpcEndpointPrivateDnsAndPolicy, VPCE, { serviceName: "com.amazonaws.us-east-1.s3" }).messages, []);
-            assert.deepEqual(runResource(vpcEndpointPrivateDnsAndPolicy, VPCE, { vpcEndpointType: "Interface", serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" }).messages, []);
+            assert.deepEqual(vpce({ ...endpoint("aps-workspaces"), policy: scoped }).messages, []);
+            assert.deepEqual(vpce({ serviceName: "com.amazonaws.us-east-1.s3" }).messages, []);
+            assert.deepEqual(vpce({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" }).messages, []);
         });
         it("skips the policy requirement for configured services", () => {
-            assert.deepEqual(runResource(vpcEndpointPrivateDnsAndPolicy, VPCE, endpoint("ssmmessages"), { config: { servicesWithoutPolicySupport: ["ssmmessages"] } }).messages, []);
+            assert.deepEqual(vpce(endpoint("ssmmessages"), { config: { servicesWithoutPolicySupport: ["ssmmessages"] } }).messages, []);
         });
     });
 

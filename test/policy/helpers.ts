@@ -77,7 +77,15 @@ export function runResource(policy: ResourceValidationPolicy, type: string, inpu
         resource.provider = `${provider.urn}::provider-id`;
     }
     const args = resourceValidationArgs(resource, { stackTags: tagsOf(opts), getConfig: configFor(policy, opts.config), byUrn });
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+    const all = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+    // As the evaluator and the server's fast path: validations tagged with another type do not run.
+    const validations = all.filter((v) => {
+        const t = (v as { __pulumiType?: string }).__pulumiType;
+        return t === undefined || t === type;
+    });
+    if (validations.length === 0) {
+        return { messages: [], urns: [], notApplicable: `Policy only applies to other resource types than ${type}` };
+    }
     return capture((report) => validations.forEach((v) => { void v(args, report); }));
 }
 

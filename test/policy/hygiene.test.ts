@@ -57,7 +57,7 @@ describe("policy/hygiene", () => {
             assert.match(runResource(ssmCredentialsSecureString, P, { name: "/otel/config", type: "String", insecureValue: "key: AKIAABCDEFGHIJKLMNOP" }).messages[0], /insecureValue contains a AWS access key ID|insecureValue contains an? AWS access key ID/);
         });
         it("requires a customer-managed key on SecureString credentials unless configured otherwise", () => {
-            assert.match(runResource(ssmCredentialsSecureString, P, { name: "/hub/bearer-token", type: "SecureString", value: "[secret]" }).messages[0], /without keyId/);
+            assert.match(runResource(ssmCredentialsSecureString, P, { name: "/hub/bearer-token", type: "SecureString", value: "[secret]" }).messages[0], /with no keyId/);
             assert.deepEqual(runResource(ssmCredentialsSecureString, P, { name: "/hub/bearer-token", type: "SecureString" }, { config: { requireCustomerKey: false } }).messages, []);
         });
         it("accepts encrypted credentials and ordinary configuration", () => {

@@ -57,16 +57,18 @@ describe("policy/leastPrivilege", () => {
         });
         it("accepts unscopable actions on * and scoped ARNs, and NotResource is flagged", () => {
             assert.deepEqual(runResource(iamNoWildcardResources, ROLE_POLICY, {
-                policy: doc({ Effect: "Allow", Action: ["ec2:Describe*", "xray:PutTraceSegments", "xray:GetSamplingRules"], Resource: "*" },
+                policy: doc({ Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeTags", "xray:PutTraceSegments", "xray:GetSampling*"], Resource: "*" },
                     { Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:us-east-1:111111111111:parameter/otel/*" }),
             }).messages, []);
             assert.equal(runResource(iamNoWildcardResources, ROLE_POLICY, {
                 policy: doc({ Effect: "Allow", Action: "ssm:GetParameter", NotResource: "arn:aws:ssm:us-east-1:111111111111:parameter/x" }),
             }).messages.length, 1);
         });
-        it("uses the configured unscoped-action list", () => {
-            const policy = doc({ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" });
-            assert.equal(runResource(iamNoWildcardResources, ROLE_POLICY, { policy }, { config: { unscopedActions: ["cloudwatch:PutMetricData"] } }).messages.length, 1);
+        it("uses the configured unscoped-action list on top of the catalogue", () => {
+            const policy = doc({ Effect: "Allow", Action: ["cloudwatch:PutMetricData", "ec2:DescribeInstances"], Resource: "*" });
+            assert.equal(runResource(iamNoWildcardResources, ROLE_POLICY, { policy }).messages.length, 0);
+            assert.deepEqual(runResource(iamNoWildcardResources, ROLE_POLICY, { policy }, { config: { unscopedActions: [] } }).messages,
+                ["policy statement 0 grants cloudwatch:PutMetricData on every resource (Resource \"*\")."]);
         });
     });
 

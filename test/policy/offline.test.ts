@@ -21,8 +21,32 @@ const httpListener = res("aws:lb/listener:Listener", "web", { protocol: "HTTP", 
 const publicLb = res("aws:lb/loadBalancer:LoadBalancer", "alb", { internal: false, dropInvalidHeaderFields: true, tags: COST_TAGS });
 
 describe("policy/offline evaluator", () => {
-    it("finds no violation at any level in the good plan (hub, regulated monitored, on-prem)", () => {
-        assert.deepEqual(evaluatePlan(fixture("good-plan.json")), []);
+    it("finds no violation in the good plan (hub, regulated monitored, on-prem) but the VPC-wide endpoint advisories", () => {
+        const violations = evaluatePlan(fixture("good-plan.json"));
+        // Its interface endpoints allow only the agents' actions while private DNS is on: right for an agents-only VPC,
+        // which the advisory asks the owner to confirm.
+        assert.deepEqual([...new Set(violations.map((v) => `${v.policy} ${v.enforcementLevel}`))], ["vpc-endpoint-policy-vpc-wide advisory"]);
+        assert.deepEqual(violations.map((v) => shortName(v.urn)).sort(), ["monitored-prod-aps-workspaces", "monitored-prod-logs", "monitored-prod-monitoring", "monitored-prod-ssm"].sort());
+    });
+
+    it("reports the semantic plan's violations written as engineers write them, and none of its near misses", () => {
+        const violations = evaluatePlan(fixture("semantic-plan.json"));
+        assert.deepEqual(violations.map((v) => `${v.enforcementLevel} ${v.policy} ${shortName(v.urn)}`).sort(), [
+            "mandatory collector-exporter-tls aot-env", // AOT_CONFIG_CONTENT with an http:// exporter
+            "mandatory ecs-task-no-plaintext-secrets aot-env", // Authorization: Bearer in OTEL_EXPORTER_OTLP_HEADERS
+            "mandatory ecs-task-role-separation aot-env", // role name vs its ARN
+            "mandatory iam-no-wildcard-actions star-star", // *:*
+            "mandatory iam-no-wildcard-resources describe-all", // ec2:Describe* has actions that take resources
+            "mandatory iam-no-wildcard-resources every-object", // arn:aws:s3:::*/*
+            "mandatory iam-trust-policy-conditions org-wildcard-trust", // StringLike o-*
+            "mandatory lb-listener-tls-policy non-fs-policy", // TLS 1.2 without forward secrecy
+            "mandatory log-group-kms-retention aws-managed-key", // alias/aws/logs
+            "mandatory nlb-tls-target-group-no-stickiness tls-sticky",
+            "mandatory oam-sink-policy-org-condition open-sink",
+            "mandatory s3-bucket-policy-secure-transport objects-only-deny", // bucket itself not covered
+            "mandatory sg-no-public-ingress halves", // 0.0.0.0/1 + 128.0.0.0/1
+            "mandatory vpc-endpoint-private-dns-and-policy logs-endpoint", // full access via aws.ec2.VpcEndpointPolicy
+        ].sort());
     });
 
     it("reports exactly the expected mandatory violations for the deliberately bad plan", () => {
@@ -46,10 +70,13 @@ describe("policy/offline evaluator", () => {
     it("runs the very policy objects the pack registers", () => {
         const original = lbInternal.validateResource;
         let calls = 0;
-        (lbInternal as { validateResource: unknown }).validateResource = (...a: Parameters<Extract<typeof original, (...args: never[]) => unknown>>) => {
+        // Several resource types make an array of typed validations; wrap each, keeping its type tag.
+        type AnyFn = (...a: unknown[]) => unknown;
+        const wrap = (f: AnyFn) => Object.assign((...a: unknown[]) => {
             calls++;
-            return (original as (...args: typeof a) => unknown)(...a);
-        };
+            return f(...a);
+        }, { __pulumiType: (f as { __pulumiType?: string }).__pulumiType });
+        (lbInternal as { validateResource: unknown }).validateResource = Array.isArray(original) ? (original as unknown as AnyFn[]).map(wrap) : wrap(original as unknown as AnyFn);
         try {
             const v = evaluatePlanStack(stackOf([publicLb]));
             assert.equal(calls, 1);
