@@ -20,7 +20,8 @@ export interface CloudWatchReadPolicyArgs {
  * (https://docs.aws.amazon.com/grafana/latest/userguide/AMG-manage-permissions.html, "CloudWatch"):
  * - kept: metric reads (GetMetricData, ListMetrics) and Logs Insights (Describe/StartQuery/
  *   GetQueryResults/StopQuery/GetLogGroupFields/GetLogEvents); these CloudWatch metric actions and
- *   DescribeLogGroups/GetQueryResults/StopQuery have no resource-level permissions
+ *   DescribeLogGroups/StopQuery have no resource-level permissions (GetQueryResults takes the
+ *   log-group resource type, so it is scoped with StartQuery)
  *   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html,
  *   .../list_amazoncloudwatchlogs.html), so they take "*";
  * - scoped: log-group actions to this project's log groups (`/oss-monitoring/...`) in the sink
@@ -46,8 +47,8 @@ export function cloudWatchReadPolicy(a: CloudWatchReadPolicyArgs): PolicyDocumen
     ]);
     return policyDocument([
         { Sid: "ReadMetrics", Effect: "Allow", Action: ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"], Resource: "*" },
-        { Sid: "ListLogGroupsAndQueryResults", Effect: "Allow", Action: ["logs:DescribeLogGroups", "logs:GetQueryResults", "logs:StopQuery"], Resource: "*" },
-        { Sid: "QueryProjectLogGroups", Effect: "Allow", Action: ["logs:StartQuery", "logs:GetLogGroupFields", "logs:GetLogEvents"], Resource: logGroups },
+        { Sid: "ListLogGroupsAndStopQueries", Effect: "Allow", Action: ["logs:DescribeLogGroups", "logs:StopQuery"], Resource: "*" },
+        { Sid: "QueryProjectLogGroups", Effect: "Allow", Action: ["logs:StartQuery", "logs:GetQueryResults", "logs:GetLogGroupFields", "logs:GetLogEvents"], Resource: logGroups },
         { Sid: "ListSinks", Effect: "Allow", Action: ["oam:ListSinks"], Resource: "*" },
         { Sid: "ListLinkedAccounts", Effect: "Allow", Action: ["oam:ListAttachedLinks"], Resource: [...a.sinkArns].sort() },
     ]);
