@@ -55,6 +55,8 @@ export interface RunRecord {
     readonly finishedAt?: string;
     readonly rolloutId?: string;
     readonly stopReason?: string;
+    /** The canary health gate's verdict, when the run had one. */
+    readonly gate?: { readonly ok: boolean; readonly waitedMs: number; readonly outcomes: readonly { readonly name: string; readonly ok: boolean; readonly detail: string }[] };
 }
 
 export interface JournalData {

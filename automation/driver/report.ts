@@ -123,6 +123,13 @@ export class Progress {
         this.emit(`${SYMBOL[r.result]} ${r.stack} ${r.result}${bits.length > 0 ? ` (${bits.join(", ")})` : ""}`);
     }
 
+    /** A started task that stopped before its operation began (the run is stopping). */
+    unstarted(stack: string): void {
+        this.running--;
+        this.notRun++;
+        this.note(`${SYMBOL["not-run"]} ${stack} not started: the run is stopping`);
+    }
+
     flushNotRun(reason: string | undefined): void {
         if (this.notRun > 0) {
             this.note(`${SYMBOL["not-run"]} ${this.notRun} stack(s) not run${reason ? `: ${reason}` : ""}`);
@@ -157,11 +164,68 @@ export function summaryLines(report: FleetReport): string[] {
         oneLine(s.error ?? s.reason ?? s.note),
     ]);
     const counts = RESULT_ORDER.filter((r) => report.counts[r] > 0).map((r) => `${report.counts[r]} ${r}`);
+    const logs = report.stacks.filter((s) => s.result === "failed" && s.log !== undefined).map((s) => s.log!);
     return [
         "",
         ...table(["STACK", "ACCOUNT", "REGION", "RESULT", "CHANGED", "DURATION", "POLICY", "NOTE"], rows),
         "",
+        ...failureGroupLines(report.stacks),
+        ...(logs.length > 0 ? [`logs of failed stacks: ${logs.slice(0, 5).join(", ")}${logs.length > 5 ? ` and ${logs.length - 5} more in ${logs[0].replace(/[^/]+$/, "")}` : ""}`] : []),
         `${report.command}: ${counts.join(", ") || "no stacks"} in ${formatDuration(report.durationMs)}${report.stopReason ? `; stopped: ${report.stopReason}` : ""}${report.resumed ? ` (resumed rollout ${report.rolloutId})` : ""}`,
+    ];
+}
+
+/** What an `up` would do, from a preview run: totals, then the stacks that would change or failed. */
+export function previewSummaryLines(preview: FleetReport): string[] {
+    const totals: Record<string, number> = {};
+    for (const s of preview.stacks) {
+        for (const [op, n] of Object.entries(s.changes)) {
+            totals[op] = (totals[op] ?? 0) + n;
+        }
+    }
+    const order = ["create", "update", "replace", "delete", "same"];
+    const ops = Object.keys(totals).sort((a, b) => (order.indexOf(a) + 99) % 99 - (order.indexOf(b) + 99) % 99);
+    const changing = preview.stacks.filter((s) => s.resourcesChanged > 0);
+    const failed = preview.stacks.filter((s) => s.result === "failed");
+    return [
+        `preview: ${ops.map((op) => `${totals[op]} to ${op}`).join(", ") || "no changes"} across ${preview.stacks.length} stack(s); ${changing.length} stack(s) would change` +
+            (failed.length > 0 ? `, ${failed.length} failed to preview` : ""),
+        ...changing.slice(0, 20).map((s) => `  ${s.stack}: ${Object.entries(s.changes).filter(([op]) => op !== "same").map(([op, n]) => `${n} ${op}`).join(", ")}`),
+        ...(changing.length > 20 ? [`  … and ${changing.length - 20} more`] : []),
+        ...failureGroupLines(failed),
+    ];
+}
+
+/**
+ * Identical failures once, with a count: the stack name, account IDs, URNs and numbers are masked
+ * so one credentials error across 206 stacks is one line.
+ */
+export function failureGroups(stacks: readonly StackReport[]): { cause: string; stacks: string[] }[] {
+    const groups = new Map<string, string[]>();
+    for (const s of stacks) {
+        const text = s.error ?? (s.result === "failed" ? "failed" : undefined);
+        if (text === undefined) {
+            continue;
+        }
+        const cause = text
+            .split(s.stack)
+            .join("<stack>")
+            .replace(/urn:pulumi:[^\s"']+/g, "<urn>")
+            .replace(/\b\d{12}\b/g, "<account>")
+            .replace(/\b\d+(\.\d+)?(ms|s|m)\b/g, "<n>");
+        groups.set(cause, [...(groups.get(cause) ?? []), s.stack]);
+    }
+    return [...groups.entries()].map(([cause, names]) => ({ cause, stacks: names })).sort((a, b) => b.stacks.length - a.stacks.length);
+}
+
+export function failureGroupLines(stacks: readonly StackReport[]): string[] {
+    const groups = failureGroups(stacks);
+    if (groups.length === 0) {
+        return [];
+    }
+    return [
+        "failures by cause:",
+        ...groups.map((g) => `  ${g.stacks.length}× ${oneLine(g.cause, 160)} (${g.stacks.slice(0, 5).join(", ")}${g.stacks.length > 5 ? ` and ${g.stacks.length - 5} more` : ""})`),
     ];
 }
 

@@ -9,11 +9,13 @@ import { Clock, realClock } from "./clock";
 import { AutomationApi, AutomationEngine } from "./engine";
 import { EXIT, UsageError } from "./errors";
 import { execute } from "./execute";
+import { GateSpec, prometheusQuery, PromQuery } from "./gate";
+import { RoleAssumer, stsAssumer } from "./preflight";
 import { parseArgs, usage } from "./flags";
 import { assertAcyclic } from "./graph";
 import { acquireLock, decideResume, durationHistory, JournalStore, newId } from "./journal";
 import { locatePulumi, PulumiLocator } from "./pulumiCli";
-import { countResults, FleetReport, StackReport, summaryLines } from "./report";
+import { countResults, FleetReport, previewSummaryLines, StackReport, summaryLines } from "./report";
 import { selectStacks } from "./selectors";
 import { describeTolerance, resolveSettings, RunSettings, toleratedFailures } from "./settings";
 import { runStatus } from "./status";
@@ -24,6 +26,8 @@ export interface EngineContext {
     readonly settings: RunSettings;
     readonly manifest: FleetManifest;
     readonly pulumiCommand: PulumiCommand;
+    /** Pre-flight deploy-role check (absent: not checked). */
+    readonly assumeRole?: RoleAssumer;
 }
 
 /** Everything the driver touches outside itself, injectable so tests and the benchmark run it offline. */
@@ -48,12 +52,17 @@ export interface FleetDeps {
     readonly graceMs: number;
     /** false: no per-stack log files (benchmark). */
     readonly stackLogs: boolean;
+    /** Pre-flight: assumes each deploy role once (STS); unset to skip. */
+    readonly assumeRole?: RoleAssumer;
+    /** The metrics store the canary health gate queries (AMP with SigV4, or Prometheus). */
+    readonly gateQuery: (gate: GateSpec) => PromQuery;
 }
 
 /** The Automation API engine for a run; `automation` replaces the real module in the contract test. */
-export function engineFor({ settings, manifest, pulumiCommand }: EngineContext, automation?: AutomationApi): AutomationEngine {
+export function engineFor({ settings, manifest, pulumiCommand, assumeRole }: EngineContext, automation?: AutomationApi): AutomationEngine {
     return new AutomationEngine({
-        workDir: settings.workDir,
+        ...(assumeRole !== undefined ? { assumeRole } : {}),
+        workDir: settings.programDir,
         organization: manifest.pulumiOrganization,
         pulumiCommand,
         policyPacks: settings.policyPacks,
@@ -78,6 +87,8 @@ export function defaultDeps(workDir: string): FleetDeps {
         backoff: DEFAULT_BACKOFF,
         graceMs: 120_000,
         stackLogs: true,
+        gateQuery: (gate) => prometheusQuery(gate.endpoint, gate.region),
+        assumeRole: stsAssumer(),
     };
 }
 
@@ -206,10 +217,23 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
     let stopReason: string | undefined;
     if (toRun.length > 0) {
         const pulumiCommand = await locatePulumi(d.locatePulumi);
+        const engine = d.createEngine({ settings, manifest, pulumiCommand, ...(d.assumeRole !== undefined && manifest.rollout.checkDeployRoles ? { assumeRole: d.assumeRole } : {}) });
+        if (engine.preflight !== undefined && !settings.preflightDone) {
+            for (const line of await engine.preflight(toRun, op)) {
+                show(line);
+            }
+        }
         const mutating = op === "up" || op === "destroy" || op === "refresh";
         if (mutating && !settings.yes) {
             if (d.confirm === undefined) {
                 throw new UsageError(`${op} changes ${toRun.length} stack(s); pass --yes to run without a terminal, e.g. npm run fleet -- ${op} --yes`);
+            }
+            if (op === "up") {
+                // What would change, before the operator says yes: a preview of the same stacks.
+                const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true }, manifest, { ...d, confirm: undefined });
+                for (const line of previewSummaryLines(preview)) {
+                    show(line);
+                }
             }
             if (!(await d.confirm(`Run ${op} on ${toRun.length} stack(s)?`))) {
                 throw new UsageError(`${op} not confirmed; nothing was touched`);
@@ -217,7 +241,6 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
         }
         const release = acquireLock(path.join(settings.stateDir, "lock"), runId, new Date(clock.now()));
         try {
-            const engine = d.createEngine({ settings, manifest, pulumiCommand });
             const abort = d.abort ?? new AbortController().signal;
             try {
                 await engine.prepare(toRun, op, abort);
