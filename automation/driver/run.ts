@@ -13,7 +13,7 @@ import { GateSpec, prometheusQuery, PromQuery } from "./gate";
 import { RoleAssumer, stsAssumer } from "./preflight";
 import { parseArgs, usage } from "./flags";
 import { assertAcyclic } from "./graph";
-import { acquireLock, decideResume, durationHistory, JournalStore, newId } from "./journal";
+import { acquireLock, decideResume, durationPrior, JournalStore, newId } from "./journal";
 import { locatePulumi, PulumiLocator } from "./pulumiCli";
 import { countResults, FleetReport, previewSummaryLines, StackReport, summaryLines } from "./report";
 import { selectStacks } from "./selectors";
@@ -179,7 +179,7 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
         canary: settings.canary,
         canaryCount: settings.canaryCount,
         regionOrder: settings.regionOrder,
-        history: durationHistory(store.current, op),
+        history: durationPrior(store.current, op, toRun),
     });
     const mainSize = plan.waves.find((w) => w.kind === "main")?.stacks.length ?? 0;
     const tolerance = isRollout(op) ? toleratedFailures(settings.failureTolerance, mainSize) : Number.POSITIVE_INFINITY;

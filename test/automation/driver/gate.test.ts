@@ -4,6 +4,7 @@ import type { AddressInfo } from "net";
 import { VirtualClock } from "../../../automation/driver/clock";
 import { evaluateQuery, GateSpec, prometheusQuery, renderExpr, Series, waitForGate } from "../../../automation/driver/gate";
 import { failureGroups } from "../../../automation/driver/report";
+import { durationPrior, JournalData } from "../../../automation/driver/journal";
 import { checkDeployRoles, roleProblemLines } from "../../../automation/driver/preflight";
 import { fleet } from "./fixtures";
 
@@ -124,5 +125,29 @@ describe("failures grouped by cause", () => {
             { cause: "<stack>: AccessDenied for <account> after <n>", stacks: ["s1", "s2"] },
             { cause: "program crashed", stacks: ["s3"] },
         ]);
+    });
+});
+
+describe("duration prior for a first rollout", () => {
+    it("ranks stacks without up history by their journaled preview, scaled by the fleet's up/preview ratio, else their role's median", () => {
+        const entry = (ms: number) => ({ lastSuccessMs: ms });
+        const journal = {
+            version: 1,
+            stacks: {
+                a: { ops: { up: entry(400), preview: entry(100) } },
+                b: { ops: { preview: entry(50) } },
+                c: { ops: {} },
+                hub: { ops: { up: entry(900) } },
+            },
+            rollouts: {},
+            runs: [],
+        } as unknown as JournalData;
+        const prior = durationPrior(journal, "up", [
+            { name: "a", role: "monitored" },
+            { name: "b", role: "monitored" },
+            { name: "c", role: "monitored" },
+            { name: "hub", role: "hub" },
+        ]);
+        assert.deepStrictEqual(Object.fromEntries(prior), { a: 400, hub: 900, b: 200, c: 400 });
     });
 });
