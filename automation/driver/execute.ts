@@ -197,6 +197,10 @@ export async function execute(
         return outcome;
     };
 
+    ctx.show(`logs: ${path.relative(settings.workDir, logsDir) || logsDir}/<stack>.log`);
+    // Real time on purpose: a status line every interval while stacks run (0 disables).
+    const ticker = d.progressIntervalMs > 0 ? setInterval(() => ctx.show(progress.statusLine()), d.progressIntervalMs) : undefined;
+    ticker?.unref();
     const stops = [d.stop, d.abort].filter((x): x is AbortSignal => x !== undefined);
     const result = await runSchedule(plan, { concurrency: settings.concurrency, failureTolerance: tolerance, mode: settings.mode }, task, {
         stop: stops.length > 0 ? AbortSignal.any(stops) : undefined,
@@ -258,6 +262,9 @@ export async function execute(
             },
         },
     });
+    if (ticker !== undefined) {
+        clearInterval(ticker);
+    }
     progress.flushNotRun(result.stopReason);
     if (result.stopReason !== undefined) {
         ctx.show(`rollout stopped: ${result.stopReason}. Fix the cause and run \`npm run fleet -- ${op}\` again${isRollout(op) ? " to resume" : ""}.`);

@@ -93,7 +93,22 @@ export class Progress {
         this.out(`[${clockText(this.clock.now() - this.start)}] ${text}`);
     }
 
+    /** When each running stack started, for the periodic status line. */
+    private readonly since = new Map<string, number>();
+
+    /**
+     * The periodic status line: done N/M and every running stack with its elapsed time (the
+     * longest first, so a stuck stack stands out), capped so 200 in flight stay one line.
+     */
+    statusLine(maxShown = 8): string {
+        const now = this.clock.now();
+        const running = [...this.since].sort((a, b) => a[1] - b[1]).map(([name, t]) => `${name} ${formatDuration(now - t)}`);
+        const shown = running.slice(0, maxShown).join(", ") + (running.length > maxShown ? `, +${running.length - maxShown} more` : "");
+        return `[${clockText(now - this.start)}] ${this.done}/${this.total} done, ${this.failed} failed${running.length > 0 ? `; running ${running.length}: ${shown}` : ""}`;
+    }
+
     started(stack: string, wave: string, detail: string): void {
+        this.since.set(stack, this.clock.now());
         this.running++;
         this.emit(`${SYMBOL.running} ${stack} started (${wave} wave, ${detail})`);
     }
@@ -108,6 +123,7 @@ export class Progress {
             return;
         }
         if (r.startedAt !== undefined) {
+            this.since.delete(r.stack);
             this.running--;
         }
         this.done++;
@@ -119,12 +135,14 @@ export class Progress {
             r.result === "succeeded" ? `${r.resourcesChanged} changed` : "",
             r.drifted ? "DRIFTED" : "",
             r.error ?? r.reason ?? r.note ?? "",
+            r.result === "failed" && r.log !== undefined ? `log ${r.log}` : "",
         ].filter(Boolean);
         this.emit(`${SYMBOL[r.result]} ${r.stack} ${r.result}${bits.length > 0 ? ` (${bits.join(", ")})` : ""}`);
     }
 
     /** A started task that stopped before its operation began (the run is stopping). */
     unstarted(stack: string): void {
+        this.since.delete(stack);
         this.running--;
         this.notRun++;
         this.note(`${SYMBOL["not-run"]} ${stack} not started: the run is stopping`);

@@ -52,6 +52,8 @@ export interface FleetDeps {
     readonly graceMs: number;
     /** false: no per-stack log files (benchmark). */
     readonly stackLogs: boolean;
+    /** Interval of the live status line (done N/M, running stacks with elapsed time); 0: none. */
+    readonly progressIntervalMs: number;
     /** Pre-flight: assumes each deploy role once (STS); unset to skip. */
     readonly assumeRole?: RoleAssumer;
     /** The metrics store the canary health gate queries (AMP with SigV4, or Prometheus). */
@@ -89,6 +91,7 @@ export function defaultDeps(workDir: string): FleetDeps {
         stackLogs: true,
         gateQuery: (gate) => prometheusQuery(gate.endpoint, gate.region),
         assumeRole: stsAssumer(),
+        progressIntervalMs: 30_000,
     };
 }
 

@@ -3,7 +3,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { VirtualClock } from "../../../automation/driver/clock";
 import { evaluateQuery, GateSpec, prometheusQuery, renderExpr, Series, waitForGate } from "../../../automation/driver/gate";
-import { failureGroups } from "../../../automation/driver/report";
+import { failureGroups, Progress } from "../../../automation/driver/report";
 import { durationPrior, JournalData } from "../../../automation/driver/journal";
 import { checkDeployRoles, roleProblemLines } from "../../../automation/driver/preflight";
 import { fleet } from "./fixtures";
@@ -149,5 +149,19 @@ describe("duration prior for a first rollout", () => {
             { name: "hub", role: "hub" },
         ]);
         assert.deepStrictEqual(Object.fromEntries(prior), { a: 400, hub: 900, b: 200, c: 400 });
+    });
+});
+
+describe("live progress", () => {
+    it("prints done N/M and each running stack with its elapsed time, longest first", async () => {
+        const clock = new VirtualClock(0);
+        const lines: string[] = [];
+        const p = new Progress((l) => lines.push(l), clock, 3);
+        p.started("a", "main", "x");
+        await clock.sleep(65_000);
+        p.started("b", "main", "x");
+        await clock.sleep(5_000);
+        assert.strictEqual(p.statusLine(), "[01:10] 0/3 done, 0 failed; running 2: a 1m10s, b 5s");
+        assert.strictEqual(p.statusLine(1), "[01:10] 0/3 done, 0 failed; running 2: a 1m10s, +1 more");
     });
 });
