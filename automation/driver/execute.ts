@@ -197,7 +197,8 @@ export async function execute(
         return outcome;
     };
 
-    ctx.show(`logs: ${path.relative(settings.workDir, logsDir) || logsDir}/<stack>.log`);
+    const logsRel = path.relative(settings.workDir, logsDir);
+    ctx.show(`logs: ${logsRel.startsWith("..") || path.isAbsolute(logsRel) ? logsDir : logsRel}/<stack>.log`);
     // Real time on purpose: a status line every interval while stacks run (0 disables).
     const ticker = d.progressIntervalMs > 0 ? setInterval(() => ctx.show(progress.statusLine()), d.progressIntervalMs) : undefined;
     ticker?.unref();

@@ -58,7 +58,7 @@ describe("e2e: fleet driver on the real Pulumi engine", function () {
         assert.strictEqual(rep.get("spoke-09")!.result, "failed");
         assert.match(r.report!.stopReason ?? "", /failure tolerance exceeded/);
         assert.ok(r.report!.counts["not-run"] > 0, "the stop leaves stacks not run");
-        assert.match(r.stdout, /failures by cause:\n\s+1× .*fails on cue/);
+        assert.match(r.stdout, /failures by cause:\n\s+1× error: fixture: <stack> fails on cue \(exit code 1\) \(spoke-09\)/);
 
         const ev = fleet.events();
         const ends = (s: string) => ev.filter((e) => e.stack === s && e.kind === "end").map((e) => e.at);
@@ -114,22 +114,27 @@ describe("e2e: fleet driver on the real Pulumi engine", function () {
         record("outputs and status", true, r.seconds + st.seconds, { hubOutputs: outputs.hub });
     });
 
-    it("drift: an out-of-band change exits 3 naming the stack; refresh takes it in", async () => {
+    it("drift: an out-of-band change exits 3 naming the stack; refresh records it, up repairs it", async () => {
         fs.writeFileSync(fleet.registrationFile("spoke-04"), "edited out of band\n");
-        const d = await fleet.fleet("drift", ["--stacks", "hub,spoke-0*"]);
+        const d = await fleet.fleet("drift", ["--stacks", "hub,spoke-03,spoke-04"]);
         assert.strictEqual(d.code, 3, d.stdout + d.stderr);
         const drifted = d.report!.stacks.filter((s) => s.drifted).map((s) => s.stack);
         assert.deepStrictEqual(drifted, ["spoke-04"]);
         assert.match(d.stdout, /spoke-04.*DRIFTED|spoke-04 .*\(drift\)/);
         const r = await fleet.fleet("refresh", ["--stacks", "spoke-04"]);
         assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+        assert.strictEqual(byStack(r.report!.stacks).get("spoke-04")!.result, "succeeded");
+        // Pulumi 3.248 diffs refreshed outputs against the program, so the stack stays drifted until `up` restores it.
+        const up = await fleet.fleet("up", ["--stacks", "spoke-04", "--force"]);
+        assert.strictEqual(up.code, 0, up.stdout + up.stderr);
+        assert.strictEqual(fs.readFileSync(fleet.registrationFile("spoke-04"), "utf8"), "spoke-04->collector.hub.fixture.internal\n");
         const again = await fleet.fleet("drift", ["--stacks", "spoke-04"]);
         assert.strictEqual(again.code, 0, again.stdout + again.stderr);
-        record("drift and refresh", true, d.seconds + r.seconds + again.seconds, { drifted });
+        record("drift, refresh, repair", true, d.seconds + r.seconds + up.seconds + again.seconds, { drifted });
     });
 
     it("failure budget soft: failures within the tolerance do not stop the rollout; --force starts anew", async () => {
-        const subset = ["--stacks", "hub,spoke-0*", "--force"];
+        const subset = ["--stacks", "hub,spoke-04,spoke-05,spoke-06,spoke-07", "--force"];
         fleet.cue("spoke-05", "fail");
         fleet.cue("spoke-06", "fail");
         fleet.resetEvents();
@@ -138,8 +143,8 @@ describe("e2e: fleet driver on the real Pulumi engine", function () {
         assert.strictEqual(soft.report!.resumed, false);
         assert.strictEqual(soft.report!.stopReason, undefined, "two failures are within the budget");
         assert.strictEqual(soft.report!.counts.failed, 2);
-        assert.strictEqual(soft.report!.counts.succeeded, 8, "every other selected stack ran again");
-        assert.match(soft.stdout, /2× .*fails on cue \(spoke-05, spoke-06\)|2× .*fails on cue \(spoke-06, spoke-05\)/);
+        assert.strictEqual(soft.report!.counts.succeeded, 3, "every other selected stack ran again");
+        assert.match(soft.stdout, /2× error: fixture: <stack> fails on cue \(exit code 1\) \((spoke-05, spoke-06|spoke-06, spoke-05)\)/);
 
         const strict = await fleet.fleet("up", [...subset, "--mode", "strict", "--failure-tolerance", "1", "--concurrency", "1"]);
         assert.strictEqual(strict.code, 1);
@@ -221,10 +226,8 @@ describe("e2e: fleet driver on the real Pulumi engine", function () {
     });
 
     it("destroy runs in reverse: spokes first, the hub last", async () => {
-        // Leave every stack deployed first (earlier scenarios left some failed or cancelled).
-        const up = await fleet.fleet("up", ["--force", "--concurrency", "4"]);
-        assert.strictEqual(up.code, 0, up.stdout + up.stderr);
-        const r = await fleet.fleet("destroy", ["--concurrency", "4"]);
+        // Earlier scenarios left some stacks failed or cancelled: they are destroyed all the same.
+        const r = await fleet.fleet("destroy", ["--concurrency", "6", "--force"]);
         assert.strictEqual(r.code, 0, r.stdout + r.stderr);
         const rep = byStack(r.report!.stacks);
         const hubStart = Date.parse(rep.get("hub")!.startedAt!);
@@ -235,6 +238,6 @@ describe("e2e: fleet driver on the real Pulumi engine", function () {
         }
         assert.ok(Date.parse(rep.get(CANARY)!.finishedAt!) <= Math.min(...SPOKES.filter((s) => s !== CANARY).map((s) => Date.parse(rep.get(s)!.startedAt!))), "the canary goes first");
         assert.ok(!fs.existsSync(fleet.registrationFile("hub")));
-        record("destroy in reverse", true, r.seconds, { upSeconds: up.seconds, accounts: SPOKES.map(account).length }, r.report!.stacks.length);
+        record("destroy in reverse", true, r.seconds, { accounts: SPOKES.map(account).length }, r.report!.stacks.length);
     });
 });

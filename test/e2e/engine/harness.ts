@@ -83,7 +83,14 @@ export class FixtureFleet {
                         grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"] },
                     },
                 },
-                ...SPOKES.map((name, i) => ({ name, role: "monitored", account: account(name), region: i % 3 === 2 ? "eu-west-1" : "us-east-1" })),
+                ...SPOKES.map((name, i) => ({
+                    name,
+                    role: "monitored",
+                    account: account(name),
+                    region: i % 3 === 2 ? "eu-west-1" : "us-east-1",
+                    // Valid monitored-account config: the manifest is validated with the real schemas.
+                    config: { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }, workloads: { cidrs: ["10.1.0.0/16"] } },
+                })),
             ],
         };
         fs.writeFileSync(this.manifest, stringify(doc));

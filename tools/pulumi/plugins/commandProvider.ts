@@ -6,13 +6,14 @@
  * contract, served through the Node SDK's provider server (@pulumi/pulumi/provider `main`):
  *  - create/update/delete run the `create`/`update`/`delete` shell commands with `environment`,
  *    `dir`, `stdin` and `interpreter` (default `/bin/sh -c`); a non-zero exit fails the operation
- *    with the command's stderr; outputs are the inputs plus `stdout` and `stderr`;
+ *    with the command's stderr and exit code; outputs are the inputs plus `stdout` and `stderr`;
  *  - a change to `triggers` replaces; a change to anything else updates when `update` is set and
  *    replaces otherwise (pulumi-command's documented behaviour for local.Command).
  * One extension, for drift tests: when `environment.FLEET_STATE_FILE` names a file, `read`
  * (refresh) reports the file's content as `stdout`, and the resource as gone when the file is, so
- * an out-of-band change to what the command manages is visible to `pulumi refresh`.
- * pulumi-command's read returns the state unchanged.
+ * an out-of-band change to what the command manages is visible to `pulumi refresh`; diff then
+ * reports `stdout` changed (the engine diffs refreshed outputs against the program), and `up`
+ * runs `update` to restore it. pulumi-command's read returns the state unchanged.
  */
 import { spawn } from "child_process";
 import * as crypto from "crypto";
@@ -57,11 +58,15 @@ function shell(command: string, inputs: Props): Promise<{ stdout: string; stderr
             if (code === 0) {
                 resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
             } else {
-                reject(new Error(`command failed (${signal ?? `exit ${code}`}): ${command}\n${stderr.trim()}`));
+                // The command's own words first: they are what the engine and the fleet summary show.
+                reject(new Error(`${stderr.trim() || "command failed"} (${signal ?? `exit code ${code}`})`));
             }
         });
     });
 }
+
+/** What create/update printed, kept in the state so drift of `stdout` can be told apart. */
+const APPLIED = "__stdoutAtApply";
 
 const COMPARED = ["create", "update", "delete", "environment", "dir", "interpreter", "stdin", "triggers"];
 
@@ -81,17 +86,22 @@ export const provider = {
     },
     async diff(_id: string, _urn: string, olds: Props, news: Props) {
         const keys = changed(olds, news);
-        const replaces = keys.includes("triggers") || news.update === undefined ? keys : [];
+        // Refresh diffs the refreshed outputs against the program (the engine calls Diff after
+        // Read): output drift is a stdout that no longer matches what the command printed.
+        if (stateFile(olds) !== undefined && olds[APPLIED] !== undefined && olds.stdout !== olds[APPLIED]) {
+            keys.push("stdout");
+        }
+        const replaces = keys.includes("triggers") || news.update === undefined ? keys.filter((k) => k !== "stdout") : [];
         return { changes: keys.length > 0, replaces };
     },
     async create(_urn: string, inputs: Props) {
         const out = typeof inputs.create === "string" ? await shell(inputs.create, inputs) : { stdout: "", stderr: "" };
-        return { id: crypto.randomUUID(), outs: { ...inputs, ...out } };
+        return { id: crypto.randomUUID(), outs: { ...inputs, ...out, [APPLIED]: out.stdout } };
     },
     async update(_id: string, _urn: string, _olds: Props, news: Props) {
         const cmd = typeof news.update === "string" ? news.update : undefined;
         const out = cmd !== undefined ? await shell(cmd, news) : { stdout: "", stderr: "" };
-        return { outs: { ...news, ...out } };
+        return { outs: { ...news, ...out, [APPLIED]: out.stdout } };
     },
     async delete(_id: string, _urn: string, props: Props) {
         if (typeof props.delete === "string") {
