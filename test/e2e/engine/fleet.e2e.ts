@@ -183,7 +183,8 @@ describe("e2e: fleet driver on the real Pulumi engine", function () {
         const notRun = SPOKES.filter((s) => journal.stacks[s].ops.up?.result === "not-run");
         const cancelled = SPOKES.filter((s) => journal.stacks[s].ops.up?.result === "cancelled");
         assert.ok(notRun.length >= 10, `queued stacks journaled not-run: ${notRun.length}`);
-        // Durations are the operations' own: a stack's recorded start is not before its queue slot opened.
+        // Recorded start and duration are the operation's: the start precedes the stack's work and
+        // start + duration covers it (the start is taken when the Pulumi operation begins).
         for (const s of [...started].filter((x) => x !== "hub")) {
             const e = journal.stacks[s].ops.up!;
             if (e.durationMs !== undefined && e.startedAt !== undefined) {
