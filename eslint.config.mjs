@@ -5,7 +5,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "dist/", ".cache/", ".fleet/", ".pulumi/", "tools/", "vendor/"] },
+    { ignores: ["node_modules/", "bin/", "dist/", ".cache/", ".fleet/", ".pulumi/", "vendor/"] },
     eslint.configs.recommended,
     tseslint.configs.recommendedTypeChecked,
     {
@@ -37,4 +37,10 @@ export default tseslint.config(
         },
     },
     { files: ["**/*.mjs", "**/*.js"], extends: [tseslint.configs.disableTypeChecked] },
+    {
+        // CommonJS on purpose (the fixture policy pack: see its header).
+        files: ["**/*.js"],
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly" } },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
 );

@@ -26,6 +26,34 @@ const failureTolerance = z.union([
         .refine((v) => Number(v.slice(0, -1)) <= 100, { error: (iss) => `${String(iss.input)} is more than the whole main wave; fix: a percentage from 0% to 100%, or a count such as 3` }),
 ]);
 
+/**
+ * PromQL health gate between the canary and the main wave: every query must pass (return a series,
+ * and with `perAccount` one for each canary account) before `timeoutSeconds`, or the rollout stops.
+ */
+export const gateSchema = z
+    .object({
+        /** Query endpoint: an AMP workspace URL (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>) or a Prometheus base URL. */
+        endpoint: z.url({ error: "expected a URL, e.g. https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0123abcd" }),
+        /** SigV4 signing region for AMP; omit for a Prometheus that takes unsigned queries. */
+        region: region.optional(),
+        queries: z
+            .array(
+                z
+                    .object({
+                        name: z.string().regex(/^[\w.-]+$/, { error: "a short name, e.g. canary-heartbeat" }),
+                        /** `{{accounts}}` becomes a regex alternation of the canary accounts. */
+                        expr: z.string().min(1),
+                        /** Label carrying the account ID: the result must have a series for every canary account. */
+                        perAccount: z.string().regex(/^[a-zA-Z_]\w*$/).optional(),
+                    })
+                    .strict(),
+            )
+            .min(1, { error: "give at least one query" }),
+        timeoutSeconds: z.number().int().min(1).max(6 * 3600).default(600),
+        intervalSeconds: z.number().int().min(1).max(600).default(15),
+    })
+    .strict();
+
 export const rolloutSchema = z
     .object({
         /** Stacks deployed (after the hub) before everything else; a failure stops the rollout. */
@@ -39,6 +67,10 @@ export const rolloutSchema = z
         retries: z.number().int().min(0).max(10).default(2),
         /** Per-operation timeout in minutes. Default 60. */
         timeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
+        /** Pre-flight: assume every stack's deploy role once before any stack starts (automation/driver/preflight.ts). */
+        checkDeployRoles: z.boolean().default(true),
+        /** Health gate after the canary wave (automation/driver/gate.ts). */
+        gate: gateSchema.optional(),
     })
     .strict();
 
@@ -75,6 +107,8 @@ export const manifestSchema = z
             })
             .strict(),
         rollout: rolloutSchema.prefault({}),
+        /** The Pulumi project the driver deploys, relative to this file; default the repository root. */
+        program: z.string().min(1).optional(),
         stacks: z.array(stackEntry).min(1),
     })
     .strict();
@@ -101,6 +135,8 @@ export interface FleetStack {
 
 export interface FleetManifest {
     readonly path: string;
+    /** Absolute path of the Pulumi project to deploy (manifest `program`), when not the repository root. */
+    readonly program?: string;
     readonly pulumiOrganization: string;
     readonly rollout: Rollout;
     readonly stacks: readonly FleetStack[];
@@ -254,7 +290,14 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
     if (fleetProblems.length > 0) {
         fail(file, fleetProblems);
     }
-    return { path: file, pulumiOrganization: raw.pulumiOrganization, rollout: raw.rollout, stacks, hub: stacks.find((s) => s.role === "hub")! };
+    return {
+        path: file,
+        ...(raw.program !== undefined ? { program: path.resolve(path.dirname(file), raw.program) } : {}),
+        pulumiOrganization: raw.pulumiOrganization,
+        rollout: raw.rollout,
+        stacks,
+        hub: stacks.find((s) => s.role === "hub")!,
+    };
 }
 
 export function loadManifest(file: string): FleetManifest {

@@ -15,7 +15,8 @@ import type {
 } from "@pulumi/pulumi/automation";
 import type { FleetStack } from "../manifest";
 import { PROJECT } from "../../stacks/config/common";
-import { UsageError } from "./errors";
+import { NotStartedError, UsageError } from "./errors";
+import { checkDeployRoles, deployRoleOf, RoleAssumer, roleProblemLines } from "./preflight";
 import { compareStackFile, configJson, configMap, secretProblems, stackFileFor, stackTags } from "./stackConfig";
 import type { ChangeCounts, ExecutorKind, FleetEngine, Operation, OperationRequest, OperationResult, PolicyViolations, StackLog } from "./types";
 
@@ -29,7 +30,7 @@ export type RemoteStackLike = Pick<RemoteStack, "name" | "up" | "preview" | "ref
 /** The slice of `@pulumi/pulumi/automation` the engine uses; injectable for the contract test. */
 export interface AutomationApi {
     readonly LocalWorkspace: {
-        create(opts: LocalWorkspaceOptions): Promise<Pick<LocalWorkspace, "install">>;
+        create(opts: LocalWorkspaceOptions): Promise<Pick<LocalWorkspace, "install" | "whoAmI">>;
         createOrSelectStack(args: LocalProgramArgs, opts?: LocalWorkspaceOptions): Promise<StackLike>;
         selectStack(args: LocalProgramArgs, opts?: LocalWorkspaceOptions): Promise<StackLike>;
     };
@@ -50,6 +51,8 @@ export interface AutomationEngineOptions {
     readonly executor: ExecutorKind;
     readonly remote?: { readonly url?: string; readonly branch?: string; readonly projectPath?: string };
     readonly automation?: AutomationApi;
+    /** Pre-flight deploy-role check; absent: not checked. */
+    readonly assumeRole?: RoleAssumer;
     /** Environment consulted for preflight checks (PULUMI_CONFIG_PASSPHRASE). */
     readonly env?: NodeJS.ProcessEnv;
 }
@@ -139,6 +142,36 @@ export class AutomationEngine implements FleetEngine {
         };
     }
 
+    /**
+     * Who the CLI is logged in as, and where (`pulumi whoami --verbose` through the workspace): a
+     * missing login fails here once instead of in every stack. Then each deploy role is assumed
+     * once (local executor; Pulumi Deployments uses the stacks' OIDC settings instead).
+     */
+    async preflight(stacks: readonly FleetStack[], _operation: Operation): Promise<string[]> {
+        const lines: string[] = [];
+        if (this.opts.executor === "local") {
+            let who: { user: string; url?: string; organizations?: string[] };
+            try {
+                const ws = await this.api.LocalWorkspace.create({ ...this.workspaceOptions, workDir: this.opts.workDir });
+                who = await ws.whoAmI();
+            } catch (e) {
+                const msg = (e instanceof Error ? e.message : String(e)).split("\n").map((l) => l.trim()).find((l) => /error/i.test(l)) ?? String(e);
+                throw new UsageError(`pre-flight: the Pulumi CLI is not logged in to a usable backend (${msg.trim()}); run \`pulumi login <backend>\` or pass --backend, e.g. --backend file://~/.pulumi-state`);
+            }
+            lines.push(`pre-flight: Pulumi CLI logged in as ${who.user}${who.url !== undefined ? ` at ${who.url}` : ""}${who.organizations?.length ? ` (organizations: ${who.organizations.join(", ")})` : ""}`);
+            if (this.opts.assumeRole !== undefined) {
+                const problems = await checkDeployRoles(stacks, this.opts.assumeRole);
+                if (problems.length > 0) {
+                    const count = problems.reduce((n, p) => n + p.stacks.length, 0);
+                    throw new UsageError([`pre-flight: ${count} stack(s) cannot assume their deploy role with the current AWS credentials; no stack was touched:`, ...roleProblemLines(problems), "Check the credentials (aws sts get-caller-identity) and the roles' trust policies, or set rollout.checkDeployRoles: false."].join("\n"));
+                }
+                const roles = new Set(stacks.map((s) => deployRoleOf(s)?.roleArn).filter((r) => r !== undefined)).size;
+                lines.push(`pre-flight: ${roles} deploy role(s) assumed`);
+            }
+        }
+        return lines;
+    }
+
     async prepare(_stacks: readonly FleetStack[], operation: Operation, _signal: AbortSignal): Promise<void> {
         const env = this.opts.env ?? process.env;
         if (this.opts.secretsProvider === "passphrase" && env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
@@ -223,6 +256,12 @@ export class AutomationEngine implements FleetEngine {
             }
         }
         signal.throwIfAborted();
+        // Selection is serialised per work directory, so a stack may have queued here for a while:
+        // once the run is stopping, it must not start (the Ctrl-C promise: no new stacks).
+        if (req.stop?.aborted) {
+            throw new NotStartedError();
+        }
+        req.onStarted?.();
         const policyPacks = [...this.opts.policyPacks];
         switch (operation) {
             case "preview": {

@@ -40,6 +40,14 @@ export class OperationCancelledError extends Error {
     }
 }
 
+/** A stack whose operation never began because the run was stopping. */
+export class NotStartedError extends Error {
+    constructor() {
+        super("cancelled before it started");
+        this.name = "NotStartedError";
+    }
+}
+
 export function formatDuration(ms: number): string {
     const s = Math.max(0, Math.round(ms / 1000));
     if (s < 60) {

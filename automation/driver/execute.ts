@@ -1,7 +1,8 @@
 import * as path from "path";
 import type { FleetStack } from "../manifest";
 import { AttemptError, runWithRetries } from "./attempt";
-import { formatDuration } from "./errors";
+import { waitForGate } from "./gate";
+import { formatDuration, NotStartedError, OperationCancelledError } from "./errors";
 import { JournalEntry, JournalStore, recordEntry, RolloutRecord, rolloutComplete, stackFingerprint } from "./journal";
 import { NULL_LOG, OpenStackLog, openStackLog } from "./logs";
 import { Progress, shortError, StackReport } from "./report";
@@ -79,20 +80,37 @@ export async function execute(
         });
     };
 
+    /** Stacks whose task ran but whose operation never started (reported and journaled by the task). */
+    const unstarted = new Set<string>();
     const task = async (name: string, wave: Wave): Promise<TaskOutcome> => {
         const s = byName.get(name)!;
-        const t0 = clock.now();
-        const startedAt = ctx.at();
+        // Queue time (waiting for workspace selection, backoff before a retry) is not the stack's:
+        // the clock starts when the engine starts the first Pulumi operation (onStarted), or here
+        // for engines that do not say.
+        let t0 = clock.now();
+        let startedAt = ctx.at();
+        let operationStarted = false;
         journal(s, { result: "running", startedAt });
         progress.started(name, wave.name, `${s.account}/${s.region}`);
+        const onStarted = () => {
+            if (!operationStarted) {
+                operationStarted = true;
+                t0 = clock.now();
+                startedAt = ctx.at();
+            }
+        };
         const log: OpenStackLog = d.stackLogs ? openStackLog(logsDir, name, `${op} (run ${ctx.runId}, rollout ${ctx.rolloutId})`, () => new Date(clock.now())) : NULL_LOG;
         let report: StackReport;
         let outcome: TaskOutcome;
         try {
             const { value, attempts } = await runWithRetries(
                 (signal, attempt) => {
+                    if (d.stop?.aborted) {
+                        // Stopping: no first start, and no retry either.
+                        throw attempt === 1 || !operationStarted ? new NotStartedError() : new OperationCancelledError();
+                    }
                     log.line(`attempt ${attempt}: ${op} ${name} (${s.account}/${s.region})`);
-                    return engine.run({ stack: s, operation: op, signal, log, attempt, runId: ctx.runId });
+                    return engine.run({ stack: s, operation: op, signal, log, attempt, runId: ctx.runId, ...(d.stop !== undefined ? { stop: d.stop } : {}), onStarted });
                 },
                 {
                     retries: settings.retries,
@@ -140,7 +158,17 @@ export async function execute(
             });
         } catch (e) {
             const ae = e instanceof AttemptError ? e : new AttemptError(e, 1, { retryable: false, reason: "error" });
-            const cancelled = ae.classification.reason === "cancelled";
+            if (ae.error instanceof NotStartedError) {
+                log.line(`${op} not started: the run is stopping`);
+                closing.push(log.close());
+                journal(s, { result: "not-run", reason: "cancelled before it started" });
+                progress.unstarted(name);
+                unstarted.add(name);
+                return "not-run";
+            }
+            // After the first Ctrl-C, Pulumi (same process group) cancels the update itself; the
+            // error it ends with is the cancellation, not a failure of the stack.
+            const cancelled = ae.classification.reason === "cancelled" || (d.stop?.aborted === true && ae.classification.reason !== "timeout");
             const lockHint = ae.classification.reason === "another update is running on this stack"
                 ? "; if no update is running, the lock is stale: `pulumi cancel` (Pulumi Cloud) or remove it from the backend's .pulumi/locks"
                 : "";
@@ -169,10 +197,49 @@ export async function execute(
         return outcome;
     };
 
+    const logsRel = path.relative(settings.workDir, logsDir);
+    ctx.show(`logs: ${logsRel.startsWith("..") || path.isAbsolute(logsRel) ? logsDir : logsRel}/<stack>.log`);
+    // Real time on purpose: a status line every interval while stacks run (0 disables).
+    const ticker = d.progressIntervalMs > 0 ? setInterval(() => ctx.show(progress.statusLine()), d.progressIntervalMs) : undefined;
+    ticker?.unref();
     const stops = [d.stop, d.abort].filter((x): x is AbortSignal => x !== undefined);
     const result = await runSchedule(plan, { concurrency: settings.concurrency, failureTolerance: tolerance, mode: settings.mode }, task, {
         stop: stops.length > 0 ? AbortSignal.any(stops) : undefined,
         hooks: {
+            afterWave: async (wave) => {
+                const gate = settings.gate;
+                if (gate === undefined || op !== "up" || wave.name !== "canary") {
+                    return undefined;
+                }
+                // The canary accounts' own telemetry must reach the metrics store before the main wave.
+                const accounts = [...new Set(wave.stacks.map((n) => byName.get(n)!.account))].sort();
+                progress.note(`⧗ health gate: waiting up to ${formatDuration(gate.timeoutSeconds * 1000)} for ${gate.queries.map((q) => q.name).join(", ")} (canary accounts ${accounts.join(", ")})`);
+                let last = "";
+                const result = await waitForGate(gate, accounts, {
+                    query: d.gateQuery(gate),
+                    clock,
+                    ...(stops.length > 0 ? { signal: AbortSignal.any(stops) } : {}),
+                    onRound: (outcomes) => {
+                        const text = outcomes.map((o) => `${o.name} ${o.ok ? "ok" : `pending (${o.detail})`}`).join(", ");
+                        if (text !== last) {
+                            progress.note(`⧗ health gate: ${text}`);
+                            last = text;
+                        }
+                    },
+                });
+                store.update((j) => {
+                    const run = j.runs.find((r) => r.id === ctx.runId);
+                    if (run !== undefined) {
+                        Object.assign(run, { gate: { ok: result.ok, waitedMs: result.waitedMs, outcomes: result.outcomes } });
+                    }
+                });
+                if (result.ok) {
+                    progress.note(`✔ health gate passed after ${formatDuration(result.waitedMs)}`);
+                    return undefined;
+                }
+                progress.note(`✘ ${result.reason}`);
+                return result.reason;
+            },
             onState: (name, state, info) => {
                 if (state !== "skipped" && state !== "not-run") {
                     return;
@@ -188,11 +255,17 @@ export async function execute(
                     ...(info.reason !== undefined ? { reason: info.reason } : {}),
                 };
                 reports.set(name, report);
+                if (unstarted.has(name)) {
+                    return;
+                }
                 progress.finished(report);
                 journal(s, { result: state, ...(info.reason !== undefined ? { reason: info.reason } : {}) });
             },
         },
     });
+    if (ticker !== undefined) {
+        clearInterval(ticker);
+    }
     progress.flushNotRun(result.stopReason);
     if (result.stopReason !== undefined) {
         ctx.show(`rollout stopped: ${result.stopReason}. Fix the cause and run \`npm run fleet -- ${op}\` again${isRollout(op) ? " to resume" : ""}.`);

@@ -56,6 +56,8 @@ export interface RunRecord {
     readonly finishedAt?: string;
     readonly rolloutId?: string;
     readonly stopReason?: string;
+    /** The canary health gate's verdict, when the run had one. */
+    readonly gate?: { readonly ok: boolean; readonly waitedMs: number; readonly outcomes: readonly { readonly name: string; readonly ok: boolean; readonly detail: string }[] };
 }
 
 export interface JournalData {
@@ -240,6 +242,47 @@ export function durationHistory(journal: JournalData, operation: Operation): Map
         const d = e.ops[operation]?.lastSuccessMs;
         if (d !== undefined) {
             out.set(name, d);
+        }
+    }
+    return out;
+}
+
+function medianOf(values: readonly number[]): number | undefined {
+    if (values.length === 0) {
+        return undefined;
+    }
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Expected durations for start order when the journal has no `operation` history for a stack
+ * (a first rollout, or new stacks): the stack's last successful preview, scaled by the fleet's
+ * median up/preview ratio where both are known (a preview walks the same resources and provider
+ * calls as the update, so its duration ranks stacks alike), else the median `operation` duration
+ * of its role. Without any of these the scheduler's own fallback applies (equal durations).
+ */
+export function durationPrior(journal: JournalData, operation: Operation, stacks: readonly { readonly name: string; readonly role: string }[]): Map<string, number> {
+    const own = durationHistory(journal, operation);
+    const out = new Map(own);
+    const preview = operation === "preview" ? new Map<string, number>() : durationHistory(journal, "preview");
+    const ratios = [...own].filter(([n]) => preview.has(n)).map(([n, d]) => d / preview.get(n)!);
+    const ratio = medianOf(ratios) ?? 1;
+    const byRole = new Map<string, number[]>();
+    for (const s of stacks) {
+        const d = own.get(s.name);
+        if (d !== undefined) {
+            byRole.set(s.role, [...(byRole.get(s.role) ?? []), d]);
+        }
+    }
+    for (const s of stacks) {
+        if (out.has(s.name)) {
+            continue;
+        }
+        const p = preview.get(s.name);
+        const guess = p !== undefined ? p * ratio : medianOf(byRole.get(s.role) ?? []);
+        if (guess !== undefined) {
+            out.set(s.name, guess);
         }
     }
     return out;

@@ -93,7 +93,22 @@ export class Progress {
         this.out(`[${clockText(this.clock.now() - this.start)}] ${text}`);
     }
 
+    /** When each running stack started, for the periodic status line. */
+    private readonly since = new Map<string, number>();
+
+    /**
+     * The periodic status line: done N/M and every running stack with its elapsed time (the
+     * longest first, so a stuck stack stands out), capped so 200 in flight stay one line.
+     */
+    statusLine(maxShown = 8): string {
+        const now = this.clock.now();
+        const running = [...this.since].sort((a, b) => a[1] - b[1]).map(([name, t]) => `${name} ${formatDuration(now - t)}`);
+        const shown = running.slice(0, maxShown).join(", ") + (running.length > maxShown ? `, +${running.length - maxShown} more` : "");
+        return `[${clockText(now - this.start)}] ${this.done}/${this.total} done, ${this.failed} failed${running.length > 0 ? `; running ${running.length}: ${shown}` : ""}`;
+    }
+
     started(stack: string, wave: string, detail: string): void {
+        this.since.set(stack, this.clock.now());
         this.running++;
         this.emit(`${SYMBOL.running} ${stack} started (${wave} wave, ${detail})`);
     }
@@ -108,6 +123,7 @@ export class Progress {
             return;
         }
         if (r.startedAt !== undefined) {
+            this.since.delete(r.stack);
             this.running--;
         }
         this.done++;
@@ -119,8 +135,17 @@ export class Progress {
             r.result === "succeeded" ? `${r.resourcesChanged} changed` : "",
             r.drifted ? "DRIFTED" : "",
             r.error ?? r.reason ?? r.note ?? "",
+            r.result === "failed" && r.log !== undefined ? `log ${r.log}` : "",
         ].filter(Boolean);
         this.emit(`${SYMBOL[r.result]} ${r.stack} ${r.result}${bits.length > 0 ? ` (${bits.join(", ")})` : ""}`);
+    }
+
+    /** A started task that stopped before its operation began (the run is stopping). */
+    unstarted(stack: string): void {
+        this.since.delete(stack);
+        this.running--;
+        this.notRun++;
+        this.note(`${SYMBOL["not-run"]} ${stack} not started: the run is stopping`);
     }
 
     flushNotRun(reason: string | undefined): void {
@@ -157,11 +182,68 @@ export function summaryLines(report: FleetReport): string[] {
         oneLine(s.error ?? s.reason ?? s.note),
     ]);
     const counts = RESULT_ORDER.filter((r) => report.counts[r] > 0).map((r) => `${report.counts[r]} ${r}`);
+    const logs = report.stacks.filter((s) => s.result === "failed" && s.log !== undefined).map((s) => s.log!);
     return [
         "",
         ...table(["STACK", "ACCOUNT", "REGION", "RESULT", "CHANGED", "DURATION", "POLICY", "NOTE"], rows),
         "",
+        ...failureGroupLines(report.stacks),
+        ...(logs.length > 0 ? [`logs of failed stacks: ${logs.slice(0, 5).join(", ")}${logs.length > 5 ? ` and ${logs.length - 5} more in ${logs[0].replace(/[^/]+$/, "")}` : ""}`] : []),
         `${report.command}: ${counts.join(", ") || "no stacks"} in ${formatDuration(report.durationMs)}${report.stopReason ? `; stopped: ${report.stopReason}` : ""}${report.resumed ? ` (resumed rollout ${report.rolloutId})` : ""}`,
+    ];
+}
+
+/** What an `up` would do, from a preview run: totals, then the stacks that would change or failed. */
+export function previewSummaryLines(preview: FleetReport): string[] {
+    const totals: Record<string, number> = {};
+    for (const s of preview.stacks) {
+        for (const [op, n] of Object.entries(s.changes)) {
+            totals[op] = (totals[op] ?? 0) + n;
+        }
+    }
+    const order = ["create", "update", "replace", "delete", "same"];
+    const ops = Object.keys(totals).sort((a, b) => (order.indexOf(a) + 99) % 99 - (order.indexOf(b) + 99) % 99);
+    const changing = preview.stacks.filter((s) => s.resourcesChanged > 0);
+    const failed = preview.stacks.filter((s) => s.result === "failed");
+    return [
+        `preview: ${ops.map((op) => `${totals[op]} to ${op}`).join(", ") || "no changes"} across ${preview.stacks.length} stack(s); ${changing.length} stack(s) would change` +
+            (failed.length > 0 ? `, ${failed.length} failed to preview` : ""),
+        ...changing.slice(0, 20).map((s) => `  ${s.stack}: ${Object.entries(s.changes).filter(([op]) => op !== "same").map(([op, n]) => `${n} ${op}`).join(", ")}`),
+        ...(changing.length > 20 ? [`  … and ${changing.length - 20} more`] : []),
+        ...failureGroupLines(failed),
+    ];
+}
+
+/**
+ * Identical failures once, with a count: the stack name, account IDs, URNs and numbers are masked
+ * so one credentials error across 206 stacks is one line.
+ */
+export function failureGroups(stacks: readonly StackReport[]): { cause: string; stacks: string[] }[] {
+    const groups = new Map<string, string[]>();
+    for (const s of stacks) {
+        const text = s.error ?? (s.result === "failed" ? "failed" : undefined);
+        if (text === undefined) {
+            continue;
+        }
+        const cause = text
+            .split(s.stack)
+            .join("<stack>")
+            .replace(/urn:pulumi:[^\s"']+/g, "<urn>")
+            .replace(/\b\d{12}\b/g, "<account>")
+            .replace(/\b\d+(\.\d+)?(ms|s|m)\b/g, "<n>");
+        groups.set(cause, [...(groups.get(cause) ?? []), s.stack]);
+    }
+    return [...groups.entries()].map(([cause, names]) => ({ cause, stacks: names })).sort((a, b) => b.stacks.length - a.stacks.length);
+}
+
+export function failureGroupLines(stacks: readonly StackReport[]): string[] {
+    const groups = failureGroups(stacks);
+    if (groups.length === 0) {
+        return [];
+    }
+    return [
+        "failures by cause:",
+        ...groups.map((g) => `  ${g.stacks.length}× ${oneLine(g.cause, 160)} (${g.stacks.slice(0, 5).join(", ")}${g.stacks.length > 5 ? ` and ${g.stacks.length - 5} more` : ""})`),
     ];
 }
 

@@ -10,11 +10,13 @@ import { AutomationApi, AutomationEngine } from "./engine";
 import { EXIT, UsageError } from "./errors";
 import { execute } from "./execute";
 import { checkOutputTarget, writeOutput } from "../io/output";
+import { GateSpec, prometheusQuery, PromQuery } from "./gate";
+import { RoleAssumer, stsAssumer } from "./preflight";
 import { parseArgs, usage } from "./flags";
 import { assertAcyclic } from "./graph";
-import { acquireLock, decideResume, durationHistory, JournalStore, newId } from "./journal";
+import { acquireLock, decideResume, durationPrior, JournalStore, newId } from "./journal";
 import { locatePulumi, PulumiLocator } from "./pulumiCli";
-import { countResults, FleetReport, StackReport, summaryLines } from "./report";
+import { countResults, FleetReport, previewSummaryLines, StackReport, summaryLines } from "./report";
 import { selectStacks } from "./selectors";
 import { checkSettingsPaths, describeTolerance, resolveSettings, RunSettings, toleratedFailures } from "./settings";
 import { runStatus } from "./status";
@@ -25,6 +27,8 @@ export interface EngineContext {
     readonly settings: RunSettings;
     readonly manifest: FleetManifest;
     readonly pulumiCommand: PulumiCommand;
+    /** Pre-flight deploy-role check (absent: not checked). */
+    readonly assumeRole?: RoleAssumer;
 }
 
 /** Everything the driver touches outside itself, injectable so tests and the benchmark run it offline. */
@@ -49,12 +53,19 @@ export interface FleetDeps {
     readonly graceMs: number;
     /** false: no per-stack log files (benchmark). */
     readonly stackLogs: boolean;
+    /** Interval of the live status line (done N/M, running stacks with elapsed time); 0: none. */
+    readonly progressIntervalMs: number;
+    /** Pre-flight: assumes each deploy role once (STS); unset to skip. */
+    readonly assumeRole?: RoleAssumer;
+    /** The metrics store the canary health gate queries (AMP with SigV4, or Prometheus). */
+    readonly gateQuery: (gate: GateSpec) => PromQuery;
 }
 
 /** The Automation API engine for a run; `automation` replaces the real module in the contract test. */
-export function engineFor({ settings, manifest, pulumiCommand }: EngineContext, automation?: AutomationApi): AutomationEngine {
+export function engineFor({ settings, manifest, pulumiCommand, assumeRole }: EngineContext, automation?: AutomationApi): AutomationEngine {
     return new AutomationEngine({
-        workDir: settings.workDir,
+        ...(assumeRole !== undefined ? { assumeRole } : {}),
+        workDir: settings.programDir,
         organization: manifest.pulumiOrganization,
         pulumiCommand,
         policyPacks: settings.policyPacks,
@@ -79,6 +90,9 @@ export function defaultDeps(workDir: string): FleetDeps {
         backoff: DEFAULT_BACKOFF,
         graceMs: 120_000,
         stackLogs: true,
+        gateQuery: (gate) => prometheusQuery(gate.endpoint, gate.region),
+        assumeRole: stsAssumer(),
+        progressIntervalMs: 30_000,
     };
 }
 
@@ -169,7 +183,7 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
         canary: settings.canary,
         canaryCount: settings.canaryCount,
         regionOrder: settings.regionOrder,
-        history: durationHistory(store.current, op),
+        history: durationPrior(store.current, op, toRun),
     });
     const mainSize = plan.waves.find((w) => w.kind === "main")?.stacks.length ?? 0;
     const tolerance = isRollout(op) ? toleratedFailures(settings.failureTolerance, mainSize) : Number.POSITIVE_INFINITY;
@@ -207,10 +221,23 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
     let stopReason: string | undefined;
     if (toRun.length > 0) {
         const pulumiCommand = await locatePulumi(d.locatePulumi);
+        const engine = d.createEngine({ settings, manifest, pulumiCommand, ...(d.assumeRole !== undefined && manifest.rollout.checkDeployRoles ? { assumeRole: d.assumeRole } : {}) });
+        if (engine.preflight !== undefined && !settings.preflightDone) {
+            for (const line of await engine.preflight(toRun, op)) {
+                show(line);
+            }
+        }
         const mutating = op === "up" || op === "destroy" || op === "refresh";
         if (mutating && !settings.yes) {
             if (d.confirm === undefined) {
                 throw new UsageError(`${op} changes ${toRun.length} stack(s); pass --yes to run without a terminal, e.g. npm run fleet -- ${op} --yes`);
+            }
+            if (op === "up") {
+                // What would change, before the operator says yes: a preview of the same stacks.
+                const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true }, manifest, { ...d, confirm: undefined });
+                for (const line of previewSummaryLines(preview)) {
+                    show(line);
+                }
             }
             if (!(await d.confirm(`Run ${op} on ${toRun.length} stack(s)?`))) {
                 throw new UsageError(`${op} not confirmed; nothing was touched`);
@@ -218,7 +245,6 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
         }
         const release = acquireLock(path.join(settings.stateDir, "lock"), runId, new Date(clock.now()));
         try {
-            const engine = d.createEngine({ settings, manifest, pulumiCommand });
             const abort = d.abort ?? new AbortController().signal;
             try {
                 await engine.prepare(toRun, op, abort);

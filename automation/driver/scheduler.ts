@@ -10,7 +10,8 @@ export interface SchedulerPolicy {
     readonly mode: FailureMode;
 }
 
-export type TaskOutcome = "succeeded" | "failed" | "cancelled";
+/** `not-run`: the task was started but stopped before its operation began (e.g. Ctrl-C while it queued). */
+export type TaskOutcome = "succeeded" | "failed" | "cancelled" | "not-run";
 
 export interface StackSchedule {
     readonly state: StackState;
@@ -30,6 +31,11 @@ export interface ScheduleResult {
 export interface ScheduleHooks {
     /** Every state change, in order; `running` is the number in flight after the change. */
     onState?(name: string, state: StackState, info: { readonly wave: Wave["name"]; readonly reason?: string; readonly running: number }): void;
+    /**
+     * After a wave finished with no stop: a returned reason stops the rollout as a failed gate
+     * would (the canary health gate).
+     */
+    afterWave?(wave: Wave): Promise<string | undefined>;
 }
 
 /**
@@ -100,7 +106,7 @@ export async function runSchedule(
             const cap = () => (wave.kind === "main" ? effectiveConcurrency(policy.concurrency, policy.failureTolerance, mainFailures, policy.mode) : policy.concurrency);
             const finish = (name: string, outcome: TaskOutcome) => {
                 running--;
-                set(name, outcome);
+                set(name, outcome, outcome === "not-run" ? "cancelled before it started" : undefined);
                 if (outcome === "failed") {
                     skipDependents(name);
                     if (wave.kind === "main") {
@@ -145,6 +151,12 @@ export async function runSchedule(
             };
             pump();
         });
+        if (!stopped() && opts.hooks?.afterWave !== undefined) {
+            const reason = await opts.hooks.afterWave(wave);
+            if (reason !== undefined) {
+                stopReason ??= reason;
+            }
+        }
     }
     const leftover = stopReason ?? (opts.stop?.aborted ? "cancelled before it started" : "a prerequisite did not succeed");
     for (const [name, entry] of states) {

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { checkOutputTarget, checkStateDir } from "../io/output";
 import type { FleetManifest } from "../manifest";
+import type { GateSpec } from "./gate";
 import { UsageError } from "./errors";
 import { FailureTolerance, FleetFlags, parseFailureTolerance } from "./flags";
 import type { ExecutorKind, FailureMode, Operation } from "./types";
@@ -27,8 +28,14 @@ export interface RunSettings {
     readonly executor: ExecutorKind;
     readonly remote: { readonly url?: string; readonly branch?: string; readonly projectPath?: string };
     readonly stateDir: string;
-    /** The Pulumi project directory (Pulumi.yaml). */
+    /** The repository root: relative paths (state dir, policy pack, reports) resolve against it. */
     readonly workDir: string;
+    /** The Pulumi project the stacks run (manifest `program`, default the repository root). */
+    readonly programDir: string;
+    /** Set for the preview an interactive `up` runs first: the checks already ran. */
+    readonly preflightDone?: boolean;
+    /** Health gate after the canary wave of `up` (manifest rollout.gate). */
+    readonly gate?: GateSpec;
 }
 
 /** Absolute number of tolerated main-wave failures; percentages round down, like StackSets. */
@@ -89,6 +96,8 @@ export function resolveSettings(operation: Operation, flags: FleetFlags, manifes
         remote: { url: flags.remoteUrl, branch: flags.remoteBranch, projectPath: flags.remoteProjectPath },
         stateDir: path.resolve(workDir, flags.stateDir ?? ".fleet"),
         workDir,
+        programDir: manifest.program ?? workDir,
+        ...(r.gate !== undefined ? { gate: r.gate } : {}),
     };
 }
 

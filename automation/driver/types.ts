@@ -56,6 +56,13 @@ export interface OperationRequest {
     readonly attempt: number;
     /** Recorded as the update message so the backend's history links back to the fleet run. */
     readonly runId: string;
+    /**
+     * The run's graceful stop (first Ctrl-C). An engine checks it after any queueing of its own
+     * (workspace selection) and, when set, throws NotStartedError instead of starting the operation.
+     */
+    readonly stop?: AbortSignal;
+    /** Called once, right before the Pulumi operation itself starts: durations are measured from here. */
+    readonly onStarted?: () => void;
 }
 
 /**
@@ -66,6 +73,11 @@ export interface FleetEngine {
     readonly kind: string;
     /** Runs once before fan-out (plugins, policy pack); a failure stops before any stack is touched. */
     prepare(stacks: readonly FleetStack[], operation: Operation, signal: AbortSignal): Promise<void>;
+    /**
+     * Checks before anything runs (who the CLI is logged in as, deploy roles): returns lines to
+     * show, throws a UsageError when the run cannot succeed.
+     */
+    preflight?(stacks: readonly FleetStack[], operation: Operation): Promise<string[]>;
     run(request: OperationRequest): Promise<OperationResult>;
 }
 

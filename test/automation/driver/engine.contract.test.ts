@@ -55,7 +55,10 @@ function fakeAutomation(calls: Call[], opts: FakeOptions = {}): AutomationApi {
         LocalWorkspace: {
             create: async (o: LocalWorkspaceOptions) => {
                 calls.push({ method: "LocalWorkspace.create", args: [o] });
-                return { install: async (io?: unknown) => void calls.push({ method: "install", args: [o.workDir, io] }) };
+                return {
+                    install: async (io?: unknown) => void calls.push({ method: "install", args: [o.workDir, io] }),
+                    whoAmI: async () => (calls.push({ method: "whoAmI", args: [o.workDir] }), { user: "tester", url: "file:///state" }),
+                };
             },
             createOrSelectStack: async (a: LocalProgramArgs, o?: LocalWorkspaceOptions) => {
                 calls.push({ method: "createOrSelectStack", stack: a.stackName, args: [a, o] });
@@ -135,6 +138,8 @@ async function run(argv: string[], calls: Call[], opts: FakeOptions & { matching
         locatePulumi: async () => PULUMI,
         loadManifest: () => manifest,
         createEngine: (ctx) => engineFor(ctx, fakeAutomation(calls, opts)),
+        // STS is unreachable here: the pre-flight role check is faked at that boundary only.
+        assumeRole: async () => undefined,
         stackLogs: false,
         ...(opts.abort ? { abort: opts.abort } : {}),
     });

@@ -159,9 +159,12 @@ describe("fleet driver (fake engine)", () => {
         assert.strictEqual(await t.run(["up"]), EXIT.usage);
         assert.match(t.captured.err.join("\n"), /up changes 2 stack\(s\); pass --yes/);
         const questions: string[] = [];
-        assert.strictEqual(await t.run(["up"], { confirm: async (q: string) => (questions.push(q), false) }), EXIT.usage);
+        let shownBeforeQuestion = "";
+        assert.strictEqual(await t.run(["up"], { confirm: async (q: string) => ((shownBeforeQuestion = t.captured.out.join("\n")), questions.push(q), false) }), EXIT.usage);
         assert.deepStrictEqual(questions, ["Run up on 2 stack(s)?"]);
-        assert.strictEqual(t.engine.calls.length, 0);
+        // The operator sees what would change first: a preview of the same stacks, nothing else ran.
+        assert.deepStrictEqual(t.engine.calls.map((c) => c.operation), ["preview", "preview"]);
+        assert.match(shownBeforeQuestion, /^preview: .* across 2 stack\(s\)/m);
         assert.strictEqual(await t.run(["preview"]), EXIT.ok, "preview needs no confirmation");
     });
 
