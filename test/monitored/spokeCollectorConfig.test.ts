@@ -107,4 +107,15 @@ describe("spoke collector config", () => {
         assert.throws(() => renderSpokeCollectorConfig({ ...monitored, exporter: { kind: "otlp", endpoint: "hub:4317", caPem: CA, caFile: "/x" } }), /exporter: set caPem or caFile, not both/);
         assert.throws(() => renderSpokeCollectorConfig({ ...monitored, source: { ...monitored.source, account: "12" } }), /source.account/);
     });
+
+    it("takes local ports and the name the hub certificate is verified against as parameters", () => {
+        const c = parse(renderSpokeCollectorConfig({ ...monitored, exporter: { ...monitored.exporter, serverName: "collector.monitoring.internal", endpoint: "localhost:24317" }, ports: { otlpGrpc: 14317, otlpHttp: 14318, health: 13134, selfMetrics: 18888 } }));
+        assert.deepStrictEqual(c.exporters["otlp/hub"].tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", ca_pem: CA });
+        assert.strictEqual(c.receivers.otlp.protocols.grpc.endpoint, "${env:MY_POD_IP}:14317");
+        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "${env:MY_POD_IP}:14318");
+        assert.strictEqual(c.extensions.health_check.endpoint, "${env:MY_POD_IP}:13134");
+        assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port, 18888);
+        assert.throws(() => renderSpokeCollectorConfig({ ...monitored, ports: { otlpHttp: 4317 } }), /ports: every receiver/);
+        assert.throws(() => renderSpokeCollectorConfig({ ...monitored, exporter: { ...monitored.exporter, serverName: "bad name" } }), /exporter\.serverName/);
+    });
 });

@@ -87,4 +87,12 @@ describe("gateway collector config", () => {
         assert.strictEqual(b.send_batch_size, GATEWAY_BATCH.size);
         assert.strictEqual(b.timeout, `${GATEWAY_BATCH.timeoutSeconds}s`);
     });
+
+    it("takes file paths, ports and the hub's certificate name as parameters", () => {
+        const c = render({ hubUrl: "https://localhost:24319", hubServerName: "collector.monitoring.internal", paths: { queue: "/tmp/q", clientCert: "/tmp/c.pem", clientKey: "/tmp/k.pem" }, ports: { otlpHttp: 14318 } });
+        const e = c.exporters["otlphttp/hub"];
+        assert.deepStrictEqual(e.tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", cert_file: "/tmp/c.pem", key_file: "/tmp/k.pem" });
+        assert.strictEqual(c.extensions["file_storage/queue"].directory, "/tmp/q");
+        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "${env:MY_POD_IP}:14318");
+    });
 });
