@@ -23,7 +23,7 @@ export class Prometheus {
             global: { evaluation_interval: `${opts.evaluationSeconds ?? 60}s`, scrape_interval: "60s" },
             rule_files: opts.ruleFiles ?? [],
             ...(opts.alertmanagerPort !== undefined ? {
-                alerting: { alertmanagers: [{ scheme: "https", tls_config: { ca_file: pki.ca }, static_configs: [{ targets: [`127.0.0.1:${opts.alertmanagerPort}`] }] }] },
+                alerting: { alertmanagers: [{ scheme: "http", static_configs: [{ targets: [`127.0.0.1:${opts.alertmanagerPort}`] }] }] },
             } : {}),
         }));
         this.url = `https://127.0.0.1:${port}`;
