@@ -20,14 +20,14 @@ export async function hubPorts(): Promise<HubPorts> {
 }
 
 /** A hub collector from renderHubCollectorConfig, as stacks/hub.ts renders it, on loopback ports. */
-export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, mtls = true): Collector {
+export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, mtls = true, env: Record<string, string> = {}): Collector {
     const { selfMetrics, ...receivers } = ports;
     const yaml = renderHubCollectorConfig({
         account: ACCOUNTS.hub, region: REGION, mtls,
         remoteWrite: remoteWrite.map((t) => ({ ...t, region: REGION })),
         listen: { host: "127.0.0.1", ports: receivers, selfMetricsPort: selfMetrics, tlsFiles: { cert: pki.hub.cert, key: pki.hub.key, clientCa: pki.siteCa } },
     });
-    return new Collector(name, dir, yaml, selfMetrics, collectorEnv(pki));
+    return new Collector(name, dir, yaml, selfMetrics, collectorEnv(pki, env));
 }
 
 export interface SpokePorts { otlpGrpc: number; otlpHttp: number; health: number; selfMetrics: number }
