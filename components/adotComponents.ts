@@ -37,7 +37,7 @@ export const ADOT_MODULES = {
         span: `${CONTRIB}/processor/spanprocessor`,
         filter: `${CONTRIB}/processor/filterprocessor`,
         resourcedetection: `${CONTRIB}/processor/resourcedetectionprocessor`,
-        experimental_metricsgeneration: `${CONTRIB}/processor/metricsgenerationprocessor`,
+        metricsgeneration: `${CONTRIB}/processor/metricsgenerationprocessor`,
         cumulativetodelta: `${CONTRIB}/processor/cumulativetodeltaprocessor`,
         deltatorate: `${CONTRIB}/processor/deltatorateprocessor`,
         groupbytrace: `${CONTRIB}/processor/groupbytraceprocessor`,

@@ -20,7 +20,7 @@ export const RECORDS = {
     hubSendFailed: "job_exporter:otelcol_exporter_send_failed_metric_points:rate5m",
     hubEnqueueFailed: "job_exporter:otelcol_exporter_enqueue_failed_metric_points:rate5m",
     hubQueueUtilization: "job_exporter:otelcol_exporter_queue_utilization:max_ratio",
-    hubMemoryRss: "job:otelcol_process_memory_rss_bytes:max",
+    hubMemoryRss: "job:otelcol_process_memory_rss:max",
     workspaceSamples: "workspace:amp_samples_ingested:rate5m",
     workspaceActiveSeries: "workspace:amp_active_series:estimate",
     workspaceSamplesQuotaRatio: "workspace:amp_ingestion_rate_quota:ratio",

@@ -56,10 +56,10 @@ async function measure(name: string, c: Collector, url: string, pki: RunPki, tls
     await c.start();
     await load(url, pki, tls, 3, 4); // warm-up
     const pid = c.proc.pid as number;
-    const [sent0, cpu0, t0] = [await c.metric("otelcol_exporter_sent_metric_points_total"), cpuSeconds(pid), Date.now()];
+    const [sent0, cpu0, t0] = [await c.metric("otelcol_exporter_sent_metric_points"), cpuSeconds(pid), Date.now()];
     await load(url, pki, tls, SECONDS, 4);
-    const [sent1, cpu1, t1] = [await c.metric("otelcol_exporter_sent_metric_points_total"), cpuSeconds(pid), Date.now()];
-    const rss = await c.metric("otelcol_process_memory_rss_bytes");
+    const [sent1, cpu1, t1] = [await c.metric("otelcol_exporter_sent_metric_points"), cpuSeconds(pid), Date.now()];
+    const rss = await c.metric("otelcol_process_memory_rss");
     await c.stop();
     const wall = (t1 - t0) / 1000;
     return {
@@ -94,12 +94,12 @@ async function main(): Promise<void> {
     const hub = await hubCollector("hub-mem", dir, pki, hp, rw, false).start();
     const url = `https://127.0.0.1:${hp.otlpHttp}/v1/metrics`;
     await sleep(5_000);
-    const idle = await hub.metric("otelcol_process_memory_rss_bytes");
+    const idle = await hub.metric("otelcol_process_memory_rss");
     let peak = idle;
     for (let round = 0; round < 4; round++) {
         const t = Date.now();
         await Promise.all(Array.from({ length: 10 }, (_, w) => load(url, pki, true, 0.001, 10, w * 10)));
-        peak = Math.max(peak, await hub.metric("otelcol_process_memory_rss_bytes"));
+        peak = Math.max(peak, await hub.metric("otelcol_process_memory_rss"));
         await sleep(Math.max(0, 10_000 - (Date.now() - t)));
     }
     const activeSeries = await prom.value(`count(count_over_time(bench_gauge{job=~"bench-.*"}[1m]))`);
@@ -115,12 +115,12 @@ async function main(): Promise<void> {
     await prom.proc.stop();
     await sleep(30_000);
     const queued = await hub.metric("otelcol_exporter_queue_size");
-    const before = await hub.metric("otelcol_exporter_sent_metric_points_total");
+    const before = await hub.metric("otelcol_exporter_sent_metric_points");
     const back = Date.now();
     await prom.start();
     await waitFor("the queue to drain", async () => ((await hub.metric("otelcol_exporter_queue_size")) <= 1 ? true : undefined), 300_000, 500);
     const drainSeconds = (Date.now() - back) / 1000;
-    const replayed = (await hub.metric("otelcol_exporter_sent_metric_points_total")) - before;
+    const replayed = (await hub.metric("otelcol_exporter_sent_metric_points")) - before;
     await steady;
     console.log(`replay: ${queued} batches queued after a 30 s outage at ~5k samples/s; drained in ${drainSeconds.toFixed(1)} s (${Math.round(replayed / drainSeconds)} samples/s including live traffic)`);
 

@@ -21,6 +21,10 @@ if ! command -v go >/dev/null 2>&1; then
     exit 2
 fi
 
+# telemetrygen is only an independent OTLP client, so its version need not match the collector's:
+# the module proxy serves cmd/telemetrygen from v0.149.0 on, not at v0.117.0.
+telemetrygen_version=v0.149.0
+
 cache="${OSSMON_TOOLS_CACHE:-$repo/.cache/tools}/collector-$version"
 stamp="$(sha256sum "$manifest" | cut -c1-16)"
 bin="$cache/otelcol-adot"
@@ -42,16 +46,20 @@ log="$work/build.log"
 fail() { echo "collector build: $1 failed; last lines of $cache/build-failed.log:" >&2; cp "$log" "$cache/build-failed.log"; tail -20 "$log" >&2; exit 1; }
 
 start=$(date +%s)
-echo "collector build: building ocb $core, the collector $version and telemetrygen $core into $cache (first run only, long)" >&2
-GOBIN="$work/bin" nice -n 10 go install "go.opentelemetry.io/collector/cmd/builder@$core" >"$log" 2>&1 || fail "go install ocb"
-nice -n 10 "$work/bin/builder" --config="$manifest" --output-path="$work/dist" >>"$log" 2>&1 || fail "ocb"
-GOBIN="$work/bin" nice -n 10 go install "github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@$core" >>"$log" 2>&1 || fail "go install telemetrygen"
-
-# Move into place last, so an interrupted build never leaves a binary that looks complete.
-mv -f "$work/dist/otelcol-adot" "$bin"
-mv -f "$work/bin/telemetrygen" "$cache/telemetrygen"
-mv -f "$work/bin/builder" "$cache/ocb"
-echo "$stamp" >"$cache/.manifest"
+# Each binary is moved into place as soon as it is built, so a failure later keeps what was done.
+if [ ! -x "$bin" ] || [ "$(cat "$cache/.manifest" 2>/dev/null)" != "$stamp" ]; then
+    echo "collector build: building ocb $core and the collector $version into $cache (first run only, long)" >&2
+    GOBIN="$work/bin" nice -n 10 go install "go.opentelemetry.io/collector/cmd/builder@$core" >"$log" 2>&1 || fail "go install ocb"
+    nice -n 10 "$work/bin/builder" --config="$manifest" --output-path="$work/dist" >>"$log" 2>&1 || fail "ocb"
+    mv -f "$work/dist/otelcol-adot" "$bin"
+    mv -f "$work/bin/builder" "$cache/ocb"
+    echo "$stamp" >"$cache/.manifest"
+fi
+if [ ! -x "$cache/telemetrygen" ]; then
+    echo "collector build: building telemetrygen $telemetrygen_version" >&2
+    GOBIN="$work/bin" nice -n 10 go install "github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@$telemetrygen_version" >>"$log" 2>&1 || fail "go install telemetrygen"
+    mv -f "$work/bin/telemetrygen" "$cache/telemetrygen"
+fi
 rm -f "$cache/build-failed.log"
 echo "collector build: done in $(( $(date +%s) - start ))s" >&2
 echo "$bin"

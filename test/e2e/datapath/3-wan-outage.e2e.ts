@@ -71,7 +71,7 @@ describe("data path 3: WAN outage between an on-prem gateway and the hub", funct
         const app = new OtlpSender(`http://127.0.0.1:${gp.otlpHttp}/v1/metrics`, { metric, series: SERIES, resource: { "service.name": "site-app" } });
         await hub.stop();
         await app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + PARAMS.outageSeconds * 1000);
-        const dropped = await gw.metric("otelcol_exporter_enqueue_failed_metric_points_total");
+        const dropped = await gw.metric("otelcol_exporter_enqueue_failed_metric_points");
         await hub.start();
         f.sent = app.accepted;
         f.stored = await waitFor("the queue to drain", async () => {
@@ -88,7 +88,7 @@ describe("data path 3: WAN outage between an on-prem gateway and the hub", funct
         const predictedLost = Math.max(0, batches - sizing.queueSize - 4) * perBatch;
         f.details = { outageSeconds: PARAMS.outageSeconds, queueSizedForSeconds: covered, queueSize: sizing.queueSize, predictedLost, reportedDroppedPoints: dropped };
         assert.ok(f.lost > 0, "the outage outlasted the queue");
-        assert.ok(dropped >= f.lost, `the gateway reports its drops (otelcol_exporter_enqueue_failed_metric_points_total ${dropped} >= lost ${f.lost})`);
+        assert.ok(dropped >= f.lost, `the gateway reports its drops (otelcol_exporter_enqueue_failed_metric_points ${dropped} >= lost ${f.lost})`);
         await gw.stop();
     }));
 });

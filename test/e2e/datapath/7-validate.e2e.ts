@@ -4,6 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ADOT_COMPONENTS, NOT_IN_E2E_BUILD } from "../../../components/adotComponents";
 import { loadManifest } from "../../../automation/manifest";
+import { GATEWAY_PATHS } from "../../../components/onprem/gatewayCollectorConfig";
 import { PlanStack, planFleet } from "../../../automation/plan/plan";
 import { collectorEnv, components, validate } from "./lib/collector";
 import { REPO, collectorBinaries, runDir } from "./lib/env";
@@ -55,7 +56,12 @@ describe("data path 7: the built collector validates every configuration the exa
         const results: Record<string, string> = {};
         for (const [i, c] of configs.entries()) {
             const file = path.join(dir, `${i}-${c.where.replace(/[^a-z0-9-]+/gi, "_")}.yaml`);
-            fs.writeFileSync(file, c.yaml);
+            // file_storage checks that its directory exists (create_directory: false, on purpose: a
+            // missing volume must not silently become an ephemeral queue). In the pod it is the PVC's
+            // mount point; here a per-run directory stands in for it, the only change to the file.
+            const pvc = path.join(dir, `${i}-pvc`);
+            fs.mkdirSync(pvc);
+            fs.writeFileSync(file, c.yaml.split(GATEWAY_PATHS.queue).join(pvc));
             const r = await validate(file, collectorEnv(pki));
             results[c.where] = r.ok ? "valid" : r.output.split("\n").slice(-3).join(" ");
         }
