@@ -27,7 +27,7 @@ describe("spoke collector config", () => {
         assert.strictEqual(e.endpoint, "collector.monitoring.internal:4317");
         assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: CA });
         assert.strictEqual(e.retry_on_failure.enabled, true);
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 4, queue_size: 5000 });
+        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: 5000 });
         assert.deepStrictEqual(c.service.pipelines.metrics.exporters, ["otlp/hub"]);
         assert.deepStrictEqual(valuesOf(c, "insecure"), []);
         assert.deepStrictEqual(valuesOf(c, "insecure_skip_verify"), []);
@@ -83,7 +83,7 @@ describe("spoke collector config", () => {
         const e = c.exporters["otlphttp/hub"];
         assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4319");
         assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_file: "/etc/otel/hub/ca.pem", cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key" });
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 4, queue_size: persistentQueueSize(10, 512), storage: "file_storage/queue" });
+        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: persistentQueueSize(10, 512), storage: "file_storage/queue" });
         assert.strictEqual(persistentQueueSize(10, 512), 8192);
         assert.strictEqual(c.extensions["file_storage/queue"].directory, "/var/lib/otelcol/queue");
         assert.ok(c.service.extensions.includes("file_storage/queue"));

@@ -34,7 +34,7 @@ describe("gateway collector config", () => {
         const c = render();
         const e = c.exporters["otlphttp/hub"];
         const sizing = queueSizing({ ...BASE.queue, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 4, queue_size: sizing.queueSize, storage: "file_storage/queue" });
+        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: sizing.queueSize, storage: "file_storage/queue" });
         assert.strictEqual(c.extensions["file_storage/queue"].directory, GATEWAY_PATHS.queue);
         assert.ok(c.service.extensions.includes("file_storage/queue"));
         assert.strictEqual(e.retry_on_failure.enabled, true);
