@@ -9,10 +9,10 @@
  * Measured samples/s one vCPU carries through the hub configuration on the project's machine
  * (`npm run bench:collector`, 2026-11-29, README "Scale"). Rounded down.
  */
-export const MEASURED_SAMPLES_PER_VCPU = 40_000;
+export const MEASURED_SAMPLES_PER_VCPU = 130_000;
 
 /** Measured resident memory per 100k active series in flight (batch + queue), MiB, rounded up. */
-export const MEASURED_MIB_PER_100K_SERIES = 64;
+export const MEASURED_MIB_PER_100K_SERIES = 76;
 
 export interface HubSizingInput {
     readonly activeSeries: number;

@@ -20,3 +20,14 @@ describe("hub sizing rule", () => {
         assert.throws(() => hubSizing({ activeSeries: 0, scrapeIntervalSeconds: 60, taskVcpu: 1, targetCpuPercent: 60 }), /activeSeries must be a positive number/);
     });
 });
+
+describe("hub collector defaults come from the sizing rule", () => {
+    it("maxTasks fits 500 accounts x 50k series at 60 s on 1-vCPU tasks at the default CPU target", async () => {
+        const src = (await import("fs")).readFileSync(require.resolve("../../stacks/config/hub"), "utf8");
+        const s = hubSizing({ activeSeries: 500 * 50_000, scrapeIntervalSeconds: 60, taskVcpu: 1, targetCpuPercent: 60 });
+        assert.strictEqual(s.tasks, 6);
+        assert.strictEqual(s.maxTasks, 12);
+        assert.match(src, new RegExp(`maxTasks: z\\.number\\(\\)\\.int\\(\\)\\.min\\(2\\)\\.max\\(100\\)\\.default\\(${s.maxTasks}\\)`));
+        assert.match(src, /targetCpuPercent: z\.number\(\)\.min\(10\)\.max\(90\)\.default\(60\)/);
+    });
+});

@@ -82,10 +82,10 @@ describe("data path 3: WAN outage between an on-prem gateway and the hub", funct
         f.stored = await prom.samples(metric);
         f.lost = f.sent - f.stored;
         // Batches close every timeout at this rate; the queue holds queueSize of them besides the
-        // consumers' in-flight ones (4), so the prediction is what arrives beyond that.
+        // one the single consumer is retrying, so the prediction is what arrives beyond that.
         const batches = Math.ceil(PARAMS.outageSeconds / GATEWAY_BATCH.timeoutSeconds);
         const perBatch = rate * GATEWAY_BATCH.timeoutSeconds;
-        const predictedLost = Math.max(0, batches - sizing.queueSize - 4) * perBatch;
+        const predictedLost = Math.max(0, batches - sizing.queueSize - 1) * perBatch;
         f.details = { outageSeconds: PARAMS.outageSeconds, queueSizedForSeconds: covered, queueSize: sizing.queueSize, predictedLost, reportedDroppedPoints: dropped };
         assert.ok(f.lost > 0, "the outage outlasted the queue");
         assert.ok(dropped >= f.lost, `the gateway reports its drops (otelcol_exporter_enqueue_failed_metric_points ${dropped} >= lost ${f.lost})`);
