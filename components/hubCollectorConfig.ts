@@ -42,6 +42,9 @@ export interface HubListenOptions {
     readonly tlsFiles?: Partial<Record<keyof typeof TLS_FILES, string>>;
 }
 
+/** How long remote write retries one batch (an AMP or DR outage up to this long loses nothing). */
+export const PRW_RETRY_BUDGET = "10m";
+
 /** Environment variable ECS fills from SSM with the rendered config (read by the ADOT image). */
 export const CONFIG_ENV_VAR = "AOT_CONFIG_CONTENT";
 
@@ -126,8 +129,12 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             auth: { authenticator: `sigv4auth/${t.name}` },
             resource_to_telemetry_conversion: { enabled: true },
             target_info: { enabled: false },
-            timeout: "15s",
-            retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "10m" },
+            // The exporter retries inside its own export call, under exporterhelper's timeout
+            // (contrib v0.117.0 exporter/prometheusremotewriteexporter/config.go squashes
+            // TimeoutSettings, factory.go WithTimeout): a 15s timeout dropped every batch of a DR
+            // outage after 15s (e2e scenario 4). The timeout is the retry budget, so it matches it.
+            timeout: PRW_RETRY_BUDGET,
+            retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: PRW_RETRY_BUDGET },
             remote_write_queue: { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 },
             tls: { min_version: "1.2" },
         };

@@ -120,4 +120,10 @@ describe("hub collector config", () => {
         assert.throws(() => render({ listen: { ports: { otlpHttp: 4317 } } }), /listen\.ports: every receiver/);
         assert.throws(() => render({ listen: { selfMetricsPort: 70000 } }), /listen\.ports\.selfMetricsPort/);
     });
+
+    it("gives remote write a timeout as long as its retry budget (the exporter retries inside the timeout)", () => {
+        const e = render({ remoteWrite: [primary, dr] }).exporters["prometheusremotewrite/dr"];
+        assert.strictEqual(e.timeout, e.retry_on_failure.max_elapsed_time);
+        assert.strictEqual(e.timeout, "10m");
+    });
 });

@@ -30,7 +30,10 @@ describe("data path 4: the DR workspace is down for the outage", function () {
                 tls: { ca: pki.ca, servername: DOMAIN },
             });
             const sending = app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + 3_600_000);
-            const lag = async (): Promise<number> => Date.now() / 1000 - (await primary.value(`max(timestamp(${metric}))`));
+            const lag = async (): Promise<number> => {
+                const newest = await primary.value(`max(timestamp(${metric}))`);
+                return newest > 0 ? Date.now() / 1000 - newest : 0; // 0 before the first sample lands
+            };
             const lagBefore: number[] = [];
             const lagDuring: number[] = [];
             for (let i = 0; i < 5; i++) { await sleep(3_000); lagBefore.push(await lag()); }
