@@ -25,6 +25,12 @@ export interface HubCollectorConfigOptions {
     readonly queueSize?: number;
     /** Fargate task memory (MiB); sizes the DR queue so its backlog stays within DR_MEMORY_SHARE. Default 2048. */
     readonly taskMemoryMiB?: number;
+    /**
+     * Where the collector listens and finds its TLS files. Defaults: every interface, COLLECTOR_PORTS,
+     * TLS_FILES and self-telemetry on 127.0.0.1:8888 (the ECS task). The end-to-end tests run
+     * several collectors on one host with loopback ports and per-run certificates.
+     */
+    readonly listen?: HubListenOptions;
 }
 
 /** Largest batch the DR pipeline forms (data points): its queue holds at most this many per slot. */
@@ -48,13 +54,39 @@ export function drQueueBatches(taskMemoryMiB: number): number {
     return Math.max(1, Math.floor((taskMemoryMiB * 1024 * 1024 * DR_MEMORY_SHARE) / batchBytes));
 }
 
+export interface HubListenOptions {
+    /** Address the receivers and health check bind to. Default 0.0.0.0. */
+    readonly host?: string;
+    /** Ports of the receivers and health check. Default COLLECTOR_PORTS. */
+    readonly ports?: Partial<Record<keyof typeof COLLECTOR_PORTS, number>>;
+    /** Port of the collector's own Prometheus telemetry on 127.0.0.1 (scraped by itself). Default 8888. */
+    readonly selfMetricsPort?: number;
+    /** Server certificate, key and on-prem client CA bundle. Default TLS_FILES. */
+    readonly tlsFiles?: Partial<Record<keyof typeof TLS_FILES, string>>;
+}
+
+/** How long remote write retries one batch (an AMP or DR outage up to this long loses nothing). */
+export const PRW_RETRY_BUDGET = "10m";
+/** How long the DR target retries one batch before dropping it (its queue is small and drops when full). */
+export const DR_RETRY_BUDGET = "2m";
+
 /** Environment variable ECS fills from SSM with the rendered config (read by the ADOT image). */
 export const CONFIG_ENV_VAR = "AOT_CONFIG_CONTENT";
 
-const serverTls = { cert_file: TLS_FILES.cert, key_file: TLS_FILES.key, min_version: "1.2" };
-
-function otlpHttp(port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { protocols: { http: { endpoint: `0.0.0.0:${port}`, tls: serverTls, ...extra } } };
+/** The listen options with defaults applied; ports must be distinct and valid. */
+export function hubListen(l: HubListenOptions = {}): { host: string; ports: Record<keyof typeof COLLECTOR_PORTS, number>; selfMetricsPort: number; tls: Record<keyof typeof TLS_FILES, string> } {
+    const ports = { ...COLLECTOR_PORTS, ...(l.ports ?? {}) };
+    const selfMetricsPort = l.selfMetricsPort ?? 8888;
+    const all = [...Object.values(ports), selfMetricsPort];
+    for (const [k, v] of Object.entries({ ...ports, selfMetricsPort })) {
+        if (!Number.isInteger(v) || v < 1 || v > 65535) {
+            throw new Error(`renderHubCollectorConfig: listen.ports.${k}: expected a port 1-65535 (got ${v})`);
+        }
+    }
+    if (new Set(all).size !== all.length) {
+        throw new Error(`renderHubCollectorConfig: listen.ports: every receiver, the health check and self-telemetry need their own port (got ${all.join(", ")})`);
+    }
+    return { host: l.host ?? "0.0.0.0", ports, selfMetricsPort, tls: { ...TLS_FILES, ...(l.tlsFiles ?? {}) } };
 }
 
 /**
@@ -104,27 +136,31 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         }
     }
     const tokens = o.bearerTokenEnvVars ?? [];
+    const { host, ports, selfMetricsPort, tls } = hubListen(o.listen);
+    const serverTls = { cert_file: tls.cert, key_file: tls.key, min_version: "1.2" };
+    const otlpHttp = (port: number, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+        ({ protocols: { http: { endpoint: `${host}:${port}`, tls: serverTls, ...extra } } });
     const receivers: Record<string, unknown> = {
         otlp: {
             protocols: {
-                grpc: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.otlpGrpc}`, tls: serverTls, max_recv_msg_size_mib: 16 },
-                http: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.otlpHttp}`, tls: serverTls },
+                grpc: { endpoint: `${host}:${ports.otlpGrpc}`, tls: serverTls, max_recv_msg_size_mib: 16 },
+                http: { endpoint: `${host}:${ports.otlpHttp}`, tls: serverTls },
             },
         },
         "prometheus/self": {
             config: {
-                scrape_configs: [{ job_name: HUB_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: ["127.0.0.1:8888"] }] }],
+                scrape_configs: [{ job_name: HUB_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${selfMetricsPort}`] }] }],
             },
         },
     };
     if (o.mtls) {
-        receivers["otlp/mtls"] = otlpHttp(COLLECTOR_PORTS.otlpHttpMtls, { tls: { ...serverTls, client_ca_file: TLS_FILES.clientCa } });
+        receivers["otlp/mtls"] = otlpHttp(ports.otlpHttpMtls, { tls: { ...serverTls, client_ca_file: tls.clientCa } });
     }
     if (tokens.length > 0) {
-        receivers["otlp/token"] = otlpHttp(COLLECTOR_PORTS.otlpHttpToken, { auth: { authenticator: "bearertokenauth/onprem" } });
+        receivers["otlp/token"] = otlpHttp(ports.otlpHttpToken, { auth: { authenticator: "bearertokenauth/onprem" } });
     }
     const extensions: Record<string, unknown> = {
-        health_check: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.health}`, tls: serverTls },
+        health_check: { endpoint: `${host}:${ports.health}`, tls: serverTls },
     };
     const exporters: Record<string, unknown> = {};
     const [primary, ...secondaries] = o.remoteWrite;
@@ -136,11 +172,13 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             auth: { authenticator: `sigv4auth/${t.name}` },
             resource_to_telemetry_conversion: { enabled: true },
             target_info: { enabled: false },
-            timeout: isPrimary ? "15s" : "10s",
-            // Secondary (DR) targets give up quickly: a dead DR region must not hold memory for long.
-            retry_on_failure: isPrimary
-                ? { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "10m" }
-                : { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "2m" },
+            // The exporter retries inside its own export call, under exporterhelper's timeout
+            // (contrib v0.117.0 exporter/prometheusremotewriteexporter/config.go squashes
+            // TimeoutSettings, factory.go WithTimeout): a 15s timeout dropped every batch of a DR
+            // outage after 15s (e2e scenario 4). The timeout is each target's retry budget, so it matches it.
+            // Secondary (DR) targets give up sooner: a dead DR region must not hold memory for long.
+            timeout: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET,
+            retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET },
             // The PRW exporter's queue is exporterhelper's, non-blocking: when full it returns an error
             // and drops the batch (opentelemetry-collector-contrib exporter/prometheusremotewriteexporter/factory.go).
             remote_write_queue: isPrimary
@@ -183,7 +221,7 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             },
             telemetry: {
                 logs: { level: "info", encoding: "json" },
-                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: 8888 } } } }] },
+                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: selfMetricsPort } } } }] },
             },
         },
     };

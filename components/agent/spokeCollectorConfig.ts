@@ -42,6 +42,12 @@ export interface SpokeSource {
 }
 
 export interface TlsTrust {
+    /**
+     * Name the hub's certificate is verified against when the endpoint's host differs from it
+     * (e.g. an interface endpoint's own DNS name, or loopback in the end-to-end tests).
+     * Default: the endpoint's host.
+     */
+    readonly serverName?: string;
     /** PEM of the CA that issued the hub certificate, inlined. Default: system roots. */
     readonly caPem?: string;
     /** Path of that CA inside the container (e.g. a mounted Secret). Default: system roots. */
@@ -51,7 +57,11 @@ export interface TlsTrust {
 export interface QueueOptions {
     /** Batches the sending queue holds. Default 5000 (in memory) or persistentQueueSize(...) (on disk). */
     readonly size?: number;
-    /** Exporter workers. Default 4. */
+    /**
+     * Exporter workers. Default 1: with several, a backlog (after a hub outage, or a persistent
+     * queue reopened) is replayed out of time order, and the store rejects the whole remote-write
+     * request holding an out-of-order sample (e2e scenario 3 lost 416 samples that way with 4).
+     */
     readonly consumers?: number;
     /** Keep the queue on disk so an outage or restart does not drop data. Default: in memory. */
     readonly persistent?: {
@@ -99,6 +109,8 @@ export interface SpokeCollectorConfigOptions {
     readonly receiverTls?: { readonly certFile: string; readonly keyFile: string };
     /** memory_limiter limit as a share of the container limit. Default 80. */
     readonly memoryLimitPercent?: number;
+    /** Ports of the local receivers, health check and self-telemetry. Default SPOKE_PORTS. */
+    readonly ports?: Partial<Record<keyof typeof SPOKE_PORTS, number>>;
 }
 
 function fail(field: string, message: string): never {
@@ -164,6 +176,18 @@ function checkOptions(o: SpokeCollectorConfigOptions): void {
     if (!Number.isInteger(shards) || shards < 1) {
         fail("podScrape.shards", "expected a positive whole number");
     }
+    if (e.serverName !== undefined && !/^([a-z0-9-]+\.)*[a-z0-9-]+$/i.test(e.serverName)) {
+        fail("exporter.serverName", `"${e.serverName}" is not a DNS name`);
+    }
+    const ports = { ...SPOKE_PORTS, ...(o.ports ?? {}) };
+    for (const [k, v] of Object.entries(ports)) {
+        if (!Number.isInteger(v) || v < 1 || v > 65535) {
+            fail(`ports.${k}`, `expected a port 1-65535 (got ${v})`);
+        }
+    }
+    if (new Set(Object.values(ports)).size !== Object.keys(ports).length) {
+        fail("ports", `every receiver, the health check and self-telemetry need their own port (got ${Object.values(ports).join(", ")})`);
+    }
     const percent = o.memoryLimitPercent ?? 80;
     if (percent < 10 || percent > 95) {
         fail("memoryLimitPercent", "expected 10-95");
@@ -199,6 +223,7 @@ function podRelabeling(shards: number): Record<string, unknown>[] {
 function exporterTls(e: HubExporter): Record<string, unknown> {
     return {
         min_version: "1.2",
+        ...(e.serverName !== undefined ? { server_name_override: e.serverName } : {}),
         ...(e.caPem !== undefined ? { ca_pem: e.caPem } : {}),
         ...(e.caFile !== undefined ? { ca_file: e.caFile } : {}),
         ...(e.kind === "otlphttp" && "clientCertFile" in e.auth ? { cert_file: e.auth.clientCertFile, key_file: e.auth.clientKeyFile } : {}),
@@ -210,17 +235,18 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
     checkOptions(o);
     const e = o.exporter;
     const listen = `\${env:${POD_IP_ENV}}`;
+    const ports = { ...SPOKE_PORTS, ...(o.ports ?? {}) };
     const serverTls = o.receiverTls !== undefined ? { tls: { cert_file: o.receiverTls.certFile, key_file: o.receiverTls.keyFile, min_version: "1.2" } } : {};
     const receivers: Record<string, unknown> = {
         otlp: {
             protocols: {
-                grpc: { endpoint: `${listen}:${SPOKE_PORTS.otlpGrpc}`, ...serverTls },
-                http: { endpoint: `${listen}:${SPOKE_PORTS.otlpHttp}`, ...serverTls },
+                grpc: { endpoint: `${listen}:${ports.otlpGrpc}`, ...serverTls },
+                http: { endpoint: `${listen}:${ports.otlpHttp}`, ...serverTls },
             },
         },
         "prometheus/self": {
             config: {
-                scrape_configs: [{ job_name: SPOKE_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${SPOKE_PORTS.selfMetrics}`] }] }],
+                scrape_configs: [{ job_name: SPOKE_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${ports.selfMetrics}`] }] }],
             },
         },
     };
@@ -238,7 +264,7 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
         };
     }
 
-    const extensions: Record<string, unknown> = { health_check: { endpoint: `${listen}:${SPOKE_PORTS.health}` } };
+    const extensions: Record<string, unknown> = { health_check: { endpoint: `${listen}:${ports.health}` } };
     const persistent = e.queue?.persistent;
     if (persistent !== undefined) {
         extensions["file_storage/queue"] = {
@@ -253,7 +279,7 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
     }
     const sendingQueue = {
         enabled: true,
-        num_consumers: e.queue?.consumers ?? 4,
+        num_consumers: e.queue?.consumers ?? 1,
         queue_size: e.queue?.size ?? (persistent !== undefined ? persistentQueueSize(persistent.volumeGi, persistent.maxBatchKiB) : 5000),
         ...(persistent !== undefined ? { storage: "file_storage/queue" } : {}),
     };
@@ -290,7 +316,7 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
             },
             telemetry: {
                 logs: { level: "info", encoding: "json" },
-                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: SPOKE_PORTS.selfMetrics } } } }] },
+                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: ports.selfMetrics } } } }] },
             },
         },
     };

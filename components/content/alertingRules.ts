@@ -1,5 +1,5 @@
 import { COLLECTOR_LABELS, OTELCOL, SCRAPE_UP } from "./metrics";
-import { ContentOptions } from "./options";
+import { ContentOptions, promDuration, scaledFor } from "./options";
 import { by, eq, ne, num, on, sel } from "./promql";
 import { RECORDS, heartbeatSelector, hubJob, prwExporter, sourceKey, spokeMatchers } from "./recordingRules";
 import { AlertingRule, RuleGroup } from "./ruleTypes";
@@ -157,9 +157,11 @@ function workspaceAlerts(o: ContentOptions): AlertingRule[] {
 
 /** Alerting rules, one group per scope. */
 export function alertingRuleGroups(o: ContentOptions): RuleGroup<AlertingRule>[] {
+    const interval = promDuration(o.ruleIntervalSeconds);
+    const scaled = (rules: AlertingRule[]): AlertingRule[] => rules.map((r) => (r.for === undefined ? r : { ...r, for: scaledFor(r.for, o.alertForScale) }));
     return [
-        { name: "oss-monitoring-hub-alerts", interval: "1m", rules: hubAlerts(o) },
-        { name: "oss-monitoring-spoke-alerts", interval: "1m", rules: spokeAlerts(o) },
-        { name: "oss-monitoring-workspace-alerts", interval: "1m", rules: workspaceAlerts(o) },
+        { name: "oss-monitoring-hub-alerts", interval, rules: scaled(hubAlerts(o)) },
+        { name: "oss-monitoring-spoke-alerts", interval, rules: scaled(spokeAlerts(o)) },
+        { name: "oss-monitoring-workspace-alerts", interval, rules: scaled(workspaceAlerts(o)) },
     ];
 }

@@ -1,8 +1,10 @@
 /**
- * OpenTelemetry collector self-telemetry as it lands in AMP. Current collectors (the OTel Go SDK
- * Prometheus exporter behind `service.telemetry`) append `_total` to counters and a unit suffix to
- * metrics with a unit (`otelcol_process_memory_rss_bytes`, `otelcol_process_uptime_seconds_total`);
- * the prometheus receiver + prometheusremotewrite exporter round trip keeps those names.
+ * OpenTelemetry collector self-telemetry as it lands in AMP, measured against the collector built
+ * from ADOT v0.43.3's components (contrib/core v0.117.0; e2e scenario 1 records the names the
+ * store holds). The collector exposes its own metrics without unit or `_total` suffixes
+ * (`otelcol_process_uptime`, `otelcol_process_memory_rss`); its prometheus receiver and the
+ * prometheusremotewrite exporter then add `_total` to counters only, so no name carries a unit
+ * (`otelcol_process_uptime_total`, not `..._seconds_total`; `otelcol_process_memory_rss`, not `..._bytes`).
  */
 export const OTELCOL = {
     receiverAccepted: "otelcol_receiver_accepted_metric_points_total",
@@ -14,10 +16,14 @@ export const OTELCOL = {
     exporterEnqueueFailed: "otelcol_exporter_enqueue_failed_metric_points_total",
     queueSize: "otelcol_exporter_queue_size",
     queueCapacity: "otelcol_exporter_queue_capacity",
-    memoryRss: "otelcol_process_memory_rss_bytes",
-    uptime: "otelcol_process_uptime_seconds_total",
+    memoryRss: "otelcol_process_memory_rss",
+    uptime: "otelcol_process_uptime_total",
     cpuSeconds: "otelcol_process_cpu_seconds_total",
-    /** prometheusremotewrite exporter: Prometheus series produced per export (≈ samples written). */
+    /**
+     * prometheusremotewrite exporter: Prometheus series produced per export (≈ samples written).
+     * Present in the pinned version under this name (contrib v0.117.0
+     * exporter/prometheusremotewriteexporter/internal/metadata/generated_telemetry.go, and in the store in e2e scenario 1).
+     */
     prwTranslatedSeries: "otelcol_exporter_prometheusremotewrite_translated_time_series_total",
     prwFailedTranslations: "otelcol_exporter_prometheusremotewrite_failed_translations_total",
 } as const;

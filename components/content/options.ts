@@ -48,6 +48,13 @@ export interface ContentOptions {
     readonly certExpiryMetric: string;
     /** Warn this many days before the hub certificate expires. Default 21. */
     readonly certExpiryWarningDays: number;
+    /** Rule groups' evaluation interval, seconds. Default 60. */
+    readonly ruleIntervalSeconds: number;
+    /**
+     * Multiplier of every alert's `for`, in (0, 1]. Default 1 (the durations documented per alert);
+     * the end-to-end suite shortens them with it instead of editing rules.
+     */
+    readonly alertForScale: number;
 }
 
 export const DEFAULT_CONTENT_OPTIONS: ContentOptions = {
@@ -62,6 +69,8 @@ export const DEFAULT_CONTENT_OPTIONS: ContentOptions = {
     queueSaturationRatio: 0.8,
     certExpiryMetric: "probe_ssl_earliest_cert_expiry",
     certExpiryWarningDays: 21,
+    ruleIntervalSeconds: 60,
+    alertForScale: 1,
 };
 
 export type ContentOptionsInput = Partial<Omit<ContentOptions, "quotas" | "labels">> & {
@@ -102,6 +111,8 @@ export function resolveContentOptions(input: ContentOptionsInput = {}): ContentO
         queueSaturationRatio: input.queueSaturationRatio ?? d.queueSaturationRatio,
         certExpiryMetric: input.certExpiryMetric ?? d.certExpiryMetric,
         certExpiryWarningDays: input.certExpiryWarningDays ?? d.certExpiryWarningDays,
+        ruleIntervalSeconds: input.ruleIntervalSeconds ?? d.ruleIntervalSeconds,
+        alertForScale: input.alertForScale ?? d.alertForScale,
     };
     const errors: string[] = [];
     // Below 2 minutes a single late batch would page; above a day the 24h memory forgets the source first.
@@ -116,6 +127,10 @@ export function resolveContentOptions(input: ContentOptionsInput = {}): ContentO
     ratio(errors, "queueSaturationRatio", o.queueSaturationRatio, "e.g. 0.8");
     intIn(errors, "minHubCollectorReplicas", o.minHubCollectorReplicas, 1, 100, "the hub collector service's minimum task count");
     intIn(errors, "collectionIntervalSeconds", o.collectionIntervalSeconds, 1, 3600, "the senders' scrape/collection interval, e.g. 60");
+    intIn(errors, "ruleIntervalSeconds", o.ruleIntervalSeconds, 1, 3600, "e.g. 60");
+    if (!(typeof o.alertForScale === "number" && o.alertForScale > 0 && o.alertForScale <= 1)) {
+        errors.push(`alertForScale must be in (0, 1] (got ${o.alertForScale}): 1 keeps the documented alert durations`);
+    }
     intIn(errors, "certExpiryWarningDays", o.certExpiryWarningDays, 1, 365, "e.g. 21");
     if (!LABEL_NAME.test(o.hubCollectorJob.replace(/[-.]/g, "_"))) {
         errors.push(`hubCollectorJob "${o.hubCollectorJob}" is not a usable job name: use letters, digits, '-', '.' or '_'`);
@@ -132,4 +147,20 @@ export function resolveContentOptions(input: ContentOptionsInput = {}): ContentO
         throw new Error(`Invalid hub content options:\n  - ${errors.join("\n  - ")}`);
     }
     return o;
+}
+
+/** A Prometheus duration of whole seconds, in the largest unit that divides it (60 → "1m"). */
+export function promDuration(seconds: number): string {
+    const s = Math.max(0, Math.round(seconds));
+    if (s > 0 && s % 3600 === 0) return `${s / 3600}h`;
+    if (s % 60 === 0) return `${s / 60}m`;
+    return `${s}s`;
+}
+
+/** `for` of an alert under `alertForScale` (unchanged at 1, so deployed rules read as written). */
+export function scaledFor(duration: string, scale: number): string {
+    if (scale === 1) return duration;
+    const m = /^(\d+)([smh])$/.exec(duration);
+    if (!m) throw new Error(`scaledFor: unsupported duration "${duration}"`);
+    return promDuration(Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"] * scale);
 }

@@ -1,5 +1,5 @@
 import { COLLECTOR_LABELS, HEARTBEAT_METRICS, HUB_SOURCE_ROLE, OTELCOL, PRW_EXPORTER_REGEX, SCRAPE_UP } from "./metrics";
-import { ContentOptions } from "./options";
+import { ContentOptions, promDuration } from "./options";
 import { anyOf, by, eq, ne, num, re, sel } from "./promql";
 import { RecordingRule, RuleGroup } from "./ruleTypes";
 
@@ -20,7 +20,7 @@ export const RECORDS = {
     hubSendFailed: "job_exporter:otelcol_exporter_send_failed_metric_points:rate5m",
     hubEnqueueFailed: "job_exporter:otelcol_exporter_enqueue_failed_metric_points:rate5m",
     hubQueueUtilization: "job_exporter:otelcol_exporter_queue_utilization:max_ratio",
-    hubMemoryRss: "job:otelcol_process_memory_rss_bytes:max",
+    hubMemoryRss: "job:otelcol_process_memory_rss:max",
     workspaceSamples: "workspace:amp_samples_ingested:rate5m",
     workspaceActiveSeries: "workspace:amp_active_series:estimate",
     workspaceSamplesQuotaRatio: "workspace:amp_ingestion_rate_quota:ratio",
@@ -89,9 +89,10 @@ function workspaceRecords(o: ContentOptions): RecordingRule[] {
 
 /** Recording rules: per-source ingestion and freshness, hub collector health, workspace usage. */
 export function recordingRuleGroups(o: ContentOptions): RuleGroup<RecordingRule>[] {
+    const interval = promDuration(o.ruleIntervalSeconds);
     return [
-        { name: "oss-monitoring-sources", interval: "1m", rules: sourceRecords(o) },
-        { name: "oss-monitoring-hub-collector", interval: "1m", rules: hubRecords(o) },
-        { name: "oss-monitoring-workspace", interval: "1m", rules: workspaceRecords(o) },
+        { name: "oss-monitoring-sources", interval, rules: sourceRecords(o) },
+        { name: "oss-monitoring-hub-collector", interval, rules: hubRecords(o) },
+        { name: "oss-monitoring-workspace", interval, rules: workspaceRecords(o) },
     ];
 }

@@ -5,7 +5,7 @@
  * scrape targets outside Kubernetes (site hosts), which the shared renderer does not cover.
  */
 import { parse, stringify } from "yaml";
-import { renderSpokeCollectorConfig, SHARD_INDEX_ENV } from "../agent/spokeCollectorConfig";
+import { renderSpokeCollectorConfig, SHARD_INDEX_ENV, SpokeCollectorConfigOptions } from "../agent/spokeCollectorConfig";
 import { OnpremAuthMode } from "./hubPort";
 import { queueSizing } from "./queueSizing";
 
@@ -45,6 +45,12 @@ export interface GatewayCollectorConfigOptions {
     readonly podDiscovery?: { readonly namespaces?: readonly string[] };
     /** Site hosts scraped directly. Default none. */
     readonly staticTargets?: readonly StaticScrapeTarget[];
+    /** Name the hub certificate is verified against when hubUrl's host differs. Default: hubUrl's host. */
+    readonly hubServerName?: string;
+    /** File locations. Default GATEWAY_PATHS (the pod's mounts). */
+    readonly paths?: Partial<Record<keyof typeof GATEWAY_PATHS, string>>;
+    /** Ports of the local receivers, health check and self-telemetry. Default SPOKE_PORTS. */
+    readonly ports?: SpokeCollectorConfigOptions["ports"];
 }
 
 /** A receiver for static targets, sharded like pod scraping when several replicas run. */
@@ -73,16 +79,19 @@ export function renderGatewayCollectorConfig(o: GatewayCollectorConfigOptions): 
     if (o.queue.storageGi < sizing.minStorageGi) {
         throw new Error(`renderGatewayCollectorConfig: queue.storageGi: ${o.queue.storageGi}Gi is below the ${sizing.minStorageGi}Gi the outage needs`);
     }
+    const paths = { ...GATEWAY_PATHS, ...(o.paths ?? {}) };
     const yaml = renderSpokeCollectorConfig({
         source: { account: o.account, region: o.region, sourceRole: "onprem", site: o.site, cluster: o.cluster },
         exporter: {
             kind: "otlphttp",
             endpoint: o.hubUrl,
-            auth: o.authMode === "mtls" ? { clientCertFile: GATEWAY_PATHS.clientCert, clientKeyFile: GATEWAY_PATHS.clientKey } : { bearerTokenFile: GATEWAY_PATHS.bearerToken },
+            auth: o.authMode === "mtls" ? { clientCertFile: paths.clientCert, clientKeyFile: paths.clientKey } : { bearerTokenFile: paths.bearerToken },
+            ...(o.hubServerName !== undefined ? { serverName: o.hubServerName } : {}),
             ...(o.hubCaPem !== undefined ? { caPem: o.hubCaPem } : {}),
-            queue: { size: sizing.queueSize, persistent: { directory: GATEWAY_PATHS.queue, volumeGi: o.queue.storageGi } },
+            queue: { size: sizing.queueSize, persistent: { directory: paths.queue, volumeGi: o.queue.storageGi } },
         },
         podScrape: o.podDiscovery !== undefined ? { namespaces: o.podDiscovery.namespaces, shards: o.replicas } : false,
+        ...(o.ports !== undefined ? { ports: o.ports } : {}),
     });
     const doc = parse(yaml);
     const batch = doc.processors?.batch;

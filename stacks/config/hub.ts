@@ -38,13 +38,17 @@ const network = z
 const collector = z
     .object({
         image: z.string().min(1).default(DEFAULT_COLLECTOR_IMAGE),
-        /** Fargate task CPU units. Default 1024. */
+        /**
+         * Fargate task CPU units. Default 1024: one vCPU carries ~130k samples/s through the hub
+         * configuration (components/hubSizing.ts, README "Scale"), 78k at the 60% CPU target.
+         */
         cpu: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(1024),
         /** Fargate task memory (MiB). Default 2048. */
         memory: z.number().int().min(1024).max(30720).default(2048),
         /** Minimum replicas; 2+ keeps ingestion up through an AZ or task failure. */
         minTasks: z.number().int().min(2, { error: "at least 2 collector tasks are needed for high availability" }).default(2),
-        maxTasks: z.number().int().min(2).max(100).default(10),
+        /** Default 12: the sizing rule's answer for 500 accounts x 50k series at 60 s (6 tasks steady, doubled for a backlog drain). */
+        maxTasks: z.number().int().min(2).max(100).default(12),
         targetCpuPercent: z.number().min(10).max(90).default(60),
         targetMemoryPercent: z.number().min(10).max(90).default(70),
         /**

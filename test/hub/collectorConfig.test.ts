@@ -132,4 +132,29 @@ describe("hub collector config", () => {
         assert.throws(() => render({ remoteWrite: [{ ...primary, url: "http://aps-workspaces.us-east-1.amazonaws.com/x" }] }), /must be https/);
         assert.throws(() => render({ remoteWrite: [] }), /at least one remote-write target/);
     });
+
+    it("listens where told: host, ports, TLS files and self-telemetry port (several hubs on one host in e2e)", () => {
+        const c = render({
+            mtls: true,
+            listen: { host: "127.0.0.1", ports: { otlpGrpc: 24317, otlpHttp: 24318, otlpHttpMtls: 24319, otlpHttpToken: 24320, health: 23133 }, selfMetricsPort: 28888, tlsFiles: { cert: "/run/c.pem", key: "/run/k.pem", clientCa: "/run/ca.pem" } },
+        });
+        assert.strictEqual(c.receivers.otlp.protocols.grpc.endpoint, "127.0.0.1:24317");
+        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "127.0.0.1:24318");
+        assert.strictEqual(c.receivers["otlp/mtls"].protocols.http.endpoint, "127.0.0.1:24319");
+        assert.deepStrictEqual(c.receivers["otlp/mtls"].protocols.http.tls, { cert_file: "/run/c.pem", key_file: "/run/k.pem", min_version: "1.2", client_ca_file: "/run/ca.pem" });
+        assert.strictEqual(c.extensions.health_check.endpoint, "127.0.0.1:23133");
+        assert.deepStrictEqual(c.receivers["prometheus/self"].config.scrape_configs[0].static_configs[0].targets, ["127.0.0.1:28888"]);
+        assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port, 28888);
+    });
+
+    it("refuses clashing or invalid listen ports, naming the field", () => {
+        assert.throws(() => render({ listen: { ports: { otlpHttp: 4317 } } }), /listen\.ports: every receiver/);
+        assert.throws(() => render({ listen: { selfMetricsPort: 70000 } }), /listen\.ports\.selfMetricsPort/);
+    });
+
+    it("gives remote write a timeout as long as its retry budget (the exporter retries inside the timeout)", () => {
+        const e = render({ remoteWrite: [primary, dr] }).exporters["prometheusremotewrite/dr"];
+        assert.strictEqual(e.timeout, e.retry_on_failure.max_elapsed_time);
+        assert.strictEqual(e.timeout, "10m");
+    });
 });

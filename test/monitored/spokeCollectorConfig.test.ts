@@ -27,7 +27,7 @@ describe("spoke collector config", () => {
         assert.strictEqual(e.endpoint, "collector.monitoring.internal:4317");
         assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: CA });
         assert.strictEqual(e.retry_on_failure.enabled, true);
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 4, queue_size: 5000 });
+        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: 5000 });
         assert.deepStrictEqual(c.service.pipelines.metrics.exporters, ["otlp/hub"]);
         assert.deepStrictEqual(valuesOf(c, "insecure"), []);
         assert.deepStrictEqual(valuesOf(c, "insecure_skip_verify"), []);
@@ -83,7 +83,7 @@ describe("spoke collector config", () => {
         const e = c.exporters["otlphttp/hub"];
         assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4319");
         assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_file: "/etc/otel/hub/ca.pem", cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key" });
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 4, queue_size: persistentQueueSize(10, 512), storage: "file_storage/queue" });
+        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: persistentQueueSize(10, 512), storage: "file_storage/queue" });
         assert.strictEqual(persistentQueueSize(10, 512), 8192);
         assert.strictEqual(c.extensions["file_storage/queue"].directory, "/var/lib/otelcol/queue");
         assert.ok(c.service.extensions.includes("file_storage/queue"));
@@ -106,5 +106,16 @@ describe("spoke collector config", () => {
         assert.throws(() => renderSpokeCollectorConfig({ ...monitored, exporter: { kind: "otlp", endpoint: "https://hub:4317" } }), /exporter.endpoint: .*host:port/);
         assert.throws(() => renderSpokeCollectorConfig({ ...monitored, exporter: { kind: "otlp", endpoint: "hub:4317", caPem: CA, caFile: "/x" } }), /exporter: set caPem or caFile, not both/);
         assert.throws(() => renderSpokeCollectorConfig({ ...monitored, source: { ...monitored.source, account: "12" } }), /source.account/);
+    });
+
+    it("takes local ports and the name the hub certificate is verified against as parameters", () => {
+        const c = parse(renderSpokeCollectorConfig({ ...monitored, exporter: { ...monitored.exporter, serverName: "collector.monitoring.internal", endpoint: "localhost:24317" }, ports: { otlpGrpc: 14317, otlpHttp: 14318, health: 13134, selfMetrics: 18888 } }));
+        assert.deepStrictEqual(c.exporters["otlp/hub"].tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", ca_pem: CA });
+        assert.strictEqual(c.receivers.otlp.protocols.grpc.endpoint, "${env:MY_POD_IP}:14317");
+        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "${env:MY_POD_IP}:14318");
+        assert.strictEqual(c.extensions.health_check.endpoint, "${env:MY_POD_IP}:13134");
+        assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port, 18888);
+        assert.throws(() => renderSpokeCollectorConfig({ ...monitored, ports: { otlpHttp: 4317 } }), /ports: every receiver/);
+        assert.throws(() => renderSpokeCollectorConfig({ ...monitored, exporter: { ...monitored.exporter, serverName: "bad name" } }), /exporter\.serverName/);
     });
 });

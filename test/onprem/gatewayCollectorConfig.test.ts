@@ -34,7 +34,7 @@ describe("gateway collector config", () => {
         const c = render();
         const e = c.exporters["otlphttp/hub"];
         const sizing = queueSizing({ ...BASE.queue, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 4, queue_size: sizing.queueSize, storage: "file_storage/queue" });
+        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: sizing.queueSize, storage: "file_storage/queue" });
         assert.strictEqual(c.extensions["file_storage/queue"].directory, GATEWAY_PATHS.queue);
         assert.ok(c.service.extensions.includes("file_storage/queue"));
         assert.strictEqual(e.retry_on_failure.enabled, true);
@@ -86,5 +86,13 @@ describe("gateway collector config", () => {
         const b = render().processors.batch;
         assert.strictEqual(b.send_batch_size, GATEWAY_BATCH.size);
         assert.strictEqual(b.timeout, `${GATEWAY_BATCH.timeoutSeconds}s`);
+    });
+
+    it("takes file paths, ports and the hub's certificate name as parameters", () => {
+        const c = render({ hubUrl: "https://localhost:24319", hubServerName: "collector.monitoring.internal", paths: { queue: "/tmp/q", clientCert: "/tmp/c.pem", clientKey: "/tmp/k.pem" }, ports: { otlpHttp: 14318 } });
+        const e = c.exporters["otlphttp/hub"];
+        assert.deepStrictEqual(e.tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", cert_file: "/tmp/c.pem", key_file: "/tmp/k.pem" });
+        assert.strictEqual(c.extensions["file_storage/queue"].directory, "/tmp/q");
+        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "${env:MY_POD_IP}:14318");
     });
 });

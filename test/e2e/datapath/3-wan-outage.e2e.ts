@@ -1,0 +1,94 @@
+import * as assert from "assert";
+import * as path from "path";
+import { GATEWAY_BATCH } from "../../../components/onprem/gatewayCollectorConfig";
+import { queueSizing } from "../../../components/onprem/queueSizing";
+import { Collector } from "./lib/collector";
+import { PARAMS, collectorBinaries, runDir } from "./lib/env";
+import { OtlpSender } from "./lib/otlp";
+import { Prometheus } from "./lib/prometheus";
+import { freePort, sleep, stopAll, waitFor } from "./lib/procs";
+import { scenario, stampCollector } from "./lib/report";
+import { RunPki, generatePki } from "./lib/tls";
+import { DOMAIN, HubPorts, gatewayCollector, hubCollector, hubPorts, spokePorts } from "./lib/topology";
+
+const SERIES = 50;
+
+describe("data path 3: WAN outage between an on-prem gateway and the hub", function () {
+    let dir: string;
+    let pki: RunPki;
+    let prom: Prometheus;
+    let hp: HubPorts;
+    let hub: Collector;
+
+    before(async function () {
+        this.timeout(3_600_000);
+        collectorBinaries();
+        await stampCollector();
+        dir = runDir("s3");
+        pki = generatePki(path.join(dir, "pki"), DOMAIN);
+        prom = await new Prometheus("primary", dir, await freePort(), pki).start();
+        hp = await hubPorts();
+        hub = hubCollector("hub", dir, pki, hp, [{ name: "primary", url: prom.remoteWriteUrl }]);
+        await hub.start();
+    });
+    after(stopAll);
+
+    it("loses nothing when the hub is down for the outage and the gateway restarts meanwhile", async () => scenario("3-wan-outage", async (f) => {
+        const rate = SERIES / PARAMS.sampleIntervalSeconds;
+        const gp = await spokePorts();
+        const gw = await gatewayCollector("gateway", dir, pki, hp.otlpHttpMtls, gp, { outageMinutes: Math.ceil(PARAMS.outageSeconds / 60) + 1, samplesPerSecond: rate, storageGi: 1 }).start();
+        const metric = "e2e_wan_gauge";
+        const app = new OtlpSender(`http://127.0.0.1:${gp.otlpHttp}/v1/metrics`, { metric, series: SERIES, resource: { "service.name": "site-app" } });
+        const sending = app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + 3_600_000);
+        await sleep(10_000);
+        await hub.stop();
+        const outageStart = Date.now();
+        await sleep(PARAMS.outageSeconds * 500);
+        await gw.restart(); // the persistent queue must come back with what it held
+        await sleep(Math.max(0, PARAMS.outageSeconds * 1000 - (Date.now() - outageStart)));
+        const queuedAtRecovery = await gw.metric("otelcol_exporter_queue_size");
+        await hub.start();
+        await sleep(10_000);
+        app.stop();
+        await sending;
+        f.sent = app.accepted;
+        const recovered = Date.now();
+        f.stored = await waitFor("the backlog to drain into the store", async () => { const n = await prom.samples(metric); return n >= f.sent ? n : undefined; }, 240_000, 2_000).catch(async () => prom.samples(metric));
+        f.lost = f.sent - f.stored;
+        f.details = { outageSeconds: PARAMS.outageSeconds, samplesPerSecond: rate, queuedBatchesAtRecovery: queuedAtRecovery, drainSeconds: Math.round((Date.now() - recovered) / 1000), gatewayRestarted: true, senderFailedRounds: app.failedRequests };
+        assert.strictEqual(f.stored, f.sent, "sent == stored");
+        await gw.stop();
+    }));
+
+    it("when the outage outlasts the queue, loses what the sizing predicts and reports it in its own metrics", async () => scenario("3-outage-beyond-queue", async (f) => {
+        const rate = SERIES / PARAMS.sampleIntervalSeconds;
+        // A queue sized for a third of the outage: queueSizing is the rule the gateway config uses.
+        const covered = PARAMS.outageSeconds / 3;
+        const sizing = queueSizing({ outageMinutes: covered / 60, samplesPerSecond: rate, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
+        const gp = await spokePorts();
+        const gw = await gatewayCollector("gateway-small", dir, pki, hp.otlpHttpMtls, gp, { outageMinutes: covered / 60, samplesPerSecond: rate, storageGi: 1 }).start();
+        const metric = "e2e_wan_small_gauge";
+        const app = new OtlpSender(`http://127.0.0.1:${gp.otlpHttp}/v1/metrics`, { metric, series: SERIES, resource: { "service.name": "site-app" } });
+        await hub.stop();
+        await app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + PARAMS.outageSeconds * 1000);
+        const dropped = await gw.metric("otelcol_exporter_enqueue_failed_metric_points");
+        await hub.start();
+        f.sent = app.accepted;
+        f.stored = await waitFor("the queue to drain", async () => {
+            const [n, q] = [await prom.samples(metric), await gw.metric("otelcol_exporter_queue_size")];
+            return q === 0 && n > 0 ? n : undefined;
+        }, 240_000, 2_000).catch(async () => prom.samples(metric));
+        await sleep(10_000);
+        f.stored = await prom.samples(metric);
+        f.lost = f.sent - f.stored;
+        // Batches close every timeout at this rate; the queue holds queueSize of them besides the
+        // one the single consumer is retrying, so the prediction is what arrives beyond that.
+        const batches = Math.ceil(PARAMS.outageSeconds / GATEWAY_BATCH.timeoutSeconds);
+        const perBatch = rate * GATEWAY_BATCH.timeoutSeconds;
+        const predictedLost = Math.max(0, batches - sizing.queueSize - 1) * perBatch;
+        f.details = { outageSeconds: PARAMS.outageSeconds, queueSizedForSeconds: covered, queueSize: sizing.queueSize, predictedLost, reportedDroppedPoints: dropped };
+        assert.ok(f.lost > 0, "the outage outlasted the queue");
+        assert.ok(dropped >= f.lost, `the gateway reports its drops (otelcol_exporter_enqueue_failed_metric_points ${dropped} >= lost ${f.lost})`);
+        await gw.stop();
+    }));
+});

@@ -1,0 +1,66 @@
+import * as assert from "assert";
+import * as path from "path";
+import { PARAMS, collectorBinaries, runDir } from "./lib/env";
+import { OtlpSender } from "./lib/otlp";
+import { Prometheus } from "./lib/prometheus";
+import { freePort, sleep, stopAll, waitFor } from "./lib/procs";
+import { scenario, stampCollector } from "./lib/report";
+import { generatePki } from "./lib/tls";
+import { DOMAIN, hubCollector, hubPorts } from "./lib/topology";
+
+/** Freshness bound of the primary while DR is down: the hub's batch timeout (5s) + a send interval + query slack. */
+const PRIMARY_LAG_BOUND_SECONDS = 15;
+
+describe("data path 4: the DR workspace is down for the outage", function () {
+    it("keeps the primary complete and fresh, and DR catches up from its queue", async function () {
+        this.timeout(3_600_000);
+        collectorBinaries();
+        await stampCollector();
+        await scenario("4-dr-outage", async (f) => {
+            const dir = runDir("s4");
+            const pki = generatePki(path.join(dir, "pki"), DOMAIN);
+            const primary = await new Prometheus("primary", dir, await freePort(), pki).start();
+            const dr = await new Prometheus("dr", dir, await freePort(), pki).start();
+            const hp = await hubPorts();
+            await hubCollector("hub", dir, pki, hp, [{ name: "primary", url: primary.remoteWriteUrl }, { name: "dr", url: dr.remoteWriteUrl }]).start();
+            const metric = "e2e_dr_gauge";
+            // A monitored account's OTLP/HTTP straight to the hub's TLS listener.
+            const app = new OtlpSender(`https://127.0.0.1:${hp.otlpHttp}/v1/metrics`, {
+                metric, series: 50, resource: { "service.name": "svc", "cloud.account.id": "222222222222", "cloud.region": "us-east-1" },
+                tls: { ca: pki.ca, servername: DOMAIN },
+            });
+            const sending = app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + 3_600_000);
+            const lag = async (): Promise<number> => {
+                const newest = await primary.value(`max(timestamp(${metric}))`);
+                return newest > 0 ? Date.now() / 1000 - newest : 0; // 0 before the first sample lands
+            };
+            const lagBefore: number[] = [];
+            const lagDuring: number[] = [];
+            for (let i = 0; i < 5; i++) { await sleep(3_000); lagBefore.push(await lag()); }
+            await dr.proc.stop();
+            const until = Date.now() + PARAMS.outageSeconds * 1000;
+            while (Date.now() < until) { await sleep(3_000); lagDuring.push(await lag()); }
+            await dr.start();
+            await sleep(5_000);
+            app.stop();
+            await sending;
+            f.sent = app.accepted;
+            const back = Date.now();
+            const primaryStored = await waitFor("primary complete", async () => { const n = await primary.samples(metric); return n >= f.sent ? n : undefined; }, 60_000).catch(async () => primary.samples(metric));
+            f.stored = await waitFor("DR to catch up", async () => { const n = await dr.samples(metric); return n >= f.sent ? n : undefined; }, 180_000, 2_000).catch(async () => dr.samples(metric));
+            const catchUpSeconds = Math.round((Date.now() - back) / 1000);
+            f.lost = f.sent - f.stored;
+            const max = (a: number[]): number => Math.round(Math.max(...a) * 10) / 10;
+            const drLog = dr.proc.logTail(2000);
+            f.details = {
+                outageSeconds: PARAMS.outageSeconds, primaryStored, drStored: f.stored, drCatchUpSeconds: catchUpSeconds,
+                primaryMaxLagBeforeSeconds: max(lagBefore), primaryMaxLagDuringSeconds: max(lagDuring), lagBoundSeconds: PRIMARY_LAG_BOUND_SECONDS,
+                drOutOfOrderLogLines: (drLog.match(/[Oo]ut of order sample/g) ?? []).length,
+            };
+            assert.strictEqual(primaryStored, f.sent, "the primary lost nothing");
+            assert.ok(max(lagDuring) <= PRIMARY_LAG_BOUND_SECONDS, `primary freshness stayed within ${PRIMARY_LAG_BOUND_SECONDS}s while DR was down (max ${max(lagDuring)}s)`);
+            assert.strictEqual(f.stored, f.sent, "DR caught up with everything");
+        });
+    });
+    after(stopAll);
+});
