@@ -99,7 +99,7 @@ export const DEFAULT_UNSCOPED_ACTIONS = [
 ];
 
 /** The actions of a pattern that take resource ARNs (so "*" is broader than needed), per the IAM catalogue. */
-function scopableActions(pattern: string, extraUnscoped: readonly string[]): string[] {
+export function scopableActions(pattern: string, extraUnscoped: readonly string[] = DEFAULT_UNSCOPED_ACTIONS): string[] {
     if (extraUnscoped.some((p) => actionWithin(pattern, p))) {
         return [];
     }

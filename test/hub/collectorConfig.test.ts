@@ -153,8 +153,12 @@ describe("hub collector config", () => {
     });
 
     it("gives remote write a timeout as long as its retry budget (the exporter retries inside the timeout)", () => {
-        const e = render({ remoteWrite: [primary, dr] }).exporters["prometheusremotewrite/dr"];
-        assert.strictEqual(e.timeout, e.retry_on_failure.max_elapsed_time);
-        assert.strictEqual(e.timeout, "10m");
+        const exporters = render({ remoteWrite: [primary, dr] }).exporters;
+        for (const e of [exporters["prometheusremotewrite/primary"], exporters["prometheusremotewrite/dr"]]) {
+            assert.strictEqual(e.timeout, e.retry_on_failure.max_elapsed_time);
+        }
+        // The primary rides out a 10-minute AMP outage; DR gives up after 2 minutes (its small queue drops).
+        assert.strictEqual(exporters["prometheusremotewrite/primary"].timeout, "10m");
+        assert.strictEqual(exporters["prometheusremotewrite/dr"].timeout, "2m");
     });
 });

@@ -14,7 +14,8 @@ import { Recorded, runProgram } from "../harness";
 
 const HUB_REF = "organization/oss-monitoring/hub";
 const SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
-const hubOutputs = { region: "us-east-1", endpointServiceName: SERVICE, collectorDomain: "collector.monitoring.internal", collectorPorts: [4317, 4318] };
+const hubOutputs = { region: "us-east-1", endpointServiceName: SERVICE, collectorDomain: "collector.monitoring.internal", collectorPorts: [4317, 4318],
+    observabilitySinkArns: { "us-east-1": "arn:aws:oam:us-east-1:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000001" } };
 const manifest = loadManifest("stacks/fleet.yaml");
 
 function entry(name: string): FleetStack {

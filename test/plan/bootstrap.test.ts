@@ -25,7 +25,7 @@ function load(): any {
 const MODULE_PREFIX: Record<string, string[]> = {
     amp: ["aps"], appautoscaling: ["application-autoscaling"], cloudwatch: ["cloudwatch", "logs"], ec2: ["ec2"], ecr: ["ecr"], ecs: ["ecs"],
     grafana: ["grafana"], iam: ["iam"], kms: ["kms"], lb: ["elasticloadbalancing"], route53: ["route53", "route53resolver"], sns: ["sns"],
-    ssm: ["ssm"], vpc: ["ec2"], rolesanywhere: ["rolesanywhere"],
+    ssm: ["ssm"], vpc: ["ec2"], rolesanywhere: ["rolesanywhere"], oam: ["oam"],
 };
 
 describe("bootstrap: the deploy role StackSet template", () => {
