@@ -67,22 +67,25 @@ export function listOption(raw: string, previous: string[] | undefined): string[
  * (the stack only with DEBUG=1) and exits 1.
  */
 export async function runProgram(program: Command, argv: readonly string[], err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
-    let code: number;
     try {
         await program.parseAsync([...argv], { from: "user" });
-        code = (program as Command & { exitCodeResult?: number }).exitCodeResult ?? EXIT_CODES.ok;
+        return (program as Command & { exitCodeResult?: number }).exitCodeResult ?? EXIT_CODES.ok;
     } catch (e) {
-        if (e instanceof CommanderError) {
-            return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? EXIT_CODES.ok : EXIT_CODES.usage;
-        }
-        if (isInputError(e)) {
-            err(e.message);
-            return EXIT_CODES.usage;
-        }
-        err(process.env.DEBUG ? String((e as Error).stack ?? e) : `internal error: ${(e as Error).message ?? String(e)} (set DEBUG=1 for the stack)`);
-        return EXIT_CODES.failed;
+        return exitCodeOf(e, err);
     }
-    return code;
+}
+
+/** The exit code of an error a program threw, after printing it as one line where it is the user's to fix. */
+function exitCodeOf(e: unknown, err: (line: string) => void): number {
+    if (e instanceof CommanderError) {
+        return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? EXIT_CODES.ok : EXIT_CODES.usage;
+    }
+    if (isInputError(e)) {
+        err(e.message);
+        return EXIT_CODES.usage;
+    }
+    err(process.env.DEBUG ? String((e as Error).stack ?? e) : `internal error: ${(e as Error).message ?? String(e)} (set DEBUG=1 for the stack)`);
+    return EXIT_CODES.failed;
 }
 
 /** runProgram for programs whose actions are synchronous (the policy CLI's main returns a number). */
@@ -91,15 +94,7 @@ export function runProgramSync(program: Command, argv: readonly string[], err: (
         program.parse([...argv], { from: "user" });
         return (program as Command & { exitCodeResult?: number }).exitCodeResult ?? EXIT_CODES.ok;
     } catch (e) {
-        if (e instanceof CommanderError) {
-            return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? EXIT_CODES.ok : EXIT_CODES.usage;
-        }
-        if (isInputError(e)) {
-            err(e.message);
-            return EXIT_CODES.usage;
-        }
-        err(process.env.DEBUG ? String((e as Error).stack ?? e) : `internal error: ${(e as Error).message ?? String(e)} (set DEBUG=1 for the stack)`);
-        return EXIT_CODES.failed;
+        return exitCodeOf(e, err);
     }
 }
 

@@ -1,26 +1,10 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { COVERED_AWS_MODULES, NON_TAGGABLE_AWS_TYPES } from "../../policy/lib/taggable";
-
-const AWS_DIR = path.dirname(require.resolve("@pulumi/aws/package.json"));
+import { resourceArgs } from "../support/awsTypings";
 
 /** Re-derives, from @pulumi/aws's own typings, which resource types of `module` have no `tags` input. */
 function nonTaggable(module: string): string[] {
-    const dir = path.join(AWS_DIR, module);
-    return fs.readdirSync(dir).filter((f) => f.endsWith(".js") && f !== "index.js").flatMap((f) => {
-        const token = /__pulumiType = '([^']+)'/.exec(fs.readFileSync(path.join(dir, f), "utf8"))?.[1];
-        if (token === undefined || !token.startsWith("aws:")) {
-            return [];
-        }
-        const dts = fs.readFileSync(path.join(dir, f.replace(/\.js$/, ".d.ts")), "utf8");
-        const start = dts.indexOf(`export interface ${token.split(":")[2]}Args {`);
-        if (start < 0) {
-            return [];
-        }
-        const body = dts.slice(start, dts.indexOf("\n}", start));
-        return /\n\s+(readonly )?tags\?:/.test(body) ? [] : [token];
-    });
+    return resourceArgs(module).filter((r) => !/\n\s+(readonly )?tags\?:/.test(r.body)).map((r) => r.token);
 }
 
 describe("policy/lib/taggable", () => {

@@ -6,28 +6,13 @@ import { ADOT_COMPONENTS, NOT_IN_E2E_BUILD } from "../../../components/adotCompo
 import { loadManifest } from "../../../automation/manifest";
 import { GATEWAY_PATHS } from "../../../components/onprem/gatewayCollectorConfig";
 import { PlanStack, planFleet } from "../../../automation/plan/plan";
+import { plannedCollectorConfigs } from "../../support/planned";
 import { collectorEnv, components, validate } from "./lib/collector";
 import { REPO, collectorBinaries, runDir } from "./lib/env";
 import { scenario, stampCollector } from "./lib/report";
 import { generatePki } from "./lib/tls";
 import { DOMAIN } from "./lib/topology";
 
-/** Every collector config the example fleet plans (hub SSM parameter, spoke and gateway ConfigMaps). */
-function collectorConfigs(stacks: PlanStack[]): Array<{ where: string; yaml: string }> {
-    const out: Array<{ where: string; yaml: string }> = [];
-    for (const s of stacks) {
-        for (const r of s.resources) {
-            const texts = r.type === "kubernetes:core/v1:ConfigMap"
-                ? Object.values((r.inputs.data ?? {}) as Record<string, string>)
-                : r.type === "aws:ssm/parameter:Parameter" ? [typeof r.inputs.insecureValue === "string" ? r.inputs.insecureValue : ""] : [];
-            for (const yaml of texts) {
-                const doc = (() => { try { return parse(yaml) as unknown; } catch { return undefined; } })();
-                if (doc !== null && typeof doc === "object" && "receivers" in doc && "exporters" in doc) out.push({ where: `${s.stack}/${r.name}`, yaml });
-            }
-        }
-    }
-    return out;
-}
 
 describe("data path 7: the built collector validates every configuration the example fleet renders", function () {
     before(async function () {
@@ -50,7 +35,7 @@ describe("data path 7: the built collector validates every configuration the exa
     it("`otelcol validate` accepts each of them", async () => scenario("7-validate", async (f) => {
         const stacks: PlanStack[] = [];
         await planFleet(loadManifest(path.join(REPO, "stacks/fleet.yaml")), { onStack: (s) => { stacks.push(s); } });
-        const configs = collectorConfigs(stacks);
+        const configs = plannedCollectorConfigs(stacks);
         const dir = runDir("s7");
         const pki = generatePki(path.join(dir, "pki"), DOMAIN);
         const results: Record<string, string> = {};
