@@ -67,7 +67,6 @@ export class FixtureFleet {
                 concurrency: 4,
                 retries: 1,
                 timeoutMinutes: 5,
-                regionOrder: ["us-east-1", "eu-west-1"],
                 // STS is unreachable here; the check itself is covered against a fake STS at that boundary.
                 checkDeployRoles: false,
                 ...rollout,
@@ -80,16 +79,17 @@ export class FixtureFleet {
                     config: {
                         collector: { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/collector-tls-AbCdEf" },
                         ingress: { certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0f0e0d0c-0000-4000-8000-000000000001" },
-                        grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"] },
+                        grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"], adminGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef01"] },
                     },
                 },
                 ...SPOKES.map((name, i) => ({
                     name,
                     role: "monitored",
                     account: account(name),
-                    region: i % 3 === 2 ? "eu-west-1" : "us-east-1",
+                    // Spokes share the hub's region (the manifest refuses others: PrivateLink is regional)
+                    // and have distinct workload networks (the manifest refuses overlaps).
                     // Valid monitored-account config: the manifest is validated with the real schemas.
-                    config: { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }, workloads: { cidrs: ["10.1.0.0/16"] } },
+                    config: { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }, workloads: { cidrs: [`10.${i + 1}.0.0/16`] } },
                 })),
             ],
         };
