@@ -51,12 +51,12 @@ function benchPlan(monitored: number, dir: string): Row {
     const plan = path.join(dir, `plan-${monitored}.json`);
     fs.writeFileSync(manifest, stringify(generateFleet(example, monitored, SITES)));
     const p = run("automation/cli", ["plan", "--manifest", manifest, "--json", plan]);
-    const m = /planned: (\d+) resources .*peak RSS (\d+) MiB/.exec(p.out);
+    const m = /Plan: (\d+) to create in \d+ stacks .*peak RSS (\d+) MiB/.exec(p.out);
     if (!m) {
         throw new Error(`unexpected plan output:\n${p.out.slice(-1000)}`);
     }
     const c = run("policy/cli", ["check", plan]);
-    const v = /(\d+) mandatory.*?(\d+) advisory/i.exec(c.out);
+    const v = /(\d+) mandatory, (\d+) other/i.exec(c.out);
     const doc = JSON.parse(fs.readFileSync(plan, "utf8")) as { stacks: unknown[] };
     return {
         monitored,
@@ -65,7 +65,7 @@ function benchPlan(monitored: number, dir: string): Row {
         planSeconds: p.seconds,
         checkSeconds: c.seconds,
         peakRssMiB: Number(m[2]),
-        violations: v ? `${v[1]} mandatory, ${v[2]} advisory` : c.out.trim().split("\n").pop() ?? "",
+        violations: v ? `${v[1]} mandatory, ${v[2]} other` : c.out.trim().split("\n").pop() ?? "",
     };
 }
 
