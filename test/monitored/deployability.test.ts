@@ -3,7 +3,6 @@
  * documented constraint (sources cited next to each case).
  */
 import * as assert from "assert";
-import { loadManifest, FleetStack } from "../../automation/manifest";
 import { program } from "../../stacks/program";
 import { renderBaseAgentConfig } from "../../components/agent/cloudwatchAgentConfig";
 import { subnetsInServiceZones } from "../../components/hubEndpoint";
@@ -11,18 +10,8 @@ import { activeVpcCidrs, hasEc2Path, PRIVATELINK_SERVICES, s3RouteProblem } from
 import { planEndpointServices } from "../../components/endpointDiscovery";
 import { MockContext } from "../../automation/plan/mockState";
 import { Recorded, runProgram } from "../harness";
+import { entry, HUB_OUTPUTS as hubOutputs, HUB_REF, SERVICE } from "./fixtures";
 
-const HUB_REF = "organization/oss-monitoring/hub";
-const SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
-const hubOutputs = { region: "us-east-1", endpointServiceName: SERVICE, collectorDomain: "collector.monitoring.internal", collectorPorts: [4317, 4318],
-    observabilitySinkArns: { "us-east-1": "arn:aws:oam:us-east-1:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000001" } };
-const manifest = loadManifest("stacks/fleet.yaml");
-
-function entry(name: string): FleetStack {
-    const s = manifest.stacks.find((x) => x.name === name);
-    assert.ok(s, `${name} is in stacks/fleet.yaml`);
-    return s;
-}
 
 /** Plans `name` with an override of its role config; collects a failure instead of throwing. */
 export async function planMonitored(name: string, override: (m: Record<string, any>) => Record<string, any> = (m) => m, invokes?: MockContext["invokeOverrides"]): Promise<{ r: Recorded; errors: string[] }> {

@@ -1,25 +1,15 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { loadManifest, FleetStack } from "../../automation/manifest";
 import { program } from "../../stacks/program";
 import { PRE_AUTHENTICATION_ACTIONS } from "../../components/endpointCatalog";
 import { PRIVATELINK_SERVICES } from "../../components/monitored/monitoredAccount";
 import { checkHubRegion, checkMonitoredConfig } from "../../stacks/monitored";
 import { parseStackConfig } from "../../stacks/config";
 import { Recorded, runProgram } from "../harness";
+import { entry, HUB_OUTPUTS, HUB_REF, SERVICE } from "./fixtures";
 
-const HUB_REF = "organization/oss-monitoring/hub";
-const SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
 const CA = "-----BEGIN CERTIFICATE-----\nMIIBhub\n-----END CERTIFICATE-----\n";
-const hubOutputs = { region: "us-east-1", endpointServiceName: SERVICE, collectorDomain: "collector.monitoring.internal", collectorPorts: [4317, 4318], collectorCaBundle: CA,
-    observabilitySinkArns: { "us-east-1": "arn:aws:oam:us-east-1:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000001" } };
-const manifest = loadManifest("stacks/fleet.yaml");
-
-function entry(name: string): FleetStack {
-    const s = manifest.stacks.find((x) => x.name === name);
-    assert.ok(s, `${name} is in stacks/fleet.yaml`);
-    return s;
-}
+const hubOutputs = { ...HUB_OUTPUTS, collectorCaBundle: CA };
 
 /** Runs the real stack program with the manifest's config for `name`, with overrides of the role config. */
 function plan(name: string, override: (m: Record<string, any>) => Record<string, any> = (m) => m, outputs: Record<string, unknown> = hubOutputs): Promise<Recorded> {
