@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { KeyPolicyArgs, kmsKeyPolicy, toJson } from "./iam";
+import { KeyPolicyArgs, kmsKeyPolicy, PolicyDocument, policyDocument, Statement, toJson } from "./iam";
 import { Tags, withName } from "./tags";
 
 export interface EncryptionKeyArgs {
@@ -10,12 +10,23 @@ export interface EncryptionKeyArgs {
     readonly region: string;
     /** Service principals allowed to use the key. Default: none. */
     readonly services?: KeyPolicyArgs["services"];
+    /**
+     * Statements appended to the key policy, for uses the account-and-services policy cannot express
+     * (e.g. other accounts decrypting through one service under conditions). Default: none.
+     */
+    readonly extraStatements?: readonly Statement[];
     /** What the key protects, shown in the console. */
     readonly description: string;
     /** Days before a scheduled deletion completes. Default 30 (the maximum) to survive mistakes. */
     readonly deletionWindowInDays?: number;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
+}
+
+/** The key's policy: the account and named services (kmsKeyPolicy), then any extra statements. */
+export function encryptionKeyPolicy(args: Pick<EncryptionKeyArgs, "account" | "region" | "services" | "extraStatements">): PolicyDocument {
+    const base = kmsKeyPolicy({ account: args.account, region: args.region, services: args.services });
+    return policyDocument([...base.Statement, ...(args.extraStatements ?? [])]);
 }
 
 /** A customer-managed KMS key with yearly rotation and an alias. */
@@ -31,7 +42,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
             enableKeyRotation: true,
             rotationPeriodInDays: 365,
             deletionWindowInDays: args.deletionWindowInDays ?? 30,
-            policy: toJson(kmsKeyPolicy({ account: args.account, region: args.region, services: args.services })),
+            policy: toJson(encryptionKeyPolicy(args)),
             tags: withName(args.tags, `${name}-key`),
         }, { parent: this });
         const alias = new aws.kms.Alias(`${name}-alias`, { name: `alias/oss-monitoring/${name}`, targetKeyId: key.keyId }, { parent: this });
