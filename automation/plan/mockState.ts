@@ -17,6 +17,19 @@ function hex(seed: string, len: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, len);
 }
 
+/**
+ * PEM-shaped text with a deterministic body (not parseable DER): enough for code that passes
+ * certificates, CSRs and keys along, and for tests that look for PEM labels where they must not be.
+ */
+export function mockPem(label: string, seed: string, bytes = 96): string {
+    let raw = "";
+    for (let i = 0; raw.length < bytes * 2; i++) {
+        raw += hex(`${seed}#${i}`, 64);
+    }
+    const body = Buffer.from(raw.slice(0, bytes * 2), "hex").toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+    return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
 function regionOf(inputs: Record<string, unknown>, ctx: MockContext): string {
     return typeof inputs.region === "string" ? inputs.region : ctx.region;
 }
@@ -106,6 +119,52 @@ const STATE: Record<string, StateFn> = {
     "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": (n) => ({ id: hex(n, 12), extra: { key: `glsa_offline_${hex(n, 32)}`, serviceAccountTokenId: hex(n, 6) } }),
     "aws:ssm/activation:Activation": (n) => ({ id: `${hex(n, 8)}-${hex(n + "x", 4)}-${hex(n + "y", 4)}-${hex(n + "z", 4)}-${hex(n + "w", 12)}`, extra: { activationCode: hex(n + "code", 20) } }),
     "aws:secretsmanager/secret:Secret": (n, i, c) => ({ id: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}`, extra: { arn: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}` } }),
+    // The secret material is marked secret by the monitor from the SDK's additionalSecretOutputs, as the engine does.
+    "tls:index/privateKey:PrivateKey": (n, i) => {
+        const id = hex(n, 40);
+        return {
+            id,
+            extra: {
+                ecdsaCurve: i.ecdsaCurve ?? "P224",
+                rsaBits: i.rsaBits ?? 2048,
+                privateKeyPem: mockPem(i.algorithm === "ECDSA" ? "EC PRIVATE KEY" : `${i.algorithm} PRIVATE KEY`, `key:${n}`, 121),
+                privateKeyPemPkcs8: mockPem("PRIVATE KEY", `key8:${n}`, 138),
+                privateKeyOpenssh: mockPem("OPENSSH PRIVATE KEY", `keyssh:${n}`, 160),
+                publicKeyPem: mockPem("PUBLIC KEY", `pub:${n}`, 91),
+                publicKeyOpenssh: `ecdsa-sha2-nistp256 ${Buffer.from(hex(`pub:${n}`, 64), "hex").toString("base64")}\n`,
+                publicKeyFingerprintMd5: hex(`md5:${n}`, 32).replace(/(..)(?!$)/g, "$1:"),
+                publicKeyFingerprintSha256: `SHA256:${Buffer.from(hex(`sha:${n}`, 64), "hex").toString("base64").replace(/=+$/, "")}`,
+            },
+        };
+    },
+    "tls:index/certRequest:CertRequest": (n) => ({ id: hex(n, 40), extra: { certRequestPem: mockPem("CERTIFICATE REQUEST", `csr:${n}`, 240), keyAlgorithm: "ECDSA" } }),
+    "aws:acmpca/certificateAuthority:CertificateAuthority": (n, i, c) => {
+        const arn = `arn:aws:acm-pca:${regionOf(i, c)}:${c.account}:certificate-authority/${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}`;
+        return {
+            id: arn,
+            extra: {
+                arn,
+                certificateSigningRequest: mockPem("CERTIFICATE REQUEST", `ca-csr:${arn}`, 280),
+                keyStorageSecurityStandard: i.keyStorageSecurityStandard ?? "FIPS_140_2_LEVEL_3_OR_HIGHER",
+                type: i.type ?? "SUBORDINATE",
+                usageMode: i.usageMode ?? "GENERAL_PURPOSE",
+            },
+        };
+    },
+    // The root template yields the CA's own certificate (no chain); issued certificates chain to that same PEM.
+    "aws:acmpca/certificate:Certificate": (n, i) => {
+        const caArn = String(i.certificateAuthorityArn);
+        const caPem = mockPem("CERTIFICATE", `ca:${caArn}`, 420);
+        const root = String(i.templateArn ?? "").includes("/RootCACertificate/");
+        const arn = `${caArn}/certificate/${hex(n, 32)}`;
+        return { id: arn, extra: { arn, certificate: root ? caPem : mockPem("CERTIFICATE", `cert:${arn}`, 460), certificateChain: root ? "" : caPem } };
+    },
+    "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate": (_n, i) => ({ id: String(i.certificateAuthorityArn), extra: {} }),
+    "aws:secretsmanager/secretVersion:SecretVersion": (n, i) => {
+        const versionId = `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}`;
+        return { id: `${i.secretId}|${versionId}`, extra: { arn: i.secretId, versionId, versionStages: ["AWSCURRENT"] } };
+    },
+    "aws:secretsmanager/secretPolicy:SecretPolicy": (_n, i) => ({ id: String(i.secretArn), extra: {} }),
     "aws:rolesanywhere/trustAnchor:TrustAnchor": (n, _i, c) => ({ id: hex(n, 32), extra: { arn: `arn:aws:rolesanywhere:${c.region}:${c.account}:trust-anchor/${hex(n, 32)}` } }),
     "aws:rolesanywhere/profile:Profile": (n, _i, c) => ({ id: hex(n, 32), extra: { arn: `arn:aws:rolesanywhere:${c.region}:${c.account}:profile/${hex(n, 32)}` } }),
     "aws:ssm/association:Association": (n) => ({ id: `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}`, extra: { associationId: `${hex(n, 8)}-${hex(n + "a", 4)}-4${hex(n + "b", 3)}-8${hex(n + "c", 3)}-${hex(n + "d", 12)}` } }),

@@ -48,6 +48,21 @@ export function unwrapSecrets(v: unknown, reveal: boolean): unknown {
 }
 
 /**
+ * Marks the named outputs secret, as the engine does for a registration's additionalSecretOutputs
+ * (the SDK only forwards the list: @pulumi/pulumi runtime/resource.js setAdditionalsecretoutputsList),
+ * so e.g. tls.PrivateKey.privateKeyPem is a secret in the plan as in a deployment.
+ */
+export function markSecretOutputs(state: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+    const out = { ...state };
+    for (const k of names) {
+        if (k in out && !isSecretWrapper(out[k])) {
+            out[k] = { [specialSigKey]: specialSecretSig, value: out[k] };
+        }
+    }
+    return out;
+}
+
+/**
  * A mock resource monitor that, unlike the SDK's, records each registration's parent and
  * URN (the policy pack and the plan JSON need both) and answers with realistic state.
  */
@@ -111,7 +126,7 @@ export class PlanMonitor extends MockMonitor {
                 inputs: unwrapSecrets(rawInputs, false) as Record<string, unknown>,
                 dependencies: [...new Set<string>(req.getDependenciesList() as string[])].sort(),
             });
-            const serializedState = await serializeProperties("", result.state);
+            const serializedState = await serializeProperties("", markSecretOutputs(result.state, req.getAdditionalsecretoutputsList() as string[]));
             this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
             const response = new resproto.RegisterResourceResponse();
             response.setUrn(urn);
