@@ -5,10 +5,14 @@
  * fails the test instead of silently changing what the cost-allocation rule enforces. Types from
  * modules outside this list are treated as taggable unless listed in the rule's `exemptTypes`.
  */
-export const COVERED_AWS_MODULES: readonly string[] = ["acm","alb","amp","appautoscaling","autoscaling","cloudwatch","ec2","ecr","ecs","eks","elb","grafana","iam","kms","lambda","lb","oam","ram","route53","s3","secretsmanager","servicediscovery","sns","sqs","ssm","vpc"];
+export const COVERED_AWS_MODULES: readonly string[] = ["acm","acmpca","alb","amp","appautoscaling","autoscaling","cloudwatch","ec2","ecr","ecs","eks","elb","grafana","iam","kms","lambda","lb","oam","ram","route53","s3","secretsmanager","servicediscovery","sns","sqs","ssm","vpc"];
 
 export const NON_TAGGABLE_AWS_TYPES: ReadonlySet<string> = new Set([
     "aws:acm/certificateValidation:CertificateValidation",
+    "aws:acmpca/certificate:Certificate",
+    "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate",
+    "aws:acmpca/permission:Permission",
+    "aws:acmpca/policy:Policy",
     "aws:alb/listenerCertificate:ListenerCertificate",
     "aws:alb/targetGroupAttachment:TargetGroupAttachment",
     "aws:amp/alertManagerDefinition:AlertManagerDefinition",
