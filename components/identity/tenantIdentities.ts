@@ -1,19 +1,219 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Tags } from "../tags";
-import { Tenant } from "./tenants";
+import * as tls from "@pulumi/tls";
+import { EncryptionKey, encryptionKeyPolicy } from "../encryptionKey";
+import { rotatingTokenName } from "../grafanaIam";
+import { accountRoot, PolicyDocument, policyDocument, Statement, toJson } from "../iam";
+import { Tags, withName } from "../tags";
+import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX, Tenant, TENANT_ORGANIZATION, tenantKey, tenantProblems, tenantSecretName, tenantSubject } from "./tenants";
 
-// SKELETON (contract only): the pki helper replaces this file with the real component.
+/**
+ * The hub's tenant PKI: one AWS Private CA whose certificates name each monitored account and
+ * on-prem site (subject from the fleet manifest, see tenantSubject), re-issued every rotation
+ * period and handed to the tenant's deploy role through a Secrets Manager secret.
+ * Rotation and revocation as built: README "Tenant identity".
+ */
+
 export interface TenantIdentitiesArgs {
+    /** The hub account: owns the CA, the secrets and their KMS key. */
     readonly account: string;
+    /** The hub region (the CA, the secrets and the key are regional). */
     readonly region: string;
+    /** AWS Organizations ID (`o-…`): readers must belong to it (aws:PrincipalOrgID). */
     readonly organizationId: string;
     /** Every tenant of the fleet (monitored accounts and on-prem sites). */
     readonly tenants: readonly Tenant[];
-    /** Days between certificate rotations. Default 30. */
+    /** Days between certificate rotations, 1..120. Default 30. A certificate is valid 3 periods. */
     readonly rotationDays?: number;
     /** Clock for the rotation period; tests pin it. Default: now. */
     readonly now?: Date;
+    /** Organization (O) and the start of the common name of the CA's subject. Default "oss-monitoring". */
+    readonly fleetName?: string;
     readonly tags?: pulumi.Input<Tags>;
+}
+
+export const ROTATION_DAYS = { default: 30, min: 1, max: 120 } as const;
+
+/**
+ * A certificate outlives its period twice over: the secret always holds the newest, and a spoke
+ * copies it at its own deploy, so a spoke may lag the hub by up to 2 periods before its
+ * certificate expires.
+ */
+export const VALID_PERIODS = 3;
+
+/** Years the self-signed root is valid; every issued certificate must end before it does. */
+export const ROOT_VALIDITY_YEARS = 10;
+
+/**
+ * AWS Private CA templates: RootCACertificate/V1 for the CA's own self-signed certificate,
+ * EndEntityClientAuthCertificate/V1 for tenants (extended key usage TLS client authentication;
+ * subject and SANs are taken from the CSR, so the hub-built CSR decides the name).
+ * https://docs.aws.amazon.com/privateca/latest/userguide/template-definitions.html
+ */
+export const PCA_TEMPLATES = {
+    root: "arn:aws:acm-pca:::template/RootCACertificate/V1",
+    clientAuth: "arn:aws:acm-pca:::template/EndEntityClientAuthCertificate/V1",
+} as const;
+
+/** EC P-256 keys signed with SHA-256 ECDSA, for the CA and for every tenant key. */
+export const KEY_ALGORITHM = { pca: "EC_prime256v1", tls: "ECDSA", curve: "P256", signing: "SHA256WITHECDSA" } as const;
+
+/** A key policy holds at most 32 KB. https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html#key-policy-limit */
+export const KMS_KEY_POLICY_MAX_BYTES = 32_768;
+
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** Every problem with the arguments, one line each naming the field (empty when valid). */
+export function tenantIdentityProblems(args: TenantIdentitiesArgs): string[] {
+    const problems: string[] = [];
+    if (!ACCOUNT.test(args.account)) {
+        problems.push(`account: expected the hub's 12-digit account ID (got ${args.account})`);
+    }
+    if (!REGION.test(args.region)) {
+        problems.push(`region: expected an AWS region such as us-east-1 (got ${args.region})`);
+    }
+    if (!ORGANIZATION_ID.test(args.organizationId)) {
+        problems.push(`organizationId: expected an AWS Organizations ID such as o-abcd123456 (got ${args.organizationId})`);
+    }
+    const days = args.rotationDays ?? ROTATION_DAYS.default;
+    if (!Number.isInteger(days) || days < ROTATION_DAYS.min || days > ROTATION_DAYS.max) {
+        problems.push(`rotationDays: expected a whole number of days from ${ROTATION_DAYS.min} to ${ROTATION_DAYS.max} (got ${days})`);
+    }
+    if (args.now !== undefined && Number.isNaN(args.now.getTime())) {
+        problems.push("now: expected a valid date");
+    }
+    const fleet = args.fleetName ?? TENANT_ORGANIZATION;
+    if (!/^[A-Za-z0-9][A-Za-z0-9 .-]*$/.test(fleet) || caSubject(fleet).commonName.length > 64) {
+        problems.push(`fleetName: expected letters, digits, spaces, dots and dashes, at most ${64 - caSubject("").commonName.length} characters (got ${fleet})`);
+    }
+    const tenantIssues = tenantProblems(args.tenants);
+    problems.push(...tenantIssues);
+    if (tenantIssues.length === 0 && problems.length === 0) {
+        const bytes = Buffer.byteLength(toJson(identityKeyPolicy(args)));
+        if (bytes > KMS_KEY_POLICY_MAX_BYTES) {
+            problems.push(`tenants: ${args.tenants.length} tenants make the identity key policy ${bytes} bytes, over the KMS limit of ${KMS_KEY_POLICY_MAX_BYTES}; split the fleet over several hubs`);
+        }
+    }
+    return problems;
+}
+
+/** Index of the rotation period containing `now` (periods start at the Unix epoch). */
+export function rotationPeriod(now: Date, rotationDays: number): number {
+    return Math.floor(now.getTime() / (rotationDays * 86_400_000));
+}
+
+/**
+ * Resource names of one tenant. Key, CSR and certificate carry the period (rotatingTokenName), so a
+ * new period creates new ones and the previous ones leave the program; the secret, its version and
+ * its policy keep their names, so the secret ARN the spokes read never changes.
+ */
+export function tenantResourceNames(name: string, t: Pick<Tenant, "kind" | "account" | "site">, now: Date, rotationDays: number) {
+    const base = `${name}-${tenantKey(t)}`;
+    const periodic = rotatingTokenName(base, now, rotationDays);
+    return {
+        key: `${periodic}-key`,
+        csr: `${periodic}-csr`,
+        certificate: `${periodic}-cert`,
+        secret: `${base}-secret`,
+        secretVersion: `${base}-secret-value`,
+        secretPolicy: `${base}-secret-policy`,
+    };
+}
+
+/** Validity of a tenant certificate, in the shape acmpca.Certificate takes. */
+export function certificateValidity(rotationDays: number): { type: "DAYS"; value: string } {
+    return { type: "DAYS", value: String(VALID_PERIODS * rotationDays) };
+}
+
+/** Subject of the CA: the fleet as organization and in the common name (≤ 64 characters). */
+export function caSubject(fleetName: string): { organization: string; commonName: string } {
+    return { organization: fleetName, commonName: `${fleetName} tenant identity CA` };
+}
+
+/** ARN pattern of every identity secret in the hub (Secrets Manager appends -XXXXXX to the name). */
+export function identitySecretArnPattern(region: string, account: string): string {
+    return `arn:aws:secretsmanager:${region}:${account}:secret:${IDENTITY_SECRET_PREFIX}*`;
+}
+
+/**
+ * Resource policy of a tenant's identity secret: only the tenant's deploy role may read it.
+ *
+ * The principal is the tenant account's root narrowed by aws:PrincipalArn, not the role ARN itself:
+ * a role ARN in a Principal element is resolved to the role's unique ID when the policy is saved
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles),
+ * so Secrets Manager rejects a policy naming a role that does not exist yet
+ * (https://github.com/hashicorp/terraform-provider-aws/issues/14449), and the spokes' deploy roles
+ * may be created after the hub. The condition is also immune to a deleted and re-created role
+ * silently losing access.
+ * Only GetSecretValue: the spokes read the value with getSecretVersion, which calls nothing else
+ * (terraform-provider-aws internal/service/secretsmanager/secret_version_data_source.go), and
+ * cross-account access needs both this policy and the reader's identity policy
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
+ * In a secret's resource policy `Resource: "*"` means this secret.
+ */
+export function identitySecretPolicy(t: Tenant, organizationId: string): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "TenantDeployRoleReadsItsIdentity",
+            Effect: "Allow",
+            Principal: { AWS: accountRoot(t.account) },
+            Action: "secretsmanager:GetSecretValue",
+            Resource: "*",
+            Condition: {
+                ArnEquals: { "aws:PrincipalArn": t.readerRoleArn },
+                StringEquals: { "aws:PrincipalOrgID": organizationId },
+            },
+        },
+    ]);
+}
+
+/**
+ * What the tenants' readers need from the CMK: kms:Decrypt, only through Secrets Manager in the hub
+ * region, only for the identity secrets (Secrets Manager passes the secret ARN as the encryption
+ * context key SecretARN: https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context),
+ * only for roles named like the readers in the tenants' accounts, in the organization. The
+ * AWS-managed aws/secretsmanager key cannot be shared across accounts, hence a CMK
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
+ * Principals are the tenant accounts' roots (not "*": the policy pack refuses a wildcard principal in a
+ * key policy), de-duplicated and sorted so the document is stable.
+ */
+export function identityKeyStatements(args: Pick<TenantIdentitiesArgs, "account" | "region" | "organizationId" | "tenants">): Statement[] {
+    const roots = [...new Set(args.tenants.map((t) => t.account))].sort().map((a) => accountRoot(a));
+    // One pattern per reader role name (normally one: every spoke uses the manifest's deploy role).
+    const readers = [...new Set(args.tenants.map((t) => t.readerRoleArn.replace(/^(arn:[^:]+:iam::)\d{12}:/, "$1*:")))].sort();
+    if (roots.length === 0) {
+        return [];
+    }
+    return [
+        {
+            Sid: "TenantReadersDecryptTheirIdentitySecrets",
+            Effect: "Allow",
+            Principal: { AWS: roots.length === 1 ? roots[0] : roots },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+                StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com`, "aws:PrincipalOrgID": args.organizationId },
+                StringLike: { "kms:EncryptionContext:SecretARN": identitySecretArnPattern(args.region, args.account) },
+                ArnLike: { "aws:PrincipalArn": readers.length === 1 ? readers[0] : readers },
+            },
+        },
+    ];
+}
+
+/** The identity CMK's policy: the hub account administers and uses it (kmsKeyPolicy), tenants decrypt as above. */
+export function identityKeyPolicy(args: Pick<TenantIdentitiesArgs, "account" | "region" | "organizationId" | "tenants">): PolicyDocument {
+    return encryptionKeyPolicy({ account: args.account, region: args.region, extraStatements: identityKeyStatements(args) });
+}
+
+/** SecretString of an identity secret: PEM certificate, chain (up to the root) and private key. */
+export function identitySecretValue(parts: { certificate: string; chain: string; privateKey: string }): string {
+    return JSON.stringify({
+        [IDENTITY_SECRET_KEYS.certificate]: parts.certificate,
+        [IDENTITY_SECRET_KEYS.chain]: parts.chain,
+        [IDENTITY_SECRET_KEYS.privateKey]: parts.privateKey,
+    });
 }
 
 export class TenantIdentities extends pulumi.ComponentResource {
@@ -22,12 +222,119 @@ export class TenantIdentities extends pulumi.ComponentResource {
     public readonly caArn: pulumi.Output<string>;
     /** tenantKey → ARN of the tenant's identity secret in the hub account. */
     public readonly secretArns: Record<string, pulumi.Output<string>>;
+    /** tenantKey → ARN of the tenant's certificate of the current period. */
+    public readonly certificateArns: Record<string, pulumi.Output<string>>;
+    /** ARN of the CMK encrypting the identity secrets (spokes' deploy roles need kms:Decrypt on it). */
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** Index of the current rotation period (part of the key, CSR and certificate names). */
+    public readonly rotationPeriod: number;
 
     constructor(name: string, args: TenantIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:identity:TenantIdentities", name, {}, opts);
-        this.caCertificatePem = pulumi.output("-----BEGIN CERTIFICATE-----\nskeleton\n-----END CERTIFICATE-----\n");
-        this.caArn = pulumi.output(`arn:aws:acm-pca:${args.region}:${args.account}:certificate-authority/skeleton`);
+        const problems = tenantIdentityProblems(args);
+        if (problems.length > 0) {
+            throw new Error(problems.join("\n"));
+        }
+        const rotationDays = args.rotationDays ?? ROTATION_DAYS.default;
+        const now = args.now ?? new Date();
+        const fleet = args.fleetName ?? TENANT_ORGANIZATION;
+        this.rotationPeriod = rotationPeriod(now, rotationDays);
+
+        const ca = new aws.acmpca.CertificateAuthority(`${name}-ca`, {
+            type: "ROOT",
+            // Not SHORT_LIVED_CERTIFICATE: that mode caps every certificate at 7 days, and certificates
+            // here rotate on deploy and must outlive VALID_PERIODS × rotationDays (up to 360 days).
+            // https://docs.aws.amazon.com/privateca/latest/userguide/short-lived-certificates.html
+            usageMode: "GENERAL_PURPOSE",
+            certificateAuthorityConfiguration: {
+                keyAlgorithm: KEY_ALGORITHM.pca,
+                signingAlgorithm: KEY_ALGORITHM.signing,
+                subject: caSubject(fleet),
+            },
+            // No CRL or OCSP: nothing in the data path would consult them. The hub proxy enforces
+            // revocation itself (serial deny list from identity.revokedSerials) and refuses any CN
+            // missing from its tenant map, so a removed tenant is refused at once.
+            revocationConfiguration: { crlConfiguration: { enabled: false }, ocspConfiguration: { enabled: false } },
+            permanentDeletionTimeInDays: 30,
+            tags: withName(args.tags, `${name}-ca`),
+        }, { parent: this });
+        const root = new aws.acmpca.Certificate(`${name}-ca-root`, {
+            certificateAuthorityArn: ca.arn,
+            certificateSigningRequest: ca.certificateSigningRequest,
+            signingAlgorithm: KEY_ALGORITHM.signing,
+            templateArn: PCA_TEMPLATES.root,
+            validity: { type: "YEARS", value: String(ROOT_VALIDITY_YEARS) },
+        }, { parent: this });
+        const installed = new aws.acmpca.CertificateAuthorityCertificate(`${name}-ca-install`, {
+            certificateAuthorityArn: ca.arn,
+            certificate: root.certificate,
+        }, { parent: this });
+
+        const key = new EncryptionKey(`${name}-kms`, {
+            account: args.account,
+            region: args.region,
+            extraStatements: identityKeyStatements(args),
+            description: "Tenant identity secrets (client certificates and keys) of the monitoring hub",
+            tags: args.tags,
+        }, { parent: this });
+
         this.secretArns = {};
-        this.registerOutputs({});
+        this.certificateArns = {};
+        for (const tenant of args.tenants) {
+            const names = tenantResourceNames(name, tenant, now, rotationDays);
+            const privateKey = new tls.PrivateKey(names.key, { algorithm: KEY_ALGORITHM.tls, ecdsaCurve: KEY_ALGORITHM.curve }, { parent: this });
+            const csr = new tls.CertRequest(names.csr, {
+                privateKeyPem: privateKey.privateKeyPem,
+                // From the manifest only: a spoke supplies nothing that reaches the certificate.
+                subject: tenantSubject(tenant),
+            }, { parent: this });
+            const certificate = new aws.acmpca.Certificate(names.certificate, {
+                certificateAuthorityArn: ca.arn,
+                certificateSigningRequest: csr.certRequestPem,
+                signingAlgorithm: KEY_ALGORITHM.signing,
+                templateArn: PCA_TEMPLATES.clientAuth,
+                validity: certificateValidity(rotationDays),
+            }, {
+                parent: this,
+                // The CA issues only once its certificate is installed (status ACTIVE).
+                dependsOn: [installed],
+                // Deleting an acmpca.Certificate revokes it (terraform-provider-aws
+                // internal/service/acmpca/certificate.go resourceCertificateRevoke). The previous
+                // period's certificate must keep working until it expires, so it only leaves the state.
+                retainOnDelete: true,
+            });
+            const secret = new aws.secretsmanager.Secret(names.secret, {
+                name: tenantSecretName(tenant),
+                description: `Client certificate and key of ${tenantKey(tenant)} for the monitoring hub`,
+                kmsKeyId: key.keyArn,
+                tags: withName(args.tags, names.secret),
+            }, { parent: this });
+            new aws.secretsmanager.SecretVersion(names.secretVersion, {
+                secretId: secret.id,
+                secretString: pulumi.secret(pulumi.all([certificate.certificate, certificate.certificateChain, privateKey.privateKeyPem])
+                    .apply(([cert, chain, pem]) => identitySecretValue({ certificate: cert, chain, privateKey: pem }))),
+            }, { parent: this });
+            new aws.secretsmanager.SecretPolicy(names.secretPolicy, {
+                secretArn: secret.arn,
+                policy: toJson(identitySecretPolicy(tenant, args.organizationId)),
+                // Refuses any policy Zelkova finds grants broad access (e.g. a wildcard principal).
+                // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html
+                blockPublicPolicy: true,
+            }, { parent: this });
+            this.secretArns[tenantKey(tenant)] = secret.arn;
+            this.certificateArns[tenantKey(tenant)] = certificate.arn;
+        }
+
+        this.caCertificatePem = installed.certificate;
+        this.caArn = ca.arn;
+        this.kmsKeyArn = key.keyArn;
+        this.registerOutputs({
+            caCertificatePem: this.caCertificatePem,
+            caArn: this.caArn,
+            secretArns: this.secretArns,
+            certificateArns: this.certificateArns,
+            kmsKeyArn: this.kmsKeyArn,
+            rotationPeriod: this.rotationPeriod,
+        });
     }
 }
