@@ -146,7 +146,8 @@ export function identitySecretArnPattern(region: string, account: string): strin
  * so Secrets Manager rejects a policy naming a role that does not exist yet
  * (https://github.com/hashicorp/terraform-provider-aws/issues/14449), and the spokes' deploy roles
  * may be created after the hub. The condition is also immune to a deleted and re-created role
- * silently losing access.
+ * silently losing access. For a role session aws:PrincipalArn is the role's ARN, not the session's
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
  * Only GetSecretValue: the spokes read the value with getSecretVersion, which calls nothing else
  * (terraform-provider-aws internal/service/secretsmanager/secret_version_data_source.go), and
  * cross-account access needs both this policy and the reader's identity policy

@@ -5,7 +5,8 @@ import {
     PCA_TEMPLATES, rotationPeriod, TenantIdentities, TenantIdentitiesArgs, tenantIdentityProblems, tenantResourceNames,
 } from "../../components/identity/tenantIdentities";
 import { IDENTITY_SECRET_KEYS, Tenant, tenantKey, tenantSecretName, tenantSubject } from "../../components/identity/tenants";
-import { toJson } from "../../components/iam";
+import { kmsKeyPolicy, toJson } from "../../components/iam";
+import { encryptionKeyPolicy } from "../../components/encryptionKey";
 import { evaluatePlanStack } from "../../policy/offline";
 import { SECRET_PLACEHOLDER } from "../../automation/plan/monitor";
 import { Recorded, runProgram } from "../harness";
@@ -160,6 +161,14 @@ describe("tenant identities (hub PKI)", () => {
         assert.ok(doc.Statement.every((s) => s.Principal !== "*"), "no wildcard principal");
         assert.deepEqual(r.json(r.one(T.kms), "policy"), doc);
         assert.equal(r.one(T.kms).inputs.enableKeyRotation, true);
+    });
+
+    it("EncryptionKey appends extra statements to the unchanged account-and-services policy", () => {
+        const base = { account: HUB, region: REGION, services: ["logs"] as const };
+        assert.deepEqual(encryptionKeyPolicy(base), kmsKeyPolicy(base));
+        const extra = identityKeyStatements(ARGS);
+        assert.deepEqual(encryptionKeyPolicy({ ...base, extraStatements: extra }).Statement, [...kmsKeyPolicy(base).Statement, ...extra]);
+        assert.deepEqual(identityKeyStatements({ ...ARGS, tenants: [] }), []);
     });
 
     it("fits 500 accounts + 20 sites in one key policy (KMS limit 32 KB) and refuses a fleet that does not fit", () => {
