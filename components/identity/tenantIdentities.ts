@@ -225,6 +225,11 @@ export class TenantIdentities extends pulumi.ComponentResource {
     public readonly secretArns: Record<string, pulumi.Output<string>>;
     /** tenantKey → ARN of the tenant's certificate of the current period. */
     public readonly certificateArns: Record<string, pulumi.Output<string>>;
+    /**
+     * tenantKey → PEM of the tenant's certificate of the current period (public; its serial,
+     * `openssl x509 -noout -serial`, is what identity.revokedSerials lists to revoke it).
+     */
+    public readonly certificatePems: Record<string, pulumi.Output<string>>;
     /** ARN of the CMK encrypting the identity secrets (spokes' deploy roles need kms:Decrypt on it). */
     public readonly kmsKeyArn: pulumi.Output<string>;
     /** Index of the current rotation period (part of the key, CSR and certificate names). */
@@ -281,6 +286,7 @@ export class TenantIdentities extends pulumi.ComponentResource {
 
         this.secretArns = {};
         this.certificateArns = {};
+        this.certificatePems = {};
         for (const tenant of args.tenants) {
             const names = tenantResourceNames(name, tenant, now, rotationDays);
             const privateKey = new tls.PrivateKey(names.key, { algorithm: KEY_ALGORITHM.tls, ecdsaCurve: KEY_ALGORITHM.curve }, { parent: this });
@@ -324,6 +330,7 @@ export class TenantIdentities extends pulumi.ComponentResource {
             }, { parent: this });
             this.secretArns[tenantKey(tenant)] = secret.arn;
             this.certificateArns[tenantKey(tenant)] = certificate.arn;
+            this.certificatePems[tenantKey(tenant)] = certificate.certificate;
         }
 
         this.caCertificatePem = installed.certificate;
@@ -334,6 +341,7 @@ export class TenantIdentities extends pulumi.ComponentResource {
             caArn: this.caArn,
             secretArns: this.secretArns,
             certificateArns: this.certificateArns,
+            certificatePems: this.certificatePems,
             kmsKeyArn: this.kmsKeyArn,
             rotationPeriod: this.rotationPeriod,
         });

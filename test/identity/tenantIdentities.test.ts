@@ -42,6 +42,7 @@ function plan(args: Partial<TenantIdentitiesArgs> = {}, name = "identity"): Prom
             caArn: ids.caArn,
             secretArns: ids.secretArns,
             certificateArns: ids.certificateArns,
+            certificatePems: ids.certificatePems,
             kmsKeyArn: ids.kmsKeyArn,
         };
     }, { account: HUB, region: REGION });
@@ -221,6 +222,12 @@ describe("tenant identities (hub PKI)", () => {
         assert.doesNotMatch(plainInputs, /PRIVATE KEY/);
         assert.doesNotMatch(JSON.stringify(r.publicOutputs), /PRIVATE KEY/);
         assert.match(String(r.publicOutputs.caCertificatePem), /^-----BEGIN CERTIFICATE-----\n/);
+        const pems = r.publicOutputs.certificatePems as Record<string, string>;
+        assert.deepEqual(Object.keys(pems).sort(), TENANTS.map(tenantKey).sort());
+        for (const pem of Object.values(pems)) {
+            assert.match(pem, /^-----BEGIN CERTIFICATE-----\n[^]*-----END CERTIFICATE-----\n$/);
+            assert.notEqual(pem, r.publicOutputs.caCertificatePem);
+        }
         // The plan does produce key material, and as a secret output (as the engine marks privateKeyPem).
         const revealed = await runProgram(() => {
             const k = new tls.PrivateKey("probe", { algorithm: "ECDSA", ecdsaCurve: "P256" });
