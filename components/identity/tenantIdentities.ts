@@ -306,8 +306,9 @@ export class TenantIdentities extends pulumi.ComponentResource {
                 // The CA issues only once its certificate is installed (status ACTIVE).
                 dependsOn: [installed],
                 // Deleting an acmpca.Certificate revokes it (terraform-provider-aws
-                // internal/service/acmpca/certificate.go resourceCertificateRevoke). The previous
-                // period's certificate must keep working until it expires, so it only leaves the state.
+                // internal/service/acmpca/certificate.go resourceCertificateRevoke). A rotation must not
+                // revoke the previous period's certificate, which spokes present until they redeploy;
+                // it leaves the state and expires. Revocation is the proxy's deny list, on purpose.
                 retainOnDelete: true,
             });
             const secret = new aws.secretsmanager.Secret(names.secret, {
