@@ -118,7 +118,9 @@ const identity = z
          * Serials of revoked tenant certificates (hex, e.g. from `aws acm-pca list-certificates` or
          * `openssl x509 -serial`; `:` separators and either case accepted). The proxy refuses them.
          */
-        revokedSerials: z.array(z.string().regex(/^(?=.*[0-9a-fA-F])[0-9a-fA-F:]{1,59}$/, { error: "expected a certificate serial in hex, e.g. 0a:1b:2c or 0A1B2C" })).default([]),
+        // RFC 5280 4.1.2.2: at most 20 octets (21 in DER with a sign byte).
+        revokedSerials: z.array(z.string().regex(/^(?=.*[0-9a-fA-F])[0-9a-fA-F:]+$/, { error: "expected a certificate serial in hex, e.g. 0a:1b:2c or 0A1B2C" })
+            .refine((s) => s.replace(/:/g, "").length <= 42, { error: "a certificate serial has at most 20 bytes (40 hex digits)" })).default([]),
     })
     .strict();
 

@@ -102,6 +102,7 @@ describe("hub stack config", () => {
         rejects(hubRaw({ identity: { rotationDays: 365 } }), "hub.identity.rotationDays", "at most 120");
         rejects(hubRaw({ identity: { revokedSerials: ["not-hex"] } }), "hub.identity.revokedSerials[0]", "serial in hex");
         rejects(hubRaw({ identity: { revokedSerials: [":"] } }), "hub.identity.revokedSerials[0]");
+        rejects(hubRaw({ identity: { revokedSerials: ["ab".repeat(22)] } }), "hub.identity.revokedSerials[0]", "at most 20 bytes");
         assert.deepStrictEqual(hubConfig({ identity: { revokedSerials: ["0a:1b"] } }).hub.identity.revokedSerials, ["0a:1b"]);
     });
 
