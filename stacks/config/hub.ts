@@ -266,7 +266,10 @@ export const hubConfig = z
         h.onpremSites.forEach((s, i) => {
             const first = sites.get(s.site);
             if (first !== undefined) {
-                ctx.addIssue({ code: "custom", path: ["onpremSites", i, "site"], message: `site ${s.site} is also onpremSites[${first}]'s; each site has one identity, give them distinct siteName values` });
+                ctx.addIssue({
+                    code: "custom", path: ["onpremSites", i, "site"],
+                    message: `site ${s.site} of stack ${s.name} is also the site of ${h.onpremSites[first].name} (onpremSites[${first}]); each site has one identity: give them distinct siteName values`,
+                });
             }
             sites.set(s.site, i);
         });

@@ -93,7 +93,7 @@ describe("hub stack config", () => {
     });
 
     it("gives every site one identity: distinct site names", () => {
-        rejects(hubRaw({ onpremSites: [SITE, { ...SITE, name: "onprem-dc1b", cidrs: ["172.17.0.0/20"] }] }), "hub.onpremSites[1].site", "also onpremSites[0]");
+        rejects(hubRaw({ onpremSites: [SITE, { ...SITE, name: "onprem-dc1b", cidrs: ["172.17.0.0/20"] }] }), "hub.onpremSites[1].site", "site dc1 of stack onprem-dc1b is also the site of onprem-dc1", "distinct siteName");
     });
 
     it("defaults identity (30-day rotation, nothing revoked) and refuses bad rotation periods and serials", () => {
