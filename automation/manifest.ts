@@ -171,24 +171,21 @@ function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number
     if (entry.role !== "hub") {
         return { hubStack: hubRef };
     }
-    const spokes = raw.stacks.filter((s) => s.role !== "hub");
+    // Tenants (components/identity/tenants.ts): every monitored account, and every site under its
+    // landing account. Nothing here comes from a site's auth settings: identity is the hub's to issue.
     const sites = raw.stacks
         .filter((s) => s.role === "onprem")
         .map((s) => {
-            const c = s.config as { siteCidrs?: unknown; auth?: { clientCaBundle?: unknown; bearerTokenSecretArn?: unknown } };
-            return {
-                name: s.name,
-                cidrs: c.siteCidrs,
-                ...(c.auth?.clientCaBundle !== undefined ? { clientCaBundle: c.auth.clientCaBundle } : {}),
-                ...(c.auth?.bearerTokenSecretArn !== undefined ? { bearerTokenSecretArn: c.auth.bearerTokenSecretArn } : {}),
-            };
+            const c = s.config as { siteCidrs?: unknown; siteName?: unknown };
+            return { name: s.name, site: typeof c.siteName === "string" ? c.siteName : siteNameOf(undefined, s.name), account: s.account, cidrs: c.siteCidrs };
         });
     const cloudwatch = (entry.config as { cloudwatch?: Record<string, unknown> }).cloudwatch ?? {};
     return {
         hub: {
             ...entry.config,
-            monitoredAccounts: [...new Set(spokes.map((s) => s.account))].sort(),
+            monitoredAccounts: [...new Set(raw.stacks.filter((s) => s.role === "monitored").map((s) => s.account))].sort(),
             onpremSites: sites,
+            spokeDeployRoleName: raw.defaults.deployRoleName,
             cloudwatch: { ...cloudwatch, sources: cloudwatchSources(raw) },
         },
     };

@@ -16,13 +16,15 @@ export interface IngressListenerSpec {
     readonly protocol: "TLS" | "TCP";
 }
 
-/** Which listeners the hub exposes, from the on-prem authentication modes in use. */
-export function ingressListeners(o: { mtls: boolean; bearerToken: boolean }): IngressListenerSpec[] {
+/**
+ * The hub's listeners: both OTLP ports pass TLS through to the task's tenant proxy, which needs the
+ * client certificate itself. An NLB TLS listener would end the handshake at the load balancer, and
+ * even NLB mutual TLS passes nothing about the client to the targets (README "Tenant identity").
+ */
+export function ingressListeners(): IngressListenerSpec[] {
     return [
-        { port: COLLECTOR_PORTS.otlpGrpc, protocol: "TLS" },
-        { port: COLLECTOR_PORTS.otlpHttp, protocol: "TLS" },
-        ...(o.mtls ? [{ port: COLLECTOR_PORTS.otlpHttpMtls, protocol: "TCP" as const }] : []),
-        ...(o.bearerToken ? [{ port: COLLECTOR_PORTS.otlpHttpToken, protocol: "TLS" as const }] : []),
+        { port: COLLECTOR_PORTS.otlpGrpc, protocol: "TCP" },
+        { port: COLLECTOR_PORTS.otlpHttp, protocol: "TCP" },
     ];
 }
 
@@ -82,8 +84,8 @@ export interface CollectorIngressArgs {
     readonly vpcId: pulumi.Input<string>;
     readonly subnetIds: pulumi.Input<string>[];
     readonly vpcCidr: pulumi.Input<string>;
-    /** ACM certificate the TLS listeners present. */
-    readonly certificateArn: pulumi.Input<string>;
+    /** ACM certificate a TLS listener presents; required only when a listener is TLS. Default: none. */
+    readonly certificateArn?: pulumi.Input<string>;
     readonly listeners: readonly IngressListenerSpec[];
     /** Networks allowed to reach the listeners directly (on-prem sites, peered VPCs). Default: none. */
     readonly allowedCidrs?: readonly string[];
@@ -115,6 +117,9 @@ export class CollectorIngress extends pulumi.ComponentResource {
 
     constructor(name: string, args: CollectorIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:hub:CollectorIngress", name, {}, opts);
+        if (args.certificateArn === undefined && args.listeners.some((l) => l.protocol === "TLS")) {
+            throw new Error(`${name}: a TLS listener needs certificateArn`);
+        }
         const sg = new aws.ec2.SecurityGroup(`${name}-nlb-sg`, {
             vpcId: args.vpcId,
             description: "Collector NLB: OTLP from the hub VPC and allowed networks only",
@@ -159,7 +164,11 @@ export class CollectorIngress extends pulumi.ComponentResource {
                 ...targetGroupSettings(l),
                 targetType: "ip",
                 vpcId: args.vpcId,
-                healthCheck: { protocol: "HTTPS", port: String(COLLECTOR_PORTS.health), path: "/", healthyThreshold: 3, unhealthyThreshold: 3, interval: 10 },
+                // The proxy's health frontend: TLS without a client certificate, 503 while the collector
+                // is down. A TCP target group may be checked over HTTP/HTTPS (HealthCheckProtocol,
+                // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html);
+                // NLB matchers take 200-599, default 200-399 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html).
+                healthCheck: { protocol: "HTTPS", port: String(COLLECTOR_PORTS.health), path: "/", matcher: "200", healthyThreshold: 3, unhealthyThreshold: 3, interval: 10 },
                 tags: withName(args.tags, `${name}-${l.port}`),
             }, { parent: this });
             const listener = new aws.lb.Listener(`${name}-listener-${l.port}`, {

@@ -1,21 +1,28 @@
-/** Ports of the hub collector, shared by the collector config, task definition, NLB and spokes. */
+/**
+ * Public ports of a hub collector task, served by its `tenant-proxy` container (HAProxy) and shared
+ * by the task definition, the NLB and the spokes. Every tenant authenticates with its client
+ * certificate on both OTLP ports (components/identity/tenants.ts); the former 4319 (site mTLS) and
+ * 4320 (bearer token) ports are gone: a shared token cannot name a site unforgeably.
+ */
 export const COLLECTOR_PORTS = {
-    /** OTLP/gRPC over TLS from monitored accounts (NLB TLS listener re-encrypting). */
+    /** OTLP/gRPC, mutual TLS (NLB TCP pass-through, the proxy terminates and forwards HTTP/2). */
     otlpGrpc: 4317,
-    /** OTLP/HTTP over TLS (monitored accounts and on-prem HTTPS POSTs). */
+    /** OTLP/HTTP, mutual TLS (NLB TCP pass-through). */
     otlpHttp: 4318,
-    /** OTLP/HTTP with mutual TLS from on-prem sites (NLB TCP pass-through). */
-    otlpHttpMtls: 4319,
-    /** OTLP/HTTP with a bearer token from on-prem sites (NLB TLS listener). */
-    otlpHttpToken: 4320,
-    /** health_check extension, over TLS. */
+    /** Health of the task for the NLB: TLS without a client certificate (the health checker has none). */
     health: 13133,
 } as const;
 
-/** Where the init container writes TLS material inside the task (a task-scoped volume). */
-export const TLS_DIR = "/etc/otel/tls";
-export const TLS_FILES = {
-    cert: `${TLS_DIR}/server.crt`,
-    key: `${TLS_DIR}/server.key`,
-    clientCa: `${TLS_DIR}/onprem-client-ca.pem`,
+/**
+ * Where the collector itself listens: loopback only, inside the task's network namespace (awsvpc),
+ * reachable from the proxy and nothing else, so whatever reaches it went through the proxy's
+ * certificate check. Self-telemetry stays on 127.0.0.1:8888.
+ */
+export const COLLECTOR_INTERNAL_PORTS = {
+    otlpGrpc: 14317,
+    otlpHttp: 14318,
+    health: 14133,
 } as const;
+
+/** Where the init container writes TLS and identity material inside the task (a task-scoped volume). */
+export const TLS_DIR = "/etc/otel/tls";

@@ -2,9 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "./collectorIam";
 import { COLLECTOR_PORTS } from "./collectorPorts";
-import { collectorContainerDefinitions, contentDigest, INIT_IMAGE, PULL_THROUGH_PREFIX, pullThroughImage } from "./collectorTask";
+import { collectorContainerDefinitions, contentDigest, INIT_IMAGE, PROXY_CONTAINER, PROXY_IMAGE, PROXY_MEMORY_MIB, PULL_THROUGH_PREFIX, pullThroughImage } from "./collectorTask";
 import { EncryptionKey } from "./encryptionKey";
 import { toJson } from "./iam";
+import { renderHaproxyConfig } from "./identity/haproxyConfig";
+import { chunkLines, Tenant, tenantMaps } from "./identity/tenants";
 import { Tags, withName } from "./tags";
 
 export interface CollectorServiceArgs {
@@ -32,13 +34,14 @@ export interface CollectorServiceArgs {
     readonly configYaml: pulumi.Input<string>;
     /** AMP workspaces the task role may remote-write to. */
     readonly workspaceArns: pulumi.Input<string>[];
+    /** Secrets Manager secret `{"cert","key"}` (PEM): the server certificate the tenant proxy presents. */
     readonly tlsSecretArn: pulumi.Input<string>;
-    /** PEM bundle of on-prem client CAs; enables the mutual-TLS port. Default: none. */
-    readonly clientCaBundle?: pulumi.Input<string>;
-    /** Bearer-token env var → Secrets Manager ARN. Default: none. */
-    readonly bearerTokens?: Record<string, string>;
+    /** Who may send: the tenant CA, every tenant, and revoked certificate serials. */
+    readonly identity: CollectorIdentity;
     /** Upstream collector image (public.ecr.aws images go through the pull-through cache). */
     readonly image: string;
+    /** Upstream tenant proxy image. Default PROXY_IMAGE. */
+    readonly proxyImage?: string;
     /** Fargate CPU units. Default 1024. */
     readonly cpu?: number;
     /** Fargate memory MiB. Default 2048. */
@@ -55,9 +58,50 @@ export interface CollectorServiceArgs {
     readonly tags?: pulumi.Input<Tags>;
 }
 
+export interface CollectorIdentity {
+    /** PEM of the CA that issues tenant certificates: the only CA the proxy trusts for clients. */
+    readonly caCertificatePem: pulumi.Input<string>;
+    /** Every tenant; a certificate whose CN is none of theirs is refused. */
+    readonly tenants: readonly Tenant[];
+    /** Serials of revoked tenant certificates (hex, any case, `:` separators allowed). Default: none. */
+    readonly revokedSerials?: readonly string[];
+}
+
+/**
+ * A serial as the proxy prints it with `ssl_c_serial,hex`: the integer's magnitude bytes (HAProxy
+ * copies OpenSSL's ASN1_INTEGER data, which carries no DER sign byte), upper-case, two digits per
+ * byte, no separators. So `00:80:AA` (DER form of a serial with the top bit set) becomes `80AA`.
+ */
+export function normalizeSerial(raw: string): string {
+    const hex = raw.replace(/:/g, "").toUpperCase();
+    if (!/^[0-9A-F]{1,42}$/.test(hex)) {
+        throw new Error(`identity.revokedSerials: ${JSON.stringify(raw)} is not a certificate serial in hex (e.g. 0A:1B:2C or 0a1b2c)`);
+    }
+    const even = hex.length % 2 === 1 ? `0${hex}` : hex;
+    return even.replace(/^(00)+(?=..)/, "");
+}
+
+/**
+ * The revoked-serials file the proxy matches `ssl_c_serial,hex` against (normalizeSerial per line).
+ * Never empty: SSM refuses empty values, and the proxy ignores `#` lines.
+ */
+export function revokedSerialsFile(serials: readonly string[]): string {
+    const lines = [...new Set(serials.map(normalizeSerial))].sort();
+    return `# revoked tenant certificate serials (${lines.length})\n${lines.map((l) => `${l}\n`).join("")}`;
+}
+
+/** The proxy's map files split into SSM-sized chunks; an empty map is a comment line (SSM refuses empty values). */
+export function identityMapChunks(tenants: readonly Tenant[]): { account: string[]; site: string[] } {
+    const maps = tenantMaps(tenants);
+    const nonEmpty = (text: string, what: string) => (text === "" ? `# no ${what}\n` : text);
+    return { account: chunkLines(nonEmpty(maps.account, "tenants")), site: chunkLines(nonEmpty(maps.site, "on-prem tenants")) };
+}
+
 /**
  * The ADOT collector as an ECS Fargate service spread over the private subnets, config from
- * SSM Parameter Store, scaling on CPU and memory, behind the ingress NLB.
+ * SSM Parameter Store, scaling on CPU and memory, behind the ingress NLB. Each task's tenant
+ * proxy terminates the senders' mutual TLS and sets their identity; the collector listens on
+ * loopback only.
  */
 export class CollectorService extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
@@ -91,16 +135,27 @@ export class CollectorService extends pulumi.ComponentResource {
             insecureValue: args.configYaml,
             tags: withName(args.tags, `${name}-config`),
         }, { parent: this });
-        const clientCa = args.clientCaBundle !== undefined
-            ? new aws.ssm.Parameter(`${name}-client-ca`, {
-                name: `/oss-monitoring/${name}/onprem-client-ca`,
-                description: "CA bundle on-prem client certificates must chain to (mutual TLS)",
-                type: "String",
-                tier: "Intelligent-Tiering",
-                insecureValue: args.clientCaBundle,
-                tags: withName(args.tags, `${name}-client-ca`),
-            }, { parent: this })
-            : undefined;
+        // What the tenant proxy reads, through the init container: SSM parameters, each at most
+        // 8 KB (advanced tier, chosen by Intelligent-Tiering above 4 KB:
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
+        const proxyConfig = renderHaproxyConfig();
+        const chunks = identityMapChunks(args.identity.tenants);
+        const revoked = revokedSerialsFile(args.identity.revokedSerials ?? []);
+        const param = (suffix: string, path: string, description: string, value: pulumi.Input<string>) => new aws.ssm.Parameter(`${name}-${suffix}`, {
+            name: `/oss-monitoring/${name}/${path}`,
+            description,
+            type: "String",
+            tier: "Intelligent-Tiering",
+            // insecureValue: none of these is secret (config, a CA certificate, tenant names), so previews show diffs.
+            insecureValue: value,
+            tags: withName(args.tags, `${name}-${suffix}`),
+        }, { parent: this });
+        const proxyParam = param("proxy-config", "tenant-proxy/haproxy-cfg", "Tenant proxy (HAProxy) configuration; rendered by Pulumi, edits are overwritten", proxyConfig);
+        const caParam = param("tenant-ca", "tenant-proxy/tenant-ca", "CA that issues tenant client certificates: the only one the tenant proxy trusts", args.identity.caCertificatePem);
+        const accountMapParams = chunks.account.map((v, i) => param(`account-map-${i}`, `tenant-proxy/account-map/${i}`, `Tenant certificate CN to account, part ${i + 1} of ${chunks.account.length}`, v));
+        const siteMapParams = chunks.site.map((v, i) => param(`site-map-${i}`, `tenant-proxy/site-map/${i}`, `Tenant certificate CN to site, part ${i + 1} of ${chunks.site.length}`, v));
+        const revokedParam = param("revoked-serials", "tenant-proxy/revoked-serials", "Serials of revoked tenant certificates (upper-case hex)", revoked);
+        const identityParams = [proxyParam, caParam, ...accountMapParams, ...siteMapParams, revokedParam];
         const cacheRule = new aws.ecr.PullThroughCacheRule(`${name}-ecr-public-cache`, {
             ecrRepositoryPrefix: PULL_THROUGH_PREFIX,
             upstreamRegistryUrl: "public.ecr.aws",
@@ -117,21 +172,22 @@ export class CollectorService extends pulumi.ComponentResource {
             policy: pulumi.output(args.workspaceArns).apply((arns) => toJson(collectorTaskPolicy(arns))),
         }, { parent: this });
         const executionRole = new aws.iam.Role(`${name}-execution`, {
-            description: "ECS agent for the ADOT collector: image pull, logs, config and TLS secrets",
+            description: "ECS agent for the ADOT collector and its tenant proxy: image pull, logs, configs, tenant maps and the TLS secret",
             assumeRolePolicy: toJson(ecsExecutionTrust(args.account)),
             tags: withName(args.tags, `${name}-execution`),
         }, { parent: this });
         const executionPolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
             role: executionRole.name,
             policy: pulumi
-                .all([logGroup.arn, configParam.arn, clientCa?.arn, args.tlsSecretArn])
-                .apply(([logGroupArn, configArn, caArn, tlsArn]) => toJson(collectorExecutionPolicy({
+                .all([logGroup.arn, configParam.arn, pulumi.all(identityParams.map((p) => p.arn)), args.tlsSecretArn])
+                .apply(([logGroupArn, configArn, identityArns, tlsArn]) => toJson(collectorExecutionPolicy({
                     account: args.account,
                     region: args.region,
                     repositoryPrefix: PULL_THROUGH_PREFIX,
                     logGroupArn,
-                    parameterArns: [configArn, ...(caArn !== undefined ? [caArn] : [])],
-                    secretArns: [tlsArn, ...Object.values(args.bearerTokens ?? {})],
+                    // Exactly the parameters the containers read: the collector config and the proxy's files.
+                    parameterArns: [configArn, ...identityArns],
+                    secretArns: [tlsArn],
                 }))),
         }, { parent: this });
 
@@ -147,25 +203,30 @@ export class CollectorService extends pulumi.ComponentResource {
             executionRoleArn: executionRole.arn,
             volumes: [{ name: "tls" }],
             containerDefinitions: pulumi
-                .all([configParam.arn, clientCa?.arn, args.tlsSecretArn, logGroup.name, args.configYaml, args.clientCaBundle])
-                .apply(([configArn, caArn, tlsArn, logGroupName, configYaml, caBundle]) => JSON.stringify(collectorContainerDefinitions({
+                .all([
+                    configParam.arn, pulumi.all([proxyParam.arn, caParam.arn, revokedParam.arn]),
+                    pulumi.all([pulumi.all(accountMapParams.map((p) => p.arn)), pulumi.all(siteMapParams.map((p) => p.arn))]),
+                    args.tlsSecretArn, logGroup.name, args.configYaml, args.identity.caCertificatePem,
+                ])
+                .apply(([configArn, [proxyArn, caArn, revokedArn], [accountArns, siteArns], tlsArn, logGroupName, configYaml, caPem]) => JSON.stringify(collectorContainerDefinitions({
                     collectorImage: pullThroughImage(args.image, args.account, args.region),
                     initImage: pullThroughImage(INIT_IMAGE, args.account, args.region),
+                    proxyImage: pullThroughImage(args.proxyImage ?? PROXY_IMAGE, args.account, args.region),
                     configParameterArn: configArn,
                     tlsSecretArn: tlsArn,
-                    clientCaParameterArn: caArn,
-                    bearerTokens: args.bearerTokens,
+                    identity: { proxyConfig: proxyArn, tenantCa: caArn, accountMap: accountArns, siteMap: siteArns, revokedSerials: revokedArn },
                     logGroupName,
                     region: args.region,
-                    memoryMiB: Math.floor(memory * 0.9),
-                    contentDigest: contentDigest([configYaml, caBundle]),
+                    memoryMiB: Math.floor(memory * 0.9) - PROXY_MEMORY_MIB,
+                    // Everything the containers read by ARN at start, so any change rolls the tasks.
+                    contentDigest: contentDigest([configYaml, proxyConfig, caPem, ...chunks.account, ...chunks.site, revoked]),
                 }))),
             tags: withName(args.tags, `${name}-task`),
         }, { parent: this });
 
         const sg = new aws.ec2.SecurityGroup(`${name}-tasks-sg`, {
             vpcId: args.vpcId,
-            description: "ADOT collector tasks: OTLP from the NLB only; HTTPS out to VPC endpoints",
+            description: "ADOT collector tasks: OTLP and health from the NLB only; HTTPS out to VPC endpoints",
             tags: withName(args.tags, `${name}-tasks`),
         }, { parent: this });
         const ports = [...Object.keys(args.targetGroupArns).map(Number), COLLECTOR_PORTS.health];
@@ -209,7 +270,8 @@ export class CollectorService extends pulumi.ComponentResource {
             healthCheckGracePeriodSeconds: 60,
             networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
             loadBalancers: Object.entries(args.targetGroupArns).map(([port, arn]) => ({
-                targetGroupArn: arn, containerName: "adot-collector", containerPort: Number(port),
+                // The proxy owns the public ports; the collector has none (loopback only).
+                targetGroupArn: arn, containerName: PROXY_CONTAINER, containerPort: Number(port),
             })),
             // `pulumi up` reports success only once the new tasks are healthy behind the NLB (a
             // circuit-breaker rollback then fails the update instead of passing silently).

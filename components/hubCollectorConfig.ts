@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import { COLLECTOR_PORTS, TLS_FILES } from "./collectorPorts";
+import { COLLECTOR_INTERNAL_PORTS } from "./collectorPorts";
+import { TENANT_HEADERS } from "./identity/tenants";
 import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "./labels";
 
 export interface RemoteWriteTarget {
@@ -17,18 +18,14 @@ export interface HubCollectorConfigOptions {
     readonly region: string;
     /** One or more AMP workspaces; every series is written to each (dual-write for DR). */
     readonly remoteWrite: readonly RemoteWriteTarget[];
-    /** Serve the mutual-TLS receiver for on-prem sites. Default false. */
-    readonly mtls?: boolean;
-    /** Environment variables holding on-prem bearer tokens; non-empty enables the token receiver. */
-    readonly bearerTokenEnvVars?: readonly string[];
     /** Sending queue size of the primary exporter, in batches. Default 10000. */
     readonly queueSize?: number;
     /** Fargate task memory (MiB); sizes the DR queue so its backlog stays within DR_MEMORY_SHARE. Default 2048. */
     readonly taskMemoryMiB?: number;
     /**
-     * Where the collector listens and finds its TLS files. Defaults: every interface, COLLECTOR_PORTS,
-     * TLS_FILES and self-telemetry on 127.0.0.1:8888 (the ECS task). The end-to-end tests run
-     * several collectors on one host with loopback ports and per-run certificates.
+     * Where the collector listens. Defaults: 127.0.0.1, COLLECTOR_INTERNAL_PORTS and self-telemetry
+     * on 127.0.0.1:8888 (the ECS task, behind its tenant proxy). The end-to-end tests run several
+     * collectors on one host with their own loopback ports.
      */
     readonly listen?: HubListenOptions;
 }
@@ -55,14 +52,15 @@ export function drQueueBatches(taskMemoryMiB: number): number {
 }
 
 export interface HubListenOptions {
-    /** Address the receivers and health check bind to. Default 0.0.0.0. */
+    /**
+     * Address the receivers and health check bind to. Default 127.0.0.1: only the tenant proxy in
+     * the same task reaches them, so nothing can skip its certificate check.
+     */
     readonly host?: string;
-    /** Ports of the receivers and health check. Default COLLECTOR_PORTS. */
-    readonly ports?: Partial<Record<keyof typeof COLLECTOR_PORTS, number>>;
+    /** Ports of the receivers and health check. Default COLLECTOR_INTERNAL_PORTS. */
+    readonly ports?: Partial<Record<keyof typeof COLLECTOR_INTERNAL_PORTS, number>>;
     /** Port of the collector's own Prometheus telemetry on 127.0.0.1 (scraped by itself). Default 8888. */
     readonly selfMetricsPort?: number;
-    /** Server certificate, key and on-prem client CA bundle. Default TLS_FILES. */
-    readonly tlsFiles?: Partial<Record<keyof typeof TLS_FILES, string>>;
 }
 
 /** How long remote write retries one batch (an AMP or DR outage up to this long loses nothing). */
@@ -74,8 +72,8 @@ export const DR_RETRY_BUDGET = "2m";
 export const CONFIG_ENV_VAR = "AOT_CONFIG_CONTENT";
 
 /** The listen options with defaults applied; ports must be distinct and valid. */
-export function hubListen(l: HubListenOptions = {}): { host: string; ports: Record<keyof typeof COLLECTOR_PORTS, number>; selfMetricsPort: number; tls: Record<keyof typeof TLS_FILES, string> } {
-    const ports = { ...COLLECTOR_PORTS, ...(l.ports ?? {}) };
+export function hubListen(l: HubListenOptions = {}): { host: string; ports: Record<keyof typeof COLLECTOR_INTERNAL_PORTS, number>; selfMetricsPort: number } {
+    const ports = { ...COLLECTOR_INTERNAL_PORTS, ...(l.ports ?? {}) };
     const selfMetricsPort = l.selfMetricsPort ?? 8888;
     const all = [...Object.values(ports), selfMetricsPort];
     for (const [k, v] of Object.entries({ ...ports, selfMetricsPort })) {
@@ -86,7 +84,7 @@ export function hubListen(l: HubListenOptions = {}): { host: string; ports: Reco
     if (new Set(all).size !== all.length) {
         throw new Error(`renderHubCollectorConfig: listen.ports: every receiver, the health check and self-telemetry need their own port (got ${all.join(", ")})`);
     }
-    return { host: l.host ?? "0.0.0.0", ports, selfMetricsPort, tls: { ...TLS_FILES, ...(l.tlsFiles ?? {}) } };
+    return { host: l.host ?? "127.0.0.1", ports, selfMetricsPort };
 }
 
 /**
@@ -105,6 +103,45 @@ export function sourceLabelActions(): Array<Record<string, string>> {
     ];
 }
 
+/** Labels a tenant can never choose: the proxy derives them from its client certificate. */
+export const IDENTITY_LABELS = [SOURCE_LABELS.account, SOURCE_LABELS.site, SOURCE_LABELS.sourceRole] as const;
+
+/** Header (client metadata key) the proxy sets for each identity label. */
+const IDENTITY_HEADER: Record<(typeof IDENTITY_LABELS)[number], string> = {
+    [SOURCE_LABELS.account]: TENANT_HEADERS.account,
+    [SOURCE_LABELS.site]: TENANT_HEADERS.site,
+    [SOURCE_LABELS.sourceRole]: TENANT_HEADERS.role,
+};
+
+/**
+ * Processors that overwrite the identity labels with what the proxy derived from the certificate:
+ * - `resource/identity` deletes whatever the sender claimed (resource attributes, already copied to
+ *   labels by resource/source-labels), then upserts each label `from_context: metadata.<header>`
+ *   (contrib internal/coreinternal@v0.117.0 attraction/attraction.go:344-385; a missing key sets nothing);
+ * - `attributes/identity` deletes the same keys on data points, which would otherwise become labels too;
+ * - `filter/identity` drops whatever still has no `account`: no proxy-set header, no data (fail closed).
+ * They must run before any batch processor: batch drops client metadata unless it is configured with
+ * `metadata_keys` (batchprocessor@v0.117.0 batch_processor.go:153).
+ */
+export function identityProcessors(): Record<string, unknown> {
+    return {
+        "resource/identity": {
+            attributes: [
+                ...IDENTITY_LABELS.map((key) => ({ key, action: "delete" })),
+                ...IDENTITY_LABELS.map((key) => ({ key, from_context: `metadata.${IDENTITY_HEADER[key]}`, action: "upsert" })),
+            ],
+        },
+        "attributes/identity": { actions: IDENTITY_LABELS.map((key) => ({ key, action: "delete" })) },
+        "filter/identity": {
+            error_mode: "propagate",
+            metrics: { metric: [`resource.attributes["${SOURCE_LABELS.account}"] == nil`] },
+        },
+    };
+}
+
+/** What every ingest pipeline (primary and DR) runs between memory_limiter and its batch, in order. */
+export const INGEST_LABEL_PROCESSORS = ["resource/source-labels", "resource/identity", "attributes/identity", "filter/identity"] as const;
+
 /**
  * Pipelines of a secondary (DR) target. The collector fans each receiver out to every pipeline that
  * lists it, so DR gets its own copy of the data without a connector (ADOT ships none). The copy must
@@ -116,14 +153,14 @@ export function sourceLabelActions(): Array<Record<string, string>> {
 export function secondaryPipelines(name: string, ingestReceivers: readonly string[]): Array<[string, Record<string, string[]>]> {
     const exporter = [`prometheusremotewrite/${name}`];
     return [
-        [`metrics/${name}`, { receivers: [...ingestReceivers], processors: ["resource/source-labels", "batch/dr"], exporters: exporter }],
+        [`metrics/${name}`, { receivers: [...ingestReceivers], processors: [...INGEST_LABEL_PROCESSORS, "batch/dr"], exporters: exporter }],
         [`metrics/self-${name}`, { receivers: ["prometheus/self"], processors: ["resourcedetection/ecs", "resource/self", "batch/dr"], exporters: exporter }],
     ];
 }
 
 /**
- * The hub ADOT collector's configuration: OTLP in (TLS everywhere, optional mutual TLS and
- * bearer-token receivers for on-prem), source labels normalised, remote-written with SigV4
+ * The hub ADOT collector's configuration: OTLP in on loopback behind the tenant proxy, source labels
+ * normalised and the identity labels overwritten from the proxy's headers, remote-written with SigV4
  * to every AMP workspace, plus the collector's own telemetry so its health is alertable.
  */
 export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
@@ -135,16 +172,17 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             throw new Error(`renderHubCollectorConfig: remote-write URL for ${t.name} must be https:// (got ${t.url})`);
         }
     }
-    const tokens = o.bearerTokenEnvVars ?? [];
-    const { host, ports, selfMetricsPort, tls } = hubListen(o.listen);
-    const serverTls = { cert_file: tls.cert, key_file: tls.key, min_version: "1.2" };
-    const otlpHttp = (port: number, extra: Record<string, unknown> = {}): Record<string, unknown> =>
-        ({ protocols: { http: { endpoint: `${host}:${port}`, tls: serverTls, ...extra } } });
+    const { host, ports, selfMetricsPort } = hubListen(o.listen);
+    // No TLS here: the receivers bind loopback inside the task (awsvpc: one network namespace per
+    // task, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html)
+    // and only the tenant proxy reaches them. `include_metadata` turns the request headers the proxy
+    // set into client metadata (confighttp@v0.117.0 confighttp.go:295 + clientinfohandler.go,
+    // configgrpc@v0.117.0 configgrpc.go:529-541), which resource/identity reads.
     const receivers: Record<string, unknown> = {
         otlp: {
             protocols: {
-                grpc: { endpoint: `${host}:${ports.otlpGrpc}`, tls: serverTls, max_recv_msg_size_mib: 16 },
-                http: { endpoint: `${host}:${ports.otlpHttp}`, tls: serverTls },
+                grpc: { endpoint: `${host}:${ports.otlpGrpc}`, max_recv_msg_size_mib: 16, include_metadata: true },
+                http: { endpoint: `${host}:${ports.otlpHttp}`, include_metadata: true },
             },
         },
         "prometheus/self": {
@@ -153,14 +191,9 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             },
         },
     };
-    if (o.mtls) {
-        receivers["otlp/mtls"] = otlpHttp(ports.otlpHttpMtls, { tls: { ...serverTls, client_ca_file: tls.clientCa } });
-    }
-    if (tokens.length > 0) {
-        receivers["otlp/token"] = otlpHttp(ports.otlpHttpToken, { auth: { authenticator: "bearertokenauth/onprem" } });
-    }
     const extensions: Record<string, unknown> = {
-        health_check: { endpoint: `${host}:${ports.health}`, tls: serverTls },
+        // Checked by the proxy's health frontend (monitor fail), which the NLB checks over TLS.
+        health_check: { endpoint: `${host}:${ports.health}` },
     };
     const exporters: Record<string, unknown> = {};
     const [primary, ...secondaries] = o.remoteWrite;
@@ -187,14 +220,12 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             tls: { min_version: "1.2" },
         };
     }
-    if (tokens.length > 0) {
-        extensions["bearertokenauth/onprem"] = { scheme: "Bearer", tokens: tokens.map((v) => `\${env:${v}}`) };
-    }
     const processors = {
         memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
         batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: "5s" },
         ...(secondaries.length > 0 ? { "batch/dr": { send_batch_size: DR_BATCH_MAX_POINTS, send_batch_max_size: DR_BATCH_MAX_POINTS, timeout: "5s" } } : {}),
         "resource/source-labels": { attributes: sourceLabelActions() },
+        ...identityProcessors(),
         "resourcedetection/ecs": { detectors: ["env", "ecs"], timeout: "5s", override: false },
         "resource/self": {
             attributes: [
@@ -206,7 +237,7 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             ],
         },
     };
-    const ingestReceivers = ["otlp", ...(o.mtls ? ["otlp/mtls"] : []), ...(tokens.length > 0 ? ["otlp/token"] : [])];
+    const ingestReceivers = ["otlp"];
     const config = {
         extensions,
         receivers,
@@ -215,7 +246,7 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         service: {
             extensions: Object.keys(extensions),
             pipelines: {
-                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", "resource/source-labels", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", ...INGEST_LABEL_PROCESSORS, "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
                 "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
                 ...Object.fromEntries(secondaries.flatMap((t) => secondaryPipelines(t.name, ingestReceivers))),
             },

@@ -10,18 +10,15 @@ import { EncryptionKey } from "../components/encryptionKey";
 import { HubContent } from "../components/hubContent";
 import { GrafanaWorkspace } from "../components/grafanaWorkspace";
 import { renderHubCollectorConfig } from "../components/hubCollectorConfig";
+import { TenantIdentities } from "../components/identity/tenantIdentities";
 import { PrivateNetwork } from "../components/privateNetwork";
 import { PrometheusWorkspace } from "../components/prometheusWorkspace";
 import { HubStackConfig } from "./config";
+import { hubTenants } from "./config/hub";
 import { deployProvider } from "./provider";
 
 /** Services the hub's tasks and Grafana call privately. */
 export const HUB_ENDPOINT_SERVICES = ["aps-workspaces", "ecr.api", "ecr.dkr", "logs", "ssm", "sts", "secretsmanager", "kms"];
-
-/** Environment variable name for a site's bearer token inside the collector task. */
-export function bearerEnvVar(site: string): string {
-    return `ONPREM_TOKEN_${site.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-}
 
 /** Composes the central hub and returns what spokes and operators need. */
 export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {
@@ -73,20 +70,28 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         }, opts)
         : undefined;
 
-    const caBundles = hub.onpremSites.flatMap((s) => (s.clientCaBundle !== undefined ? [s.clientCaBundle.trim()] : []));
-    const bearerTokens = Object.fromEntries(hub.onpremSites.flatMap((s) => (s.bearerTokenSecretArn !== undefined ? [[bearerEnvVar(s.name), s.bearerTokenSecretArn]] : [])));
-    const mtls = caBundles.length > 0;
-    const clientCaBundle = mtls ? caBundles.join("\n") + "\n" : undefined;
-    const listeners = ingressListeners({ mtls, bearerToken: Object.keys(bearerTokens).length > 0 });
+    // Every monitored account and on-prem site gets a certificate from the hub's CA; the tasks'
+    // tenant proxy admits only those and labels each series from the certificate (issue 14).
+    const tenants = hubTenants(hub);
+    const identities = new TenantIdentities("hub-identity", {
+        account: config.account,
+        region: config.region,
+        organizationId: config.organizationId,
+        tenants,
+        rotationDays: hub.identity.rotationDays,
+        now,
+        tags,
+    }, opts);
+    const listeners = ingressListeners();
     const ingress = new CollectorIngress("hub-ingress", {
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         vpcCidr: network.vpcCidr,
-        certificateArn: hub.ingress.certificateArn,
         listeners,
         allowedCidrs: [...hub.ingress.allowedCidrs, ...siteCidrs],
         allowedPrefixListIds: hub.ingress.allowedPrefixListIds,
-        allowedAccounts: [...hub.monitoredAccounts, ...hub.ingress.extraAllowedAccounts],
+        // Landing accounts reach the endpoint service too; their sites still need their certificate.
+        allowedAccounts: [...hub.monitoredAccounts, ...hub.onpremSites.map((s) => s.account), ...hub.ingress.extraAllowedAccounts],
         acceptanceRequired: hub.ingress.acceptanceRequired,
         collectorDomain: hub.ingress.collectorDomain,
         tags,
@@ -99,8 +104,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
             ...(secondary !== undefined && hub.drRegion !== undefined ? [{ name: "dr", url: secondary, region: hub.drRegion }] : []),
         ]);
     const configYaml = remoteWrite.apply((targets) => renderHubCollectorConfig({
-        account: config.account, region: config.region, remoteWrite: targets, mtls, bearerTokenEnvVars: Object.keys(bearerTokens),
-        taskMemoryMiB: hub.collector.memory,
+        account: config.account, region: config.region, remoteWrite: targets, taskMemoryMiB: hub.collector.memory,
     }));
     const collector = new CollectorService("hub-collector", {
         account: config.account,
@@ -117,8 +121,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         configYaml,
         workspaceArns,
         tlsSecretArn: hub.collector.tlsSecretArn,
-        clientCaBundle,
-        bearerTokens,
+        identity: { caCertificatePem: identities.caCertificatePem, tenants, revokedSerials: hub.identity.revokedSerials },
         image: hub.collector.image,
         cpu: hub.collector.cpu,
         memory: hub.collector.memory,
@@ -211,7 +214,9 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         collectorNlbDnsName: ingress.dnsName,
         collectorPorts: listeners.map((l) => l.port),
         certificateArn: hub.ingress.certificateArn,
-        onpremClientCaBundle: clientCaBundle,
+        // Spokes read their identity secret by ARN (tenantKey → ARN) and verify nothing else with this CA.
+        tenantCaCertificate: identities.caCertificatePem,
+        tenantIdentitySecretArns: identities.secretArns,
         collectorTaskRoleArn: collector.taskRoleArn,
         collectorConfigParameter: collector.configParameterName,
         grafanaUrl: grafana.url,

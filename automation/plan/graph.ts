@@ -26,8 +26,8 @@ export function topologyDot(plan: PlanDocument): string {
     if (hub !== undefined) {
         lines.push(`  subgraph cluster_hub {`, `    label=${q(`hub: ${hub.stack}  (${hub.account}, ${hub.region})`)}; style="rounded,filled"; fillcolor="#e8f0fe"; color="#4a6fa5";`);
         lines.push(`    hub_eps [label="Endpoint service\\n(PrivateLink)", fillcolor="#d0e0ff"];`);
-        lines.push(`    hub_nlb [label="Internal NLB\\nTLS 4317/4318, mTLS 4319"];`);
-        lines.push(`    hub_col [label="ADOT collector\\nECS Fargate"];`);
+        lines.push(`    hub_nlb [label="Internal NLB\\nTCP pass-through 4317/4318"];`);
+        lines.push(`    hub_col [label="tenant proxy (mTLS) +\\nADOT collector\\nECS Fargate"];`);
         lines.push(`    hub_amp [label="Amazon Managed\\nService for Prometheus"];`);
         if (has(hub, "aws:grafana/workspace:Workspace")) {
             lines.push(`    hub_graf [label="Amazon Managed Grafana"];`, `    hub_graf -> hub_amp [label="query (SigV4)", dir=back];`);
@@ -47,7 +47,7 @@ export function topologyDot(plan: PlanDocument): string {
             const endpoints = s.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").length;
             lines.push(`  ${id} [label=${q(`${s.stack}\n${s.account}${s.regulated ? " (regulated)" : ""}\nagents + ${endpoints} VPC endpoints`)}, fillcolor="#e6f4ea"];`);
             if (hub !== undefined) {
-                lines.push(`  ${id} -> hub_eps [label="interface endpoint\\nOTLP/TLS 4317-4318"];`);
+                lines.push(`  ${id} -> hub_eps [label="interface endpoint\\nOTLP/mTLS 4317-4318"];`);
             }
         } else {
             const link = has(s, "aws:ec2/vpnConnection:VpnConnection") ? "Site-to-Site VPN" : "Direct Connect";
@@ -55,7 +55,7 @@ export function topologyDot(plan: PlanDocument): string {
             lines.push(`  ${id}_landing [label=${q(`landing VPC\n${s.account}`)}, fillcolor="#fff3cd"];`);
             lines.push(`  ${id} -> ${id}_landing [label=${q(link)}];`);
             if (hub !== undefined) {
-                lines.push(`  ${id}_landing -> hub_eps [label="interface endpoint\\nmTLS 4319"];`);
+                lines.push(`  ${id}_landing -> hub_eps [label="interface endpoint\\nOTLP/mTLS 4318"];`);
             }
         }
     }

@@ -2,9 +2,13 @@ import { COLLECTOR_PORTS } from "../collectorPorts";
 
 export type OnpremAuthMode = "mtls" | "bearer";
 
-/** The hub listener a site sends to: 4319 (mutual TLS, pass-through) or 4320 (bearer token). */
+/**
+ * The hub listener a site sends to: OTLP/HTTP 4318, mutual TLS with the site's hub-issued
+ * certificate (the hub's 4319/4320 listeners are gone, issue 14; bearer mode no longer has a port).
+ */
 export function hubPortFor(mode: OnpremAuthMode): number {
-    return mode === "mtls" ? COLLECTOR_PORTS.otlpHttpMtls : COLLECTOR_PORTS.otlpHttpToken;
+    void mode;
+    return COLLECTOR_PORTS.otlpHttp;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isAdotImage } from "../../components/adotComponents";
 import { cidrsOverlap } from "../../components/cidr";
+import { Tenant } from "../../components/identity/tenants";
 import { accountId, arnOf, cidr, prefixListId, region, subnetId, vpcId } from "./common";
 
 /** Pinned ADOT collector image; bump deliberately (release notes) rather than tracking `latest`. */
@@ -52,8 +52,10 @@ const collector = z
         targetCpuPercent: z.number().min(10).max(90).default(60),
         targetMemoryPercent: z.number().min(10).max(90).default(70),
         /**
-         * Secrets Manager secret holding the collector's server certificate and key as JSON
-         * `{"cert": "<PEM>", "key": "<PEM>"}`: receivers terminate TLS themselves so the NLB re-encrypts.
+         * Secrets Manager secret holding the hub's server certificate and key as JSON
+         * `{"cert": "<PEM>", "key": "<PEM>"}`: the tasks' tenant proxy presents it on every port (the
+         * NLB passes TLS through so the proxy sees the client certificate). Spokes verify it with
+         * ingress.caBundle for ingress.collectorDomain.
          */
         tlsSecretArn: arnOf("secretsmanager", "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/collector-tls-AbCdEf"),
     })
@@ -62,7 +64,11 @@ const collector = z
 
 const ingress = z
     .object({
-        /** ACM certificate for the NLB TLS listeners (4317 gRPC, 4318 HTTP). */
+        /**
+         * ACM certificate of the collector domain, exported as the hub output certificateArn. The NLB
+         * no longer presents it: its listeners pass TLS through to the tenant proxy, which presents
+         * collector.tlsSecretArn.
+         */
         certificateArn: arnOf("acm", "arn:aws:acm:us-east-1:111111111111:certificate/0f0e0d0c-0000-4000-8000-000000000000"),
         /**
          * PEM bundle of the CA that issued certificateArn, when it is a private CA: spokes pin it
@@ -84,14 +90,37 @@ const ingress = z
     })
     .strict();
 
+/** A key that no longer exists: one line saying why and what to do instead. */
+function removed(message: string) {
+    return z.never({ error: message }).optional();
+}
+
 const onpremSite = z
     .object({
+        /** The site's stack name in the fleet manifest. */
         name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
+        /** Site name (label `site`, certificate CN `site-<site>`); the manifest derives it from the stack's siteName. */
+        site: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, { error: "expected a site name of lower-case letters, digits and dashes, e.g. dc1" }),
+        /** The site's landing account: its series carry this `account`, and it reads the site's identity. */
+        account: accountId,
         cidrs: z.array(cidr).min(1),
-        /** PEM CA bundle the site's client certificates chain to (mutual TLS on port 4319). */
-        clientCaBundle: z.string().includes("BEGIN CERTIFICATE", { error: "expected a PEM certificate bundle" }).optional(),
-        /** Secrets Manager secret with the site's bearer token (token auth mode). */
-        bearerTokenSecretArn: arnOf("secretsmanager", "arn:aws:secretsmanager:us-east-1:111111111111:secret:onprem/dc1-token-AbCdEf").optional(),
+        clientCaBundle: removed("removed: sites now present a certificate the hub issues (identity); delete clientCaBundle from the site and the hub config"),
+        bearerTokenSecretArn: removed("removed: bearer tokens cannot name a site unforgeably, every site uses a hub-issued certificate (identity); delete bearerTokenSecretArn"),
+    })
+    .strict();
+
+/** Tenant identity: the certificates the hub issues to every monitored account and on-prem site. */
+const identity = z
+    .object({
+        /** Days between certificate rotations; each certificate stays valid three periods. Default 30. */
+        rotationDays: z.number().int().min(1).max(120, { error: "at most 120 days between rotations" }).default(30),
+        /**
+         * Serials of revoked tenant certificates (hex, e.g. from `aws acm-pca list-certificates` or
+         * `openssl x509 -serial`; `:` separators and either case accepted). The proxy refuses them.
+         */
+        // RFC 5280 4.1.2.2: at most 20 octets (21 in DER with a sign byte).
+        revokedSerials: z.array(z.string().regex(/^(?=.*[0-9a-fA-F])[0-9a-fA-F:]+$/, { error: "expected a certificate serial in hex, e.g. 0a:1b:2c or 0A1B2C" })
+            .refine((s) => s.replace(/:/g, "").length <= 42, { error: "a certificate serial has at most 20 bytes (40 hex digits)" })).default([]),
     })
     .strict();
 
@@ -213,10 +242,17 @@ export const hubConfig = z
             .prefault({}),
         /** CloudWatch cross-account observability: sinks, the Grafana data source, dashboards and agent alerts. */
         cloudwatch: cloudwatch.prefault({}),
-        /** Derived from the fleet manifest: accounts allowed to connect to the endpoint service. */
+        /** Who may send as which account or site (tenant certificates). */
+        identity: identity.prefault({}),
+        /** Derived from the fleet manifest: the monitored accounts (each a tenant, each allowed on the endpoint service). */
         monitoredAccounts: z.array(accountId).default([]),
-        /** Derived from the fleet manifest: on-prem sites admitted at the ingress. */
+        /** Derived from the fleet manifest: on-prem sites (each a tenant; its landing account is allowed on the endpoint service). */
         onpremSites: z.array(onpremSite).default([]),
+        /**
+         * Derived from the fleet manifest (defaults.deployRoleName): the spoke deploy role, the only
+         * principal of a tenant's account that may read its identity secret.
+         */
+        spokeDeployRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: "expected an IAM role name, e.g. OrganizationMonitoringDeploy" }).default("OrganizationMonitoringDeploy"),
     })
     .strict()
     .superRefine((h, ctx) => {
@@ -226,13 +262,33 @@ export const hubConfig = z
         if (h.drRegion !== undefined && h.network.vpcId !== undefined && h.network.privateRouteTableIds === undefined) {
             ctx.addIssue({ code: "custom", path: ["network", "privateRouteTableIds"], message: "required with drRegion and a bring-your-own VPC: the route tables of privateSubnetIds get a route to the DR VPC" });
         }
-        const bearer = h.onpremSites.filter((s) => s.bearerTokenSecretArn !== undefined).map((s) => s.name);
-        if (bearer.length > 0 && isAdotImage(h.collector.image)) {
-            ctx.addIssue({ code: "custom", path: ["collector", "image"], message: `${BEARER_NEEDS_CONTRIB} (bearer sites: ${bearer.join(", ")})` });
-        }
+        const sites = new Map<string, number>();
+        h.onpremSites.forEach((s, i) => {
+            const first = sites.get(s.site);
+            if (first !== undefined) {
+                ctx.addIssue({
+                    code: "custom", path: ["onpremSites", i, "site"],
+                    message: `site ${s.site} of stack ${s.name} is also the site of ${h.onpremSites[first].name} (onpremSites[${first}]); each site has one identity: give them distinct siteName values`,
+                });
+            }
+            sites.set(s.site, i);
+        });
     });
 
-/** ADOT ships no server-side auth extension, so bearer-token sites need the contrib collector. */
+/**
+ * Every tenant of the fleet, from the hub config: each monitored account and each on-prem site
+ * (labelled with its landing account). The reader of a tenant's identity secret is the spoke's
+ * deploy role in the tenant's account.
+ */
+export function hubTenants(h: Pick<HubConfig, "monitoredAccounts" | "onpremSites" | "spokeDeployRoleName">): Tenant[] {
+    const reader = (account: string) => `arn:aws:iam::${account}:role/${h.spokeDeployRoleName}`;
+    return [
+        ...[...new Set(h.monitoredAccounts)].sort().map((account): Tenant => ({ kind: "monitored", account, readerRoleArn: reader(account) })),
+        ...h.onpremSites.map((s): Tenant => ({ kind: "onprem", account: s.account, site: s.site, readerRoleArn: reader(s.account) })),
+    ];
+}
+
+/** ADOT ships no server-side auth extension, so bearer-token sites need the contrib collector (on-prem gateway config). */
 export const BEARER_NEEDS_CONTRIB =
     "bearer-token authentication needs the bearertokenauth extension, which the ADOT collector does not ship: " +
     "use auth.mode: mtls (the default), or a contrib collector image (otel/opentelemetry-collector-contrib) mirrored into your private ECR";

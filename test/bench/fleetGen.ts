@@ -49,7 +49,10 @@ export function generateFleet(example: any, monitored: number, sites: number): a
         stacks.push(clone(monitoredTemplates[i % monitoredTemplates.length], `monitored-gen-${i}`));
     }
     for (let k = 0; k < sites; k++) {
-        stacks.push(clone(siteTemplates[k % siteTemplates.length], `onprem-gen-${k}`));
+        const site = clone(siteTemplates[k % siteTemplates.length], `onprem-gen-${k}`);
+        // Each site is its own tenant (certificate CN site-<name>): names must differ across the fleet.
+        site.config = { ...site.config, siteName: `gen${k}` };
+        stacks.push(site);
     }
     doc.stacks = stacks;
     doc.rollout = { ...doc.rollout, canary: [] };

@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { TLS_FILES } from "../../components/collectorPorts";
+import { COLLECTOR_INTERNAL_PORTS } from "../../components/collectorPorts";
 import { unsupportedByAdot } from "../../components/adotComponents";
+import { TENANT_HEADERS } from "../../components/identity/tenants";
 import {
-    DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, drQueueBatches, renderHubCollectorConfig, sourceLabelActions,
+    DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, renderHubCollectorConfig, sourceLabelActions,
 } from "../../components/hubCollectorConfig";
 import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../components/labels";
 
@@ -15,14 +16,52 @@ function render(extra: Partial<Parameters<typeof renderHubCollectorConfig>[0]> =
 }
 
 describe("hub collector config", () => {
-    it("receives OTLP gRPC and HTTP over TLS with the task's certificate", () => {
+    it("receives OTLP gRPC and HTTP on loopback only, behind the tenant proxy, keeping request headers as metadata", () => {
         const c = render();
-        for (const [proto, port] of [["grpc", 4317], ["http", 4318]] as const) {
+        for (const [proto, port] of [["grpc", COLLECTOR_INTERNAL_PORTS.otlpGrpc], ["http", COLLECTOR_INTERNAL_PORTS.otlpHttp]] as const) {
             const p = c.receivers.otlp.protocols[proto];
-            assert.strictEqual(p.endpoint, `0.0.0.0:${port}`);
-            assert.deepStrictEqual(p.tls, { cert_file: TLS_FILES.cert, key_file: TLS_FILES.key, min_version: "1.2" });
+            assert.strictEqual(p.endpoint, `127.0.0.1:${port}`);
+            assert.strictEqual(p.include_metadata, true, "the proxy's identity headers reach the processors");
+            assert.strictEqual(p.tls, undefined, "TLS ends at the proxy in the same task");
         }
-        assert.strictEqual(c.receivers["otlp/mtls"], undefined, "no mutual-TLS receiver unless a site uses it");
+        assert.deepStrictEqual(Object.keys(c.receivers).sort(), ["otlp", "prometheus/self"], "no other receiver");
+        assert.strictEqual(c.extensions.health_check.endpoint, `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.health}`);
+        // Nothing the collector serves listens beyond loopback, whatever the variant.
+        for (const variant of [render(), render({ remoteWrite: [primary, dr] })]) {
+            const endpoints = JSON.stringify(variant).match(/"(endpoint|host)":"[^"]*"/g) ?? [];
+            const local = endpoints.filter((e) => !/https:\/\//.test(e));
+            assert.ok(local.length >= 4 && local.every((e) => e.includes("127.0.0.1")), local.join(", "));
+        }
+    });
+
+    it("overwrites account, site and source_role from the proxy's headers before any batch, in every ingest pipeline", () => {
+        const c = render({ remoteWrite: [primary, dr] });
+        const identity = ["resource/source-labels", "resource/identity", "attributes/identity", "filter/identity"];
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", ...identity, "batch"]);
+        assert.deepStrictEqual(c.service.pipelines["metrics/dr"].processors, [...identity, "batch/dr"]);
+        for (const [name, p] of Object.entries<any>(c.service.pipelines)) {
+            if (!p.receivers.includes("otlp")) continue;
+            const procs: string[] = p.processors;
+            const firstBatch = procs.findIndex((x) => x.startsWith("batch"));
+            // batch drops client metadata (batchprocessor@v0.117.0 batch_processor.go:153).
+            for (const x of identity) {
+                assert.ok(procs.indexOf(x) >= 0 && procs.indexOf(x) < firstBatch, `${name}: ${x} before batch`);
+            }
+        }
+        assert.deepStrictEqual([...IDENTITY_LABELS], ["account", "site", "source_role"]);
+        const actions: any[] = c.processors["resource/identity"].attributes;
+        // Whatever the sender claimed goes first, then the proxy's values are set.
+        assert.deepStrictEqual(actions.slice(0, 3), IDENTITY_LABELS.map((key) => ({ key, action: "delete" })));
+        assert.deepStrictEqual(actions.slice(3), [
+            { key: "account", from_context: `metadata.${TENANT_HEADERS.account}`, action: "upsert" },
+            { key: "site", from_context: `metadata.${TENANT_HEADERS.site}`, action: "upsert" },
+            { key: "source_role", from_context: `metadata.${TENANT_HEADERS.role}`, action: "upsert" },
+        ]);
+        assert.deepStrictEqual(c.processors["attributes/identity"].actions, IDENTITY_LABELS.map((key) => ({ key, action: "delete" })));
+        // Fail closed: no proxy-set account, no data.
+        assert.deepStrictEqual(c.processors["filter/identity"], { error_mode: "propagate", metrics: { metric: ['resource.attributes["account"] == nil'] } });
+        // The hub's own telemetry is labelled by the hub, not by a header.
+        assert.ok(!c.service.pipelines["metrics/self"].processors.includes("resource/identity"));
     });
 
     it("remote-writes with SigV4, retries and a queue", () => {
@@ -42,7 +81,9 @@ describe("hub collector config", () => {
         // The primary pipelines export to the primary only: a DR exporter there would share their fate.
         assert.deepStrictEqual(p.metrics.exporters, ["prometheusremotewrite/primary"]);
         assert.deepStrictEqual(p["metrics/self"].exporters, ["prometheusremotewrite/primary"]);
-        assert.deepStrictEqual(p["metrics/dr"], { receivers: p.metrics.receivers, processors: ["resource/source-labels", "batch/dr"], exporters: ["prometheusremotewrite/dr"] });
+        assert.deepStrictEqual(p["metrics/dr"], {
+            receivers: p.metrics.receivers, processors: ["resource/source-labels", "resource/identity", "attributes/identity", "filter/identity", "batch/dr"], exporters: ["prometheusremotewrite/dr"],
+        });
         assert.deepStrictEqual(p["metrics/self-dr"].receivers, ["prometheus/self"]);
         assert.deepStrictEqual(p["metrics/self-dr"].exporters, ["prometheusremotewrite/dr"]);
         assert.strictEqual(c.extensions["sigv4auth/dr"].region, "us-west-2");
@@ -74,7 +115,7 @@ describe("hub collector config", () => {
 
     it("limits memory before batching and normalises source labels", () => {
         const c = render();
-        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", "resource/source-labels", "batch"]);
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors.slice(0, 2), ["memory_limiter", "resource/source-labels"]);
         const actions: any[] = c.processors["resource/source-labels"].attributes;
         assert.deepStrictEqual(actions, sourceLabelActions());
         assert.deepStrictEqual(actions[0], { key: SOURCE_LABELS.account, from_attribute: "cloud.account.id", action: "insert" });
@@ -96,10 +137,9 @@ describe("hub collector config", () => {
     });
 
     it("uses only components the ADOT collector ships, in every variant", () => {
-        for (const variant of [render(), render({ remoteWrite: [primary, dr], mtls: true })]) {
+        for (const variant of [render(), render({ remoteWrite: [primary, dr] }), render({ listen: { host: "127.0.0.1", ports: { otlpGrpc: 24317, otlpHttp: 24318, health: 23133 } } })]) {
             assert.deepStrictEqual(unsupportedByAdot(JSON.stringify(variant)), []);
         }
-        assert.deepStrictEqual(unsupportedByAdot(JSON.stringify(render({ bearerTokenEnvVars: ["T"] }))), ["extensions/bearertokenauth"]);
     });
 
     it("ships its own telemetry labelled as the hub", () => {
@@ -113,19 +153,10 @@ describe("hub collector config", () => {
         assert.deepStrictEqual(attrs[0], { key: "service.instance.id", from_attribute: "aws.ecs.task.arn", action: "upsert" });
     });
 
-    it("adds the mutual-TLS and bearer-token receivers on demand", () => {
-        const c = render({ mtls: true, bearerTokenEnvVars: ["ONPREM_TOKEN_DC1"] });
-        assert.strictEqual(c.receivers["otlp/mtls"].protocols.http.endpoint, "0.0.0.0:4319");
-        assert.strictEqual(c.receivers["otlp/mtls"].protocols.http.tls.client_ca_file, TLS_FILES.clientCa);
-        assert.strictEqual(c.receivers["otlp/token"].protocols.http.auth.authenticator, "bearertokenauth/onprem");
-        assert.deepStrictEqual(c.extensions["bearertokenauth/onprem"].tokens, ["${env:ONPREM_TOKEN_DC1}"]);
-        assert.deepStrictEqual(c.service.pipelines.metrics.receivers, ["otlp", "otlp/mtls", "otlp/token"]);
-    });
-
-    it("serves health checks over TLS and declares every extension", () => {
+    it("declares every extension it configures", () => {
         const c = render({ remoteWrite: [primary, dr] });
-        assert.strictEqual(c.extensions.health_check.tls.cert_file, TLS_FILES.cert);
         assert.deepStrictEqual([...c.service.extensions].sort(), Object.keys(c.extensions).sort());
+        assert.deepStrictEqual(Object.keys(c.extensions).sort(), ["health_check", "sigv4auth/dr", "sigv4auth/primary"]);
     });
 
     it("refuses plaintext remote-write endpoints and an empty target list", () => {
@@ -133,22 +164,17 @@ describe("hub collector config", () => {
         assert.throws(() => render({ remoteWrite: [] }), /at least one remote-write target/);
     });
 
-    it("listens where told: host, ports, TLS files and self-telemetry port (several hubs on one host in e2e)", () => {
-        const c = render({
-            mtls: true,
-            listen: { host: "127.0.0.1", ports: { otlpGrpc: 24317, otlpHttp: 24318, otlpHttpMtls: 24319, otlpHttpToken: 24320, health: 23133 }, selfMetricsPort: 28888, tlsFiles: { cert: "/run/c.pem", key: "/run/k.pem", clientCa: "/run/ca.pem" } },
-        });
-        assert.strictEqual(c.receivers.otlp.protocols.grpc.endpoint, "127.0.0.1:24317");
-        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "127.0.0.1:24318");
-        assert.strictEqual(c.receivers["otlp/mtls"].protocols.http.endpoint, "127.0.0.1:24319");
-        assert.deepStrictEqual(c.receivers["otlp/mtls"].protocols.http.tls, { cert_file: "/run/c.pem", key_file: "/run/k.pem", min_version: "1.2", client_ca_file: "/run/ca.pem" });
-        assert.strictEqual(c.extensions.health_check.endpoint, "127.0.0.1:23133");
+    it("listens where told: host, ports and self-telemetry port (several hubs on one host in e2e)", () => {
+        const c = render({ listen: { host: "127.0.0.2", ports: { otlpGrpc: 24317, otlpHttp: 24318, health: 23133 }, selfMetricsPort: 28888 } });
+        assert.strictEqual(c.receivers.otlp.protocols.grpc.endpoint, "127.0.0.2:24317");
+        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "127.0.0.2:24318");
+        assert.strictEqual(c.extensions.health_check.endpoint, "127.0.0.2:23133");
         assert.deepStrictEqual(c.receivers["prometheus/self"].config.scrape_configs[0].static_configs[0].targets, ["127.0.0.1:28888"]);
         assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port, 28888);
     });
 
     it("refuses clashing or invalid listen ports, naming the field", () => {
-        assert.throws(() => render({ listen: { ports: { otlpHttp: 4317 } } }), /listen\.ports: every receiver/);
+        assert.throws(() => render({ listen: { ports: { otlpHttp: COLLECTOR_INTERNAL_PORTS.otlpGrpc } } }), /listen\.ports: every receiver/);
         assert.throws(() => render({ listen: { selfMetricsPort: 70000 } }), /listen\.ports\.selfMetricsPort/);
     });
 

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import { ConfigError } from "../../stacks/config/common";
 import { parseStackConfig } from "../../stacks/config";
-import { DEFAULT_COLLECTOR_IMAGE } from "../../stacks/config/hub";
-import { hubConfig, hubRaw } from "./fixtures";
+import { tenantProblems } from "../../components/identity/tenants";
+import { DEFAULT_COLLECTOR_IMAGE, hubTenants } from "../../stacks/config/hub";
+import { hubConfig, hubRaw, PEM, SITE } from "./fixtures";
 
 function rejects(raw: Record<string, unknown>, ...fragments: string[]): void {
     assert.throws(() => parseStackConfig(raw), (e: unknown) => {
@@ -84,11 +85,35 @@ describe("hub stack config", () => {
         rejects(hubRaw({ drRegion: "us-east-1" }), "hub.drRegion", "must differ");
     });
 
-    it("refuses bearer-token sites on the ADOT image, which has no server auth extension", () => {
-        const site = { name: "onprem-dc2", cidrs: ["192.168.10.0/24"], bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf" };
-        rejects(hubRaw({ onpremSites: [site] }), "oss-monitoring:hub.collector.image", "bearertokenauth", "onprem-dc2");
-        const contrib = { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:x", image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/otel/opentelemetry-collector-contrib:0.128.0" };
-        assert.strictEqual(hubConfig({ onpremSites: [site], collector: contrib }).hub.onpremSites.length, 1);
+    it("names the fix for the removed per-site clientCaBundle and bearerTokenSecretArn keys, one line each", () => {
+        rejects(hubRaw({ onpremSites: [{ ...SITE, clientCaBundle: PEM }] }), "oss-monitoring:hub.onpremSites[0].clientCaBundle: removed:", "delete clientCaBundle");
+        rejects(hubRaw({ onpremSites: [{ ...SITE, bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf" }] }),
+            "oss-monitoring:hub.onpremSites[0].bearerTokenSecretArn: removed:", "delete bearerTokenSecretArn");
+        rejects(hubRaw({ onpremSites: [{ name: "onprem-dc1", cidrs: ["172.16.0.0/20"] }] }), "hub.onpremSites[0].site", "hub.onpremSites[0].account");
+    });
+
+    it("gives every site one identity: distinct site names", () => {
+        rejects(hubRaw({ onpremSites: [SITE, { ...SITE, name: "onprem-dc1b", cidrs: ["172.17.0.0/20"] }] }), "hub.onpremSites[1].site", "site dc1 of stack onprem-dc1b is also the site of onprem-dc1", "distinct siteName");
+    });
+
+    it("defaults identity (30-day rotation, nothing revoked) and refuses bad rotation periods and serials", () => {
+        assert.deepStrictEqual(hubConfig().hub.identity, { rotationDays: 30, revokedSerials: [] });
+        assert.strictEqual(hubConfig().hub.spokeDeployRoleName, "OrganizationMonitoringDeploy");
+        rejects(hubRaw({ identity: { rotationDays: 365 } }), "hub.identity.rotationDays", "at most 120");
+        rejects(hubRaw({ identity: { revokedSerials: ["not-hex"] } }), "hub.identity.revokedSerials[0]", "serial in hex");
+        rejects(hubRaw({ identity: { revokedSerials: [":"] } }), "hub.identity.revokedSerials[0]");
+        rejects(hubRaw({ identity: { revokedSerials: ["ab".repeat(22)] } }), "hub.identity.revokedSerials[0]", "at most 20 bytes");
+        assert.deepStrictEqual(hubConfig({ identity: { revokedSerials: ["0a:1b"] } }).hub.identity.revokedSerials, ["0a:1b"]);
+    });
+
+    it("derives one tenant per monitored account and per site, read by the spoke deploy role of its account", () => {
+        const h = hubConfig({ onpremSites: [SITE], monitoredAccounts: ["333333333333", "222222222222", "222222222222"], spokeDeployRoleName: "FleetDeploy" }).hub;
+        assert.deepStrictEqual(hubTenants(h), [
+            { kind: "monitored", account: "222222222222", readerRoleArn: "arn:aws:iam::222222222222:role/FleetDeploy" },
+            { kind: "monitored", account: "333333333333", readerRoleArn: "arn:aws:iam::333333333333:role/FleetDeploy" },
+            { kind: "onprem", account: "777777777777", site: "dc1", readerRoleArn: "arn:aws:iam::777777777777:role/FleetDeploy" },
+        ]);
+        assert.deepStrictEqual(tenantProblems(hubTenants(h)), []);
     });
 
     it("rejects unknown keys (typos) instead of ignoring them", () => {

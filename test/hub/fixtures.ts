@@ -26,3 +26,6 @@ export function hubConfig(hub: Record<string, unknown> = {}, common: Record<stri
 }
 
 export const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUTESTONLY\n-----END CERTIFICATE-----";
+
+/** An on-prem site as the manifest derives it: its stack, site name, landing account and networks. */
+export const SITE = { name: "onprem-dc1", site: "dc1", account: "777777777777", cidrs: ["172.16.0.0/20"] };

@@ -1,10 +1,13 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { TLS_POLICY, TargetGroupStickiness, targetGroupStickinessProblem } from "../../components/collectorIngress";
+import { TargetGroupStickiness, targetGroupStickinessProblem } from "../../components/collectorIngress";
+import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
+import { tenantMaps } from "../../components/identity/tenants";
+import { hubTenants } from "../../stacks/config/hub";
 import { scopableActions } from "../../policy/leastPrivilege";
 import { hubStack } from "../../stacks/hub";
 import { Recorded, runProgram } from "../harness";
-import { hubConfig, PEM } from "./fixtures";
+import { hubConfig, SITE } from "./fixtures";
 
 const NOW = new Date("2026-11-23T00:00:00Z");
 
@@ -25,7 +28,7 @@ describe("hub stack (under mocks)", function () {
         r = await planHub({
             network: { availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az4"] },
             drRegion: "us-west-2",
-            onpremSites: [{ name: "onprem-dc1", cidrs: ["172.16.0.0/20"], clientCaBundle: PEM }],
+            onpremSites: [SITE],
         });
     });
 
@@ -42,36 +45,37 @@ describe("hub stack (under mocks)", function () {
         }
     });
 
-    it("puts the NLB inside the VPC with TLS 1.3/1.2 listeners and a pass-through only for mutual TLS", () => {
+    it("puts the NLB inside the VPC and passes TLS through on both OTLP ports to the tasks' tenant proxy", () => {
         const lb = r.one("aws:lb/loadBalancer:LoadBalancer");
         assert.strictEqual(lb.inputs.internal, true);
         assert.strictEqual(lb.inputs.loadBalancerType, "network");
         const listeners = r.ofType("aws:lb/listener:Listener").map((l) => l.inputs as any).sort((a, b) => a.port - b.port);
-        assert.deepStrictEqual(listeners.map((l) => [l.port, l.protocol]), [[4317, "TLS"], [4318, "TLS"], [4319, "TCP"]]);
-        for (const l of listeners.filter((x) => x.protocol === "TLS")) {
-            assert.strictEqual(l.sslPolicy, TLS_POLICY);
-            assert.ok(String(l.certificateArn).startsWith("arn:aws:acm:"));
+        // The proxy must see the client certificate: no TLS listener (which would end the handshake at the NLB).
+        assert.deepStrictEqual(listeners.map((l) => [l.port, l.protocol]), [[4317, "TCP"], [4318, "TCP"]]);
+        for (const l of listeners) {
+            assert.strictEqual(l.tags.TlsTermination, "target");
+            assert.strictEqual(l.certificateArn, undefined);
         }
-        assert.strictEqual(listeners.find((l) => l.protocol === "TCP").tags.TlsTermination, "target");
     });
 
-    it("re-encrypts to the targets and asks no target group for stickiness (unsupported on TLS, useless behind PrivateLink)", () => {
+    it("asks no target group for stickiness and checks each task's proxy health port over HTTPS", () => {
         const tgs = r.ofType("aws:lb/targetGroup:TargetGroup");
-        assert.strictEqual(tgs.length, 3);
+        assert.deepStrictEqual(tgs.map((tg) => tg.inputs.port).sort(), [4317, 4318]);
         for (const tg of tgs) {
             // NLB user guide: sticky sessions are not supported with TLS target groups; PrivateLink
             // traffic always comes from NLB node IPs (see targetGroupStickinessProblem).
             assert.strictEqual(targetGroupStickinessProblem(String(tg.inputs.protocol), tg.inputs.stickiness as TargetGroupStickiness | undefined, true), undefined, tg.name);
             assert.notStrictEqual((tg.inputs.stickiness as TargetGroupStickiness | undefined)?.enabled, true, tg.name);
-            assert.ok(["TLS", "TCP"].includes(String(tg.inputs.protocol)));
-            assert.strictEqual((tg.inputs.healthCheck as any).protocol, "HTTPS");
+            assert.strictEqual(tg.inputs.protocol, "TCP");
+            assert.deepStrictEqual([(tg.inputs.healthCheck as any).protocol, (tg.inputs.healthCheck as any).port, (tg.inputs.healthCheck as any).matcher], ["HTTPS", "13133", "200"]);
         }
     });
 
     it("publishes a PrivateLink endpoint service for exactly the fleet's accounts", () => {
         const svc = r.one("aws:ec2/vpcEndpointService:VpcEndpointService");
         assert.strictEqual(svc.inputs.acceptanceRequired, false, "allow-listed accounts connect without a manual step");
-        assert.deepStrictEqual(svc.inputs.allowedPrincipals, ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]);
+        // The monitored accounts and the site's landing account (777...), which still needs the site's certificate.
+        assert.deepStrictEqual(svc.inputs.allowedPrincipals, ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root", "arn:aws:iam::777777777777:root"]);
     });
 
     it("admits no traffic from the internet", () => {
@@ -85,7 +89,17 @@ describe("hub stack (under mocks)", function () {
             assert.strictEqual(s.inputs.mapPublicIpOnLaunch, false);
         }
         const site = r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.cidrIpv4 === "172.16.0.0/20");
-        assert.deepStrictEqual(site.map((x) => [x.inputs.fromPort, x.inputs.toPort]), [[4317, 4319]]);
+        assert.deepStrictEqual(site.map((x) => [x.inputs.fromPort, x.inputs.toPort]), [[4317, 4318]]);
+        // The tasks admit the NLB only, on the proxy's ports; the collector's loopback ports are not reachable at all.
+        // The NLB reaches the tasks on the proxy's ports and its health port, nothing else.
+        const nlbOut = r.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((x) => x.name.startsWith("hub-ingress-out-"));
+        assert.deepStrictEqual(nlbOut.map((x) => [x.inputs.fromPort, x.inputs.toPort]).sort(), [[13133, 13133], [4317, 4317], [4318, 4318]]);
+        const tasks = r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.name.startsWith("hub-collector-in-"));
+        assert.deepStrictEqual(tasks.map((x) => x.inputs.fromPort).sort(), [13133, 4317, 4318]);
+        for (const t of tasks) {
+            assert.strictEqual(t.inputs.cidrIpv4, undefined);
+            assert.ok(t.inputs.referencedSecurityGroupId !== undefined);
+        }
     });
 
     it("places subnets by AZ ID (names differ per account), exports those IDs, and creates the endpoints the tasks need", () => {
@@ -121,11 +135,25 @@ describe("hub stack (under mocks)", function () {
             assert.strictEqual(c.privileged, false, c.name);
             assert.strictEqual(c.environment, undefined, `${c.name} gets values only through secrets`);
         }
+        assert.deepStrictEqual(containers.map((c) => c.name), ["tls-init", "tenant-proxy", "adot-collector"]);
         const collector = containers.find((c) => c.name === "adot-collector");
         assert.strictEqual(collector.user, "10001:10001");
         assert.match(collector.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/aws-observability\/aws-otel-collector:/);
-        assert.deepStrictEqual(collector.secrets[0].name, "AOT_CONFIG_CONTENT");
+        assert.deepStrictEqual(collector.secrets.map((x: any) => x.name), ["AOT_CONFIG_CONTENT"]);
         assert.deepStrictEqual(collector.linuxParameters.capabilities.drop, ["ALL"]);
+        // Loopback only: nothing to map, and no access to the volume with the server key.
+        assert.strictEqual(collector.portMappings, undefined);
+        assert.strictEqual(collector.mountPoints, undefined);
+        const proxy = containers.find((c) => c.name === "tenant-proxy");
+        assert.match(proxy.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/docker\/library\/haproxy:2\.6\.\d+$/);
+        assert.strictEqual(proxy.essential, true);
+        assert.strictEqual(proxy.user, "10001:10001");
+        assert.deepStrictEqual(proxy.linuxParameters.capabilities.drop, ["ALL"]);
+        assert.deepStrictEqual([...proxy.entryPoint, ...proxy.command], ["haproxy", "-db", "-f", "/etc/otel/tls/haproxy.cfg"]);
+        assert.deepStrictEqual(proxy.portMappings.map((m: any) => m.containerPort), [4317, 4318, 13133]);
+        assert.deepStrictEqual(proxy.dependsOn, [{ containerName: "tls-init", condition: "SUCCESS" }]);
+        assert.deepStrictEqual(proxy.mountPoints, [{ sourceVolume: "tls", containerPath: "/etc/otel/tls", readOnly: true }]);
+        assert.deepStrictEqual((svc.inputs.loadBalancers as any[]).map((l) => [l.containerName, l.containerPort]).sort(), [["tenant-proxy", 4317], ["tenant-proxy", 4318]]);
         // Egress only to the VPC's endpoints and, for image layers, the S3 gateway's prefix list.
         const egress = r.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((e) => e.name.startsWith("hub-collector-out"));
         // ...plus, with DR, the peered DR VPC where AMP's DR endpoint lives.
@@ -151,8 +179,26 @@ describe("hub stack (under mocks)", function () {
         assert.strictEqual(drRules.inputs.workspaceId, String(r.outputs.drWorkspaceArn).split("workspace/")[1]);
         assert.match(String(drRules.provider), /hub-aws-dr::/);
         assert.strictEqual(r.ofType("aws:amp/alertManagerDefinition:AlertManagerDefinition").length, 1);
-        const ca = r.one("aws:ssm/parameter:Parameter", "client-ca");
-        assert.ok(String(ca.inputs.insecureValue).includes("BEGIN CERTIFICATE"));
+    });
+
+    it("hands the tenant proxy its config, the tenant CA and the maps through SSM, readable by the execution role only", () => {
+        const value = (suffix: string) => String(r.one("aws:ssm/parameter:Parameter", suffix).inputs.insecureValue);
+        assert.strictEqual(value("proxy-config"), renderHaproxyConfig());
+        assert.strictEqual(value("tenant-ca"), String(r.outputs.tenantCaCertificate));
+        const maps = tenantMaps(hubTenants(hubConfig({ onpremSites: [SITE] }).hub));
+        assert.strictEqual(value("account-map-0"), maps.account);
+        assert.strictEqual(value("account-map-0"), "account-222222222222 222222222222\naccount-333333333333 333333333333\nsite-dc1 777777777777\n");
+        assert.strictEqual(value("site-map-0"), "site-dc1 dc1\n");
+        assert.strictEqual(value("revoked-serials"), "# revoked tenant certificate serials (0)\n");
+        const params = r.ofType("aws:ssm/parameter:Parameter").filter((x) => x.name.startsWith("hub-collector-"));
+        assert.strictEqual(params.length, 6);
+        // The execution role reads exactly these parameters and the server certificate secret, nothing else.
+        const exec = r.json(r.one("aws:iam/rolePolicy:RolePolicy", "execution-policy"), "policy");
+        const arns = params.map((x) => `arn:aws:ssm:us-east-1:111111111111:parameter${String(x.inputs.name)}`).sort();
+        assert.deepStrictEqual([...exec.Statement.find((x: any) => x.Sid === "ContainerParameters").Resource].sort(), arns);
+        assert.deepStrictEqual(exec.Statement.find((x: any) => x.Sid === "ContainerSecrets").Resource, ["arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/tls-AbCdEf"]);
+        const init = r.json<any[]>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions").find((c) => c.name === "tls-init");
+        assert.deepStrictEqual(init.secrets.map((x: any) => x.name), ["TLS_CERT", "TLS_KEY", "TENANT_CA", "ACCOUNT_MAP_0", "SITE_MAP_0", "REVOKED_SERIALS", "PROXY_CONFIG"]);
     });
 
     it("reaches AMP in the DR region privately: endpoint in a peered DR VPC, routes both ways, a private zone for its name", () => {
@@ -225,7 +271,10 @@ describe("hub stack (under mocks)", function () {
     it("exports what spokes need and keeps secrets out of the outputs", () => {
         assert.match(String(r.outputs.endpointServiceName), /^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-/);
         assert.strictEqual(r.outputs.collectorDomain, "collector.monitoring.internal");
-        assert.deepStrictEqual(r.outputs.collectorPorts, [4317, 4318, 4319]);
+        assert.deepStrictEqual(r.outputs.collectorPorts, [4317, 4318]);
+        assert.ok(String(r.outputs.tenantCaCertificate).includes("BEGIN CERTIFICATE"));
+        assert.ok(r.outputs.tenantIdentitySecretArns !== undefined && typeof r.outputs.tenantIdentitySecretArns === "object");
+        assert.strictEqual(r.outputs.onpremClientCaBundle, undefined, "site CAs are no longer trusted");
         assert.match(String(r.outputs.grafanaUrl), /^https:\/\/g-.*\.grafana-workspace\.us-east-1\.amazonaws\.com$/);
         assert.ok(!JSON.stringify(r.publicOutputs).includes("glsa_"), "no Grafana token in outputs");
     });
@@ -272,27 +321,19 @@ describe("hub stack variants", () => {
         assert.deepStrictEqual(toDr.map((x) => x.inputs.routeTableId).sort(), ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"]);
     });
 
-    it("has no DR workspace, mutual-TLS listener or client CA unless configured", async () => {
+    it("has no DR workspace unless configured, and the same two listeners without sites", async () => {
         const r = await planHub();
         assert.strictEqual(r.ofType("aws:amp/workspace:Workspace").length, 1);
         assert.deepStrictEqual(r.ofType("aws:lb/listener:Listener").map((l) => l.inputs.port).sort(), [4317, 4318]);
-        assert.strictEqual(r.ofType("aws:ssm/parameter:Parameter").length, 1);
+        // The collector config and the proxy's five; an empty site map is a comment (SSM refuses empty values).
+        assert.strictEqual(r.ofType("aws:ssm/parameter:Parameter").length, 6);
+        assert.strictEqual(r.one("aws:ssm/parameter:Parameter", "site-map-0").inputs.insecureValue, "# no on-prem tenants\n");
         assert.strictEqual(r.outputs.drWorkspaceArn, undefined);
         assert.deepStrictEqual(r.ofType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"), [], "no DR path without drRegion");
     });
 
-    it("adds a bearer-token listener and injects each site's token secret", async () => {
-        const secret = "arn:aws:secretsmanager:us-east-1:111111111111:secret:onprem/dc2-token-AbCdEf";
-        const r = await planHub({
-            collector: { tlsSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/tls-AbCdEf", image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/mirror/otel/opentelemetry-collector-contrib:0.128.0" },
-            onpremSites: [{ name: "onprem-dc2", cidrs: ["192.168.10.0/24"], bearerTokenSecretArn: secret }],
-        });
-        const listeners = r.ofType("aws:lb/listener:Listener").map((l) => [l.inputs.port, l.inputs.protocol] as [number, string]).sort((a, b) => a[0] - b[0]);
-        assert.deepStrictEqual(listeners, [[4317, "TLS"], [4318, "TLS"], [4320, "TLS"]]);
-        const containers = r.json<any[]>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions");
-        const collector = containers.find((c) => c.name === "adot-collector");
-        assert.deepStrictEqual(collector.secrets.find((s: any) => s.name === "ONPREM_TOKEN_ONPREM_DC2"), { name: "ONPREM_TOKEN_ONPREM_DC2", valueFrom: secret });
-        const exec = r.json(r.one("aws:iam/rolePolicy:RolePolicy", "execution-policy"), "policy");
-        assert.ok(exec.Statement.find((s: any) => s.Sid === "ContainerSecrets").Resource.includes(secret));
+    it("hands the proxy the configured revoked serials, normalised to what ssl_c_serial,hex prints", async () => {
+        const r = await planHub({ identity: { revokedSerials: ["0a:1b:2c", "7F00FF", "abc"] } });
+        assert.strictEqual(r.one("aws:ssm/parameter:Parameter", "revoked-serials").inputs.insecureValue, "# revoked tenant certificate serials (3)\n0A1B2C\n0ABC\n7F00FF\n");
     });
 });

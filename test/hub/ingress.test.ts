@@ -16,8 +16,12 @@ describe("hub ingress target groups", () => {
         assert.strictEqual(targetGroupStickinessProblem("TLS", { enabled: false, type: "source_ip" }, true), undefined);
     });
 
+    it("passes TLS through on both OTLP ports, so the tasks' proxy sees the client certificate", () => {
+        assert.deepStrictEqual(ingressListeners(), [{ port: 4317, protocol: "TCP" }, { port: 4318, protocol: "TCP" }]);
+    });
+
     it("builds every listener's target group without stickiness", () => {
-        for (const l of ingressListeners({ mtls: true, bearerToken: true })) {
+        for (const l of ingressListeners()) {
             const tg = targetGroupSettings(l);
             assert.deepStrictEqual(Object.keys(tg).sort(), ["deregistrationDelay", "port", "protocol"]);
             assert.strictEqual(targetGroupStickinessProblem(tg.protocol, undefined, true), undefined);

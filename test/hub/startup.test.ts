@@ -2,10 +2,9 @@ import * as assert from "assert";
 import { CONTENT_DIGEST_LABEL, contentDigest } from "../../components/collectorTask";
 import { hubStack } from "../../stacks/hub";
 import { Recorded, runProgram } from "../harness";
-import { hubConfig, PEM } from "./fixtures";
+import { hubConfig, SITE } from "./fixtures";
 
 const NOW = new Date("2026-11-23T00:00:00Z");
-const SITE = { name: "onprem-dc1", cidrs: ["172.16.0.0/20"], clientCaBundle: PEM };
 
 async function planHub(hub: Record<string, unknown> = {}): Promise<Recorded> {
     return runProgram(() => hubStack(hubConfig(hub), NOW));
@@ -15,6 +14,7 @@ function collectorLabel(r: Recorded): string {
     const containers = r.json<Array<{ name: string; dockerLabels?: Record<string, string> }>>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions");
     const label = containers.find((c) => c.name === "adot-collector")?.dockerLabels?.[CONTENT_DIGEST_LABEL];
     assert.ok(label, "collector container carries the content digest label");
+    assert.strictEqual(containers.find((c) => c.name === "tenant-proxy")?.dockerLabels?.[CONTENT_DIGEST_LABEL], label, "so does the proxy");
     return label;
 }
 
@@ -44,15 +44,21 @@ describe("hub collector start-up order and rollouts", function () {
         assert.strictEqual(r.one("aws:ecs/service:Service").inputs.waitForSteadyState, true);
     });
 
-    it("labels the collector with a digest of the config and client CA it reads by ARN", () => {
-        const config = String(r.one("aws:ssm/parameter:Parameter", "collector-config").inputs.insecureValue);
-        const ca = String(r.one("aws:ssm/parameter:Parameter", "client-ca").inputs.insecureValue);
-        assert.strictEqual(collectorLabel(r), contentDigest([config, ca]));
+    it("labels the containers with a digest of everything they read by ARN: configs, tenant CA, maps, revoked serials", () => {
+        const value = (suffix: string) => String(r.one("aws:ssm/parameter:Parameter", suffix).inputs.insecureValue);
+        const byArn = ["collector-config", "proxy-config", "tenant-ca", "account-map-0", "site-map-0", "revoked-serials"].map(value);
+        assert.strictEqual(collectorLabel(r), contentDigest(byArn));
+        // Every parameter the task definition references is in the digest.
+        const referenced = r.json<Array<{ secrets?: Array<{ valueFrom: string }> }>>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions")
+            .flatMap((c) => c.secrets ?? []).filter((x) => x.valueFrom.includes(":ssm:"));
+        assert.strictEqual(referenced.length, byArn.length);
     });
 
-    it("makes a new task definition revision when the client CA or the collector config changes", async () => {
-        const otherCa = await planHub({ onpremSites: [{ ...SITE, clientCaBundle: PEM.replace("TESTONLY", "ROTATED1") }] });
-        assert.notStrictEqual(collectorLabel(otherCa), collectorLabel(r));
+    it("makes a new task definition revision when a tenant, a revocation or the collector config changes", async () => {
+        const otherSite = await planHub({ onpremSites: [SITE, { ...SITE, name: "onprem-dc2", site: "dc2", cidrs: ["172.17.0.0/20"] }] });
+        assert.notStrictEqual(collectorLabel(otherSite), collectorLabel(r));
+        const revoked = await planHub({ onpremSites: [SITE], identity: { revokedSerials: ["0A1B"] } });
+        assert.notStrictEqual(collectorLabel(revoked), collectorLabel(r));
         const otherConfig = await planHub({ onpremSites: [SITE], drRegion: "us-west-2" });
         assert.notStrictEqual(collectorLabel(otherConfig), collectorLabel(r));
     });

@@ -147,7 +147,8 @@ describe("example fleet (stacks/fleet.yaml)", () => {
             const ref: OnPremSiteRef | undefined = hub.hub.onpremSites.find((x) => x.name === s.name);
             assert.ok(ref, `${s.name} is in the hub's site list`);
             assert.deepStrictEqual(ref.cidrs, parsed.onprem.siteCidrs);
-            assert.strictEqual(ref.clientCaBundle, parsed.onprem.auth.clientCaBundle);
+            // The hub trusts only its own tenant CA now; it learns the site's name and landing account.
+            assert.deepStrictEqual([ref.site, ref.account], [parsed.onprem.siteName ?? s.name.replace(/^onprem-/, ""), s.account]);
         }
     });
 });

@@ -32,9 +32,9 @@ describe("offline plan of the example fleet's on-prem site", function () {
         assert.strictEqual(k8s?.inputs.kubeconfig, "[secret]");
     });
 
-    it("gives the hub a mutual-TLS listener for the site, which the site's endpoint admits", () => {
+    it("sends to the hub's mutual-TLS OTLP/HTTP listener, which the hub serves", () => {
         const hubListeners = planned[0].resources.filter((r) => r.type === "aws:lb/listener:Listener").map((r) => r.inputs.port);
-        assert.ok(hubListeners.includes(4319));
-        assert.strictEqual(planned[1].outputs.hubUrl, "https://collector.monitoring.internal:4319");
+        assert.ok(hubListeners.includes(4318));
+        assert.strictEqual(planned[1].outputs.hubUrl, "https://collector.monitoring.internal:4318");
     });
 });

@@ -109,7 +109,8 @@ describe("onprem stack (under mocks)", function () {
                 const ports = (fragment: string) => r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                     .filter((x) => x.name.includes(fragment)).map((x) => `${(x.inputs as any).ipProtocol}/${(x.inputs as any).fromPort}`).sort();
                 assert.deepStrictEqual(ports("-endpoints-"), ["tcp/443", "tcp/443"], name);
-                assert.deepStrictEqual(ports("-hub-"), bearer ? ["tcp/4320", "tcp/4320"] : ["tcp/4319", "tcp/4319"], name);
+                // Every site sends OTLP/HTTP with its hub-issued certificate to 4318 (issue 14: 4319/4320 are gone).
+                assert.deepStrictEqual(ports("-hub-"), ["tcp/4318", "tcp/4318"], name + (bearer ? " (bearer)" : ""));
                 assert.deepStrictEqual(ports("-dns-"), ["tcp/53", "tcp/53", "udp/53", "udp/53"], name);
             }
         });
@@ -141,7 +142,7 @@ describe("onprem stack (under mocks)", function () {
                 assert.deepStrictEqual(zone.vpcs, [{ vpcId: "vpc-0d1c2b3a4e5f60718" }]);
                 const alias = (r.one("aws:route53/record:Record").inputs as any).aliases[0];
                 assert.match(alias.name, /^vpce-[0-9a-f]+-[0-9a-f]+\.vpce-svc-0123456789abcdef0\.us-east-1\.vpce\.amazonaws\.com$/);
-                assert.strictEqual(r.publicOutputs.hubUrl, `https://collector.monitoring.internal:${name === DX_BEARER ? 4320 : 4319}`);
+                assert.strictEqual(r.publicOutputs.hubUrl, "https://collector.monitoring.internal:4318", name);
             }
         });
 
@@ -360,7 +361,7 @@ describe("onprem stack (under mocks)", function () {
             const yaml = String(Object.values((r.one("kubernetes:core/v1:ConfigMap").inputs as any).data)[0]);
             const c = parse(yaml);
             const e = c.exporters["otlphttp/hub"];
-            assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4319");
+            assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4318");
             assert.strictEqual(e.tls.cert_file, "/etc/otel/client/tls.crt");
             assert.strictEqual(e.tls.key_file, "/etc/otel/client/tls.key");
             assert.strictEqual(e.tls.ca_pem, HUB_CA_PEM);
@@ -395,7 +396,7 @@ describe("onprem stack (under mocks)", function () {
             const policies = inputsOf(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
             const main = policies.find((p) => p.spec.policyTypes.includes("Ingress"));
             const hub = main.spec.egress.find((e: any) => e.to.some((t: any) => t.ipBlock?.cidr === LANDING_CIDR));
-            assert.deepStrictEqual(hub.ports, [{ protocol: "TCP", port: 4319 }]);
+            assert.deepStrictEqual(hub.ports, [{ protocol: "TCP", port: 4318 }]);
             assert.deepStrictEqual(main.spec.ingress[0].from.map((f: any) => f.ipBlock?.cidr), SITE_CIDRS);
             const scrape = policies.find((p) => !p.spec.policyTypes.includes("Ingress"));
             assert.deepStrictEqual(scrape.spec.egress, [{ to: SITE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 9100 }, { protocol: "TCP", port: 9102 }] }]);
@@ -410,7 +411,7 @@ describe("onprem stack (under mocks)", function () {
         });
 
         it("fails when the hub does not serve the site's authentication port yet", async () => {
-            await assert.rejects(plan({ onprem: siteSettings(), hub: { collectorPorts: [4317, 4318] } }), /does not serve port 4319 \(mutual TLS/);
+            await assert.rejects(plan({ onprem: siteSettings(), hub: { collectorPorts: [4317] } }), /does not serve port 4318 \(mutual TLS/);
         });
 
         it("derives the site name from the stack name when not configured", async () => {

@@ -38,9 +38,12 @@ describe("fleet manifest", () => {
         const m = loadManifest(FLEET);
         const hub = m.hub.parsed;
         assert.ok(hub.role === "hub");
-        const spokes = m.stacks.filter((s) => s.role !== "hub");
-        assert.deepStrictEqual(hub.hub.monitoredAccounts, [...new Set(spokes.map((s) => s.account))].sort());
-        assert.deepStrictEqual(hub.hub.onpremSites.map((s) => s.name), m.stacks.filter((s) => s.role === "onprem").map((s) => s.name));
+        const monitored = m.stacks.filter((s) => s.role === "monitored");
+        assert.deepStrictEqual(hub.hub.monitoredAccounts, [...new Set(monitored.map((s) => s.account))].sort());
+        // Sites carry their landing account and site name (the tenant), not the sites' own auth settings.
+        assert.deepStrictEqual(hub.hub.onpremSites.map((s) => [s.name, s.site, s.account]),
+            m.stacks.filter((s) => s.role === "onprem").map((s) => [s.name, s.parsed.role === "onprem" ? s.parsed.onprem.siteName ?? s.name.replace(/^onprem-/, "") : "", s.account]));
+        assert.strictEqual(hub.hub.spokeDeployRoleName, "OrganizationMonitoringDeploy");
     });
 
     it("derives the deploy role and session name per account", () => {

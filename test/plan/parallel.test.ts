@@ -41,6 +41,7 @@ describe("parallel offline plan", function () {
         const hub = manifest.hub.parsed;
         assert.ok(hub.role === "hub");
         assert.strictEqual(hub.hub.onpremSites.length, 2);
-        assert.strictEqual(hub.hub.monitoredAccounts.length, 7);
+        assert.strictEqual(hub.hub.monitoredAccounts.length, 5);
+        assert.deepStrictEqual(hub.hub.onpremSites.map((s) => s.site), ["gen0", "gen1"], "each generated site is its own tenant");
     });
 });

@@ -99,7 +99,7 @@ describe("plan output", function () {
         for (const s of plan.stacks.filter((x) => x.role === "monitored")) {
             assert.ok(dot.includes(s.stack), s.stack);
         }
-        assert.strictEqual((dot.match(/-> hub_eps \[label="interface endpoint\\nOTLP\/TLS 4317-4318"\]/g) ?? []).length, 3);
+        assert.strictEqual((dot.match(/-> hub_eps \[label="interface endpoint\\nOTLP\/mTLS 4317-4318"\]/g) ?? []).length, 3);
         const svg = fs.readFileSync(path.join(dir, "fleet.svg"), "utf8");
         assert.match(svg, /<svg/);
         assert.match(svg, /monitored&#45;payments/);

@@ -20,12 +20,14 @@ export async function hubPorts(): Promise<HubPorts> {
 }
 
 /** A hub collector from renderHubCollectorConfig, as stacks/hub.ts renders it, on loopback ports. */
-export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, mtls = true, env: Record<string, string> = {}): Collector {
-    const { selfMetrics, ...receivers } = ports;
+// Compile-only adaptation to the loopback collector (issue 14, proxy helper): the hub collector no
+// longer terminates TLS; the e2e helper puts the tenant proxy (renderHaproxyConfig) in front of it.
+export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, _mtls = true, env: Record<string, string> = {}): Collector {
+    const { selfMetrics, otlpGrpc, otlpHttp, health } = ports;
     const yaml = renderHubCollectorConfig({
-        account: ACCOUNTS.hub, region: REGION, mtls,
+        account: ACCOUNTS.hub, region: REGION,
         remoteWrite: remoteWrite.map((t) => ({ ...t, region: REGION })),
-        listen: { host: "127.0.0.1", ports: receivers, selfMetricsPort: selfMetrics, tlsFiles: { cert: pki.hub.cert, key: pki.hub.key, clientCa: pki.siteCa } },
+        listen: { host: "127.0.0.1", ports: { otlpGrpc, otlpHttp, health }, selfMetricsPort: selfMetrics },
     });
     return new Collector(name, dir, yaml, selfMetrics, collectorEnv(pki, env));
 }

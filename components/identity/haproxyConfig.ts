@@ -1,0 +1,189 @@
+import { COLLECTOR_INTERNAL_PORTS, COLLECTOR_PORTS, TLS_DIR } from "../collectorPorts";
+import { TENANT_HEADERS } from "./tenants";
+
+/**
+ * The hub task's tenant proxy (HAProxy 2.6, the Debian version the tests run): it terminates the
+ * senders' mutual TLS, derives the tenant from the verified client certificate and hands the
+ * request to the collector on loopback with the identity headers it set itself.
+ *
+ * HAProxy 2.6 reference: https://docs.haproxy.org/2.6/configuration.html (also
+ * /usr/share/doc/haproxy/configuration.txt.gz of Debian's package). What 2.6 can read: the client
+ * certificate's subject (`ssl_c_s_dn`) and serial (`ssl_c_serial`), not its SAN (`ssl_c_san` is
+ * 3.1) nor PROXY v2 TLVs such as the VPC endpoint ID (`fc_pp_tlv` is 2.9): hence CN-based maps.
+ */
+
+/** Files the proxy reads, in the task volume the init container fills (see collectorTask.ts). */
+export const IDENTITY_FILES = {
+    /** Server certificate, chain and private key in one PEM (what `bind ... crt` loads). */
+    serverPem: `${TLS_DIR}/server.pem`,
+    /** The hub tenant CA only: never a site's own CA, which could mint any tenant's name. */
+    tenantCa: `${TLS_DIR}/tenant-ca.pem`,
+    /** `<CN> <account>` per line (tenantMaps().account). */
+    accountMap: `${TLS_DIR}/tenant-account.map`,
+    /** `<CN> <site>` per line (tenantMaps().site). */
+    siteMap: `${TLS_DIR}/tenant-site.map`,
+    /** Revoked certificate serials, upper-case hex without separators, one per line (may be empty). */
+    revokedSerials: `${TLS_DIR}/revoked-serials.lst`,
+    /** The rendered configuration itself. */
+    haproxyCfg: `${TLS_DIR}/haproxy.cfg`,
+} as const;
+
+type Ports = { otlpGrpc: number; otlpHttp: number; health: number };
+
+export interface HaproxyConfigOptions {
+    /** Bind address of the public frontends. Default "0.0.0.0" (the task ENI; the NLB is the only source its security group admits). */
+    readonly host?: string;
+    /** Public ports. Default COLLECTOR_PORTS. */
+    readonly ports?: Partial<Ports>;
+    /** The collector's loopback endpoints, "host:port". Default 127.0.0.1:COLLECTOR_INTERNAL_PORTS. */
+    readonly backends?: { otlpGrpc?: string; otlpHttp?: string; health?: string };
+    /** Where the proxy finds its files. Default IDENTITY_FILES. */
+    readonly files?: { serverPem?: string; tenantCa?: string; accountMap?: string; siteMap?: string; revokedSerials?: string };
+    /** Runtime API socket (tests inspect maps and counters through it). Default: none. */
+    readonly stats?: { socket: string };
+}
+
+/**
+ * Forward-secret AEAD suites only for TLS 1.2 (1.3 suites are all forward-secret). Mirrors the
+ * "intermediate" profile of https://ssl-config.mozilla.org/ for HAProxy.
+ */
+export const PROXY_TLS12_CIPHERS = [
+    "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+].join(":");
+export const PROXY_TLS13_CIPHERSUITES = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+/** HAProxy refuses to start on a config whose values contain spaces or quotes where a word is expected. */
+function word(field: string, v: string): string {
+    if (!/^[A-Za-z0-9_./:@-]+$/.test(v)) {
+        throw new Error(`renderHaproxyConfig: ${field}: expected a path or address without spaces or quotes (got ${JSON.stringify(v)})`);
+    }
+    return v;
+}
+
+function port(field: string, v: number): number {
+    if (!Number.isInteger(v) || v < 1 || v > 65535) {
+        throw new Error(`renderHaproxyConfig: ${field}: expected a port 1-65535 (got ${v})`);
+    }
+    return v;
+}
+
+/**
+ * The identity rules of one mutual-TLS frontend, in order:
+ * 1. delete every identity header the client sent (a sender must never name itself);
+ * 2. look the verified certificate's CN up in the maps;
+ * 3. refuse a CN the account map does not know (a CA-valid certificate of a tenant removed from the
+ *    fleet) and a revoked serial (`ssl_c_serial` is binary; `hex` gives upper-case hex, the list's form);
+ * 4. set the headers the collector copies into `account`/`site`/`source_role`.
+ */
+function identityRules(files: Required<NonNullable<HaproxyConfigOptions["files"]>>): string[] {
+    const h = TENANT_HEADERS;
+    return [
+        ...Object.values(h).map((name) => `http-request del-header ${name}`),
+        `http-request set-var(txn.tenant_account) ssl_c_s_dn(CN),map(${files.accountMap})`,
+        `http-request set-var(txn.tenant_site) ssl_c_s_dn(CN),map(${files.siteMap})`,
+        "http-request deny deny_status 403 unless { var(txn.tenant_account) -m found }",
+        `http-request deny deny_status 403 if { ssl_c_serial,hex -m str -f ${files.revokedSerials} }`,
+        `http-request set-header ${h.account} %[var(txn.tenant_account)]`,
+        `http-request set-header ${h.site} %[var(txn.tenant_site)] if { var(txn.tenant_site) -m found }`,
+        `http-request set-header ${h.role} %[ssl_c_s_dn(OU)]`,
+    ];
+}
+
+/** The proxy's configuration: two mutual-TLS OTLP frontends and a health frontend for the NLB. */
+export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
+    const host = word("host", o.host ?? "0.0.0.0");
+    const ports: Ports = { ...COLLECTOR_PORTS, ...(o.ports ?? {}) };
+    for (const [k, v] of Object.entries(ports)) {
+        port(`ports.${k}`, v);
+    }
+    if (new Set(Object.values(ports)).size !== 3) {
+        throw new Error(`renderHaproxyConfig: ports: the gRPC, HTTP and health frontends need their own port (got ${Object.values(ports).join(", ")})`);
+    }
+    const backends = {
+        otlpGrpc: `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.otlpGrpc}`,
+        otlpHttp: `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.otlpHttp}`,
+        health: `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.health}`,
+        ...(o.backends ?? {}),
+    };
+    for (const [k, v] of Object.entries(backends)) {
+        const m = /^(.+):(\d+)$/.exec(word(`backends.${k}`, v));
+        if (m === null) {
+            throw new Error(`renderHaproxyConfig: backends.${k}: expected host:port (got ${v})`);
+        }
+        port(`backends.${k}`, Number(m[2]));
+    }
+    const files = {
+        serverPem: IDENTITY_FILES.serverPem,
+        tenantCa: IDENTITY_FILES.tenantCa,
+        accountMap: IDENTITY_FILES.accountMap,
+        siteMap: IDENTITY_FILES.siteMap,
+        revokedSerials: IDENTITY_FILES.revokedSerials,
+        ...(o.files ?? {}),
+    };
+    for (const [k, v] of Object.entries(files)) {
+        word(`files.${k}`, v);
+    }
+    // `verify required` + `ca-file`: the handshake fails without a certificate chaining to the
+    // tenant CA (expired ones included). https://docs.haproxy.org/2.6/configuration.html#5.1-verify
+    const tls = `ssl crt ${files.serverPem} ssl-min-ver TLSv1.2`;
+    const mtls = `${tls} ca-file ${files.tenantCa} verify required`;
+    const lines: string[] = [
+        "# Rendered by components/identity/haproxyConfig.ts; edits are overwritten.",
+        "global",
+        // Logs go to the container's stdout (awslogs); no chroot, pid file or daemon: ECS supervises.
+        "    log stdout format raw local0 info",
+        ...(o.stats !== undefined ? [`    stats socket ${word("stats.socket", o.stats.socket)} mode 600 level admin`] : []),
+        "    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets",
+        `    ssl-default-bind-ciphers ${PROXY_TLS12_CIPHERS}`,
+        `    ssl-default-bind-ciphersuites ${PROXY_TLS13_CIPHERSUITES}`,
+        "",
+        "defaults",
+        "    mode http",
+        "    log global",
+        "    option httplog",
+        "    option dontlognull",
+        "    timeout connect 5s",
+        "    timeout client 60s",
+        "    timeout server 60s",
+        "    timeout http-request 15s",
+        "    timeout http-keep-alive 60s",
+        "",
+        "# OTLP/gRPC: mutual TLS, HTTP/2 only (gRPC needs it), identity from the client certificate.",
+        "frontend otlp_grpc",
+        `    bind ${host}:${ports.otlpGrpc} ${mtls} alpn h2`,
+        ...identityRules(files).map((l) => `    ${l}`),
+        "    default_backend collector_grpc",
+        "",
+        "# OTLP/HTTP: mutual TLS, identity from the client certificate.",
+        "frontend otlp_http",
+        `    bind ${host}:${ports.otlpHttp} ${mtls} alpn h2,http/1.1`,
+        ...identityRules(files).map((l) => `    ${l}`),
+        "    default_backend collector_http",
+        "",
+        // The NLB health checker presents no client certificate, so this frontend asks for none and
+        // serves nothing but the monitor URI: it answers before any http-request rule and returns
+        // 503 once the collector's own health check fails (monitor-uri / monitor fail, 2.6 manual 4).
+        "# Health for the NLB: TLS without client verification; only the monitor URI, nothing is forwarded.",
+        "frontend health",
+        `    bind ${host}:${ports.health} ${tls} alpn http/1.1`,
+        "    monitor-uri /",
+        "    monitor fail if { nbsrv(collector_health) lt 1 }",
+        "    http-request deny deny_status 404",
+        "",
+        "backend collector_grpc",
+        // h2c to the collector's plaintext loopback gRPC receiver (server `proto h2`, 2.6 manual 5.2).
+        `    server collector ${backends.otlpGrpc} proto h2`,
+        "",
+        "backend collector_http",
+        `    server collector ${backends.otlpHttp}`,
+        "",
+        "backend collector_health",
+        "    option httpchk",
+        "    http-check send meth GET uri /",
+        "    http-check expect status 200",
+        `    server collector ${backends.health} check inter 2s fall 2 rise 1`,
+        "",
+    ];
+    return lines.join("\n");
+}
