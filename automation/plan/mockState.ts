@@ -8,9 +8,12 @@ export interface MockContext {
     readonly region: string;
     /** Outputs of already-planned stacks by fully qualified name, for StackReferences. */
     readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
-    /** Tests: answers for invokes by token, checked before the defaults (throw to simulate "not found"). */
+    /**
+     * Tests: answers for invokes by token, checked before the defaults (throw to simulate "not found");
+     * `provider` is the reference (`<provider urn>::<id>`) of the provider the invoke was made with.
+     */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke arguments arrive untyped from the mock monitor
-    readonly invokeOverrides?: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, unknown>>>;
+    readonly invokeOverrides?: Readonly<Record<string, (inputs: Record<string, any>, provider?: string) => Record<string, unknown>>>;
 }
 
 /** Deterministic hex suffix so repeated plans produce identical JSON. */
@@ -150,11 +153,11 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
 
 /** Answers for data-source invokes; anything else throws so a new invoke is mocked on purpose. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke arguments arrive untyped from the SDK's mock monitor
-export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, unknown> {
+export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext, provider?: string): Record<string, unknown> {
     const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
     const override = ctx.invokeOverrides?.[token];
     if (override !== undefined) {
-        return override(inputs);
+        return override(inputs, provider);
     }
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":

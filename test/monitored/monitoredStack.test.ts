@@ -228,11 +228,15 @@ describe("monitored stack", function () {
 
     it("EKS: copies the account's hub-issued certificate into a kubernetes.io/tls Secret the collector mounts read-only", async () => {
         const asked: string[] = [];
+        const providers: Array<string | undefined> = [];
         const r = await runProgram(program, {
             config: entry("monitored-analytics").config, account: "333333333333", stack: "monitored-analytics", stackOutputs: { [HUB_REF]: hubOutputs },
-            invokes: { [GET_SECRET]: (inputs) => { asked.push(String(inputs.secretId)); return mockSecretVersion(String(inputs.secretId)); } },
+            invokes: { [GET_SECRET]: (inputs, provider) => { asked.push(String(inputs.secretId)); providers.push(provider); return mockSecretVersion(String(inputs.secretId)); } },
         });
         assert.deepStrictEqual(asked, [identitySecretArn("account-333333333333")], "read by the full ARN the hub exports, once");
+        const deploy = r.one("pulumi:providers:aws", "monitored-aws");
+        assert.strictEqual(JSON.parse(String(deploy.inputs.assumeRoles))[0].roleArn, "arn:aws:iam::333333333333:role/OrganizationMonitoringDeploy");
+        assert.ok(providers[0]?.startsWith(`${deploy.urn}::`), `read with the deploy provider (the role the hub's secret policy names), got ${providers[0]}`);
         const secret = r.one("kubernetes:core/v1:Secret");
         assert.strictEqual(secret.inputs.type, "kubernetes.io/tls");
         assert.strictEqual(secret.inputs.stringData, "[secret]");

@@ -9,7 +9,7 @@ import { onpremStack } from "../../stacks/onprem";
 import { validateAgentConfig } from "../monitored/agentSchema";
 import { Recorded, runProgram } from "../harness";
 import {
-    CA_PEM, DIRECT_CONNECT, GATEWAY, HUB_CA_PEM, hubOutputs, LANDING_CIDR, onpremConfig, ROLES_ANYWHERE, SECRET_VALUES, secretConfig, SITE_ACCOUNT, SITE_CIDRS, siteSettings,
+    CA_PEM, DIRECT_CONNECT, GATEWAY, HUB_CA_PEM, HUB_STACK, hubOutputs, LANDING_CIDR, onpremConfig, ROLES_ANYWHERE, SECRET_VALUES, secretConfig, SITE_ACCOUNT, SITE_CIDRS, siteSettings,
 } from "./fixtures";
 
 const NOW = new Date("2026-11-23T00:00:00Z");
@@ -427,6 +427,18 @@ describe("onprem stack (under mocks)", function () {
                 account: SITE_ACCOUNT, stack: "onprem-dc1", config: secrets.config, secretKeys: secrets.secretKeys, stackOutputs: hubOutputs(),
                 invokes: { "aws:secretsmanager/getSecretVersion:getSecretVersion": (i) => ({ ...mockSecretVersion(String(i.secretId)), secretString: "certificate=..." }) },
             }), /identity secret oss-monitoring\/identity\/site-dc1 in organization\/oss-monitoring\/hub: the value is not JSON/);
+        });
+
+        it("reads the site's identity by the full ARN the hub exports, with the site's deploy provider", async () => {
+            const seen: Array<[string, string | undefined]> = [];
+            const secrets = secretConfig();
+            const r = await runProgram(() => onpremStack(onpremConfig(siteSettings({ gateway: GATEWAY })), NOW), {
+                account: SITE_ACCOUNT, stack: "onprem-dc1", config: secrets.config, secretKeys: secrets.secretKeys, stackOutputs: hubOutputs(),
+                invokes: { "aws:secretsmanager/getSecretVersion:getSecretVersion": (i, provider) => { seen.push([String(i.secretId), provider]); return mockSecretVersion(String(i.secretId)); } },
+            });
+            assert.strictEqual(seen.length, 1);
+            assert.strictEqual(seen[0][0], (hubOutputs()[HUB_STACK].tenantIdentitySecretArns as Record<string, string>)["site-dc1"]);
+            assert.ok(seen[0][1]?.startsWith(`${r.one("pulumi:providers:aws", "onprem-aws").urn}::`), String(seen[0][1]));
         });
 
         it("refuses the removed client certificate and token secrets, naming the key and the fix", async () => {
