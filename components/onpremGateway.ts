@@ -10,7 +10,8 @@ import { toJson } from "./iam";
 import { GatewayCollector } from "./onprem/gatewayCollector";
 import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./onprem/gatewayCollectorConfig";
 import { HubEndpoint } from "./hubEndpoint";
-import { hubPortFor, OnpremAuthMode, requireHubPort } from "./onprem/hubPort";
+import { requireHubPort, tenantHubPort } from "./onprem/hubPort";
+import { TlsSecretData } from "./agent/tenantIdentity";
 import { hybridHostFileSteps, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./onprem/hostFiles";
 import { HybridActivation } from "./onprem/hybridActivation";
 import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "./onprem/iam";
@@ -90,8 +91,6 @@ export interface OnPremGatewayArgs {
     readonly credentials: OnpremCredentials;
     /** VPN or Direct Connect. */
     readonly network: SitePath;
-    /** How the site authenticates to the hub collector (default in config: mtls). */
-    readonly authMode: OnpremAuthMode;
     /** CloudWatch agent settings. */
     readonly agent: OnpremAgentSettings;
     /** What the site reads from the hub stack. */
@@ -102,8 +101,11 @@ export interface OnPremGatewayArgs {
      */
     readonly gateway?: {
         readonly settings: OnpremGatewayCollectorSettings;
-        /** Pulumi secrets: client certificate and key (mtls) or the token (bearer). */
-        readonly credentials: { readonly clientCert: pulumi.Input<string>; readonly clientKey: pulumi.Input<string> } | { readonly bearerToken: pulumi.Input<string> };
+        /**
+         * The site's certificate (tls.crt: certificate + chain) and key (tls.key), as the hub issued
+         * them (components/agent/tenantIdentity.ts tenantIdentityTls). A Pulumi secret.
+         */
+        readonly identity: pulumi.Input<TlsSecretData>;
     };
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
@@ -216,9 +218,9 @@ export class OnPremGateway extends pulumi.ComponentResource {
             rolesAnywhere: args.credentials.mode === "rolesAnywhere",
             tags,
         }, child);
-        // Only the site's authenticated port; the hub must already serve it (it derives its
-        // listeners from the fleet), otherwise the plan fails saying to deploy the hub first.
-        const hubPort = pulumi.output(args.hub.collectorPorts).apply((ports) => requireHubPort(ports, args.authMode));
+        // Only the site's port (OTLP/HTTP, mutual TLS with the site's certificate); the hub must
+        // already serve it, otherwise the plan fails saying to deploy the hub first.
+        const hubPort = pulumi.output(args.hub.collectorPorts).apply((ports) => requireHubPort(ports, "onprem"));
         new HubEndpoint(`${name}-hub`, {
             vpcId: args.landingVpc.vpcId,
             subnetIds,
@@ -310,7 +312,6 @@ export class OnPremGateway extends pulumi.ComponentResource {
                 site: args.siteName,
                 cluster: g.clusterName,
                 hubUrl: url,
-                authMode: args.authMode,
                 ...(typeof caPem === "string" && caPem.length > 0 ? { hubCaPem: caPem } : {}),
                 replicas: g.replicas,
                 queue: g.queue,
@@ -322,10 +323,9 @@ export class OnPremGateway extends pulumi.ComponentResource {
                 image: g.image,
                 configYaml,
                 replicas: g.replicas,
-                authMode: args.authMode,
-                credentials: args.gateway.credentials,
+                identity: args.gateway.identity,
                 hubCidrs: [args.landingVpc.cidr],
-                hubPort: hubPortFor(args.authMode),
+                hubPort: tenantHubPort("onprem"),
                 otlpClientCidrs: g.otlpClientCidrs ?? args.siteCidrs,
                 otlpClientNamespaces: g.otlpClientNamespaces,
                 podDiscovery: g.podDiscovery,

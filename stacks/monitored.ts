@@ -3,6 +3,7 @@ import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
 import { discoverEndpointServices } from "../components/endpointDiscovery";
+import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";
 import { awsServiceEndpoints, MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { MonitoredStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
@@ -51,6 +52,9 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         checkHubRegion(config.hubStack, hubRegion, config.region);
         return service;
     });
+    // Only a collector presents the account's certificate (the CloudWatch agent sends to CloudWatch).
+    const tenant = { kind: "monitored" as const, account: config.account };
+    const identityArn = m.eks !== undefined ? await hubIdentitySecretArn(hub, config.hubStack, tenant) : undefined;
     const c = m.connectivity;
     const endpoints = await discoverEndpointServices({
         vpcId: m.vpc.vpcId,
@@ -63,6 +67,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
     });
     const caBundle = hub.getOutput("collectorCaBundle").apply((v) => (typeof v === "string" && v.length > 0 ? v : undefined));
 
+    const identity = identityArn !== undefined ? tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider }) : undefined;
     const account = new MonitoredAccount("monitored", {
         stackName,
         account: config.account,
@@ -74,9 +79,9 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         workloadCidrs: m.workloads.cidrs,
         workloadPrefixListIds: m.workloads.prefixListIds,
         connectivity: { ...c, existingEndpoints: Object.keys(endpoints.reused) },
-        hub: { endpointServiceName: serviceName, collectorDomain: hubOutput("collectorDomain"), caBundle },
+        hub: { endpointServiceName: serviceName, collectorDomain: hubOutput("collectorDomain"), caBundle, collectorPorts: m.eks !== undefined ? hub.requireOutput("collectorPorts") as pulumi.Output<number[]> : undefined },
         agent: m.agent,
-        eks: m.eks !== undefined
+        eks: m.eks !== undefined && identity !== undefined
             ? {
                 clusterName: m.eks.clusterName,
                 namespace: m.eks.namespace,
@@ -87,6 +92,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
                 deployRoleArn: config.deployRole?.roleArn,
                 awsProfile: m.eks.awsProfile,
                 resources: { cpu: m.eks.cpu, memory: m.eks.memory },
+                identity,
             }
             : undefined,
         tags: config.tags,

@@ -8,7 +8,8 @@ import { OnpremStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
 import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/endpointDiscovery";
 import { ONPREM_ENDPOINT_SERVICES } from "../components/onprem/landingEndpoints";
-import { checkOnpremConfig, ONPREM_SECRET_KEYS } from "./config/onprem";
+import { checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
+import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";
 import { deployProvider } from "./provider";
 
 export { siteNameOf };
@@ -39,7 +40,11 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
     const c = config.onprem;
     const siteName = siteNameOf(c.siteName, pulumi.getStack());
     const secrets = new pulumi.Config(PROJECT);
+    checkRemovedSecretKeys((key) => secrets.get(key) !== undefined, pulumi.getStack());
     const hub = new pulumi.StackReference("hub", { name: config.hubStack });
+    // Only the gateway collector presents the site's certificate; checked before anything else is registered.
+    const tenant = { kind: "onprem" as const, account: config.account, site: siteName };
+    const identityArn = c.gateway !== undefined ? await hubIdentitySecretArn(hub, config.hubStack, tenant) : undefined;
     const aws = deployProvider("onprem-aws", config);
     const providers: pulumi.ProviderResource[] = [aws];
     const landingServices = [...ONPREM_ENDPOINT_SERVICES, "s3", ...(c.credentials.mode === "rolesAnywhere" ? ["rolesanywhere"] : [])];
@@ -52,7 +57,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
     }
 
     let gateway: ConstructorParameters<typeof OnPremGateway>[1]["gateway"];
-    if (c.gateway !== undefined) {
+    if (c.gateway !== undefined && identityArn !== undefined) {
         providers.push(new k8s.Provider("onprem-k8s", {
             // Explicit and secret: the operator's current kubeconfig context is never used.
             kubeconfig: secrets.requireSecret(ONPREM_SECRET_KEYS.kubeconfig),
@@ -60,9 +65,8 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         }));
         gateway = {
             settings: c.gateway,
-            credentials: c.auth.mode === "mtls"
-                ? { clientCert: secrets.requireSecret(ONPREM_SECRET_KEYS.clientCert), clientKey: secrets.requireSecret(ONPREM_SECRET_KEYS.clientKey) }
-                : { bearerToken: secrets.requireSecret(ONPREM_SECRET_KEYS.bearerToken) },
+            // The site's certificate, copied from the hub on every deploy (rotation: components/onprem/README.md).
+            identity: tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider: aws }),
         };
     }
 
@@ -75,7 +79,6 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         landingVpc: { ...c.landingVpc, existingEndpoints: Object.keys(endpoints.reused) },
         credentials: c.credentials,
         network: c.network,
-        authMode: c.auth.mode,
         agent: c.agent,
         hub: {
             endpointServiceName: hub.requireOutput("endpointServiceName") as pulumi.Output<string>,

@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX } from "../../components/identity/tenants";
 import { iamPolicyFromDocumentArgs } from "./policyDocument";
 
 /** Where the planned stack pretends to run; feeds ARNs, endpoints and invoke answers. */
@@ -7,9 +8,12 @@ export interface MockContext {
     readonly region: string;
     /** Outputs of already-planned stacks by fully qualified name, for StackReferences. */
     readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
-    /** Tests: answers for invokes by token, checked before the defaults (throw to simulate "not found"). */
+    /**
+     * Tests: answers for invokes by token, checked before the defaults (throw to simulate "not found");
+     * `provider` is the reference (`<provider urn>::<id>`) of the provider the invoke was made with.
+     */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke arguments arrive untyped from the mock monitor
-    readonly invokeOverrides?: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, unknown>>>;
+    readonly invokeOverrides?: Readonly<Record<string, (inputs: Record<string, any>, provider?: string) => Record<string, unknown>>>;
 }
 
 /** Deterministic hex suffix so repeated plans produce identical JSON. */
@@ -208,11 +212,11 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
 
 /** Answers for data-source invokes; anything else throws so a new invoke is mocked on purpose. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke arguments arrive untyped from the SDK's mock monitor
-export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, unknown> {
+export function mockInvoke(token: string, inputs: Record<string, any>, ctx: MockContext, provider?: string): Record<string, unknown> {
     const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
     const override = ctx.invokeOverrides?.[token];
     if (override !== undefined) {
-        return override(inputs);
+        return override(inputs, provider);
     }
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -281,7 +285,38 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
             return { id: inputs.routeTableId, routeTableId: inputs.routeTableId, vpcId: `vpc-${hex(String(inputs.routeTableId), 17)}`, routes: [], associations: [], tags: {} };
         case "aws:ec2/getPrefixList:getPrefixList":
             return { id: `pl-${hex(String(inputs.name), 8)}`, name: inputs.name, cidrBlocks: ["52.216.0.0/15"] };
+        case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+            return mockSecretVersion(String(inputs.secretId ?? ""), inputs.versionStage);
         default:
             throw new Error(`offline plan: no mock for invoke ${token}; add one to automation/plan/mockState.ts`);
     }
+}
+
+/**
+ * GetSecretValue as the spoke's deploy role sees it (by full ARN, AWSCURRENT): only tenant identity
+ * secrets (components/identity/tenants.ts) are mocked, with a JSON value of PEM-shaped placeholders
+ * (deterministic, never a usable key). Any other secret throws like a missing one, so a new secret
+ * read gets a mock on purpose.
+ */
+export function mockSecretVersion(secretId: string, versionStage?: unknown): Record<string, unknown> {
+    const m = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)-[A-Za-z0-9]{6}$/.exec(secretId);
+    if (m === null || !m[3].startsWith(IDENTITY_SECRET_PREFIX)) {
+        throw new Error(`offline plan: no mock for secret ${secretId} (ResourceNotFoundException); only tenant identity secrets (${IDENTITY_SECRET_PREFIX}*) are mocked`);
+    }
+    const name = m[3];
+    const pem = (label: string, seed: string) => {
+        const body = Buffer.from(`offline plan placeholder ${seed} ${hex(seed, 64)}`).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+        return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+    };
+    const value = {
+        [IDENTITY_SECRET_KEYS.certificate]: pem("CERTIFICATE", `${name} certificate`),
+        [IDENTITY_SECRET_KEYS.chain]: pem("CERTIFICATE", `${m[2]} tenant CA`),
+        [IDENTITY_SECRET_KEYS.privateKey]: pem("PRIVATE KEY", `${name} key`),
+    };
+    const stage = typeof versionStage === "string" ? versionStage : "AWSCURRENT";
+    const versionId = `${hex(name, 8)}-${hex(`${name}1`, 4)}-4${hex(`${name}2`, 3)}-8${hex(`${name}3`, 3)}-${hex(`${name}4`, 12)}`;
+    return {
+        id: `${secretId}|${stage}`, arn: secretId, secretId, secretString: JSON.stringify(value), secretBinary: "",
+        versionId, versionStage: stage, versionStages: [stage], createdDate: "2026-11-01T00:00:00Z",
+    };
 }

@@ -73,7 +73,7 @@ export class PlanMonitor extends MockMonitor {
 
     constructor(private readonly ctx: MockContext) {
         super({
-            call: (args) => mockInvoke(args.token, unwrapSecrets(args.inputs, true) as Record<string, unknown>, ctx),
+            call: (args) => mockInvoke(args.token, unwrapSecrets(args.inputs, true) as Record<string, unknown>, ctx, args.provider),
             newResource: (args) => mockResourceState(args.type, args.name, unwrapSecrets(args.inputs, true) as Record<string, unknown>, ctx),
         } satisfies pulumi.runtime.Mocks);
     }

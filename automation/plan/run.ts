@@ -59,6 +59,10 @@ export async function runStackProgram(opts: StackRunOptions): Promise<StackRunRe
     try {
         return await Promise.race([run(opts), failure]);
     } finally {
+        // A program that throws leaves the SDK's stack-outputs promise rejected with the same error;
+        // Node reports it as unhandled only after this turn, so keep listening one more turn or the
+        // next stack planned in this process would fail with this stack's error.
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onUnhandled!);
     }
 }

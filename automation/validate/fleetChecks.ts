@@ -215,11 +215,6 @@ function arnProblems(stacks: readonly FleetStack[]): string[] {
         problems.push(`${field}: the certificate is in ${arn.account}/${arn.region} but the hub's load balancer is in ${hub.account}/${hub.region}; ACM certificates cannot be used from another account or region; fix: request or import the certificate in the hub account and region (${example})`);
     }
     const secretArns: Array<[string, string]> = [[`${where}.collector.tlsSecretArn`, hub.parsed.hub.collector.tlsSecretArn]];
-    stacks.forEach((s, i) => {
-        if (s.parsed.role === "onprem" && s.parsed.onprem.auth.bearerTokenSecretArn !== undefined) {
-            secretArns.push([`stacks[${i}] (${s.name}).config.auth.bearerTokenSecretArn`, s.parsed.onprem.auth.bearerTokenSecretArn]);
-        }
-    });
     for (const [f, value] of secretArns) {
         const a = parseArn(value);
         if (a === undefined || a.service !== "secretsmanager" || !isKnownRegion(a.region) || !SECRET_RESOURCE.test(a.resource)) {
@@ -234,7 +229,7 @@ function pemProblems(stacks: readonly FleetStack[]): string[] {
     stacks.forEach((s, i) => {
         const c = s.parsed;
         const bundles: Array<[string, string | undefined]> =
-            c.role === "hub" ? [["ingress.caBundle", c.hub.ingress.caBundle]] : c.role === "onprem" ? [["auth.clientCaBundle", c.onprem.auth.clientCaBundle]] : [];
+            c.role === "hub" ? [["ingress.caBundle", c.hub.ingress.caBundle]] : [];
         for (const [key, pem] of bundles) {
             const problem = pem === undefined ? undefined : pemBundleProblem(pem);
             if (problem !== undefined) {

@@ -47,6 +47,12 @@ export interface SecretVolume {
     readonly existingSecretName?: string;
     /** Or create one from these files (file name → content); stored as a Pulumi secret. */
     readonly data?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Type of the created Secret. `kubernetes.io/tls` (data keys `tls.crt` and `tls.key`, which the
+     * API server requires: https://kubernetes.io/docs/concepts/configuration/secret/#tls-secrets)
+     * for a certificate. Default `Opaque`.
+     */
+    readonly type?: "Opaque" | "kubernetes.io/tls";
 }
 
 export interface KubernetesCollectorArgs {
@@ -180,6 +186,9 @@ function validate(name: string, a: KubernetesCollectorArgs): void {
         }
         if (!v.mountPath.startsWith("/")) {
             bad(`secretVolumes[${i}].mountPath`, "must be absolute");
+        }
+        if (v.type !== undefined && v.existingSecretName !== undefined) {
+            bad(`secretVolumes[${i}].type`, "only for a Secret created from data; an existing Secret keeps its own type");
         }
     });
 }
@@ -360,7 +369,7 @@ export class KubernetesCollector extends pulumi.ComponentResource {
             }
             const secret = new k8s.core.v1.Secret(`${name}-${v.name}`, {
                 metadata: meta(`${name}-${v.name}`),
-                type: "Opaque",
+                type: v.type ?? "Opaque",
                 stringData: pulumi.secret(v.data as pulumi.Input<Record<string, pulumi.Input<string>>>),
             }, inNs);
             return { name: v.name, mountPath: v.mountPath, secretName: secret.metadata.name };

@@ -10,14 +10,14 @@
  *   `prometheus.io/port|path|scheme`; optional hashmod sharding over replicas), `prometheus/self`.
  *   processors: `memory_limiter`, `resource/source` (upserts the source attributes of
  *   components/labels.ts, so senders cannot spoof another account), `batch`.
- *   exporter to the hub, one of:
- *     - `{ kind: "otlp", endpoint: "host:4317", caPem?|caFile? }` → `otlp/hub` (gRPC, TLS ≥1.2,
- *       retry_on_failure, in-memory or persistent sending_queue): monitored accounts.
- *     - `{ kind: "otlphttp", endpoint: "https://host:4319", auth: { clientCertFile, clientKeyFile }
- *       | { bearerTokenFile }, caPem?|caFile? }` → `otlphttp/hub` (mutual TLS or bearer token):
- *       on-prem. With `queue.persistent` the sending_queue uses `storage: file_storage/queue`
- *       (extension with a directory on a PVC, size from `persistentQueueSize`).
- *   TLS is never disabled: there is no option for `insecure`, and plain endpoints are rejected.
+ *   exporter to the hub, one of (both present the tenant certificate the hub issued, `clientCert`):
+ *     - `{ kind: "otlp", endpoint: "host:4317", clientCert, caPem?|caFile? }` → `otlp/hub` (gRPC,
+ *       mutual TLS ≥1.2, retry_on_failure, in-memory or persistent sending_queue): monitored accounts.
+ *     - `{ kind: "otlphttp", endpoint: "https://host:4318", clientCert, caPem?|caFile? }` →
+ *       `otlphttp/hub` (mutual TLS): on-prem. With `queue.persistent` the sending_queue uses
+ *       `storage: file_storage/queue` (extension with a directory on a PVC, size from `persistentQueueSize`).
+ *   TLS is never disabled: there is no option for `insecure`, and plain endpoints are rejected. There
+ *   is no bearer-token mode: a shared token cannot name a tenant unforgeably (README "Tenant identity").
  * - `persistentQueueSize(volumeGi, maxBatchKiB)`, `sourceAttributes(source)`,
  *   `SPOKE_PORTS` (otlpGrpc 4317, otlpHttp 4318, health 13133), `SHARD_INDEX_ENV`, `POD_IP_ENV`.
  */
@@ -74,19 +74,49 @@ export interface QueueOptions {
     };
 }
 
-export interface OtlpGrpcExporter extends TlsTrust {
-    readonly kind: "otlp";
-    /** `host:port` of the hub's gRPC TLS listener, e.g. `collector.monitoring.internal:4317`. */
-    readonly endpoint: string;
+/**
+ * The tenant certificate the exporter presents to the hub (files of a mounted `kubernetes.io/tls`
+ * Secret). The hub labels every series with the tenant named in it and refuses senders without one.
+ */
+export interface ClientCertificateFiles {
+    /** PEM certificate followed by its chain, e.g. `/etc/otel/client/tls.crt`. */
+    readonly certFile: string;
+    /** PEM private key, e.g. `/etc/otel/client/tls.key`. */
+    readonly keyFile: string;
+    /**
+     * How long the exporter keeps the files before reading them again, so a Secret renewed on a
+     * later deploy is used without restarting the pod. Default CLIENT_CERT_RELOAD_INTERVAL.
+     */
+    readonly reloadInterval?: string;
+}
+
+/**
+ * configtls re-reads cert_file/key_file once `reload_interval` has passed, on the next handshake,
+ * for client certificates too: certReloader.GetCertificate backs tls.Config.GetClientCertificate
+ * (open-telemetry/opentelemetry-collector config/configtls/configtls.go at config/configtls/v1.23.0,
+ * the version collector v0.117.0's otlp and otlphttp exporters require: lines 157-173 and 211-238).
+ * The kubelet updates a mounted Secret's files in place, eventually (not with subPath mounts:
+ * https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod), and
+ * a certificate stays valid for three rotation periods, so an hour's delay costs nothing.
+ */
+export const CLIENT_CERT_RELOAD_INTERVAL = "1h";
+
+interface HubExporterBase extends TlsTrust {
+    /** The tenant certificate presented to the hub. */
+    readonly clientCert: ClientCertificateFiles;
     readonly queue?: QueueOptions;
 }
 
-export interface OtlpHttpExporter extends TlsTrust {
-    readonly kind: "otlphttp";
-    /** `https://host:port` of the hub listener (4319 mutual TLS, 4320 bearer token). */
+export interface OtlpGrpcExporter extends HubExporterBase {
+    readonly kind: "otlp";
+    /** `host:port` of the hub's gRPC mutual-TLS listener, e.g. `collector.monitoring.internal:4317`. */
     readonly endpoint: string;
-    readonly auth: { readonly clientCertFile: string; readonly clientKeyFile: string } | { readonly bearerTokenFile: string };
-    readonly queue?: QueueOptions;
+}
+
+export interface OtlpHttpExporter extends HubExporterBase {
+    readonly kind: "otlphttp";
+    /** `https://host:port` of the hub's OTLP/HTTP mutual-TLS listener, e.g. `https://collector.monitoring.internal:4318`. */
+    readonly endpoint: string;
 }
 
 export type HubExporter = OtlpGrpcExporter | OtlpHttpExporter;
@@ -159,6 +189,13 @@ function checkOptions(o: SpokeCollectorConfigOptions): void {
     } else {
         fail("exporter.kind", "expected otlp or otlphttp");
     }
+    const cert = e.clientCert as ClientCertificateFiles | undefined;
+    if (cert === undefined || !cert.certFile?.startsWith("/") || !cert.keyFile?.startsWith("/")) {
+        fail("exporter.clientCert", "the hub refuses senders without the tenant certificate it issued; give the absolute certFile and keyFile of the mounted Secret");
+    }
+    if (cert.reloadInterval !== undefined && !/^[1-9]\d*(s|m|h)$/.test(cert.reloadInterval)) {
+        fail("exporter.clientCert.reloadInterval", `"${cert.reloadInterval}" is not a duration like 1h or 10m`);
+    }
     if (e.caPem !== undefined && e.caFile !== undefined) {
         fail("exporter", "set caPem or caFile, not both");
     }
@@ -226,7 +263,9 @@ function exporterTls(e: HubExporter): Record<string, unknown> {
         ...(e.serverName !== undefined ? { server_name_override: e.serverName } : {}),
         ...(e.caPem !== undefined ? { ca_pem: e.caPem } : {}),
         ...(e.caFile !== undefined ? { ca_file: e.caFile } : {}),
-        ...(e.kind === "otlphttp" && "clientCertFile" in e.auth ? { cert_file: e.auth.clientCertFile, key_file: e.auth.clientKeyFile } : {}),
+        cert_file: e.clientCert.certFile,
+        key_file: e.clientCert.keyFile,
+        reload_interval: e.clientCert.reloadInterval ?? CLIENT_CERT_RELOAD_INTERVAL,
     };
 }
 
@@ -274,9 +313,6 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
             compaction: { on_start: true, on_rebound: true, directory: persistent.directory },
         };
     }
-    if (e.kind === "otlphttp" && "bearerTokenFile" in e.auth) {
-        extensions["bearertokenauth/hub"] = { scheme: "Bearer", filename: e.auth.bearerTokenFile };
-    }
     const sendingQueue = {
         enabled: true,
         num_consumers: e.queue?.consumers ?? 1,
@@ -292,7 +328,6 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
         // Keep retrying through a hub outage for as long as the queue can hold the backlog.
         retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "60s", max_elapsed_time: persistent !== undefined ? "0s" : "30m" },
         sending_queue: sendingQueue,
-        ...(e.kind === "otlphttp" && "bearerTokenFile" in e.auth ? { auth: { authenticator: "bearertokenauth/hub" } } : {}),
     };
 
     const processors = {

@@ -6,7 +6,8 @@ import { agentLogGroups, AgentPlatform, renderAgentLayers, WorkloadOverlay } fro
 import { KubernetesCollector } from "../agent/kubernetesCollector";
 import { monitoredLogGroupPrefix } from "../agent/logGroups";
 import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
-import { COLLECTOR_PORTS } from "../collectorPorts";
+import { CLIENT_TLS_MOUNT, clientTlsVolume, TlsSecretData } from "../agent/tenantIdentity";
+import { requireHubPort, tenantHubPort } from "../onprem/hubPort";
 import { EncryptionKey } from "../encryptionKey";
 import { ENDPOINT_ACTIONS, s3GatewayPolicy } from "../endpointCatalog";
 import { oidcTrust, toJson } from "../iam";
@@ -96,6 +97,12 @@ export interface MonitoredEksArgs {
     readonly awsProfile?: string;
     /** Per-replica CPU and memory (requests = limits, Guaranteed QoS). */
     readonly resources: { readonly cpu: string; readonly memory: string };
+    /**
+     * The account's certificate (tls.crt: certificate + chain) and key (tls.key) as the hub issued
+     * them (components/agent/tenantIdentity.ts tenantIdentityTls); the collector presents it to the
+     * hub, which labels the series with this account and refuses senders without one. A Pulumi secret.
+     */
+    readonly identity: pulumi.Input<TlsSecretData>;
 }
 
 export interface MonitoredAccountArgs {
@@ -138,6 +145,8 @@ export interface MonitoredAccountArgs {
         readonly collectorDomain: pulumi.Input<string>;
         /** PEM of the CA that issued the hub certificate. Default: system roots. */
         readonly caBundle?: pulumi.Input<string | undefined>;
+        /** Ports the hub serves; the EKS collector checks its own is among them. Default: not checked. */
+        readonly collectorPorts?: pulumi.Input<number[]>;
     };
     /** CloudWatch agent settings (defaults live in the config schema, stacks/config/monitored.ts). */
     readonly agent: {
@@ -366,9 +375,17 @@ export class MonitoredAccount extends pulumi.ComponentResource {
         const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true, clusterIdentifier: cluster.arn }, child);
         const vpcCidr = aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlock;
         const apiServiceIp = cluster.kubernetesNetworkConfigs.apply((n) => kubernetesServiceIp(n?.[0]?.serviceIpv4Cidr ?? ""));
-        const configYaml = pulumi.all([args.hub.collectorDomain, args.hub.caBundle]).apply(([domain, ca]) => renderSpokeCollectorConfig({
+        const hubPort = args.hub.collectorPorts !== undefined
+            ? pulumi.output(args.hub.collectorPorts).apply((ports) => requireHubPort(ports, "monitored"))
+            : pulumi.output(tenantHubPort("monitored"));
+        const configYaml = pulumi.all([args.hub.collectorDomain, args.hub.caBundle, hubPort]).apply(([domain, ca, port]) => renderSpokeCollectorConfig({
             source: { account: args.account, region: args.region, sourceRole: "monitored", cluster: eks.clusterName },
-            exporter: { kind: "otlp", endpoint: `${domain}:${COLLECTOR_PORTS.otlpGrpc}`, ...(ca !== undefined && ca !== "" ? { caPem: ca } : {}) },
+            exporter: {
+                kind: "otlp",
+                endpoint: `${domain}:${port}`,
+                clientCert: { certFile: CLIENT_TLS_MOUNT.certFile, keyFile: CLIENT_TLS_MOUNT.keyFile },
+                ...(ca !== undefined && ca !== "" ? { caPem: ca } : {}),
+            },
             podScrape: { shards: eks.replicas, ...(eks.scrapeNamespaces !== undefined ? { namespaces: eks.scrapeNamespaces } : {}) },
         }));
         new KubernetesCollector(collectorName, {
@@ -381,7 +398,8 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             ingress: { cidrs: [...eks.clientCidrs] },
             // The hub endpoint's interfaces and the EKS API endpoints live in the VPC; the second
             // API address is the in-cluster `kubernetes` Service (before DNAT).
-            egress: { hubCidrs: [vpcCidr], hubPorts: [COLLECTOR_PORTS.otlpGrpc], apiServerCidrs: [vpcCidr, apiServiceIp] },
+            egress: { hubCidrs: [vpcCidr], hubPorts: [tenantHubPort("monitored")], apiServerCidrs: [vpcCidr, apiServiceIp] },
+            secretVolumes: [clientTlsVolume(eks.identity)],
             podDiscovery: eks.scrapeNamespaces !== undefined ? { namespaces: eks.scrapeNamespaces } : {},
             shardedScrape: eks.replicas > 1,
             zoneSpread: "preferred",

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { collectorLabels, KubernetesCollector, SecretVolume } from "../agent/kubernetesCollector";
-import { OnpremAuthMode } from "./hubPort";
+import { collectorLabels, KubernetesCollector } from "../agent/kubernetesCollector";
+import { clientTlsVolume, TlsSecretData } from "../agent/tenantIdentity";
 import { GATEWAY_PATHS, StaticScrapeTarget } from "./gatewayCollectorConfig";
 
 export interface GatewayCollectorArgs {
@@ -13,15 +13,14 @@ export interface GatewayCollectorArgs {
     readonly configYaml: pulumi.Input<string>;
     /** Replicas, each with its own queue volume. */
     readonly replicas: number;
-    /** How the gateway authenticates to the hub. */
-    readonly authMode: OnpremAuthMode;
-    /** mtls: PEM client certificate (chain) and key; bearer: the token. Pulumi secrets. */
-    readonly credentials:
-        | { readonly clientCert: pulumi.Input<string>; readonly clientKey: pulumi.Input<string> }
-        | { readonly bearerToken: pulumi.Input<string> };
+    /**
+     * The site's certificate and key as the hub issued them (tenantIdentityTls): mounted read-only
+     * from a `kubernetes.io/tls` Secret in the gateway's namespace. A Pulumi secret.
+     */
+    readonly identity: pulumi.Input<TlsSecretData>;
     /** The landing VPC CIDR (hub endpoint ENIs) and the hub port. */
     readonly hubCidrs: readonly string[];
-    /** The hub listener for authMode (4319 or 4320). */
+    /** The hub's OTLP/HTTP listener (4318). */
     readonly hubPort: number;
     /** Who may send OTLP. */
     readonly otlpClientCidrs: readonly string[];
@@ -39,20 +38,6 @@ export interface GatewayCollectorArgs {
     readonly resources: { readonly cpu: string; readonly memory: string };
 }
 
-/** The secret files the gateway mounts (data is marked secret by KubernetesCollector). */
-export function gatewaySecretVolumes(credentials: GatewayCollectorArgs["credentials"]): SecretVolume[] {
-    const dir = (file: string) => file.slice(0, file.lastIndexOf("/"));
-    const base = (file: string) => file.slice(file.lastIndexOf("/") + 1);
-    if ("clientCert" in credentials) {
-        return [{
-            name: "client-tls",
-            mountPath: dir(GATEWAY_PATHS.clientCert),
-            data: { [base(GATEWAY_PATHS.clientCert)]: credentials.clientCert, [base(GATEWAY_PATHS.clientKey)]: credentials.clientKey },
-        }];
-    }
-    return [{ name: "hub-token", mountPath: dir(GATEWAY_PATHS.bearerToken), data: { [base(GATEWAY_PATHS.bearerToken)]: credentials.bearerToken } }];
-}
-
 /** Distinct ports of the static scrape targets. */
 export function staticTargetPorts(targets: readonly StaticScrapeTarget[]): number[] {
     return [...new Set(targets.flatMap((t) => t.targets.map((h) => Number(h.slice(h.lastIndexOf(":") + 1)))))].sort((a, b) => a - b);
@@ -60,8 +45,8 @@ export function staticTargetPorts(targets: readonly StaticScrapeTarget[]): numbe
 
 /**
  * The gateway collector on the site's Kubernetes: the shared KubernetesCollector (hardened
- * StatefulSet with a queue volume per replica, PDB, NetworkPolicy) with the hub credentials
- * mounted from a Secret, plus an additive NetworkPolicy that lets it reach the site hosts it
+ * StatefulSet with a queue volume per replica, PDB, NetworkPolicy) with the site's certificate
+ * mounted from a `kubernetes.io/tls` Secret, plus an additive NetworkPolicy that lets it reach the site hosts it
  * scrapes (NetworkPolicies are allow-lists that add up).
  */
 export class GatewayCollector extends pulumi.ComponentResource {
@@ -86,7 +71,7 @@ export class GatewayCollector extends pulumi.ComponentResource {
             },
             ...(args.podDiscovery !== undefined ? { podDiscovery: { namespaces: args.podDiscovery.namespaces }, shardedScrape: true } : {}),
             persistentQueue: { mountPath: GATEWAY_PATHS.queue, sizeGi: args.queue.storageGi, storageClassName: args.queue.storageClassName },
-            secretVolumes: gatewaySecretVolumes(args.credentials),
+            secretVolumes: [clientTlsVolume(args.identity)],
         }, { parent: this });
         const ports = staticTargetPorts(args.staticTargets ?? []);
         if (ports.length > 0) {

@@ -1,12 +1,12 @@
 /**
  * The on-prem gateway collector's configuration: the shared spoke renderer
  * (components/agent/spokeCollectorConfig.ts) with the otlphttp exporter to the hub (mutual TLS
- * or bearer token), a persistent queue sized for the configured WAN outage, plus static
+ * with the site's certificate, which the hub issues), a persistent queue sized for the configured WAN outage, plus static
  * scrape targets outside Kubernetes (site hosts), which the shared renderer does not cover.
  */
 import { parse, stringify } from "yaml";
 import { renderSpokeCollectorConfig, SHARD_INDEX_ENV, SpokeCollectorConfigOptions } from "../agent/spokeCollectorConfig";
-import { OnpremAuthMode } from "./hubPort";
+import { CLIENT_TLS_MOUNT } from "../agent/tenantIdentity";
 import { queueSizing } from "./queueSizing";
 
 /** Batch settings the shared renderer uses; the queue is sized in these batches (checked on render). */
@@ -15,9 +15,8 @@ export const GATEWAY_BATCH = { size: 2048, timeoutSeconds: 5 } as const;
 /** Where the gateway's files live inside the pod. */
 export const GATEWAY_PATHS = {
     queue: "/var/lib/otelcol/queue",
-    clientCert: "/etc/otel/client/tls.crt",
-    clientKey: "/etc/otel/client/tls.key",
-    bearerToken: "/etc/otel/token/token",
+    clientCert: CLIENT_TLS_MOUNT.certFile,
+    clientKey: CLIENT_TLS_MOUNT.keyFile,
 } as const;
 
 export interface StaticScrapeTarget {
@@ -34,9 +33,8 @@ export interface GatewayCollectorConfigOptions {
     readonly region: string;
     readonly site: string;
     readonly cluster: string;
-    /** `https://<collectorDomain>:<port>` of the hub listener for the auth mode. */
+    /** `https://<collectorDomain>:4318`, the hub's OTLP/HTTP mutual-TLS listener. */
     readonly hubUrl: string;
-    readonly authMode: OnpremAuthMode;
     /** PEM of the CA that issued the hub's certificate. Default: system roots. */
     readonly hubCaPem?: string;
     readonly replicas: number;
@@ -85,7 +83,7 @@ export function renderGatewayCollectorConfig(o: GatewayCollectorConfigOptions): 
         exporter: {
             kind: "otlphttp",
             endpoint: o.hubUrl,
-            auth: o.authMode === "mtls" ? { clientCertFile: paths.clientCert, clientKeyFile: paths.clientKey } : { bearerTokenFile: paths.bearerToken },
+            clientCert: { certFile: paths.clientCert, keyFile: paths.clientKey },
             ...(o.hubServerName !== undefined ? { serverName: o.hubServerName } : {}),
             ...(o.hubCaPem !== undefined ? { caPem: o.hubCaPem } : {}),
             queue: { size: sizing.queueSize, persistent: { directory: paths.queue, volumeGi: o.queue.storageGi } },

@@ -1,25 +1,23 @@
 import { COLLECTOR_PORTS } from "../collectorPorts";
-
-export type OnpremAuthMode = "mtls" | "bearer";
+import { TenantKind } from "../identity/tenants";
 
 /**
- * The hub listener a site sends to: OTLP/HTTP 4318, mutual TLS with the site's hub-issued
- * certificate (the hub's 4319/4320 listeners are gone, issue 14; bearer mode no longer has a port).
+ * The hub listener a tenant sends to. Every hub port requires the tenant certificate, so the port
+ * depends only on the protocol the spoke's collector speaks: monitored EKS collectors OTLP/gRPC
+ * (4317), on-prem gateways OTLP/HTTP (4318, plain HTTPS through site proxies and firewalls).
  */
-export function hubPortFor(mode: OnpremAuthMode): number {
-    void mode;
-    return COLLECTOR_PORTS.otlpHttp;
+export function tenantHubPort(kind: TenantKind): number {
+    return kind === "monitored" ? COLLECTOR_PORTS.otlpGrpc : COLLECTOR_PORTS.otlpHttp;
 }
 
 /**
- * Fails when the hub does not serve the site's port: the hub derives its on-prem listeners
- * from the fleet manifest, so a site added there without redeploying the hub lands here.
+ * Fails when the hub does not serve the tenant's port: a hub deployed before the identity change
+ * still exports its old port list, and a site must not be planned against it.
  */
-export function requireHubPort(hubPorts: readonly number[], mode: OnpremAuthMode): number {
-    const port = hubPortFor(mode);
+export function requireHubPort(hubPorts: readonly number[], kind: TenantKind): number {
+    const port = tenantHubPort(kind);
     if (!hubPorts.includes(port)) {
-        throw new Error(`the hub collector does not serve port ${port} (${mode === "mtls" ? "mutual TLS" : "bearer token"}; it serves ${hubPorts.join(", ")}). ` +
-            "Add this site to stacks/fleet.yaml and deploy the hub before the site.");
+        throw new Error(`the hub collector does not serve port ${port} (it serves ${hubPorts.join(", ")}); deploy the hub before this stack.`);
     }
     return port;
 }

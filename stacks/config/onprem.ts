@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { isAdotImage } from "../../components/adotComponents";
-import { BEARER_NEEDS_CONTRIB } from "./hub";
 import { cidrsOverlap, findOverlap } from "../../components/cidr";
 import { LOG_RETENTION_DAYS as AGENT_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
@@ -175,32 +173,34 @@ const network = z.discriminatedUnion("mode", [vpn, directConnect], {
     error: "expected mode: vpn (Site-to-Site VPN) or directConnect (Direct Connect gateway association)",
 });
 
-export const AUTH_MODES = ["mtls", "bearer"] as const;
+/** What a site's certificate is now: the fix named by every error about the removed auth settings. */
+export const SITE_CERTIFICATE_FIX = "sites now present a certificate the hub issues (components/onprem/README.md, \"The site's certificate\")";
+
+/**
+ * Settings of the old authentication modes (a site CA the hub trusted, or a bearer token), kept in
+ * the schema only to name them in the error.
+ */
+const REMOVED_AUTH_KEYS: Record<string, string> = {
+    clientCaBundle: `${SITE_CERTIFICATE_FIX}; delete auth.clientCaBundle`,
+    bearerTokenSecretArn: `${SITE_CERTIFICATE_FIX}, bearer tokens are refused; delete auth.bearerTokenSecretArn`,
+};
 
 const auth = z
     .object({
-        /** How the site authenticates to the hub collector. Default mtls (see components/onprem/README.md). */
-        mode: z.enum(AUTH_MODES, { error: "expected mtls or bearer" }).default("mtls"),
-        /** PEM bundle of the CA that signs the site's client certificates (mtls). */
-        clientCaBundle: pem.optional(),
-        /** Secrets Manager secret in the HUB account holding the site's token (bearer). */
-        bearerTokenSecretArn: arnOf("secretsmanager", "arn:aws:secretsmanager:us-east-1:111111111111:secret:onprem/dc1-token-AbCdEf").optional(),
+        /** Mutual TLS with the certificate the hub issues to the site: the only mode, and the default. */
+        mode: z.literal("mtls", { error: `only mtls: ${SITE_CERTIFICATE_FIX} and bearer tokens are refused; delete auth.mode (or set mtls)` }).default("mtls"),
+        clientCaBundle: z.unknown().optional(),
+        bearerTokenSecretArn: z.unknown().optional(),
     })
     .strict()
     .superRefine((a, ctx) => {
-        if (a.mode === "mtls" && a.clientCaBundle === undefined) {
-            ctx.addIssue({ code: "custom", path: ["clientCaBundle"], message: "required for mutual TLS: the PEM bundle of the CA that signs the site's client certificates" });
+        for (const [key, message] of Object.entries(REMOVED_AUTH_KEYS)) {
+            if ((a as Record<string, unknown>)[key] !== undefined) {
+                ctx.addIssue({ code: "custom", path: [key], message });
+            }
         }
-        if (a.mode === "bearer" && a.bearerTokenSecretArn === undefined) {
-            ctx.addIssue({ code: "custom", path: ["bearerTokenSecretArn"], message: "required for bearer-token auth: the hub-account Secrets Manager secret with the site's token" });
-        }
-        if (a.mode === "mtls" && a.bearerTokenSecretArn !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["bearerTokenSecretArn"], message: "only for mode: bearer; remove it or set mode: bearer" });
-        }
-        if (a.mode === "bearer" && a.clientCaBundle !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["clientCaBundle"], message: "only for mode: mtls; remove it or set mode: mtls" });
-        }
-    });
+    })
+    .transform((a) => ({ mode: a.mode }));
 
 const logFile = z
     .object({
@@ -322,7 +322,8 @@ export const onpremConfig = z
         landingVpc,
         credentials,
         network,
-        auth,
+        /** How the site authenticates to the hub: mutual TLS with the certificate the hub issues. Optional. */
+        auth: auth.prefault({}),
         agent: agent.prefault({}),
         /** Gateway collector on the site's Kubernetes; needs the gatewayKubeconfig secret. Default: none. */
         gateway: gateway.optional(),
@@ -341,9 +342,6 @@ export const onpremConfig = z
         if (c.credentials.mode === "rolesAnywhere" && c.agent.platforms.includes("windows")) {
             ctx.addIssue({ code: "custom", path: ["agent", "platforms"], message: "rolesAnywhere hosts are Linux only here (the signing helper runs as a systemd unit as cwagent); use hybridActivation for Windows hosts" });
         }
-        if (c.auth.mode === "bearer" && c.gateway !== undefined && isAdotImage(c.gateway.image)) {
-            ctx.addIssue({ code: "custom", path: ["gateway", "image"], message: BEARER_NEEDS_CONTRIB });
-        }
         if (c.network.mode === "directConnect") {
             (c.network.allowedPrefixes ?? []).forEach((p, i) => {
                 if (c.siteCidrs.some((s) => cidrsOverlap(s, p))) {
@@ -360,22 +358,29 @@ export type OnpremGatewaySettings = z.infer<typeof gateway>;
 export const ONPREM_SECRET_KEYS = {
     /** kubeconfig of the site's cluster, for the gateway collector. */
     kubeconfig: "gatewayKubeconfig",
-    /** PEM client certificate (and chain) the gateway presents to the hub (mtls). */
-    clientCert: "gatewayClientCert",
-    /** PEM private key of that certificate (mtls). */
-    clientKey: "gatewayClientKey",
-    /** The site's bearer token (bearer); the hub holds the same value in Secrets Manager. */
-    bearerToken: "gatewayBearerToken",
 } as const;
+
+/**
+ * Secret keys of the old authentication modes: the gateway's certificate now comes from the hub
+ * (copied on every deploy), so a value set here would be ignored; the stack refuses it instead.
+ */
+export const REMOVED_SECRET_KEYS = ["gatewayClientCert", "gatewayClientKey", "gatewayBearerToken"] as const;
 
 /** The secret keys a site's config needs, for the manifest's `secrets:` list. */
 export function requiredSecretKeys(c: OnpremConfig): string[] {
-    if (c.gateway === undefined) {
-        return [];
+    return c.gateway === undefined ? [] : [ONPREM_SECRET_KEYS.kubeconfig];
+}
+
+/**
+ * Fails naming the first removed secret key still set on the stack (`isSet` answers whether the
+ * stack's config has `oss-monitoring:<key>`), and the fix.
+ */
+export function checkRemovedSecretKeys(isSet: (key: string) => boolean, stack: string, keyPrefix = `${PROJECT}:`): void {
+    const found = REMOVED_SECRET_KEYS.find(isSet);
+    if (found !== undefined) {
+        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}${found}: ${SITE_CERTIFICATE_FIX}; remove it with \`pulumi config rm ${keyPrefix}${found} -s ${stack}\` ` +
+            "(and from the stack's secrets: in stacks/fleet.yaml)");
     }
-    return c.auth.mode === "mtls"
-        ? [ONPREM_SECRET_KEYS.kubeconfig, ONPREM_SECRET_KEYS.clientCert, ONPREM_SECRET_KEYS.clientKey]
-        : [ONPREM_SECRET_KEYS.kubeconfig, ONPREM_SECRET_KEYS.bearerToken];
 }
 
 /** SSM caps an activation's lifetime at 30 days. */

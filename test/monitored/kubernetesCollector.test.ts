@@ -3,11 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
 import { KubernetesCollector, KubernetesCollectorArgs } from "../../components/agent/kubernetesCollector";
 import { renderSpokeCollectorConfig } from "../../components/agent/spokeCollectorConfig";
+import { CLIENT_TLS_MOUNT, clientTlsVolume } from "../../components/agent/tenantIdentity";
 import { runProgram } from "../harness";
 
 const configYaml = renderSpokeCollectorConfig({
     source: { account: "222222222222", region: "us-east-1", sourceRole: "monitored", cluster: "c1" },
-    exporter: { kind: "otlp", endpoint: "collector.monitoring.internal:4317" },
+    exporter: { kind: "otlp", endpoint: "collector.monitoring.internal:4317", clientCert: { certFile: CLIENT_TLS_MOUNT.certFile, keyFile: CLIENT_TLS_MOUNT.keyFile } },
 });
 const base: KubernetesCollectorArgs = {
     namespace: "oss-monitoring",
@@ -102,7 +103,22 @@ describe("KubernetesCollector", () => {
         assert.strictEqual(sts.template.spec.automountServiceAccountToken, false);
         const secret = r.one("kubernetes:core/v1:Secret");
         assert.strictEqual(secret.inputs.stringData, "[secret]");
+        assert.strictEqual(secret.inputs.type, "Opaque");
         assert.ok(r.one("kubernetes:core/v1:Service", "headless"));
+    });
+
+    it("mounts the tenant certificate from a kubernetes.io/tls Secret in its namespace, read-only, at the files the exporter reads", async () => {
+        const r = await runProgram(withProvider({ ...base, secretVolumes: [clientTlsVolume({ "tls.crt": "CERT", "tls.key": "KEY" })] }));
+        const secret = r.one("kubernetes:core/v1:Secret");
+        assert.strictEqual(secret.inputs.type, "kubernetes.io/tls");
+        assert.strictEqual(secret.inputs.stringData, "[secret]", "the certificate and key stay Pulumi secrets");
+        assert.deepStrictEqual(secret.inputs.metadata, { name: "adot-client-tls", namespace: "oss-monitoring", labels: (secret.inputs.metadata as any).labels, annotations: {} });
+        const pod = (r.one("kubernetes:apps/v1:Deployment").inputs.spec as any).template.spec;
+        assert.deepStrictEqual(pod.containers[0].volumeMounts.find((m: any) => m.name === CLIENT_TLS_MOUNT.volume), { name: "client-tls", mountPath: "/etc/otel/client", readOnly: true });
+        assert.deepStrictEqual(pod.volumes.find((v: any) => v.name === CLIENT_TLS_MOUNT.volume), { name: "client-tls", secret: { secretName: "adot-client-tls", defaultMode: 0o440 } });
+        const tls = parse(configYaml).exporters["otlp/hub"].tls;
+        assert.deepStrictEqual([tls.cert_file, tls.key_file], [`${CLIENT_TLS_MOUNT.directory}/tls.crt`, `${CLIENT_TLS_MOUNT.directory}/tls.key`]);
+        await assert.rejects(runProgram(withProvider({ ...base, secretVolumes: [{ name: "x", mountPath: "/x", existingSecretName: "s", type: "kubernetes.io/tls" }] })), /secretVolumes\[0\]\.type: only for a Secret created from data/);
     });
 
     it("sharded scraping gives each StatefulSet replica its pod index", async () => {

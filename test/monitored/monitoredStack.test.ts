@@ -6,7 +6,10 @@ import { PRIVATELINK_SERVICES } from "../../components/monitored/monitoredAccoun
 import { checkHubRegion, checkMonitoredConfig } from "../../stacks/monitored";
 import { parseStackConfig } from "../../stacks/config";
 import { Recorded, runProgram } from "../harness";
-import { entry, HUB_OUTPUTS, HUB_REF, SERVICE } from "./fixtures";
+import { mockSecretVersion } from "../../automation/plan/mockState";
+import { entry, HUB_OUTPUTS, HUB_REF, identitySecretArn, SERVICE } from "./fixtures";
+
+const GET_SECRET = "aws:secretsmanager/getSecretVersion:getSecretVersion";
 
 const CA = "-----BEGIN CERTIFICATE-----\nMIIBhub\n-----END CERTIFICATE-----\n";
 const hubOutputs = { ...HUB_OUTPUTS, collectorCaBundle: CA };
@@ -201,7 +204,8 @@ describe("monitored stack", function () {
         const cfg = parse((analytics.one("kubernetes:core/v1:ConfigMap").inputs.data as any)["collector.yaml"]);
         const exporter = cfg.exporters["otlp/hub"];
         assert.strictEqual(exporter.endpoint, "collector.monitoring.internal:4317");
-        assert.deepStrictEqual(exporter.tls, { min_version: "1.2", ca_pem: CA });
+        assert.deepStrictEqual(exporter.tls, { min_version: "1.2", ca_pem: CA, cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1h" });
+        assert.strictEqual(exporter.tls.insecure, undefined);
         assert.strictEqual(exporter.retry_on_failure.enabled, true);
         assert.strictEqual(exporter.sending_queue.enabled, true);
         assert.deepStrictEqual(cfg.processors["resource/source"].attributes.map((a: any) => [a.key, a.value]), [
@@ -217,9 +221,46 @@ describe("monitored stack", function () {
         const { collectorCaBundle: _ca, ...noCa } = hubOutputs;
         const r = await plan("monitored-analytics", (m) => m, noCa);
         const cfg = parse((r.one("kubernetes:core/v1:ConfigMap").inputs.data as any)["collector.yaml"]);
-        assert.deepStrictEqual(cfg.exporters["otlp/hub"].tls, { min_version: "1.2" });
+        assert.deepStrictEqual(cfg.exporters["otlp/hub"].tls, { min_version: "1.2", cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1h" });
         assert.throws(() => checkHubRegion(HUB_REF, "eu-west-1", "us-east-1"), /hub stack organization\/oss-monitoring\/hub is in eu-west-1 but this stack is in us-east-1/);
         assert.doesNotThrow(() => checkHubRegion(HUB_REF, "us-east-1", "us-east-1"));
+    });
+
+    it("EKS: copies the account's hub-issued certificate into a kubernetes.io/tls Secret the collector mounts read-only", async () => {
+        const asked: string[] = [];
+        const providers: Array<string | undefined> = [];
+        const r = await runProgram(program, {
+            config: entry("monitored-analytics").config, account: "333333333333", stack: "monitored-analytics", stackOutputs: { [HUB_REF]: hubOutputs },
+            invokes: { [GET_SECRET]: (inputs, provider) => { asked.push(String(inputs.secretId)); providers.push(provider); return mockSecretVersion(String(inputs.secretId)); } },
+        });
+        assert.deepStrictEqual(asked, [identitySecretArn("account-333333333333")], "read by the full ARN the hub exports, once");
+        const deploy = r.one("pulumi:providers:aws", "monitored-aws");
+        assert.strictEqual(JSON.parse(String(deploy.inputs.assumeRoles))[0].roleArn, "arn:aws:iam::333333333333:role/OrganizationMonitoringDeploy");
+        assert.ok(providers[0]?.startsWith(`${deploy.urn}::`), `read with the deploy provider (the role the hub's secret policy names), got ${providers[0]}`);
+        const secret = r.one("kubernetes:core/v1:Secret");
+        assert.strictEqual(secret.inputs.type, "kubernetes.io/tls");
+        assert.strictEqual(secret.inputs.stringData, "[secret]");
+        assert.strictEqual((secret.inputs.metadata as any).namespace, "oss-monitoring");
+        assert.strictEqual(secret.provider, r.one("kubernetes:apps/v1:StatefulSet").provider, "created in the collector's cluster");
+        const pod = (r.one("kubernetes:apps/v1:StatefulSet").inputs.spec as any).template.spec;
+        assert.deepStrictEqual(pod.containers[0].volumeMounts.find((m: any) => m.name === "client-tls"), { name: "client-tls", mountPath: "/etc/otel/client", readOnly: true });
+        assert.strictEqual(pod.volumes.find((v: any) => v.name === "client-tls").secret.secretName, (secret.inputs.metadata as any).name);
+        assert.ok(!JSON.stringify(r.resources).includes("BEGIN PRIVATE KEY"), "the key never appears in the plan");
+        // Accounts without a collector send nothing to the hub's OTLP ports and read no identity.
+        assert.strictEqual(payments.ofType("kubernetes:core/v1:Secret").length, 0);
+    });
+
+    it("EKS: a hub without this account's identity, or a malformed identity secret, fails naming the fix", async () => {
+        const { tenantIdentitySecretArns: _arns, ...noIdentity } = hubOutputs;
+        await assert.rejects(plan("monitored-analytics", (m) => m, noIdentity),
+            /hub stack organization\/oss-monitoring\/hub exports no tenantIdentitySecretArns: add this stack to stacks\/fleet.yaml and deploy the hub before it/);
+        await assert.rejects(plan("monitored-analytics", (m) => m, { ...hubOutputs, tenantIdentitySecretArns: { "account-222222222222": identitySecretArn("account-222222222222") } }),
+            /hub stack organization\/oss-monitoring\/hub has no identity for account-333333333333: add this stack to stacks\/fleet.yaml and deploy the hub/);
+        const s = entry("monitored-analytics");
+        await assert.rejects(runProgram(program, {
+            config: s.config, account: s.account, stack: s.name, stackOutputs: { [HUB_REF]: hubOutputs },
+            invokes: { [GET_SECRET]: (inputs) => ({ ...mockSecretVersion(String(inputs.secretId)), secretString: "{\"certificate\": \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\"}" }) },
+        }), /identity secret oss-monitoring\/identity\/account-333333333333 in organization\/oss-monitoring\/hub: missing or not a string: chain, privateKey/);
     });
 
     it("an EKS stack whose deploy role needs an external ID must name an AWS CLI profile", () => {

@@ -4,8 +4,8 @@ import { loadManifest } from "../../automation/manifest";
 import { OnpremStackConfig, parseStackConfig } from "../../stacks/config";
 import { ConfigError } from "../../stacks/config/common";
 import { OnPremSiteRef } from "../../stacks/config/hub";
-import { checkOnpremConfig, requiredSecretKeys } from "../../stacks/config/onprem";
-import { CA_PEM, CONTRIB_IMAGE, DIRECT_CONNECT, GATEWAY, onpremConfig, onpremRaw, ROLES_ANYWHERE, siteSettings } from "./fixtures";
+import { checkOnpremConfig, checkRemovedSecretKeys, REMOVED_SECRET_KEYS, requiredSecretKeys } from "../../stacks/config/onprem";
+import { CA_PEM, DIRECT_CONNECT, GATEWAY, onpremConfig, onpremRaw, ROLES_ANYWHERE, siteSettings } from "./fixtures";
 
 function rejects(onprem: Record<string, unknown>, ...fragments: string[]): void {
     assert.throws(() => parseStackConfig(onpremRaw(onprem)), (e: unknown) => {
@@ -21,8 +21,9 @@ const NOW = new Date("2026-11-23T00:00:00Z");
 
 describe("onprem stack config", () => {
     it("applies documented defaults", () => {
-        const c = onpremConfig(siteSettings({ auth: { clientCaBundle: CA_PEM }, agent: undefined }));
-        assert.strictEqual(c.onprem.auth.mode, "mtls");
+        const c = onpremConfig(siteSettings({ agent: undefined }));
+        assert.deepStrictEqual(c.onprem.auth, { mode: "mtls" });
+        assert.deepStrictEqual(onpremConfig(siteSettings({ auth: { mode: "mtls" } })).onprem.auth, { mode: "mtls" }, "an explicit mtls still parses");
         assert.deepStrictEqual(c.onprem.agent.platforms, ["linux"]);
         assert.strictEqual(c.onprem.agent.logRetentionDays, 365);
         assert.strictEqual(c.onprem.agent.namespace, "CWAgent/OnPrem");
@@ -56,11 +57,22 @@ describe("onprem stack config", () => {
         assert.strictEqual(ok.onprem.credentials.mode, "rolesAnywhere");
     });
 
-    it("requires the auth material of the chosen mode, and only that", () => {
-        rejects(siteSettings({ auth: { mode: "mtls" } }), "oss-monitoring:onprem.auth.clientCaBundle", "required for mutual TLS");
-        rejects(siteSettings({ auth: { mode: "bearer" } }), "oss-monitoring:onprem.auth.bearerTokenSecretArn", "required for bearer-token");
-        rejects(siteSettings({ auth: { mode: "bearer", clientCaBundle: CA_PEM, bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:dc1-AbCdEf" } }),
-            "oss-monitoring:onprem.auth.clientCaBundle", "only for mode: mtls");
+    it("refuses the removed site CA and bearer-token settings with one line naming the key and the fix", () => {
+        const line = (onprem: Record<string, unknown>): string => {
+            try {
+                parseStackConfig(onpremRaw(onprem));
+            } catch (e) {
+                assert.ok(e instanceof ConfigError);
+                return e.message.split("\n").filter((l) => l.startsWith("  - ")).join("\n");
+            }
+            return assert.fail("expected a ConfigError");
+        };
+        assert.strictEqual(line(siteSettings({ auth: { mode: "mtls", clientCaBundle: CA_PEM } })),
+            "  - oss-monitoring:onprem.auth.clientCaBundle: sites now present a certificate the hub issues (components/onprem/README.md, \"The site's certificate\"); delete auth.clientCaBundle");
+        assert.match(line(siteSettings({ auth: { mode: "bearer" } })), /^ {2}- oss-monitoring:onprem\.auth\.mode: only mtls: sites now present a certificate the hub issues .* bearer tokens are refused; delete auth\.mode \(or set mtls\)$/);
+        assert.match(line(siteSettings({ auth: { bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:dc1-AbCdEf" } })),
+            /^ {2}- oss-monitoring:onprem\.auth\.bearerTokenSecretArn: sites now present a certificate the hub issues .*; delete auth\.bearerTokenSecretArn$/);
+        rejects(siteSettings({ auth: { mode: "mtls", clientCa: CA_PEM } }), "oss-monitoring:onprem.auth");
     });
 
     it("requires exactly one VPN termination and a public device address", () => {
@@ -112,16 +124,17 @@ describe("registration window (checkOnpremConfig)", () => {
 });
 
 describe("secret config keys", () => {
-    it("are needed only with a gateway, and depend on the auth mode", () => {
+    it("are needed only with a gateway: the kubeconfig, never a certificate (the hub issues it)", () => {
         assert.deepStrictEqual(requiredSecretKeys(onpremConfig().onprem), []);
-        assert.deepStrictEqual(requiredSecretKeys(onpremConfig(siteSettings({ gateway: GATEWAY })).onprem), ["gatewayKubeconfig", "gatewayClientCert", "gatewayClientKey"]);
-        const bearer = siteSettings({ gateway: { ...GATEWAY, image: CONTRIB_IMAGE }, auth: { mode: "bearer", bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:dc1-AbCdEf" } });
-        assert.deepStrictEqual(requiredSecretKeys(onpremConfig(bearer).onprem), ["gatewayKubeconfig", "gatewayBearerToken"]);
+        assert.deepStrictEqual(requiredSecretKeys(onpremConfig(siteSettings({ gateway: GATEWAY })).onprem), ["gatewayKubeconfig"]);
     });
 
-    it("refuse a bearer-token gateway on the ADOT image, which cannot send bearer tokens", () => {
-        const bearer = siteSettings({ gateway: GATEWAY, auth: { mode: "bearer", bearerTokenSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:dc1-AbCdEf" } });
-        rejects(bearer, "oss-monitoring:onprem.gateway.image", "bearertokenauth");
+    it("refuse the removed certificate and token keys, naming the key and how to remove it", () => {
+        assert.deepStrictEqual([...REMOVED_SECRET_KEYS], ["gatewayClientCert", "gatewayClientKey", "gatewayBearerToken"]);
+        assert.doesNotThrow(() => checkRemovedSecretKeys(() => false, "onprem-dc1"));
+        assert.throws(() => checkRemovedSecretKeys((k) => k === "gatewayClientKey", "onprem-dc1"), (e: unknown) => e instanceof ConfigError &&
+            e.message.includes("  - oss-monitoring:gatewayClientKey: sites now present a certificate the hub issues") &&
+            e.message.includes("`pulumi config rm oss-monitoring:gatewayClientKey -s onprem-dc1`"));
     });
 });
 
@@ -137,7 +150,7 @@ describe("example fleet (stacks/fleet.yaml)", () => {
         }
     });
 
-    it("feeds every site's CIDRs and client CA to the hub", () => {
+    it("feeds every site's CIDRs to the hub, and no site CA (the hub trusts only its own tenant CA)", () => {
         const hub = manifest.hub.parsed;
         if (hub.role !== "hub") {
             throw new Error("the manifest's hub entry does not parse as a hub");
@@ -147,8 +160,7 @@ describe("example fleet (stacks/fleet.yaml)", () => {
             const ref: OnPremSiteRef | undefined = hub.hub.onpremSites.find((x) => x.name === s.name);
             assert.ok(ref, `${s.name} is in the hub's site list`);
             assert.deepStrictEqual(ref.cidrs, parsed.onprem.siteCidrs);
-            // The hub trusts only its own tenant CA now; it learns the site's name and landing account.
-            assert.deepStrictEqual([ref.site, ref.account], [parsed.onprem.siteName ?? s.name.replace(/^onprem-/, ""), s.account]);
+            assert.ok(!("clientCaBundle" in ref), `${s.name}: no site CA reaches the hub`);
         }
     });
 });

@@ -1,5 +1,6 @@
 import { OnpremStackConfig, parseStackConfig } from "../../stacks/config";
 import { ONPREM_SECRET_KEYS } from "../../stacks/config/onprem";
+import { identitySecretArn } from "../monitored/fixtures";
 
 export const SITE_ACCOUNT = "777777777777";
 export const HUB_STACK = "organization/oss-monitoring/hub";
@@ -31,7 +32,6 @@ export function siteSettings(overrides: Record<string, unknown> = {}): Record<st
         },
         credentials: { mode: "hybridActivation", registrationLimit: 20 },
         network: { mode: "vpn", customerGatewayIp: "203.0.113.10", bgpAsn: 65010, transitGatewayId: "tgw-0a1b2c3d4e5f60720" },
-        auth: { mode: "mtls", clientCaBundle: CA_PEM },
         agent: { platforms: ["linux", "windows"], logFiles: [{ name: "syslog", filePath: "/var/log/messages" }] },
         ...overrides,
     };
@@ -44,9 +44,6 @@ export const GATEWAY = {
     podDiscovery: { apiServerCidrs: ["172.16.0.10/32"] },
     queue: { outageMinutes: 240, samplesPerSecond: 2000, storageGi: 20 },
 };
-
-/** Bearer-token gateways need a collector with bearertokenauth: the contrib image, mirrored. */
-export const CONTRIB_IMAGE = "777777777777.dkr.ecr.us-east-1.amazonaws.com/mirror/otel/opentelemetry-collector-contrib:0.128.0";
 
 export const ROLES_ANYWHERE = {
     mode: "rolesAnywhere",
@@ -86,6 +83,7 @@ export function hubOutputs(extra: Record<string, unknown> = {}): Record<string, 
             endpointServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
             collectorDomain: "collector.monitoring.internal",
             collectorPorts: [4317, 4318],
+            tenantIdentitySecretArns: { "site-dc1": identitySecretArn("site-dc1") },
             observabilitySinkArns: { "us-east-1": "arn:aws:oam:us-east-1:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000001" },
             ...extra,
         },
@@ -95,9 +93,6 @@ export function hubOutputs(extra: Record<string, unknown> = {}): Record<string, 
 /** Placeholder secret values a plan must never reveal. */
 export const SECRET_VALUES: Record<string, string> = {
     [ONPREM_SECRET_KEYS.kubeconfig]: "apiVersion: v1\nkind: Config\nusers: [{name: placeholder-kubeconfig-user-7f3a}]",
-    [ONPREM_SECRET_KEYS.clientCert]: "-----BEGIN CERTIFICATE-----\nplaceholder-client-cert-9c1d\n-----END CERTIFICATE-----",
-    [ONPREM_SECRET_KEYS.clientKey]: "-----BEGIN PRIVATE KEY-----\nplaceholder-client-key-4b2e\n-----END PRIVATE KEY-----",
-    [ONPREM_SECRET_KEYS.bearerToken]: "placeholder-bearer-token-0e8f",
 };
 
 /** Harness config with every secret set (as `pulumi config set --secret` would). */

@@ -32,9 +32,17 @@ describe("offline plan of the example fleet's on-prem site", function () {
         assert.strictEqual(k8s?.inputs.kubeconfig, "[secret]");
     });
 
-    it("sends to the hub's mutual-TLS OTLP/HTTP listener, which the hub serves", () => {
+    it("sends to the hub's OTLP/HTTP listener, which the site's endpoint admits", () => {
         const hubListeners = planned[0].resources.filter((r) => r.type === "aws:lb/listener:Listener").map((r) => r.inputs.port);
         assert.ok(hubListeners.includes(4318));
         assert.strictEqual(planned[1].outputs.hubUrl, "https://collector.monitoring.internal:4318");
+        const rules = planned[1].resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.name.includes("-hub-"));
+        assert.deepStrictEqual([...new Set(rules.map((r) => r.inputs.fromPort))], [4318]);
+    });
+
+    it("copies the site's certificate from the planned hub's identity secret into a kubernetes.io/tls Secret", () => {
+        const secret = planned[1].resources.find((r) => r.type === "kubernetes:core/v1:Secret");
+        assert.strictEqual(secret?.inputs.type, "kubernetes.io/tls");
+        assert.strictEqual(secret?.inputs.stringData, "[secret]");
     });
 });

@@ -9,8 +9,7 @@ const BASE: GatewayCollectorConfigOptions = {
     region: "us-east-1",
     site: "dc1",
     cluster: "dc1-k8s",
-    hubUrl: "https://collector.monitoring.internal:4319",
-    authMode: "mtls",
+    hubUrl: "https://collector.monitoring.internal:4318",
     replicas: 2,
     queue: { outageMinutes: 240, samplesPerSecond: 2000, storageGi: 20 },
 };
@@ -20,11 +19,12 @@ function render(o: Partial<GatewayCollectorConfigOptions> = {}): any {
 }
 
 describe("gateway collector config", () => {
-    it("exports OTLP/HTTP to the hub with a client certificate over verified TLS", () => {
+    it("exports OTLP/HTTP to the hub's 4318 with the site's certificate (reloaded) over verified TLS", () => {
         const c = render({ hubCaPem: HUB_CA_PEM });
         const e = c.exporters["otlphttp/hub"];
-        assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4319");
-        assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: HUB_CA_PEM, cert_file: GATEWAY_PATHS.clientCert, key_file: GATEWAY_PATHS.clientKey });
+        assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4318");
+        assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: HUB_CA_PEM, cert_file: GATEWAY_PATHS.clientCert, key_file: GATEWAY_PATHS.clientKey, reload_interval: "1h" });
+        assert.deepStrictEqual([GATEWAY_PATHS.clientCert, GATEWAY_PATHS.clientKey], ["/etc/otel/client/tls.crt", "/etc/otel/client/tls.key"], "the files of the mounted kubernetes.io/tls Secret");
         assert.strictEqual(e.tls.insecure, undefined);
         assert.strictEqual(e.tls.insecure_skip_verify, undefined);
         assert.strictEqual(e.auth, undefined);
@@ -43,13 +43,8 @@ describe("gateway collector config", () => {
         assert.deepStrictEqual(c.service.pipelines.metrics.exporters, ["otlphttp/hub"]);
     });
 
-    it("uses a bearer token from a file in bearer mode, without client certificates", () => {
-        const c = render({ authMode: "bearer", hubUrl: "https://collector.monitoring.internal:4320" });
-        const e = c.exporters["otlphttp/hub"];
-        assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4320");
-        assert.deepStrictEqual(e.auth, { authenticator: "bearertokenauth/hub" });
-        assert.deepStrictEqual(c.extensions["bearertokenauth/hub"], { scheme: "Bearer", filename: GATEWAY_PATHS.bearerToken });
-        assert.strictEqual(e.tls.cert_file, undefined);
+    it("has no bearer-token extension", () => {
+        assert.deepStrictEqual(Object.keys(render().extensions).sort(), ["file_storage/queue", "health_check"]);
     });
 
     it("stamps the site's source attributes (labels.ts contract) on everything", () => {
@@ -91,7 +86,7 @@ describe("gateway collector config", () => {
     it("takes file paths, ports and the hub's certificate name as parameters", () => {
         const c = render({ hubUrl: "https://localhost:24319", hubServerName: "collector.monitoring.internal", paths: { queue: "/tmp/q", clientCert: "/tmp/c.pem", clientKey: "/tmp/k.pem" }, ports: { otlpHttp: 14318 } });
         const e = c.exporters["otlphttp/hub"];
-        assert.deepStrictEqual(e.tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", cert_file: "/tmp/c.pem", key_file: "/tmp/k.pem" });
+        assert.deepStrictEqual(e.tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", cert_file: "/tmp/c.pem", key_file: "/tmp/k.pem", reload_interval: "1h" });
         assert.strictEqual(c.extensions["file_storage/queue"].directory, "/tmp/q");
         assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "${env:MY_POD_IP}:14318");
     });

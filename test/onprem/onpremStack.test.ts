@@ -2,16 +2,17 @@ import * as assert from "assert";
 import { parse } from "yaml";
 import { RecordedResource, SECRET_PLACEHOLDER } from "../../automation/plan/monitor";
 import { evaluatePlanStack } from "../../policy/offline";
+import { mockSecretVersion } from "../../automation/plan/mockState";
 import { ConfigError } from "../../stacks/config/common";
+import { REMOVED_SECRET_KEYS } from "../../stacks/config/onprem";
 import { onpremStack } from "../../stacks/onprem";
 import { validateAgentConfig } from "../monitored/agentSchema";
 import { Recorded, runProgram } from "../harness";
 import {
-    CA_PEM, CONTRIB_IMAGE, DIRECT_CONNECT, GATEWAY, HUB_CA_PEM, hubOutputs, LANDING_CIDR, onpremConfig, ROLES_ANYWHERE, SECRET_VALUES, secretConfig, SITE_ACCOUNT, SITE_CIDRS, siteSettings,
+    CA_PEM, DIRECT_CONNECT, GATEWAY, HUB_CA_PEM, HUB_STACK, hubOutputs, LANDING_CIDR, onpremConfig, ROLES_ANYWHERE, SECRET_VALUES, secretConfig, SITE_ACCOUNT, SITE_CIDRS, siteSettings,
 } from "./fixtures";
 
 const NOW = new Date("2026-11-23T00:00:00Z");
-const BEARER_ARN = "arn:aws:secretsmanager:us-east-1:111111111111:secret:oss-monitoring/onprem-dc1-token-AbCdEf";
 
 interface Scenario {
     readonly onprem: Record<string, unknown>;
@@ -35,12 +36,11 @@ const SCENARIOS: Record<string, Scenario> = {
         onprem: siteSettings({ gateway: GATEWAY }),
         hub: { collectorCaBundle: HUB_CA_PEM },
     },
-    "hybrid activation with an open window, Direct Connect to a VGW, bearer token, gateway collector": {
+    "hybrid activation with an open window, Direct Connect to a VGW, gateway collector": {
         onprem: siteSettings({
             credentials: { mode: "hybridActivation", registrationLimit: 25, expirationDate: "2026-12-01T00:00:00Z" },
             network: DIRECT_CONNECT,
-            auth: { mode: "bearer", bearerTokenSecretArn: BEARER_ARN },
-            gateway: { ...GATEWAY, image: CONTRIB_IMAGE },
+            gateway: GATEWAY,
         }),
     },
     "Roles Anywhere on the site CA, VPN to a VGW with static routes": {
@@ -65,7 +65,7 @@ const planOf = (name: keyof typeof SCENARIOS  ): Recorded => {
     assert.ok(r, `scenario ${name} was planned`);
     return r;
 };
-const [TGW_MTLS, DX_BEARER, RA_VGW, RA_PCA_DX] = Object.keys(SCENARIOS);
+const [TGW_MTLS, DX_GW, RA_VGW, RA_PCA_DX] = Object.keys(SCENARIOS);
 
 const inputsOf = (r: Recorded, type: string) => r.ofType(type).map((x) => x.inputs as any);
 /** An SSM parameter's text (agent configs use insecureValue: they hold no secret). */
@@ -99,7 +99,6 @@ describe("onprem stack (under mocks)", function () {
 
         it("admits only the site's networks, on exactly the ports each path needs", () => {
             for (const [name, r] of plans) {
-                const bearer = name === DX_BEARER;
                 const rules = inputsOf(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
                 assert.ok(rules.length > 0);
                 for (const rule of rules) {
@@ -109,8 +108,7 @@ describe("onprem stack (under mocks)", function () {
                 const ports = (fragment: string) => r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                     .filter((x) => x.name.includes(fragment)).map((x) => `${(x.inputs as any).ipProtocol}/${(x.inputs as any).fromPort}`).sort();
                 assert.deepStrictEqual(ports("-endpoints-"), ["tcp/443", "tcp/443"], name);
-                // Every site sends OTLP/HTTP with its hub-issued certificate to 4318 (issue 14: 4319/4320 are gone).
-                assert.deepStrictEqual(ports("-hub-"), ["tcp/4318", "tcp/4318"], name + (bearer ? " (bearer)" : ""));
+                assert.deepStrictEqual(ports("-hub-"), ["tcp/4318", "tcp/4318"], name);
                 assert.deepStrictEqual(ports("-dns-"), ["tcp/53", "tcp/53", "udp/53", "udp/53"], name);
             }
         });
@@ -156,7 +154,7 @@ describe("onprem stack (under mocks)", function () {
 
         it("stores schema-valid onPremise CloudWatch agent layers and creates their log groups with KMS", () => {
             for (const [name, r] of plans) {
-                const hybrid = name === TGW_MTLS || name === DX_BEARER;
+                const hybrid = name === TGW_MTLS || name === DX_GW;
                 const params = r.ofType("aws:ssm/parameter:Parameter").filter((p) => !p.name.endsWith("-common-config"));
                 assert.deepStrictEqual(params.map((p) => (p.inputs as any).name).sort(),
                     ["AmazonCloudWatch-onprem-dc1-base-linux", ...(hybrid ? ["AmazonCloudWatch-onprem-dc1-base-windows"] : []), "AmazonCloudWatch-onprem-dc1-logs"]);
@@ -226,7 +224,7 @@ describe("onprem stack (under mocks)", function () {
         });
 
         it("opens one activation per platform whose ID and code are secret outputs", () => {
-            const r = planOf(DX_BEARER);
+            const r = planOf(DX_GW);
             const acts = r.ofType("aws:ssm/activation:Activation").map((a) => a.inputs as any).sort((a, b) => a.tags.MonitoringAgent.localeCompare(b.tags.MonitoringAgent));
             assert.deepStrictEqual(acts.map((a) => a.tags.MonitoringAgent), ["onprem-dc1-linux", "onprem-dc1-windows"]);
             for (const a of acts) {
@@ -245,7 +243,7 @@ describe("onprem stack (under mocks)", function () {
         });
 
         it("gives managed instances the shared State Manager associations in onPremise mode, targeted by the activation's tags", () => {
-            const r = planOf(DX_BEARER);
+            const r = planOf(DX_GW);
             const assocs = inputsOf(r, "aws:ssm/association:Association");
             const install = assocs.find((a) => a.name === "AWS-ConfigureAWSPackage");
             assert.deepStrictEqual(install.targets, [{ key: "tag:MonitoringAgent", values: ["onprem-dc1-linux", "onprem-dc1-windows"] }]);
@@ -332,7 +330,7 @@ describe("onprem stack (under mocks)", function () {
         });
 
         it("associates the existing Direct Connect gateway, advertising only the landing VPC", () => {
-            for (const name of [DX_BEARER, RA_PCA_DX]) {
+            for (const name of [DX_GW, RA_PCA_DX]) {
                 const r = planOf(name);
                 const assoc = r.one("aws:directconnect/gatewayAssociation:GatewayAssociation").inputs as any;
                 assert.strictEqual(assoc.dxGatewayId, DIRECT_CONNECT.directConnectGatewayId);
@@ -356,28 +354,35 @@ describe("onprem stack (under mocks)", function () {
             }
         });
 
-        it("renders a collector that sends with a client certificate, queues on disk and retries", () => {
+        it("renders a collector that sends with the site's certificate (reloaded), queues on disk and retries", () => {
             const r = planOf(TGW_MTLS);
             const yaml = String(Object.values((r.one("kubernetes:core/v1:ConfigMap").inputs as any).data)[0]);
             const c = parse(yaml);
             const e = c.exporters["otlphttp/hub"];
             assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4318");
-            assert.strictEqual(e.tls.cert_file, "/etc/otel/client/tls.crt");
-            assert.strictEqual(e.tls.key_file, "/etc/otel/client/tls.key");
-            assert.strictEqual(e.tls.ca_pem, HUB_CA_PEM);
+            assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: HUB_CA_PEM, cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1h" });
+            assert.strictEqual(e.auth, undefined);
+            assert.deepStrictEqual(Object.keys(c.extensions).filter((k) => k.startsWith("bearertokenauth")), []);
             assert.strictEqual(e.sending_queue.storage, "file_storage/queue");
             assert.ok(e.sending_queue.queue_size > 0);
             assert.strictEqual(e.retry_on_failure.enabled, true);
             assert.strictEqual(c.processors["resource/source"].attributes.find((a: any) => a.key === "monitoring.site").value, "dc1");
         });
 
-        it("keeps the client credentials in a Kubernetes Secret whose data is secret", () => {
-            const r = planOf(TGW_MTLS);
-            const secret = r.one("kubernetes:core/v1:Secret").inputs as any;
-            assert.strictEqual(secret.stringData, SECRET_PLACEHOLDER);
-            const bearer = parse(String(Object.values((planOf(DX_BEARER).one("kubernetes:core/v1:ConfigMap").inputs as any).data)[0]));
-            assert.strictEqual(bearer.extensions["bearertokenauth/hub"].filename, "/etc/otel/token/token");
-            assert.strictEqual((planOf(DX_BEARER).one("kubernetes:core/v1:Secret").inputs as any).stringData, SECRET_PLACEHOLDER);
+        it("copies the site's hub-issued certificate into a kubernetes.io/tls Secret in the gateway's namespace, mounted read-only", () => {
+            for (const name of [TGW_MTLS, DX_GW]) {
+                const r = planOf(name);
+                const secret = r.one("kubernetes:core/v1:Secret");
+                const inputs = secret.inputs as any;
+                assert.strictEqual(inputs.type, "kubernetes.io/tls", name);
+                assert.strictEqual(inputs.stringData, SECRET_PLACEHOLDER, "certificate and key stay Pulumi secrets");
+                assert.strictEqual(inputs.metadata.namespace, "monitoring-gateway");
+                const pod = (r.one("kubernetes:apps/v1:StatefulSet").inputs as any).spec.template.spec;
+                assert.deepStrictEqual(pod.containers[0].volumeMounts.find((m: any) => m.name === "client-tls"), { name: "client-tls", mountPath: "/etc/otel/client", readOnly: true });
+                assert.strictEqual(pod.volumes.find((v: any) => v.name === "client-tls").secret.secretName, inputs.metadata.name);
+                assert.ok(!JSON.stringify(r.resources).includes("BEGIN PRIVATE KEY"), `${name}: the key never appears in the plan`);
+            }
+            assert.deepStrictEqual(planOf(RA_VGW).ofType("kubernetes:core/v1:Secret"), [], "no gateway, no identity copied");
         });
 
         it("runs hardened, with a queue volume per replica, a PDB and NetworkPolicies to the hub and the scraped hosts", () => {
@@ -410,8 +415,40 @@ describe("onprem stack (under mocks)", function () {
             assert.throws(() => onpremStack(config, NOW), (e: unknown) => e instanceof ConfigError && e.message.includes("oss-monitoring:onprem.credentials.expirationDate"));
         });
 
-        it("fails when the hub does not serve the site's authentication port yet", async () => {
-            await assert.rejects(plan({ onprem: siteSettings(), hub: { collectorPorts: [4317] } }), /does not serve port 4318 \(mutual TLS/);
+        it("fails when the hub does not serve the site's port yet", async () => {
+            await assert.rejects(plan({ onprem: siteSettings(), hub: { collectorPorts: [4317] } }), /does not serve port 4318 \(it serves 4317\); deploy the hub before this stack/);
+        });
+
+        it("fails naming the fix when the hub has no identity for the site, or the identity secret is malformed", async () => {
+            await assert.rejects(plan({ onprem: siteSettings({ gateway: GATEWAY }), hub: { tenantIdentitySecretArns: {} } }),
+                /hub stack organization\/oss-monitoring\/hub has no identity for site-dc1: add this stack to stacks\/fleet.yaml and deploy the hub before it/);
+            const secrets = secretConfig();
+            await assert.rejects(runProgram(() => onpremStack(onpremConfig(siteSettings({ gateway: GATEWAY })), NOW), {
+                account: SITE_ACCOUNT, stack: "onprem-dc1", config: secrets.config, secretKeys: secrets.secretKeys, stackOutputs: hubOutputs(),
+                invokes: { "aws:secretsmanager/getSecretVersion:getSecretVersion": (i) => ({ ...mockSecretVersion(String(i.secretId)), secretString: "certificate=..." }) },
+            }), /identity secret oss-monitoring\/identity\/site-dc1 in organization\/oss-monitoring\/hub: the value is not JSON/);
+        });
+
+        it("reads the site's identity by the full ARN the hub exports, with the site's deploy provider", async () => {
+            const seen: Array<[string, string | undefined]> = [];
+            const secrets = secretConfig();
+            const r = await runProgram(() => onpremStack(onpremConfig(siteSettings({ gateway: GATEWAY })), NOW), {
+                account: SITE_ACCOUNT, stack: "onprem-dc1", config: secrets.config, secretKeys: secrets.secretKeys, stackOutputs: hubOutputs(),
+                invokes: { "aws:secretsmanager/getSecretVersion:getSecretVersion": (i, provider) => { seen.push([String(i.secretId), provider]); return mockSecretVersion(String(i.secretId)); } },
+            });
+            assert.strictEqual(seen.length, 1);
+            assert.strictEqual(seen[0][0], (hubOutputs()[HUB_STACK].tenantIdentitySecretArns as Record<string, string>)["site-dc1"]);
+            assert.ok(seen[0][1]?.startsWith(`${r.one("pulumi:providers:aws", "onprem-aws").urn}::`), String(seen[0][1]));
+        });
+
+        it("refuses the removed client certificate and token secrets, naming the key and the fix", async () => {
+            const secrets = secretConfig();
+            for (const key of REMOVED_SECRET_KEYS) {
+                await assert.rejects(runProgram(() => onpremStack(onpremConfig(siteSettings({ gateway: GATEWAY })), NOW), {
+                    account: SITE_ACCOUNT, stack: "onprem-dc1", config: { ...secrets.config, [`oss-monitoring:${key}`]: "-----BEGIN CERTIFICATE-----" },
+                    secretKeys: [...secrets.secretKeys, `oss-monitoring:${key}`], stackOutputs: hubOutputs(),
+                }), new RegExp(`oss-monitoring:${key}: sites now present a certificate the hub issues .*pulumi config rm oss-monitoring:${key} -s onprem-dc1`));
+            }
         });
 
         it("derives the site name from the stack name when not configured", async () => {

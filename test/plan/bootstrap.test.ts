@@ -4,6 +4,8 @@ import * as path from "path";
 import { parse, YAMLSeq } from "yaml";
 import { loadManifest, manifestSchema } from "../../automation/manifest";
 import { planFleet, PlanStack } from "../../automation/plan/plan";
+import { siteNameOf } from "../../components/agent/logGroups";
+import { IDENTITY_SECRET_PREFIX, Tenant, tenantSecretName } from "../../components/identity/tenants";
 
 const TEMPLATE = path.resolve(__dirname, "../../stacks/bootstrap/deploy-role.yaml");
 
@@ -48,6 +50,34 @@ describe("bootstrap: the deploy role StackSet template", () => {
         }
         const assume = role.AssumeRolePolicyDocument.Statement.find((s: any) => s.Action === "sts:AssumeRole");
         assert.deepStrictEqual(assume.Condition["Fn::If"][1].StringEquals["sts:ExternalId"], { Ref: "ExternalId" });
+    });
+
+    it("lets a spoke read only the hub's tenant identity secrets, and decrypt them only through Secrets Manager", () => {
+        assert.deepStrictEqual(t.Parameters.HubAccountId, { Type: "String", AllowedPattern: "\\d{12}", Description: t.Parameters.HubAccountId.Description });
+        const statements = role.Policies[0].PolicyDocument.Statement;
+        const read = statements.filter((s: any) => [s.Action].flat().some((a: string) => a === "secretsmanager:GetSecretValue" || a === "secretsmanager:*"));
+        assert.strictEqual(read.length, 1, "one statement grants GetSecretValue");
+        assert.deepStrictEqual(read[0], {
+            Sid: "ReadOwnTenantIdentityFromHub", Effect: "Allow", Action: "secretsmanager:GetSecretValue",
+            Resource: { "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:*:\${HubAccountId}:secret:${IDENTITY_SECRET_PREFIX}*` },
+        });
+        const decrypt = statements.find((s: any) => s.Sid === "DecryptTenantIdentityViaSecretsManager");
+        assert.deepStrictEqual(decrypt, {
+            Sid: "DecryptTenantIdentityViaSecretsManager", Effect: "Allow", Action: "kms:Decrypt",
+            Resource: { "Fn::Sub": "arn:${AWS::Partition}:kms:*:${HubAccountId}:key/*" },
+            Condition: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com" } },
+        });
+        // Every identity secret the example fleet's spokes read (the ARNs the hub gives them) is covered.
+        const manifest = loadManifest(path.resolve(__dirname, "../../stacks/fleet.yaml"));
+        const pattern = read[0].Resource["Fn::Sub"].replace("${AWS::Partition}", "aws").replace("${HubAccountId}", manifest.hub.account);
+        const glob = new RegExp(`^${pattern.split("*").map((p: string) => p.replace(/\./g, "\\.")).join(".*")}$`);
+        const tenants = manifest.stacks.flatMap((x): Array<Pick<Tenant, "kind" | "account" | "site">> => (x.parsed.role === "monitored" ? [{ kind: "monitored" as const, account: x.account }]
+            : x.parsed.role === "onprem" ? [{ kind: "onprem" as const, account: x.account, site: siteNameOf(x.parsed.onprem.siteName, x.name) }] : []));
+        assert.strictEqual(tenants.length, 4);
+        tenants.forEach((tenant) => assert.match(`arn:aws:secretsmanager:${manifest.hub.region}:${manifest.hub.account}:secret:${tenantSecretName(tenant)}-AbCdEf`, glob));
+        const hub = manifest.hub.parsed;
+        assert.ok(hub.role === "hub");
+        assert.doesNotMatch(hub.hub.collector.tlsSecretArn, glob, "the hub's own TLS secret stays out of reach");
     });
 
     it("allows every service the planned stacks use, passes roles only to their services, and never creates users or keys", async function () {

@@ -44,10 +44,13 @@ export async function spokePorts(): Promise<SpokePorts> {
  * pointed at `localhost:<hub gRPC port>` and verifying the hub certificate for the collector domain.
  * Pod discovery is off: it needs a Kubernetes API server, which this host does not run.
  */
-export function spokeCollector(name: string, dir: string, pki: RunPki, account: string, cluster: string, hubGrpcPort: number, ports: SpokePorts): Collector {
+export function spokeCollector(name: string, dir: string, pki: RunPki, account: string, cluster: string, hubGrpcPort: number, ports: SpokePorts, clientCert = pki.siteClient): Collector {
     const yaml = renderSpokeCollectorConfig({
         source: { account, region: REGION, sourceRole: "monitored", cluster },
-        exporter: { kind: "otlp", endpoint: `localhost:${hubGrpcPort}`, caPem: fs.readFileSync(pki.ca, "utf8"), serverName: DOMAIN },
+        exporter: {
+            kind: "otlp", endpoint: `localhost:${hubGrpcPort}`, caPem: fs.readFileSync(pki.ca, "utf8"), serverName: DOMAIN,
+            clientCert: { certFile: clientCert.cert, keyFile: clientCert.key },
+        },
         podScrape: false,
         ports,
     });
@@ -60,7 +63,7 @@ export function gatewayCollector(name: string, dir: string, pki: RunPki, hubMtls
     fs.mkdirSync(queueDir, { recursive: true });
     const yaml = renderGatewayCollectorConfig({
         account: ACCOUNTS.site, region: REGION, site: "dc1", cluster: "dc1-k8s",
-        hubUrl: `https://localhost:${hubMtlsPort}`, hubServerName: DOMAIN, authMode: "mtls",
+        hubUrl: `https://localhost:${hubMtlsPort}`, hubServerName: DOMAIN,
         hubCaPem: fs.readFileSync(pki.ca, "utf8"), replicas: 1, queue,
         paths: { queue: queueDir, clientCert: clientCert.cert, clientKey: clientCert.key },
         ports,
