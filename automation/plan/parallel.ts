@@ -2,7 +2,6 @@ import { ChildProcess, fork } from "child_process";
 import * as path from "path";
 import { FleetManifest, FleetStack, hubStackName } from "../manifest";
 import { compileProject } from "./compile";
-import { withPendingHubIdentity } from "./pendingHubIdentity";
 import { PlanEvents, planOrder } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
 
@@ -104,7 +103,7 @@ export async function planFleetParallel(manifest: FleetManifest, opts: ParallelO
             } else if (msg.type === "planned") {
                 const s = byName.get(msg.stack)!;
                 if (s.role === "hub") {
-                    upstream.set(hubRef, withPendingHubIdentity(manifest, msg.outputs));
+                    upstream.set(hubRef, msg.outputs);
                 }
                 done.add(msg.stack);
                 await events.onStack?.(msg.plan);

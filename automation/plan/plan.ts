@@ -2,7 +2,6 @@ import { evaluatePlanStack } from "../../policy/offline";
 import { PROJECT } from "../../stacks/config/common";
 import { program } from "../../stacks/program";
 import { FleetManifest, FleetStack, hubStackName } from "../manifest";
-import { withPendingHubIdentity } from "./pendingHubIdentity";
 import { runStackProgram } from "./run";
 
 /** One resource of the plan JSON (contract shared with the policy pack and the driver). */
@@ -121,7 +120,7 @@ export async function planFleet(manifest: FleetManifest, events: PlanEvents = {}
         try {
             const planned = await planStack(manifest, s, upstream);
             if (s.role === "hub") {
-                upstream.set(hubRef, withPendingHubIdentity(manifest, planned.outputs));
+                upstream.set(hubRef, planned.outputs);
             }
             await events.onStack?.(planned.plan);
         } catch (e) {

@@ -3,9 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadManifest } from "../../automation/manifest";
 import { mockSecretVersion } from "../../automation/plan/mockState";
-import { withPendingHubIdentity } from "../../automation/plan/pendingHubIdentity";
 import { identitySecretArnFor, parseIdentitySecret, tlsSecretData } from "../../components/agent/tenantIdentity";
 import { IDENTITY_SECRET_KEYS } from "../../components/identity/tenants";
 import { identitySecretArn } from "./fixtures";
@@ -104,16 +102,5 @@ describe("tenant identity (spoke side)", () => {
         assert.deepStrictEqual(mockSecretVersion(arn), v, "deterministic");
         assert.throws(() => mockSecretVersion("arn:aws:secretsmanager:us-east-1:111111111111:secret:oss-monitoring/hub/collector-tls-AbCdEf"), /no mock for secret/);
         assert.throws(() => mockSecretVersion("oss-monitoring/identity/site-dc1"), /no mock for secret/);
-    });
-
-    it("offline plan (transitional): gives a hub without the output the ARNs of every fleet tenant, and leaves a hub's own output alone", () => {
-        const manifest = loadManifest(path.resolve(__dirname, "../../stacks/fleet.yaml"));
-        const out = withPendingHubIdentity(manifest, { region: "us-east-1" }).tenantIdentitySecretArns as Record<string, string>;
-        assert.deepStrictEqual(Object.keys(out).sort(), ["account-222222222222", "account-333333333333", "account-444444444444", "site-dc1"]);
-        for (const [key, arn] of Object.entries(out)) {
-            assert.match(arn, new RegExp(`^arn:aws:secretsmanager:us-east-1:111111111111:secret:oss-monitoring/identity/${key}-[0-9a-f]{6}$`));
-        }
-        const own = { tenantIdentitySecretArns: {} };
-        assert.strictEqual(withPendingHubIdentity(manifest, own), own);
     });
 });

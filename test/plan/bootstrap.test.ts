@@ -25,9 +25,9 @@ function load(): any {
 
 /** IAM service prefix of each AWS provider module the stacks use (resource types aws:<module>/...). */
 const MODULE_PREFIX: Record<string, string[]> = {
-    amp: ["aps"], appautoscaling: ["application-autoscaling"], cloudwatch: ["cloudwatch", "logs"], ec2: ["ec2"], ecr: ["ecr"], ecs: ["ecs"],
+    acmpca: ["acm-pca"], amp: ["aps"], appautoscaling: ["application-autoscaling"], cloudwatch: ["cloudwatch", "logs"], ec2: ["ec2"], ecr: ["ecr"], ecs: ["ecs"],
     grafana: ["grafana"], iam: ["iam"], kms: ["kms"], lb: ["elasticloadbalancing"], route53: ["route53", "route53resolver"], sns: ["sns"],
-    ssm: ["ssm"], vpc: ["ec2"], rolesanywhere: ["rolesanywhere"], oam: ["oam"],
+    ssm: ["ssm"], vpc: ["ec2"], rolesanywhere: ["rolesanywhere"], oam: ["oam"], secretsmanager: ["secretsmanager"],
 };
 
 describe("bootstrap: the deploy role StackSet template", () => {
@@ -55,8 +55,12 @@ describe("bootstrap: the deploy role StackSet template", () => {
     it("lets a spoke read only the hub's tenant identity secrets, and decrypt them only through Secrets Manager", () => {
         assert.deepStrictEqual(t.Parameters.HubAccountId, { Type: "String", AllowedPattern: "\\d{12}", Description: t.Parameters.HubAccountId.Description });
         const statements = role.Policies[0].PolicyDocument.Statement;
-        const read = statements.filter((s: any) => [s.Action].flat().some((a: string) => a === "secretsmanager:GetSecretValue" || a === "secretsmanager:*"));
-        assert.strictEqual(read.length, 1, "one statement grants GetSecretValue");
+        const grants = statements.filter((s: any) => [s.Action].flat().some((a: string) => a === "secretsmanager:GetSecretValue" || a === "secretsmanager:*"));
+        // Besides the cross-account read, only the hub's management of its own identity secrets (this account's).
+        const own = grants.filter((s: any) => s.Sid === "ManageOwnTenantIdentities");
+        assert.deepStrictEqual(own.map((s: any) => s.Resource), [{ "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:*:\${AWS::AccountId}:secret:${IDENTITY_SECRET_PREFIX}*` }]);
+        const read = grants.filter((s: any) => s.Sid !== "ManageOwnTenantIdentities");
+        assert.strictEqual(read.length, 1, "one statement grants GetSecretValue across accounts");
         assert.deepStrictEqual(read[0], {
             Sid: "ReadOwnTenantIdentityFromHub", Effect: "Allow", Action: "secretsmanager:GetSecretValue",
             Resource: { "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:*:\${HubAccountId}:secret:${IDENTITY_SECRET_PREFIX}*` },
