@@ -39,6 +39,7 @@ import {
     ssmCredentialsSecureString,
 } from "./hygiene";
 import { costAllocationTags, stackPrivatePathToHub } from "./stack";
+import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "./identity";
 
 export const PACK_NAME = "oss-monitoring-guard";
 
@@ -78,6 +79,9 @@ export const policies: Policies = [
     oamSinkPolicyOrgCondition,
     grafanaWorkspacePrivate,
     eksPrivateEndpoint,
+    // Tenant identity
+    hubIngressClientIdentity,
+    collectorTenantLabelsFromIdentity,
     // Hygiene
     kmsKeyRotation,
     ampWorkspaceEncryptionLogging,
