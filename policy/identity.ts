@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { classesWith, typeClass } from "./lib/awsTypes";
 import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "./lib/collector";
 import { containerDefinitions } from "./lib/secrets";
-import { resourcePolicy, stackPolicy } from "./lib/define";
+import { resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
 import {
     actionsServe, ECS_SERVICE, ECS_TASK_DEFINITION, elbv2Kind, ENDPOINT_SERVICE, forwardedTargetGroups, isClassicElb, prop, resolveRefs, valueNames,
 } from "./lib/loadBalancers";
@@ -259,7 +259,7 @@ export const collectorTenantLabelsFromIdentity = resourcePolicy({
         "that does not keep that metadata key (metadata_keys); the pipeline's OTLP receivers set include_metadata: true on every " +
         "protocol for metadata.* keys; and data-point attributes with the label's name are deleted (attributes processor delete, or a " +
         "transform delete_key) before export, because a data-point attribute survives where the resource has none. Collectors " +
-        "without a metrics-store exporter (forwarders) are out of scope.",
+        "without a metrics-store exporter (forwarders) and stacks outside `roles` (default hub; spokes label themselves) are out of scope.",
     refs: {},
     remediation: "In every ingest pipeline, before batch: resource/identity { delete <label>; upsert <label> from_context: " +
         "metadata.<header set by the TLS terminator from the client certificate> } and attributes/identity { delete <label> }, and " +
@@ -278,8 +278,17 @@ export const collectorTenantLabelsFromIdentity = resourcePolicy({
             type: "array", items: { type: "string" }, default: ["prometheusremotewrite*"],
             description: "Exporter type globs that write to a metrics store.",
         },
+        roles: {
+            type: "array", items: { type: "string" }, default: ["hub"],
+            description: `Values of the ${STACK_TAGS.role} stack tag whose collectors receive from other tenants (a stack without the tag is judged). ` +
+                "Spokes label themselves with fixed values and receive only from their own workloads.",
+        },
     },
     validate(props, { args, config, report }) {
+        const role = args.stackTags.get(STACK_TAGS.role);
+        if (role !== undefined && !config.roles.includes(role)) {
+            args.notApplicable(`Only stacks whose ${STACK_TAGS.role} tag is one of ${config.roles.join(", ")}.`);
+        }
         for (const { where, value } of configLocations(args.type, props)) {
             for (const found of findCollectorDocs(value, where).docs) {
                 for (const f of tenantLabelFindings(found.doc, config)) {

@@ -3,7 +3,7 @@
  * offline evaluator (policy/offline) runs exactly these objects.
  */
 import { EnforcementLevel, Policies } from "@pulumi/policy";
-import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
+import { albDropInvalidHeaders, collectorExporterTls, collectorReceiverTls, grafanaDataSourceTls, haproxyBindTlsMinVersion, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -57,6 +57,8 @@ export const policies: Policies = [
     s3BucketPolicySecureTransport,
     grafanaDataSourceTls,
     collectorExporterTls,
+    collectorReceiverTls,
+    haproxyBindTlsMinVersion,
     // Least privilege
     iamNoWildcardActions,
     iamNoWildcardResources,
