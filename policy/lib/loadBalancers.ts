@@ -25,9 +25,22 @@ export const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
 export const ECS_SERVICE = "aws:ecs/service:Service";
 export const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 
-/** A property read that yields undefined instead of throwing when the preview does not know it. */
+/** A plain copy of a value in which every value the preview does not know is undefined (the SDK proxy throws on them). */
+function knownCopy(read: () => unknown, depth = 0): unknown {
+    const v = knownValue(read);
+    if (depth > 20 || typeof v !== "object" || v === null) {
+        return v;
+    }
+    if (Array.isArray(v)) {
+        return Array.from({ length: knownValue(() => v.length) ?? 0 }, (_, i) => knownCopy(() => v[i] as unknown, depth + 1));
+    }
+    const keys = knownValue(() => Object.keys(v)) ?? [];
+    return Object.fromEntries(keys.map((k) => [k, knownCopy(() => (v as Record<string, unknown>)[k], depth + 1)]));
+}
+
+/** A property read that yields undefined, at any depth, where the preview does not know the value, instead of throwing. */
 export function prop(r: PolicyResource, key: string): unknown {
-    return knownValue(() => r.props[key]);
+    return knownCopy(() => r.props[key]);
 }
 
 /** Names a resource may carry in AWS: its name input, or the auto-name Pulumi derives from the logical name. */
