@@ -201,7 +201,16 @@ function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unkn
                 problems.push(`label "${label}" is set from_context ${id.key} in ${id.proc} after ${b.id}, which drops ${isAuth ? "auth data" : `client metadata (${mdKey} is not in its metadata_keys)`}`);
             }
         }
-        if (!isAuth) {
+        if (isAuth) {
+            for (const r of receivers) {
+                const protocols = isRecord(r.cfg) && isRecord(r.cfg.protocols) ? r.cfg.protocols : {};
+                for (const [p, s] of Object.entries(protocols)) {
+                    if (!(isRecord(s) && isRecord(s.auth) && asString(s.auth.authenticator) !== undefined)) {
+                        problems.push(`receiver ${r.id} protocol ${p} has no auth.authenticator, so ${id.key} is empty for its requests`);
+                    }
+                }
+            }
+        } else {
             for (const r of receivers) {
                 const protocols = isRecord(r.cfg) && isRecord(r.cfg.protocols) ? r.cfg.protocols : {};
                 for (const [p, s] of Object.entries(protocols)) {
@@ -263,6 +272,22 @@ export function tenantLabelFindings(doc: Record<string, unknown>, o: TenantLabel
         const chain = path.flatMap((p) => p.processors.map((id) => ({ id, cfg: isRecord(processors[id]) ? processors[id] : {} })));
         const receivers = path[0].receivers.filter((r) => o.ingestReceivers.includes(typeOf(r))).map((id) => ({ id, cfg: receiverDefs[id] }));
         const problems = o.tenantLabels.flatMap((label) => judgeLabel(label, chain, receivers).problems);
+        // Two tenant labels read from one context key name one identity twice: one of them is not what the terminator vouches for.
+        const sources = new Map<string, string[]>();
+        for (const { cfg } of chain) {
+            for (const a of asArray(cfg.attributes).filter(isRecord)) {
+                const key = asString(a.key);
+                const fc = asString(a.from_context)?.toLowerCase();
+                if (key !== undefined && fc !== undefined && o.tenantLabels.includes(key) && !(sources.get(fc) ?? []).includes(key)) {
+                    sources.set(fc, [...(sources.get(fc) ?? []), key]);
+                }
+            }
+        }
+        for (const [fc, labels] of sources) {
+            if (labels.length > 1) {
+                problems.push(`labels ${labels.map((l) => `"${l}"`).join(" and ")} are all set from_context ${fc}, so they cannot each name their own tenant`);
+            }
+        }
         if (problems.length > 0) {
             out.push(`pipeline ${path.map((p) => p.id).join(" -> ")} receives ${receivers.map((r) => r.id).join(", ")} and writes to ` +
                 `${exporters.join(", ")}, but ${[...new Set(problems)].join("; ")}.`);

@@ -324,6 +324,10 @@ describe("policy/identity", () => {
                 { key: "account", from_context: "client.address", action: "upsert" },
                 { key: "site", from_context: "metadata.x-tenant-site", action: "upsert" }] } };
             assert.match(check(hubConfig({ extraProcessors: addr }))[0], /label "account"/);
+            const same = { "resource/identity": { attributes: [
+                { key: "account", from_context: "metadata.x-tenant-account", action: "upsert" },
+                { key: "site", from_context: "metadata.X-Tenant-Account", action: "upsert" }] } };
+            assert.match(check(hubConfig({ extraProcessors: same }))[0], /labels "account" and "site" are all set from_context metadata\.x-tenant-account/);
             const insert = { "resource/identity": { attributes: [
                 { key: "account", from_context: "metadata.x-tenant-account", action: "insert" },
                 { key: "site", action: "delete" }, { key: "site", from_context: "metadata.x-tenant-site", action: "insert" }] } };
@@ -357,7 +361,11 @@ describe("policy/identity", () => {
 
         it("rejects auth.* identities behind a batch, follows connectors, and configures labels and exporters", () => {
             const auth = { "resource/identity": { attributes: [{ key: "account", from_context: "auth.account", action: "upsert" }, { key: "site", from_context: "auth.site", action: "upsert" }] } };
-            assert.deepEqual(check(hubConfig({ extraProcessors: auth })), []);
+            assert.match(check(hubConfig({ extraProcessors: auth }))[0], /receiver otlp protocol grpc has no auth\.authenticator, so auth\.account is empty/);
+            const authed = hubConfig({ extraProcessors: auth });
+            const protocols = ((authed.receivers as Record<string, { protocols: Record<string, Record<string, unknown>> }>).otlp).protocols;
+            Object.values(protocols).forEach((p) => { p.auth = { authenticator: "oidc" }; });
+            assert.deepEqual(check(authed), []);
             assert.match(check(hubConfig({ identity: ["batch", "resource/identity", "attributes/identity"], extraProcessors: auth, batch: { metadata_keys: ["account"] } }))[0], /which drops auth data/);
             const chained = hubConfig();
             chained.connectors = { forward: {} };
