@@ -450,8 +450,8 @@ export const collectorReceiverTls = resourcePolicy({
                     if (!hasCert) {
                         report(`${found.where} (collector config): ${s.path} listens on ${scope} (endpoint ${s.endpoint}) without TLS ` +
                             "(no tls.cert_file): bind it to 127.0.0.1 behind a TLS terminator in the same task, or set tls.cert_file/key_file.");
-                    } else if (/^1\.[01]$/.test(asString(tls.min_version) ?? "")) {
-                        report(`${found.where} (collector config): ${s.path}.tls.min_version ${asString(tls.min_version) ?? ""} allows TLS older than 1.2: set min_version "1.2".`);
+                    } else if (/^1\.[01]$/.test(asString(tls.min_version) ?? (typeof tls.min_version === "number" ? tls.min_version.toFixed(1) : ""))) {
+                        report(`${found.where} (collector config): ${s.path}.tls.min_version ${JSON.stringify(tls.min_version)} allows TLS older than 1.2: set min_version "1.2".`);
                     }
                 }
             }

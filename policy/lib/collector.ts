@@ -194,7 +194,7 @@ export interface EnvVar {
 }
 
 /** Kubernetes workload kinds whose pod template carries containers (and the path to the pod spec). */
-function podSpecs(type: string, props: Props): { where: string; spec: Record<string, unknown> }[] {
+export function podSpecs(type: string, props: Props): { where: string; spec: Record<string, unknown> }[] {
     const spec = isRecord(props.spec) ? props.spec : undefined;
     if (spec === undefined) {
         return [];

@@ -4,9 +4,10 @@
  * S3 objects, Secrets Manager versions, container environment), with the addresses and ports they
  * listen on and whether they require a verified client certificate.
  */
-import { configLocations, findCollectorDocs } from "./collector";
+import { configLocations, findCollectorDocs, podSpecs } from "./collector";
+import { containerDefinitions } from "./secrets";
 import { bindClientCertGap, HaproxyBind, looksLikeHaproxy, parseHaproxyConfig } from "./haproxy";
-import { asNumber, asString, isRecord, Props } from "./values";
+import { asArray, asNumber, asString, asStringArray, isRecord, Props } from "./values";
 
 /** `loopback`: only the host itself; `any`: every interface; `specific`: one address; `runtime`: substituted at run time (${env:...}). */
 export type HostScope = "loopback" | "any" | "specific" | "runtime";
@@ -138,10 +139,35 @@ function bindLabel(b: HaproxyBind): string {
     return `\`${b.text}\` (${b.section}, line ${b.line})`;
 }
 
+/**
+ * Container command lines, where a configuration is sometimes written inline (`sh -c "cat > haproxy.cfg <<EOF ..."`):
+ * each argument of an ECS container's command/entryPoint and a pod container's command/args.
+ */
+function commandLocations(type: string, props: Props): { where: string; value: unknown }[] {
+    const out: { where: string; value: unknown }[] = [];
+    if (type === "aws:ecs/taskDefinition:TaskDefinition" || type === "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition") {
+        containerDefinitions(props.containerDefinitions).containers.forEach((c, i) => {
+            for (const k of ["command", "entryPoint"]) {
+                asStringArray(c[k]).forEach((v, j) => out.push({ where: `container ${typeof c.name === "string" ? `"${c.name}"` : i} ${k}[${j}]`, value: v }));
+            }
+        });
+    }
+    for (const { where, spec } of podSpecs(type, props)) {
+        for (const list of ["containers", "initContainers"] as const) {
+            for (const c of asArray(spec[list]).filter(isRecord)) {
+                for (const k of ["command", "args"]) {
+                    asStringArray(c[k]).forEach((v, j) => out.push({ where: `${where}.${list}[${asString(c.name) ?? "?"}].${k}[${j}]`, value: v }));
+                }
+            }
+        }
+    }
+    return out;
+}
+
 /** Every HAProxy bind and collector receiver server in one resource's configuration inputs. */
 export function terminatorsOf(type: string, name: string, urn: string, props: Props): Terminator[] {
     const out: Terminator[] = [];
-    for (const loc of configLocations(type, props)) {
+    for (const loc of [...configLocations(type, props), ...commandLocations(type, props)]) {
         const found = findCollectorDocs(loc.value, loc.where);
         for (const { where, doc } of found.docs) {
             for (const s of receiverServers(doc, SERVER_RECEIVER_TYPES)) {

@@ -179,6 +179,17 @@ describe("policy/identity", () => {
             assert.equal(messagesOf([...unlinked, param("plain", plainCollector)]).length, 1);
         });
 
+        it("finds an HAProxy configuration written inline by a container command", () => {
+            const script = (text: string) => `cat > /run/haproxy.cfg <<'EOF'\n${text}\nEOF\nexec haproxy -f /run/haproxy.cfg`;
+            const inline = (text: string) => designStack(haproxy(["bind 127.0.0.1:1"])).map((e) => e.type !== "aws:ecs/taskDefinition:TaskDefinition" ? e : {
+                ...e, inputs: { ...e.inputs, containerDefinitions: JSON.stringify([{ name: "tenant-proxy", command: ["sh", "-c", script(text)] }]) },
+            });
+            assert.deepEqual(messagesOf(inline(haproxy([mtlsBind(":4317"), mtlsBind(":4318")]))), []);
+            const r = messagesOf(inline(haproxy([mtlsBind(":4317"), "bind :4318 ssl crt /s.pem ca-file /ca.pem verify optional"])));
+            assert.equal(r.length, 1);
+            assert.match(r[0], /in hub-collector-task container "tenant-proxy" command\[2\] does not require a client certificate \(verify optional\)/);
+        });
+
         it("recognises a collector receiver that requires client certificates as the terminator", () => {
             const mtlsCollector = [
                 "receivers:", "  otlp/mtls:", "    protocols:", "      http:", "        endpoint: 0.0.0.0:4319",

@@ -37,7 +37,9 @@ describe("policy/tls receivers and HAProxy", () => {
             }
             const tls = { cert_file: "/tls/server.crt", key_file: "/tls/server.key" };
             assert.deepEqual(receiverTls(collector({ endpoint: "0.0.0.0:4317", tls })), []);
-            assert.match(receiverTls(collector({ endpoint: "0.0.0.0:4317", tls: { ...tls, min_version: "1.1" } }))[0], /min_version 1\.1 allows TLS older than 1\.2/);
+            assert.match(receiverTls(collector({ endpoint: "0.0.0.0:4317", tls: { ...tls, min_version: "1.1" } }))[0], /min_version "1\.1" allows TLS older than 1\.2/);
+            // Unquoted in YAML, 1.0 is a number.
+            assert.equal(receiverTls("receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\n        tls: { cert_file: /c, key_file: /k, min_version: 1.0 }\n").length, 1);
         });
 
         it("judges run-time hosts only when told to, and ignores UDP protocols and scraping receivers", () => {
