@@ -85,6 +85,26 @@ function targetsOf(tg: PolicyResource, all: PolicyResource[]): Target {
     return { ports: [...ports], sources: [...sources], what: names.length > 0 ? names.join(", ") : `target group ${tg.name}` };
 }
 
+/** Without the target group in the plan, ECS services that name the same target-group ARN string are the targets. */
+function unresolvedTargets(refs: unknown[], port: number | undefined, all: PolicyResource[]): Target {
+    const arns = refs.map(asString).filter((v): v is string => v !== undefined);
+    const tds = all.filter((r) => r.type === ECS_TASK_DEFINITION);
+    const ports = new Set<number>();
+    const sources = new Set<PolicyResource>();
+    const names: string[] = [];
+    for (const svc of all.filter((r) => r.type === ECS_SERVICE)) {
+        const mine = asArray(prop(svc, "loadBalancers")).filter(isRecord).filter((x) => arns.includes(asString(x.targetGroupArn) ?? "\u0000"));
+        if (mine.length === 0) continue;
+        mine.forEach((x) => { const p = asNumber(x.containerPort); if (p !== undefined) ports.add(p); });
+        names.push(`ECS service ${svc.name}`);
+        for (const td of resolveRefs(svc, "taskDefinition", [prop(svc, "taskDefinition")], tds).resources) {
+            taskSources(td, all).forEach((x) => sources.add(x));
+        }
+    }
+    if (ports.size === 0 && port !== undefined) ports.add(port);
+    return { ports: [...ports], sources: [...sources], what: names.length > 0 ? names.join(", ") : "its targets" };
+}
+
 const terminatorCache = new WeakMap<PolicyResource, Terminator[]>();
 function terminatorsIn(r: PolicyResource): Terminator[] {
     let t = terminatorCache.get(r);
@@ -158,12 +178,20 @@ export const hubIngressClientIdentity = stackPolicy({
         const services = all.filter((r) => r.type === ENDPOINT_SERVICE).map((eps) => {
             const keys = ["networkLoadBalancerArns", "gatewayLoadBalancerArns"];
             const resolved = keys.map((k) => resolveRefs(eps, k, asArray(prop(eps, k)), lbs));
-            return { eps, lbs: resolved.flatMap((r) => r.resources), unresolved: resolved.some((r) => r.unresolved) };
+            const raw = keys.flatMap((k) => asArray(prop(eps, k)));
+            return {
+                eps, lbs: resolved.flatMap((r) => r.resources), unresolved: resolved.some((r) => r.unresolved),
+                raw: raw.map(asString).filter((v): v is string => v !== undefined), hasUnknown: raw.some((v) => asString(v) === undefined),
+            };
         });
         for (const l of all.filter((r) => elbv2Kind(r.type) === "listener")) {
             const lb = resolveRefs(l, "loadBalancerArn", [prop(l, "loadBalancerArn")], lbs).resources[0];
             const port = asNumber(prop(l, "port"));
-            const publishedBy = services.filter((s) => (lb !== undefined ? s.lbs.includes(lb) : s.unresolved)).map((s) => s.eps.name);
+            const rawLb = asString(prop(l, "loadBalancerArn"));
+            // Resolved resources compare as resources; references the plan cannot resolve compare as the same ARN string,
+            // and an unknown one on either side may be the same load balancer.
+            const publishedBy = services.filter((s) => (lb !== undefined && s.lbs.includes(lb)) || (rawLb !== undefined && s.raw.includes(rawLb))
+                || (lb === undefined && s.unresolved && (rawLb === undefined || s.hasUnknown))).map((s) => s.eps.name);
             if (publishedBy.length === 0 && (port === undefined || !config.otlpPorts.includes(port))) {
                 continue;
             }
@@ -230,7 +258,7 @@ function listenerProblem(l: PolicyResource, protocol: string, port: number | und
     }
     const refs = forwardedTargetGroups(actions);
     const resolved = resolveRefs(l, "defaultActions", refs, tgs).resources;
-    const targets = resolved.length > 0 ? resolved.map((tg) => targetsOf(tg, all)) : [{ ports: port !== undefined ? [port] : [], sources: [], what: "its targets" }];
+    const targets = resolved.length > 0 ? resolved.map((tg) => targetsOf(tg, all)) : [unresolvedTargets(refs, port, all)];
     const problems: string[] = [];
     for (const t of targets) {
         if (t.ports.length === 0) {

@@ -245,6 +245,22 @@ describe("policy/identity", () => {
             assert.deepEqual(r.urns.map((u) => u.split("::").pop()), ["on-b"]);
         });
 
+        it("links hand-written placeholder ARNs by equal strings", () => {
+            const fake = (e: StackEntry): StackEntry => JSON.parse(JSON.stringify(e).replace(new RegExp(lbArn("hub-nlb").replace(/[/.]/g, "\\$&"), "g"), "arn:nlb")
+                .replace(/arn:aws:elasticloadbalancing:[^"]*targetgroup\/tg-4317\/0123456789abcdef/g, "arn:tg-grpc")) as StackEntry;
+            // Only the ECS service names the target group: the listener still reaches the task's HAProxy on its container port.
+            const stack = designStack(haproxy([mtlsBind(":8443"), mtlsBind(":4318")])).filter((e) => e.name !== "tg-4317").map((e) => {
+                if (e.type !== "aws:ecs/service:Service") return fake(e);
+                const lbs = (e.inputs.loadBalancers as Record<string, unknown>[]).map((x) => (x.containerPort === 4317 ? { ...x, containerPort: 8443 } : x));
+                return fake({ ...e, inputs: { ...e.inputs, loadBalancers: lbs } });
+            });
+            assert.deepEqual(messagesOf(stack), []);
+            // A listener on another load balancer with a port outside otlpPorts is not published by the service naming arn:nlb.
+            const alb = [nlb("a"), nlb("b"), { ...eps(["arn:nlb"]) }, { ...listener("web", 443, "HTTPS", { loadBalancerArn: "arn:alb" }), name: "web" }];
+            assert.deepEqual(messagesOf(alb), []);
+            assert.equal(messagesOf([nlb("a"), nlb("b"), eps(["arn:nlb"]), listener("web", 443, "HTTPS", { loadBalancerArn: "arn:nlb" })]).length, 1);
+        });
+
         it("covers classic ELB listeners on OTLP ports", () => {
             const elb = (proto: string): StackEntry => ({ type: "aws:elb/loadBalancer:LoadBalancer", name: "legacy", inputs: { internal: true, listeners: [{ lbPort: 4317, lbProtocol: proto, instancePort: 4317, instanceProtocol: proto }] } });
             assert.match(messagesOf([elb("SSL")])[0], /Classic load balancer legacy listeners\[0\] \(port 4317, SSL\)/);
