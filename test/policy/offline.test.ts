@@ -33,7 +33,9 @@ describe("policy/offline evaluator", () => {
         const violations = evaluatePlan(fixture("semantic-plan.json"));
         assert.deepEqual(violations.map((v) => `${v.enforcementLevel} ${v.policy} ${shortName(v.urn)}`).sort(), [
             "mandatory collector-exporter-tls aot-env", // AOT_CONFIG_CONTENT with an http:// exporter
+            "mandatory collector-tenant-labels-from-identity dr-identity-after-batch", // DR pipeline batches before the identity processors
             "mandatory ecs-task-no-plaintext-secrets aot-env", // Authorization: Bearer in OTEL_EXPORTER_OTLP_HEADERS
+            "mandatory haproxy-bind-tls-min-version haproxy-no-min-ver", // ssl bind without ssl-min-ver
             "mandatory ecs-task-role-separation aot-env", // role name vs its ARN
             "mandatory hub-ingress-client-identity fs-policy", // a TLS listener on an OTLP port without mutual TLS
             "mandatory iam-no-wildcard-actions star-star", // *:*
