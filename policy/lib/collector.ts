@@ -310,6 +310,10 @@ export function findCollectorDocs(node: unknown, where: string, out: { docs: Col
             out.docs.push({ where, doc });
         } else {
             out.texts.push({ where, text: node });
+            if (isRecord(doc) || Array.isArray(doc)) {
+                // A JSON/YAML document holding configuration files as values (e.g. {"haproxy.cfg": "..."}).
+                findCollectorDocs(doc, where, out, depth + 1);
+            }
         }
         return out;
     }

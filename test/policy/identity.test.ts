@@ -190,6 +190,11 @@ describe("policy/identity", () => {
             assert.match(r[0], /in hub-collector-task container "tenant-proxy" command\[2\] does not require a client certificate \(verify optional\)/);
         });
 
+        it("finds an HAProxy configuration inside a JSON document of files", () => {
+            const files = JSON.stringify({ "haproxy.cfg": haproxy([mtlsBind(":4317"), mtlsBind(":4318")]), "tenant-account.map": "t111 111111111111" });
+            assert.deepEqual(messagesOf(designStack().map((e) => (e.name === "haproxy" ? param("haproxy", files) : e))), []);
+        });
+
         it("recognises a collector receiver that requires client certificates as the terminator", () => {
             const mtlsCollector = [
                 "receivers:", "  otlp/mtls:", "    protocols:", "      http:", "        endpoint: 0.0.0.0:4319",
