@@ -290,7 +290,10 @@ export function tenantLabelFindings(doc: Record<string, unknown>, o: TenantLabel
         }
         if (problems.length > 0) {
             out.push(`pipeline ${path.map((p) => p.id).join(" -> ")} receives ${receivers.map((r) => r.id).join(", ")} and writes to ` +
-                `${exporters.join(", ")}, but ${[...new Set(problems)].join("; ")}.`);
+                `${exporters.join(", ")}, but ${[...new Set(problems)].join("; ")}. Fix: in this pipeline, before any batch and after ` +
+                "every processor that sets the labels from sender data, delete and then upsert each label from_context metadata.<header " +
+                "the TLS terminator sets from the client certificate>, delete the same data-point attributes, and set include_metadata: " +
+                "true on its OTLP receivers.");
         }
     }
     return out;
