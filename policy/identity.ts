@@ -228,12 +228,14 @@ function listenerProblem(l: PolicyResource, protocol: string, port: number | und
     const actions = prop(l, "defaultActions");
     if (protocol === "HTTPS" || protocol === "TLS") {
         const ma = asArray(prop(l, "mutualAuthentication")).find(isRecord);
-        const mode = asString(ma?.mode) ?? "off";
+        const mode = (asString(ma?.mode) ?? "off").toLowerCase();
         if (mode !== "verify") {
             return `terminates ${protocol} at the load balancer and mutualAuthentication.mode is ${mode === "off" && ma === undefined ? "not set (off)" : mode}, ` +
                 `so clients connect without a verified certificate${mode === "passthrough" ? " (passthrough hands the unverified chain to the target in a header)" : ""}. ${FIX_LB}`;
         }
-        if (asString(ma?.trustStoreArn) === undefined && ma?.trustStoreArn === undefined) {
+        // During a preview the trust store's ARN is not known yet; its property dependency says it is set.
+        const trustStoreDep = (l.propertyDependencies?.mutualAuthentication ?? []).some((d) => /\/trustStore:TrustStore$/.test(d.type));
+        if (asString(ma?.trustStoreArn) === undefined && !trustStoreDep) {
             return `sets mutualAuthentication.mode verify without a trustStoreArn. Fix: set mutualAuthentication.trustStoreArn to a trust store holding only the tenant CA.`;
         }
         if (asBool(ma?.ignoreClientCertificateExpiry) === true) {

@@ -107,6 +107,12 @@ describe("policy/identity", () => {
             assert.match(https({ mode: "verify" })[0], /without a trustStoreArn/);
             assert.match(https({ mode: "verify", trustStoreArn: "arn:ts", ignoreClientCertificateExpiry: true })[0], /expired client certificates are admitted/);
             assert.deepEqual(https({ mode: "verify", trustStoreArn: "arn:ts" }), []);
+            assert.deepEqual(https({ mode: "VERIFY", trustStoreArn: "arn:ts" }), []);
+            // A preview does not know the trust store's ARN yet; the listener's dependency on it shows it is set.
+            const preview = [...base, { type: "aws:lb/trustStore:TrustStore", name: "tenants", inputs: {} },
+                { ...listener("otlp", 4318, "HTTPS", { mutualAuthentication: { mode: "verify", trustStoreArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } }, "hub-alb"),
+                    propertyDependencies: { mutualAuthentication: ["tenants"] } }];
+            assert.deepEqual(messagesOf(preview), []);
         });
 
         it("fails a TCP pass-through whose terminator cannot be found in the plan", () => {
