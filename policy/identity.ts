@@ -123,8 +123,9 @@ function knownTerminators(r: PolicyResource): Terminator[] | undefined {
 function terminatorProblem(port: number, scoped: PolicyResource[], all: PolicyResource[]): string | undefined {
     const pool = (scoped.length > 0 ? scoped : all).flatMap(terminatorsIn);
     let candidates = pool.filter((t) => t.from <= port && port <= t.to && t.scope !== "loopback");
-    if (candidates.length === 0 && scoped.length > 0) {
-        // The task's own sources do not show it (e.g. its config is read from a place the plan does not link); look stack-wide.
+    if (candidates.length === 0 && scoped.length > 0 && !pool.some((t) => t.scope !== "loopback")) {
+        // The task's own sources show no listener at all (its config comes from a place the plan does not link): look stack-wide.
+        // When they do show listeners, just not on this port, another resource's terminator is not this task's.
         candidates = all.flatMap(terminatorsIn).filter((t) => t.from <= port && port <= t.to && t.scope !== "loopback");
     }
     if (candidates.length === 0) {

@@ -138,6 +138,9 @@ describe("policy/identity", () => {
         it("fails a pass-through whose HAProxy binds another port, or only loopback", () => {
             const other = messagesOf(designStack(haproxy([mtlsBind(":4417"), mtlsBind(":4418")])));
             assert.equal(other.length, 2);
+            // A verifying bind on the right port in some other resource is not the linked task's terminator.
+            const decoy: StackEntry = { type: "kubernetes:core/v1:ConfigMap", name: "decoy", inputs: { data: { "haproxy.cfg": haproxy([mtlsBind(":4317"), mtlsBind(":4318")]) } } };
+            assert.equal(messagesOf([...designStack(haproxy([mtlsBind(":4417"), mtlsBind(":4418")])), decoy]).length, 2);
             assert.match(other[0], /no terminator listening on port 4317 .*found only `bind :4417/);
             const loopback = messagesOf(designStack(haproxy([mtlsBind("127.0.0.1:4317"), mtlsBind("[::1]:4318")])));
             assert.equal(loopback.length, 2);
