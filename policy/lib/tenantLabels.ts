@@ -123,6 +123,15 @@ function transformDeletes(s: { context?: string; statement: string; conditional:
 
 const SETTING = new Set(["insert", "upsert", "update"]);
 
+/**
+ * metricstransform operations that write a data-point label: add_label / update_label with new_label
+ * (opentelemetry-collector-contrib processor/metricstransformprocessor@v0.117.0 config.go:109, Operation.NewLabel).
+ */
+function metricstransformSets(cfg: Record<string, unknown>, label: string): boolean {
+    return asArray(cfg.transforms).filter(isRecord).some((t) => asArray(t.operations).filter(isRecord)
+        .some((op) => asString(op.new_label) === label));
+}
+
 function isIdentitySource(fromContext: string | undefined): fromContext is string {
     return fromContext !== undefined && fromContext !== "client.address" && fromContext.trim() !== "";
 }
@@ -246,6 +255,9 @@ function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unkn
                     dpNote = ` (${id} extracts it again after the delete)`;
                 }
             }
+        } else if (type === "metricstransform" && metricstransformSets(cfg, label)) {
+            dpDeleted = false;
+            dpNote = ` (${id} adds or renames a data-point label to it after the delete)`;
         } else if (type === "transform") {
             for (const s of transformStatements(cfg)) {
                 if (transformDeletes(s, "datapoint", label)) {

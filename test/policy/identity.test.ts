@@ -396,6 +396,9 @@ describe("policy/identity", () => {
             assert.match(check(hubConfig({ extraProcessors: filtered }))[0], /deletes it only for data its include\/exclude selects/);
             const transform = { "attributes/identity": { actions: [] }, "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['delete_key(attributes, "account")', 'delete_matching_keys(attributes, "^(site|region)$")'] }] } };
             assert.deepEqual(check(hubConfig({ identity: ["resource/identity", "transform/dp", "batch"], extraProcessors: transform })), []);
+            const mt = { metricstransform: { transforms: [{ include: ".*", match_type: "regexp", action: "update", operations: [{ action: "update_label", label: "claimed_account", new_label: "account" }] }] } };
+            assert.match(check(hubConfig({ identity: ["resource/identity", "attributes/identity", "metricstransform", "batch"], extraProcessors: mt }))[0],
+                /"account" before export \(metricstransform adds or renames a data-point label to it after the delete\)/);
             const readd = { "attributes/readd": { actions: [{ key: "site", value: "berlin", action: "insert" }] } };
             assert.match(check(hubConfig({ identity: ["resource/identity", "attributes/identity", "attributes/readd", "batch"], extraProcessors: readd }))[0], /"site" before export \(attributes\/readd sets it again after the delete\)/);
         });
