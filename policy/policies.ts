@@ -3,7 +3,7 @@
  * offline evaluator (policy/offline) runs exactly these objects.
  */
 import { EnforcementLevel, Policies } from "@pulumi/policy";
-import { albDropInvalidHeaders, collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
+import { albDropInvalidHeaders, collectorExporterTls, collectorReceiverTls, grafanaDataSourceTls, haproxyBindTlsMinVersion, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -39,6 +39,7 @@ import {
     ssmCredentialsSecureString,
 } from "./hygiene";
 import { costAllocationTags, stackPrivatePathToHub } from "./stack";
+import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "./identity";
 
 export const PACK_NAME = "oss-monitoring-guard";
 
@@ -56,6 +57,8 @@ export const policies: Policies = [
     s3BucketPolicySecureTransport,
     grafanaDataSourceTls,
     collectorExporterTls,
+    collectorReceiverTls,
+    haproxyBindTlsMinVersion,
     // Least privilege
     iamNoWildcardActions,
     iamNoWildcardResources,
@@ -78,6 +81,9 @@ export const policies: Policies = [
     oamSinkPolicyOrgCondition,
     grafanaWorkspacePrivate,
     eksPrivateEndpoint,
+    // Tenant identity
+    hubIngressClientIdentity,
+    collectorTenantLabelsFromIdentity,
     // Hygiene
     kmsKeyRotation,
     ampWorkspaceEncryptionLogging,

@@ -4,7 +4,9 @@ import { PolicyResource } from "@pulumi/policy";
 import * as k8s from "@pulumi/kubernetes";
 import * as grafana from "@pulumiverse/grafana";
 import { classesWith } from "./lib/awsTypes";
-import { configLocations, environmentVariables, findConfigs, otlpEnvFindings, POD_TEMPLATE_TYPES } from "./lib/collector";
+import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings, POD_TEMPLATE_TYPES } from "./lib/collector";
+import { bindMinVersionGap, looksLikeHaproxy, parseHaproxyConfig } from "./lib/haproxy";
+import { receiverServers, SERVER_RECEIVER_TYPES } from "./lib/terminators";
 import { typeClass } from "./lib/awsTypes";
 import { resourcePolicy, stackPolicy } from "./lib/define";
 import { conditionPins, describeStatement, globCovers, parseDocument, Statement } from "./lib/iam";
@@ -403,6 +405,82 @@ export const nlbTlsTargetGroupNoStickiness = resourcePolicy({
         const stickiness = asArray(props.stickiness).find(isRecord);
         if ((asString(props.protocol) ?? "").toUpperCase() === "TLS" && stickiness !== undefined && asBool(stickiness.enabled) !== false) {
             report(`stickiness (${asString(stickiness.type) ?? "source_ip"}) is enabled on a TLS target group, which NLB does not support.`);
+        }
+    },
+});
+
+/** Where configuration text lives (the collector-exporter-tls list). */
+const CONFIG_TYPES = [aws.ssm.Parameter, k8s.core.v1.ConfigMap, k8s.core.v1.ConfigMapPatch, k8s.core.v1.Secret, k8s.helm.v3.Release, k8s.helm.v4.Chart,
+    aws.s3.BucketObject, aws.s3.BucketObjectv2, aws.secretsmanager.SecretVersion, aws.lambda.Function, aws.batch.JobDefinition,
+    ...classesWith(["ecs:containerDefinitions"]), ...POD_TEMPLATE_TYPES.map(typeClass)];
+
+export const collectorReceiverTls = resourcePolicy({
+    name: "collector-receiver-tls",
+    theme: "tls",
+    severity: "high",
+    summary: "Collector receivers that serve pushed telemetry (otlp grpc/http, jaeger, zipkin, ... : serverReceivers) and listen on a " +
+        "network address (0.0.0.0, ::, :port, a host IP or name) terminate TLS themselves (tls.cert_file/key_file, min_version not " +
+        "below 1.2). Receivers bound to loopback (127.0.0.0/8, ::1, localhost) need none: that is the sidecar pattern, where a TLS " +
+        "terminator in the same task or pod network namespace forwards to them. An omitted otlp endpoint is localhost:4317/4318 " +
+        "(otlpreceiver v0.117.0 factory.go:46,54). Hosts substituted at run time (${env:POD_IP}) are judged only with judgeRuntimeHosts.",
+    refs: {},
+    remediation: "Bind the receiver to 127.0.0.1 behind a TLS terminator in the same task/pod (e.g. HAProxy), or give it tls.cert_file, " +
+        "tls.key_file and min_version \"1.2\" (with tls.client_ca_file to require client certificates).",
+    types: CONFIG_TYPES,
+    config: {
+        serverReceivers: {
+            type: "array", items: { type: "string" }, default: SERVER_RECEIVER_TYPES,
+            description: "Receiver types whose endpoint is a server for pushed telemetry (scraping receivers' endpoints are clients).",
+        },
+        judgeRuntimeHosts: {
+            type: "boolean", default: false,
+            description: "Also judge endpoints whose host is substituted at run time (${env:...}), treating them as network addresses.",
+        },
+    },
+    validate(props, { args, config, report }) {
+        for (const { where, value } of configLocations(args.type, props)) {
+            for (const found of findCollectorDocs(value, where).docs) {
+                for (const s of receiverServers(found.doc, config.serverReceivers)) {
+                    if (s.scope === "loopback" || (s.scope === "runtime" && !config.judgeRuntimeHosts)) {
+                        continue;
+                    }
+                    const tls = s.tls;
+                    const hasCert = tls !== undefined && (asString(tls.cert_file) !== undefined || asString(tls.cert_pem) !== undefined);
+                    const scope = s.scope === "any" ? "every interface" : `the network address ${s.host}`;
+                    if (!hasCert) {
+                        report(`${found.where} (collector config): ${s.path} listens on ${scope} (endpoint ${s.endpoint}) without TLS ` +
+                            "(no tls.cert_file): bind it to 127.0.0.1 behind a TLS terminator in the same task, or set tls.cert_file/key_file.");
+                    } else if (/^1\.[01]$/.test(asString(tls.min_version) ?? (typeof tls.min_version === "number" ? tls.min_version.toFixed(1) : ""))) {
+                        report(`${found.where} (collector config): ${s.path}.tls.min_version ${JSON.stringify(tls.min_version)} allows TLS older than 1.2: set min_version "1.2".`);
+                    }
+                }
+            }
+        }
+    },
+});
+
+export const haproxyBindTlsMinVersion = resourcePolicy({
+    name: "haproxy-bind-tls-min-version",
+    theme: "tls",
+    severity: "medium",
+    summary: "HAProxy configurations (found wherever the pack finds configuration text) declare TLS 1.2 as the minimum on every bind " +
+        "with ssl: ssl-min-ver TLSv1.2 or TLSv1.3 on the bind or in global ssl-default-bind-options, no ssl-max-ver or force-* below " +
+        "TLS 1.2 (https://docs.haproxy.org/2.6/configuration.html#5.1-ssl-min-ver). Declared rather than left to the image's build " +
+        "default, so a different HAProxy build cannot lower it.",
+    refs: {},
+    remediation: "Add `ssl-default-bind-options ssl-min-ver TLSv1.2` to the global section (or `ssl-min-ver TLSv1.2` to each ssl bind).",
+    types: CONFIG_TYPES,
+    config: {},
+    validate(props, { args, report }) {
+        for (const { where, value } of configLocations(args.type, props)) {
+            for (const t of findCollectorDocs(value, where).texts.filter((x) => looksLikeHaproxy(x.text))) {
+                for (const b of parseHaproxyConfig(t.text).binds.filter((x) => x.ssl)) {
+                    const gap = bindMinVersionGap(b);
+                    if (gap !== undefined) {
+                        report(`${t.where} (HAProxy config): \`${b.text}\` (${b.section}, line ${b.line}) ${gap}: add ssl-min-ver TLSv1.2 to the bind or to global ssl-default-bind-options.`);
+                    }
+                }
+            }
         }
     },
 });

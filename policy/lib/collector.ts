@@ -63,7 +63,8 @@ function walk(node: unknown, path: string, opts: ScanOptions, out: ConfigFinding
     }
 }
 
-function parse(text: string): unknown {
+/** Parses configuration text (JSON or YAML); undefined for text that is neither or is a single word. */
+export function parseConfigText(text: string): unknown {
     const trimmed = text.trim();
     if (trimmed === "" || (!trimmed.includes("\n") && !trimmed.includes(":") && !trimmed.startsWith("{"))) {
         return undefined;
@@ -125,7 +126,7 @@ export function scanParsedConfig(doc: unknown, opts: ScanOptions): { kind?: Docu
 
 /** Scans one rendered configuration text; returns `[]` for text that is not an agent configuration. */
 export function scanAgentConfig(text: string, opts: ScanOptions): { kind?: DocumentKind; findings: ConfigFinding[] } {
-    return scanParsedConfig(parse(text), opts);
+    return scanParsedConfig(parseConfigText(text), opts);
 }
 
 /** A place configuration was found: `where` names the input, `doc` is the parsed configuration. */
@@ -193,7 +194,7 @@ export interface EnvVar {
 }
 
 /** Kubernetes workload kinds whose pod template carries containers (and the path to the pod spec). */
-function podSpecs(type: string, props: Props): { where: string; spec: Record<string, unknown> }[] {
+export function podSpecs(type: string, props: Props): { where: string; spec: Record<string, unknown> }[] {
     const spec = isRecord(props.spec) ? props.spec : undefined;
     if (spec === undefined) {
         return [];
@@ -286,4 +287,49 @@ export function configLocations(type: string, props: Props): { where: string; va
         default:
             return environmentVariables(type, props).vars.map((v) => ({ where: `${v.where} environment ${v.name}`, value: v.value }));
     }
+}
+
+/** A collector configuration found in an input tree, parsed. */
+export interface CollectorDoc {
+    where: string;
+    doc: Record<string, unknown>;
+}
+
+/**
+ * Like findConfigs, but returns the parsed collector configurations themselves (for rules that
+ * reason about pipelines rather than single settings), and every other string it passes through
+ * in `texts` (HAProxy and other non-YAML configuration).
+ */
+export function findCollectorDocs(node: unknown, where: string, out: { docs: CollectorDoc[]; texts: { where: string; text: string }[] } = { docs: [], texts: [] }, depth = 0): { docs: CollectorDoc[]; texts: { where: string; text: string }[] } {
+    if (depth > MAX_DEPTH) {
+        return out;
+    }
+    if (typeof node === "string") {
+        const doc = parseConfigText(node);
+        if (classifyConfig(doc) === "collector" && isRecord(doc)) {
+            out.docs.push({ where, doc });
+        } else {
+            out.texts.push({ where, text: node });
+            if (isRecord(doc) || Array.isArray(doc)) {
+                // A JSON/YAML document holding configuration files as values (e.g. {"haproxy.cfg": "..."}).
+                findCollectorDocs(doc, where, out, depth + 1);
+            }
+        }
+        return out;
+    }
+    if (Array.isArray(node)) {
+        node.forEach((v, i) => findCollectorDocs(v, `${where}[${i}]`, out, depth + 1));
+        return out;
+    }
+    if (!isRecord(node)) {
+        return out;
+    }
+    if (classifyConfig(node) === "collector") {
+        out.docs.push({ where, doc: node });
+        return out;
+    }
+    for (const [k, v] of Object.entries(node)) {
+        findCollectorDocs(v, where ? `${where}.${k}` : k, out, depth + 1);
+    }
+    return out;
 }

@@ -26,7 +26,7 @@ export interface ScannerRefs {
     cfnNag?: readonly string[];
 }
 
-export type Theme = "tls" | "least-privilege" | "exposure" | "hygiene" | "stack";
+export type Theme = "tls" | "least-privilege" | "exposure" | "identity" | "hygiene" | "stack";
 
 export type ConfigProperty = PolicyConfigJSONSchema & { default: unknown; description: string };
 export type ConfigProperties = Record<string, ConfigProperty>;

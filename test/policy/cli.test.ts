@@ -34,7 +34,7 @@ describe("policy/cli", () => {
         const r = run("check", path.join(FIXTURES, "bad-plan.json"));
         assert.equal(r.code, 1);
         assert.match(r.out, /\[mandatory\] lb-internal {2}\(stack bad-monitored\)\n {2}resource: urn:pulumi:bad-monitored::oss-monitoring::.*::public-alb\n {2}The load balancer is internet-facing.*\n {2}fix: Set internal: true/);
-        assert.match(r.out, /9 mandatory, 0 other violation\(s\) in 1 stack\(s\)\.$/);
+        assert.match(r.out, /10 mandatory, 0 other violation\(s\) in 1 stack\(s\)\.$/);
     });
 
     it("writes SARIF 2.1.0 with rules, levels, logical and physical locations", () => {
@@ -47,7 +47,7 @@ describe("policy/cli", () => {
         const rule = runObj.tool.driver.rules.find((r: { id: string }) => r.id === "sg-no-public-ingress");
         assert.match(rule.help.text, /^How to fix: .*\nScanner equivalents: checkov CKV_AWS_24, .*trivy AVD-AWS-0107; cfn_nag W2\.$/);
         assert.equal(rule.properties["security-severity"], "9.5");
-        assert.equal(runObj.results.length, 9);
+        assert.equal(runObj.results.length, 10);
         const result = runObj.results.find((r: { ruleId: string }) => r.ruleId === "lb-internal");
         assert.equal(result.level, "error");
         assert.equal(runObj.tool.driver.rules[result.ruleIndex].id, "lb-internal");
@@ -63,7 +63,7 @@ describe("policy/cli", () => {
         const r = run("check", path.join(FIXTURES, "bad-plan.json"), "--config", config, "--sarif", sarifFile);
         assert.equal(r.code, 0);
         const results = JSON.parse(fs.readFileSync(sarifFile, "utf8")).runs[0].results as { level: string }[];
-        assert.ok(results.length === 9 && results.every((x) => x.level === "warning"));
+        assert.ok(results.length === 10 && results.every((x) => x.level === "warning"));
     });
 
     it("exits 2 on bad input with a message naming the problem", () => {
@@ -111,6 +111,6 @@ describe("policy/cli", () => {
         this.timeout(120000);
         const r = spawnSync("npm", ["run", "-s", "policy", "--", "check", path.join(FIXTURES, "bad-plan.json")], { cwd: ROOT, encoding: "utf8" });
         assert.equal(r.status, 1, r.stderr);
-        assert.match(r.stdout, /9 mandatory/);
+        assert.match(r.stdout, /10 mandatory/);
     });
 });

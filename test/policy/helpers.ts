@@ -93,10 +93,16 @@ export interface StackEntry {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
+    /** Property name -> names of the entries it depends on (resolved to their URNs). */
+    propertyDependencies?: Record<string, string[]>;
 }
 
 export function runStack(policy: StackValidationPolicy, entries: StackEntry[], opts: RunOptions = {}): RunResult {
-    const resources: PlanResource[] = entries.map((e) => ({ urn: urnOf(e.type, e.name), type: e.type, name: e.name, parent: null, inputs: e.inputs }));
+    const urnByName = new Map(entries.map((e) => [e.name, urnOf(e.type, e.name)]));
+    const resources: PlanResource[] = entries.map((e) => ({
+        urn: urnOf(e.type, e.name), type: e.type, name: e.name, parent: null, inputs: e.inputs,
+        ...(e.propertyDependencies ? { propertyDependencies: Object.fromEntries(Object.entries(e.propertyDependencies).map(([k, names]) => [k, names.map((n) => urnByName.get(n) ?? n)])) } : {}),
+    }));
     const args = stackValidationArgs(resources, {
         stackTags: tagsOf(opts),
         getConfig: configFor(policy, opts.config),

@@ -33,8 +33,11 @@ describe("policy/offline evaluator", () => {
         const violations = evaluatePlan(fixture("semantic-plan.json"));
         assert.deepEqual(violations.map((v) => `${v.enforcementLevel} ${v.policy} ${shortName(v.urn)}`).sort(), [
             "mandatory collector-exporter-tls aot-env", // AOT_CONFIG_CONTENT with an http:// exporter
+            "mandatory collector-tenant-labels-from-identity dr-identity-after-batch", // DR pipeline batches before the identity processors
             "mandatory ecs-task-no-plaintext-secrets aot-env", // Authorization: Bearer in OTEL_EXPORTER_OTLP_HEADERS
+            "mandatory haproxy-bind-tls-min-version haproxy-no-min-ver", // ssl bind without ssl-min-ver
             "mandatory ecs-task-role-separation aot-env", // role name vs its ARN
+            "mandatory hub-ingress-client-identity fs-policy", // a TLS listener on an OTLP port without mutual TLS
             "mandatory iam-no-wildcard-actions star-star", // *:*
             "mandatory iam-no-wildcard-resources describe-all", // ec2:Describe* has actions that take resources
             "mandatory iam-no-wildcard-resources every-object", // arn:aws:s3:::*/*
@@ -55,6 +58,7 @@ describe("policy/offline evaluator", () => {
         assert.deepEqual(mandatory, [
             "collector-exporter-tls collector-config", // http:// endpoint
             "collector-exporter-tls collector-config", // insecure_skip_verify
+            "collector-receiver-tls collector-config", // otlp receiver on 0.0.0.0:4317 without TLS
             "iam-no-passrole-wildcard collector-wildcard",
             "iam-no-wildcard-actions collector-wildcard",
             "iam-no-wildcard-resources collector-wildcard",
@@ -90,7 +94,7 @@ describe("policy/offline evaluator", () => {
     it("fills each stack's violations for the plan JSON", () => {
         const plan = withViolations({ ...fixture("bad-plan.json"), extra: "kept" });
         assert.equal(plan.extra, "kept");
-        assert.equal((plan.stacks[0] as PlanStack & { violations: unknown[] }).violations.length, 9);
+        assert.equal((plan.stacks[0] as PlanStack & { violations: unknown[] }).violations.length, 10);
     });
 
     describe("configuration", () => {
