@@ -120,11 +120,7 @@ export class AtomicWriter {
         if (fd === undefined) {
             return;
         }
-        if (typeof text === "string") {
-            fs.writeSync(fd, text);
-        } else {
-            fs.writeSync(fd, text);
-        }
+        writeAll(fd, typeof text === "string" ? Buffer.from(text) : text);
     }
 
     commit(): void {
@@ -146,6 +142,26 @@ export class AtomicWriter {
         if (this.tmp !== undefined) {
             fs.rmSync(this.tmp, { force: true });
             pending.delete(this.tmp);
+        }
+    }
+}
+
+/**
+ * Writes every byte. Standard output may be a non-blocking pipe (Node makes pipes non-blocking), where
+ * writeSync writes part of a large buffer or fails with EAGAIN while the reader is behind; a plan JSON of
+ * megabytes piped to another program hit that. Waits a little and carries on, never dropping bytes.
+ */
+function writeAll(fd: number, data: Uint8Array): void {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    let offset = 0;
+    while (offset < data.length) {
+        try {
+            offset += fs.writeSync(fd, data, offset, data.length - offset);
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EAGAIN") {
+                throw e;
+            }
+            Atomics.wait(pause, 0, 0, 5);
         }
     }
 }

@@ -204,15 +204,17 @@ function arnProblems(stacks: readonly FleetStack[]): string[] {
     }
     const where = `stacks[${hubIndex}] (${hub.name}).config`;
     const cert = hub.parsed.hub.ingress.certificateArn;
-    const field = `${where}.ingress.certificateArn`;
-    const arn = parseArn(cert);
-    const example = `arn:${partitionOf(hub.region)}:acm:${hub.region}:${hub.account}:certificate/<uuid>`;
-    if (arn === undefined || arn.service !== "acm" || !ACM_CERTIFICATE_RESOURCE.test(arn.resource)) {
-        problems.push(`${field}: "${cert}" is not an ACM certificate ARN; fix: copy the ARN from the ACM console or \`aws acm list-certificates\`, e.g. ${example}`);
-    } else if (arn.region !== hub.region || arn.account !== hub.account || arn.partition !== partitionOf(hub.region)) {
-        // ACM certificates are regional and a load balancer uses certificates of its own account and region:
-        // https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
-        problems.push(`${field}: the certificate is in ${arn.account}/${arn.region} but the hub's load balancer is in ${hub.account}/${hub.region}; ACM certificates cannot be used from another account or region; fix: request or import the certificate in the hub account and region (${example})`);
+    // Optional since the tenant proxy terminates TLS; checked when given, as the hub exports it.
+    if (cert !== undefined) {
+        const field = `${where}.ingress.certificateArn`;
+        const arn = parseArn(cert);
+        const example = `arn:${partitionOf(hub.region)}:acm:${hub.region}:${hub.account}:certificate/<uuid>`;
+        if (arn === undefined || arn.service !== "acm" || !ACM_CERTIFICATE_RESOURCE.test(arn.resource)) {
+            problems.push(`${field}: "${cert}" is not an ACM certificate ARN; fix: copy the ARN from the ACM console or \`aws acm list-certificates\`, e.g. ${example}`);
+        } else if (arn.region !== hub.region || arn.account !== hub.account || arn.partition !== partitionOf(hub.region)) {
+            // ACM certificates are regional: https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
+            problems.push(`${field}: the certificate is in ${arn.account}/${arn.region} but the hub is in ${hub.account}/${hub.region}; ACM certificates cannot be used from another account or region; fix: request or import the certificate in the hub account and region (${example})`);
+        }
     }
     const secretArns: Array<[string, string]> = [[`${where}.collector.tlsSecretArn`, hub.parsed.hub.collector.tlsSecretArn]];
     for (const [f, value] of secretArns) {

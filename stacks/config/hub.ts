@@ -65,13 +65,13 @@ const collector = z
 const ingress = z
     .object({
         /**
-         * ACM certificate of the collector domain, exported as the hub output certificateArn. The NLB
-         * no longer presents it: its listeners pass TLS through to the tenant proxy, which presents
-         * collector.tlsSecretArn.
+         * Optional, informational: an ACM certificate of the collector domain, exported as the hub output
+         * certificateArn. Nothing presents it: the NLB passes TLS through to the tenant proxy, which
+         * presents collector.tlsSecretArn (the client certificate must reach the task). Default: none.
          */
-        certificateArn: arnOf("acm", "arn:aws:acm:us-east-1:111111111111:certificate/0f0e0d0c-0000-4000-8000-000000000000"),
+        certificateArn: arnOf("acm", "arn:aws:acm:us-east-1:111111111111:certificate/0f0e0d0c-0000-4000-8000-000000000000").optional(),
         /**
-         * PEM bundle of the CA that issued certificateArn, when it is a private CA: spokes pin it
+         * PEM bundle of the CA that issued the hub's server certificate (collector.tlsSecretArn), when it is a private CA: spokes pin it
          * to verify the hub. Default: none (public ACM certificate, system roots).
          */
         caBundle: z.string().includes("BEGIN CERTIFICATE", { error: "expected a PEM certificate bundle" }).optional(),

@@ -28,9 +28,10 @@ describe("hub stack config", () => {
         assert.deepStrictEqual(c.hub.quotas, { activeSeries: 50_000_000, samplesPerSecond: 1_666_666 });
     });
 
-    it("names a missing certificate key with an example", () => {
-        const raw = hubRaw({ ingress: {} });
-        rejects(raw, "oss-monitoring:hub.ingress.certificateArn", "arn:aws:acm:");
+    it("needs no ACM certificate (the proxy presents the server certificate) but names a malformed one with an example", () => {
+        const parsed = parseStackConfig(hubRaw({ ingress: {} }));
+        assert.ok(parsed.role === "hub" && parsed.hub.ingress.certificateArn === undefined);
+        rejects(hubRaw({ ingress: { certificateArn: "not-an-arn" } }), "oss-monitoring:hub.ingress.certificateArn", "arn:aws:acm:");
     });
 
     it("rejects a malformed account ID and region naming the keys", () => {

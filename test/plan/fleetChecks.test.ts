@@ -100,7 +100,7 @@ describe("fleet manifest: cross-stack checks", () => {
         rejects(malformed, "stacks[0] (hub).config.ingress.certificateArn", "is not an ACM certificate ARN", "arn:aws:acm:us-east-1:111111111111:certificate/<uuid>");
         const region = example();
         byName(region, "hub").config.ingress.certificateArn = cert.replace("us-east-1", "eu-west-1");
-        rejects(region, "stacks[0] (hub).config.ingress.certificateArn", "in 111111111111/eu-west-1 but the hub's load balancer is in 111111111111/us-east-1");
+        rejects(region, "stacks[0] (hub).config.ingress.certificateArn", "in 111111111111/eu-west-1 but the hub is in 111111111111/us-east-1");
         const account = example();
         byName(account, "hub").config.ingress.certificateArn = cert.replace("111111111111", "999999999999");
         rejects(account, "stacks[0] (hub).config.ingress.certificateArn", "999999999999/us-east-1");
