@@ -68,18 +68,25 @@ export interface CollectorIdentity {
 }
 
 /**
- * A revoked-serials file as the proxy compares it with `ssl_c_serial,hex`: upper-case hex, no
- * separators, an even number of digits (hex emits two per byte). Never empty: SSM refuses empty
- * values, and the proxy ignores `#` lines.
+ * A serial as the proxy prints it with `ssl_c_serial,hex`: the integer's magnitude bytes (HAProxy
+ * copies OpenSSL's ASN1_INTEGER data, which carries no DER sign byte), upper-case, two digits per
+ * byte, no separators. So `00:80:AA` (DER form of a serial with the top bit set) becomes `80AA`.
+ */
+export function normalizeSerial(raw: string): string {
+    const hex = raw.replace(/:/g, "").toUpperCase();
+    if (!/^[0-9A-F]{1,42}$/.test(hex)) {
+        throw new Error(`identity.revokedSerials: ${JSON.stringify(raw)} is not a certificate serial in hex (e.g. 0A:1B:2C or 0a1b2c)`);
+    }
+    const even = hex.length % 2 === 1 ? `0${hex}` : hex;
+    return even.replace(/^(00)+(?=..)/, "");
+}
+
+/**
+ * The revoked-serials file the proxy matches `ssl_c_serial,hex` against (normalizeSerial per line).
+ * Never empty: SSM refuses empty values, and the proxy ignores `#` lines.
  */
 export function revokedSerialsFile(serials: readonly string[]): string {
-    const lines = [...new Set(serials.map((raw) => {
-        const hex = raw.replace(/:/g, "").toUpperCase();
-        if (!/^[0-9A-F]{1,40}$/.test(hex)) {
-            throw new Error(`identity.revokedSerials: ${JSON.stringify(raw)} is not a certificate serial in hex (e.g. 0A:1B:2C or 0a1b2c)`);
-        }
-        return hex.length % 2 === 1 ? `0${hex}` : hex;
-    }))].sort();
+    const lines = [...new Set(serials.map(normalizeSerial))].sort();
     return `# revoked tenant certificate serials (${lines.length})\n${lines.map((l) => `${l}\n`).join("")}`;
 }
 

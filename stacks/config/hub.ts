@@ -118,7 +118,9 @@ const identity = z
          * Serials of revoked tenant certificates (hex, e.g. from `aws acm-pca list-certificates` or
          * `openssl x509 -serial`; `:` separators and either case accepted). The proxy refuses them.
          */
-        revokedSerials: z.array(z.string().regex(/^(?=.*[0-9a-fA-F])[0-9a-fA-F:]{1,59}$/, { error: "expected a certificate serial in hex, e.g. 0a:1b:2c or 0A1B2C" })).default([]),
+        // RFC 5280 4.1.2.2: at most 20 octets (21 in DER with a sign byte).
+        revokedSerials: z.array(z.string().regex(/^(?=.*[0-9a-fA-F])[0-9a-fA-F:]+$/, { error: "expected a certificate serial in hex, e.g. 0a:1b:2c or 0A1B2C" })
+            .refine((s) => s.replace(/:/g, "").length <= 42, { error: "a certificate serial has at most 20 bytes (40 hex digits)" })).default([]),
     })
     .strict();
 
@@ -264,7 +266,10 @@ export const hubConfig = z
         h.onpremSites.forEach((s, i) => {
             const first = sites.get(s.site);
             if (first !== undefined) {
-                ctx.addIssue({ code: "custom", path: ["onpremSites", i, "site"], message: `site ${s.site} is also onpremSites[${first}]'s; each site has one identity, give them distinct siteName values` });
+                ctx.addIssue({
+                    code: "custom", path: ["onpremSites", i, "site"],
+                    message: `site ${s.site} of stack ${s.name} is also the site of ${h.onpremSites[first].name} (onpremSites[${first}]); each site has one identity: give them distinct siteName values`,
+                });
             }
             sites.set(s.site, i);
         });

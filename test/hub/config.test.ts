@@ -93,7 +93,7 @@ describe("hub stack config", () => {
     });
 
     it("gives every site one identity: distinct site names", () => {
-        rejects(hubRaw({ onpremSites: [SITE, { ...SITE, name: "onprem-dc1b", cidrs: ["172.17.0.0/20"] }] }), "hub.onpremSites[1].site", "also onpremSites[0]");
+        rejects(hubRaw({ onpremSites: [SITE, { ...SITE, name: "onprem-dc1b", cidrs: ["172.17.0.0/20"] }] }), "hub.onpremSites[1].site", "site dc1 of stack onprem-dc1b is also the site of onprem-dc1", "distinct siteName");
     });
 
     it("defaults identity (30-day rotation, nothing revoked) and refuses bad rotation periods and serials", () => {
@@ -102,6 +102,7 @@ describe("hub stack config", () => {
         rejects(hubRaw({ identity: { rotationDays: 365 } }), "hub.identity.rotationDays", "at most 120");
         rejects(hubRaw({ identity: { revokedSerials: ["not-hex"] } }), "hub.identity.revokedSerials[0]", "serial in hex");
         rejects(hubRaw({ identity: { revokedSerials: [":"] } }), "hub.identity.revokedSerials[0]");
+        rejects(hubRaw({ identity: { revokedSerials: ["ab".repeat(22)] } }), "hub.identity.revokedSerials[0]", "at most 20 bytes");
         assert.deepStrictEqual(hubConfig({ identity: { revokedSerials: ["0a:1b"] } }).hub.identity.revokedSerials, ["0a:1b"]);
     });
 

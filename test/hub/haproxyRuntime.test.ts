@@ -64,9 +64,9 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         const ca = (name: string) => openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p(`${name}.key`), "-out", p(`${name}.pem`), "-subj", `/CN=${name}`, "-days", "1"]);
         ca("tenant-ca");
         ca("foreign-ca");
-        const leaf = (name: string, subj: string, issuer: string) => {
+        const leaf = (name: string, subj: string, issuer: string, serialArgs = ["-CAcreateserial"]) => {
             openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p(`${name}.key`), "-out", p(`${name}.csr`), "-subj", subj]);
-            openssl(["x509", "-req", "-in", p(`${name}.csr`), "-CA", p(`${issuer}.pem`), "-CAkey", p(`${issuer}.key`), "-CAcreateserial", "-out", p(`${name}.crt`), "-days", "1"]);
+            openssl(["x509", "-req", "-in", p(`${name}.csr`), "-CA", p(`${issuer}.pem`), "-CAkey", p(`${issuer}.key`), ...serialArgs, "-out", p(`${name}.crt`), "-days", "1"]);
             pem[name] = { cert: fs.readFileSync(p(`${name}.crt`), "utf8"), key: fs.readFileSync(p(`${name}.key`), "utf8") };
         };
         const subj = (t: Tenant) => { const s = tenantSubject(t); return `/O=${s.organization}/OU=${s.organizationalUnit}/CN=${s.commonName}`; };
@@ -74,6 +74,8 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         leaf("a", subj(A), "tenant-ca");
         leaf("site", subj(SITE), "tenant-ca");
         leaf("revoked", subj(A), "tenant-ca");
+        // Top bit set: DER writes 00 80 AA BB CC, the revocation list may quote it that way.
+        leaf("revokedHighBit", subj(A), "tenant-ca", ["-set_serial", "0x80AABBCC"]);
         leaf("unknown", "/O=oss-monitoring/OU=monitored/CN=account-999999999999", "tenant-ca");
         leaf("foreign", subj(A), "foreign-ca");
         serial = spawnSync("openssl", ["x509", "-in", p("revoked.crt"), "-noout", "-serial"], { encoding: "utf8" }).stdout.trim().split("=")[1];
@@ -82,7 +84,7 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         fs.writeFileSync(p("account.map"), maps.account);
         fs.writeFileSync(p("site.map"), maps.site);
         // As an operator would paste it: lower case with colons.
-        fs.writeFileSync(p("revoked.lst"), revokedSerialsFile([serial.toLowerCase().replace(/(..)(?!$)/g, "$1:")]));
+        fs.writeFileSync(p("revoked.lst"), revokedSerialsFile([serial.toLowerCase().replace(/(..)(?!$)/g, "$1:"), "00:80:aa:bb:cc"]));
 
         for (const k of Object.keys(ports) as Array<keyof typeof ports>) ports[k] = await freePort();
         // The stand-in collector: echoes the identity headers it was given.
@@ -144,6 +146,8 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
             }
         }
         assert.strictEqual((await post(ports.otlpHttp, pem.revoked)).status, 403, `revoked serial ${serial}`);
+        assert.strictEqual((await post(ports.otlpHttp, pem.revokedHighBit)).status, 403, "revoked serial 80AABBCC, listed as 00:80:aa:bb:cc");
+        assert.strictEqual((await post(ports.otlpHttp, pem.a)).status, 200, "its sibling with another serial is not");
         assert.strictEqual((await post(ports.otlpHttp, pem.unknown)).status, 403);
     });
 

@@ -91,6 +91,9 @@ describe("hub stack (under mocks)", function () {
         const site = r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.cidrIpv4 === "172.16.0.0/20");
         assert.deepStrictEqual(site.map((x) => [x.inputs.fromPort, x.inputs.toPort]), [[4317, 4318]]);
         // The tasks admit the NLB only, on the proxy's ports; the collector's loopback ports are not reachable at all.
+        // The NLB reaches the tasks on the proxy's ports and its health port, nothing else.
+        const nlbOut = r.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((x) => x.name.startsWith("hub-ingress-out-"));
+        assert.deepStrictEqual(nlbOut.map((x) => [x.inputs.fromPort, x.inputs.toPort]).sort(), [[13133, 13133], [4317, 4317], [4318, 4318]]);
         const tasks = r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.name.startsWith("hub-collector-in-"));
         assert.deepStrictEqual(tasks.map((x) => x.inputs.fromPort).sort(), [13133, 4317, 4318]);
         for (const t of tasks) {

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { identityMapChunks, revokedSerialsFile } from "../../components/collectorService";
+import { identityMapChunks, normalizeSerial, revokedSerialsFile } from "../../components/collectorService";
 import { TLS_DIR } from "../../components/collectorPorts";
 import { COLLECTOR_UID, collectorContainerDefinitions, initScript, PROXY_IMAGE } from "../../components/collectorTask";
 import { IDENTITY_FILES, renderHaproxyConfig } from "../../components/identity/haproxyConfig";
@@ -34,6 +34,10 @@ describe("tenant proxy files (init container)", () => {
         assert.strictEqual(revokedSerialsFile([]), "# revoked tenant certificate serials (0)\n");
         assert.strictEqual(revokedSerialsFile(["0a:1b:2c", "0A1B2C", "f"]), "# revoked tenant certificate serials (2)\n0A1B2C\n0F\n");
         assert.throws(() => revokedSerialsFile(["xyz"]), /identity\.revokedSerials: "xyz" is not a certificate serial/);
+        // The DER sign byte is not part of what ssl_c_serial,hex prints.
+        assert.strictEqual(normalizeSerial("00:80:aa:bb"), "80AABB");
+        assert.strictEqual(normalizeSerial("00"), "00");
+        assert.strictEqual(normalizeSerial("1"), "01");
     });
 
     it("wires every chunk, in order, into the init container, and only the init container reads the server key", () => {
