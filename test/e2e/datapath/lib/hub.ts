@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
+import { identityMapChunks, revokedSerialsFile } from "../../../../components/collectorService";
 import { renderHubCollectorConfig } from "../../../../components/hubCollectorConfig";
 import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
-import { Tenant, tenantMaps } from "../../../../components/identity/tenants";
+import { Tenant } from "../../../../components/identity/tenants";
 import { Collector, collectorEnv } from "./collector";
 import { ACCOUNTS, DOMAIN, REGION, TENANTS } from "./fleet";
 import { request } from "./http";
@@ -62,7 +63,10 @@ export class Hub {
     constructor(readonly name: string, dir: string, private readonly pki: RunPki, readonly ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, o: HubOptions = {}) {
         const home = path.join(dir, `${name}-task`);
         fs.mkdirSync(home, { recursive: true });
-        const maps = tenantMaps(o.tenants ?? TENANTS);
+        // What the init container writes (collectorTask.ts: `printf '%s\n'` per SSM chunk): the map
+        // chunks joined again, and the revoked-serials file as the hub renders it.
+        const maps = identityMapChunks(o.tenants ?? TENANTS);
+        const joined = (chunks: string[]): string => chunks.map((c) => `${c}\n`).join("");
         this.files = {
             accountMap: path.join(home, "tenant-account.map"),
             siteMap: path.join(home, "tenant-site.map"),
@@ -71,9 +75,9 @@ export class Hub {
             tenantCa: pki.tenantCa,
             haproxyCfg: path.join(home, "haproxy.cfg"),
         };
-        fs.writeFileSync(this.files.accountMap, maps.account);
-        fs.writeFileSync(this.files.siteMap, maps.site);
-        fs.writeFileSync(this.files.revokedSerials, (o.revokedSerials ?? pki.revokedSerials).map((s) => `${s}\n`).join(""));
+        fs.writeFileSync(this.files.accountMap, joined(maps.account));
+        fs.writeFileSync(this.files.siteMap, joined(maps.site));
+        fs.writeFileSync(this.files.revokedSerials, revokedSerialsFile(o.revokedSerials ?? pki.revokedSerials));
         const { haproxyCfg: _cfg, ...files } = this.files;
         fs.writeFileSync(this.files.haproxyCfg, renderHaproxyConfig({
             host: "127.0.0.1",

@@ -39,7 +39,10 @@ export interface RunPki {
         /** A tenant's subject, from a CA the hub does not trust (e.g. a site's own CA). */
         readonly foreignCa: TenantCert;
     };
-    /** The hub's revoked-serials list (identity.revokedSerials). */
+    /**
+     * The hub's revoked-serials list (identity.revokedSerials) as an operator pastes it from a console:
+     * lower case with colons, which the hub normalises (collectorService.ts normalizeSerial).
+     */
     readonly revokedSerials: readonly string[];
     /** The server CA: SSL_CERT_FILE of the children (Go's system roots). */
     readonly roots: string;
@@ -109,7 +112,7 @@ export function generatePki(dir: string, collectorDomain: string, tenants: reado
             unmapped: client(tenantCa, "unmapped", unmappedSubject),
             foreignCa: client(foreign, "foreign", tenantSubject(first)),
         },
-        revokedSerials: [revoked.serial],
+        revokedSerials: [revoked.serial.toLowerCase().replace(/(..)(?=.)/g, "$1:")],
         roots: ca.cert,
     };
 }
