@@ -2,14 +2,14 @@ import * as assert from "assert";
 import * as path from "path";
 import { Collector } from "./lib/collector";
 import { DROPPED_RESOURCE_ATTRIBUTES } from "../../../components/hubCollectorConfig";
-import { PARAMS, collectorBinaries, runDir } from "./lib/env";
+import { PARAMS, collectorBinaries } from "./lib/env";
 import { OtlpSender } from "./lib/otlp";
 import { request } from "./lib/http";
 import { Prometheus } from "./lib/prometheus";
-import { Proc, freePort, stopAll, waitFor } from "./lib/procs";
-import { scenario, stampCollector } from "./lib/report";
-import { RunPki, generatePki } from "./lib/tls";
-import { ACCOUNTS, DOMAIN, REGION, SpokePorts, hubCollector, hubPorts, spokeCollector, spokePorts } from "./lib/topology";
+import { Proc, stopAll, waitFor } from "./lib/procs";
+import { scenario } from "./lib/report";
+import { RunPki } from "./lib/tls";
+import { ACCOUNTS, REGION, SpokePorts, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
 
 /** Label names that would come from a resource attribute the hub's deny-list drops (dots become underscores). */
 function deniedLabel(label: string): boolean {
@@ -17,7 +17,7 @@ function deniedLabel(label: string): boolean {
     return attr.test(label);
 }
 
-describe("data path 1: monitored spoke (EKS collector config) → hub over gRPC/TLS → primary store", function () {
+describe("data path 1: monitored spoke (EKS collector config) → hub (tenant proxy + collector) over gRPC/mutual TLS → primary store", function () {
     let dir: string;
     let pki: RunPki;
     let prom: Prometheus;
@@ -26,15 +26,12 @@ describe("data path 1: monitored spoke (EKS collector config) → hub over gRPC/
 
     before(async function () {
         this.timeout(3_600_000);
-        collectorBinaries();
-        await stampCollector();
-        dir = runDir("s1");
-        pki = generatePki(path.join(dir, "pki"), DOMAIN);
-        prom = await new Prometheus("primary", dir, await freePort(), pki).start();
-        const hp = await hubPorts();
-        await hubCollector("hub", dir, pki, hp, [{ name: "primary", url: prom.remoteWriteUrl }]).start();
+        ({ dir, pki } = await prepareRun("s1"));
+        prom = await startStore("primary", dir, pki);
+        const hub = await startHub("hub", dir, pki, [{ name: "primary", url: prom.remoteWriteUrl }]);
         sp = await spokePorts();
-        spoke = await spokeCollector("spoke-analytics", dir, pki, ACCOUNTS.spokeA, "analytics", hp.otlpGrpc, sp).start();
+        // The spoke presents its tenant certificate (account-222…); the hub labels from it.
+        spoke = await spokeCollector("spoke-analytics", dir, pki, ACCOUNTS.spokeA, "analytics", hub.ports.otlpGrpc, sp).start();
     });
     after(stopAll);
 

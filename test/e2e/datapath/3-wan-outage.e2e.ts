@@ -1,15 +1,13 @@
 import * as assert from "assert";
-import * as path from "path";
 import { GATEWAY_BATCH } from "../../../components/onprem/gatewayCollectorConfig";
 import { queueSizing } from "../../../components/onprem/queueSizing";
-import { Collector } from "./lib/collector";
-import { PARAMS, collectorBinaries, runDir } from "./lib/env";
+import { PARAMS } from "./lib/env";
 import { OtlpSender } from "./lib/otlp";
 import { Prometheus } from "./lib/prometheus";
-import { freePort, sleep, stopAll, waitFor } from "./lib/procs";
-import { scenario, stampCollector } from "./lib/report";
-import { RunPki, generatePki } from "./lib/tls";
-import { DOMAIN, HubPorts, gatewayCollector, hubCollector, hubPorts, spokePorts } from "./lib/topology";
+import { sleep, stopAll, waitFor } from "./lib/procs";
+import { scenario } from "./lib/report";
+import { RunPki } from "./lib/tls";
+import { Hub, gatewayCollector, prepareRun, spokePorts, startHub, startStore } from "./lib/topology";
 
 const SERIES = 50;
 
@@ -17,26 +15,21 @@ describe("data path 3: WAN outage between an on-prem gateway and the hub", funct
     let dir: string;
     let pki: RunPki;
     let prom: Prometheus;
-    let hp: HubPorts;
-    let hub: Collector;
+    /** The hub task (proxy + collector): the outage stops both, as a lost WAN link or a stopped task would. */
+    let hub: Hub;
 
     before(async function () {
         this.timeout(3_600_000);
-        collectorBinaries();
-        await stampCollector();
-        dir = runDir("s3");
-        pki = generatePki(path.join(dir, "pki"), DOMAIN);
-        prom = await new Prometheus("primary", dir, await freePort(), pki).start();
-        hp = await hubPorts();
-        hub = hubCollector("hub", dir, pki, hp, [{ name: "primary", url: prom.remoteWriteUrl }]);
-        await hub.start();
+        ({ dir, pki } = await prepareRun("s3"));
+        prom = await startStore("primary", dir, pki);
+        hub = await startHub("hub", dir, pki, [{ name: "primary", url: prom.remoteWriteUrl }]);
     });
     after(stopAll);
 
     it("loses nothing when the hub is down for the outage and the gateway restarts meanwhile", async () => scenario("3-wan-outage", async (f) => {
         const rate = SERIES / PARAMS.sampleIntervalSeconds;
         const gp = await spokePorts();
-        const gw = await gatewayCollector("gateway", dir, pki, hp.otlpHttpMtls, gp, { outageMinutes: Math.ceil(PARAMS.outageSeconds / 60) + 1, samplesPerSecond: rate, storageGi: 1 }).start();
+        const gw = await gatewayCollector("gateway", dir, pki, hub.ports.otlpHttp, gp, { outageMinutes: Math.ceil(PARAMS.outageSeconds / 60) + 1, samplesPerSecond: rate, storageGi: 1 }).start();
         const metric = "e2e_wan_gauge";
         const app = new OtlpSender(`http://127.0.0.1:${gp.otlpHttp}/v1/metrics`, { metric, series: SERIES, resource: { "service.name": "site-app" } });
         const sending = app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + 3_600_000);
@@ -66,7 +59,7 @@ describe("data path 3: WAN outage between an on-prem gateway and the hub", funct
         const covered = PARAMS.outageSeconds / 3;
         const sizing = queueSizing({ outageMinutes: covered / 60, samplesPerSecond: rate, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
         const gp = await spokePorts();
-        const gw = await gatewayCollector("gateway-small", dir, pki, hp.otlpHttpMtls, gp, { outageMinutes: covered / 60, samplesPerSecond: rate, storageGi: 1 }).start();
+        const gw = await gatewayCollector("gateway-small", dir, pki, hub.ports.otlpHttp, gp, { outageMinutes: covered / 60, samplesPerSecond: rate, storageGi: 1 }).start();
         const metric = "e2e_wan_small_gauge";
         const app = new OtlpSender(`http://127.0.0.1:${gp.otlpHttp}/v1/metrics`, { metric, series: SERIES, resource: { "service.name": "site-app" } });
         await hub.stop();

@@ -1,12 +1,9 @@
 import * as assert from "assert";
-import * as path from "path";
-import { PARAMS, collectorBinaries, runDir } from "./lib/env";
+import { PARAMS } from "./lib/env";
 import { OtlpSender } from "./lib/otlp";
-import { Prometheus } from "./lib/prometheus";
-import { freePort, sleep, stopAll, waitFor } from "./lib/procs";
-import { scenario, stampCollector } from "./lib/report";
-import { generatePki } from "./lib/tls";
-import { DOMAIN, hubCollector, hubPorts } from "./lib/topology";
+import { sleep, stopAll, waitFor } from "./lib/procs";
+import { scenario } from "./lib/report";
+import { KEYS, prepareRun, startHub, startStore } from "./lib/topology";
 
 /** Freshness bound of the primary while DR is down: the hub's batch timeout (5s) + a send interval + query slack. */
 const PRIMARY_LAG_BOUND_SECONDS = 15;
@@ -14,20 +11,16 @@ const PRIMARY_LAG_BOUND_SECONDS = 15;
 describe("data path 4: the DR workspace is down for the outage", function () {
     it("keeps the primary complete and fresh, and DR catches up from its queue", async function () {
         this.timeout(3_600_000);
-        collectorBinaries();
-        await stampCollector();
+        const { dir, pki } = await prepareRun("s4");
         await scenario("4-dr-outage", async (f) => {
-            const dir = runDir("s4");
-            const pki = generatePki(path.join(dir, "pki"), DOMAIN);
-            const primary = await new Prometheus("primary", dir, await freePort(), pki).start();
-            const dr = await new Prometheus("dr", dir, await freePort(), pki).start();
-            const hp = await hubPorts();
-            await hubCollector("hub", dir, pki, hp, [{ name: "primary", url: primary.remoteWriteUrl }, { name: "dr", url: dr.remoteWriteUrl }]).start();
+            const primary = await startStore("primary", dir, pki);
+            const dr = await startStore("dr", dir, pki);
+            const hub = await startHub("hub", dir, pki, [{ name: "primary", url: primary.remoteWriteUrl }, { name: "dr", url: dr.remoteWriteUrl }]);
             const metric = "e2e_dr_gauge";
-            // A monitored account's OTLP/HTTP straight to the hub's TLS listener.
-            const app = new OtlpSender(`https://127.0.0.1:${hp.otlpHttp}/v1/metrics`, {
+            // A monitored account's OTLP/HTTP straight to the hub's mutual-TLS port with its tenant certificate.
+            const app = new OtlpSender(hub.httpUrl, {
                 metric, series: 50, resource: { "service.name": "svc", "cloud.account.id": "222222222222", "cloud.region": "us-east-1" },
-                tls: { ca: pki.ca, servername: DOMAIN },
+                tls: hub.senderTls(pki.tenants[KEYS.spokeA]),
             });
             const sending = app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + 3_600_000);
             const lag = async (): Promise<number> => {

@@ -1,52 +1,49 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Collector } from "./lib/collector";
-import { PARAMS, collectorBinaries, runDir } from "./lib/env";
+import { PARAMS } from "./lib/env";
 import { parseExposition } from "./lib/http";
 import { OtlpSender } from "./lib/otlp";
-import { Prometheus } from "./lib/prometheus";
-import { Proc, freePorts, freePort, portOpen, sleep, stopAll, waitFor } from "./lib/procs";
-import { scenario, stampCollector } from "./lib/report";
-import { generatePki } from "./lib/tls";
-import { ACCOUNTS, DOMAIN, HubPorts, gatewayCollector, hubCollector, hubPorts, spokeCollector, spokePorts } from "./lib/topology";
+import { Proc, freePorts, portOpen, sleep, stopAll, waitFor } from "./lib/procs";
+import { scenario } from "./lib/report";
+import { RunPki } from "./lib/tls";
+import { ACCOUNTS, DOMAIN, Hub, HubPorts, KEYS, gatewayCollector, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
 
 /**
- * HAProxy in TCP mode standing in for the NLB: TLS passes through to the replicas, each new
- * connection goes to the next healthy replica (round robin, no source-IP stickiness), and a
- * replica failing its TCP check leaves the rotation within a second.
+ * HAProxy in TCP mode standing in for the NLB in front of two hub tasks (each = tenant proxy +
+ * collector): the mutual TLS passes through to the task's proxy on 4317 and 4318 (TCP listeners,
+ * identity-design.md), each new connection goes to the next healthy task (round robin, no
+ * source-IP stickiness), and the health check is HTTPS on the task's health port without a client
+ * certificate, as the NLB's target-group check (HAProxy 2.6 manual 5.2: `check-ssl`, `port`,
+ * `check-sni`; `verifyhost` checks the task certificate for the collector domain).
  */
-function haproxyConfig(front: { grpc: number; mtls: number }, replicas: HubPorts[]): string {
+function frontConfig(front: { grpc: number; http: number }, tasks: HubPorts[], pki: RunPki): string {
     const backend = (name: string, port: (h: HubPorts) => number): string[] => [
-        `backend ${name}`, "    mode tcp", "    balance roundrobin",
-        ...replicas.map((h, i) => `    server hub${i} 127.0.0.1:${port(h)} check inter 1s fall 1 rise 1`),
+        `backend ${name}`, "    mode tcp", "    balance roundrobin", "    option httpchk GET /",
+        ...tasks.map((h, i) => `    server task${i} 127.0.0.1:${port(h)} check port ${h.health} check-ssl check-sni ${DOMAIN} ca-file ${pki.ca} verifyhost ${DOMAIN} inter 1s fall 1 rise 1`),
     ];
     return [
         "global", "    maxconn 2000",
         "defaults", "    mode tcp", "    timeout connect 2s", "    timeout client 5m", "    timeout server 5m",
         `frontend grpc`, `    bind 127.0.0.1:${front.grpc}`, "    default_backend grpc",
-        `frontend mtls`, `    bind 127.0.0.1:${front.mtls}`, "    default_backend mtls",
-        ...backend("grpc", (h) => h.otlpGrpc), ...backend("mtls", (h) => h.otlpHttpMtls), "",
+        `frontend http`, `    bind 127.0.0.1:${front.http}`, "    default_backend http",
+        ...backend("grpc", (h) => h.otlpGrpc), ...backend("http", (h) => h.otlpHttp), "",
     ].join("\n");
 }
 
 describe("data path 5: two hub replicas behind a TCP load balancer, with churn", function () {
     it("stores every sample once: no out-of-order or duplicate rejections across replicas", async function () {
         this.timeout(3_600_000);
-        collectorBinaries();
-        await stampCollector();
+        const { dir, pki } = await prepareRun("s5");
         await scenario("5-hub-replicas", async (f) => {
-            const dir = runDir("s5");
-            const pki = generatePki(path.join(dir, "pki"), DOMAIN);
-            const prom = await new Prometheus("primary", dir, await freePort(), pki).start();
-            const [pa, pb] = [await hubPorts(), await hubPorts()];
+            const prom = await startStore("primary", dir, pki);
             const rw = [{ name: "primary", url: prom.remoteWriteUrl }];
-            const hubs: Collector[] = [await hubCollector("hub-a", dir, pki, pa, rw).start(), await hubCollector("hub-b", dir, pki, pb, rw).start()];
+            const hubs: Hub[] = [await startHub("hub-a", dir, pki, rw), await startHub("hub-b", dir, pki, rw)];
             const [fg, fm] = await freePorts(2);
-            const cfg = path.join(dir, "haproxy.cfg");
-            fs.writeFileSync(cfg, haproxyConfig({ grpc: fg, mtls: fm }, [pa, pb]));
-            new Proc("haproxy", "haproxy", ["-f", cfg, "-db"], path.join(dir, "haproxy.log")).start();
-            await waitFor("haproxy", async () => ((await portOpen(fg)) && (await portOpen(fm)) ? true : undefined), 20_000);
+            const cfg = path.join(dir, "nlb.cfg");
+            fs.writeFileSync(cfg, frontConfig({ grpc: fg, http: fm }, hubs.map((h) => h.ports), pki));
+            new Proc("nlb", "haproxy", ["-f", cfg, "-db"], path.join(dir, "nlb.log")).start();
+            await waitFor("the load balancer", async () => ((await portOpen(fg)) && (await portOpen(fm)) ? true : undefined), 20_000);
 
             const sp = await spokePorts();
             await spokeCollector("spoke", dir, pki, ACCOUNTS.spokeA, "analytics", fg, sp).start();
@@ -70,6 +67,8 @@ describe("data path 5: two hub replicas behind a TCP load balancer, with churn",
             f.sent = senders.reduce((n, s) => n + s.accepted, 0);
             f.stored = await waitFor("every sample", async () => { const n = await prom.samples(metric); return n >= f.sent ? n : undefined; }, 120_000, 2_000).catch(async () => prom.samples(metric));
             f.lost = f.sent - f.stored;
+            // Whichever task took a connection, the labels come from the sender's certificate.
+            const byTenant = [await prom.samples(`${metric}{account="${ACCOUNTS.spokeA}", job="eks-app"}`), await prom.samples(`${metric}{account="${ACCOUNTS.site}", site="dc1", job="site-app"}`)];
             const self = await prom.selfMetrics();
             const log = prom.proc.logTail(100_000);
             const ooo = parseExposition(self, "prometheus_tsdb_out_of_order_samples_total");
@@ -78,10 +77,12 @@ describe("data path 5: two hub replicas behind a TCP load balancer, with churn",
                 replicas: 2, churn, sampleIntervalSeconds: PARAMS.sampleIntervalSeconds,
                 outOfOrderSamples: ooo, rejectedWriteLogLines: rejectedRequests,
                 tooOldSamples: parseExposition(self, "prometheus_tsdb_too_old_samples_total"),
+                storedByTenant: { [KEYS.spokeA]: byTenant[0], [KEYS.dc1]: byTenant[1] },
             };
             assert.strictEqual(ooo, 0, "no out-of-order samples");
             assert.strictEqual(rejectedRequests, 0, "no rejected remote writes");
             assert.strictEqual(f.stored, f.sent, "stored == sent");
+            assert.strictEqual(byTenant[0] + byTenant[1], f.stored, "every sample under its sender's tenant");
         });
     });
     after(stopAll);

@@ -5,16 +5,13 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { ALERTS } from "../../../components/content/alertingRules";
 import { RECEIVERS, TEMPLATE_FILE, alertmanagerConfig, renderTemplates } from "../../../components/content/alertmanager";
-import { renderRuleNamespaces } from "../../../components/content/index";
 import { resolveContentOptions } from "../../../components/content/options";
 import { Collector } from "./lib/collector";
-import { PARAMS, collectorBinaries, runDir } from "./lib/env";
+import { PARAMS } from "./lib/env";
 import { request } from "./lib/http";
-import { Prometheus } from "./lib/prometheus";
 import { Proc, freePort, sleep, stopAll, waitFor } from "./lib/procs";
-import { scenario, stampCollector } from "./lib/report";
-import { generatePki } from "./lib/tls";
-import { ACCOUNTS, DOMAIN, REGION, hubCollector, hubPorts, spokeCollector, spokePorts } from "./lib/topology";
+import { scenario } from "./lib/report";
+import { ACCOUNTS, REGION, contentRules, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
 
 interface Notification { receiver: string; status: string; alerts: Array<{ status: string; labels: Record<string, string> }> }
 
@@ -32,13 +29,9 @@ function alertmanagerForTest(webhookPort: number, templateFile: string): string 
 describe("data path 6: alerting rules in Prometheus, the alert manager config in Alertmanager", function () {
     it("fires nothing for a healthy fleet, pages a silent account with its label, and inhibits spoke alerts while the hub is down", async function () {
         this.timeout(3_600_000);
-        collectorBinaries();
-        await stampCollector();
+        const { dir, pki } = await prepareRun("s6");
         await scenario("6-alerting", async (f) => {
-            const dir = runDir("s6");
-            const pki = generatePki(path.join(dir, "pki"), DOMAIN);
-            const options = resolveContentOptions({ silentAfterMinutes: PARAMS.silentAfterMinutes, alertForScale: PARAMS.alertForScale, ruleIntervalSeconds: PARAMS.ruleIntervalSeconds, minHubCollectorReplicas: 1 });
-            const ruleFiles = renderRuleNamespaces(options).map((ns) => { const file = path.join(dir, `${ns.kind}.rules.yml`); fs.writeFileSync(file, ns.yaml); return file; });
+            const { options, ruleFiles } = contentRules(dir);
 
             const received: Notification[] = [];
             const webhook = http.createServer((req, res) => {
@@ -59,12 +52,12 @@ describe("data path 6: alerting rules in Prometheus, the alert manager config in
 
                 // Remote-written samples carry no staleness markers, so absent() of the hub's `up` sees
                 // a stopped hub after the lookback delta: shortened like the rules' `for`.
-                const prom = await new Prometheus("primary", dir, await freePort(), pki, { ruleFiles, alertmanagerPort: amPort, evaluationSeconds: PARAMS.ruleIntervalSeconds, lookbackDelta: "1m" }).start();
-                const hp = await hubPorts();
-                const hub: Collector = await hubCollector("hub", dir, pki, hp, [{ name: "primary", url: prom.remoteWriteUrl }]).start();
+                const prom = await startStore("primary", dir, pki, { ruleFiles, alertmanagerPort: amPort, evaluationSeconds: PARAMS.ruleIntervalSeconds, lookbackDelta: "1m" });
+                const hub = await startHub("hub", dir, pki, [{ name: "primary", url: prom.remoteWriteUrl }]);
+                // Each spoke presents its own tenant certificate: the `account` the rules group by is the certificate's.
                 const spokes: Collector[] = [];
                 for (const [account, cluster] of [[ACCOUNTS.spokeA, "analytics"], [ACCOUNTS.spokeB, "payments"]]) {
-                    spokes.push(await spokeCollector(`spoke-${cluster}`, dir, pki, account, cluster, hp.otlpGrpc, await spokePorts()).start());
+                    spokes.push(await spokeCollector(`spoke-${cluster}`, dir, pki, account, cluster, hub.ports.otlpGrpc, await spokePorts()).start());
                 }
                 const firing = async (): Promise<string[]> => (await prom.query(`ALERTS{alertstate="firing"}`)).map((r) => `${r.metric.alertname}${r.metric.account !== undefined ? `{account=${r.metric.account}}` : ""}`).sort();
 

@@ -1,56 +1,165 @@
+import * as fs from "fs";
+import * as grpc from "@grpc/grpc-js";
+import { BinaryReader, BinaryWriter } from "google-protobuf";
 import { request } from "./http";
 
+/** Client TLS of a sender: the CA it trusts, the name it verifies, optionally its client certificate. */
+export interface SenderTls { readonly ca?: string; readonly cert?: string; readonly key?: string; readonly servername?: string }
+
+export interface OtlpSenderOptions {
+    readonly metric: string;
+    readonly series: number;
+    /** Resource attributes (a sender may claim anything here, e.g. another account). */
+    readonly resource: Record<string, string>;
+    /** Attributes on every data point besides `series` (claims at the data-point level). */
+    readonly pointAttributes?: Record<string, string>;
+    /** Request headers (HTTP) or metadata (gRPC), e.g. a forged x-tenant-account. */
+    readonly headers?: Record<string, string>;
+    readonly tls?: SenderTls;
+    /** "http": OTLP/HTTP with the JSON encoding to `<url>`; "grpc": OTLP/gRPC (protobuf) to `host:port`. Default http. */
+    readonly transport?: "http" | "grpc";
+}
+
+interface Point { time: number; value: number; attributes: Record<string, string> }
+
 /**
- * An OTLP/HTTP (JSON encoding) client that counts what the receiver accepted: one request per
- * round carries one gauge point per series, stamped with the round's time. It stands for an
- * application or exporter sending to a collector, independent of the collector code under test.
+ * Protobuf encoding of ExportMetricsServiceRequest with one gauge; field numbers from
+ * opentelemetry-proto (github.com/open-telemetry/opentelemetry-proto):
+ * opentelemetry/proto/collector/metrics/v1/metrics_service.proto (resource_metrics = 1),
+ * opentelemetry/proto/metrics/v1/metrics.proto (ResourceMetrics resource = 1, scope_metrics = 2;
+ * ScopeMetrics scope = 1, metrics = 2; Metric name = 1, gauge = 5; Gauge data_points = 1;
+ * NumberDataPoint time_unix_nano = 3 fixed64, as_double = 4, attributes = 7),
+ * opentelemetry/proto/common/v1/common.proto (KeyValue key = 1, value = 2; AnyValue string_value = 1;
+ * InstrumentationScope name = 1), opentelemetry/proto/resource/v1/resource.proto (attributes = 1).
+ * google-protobuf's BinaryWriter does the wire format; no generated code is needed for 9 fields.
+ */
+function encodeRequest(metric: string, resource: Record<string, string>, points: Point[]): Uint8Array {
+    const w = new BinaryWriter();
+    // writeMessage skips a null value, so the callbacks get a placeholder; they write the fields themselves.
+    const msg = (field: number, body: () => void): void => w.writeMessage(field, {}, body);
+    const kv = (field: number, k: string, v: string): void => {
+        msg(field, () => {
+            w.writeString(1, k);
+            msg(2, () => w.writeString(1, v));
+        });
+    };
+    msg(1, () => {
+        msg(1, () => { for (const [k, v] of Object.entries(resource)) kv(1, k, v); });
+        msg(2, () => {
+            msg(1, () => w.writeString(1, "ossmon-e2e"));
+            msg(2, () => {
+                w.writeString(1, metric);
+                msg(5, () => {
+                    for (const p of points) {
+                        msg(1, () => {
+                            w.writeFixed64String(3, `${p.time}000000`);
+                            w.writeDouble(4, p.value);
+                            for (const [k, v] of Object.entries(p.attributes)) kv(7, k, v);
+                        });
+                    }
+                });
+            });
+        });
+    });
+    return w.getResultBuffer();
+}
+
+/** ExportMetricsServiceResponse.partial_success (1).rejected_data_points (1, int64). */
+function rejectedPoints(buf: Buffer): number {
+    let rejected = 0;
+    const r = new BinaryReader(buf);
+    while (r.nextField() && !r.isEndGroup()) {
+        if (r.getFieldNumber() === 1) {
+            r.readMessage({}, () => {
+                while (r.nextField() && !r.isEndGroup()) {
+                    if (r.getFieldNumber() === 1) rejected = Number(r.readInt64String());
+                    else r.skipField();
+                }
+            });
+        } else r.skipField();
+    }
+    return rejected;
+}
+
+const EXPORT = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+
+/**
+ * An OTLP client that counts what the receiver accepted: one request per round carries one gauge
+ * point per series, stamped with the round's time. It stands for an application or exporter
+ * sending to a collector (or a compromised spoke forging claims), independent of the collector code
+ * under test. `lastError` keeps why the last refused round failed (status, gRPC code, TLS alert).
  */
 export class OtlpSender {
     accepted = 0;
     failedRequests = 0;
     rounds = 0;
-    constructor(
-        private readonly url: string,
-        private readonly o: {
-            metric: string;
-            series: number;
-            resource: Record<string, string>;
-            tls?: { ca?: string; cert?: string; key?: string; servername?: string };
-        },
-    ) {}
+    lastError = "";
+    private grpcClient: grpc.Client | undefined;
+    constructor(private readonly url: string, private readonly o: OtlpSenderOptions) {}
 
-    private payload(nowMs: number): string {
-        const attr = (k: string, v: string): unknown => ({ key: k, value: { stringValue: v } });
-        const points = Array.from({ length: this.o.series }, (_, i) => ({
-            timeUnixNano: `${nowMs}000000`,
-            asDouble: this.rounds + i / 1000,
-            attributes: [attr("series", String(i))],
+    private points(nowMs: number): Point[] {
+        return Array.from({ length: this.o.series }, (_, i) => ({
+            time: nowMs, value: this.rounds + i / 1000, attributes: { ...(this.o.pointAttributes ?? {}), series: String(i) },
         }));
+    }
+
+    private json(points: Point[]): string {
+        const attrs = (a: Record<string, string>): unknown[] => Object.entries(a).map(([key, v]) => ({ key, value: { stringValue: v } }));
         return JSON.stringify({
             resourceMetrics: [{
-                resource: { attributes: Object.entries(this.o.resource).map(([k, v]) => attr(k, v)) },
-                scopeMetrics: [{ scope: { name: "ossmon-e2e" }, metrics: [{ name: this.o.metric, gauge: { dataPoints: points } }] }],
+                resource: { attributes: attrs(this.o.resource) },
+                scopeMetrics: [{ scope: { name: "ossmon-e2e" }, metrics: [{ name: this.o.metric, gauge: { dataPoints: points.map((p) => ({ timeUnixNano: `${p.time}000000`, asDouble: p.value, attributes: attrs(p.attributes) })) } }] }],
             }],
+        });
+    }
+
+    private async sendHttp(points: Point[]): Promise<number> {
+        const r = await request(this.url, { method: "POST", body: this.json(points), headers: { "content-type": "application/json", ...(this.o.headers ?? {}) }, ...(this.o.tls ?? {}), timeoutMs: 5_000 });
+        if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+        return Number((JSON.parse(r.body || "{}") as { partialSuccess?: { rejectedDataPoints?: string } }).partialSuccess?.rejectedDataPoints ?? 0);
+    }
+
+    private client(): grpc.Client {
+        if (this.grpcClient === undefined) {
+            const t = this.o.tls;
+            const creds = t === undefined
+                ? grpc.credentials.createInsecure()
+                : grpc.credentials.createSsl(t.ca !== undefined ? fs.readFileSync(t.ca) : null, t.key !== undefined ? fs.readFileSync(t.key) : null, t.cert !== undefined ? fs.readFileSync(t.cert) : null);
+            this.grpcClient = new grpc.Client(this.url, creds, t?.servername !== undefined ? { "grpc.ssl_target_name_override": t.servername, "grpc.default_authority": t.servername } : {});
+        }
+        return this.grpcClient;
+    }
+
+    private sendGrpc(points: Point[]): Promise<number> {
+        const md = new grpc.Metadata();
+        for (const [k, v] of Object.entries(this.o.headers ?? {})) md.set(k, v);
+        const body = Buffer.from(encodeRequest(this.o.metric, this.o.resource, points));
+        return new Promise((resolve, reject) => {
+            this.client().makeUnaryRequest(EXPORT, (b: Buffer) => b, (b: Buffer) => b, body, md, { deadline: Date.now() + 5_000 }, (err, res) => {
+                if (err) reject(new Error(`gRPC ${grpc.status[err.code]}: ${err.details}`));
+                else resolve(rejectedPoints(res ?? Buffer.alloc(0)));
+            });
         });
     }
 
     /** One round; true when the receiver accepted every point. */
     async round(): Promise<boolean> {
-        const body = this.payload(Date.now());
+        const points = this.points(Date.now());
         try {
-            const r = await request(this.url, { method: "POST", body, headers: { "content-type": "application/json" }, ...(this.o.tls ?? {}), timeoutMs: 5_000 });
-            const rejected = r.status === 200 ? Number((JSON.parse(r.body || "{}") as { partialSuccess?: { rejectedDataPoints?: string } }).partialSuccess?.rejectedDataPoints ?? 0) : this.o.series;
-            if (r.status === 200 && rejected === 0) {
+            const rejected = this.o.transport === "grpc" ? await this.sendGrpc(points) : await this.sendHttp(points);
+            if (rejected === 0) {
                 this.accepted += this.o.series;
                 this.rounds++;
                 return true;
             }
-            this.failedRequests++;
-            return false;
-        } catch {
-            this.failedRequests++;
-            return false;
+            this.lastError = `${rejected} points rejected`;
+        } catch (e) {
+            const m = e instanceof Error ? e.message : String(e);
+            // OpenSSL's alert text is the useful part of a refused handshake ("alert certificate expired").
+            this.lastError = /alert ([a-z ]+)/.exec(m)?.[0] ?? m.split("\n")[0];
         }
+        this.failedRequests++;
+        return false;
     }
 
     /** Rounds every `intervalMs` until `untilMs` (epoch ms) or `stop()` is called. */
@@ -66,4 +175,6 @@ export class OtlpSender {
 
     private stopped = false;
     stop(): void { this.stopped = true; }
+
+    close(): void { this.grpcClient?.close(); this.grpcClient = undefined; }
 }

@@ -59,6 +59,18 @@ export class Prometheus {
         return this.value(`sum(count_over_time(${selector}[${range}]))`);
     }
 
+    /**
+     * Samples stored for a selector that may match several metric names: count_over_time drops the
+     * name, so one query over many names would see duplicate label sets; count per name instead.
+     */
+    async samplesAcrossNames(selector: string, range = "1h"): Promise<number> {
+        const names = [...new Set((await this.series(selector)).map((s) => s.__name__))];
+        const inner = selector.replace(/^\{/, "").replace(/\}$/, "");
+        let n = 0;
+        for (const name of names) n += await this.samples(`{__name__="${name}", ${inner}}`, range);
+        return n;
+    }
+
     /** Label sets of the series matching a selector. */
     async series(selector: string): Promise<Array<Record<string, string>>> {
         const r = await request(`${this.url}/api/v1/series?match[]=${encodeURIComponent(selector)}&start=${Math.floor(Date.now() / 1000) - 3600}`, { ca: this.pki.ca });

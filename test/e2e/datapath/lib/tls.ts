@@ -1,8 +1,18 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { Tenant, tenantKey, tenantSubject } from "../../../../components/identity/tenants";
+import { TENANTS } from "./fleet";
 
 export interface KeyPair { readonly cert: string; readonly key: string }
+
+/** A client certificate of the hub tenant CA (or a stand-in for one), with what HAProxy reads from it. */
+export interface TenantCert extends KeyPair {
+    /** Subject CN (the tenant key: the map key HAProxy looks up). */
+    readonly cn: string;
+    /** Serial as `openssl x509 -serial` prints it: upper-case hex, the format of identity.revokedSerials. */
+    readonly serial: string;
+}
 
 /** Every certificate a run needs, generated fresh with openssl (P-256, short-lived) in `dir`. */
 export interface RunPki {
@@ -10,21 +20,36 @@ export interface RunPki {
     readonly ca: string;
     /** The hub's server certificate, for the collector domain only. */
     readonly hub: KeyPair;
+    /** The hub certificate and key in one file: HAProxy's `crt`. */
+    readonly hubPem: string;
     /** Server certificate of Prometheus / Alertmanager (AMP stand-ins) for localhost / 127.0.0.1. */
     readonly store: KeyPair;
-    /** The site's client CA (the hub's client_ca_file) and a gateway client certificate from it. */
-    readonly siteCa: string;
-    readonly siteClient: KeyPair;
-    /** Issued by the site CA but already expired. */
-    readonly expiredClient: KeyPair;
-    /** Issued by another site's CA, which the hub does not admit. */
-    readonly otherCaClient: KeyPair;
-    /** ca + siteCa concatenated: SSL_CERT_FILE of the children (Go's system roots). */
+    /** The hub tenant CA (AWS Private CA's stand-in): the only CA HAProxy admits client certificates from. */
+    readonly tenantCa: string;
+    /** One valid certificate per tenant, by tenant key; the subject is tenantSubject(tenant). */
+    readonly tenants: Readonly<Record<string, TenantCert>>;
+    /** Identities that must be refused (subjects name real tenants unless said otherwise). */
+    readonly refused: {
+        /** From the tenant CA, already expired. */
+        readonly expired: TenantCert;
+        /** From the tenant CA, valid, but its serial is in `revokedSerials`. */
+        readonly revoked: TenantCert;
+        /** From the tenant CA, valid, but its CN is in no map (a tenant removed from the manifest). */
+        readonly unmapped: TenantCert;
+        /** A tenant's subject, from a CA the hub does not trust (e.g. a site's own CA). */
+        readonly foreignCa: TenantCert;
+    };
+    /**
+     * The hub's revoked-serials list (identity.revokedSerials) as an operator pastes it from a console:
+     * lower case with colons, which the hub normalises (collectorService.ts normalizeSerial).
+     */
+    readonly revokedSerials: readonly string[];
+    /** The server CA: SSL_CERT_FILE of the children (Go's system roots). */
     readonly roots: string;
 }
 
-function openssl(dir: string, args: string[]): void {
-    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+function openssl(dir: string, args: string[]): string {
+    return execFileSync("openssl", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 function newCa(dir: string, name: string): KeyPair {
@@ -33,31 +58,61 @@ function newCa(dir: string, name: string): KeyPair {
     return { cert: path.join(dir, `${name}.pem`), key: path.join(dir, `${name}.key`) };
 }
 
-function issue(dir: string, ca: KeyPair, name: string, ext: string, days: number): KeyPair {
-    openssl(dir, ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`]);
-    fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
-    // Negative days put notAfter before notBefore: an already expired certificate.
-    openssl(dir, ["x509", "-req", "-in", `${name}.csr`, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial", "-out", `${name}.pem`, "-days", String(days), "-extfile", `${name}.ext`]);
-    return { cert: path.join(dir, `${name}.pem`), key: path.join(dir, `${name}.key`) };
+/** openssl's -subj form; values here are [a-z0-9-] only, so no escaping is needed. */
+function subj(s: { commonName: string; organizationalUnit?: string; organization?: string }): string {
+    return `${s.organization !== undefined ? `/O=${s.organization}` : ""}${s.organizationalUnit !== undefined ? `/OU=${s.organizationalUnit}` : ""}/CN=${s.commonName}`;
 }
 
-export function generatePki(dir: string, collectorDomain: string): RunPki {
+let serialCounter = 0;
+
+function issue(dir: string, ca: KeyPair, file: string, subject: string, ext: string, days: number): KeyPair & { serial: string } {
+    openssl(dir, ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${file}.key`, "-out", `${file}.csr`, "-subj", subject]);
+    fs.writeFileSync(path.join(dir, `${file}.ext`), ext);
+    // A distinct positive serial below 2^63 per certificate (the high bit clear, so no DER sign byte
+    // makes the hex forms differ); the time part keeps runs apart.
+    const serial = `0x${(0x10000000 + (Date.now() % 0x0fffffff)).toString(16)}${(++serialCounter).toString(16).padStart(4, "0")}`;
+    // Negative days put notAfter before notBefore: an already expired certificate.
+    openssl(dir, ["x509", "-req", "-in", `${file}.csr`, "-CA", ca.cert, "-CAkey", ca.key, "-set_serial", serial, "-out", `${file}.pem`, "-days", String(days), "-extfile", `${file}.ext`]);
+    const printed = openssl(dir, ["x509", "-noout", "-serial", "-in", `${file}.pem`]).trim().replace(/^serial=/, "");
+    return { cert: path.join(dir, `${file}.pem`), key: path.join(dir, `${file}.key`), serial: printed.toUpperCase() };
+}
+
+const CLIENT_EXT = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n";
+
+/**
+ * The run's PKI: server certificates, and the hub tenant CA with one client certificate per tenant
+ * (subject = tenantSubject, as the hub's Private CA issues them) plus the identities the hub must refuse.
+ */
+export function generatePki(dir: string, collectorDomain: string, tenants: readonly Tenant[] = TENANTS): RunPki {
     fs.mkdirSync(dir, { recursive: true });
     const ca = newCa(dir, "hub-ca");
-    const site = newCa(dir, "site-dc1-ca");
-    const other = newCa(dir, "site-other-ca");
+    const tenantCa = newCa(dir, "tenant-ca");
+    const foreign = newCa(dir, "foreign-ca");
     const server = (sans: string): string => `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans}\n`;
-    const client = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n";
-    const roots = path.join(dir, "roots.pem");
-    fs.writeFileSync(roots, fs.readFileSync(ca.cert, "utf8") + fs.readFileSync(site.cert, "utf8"));
+    const hub = issue(dir, ca, "hub", `/CN=${collectorDomain}`, server(`DNS:${collectorDomain}`), 2);
+    const hubPem = path.join(dir, "hub-with-key.pem");
+    fs.writeFileSync(hubPem, fs.readFileSync(hub.cert, "utf8") + fs.readFileSync(hub.key, "utf8"), { mode: 0o600 });
+    const client = (issuer: KeyPair, file: string, s: { commonName: string; organizationalUnit?: string; organization?: string }, days = 2): TenantCert =>
+        ({ ...issue(dir, issuer, file, subj(s), CLIENT_EXT, days), cn: s.commonName });
+    const byKey: Record<string, TenantCert> = {};
+    for (const t of tenants) byKey[tenantKey(t)] = client(tenantCa, tenantKey(t), tenantSubject(t));
+    const [first, second] = tenants;
+    if (first === undefined || second === undefined) throw new Error("generatePki: needs at least two tenants (the refused identities borrow their subjects)");
+    const revoked = client(tenantCa, "revoked", tenantSubject(second));
+    const unmappedSubject = tenantSubject({ kind: "monitored", account: "444444444444", readerRoleArn: "arn:aws:iam::444444444444:role/none" });
     return {
         ca: ca.cert,
-        hub: issue(dir, ca, "hub", server(`DNS:${collectorDomain}`), 2),
-        store: issue(dir, ca, "store", server("DNS:localhost,IP:127.0.0.1"), 2),
-        siteCa: site.cert,
-        siteClient: issue(dir, site, "dc1-gateway", client, 2),
-        expiredClient: issue(dir, site, "dc1-expired", client, -1),
-        otherCaClient: issue(dir, other, "other-site-gateway", client, 2),
-        roots,
+        hub, hubPem,
+        store: issue(dir, ca, "store", "/CN=localhost", server("DNS:localhost,IP:127.0.0.1"), 2),
+        tenantCa: tenantCa.cert,
+        tenants: byKey,
+        refused: {
+            expired: client(tenantCa, "expired", tenantSubject(first), -1),
+            revoked,
+            unmapped: client(tenantCa, "unmapped", unmappedSubject),
+            foreignCa: client(foreign, "foreign", tenantSubject(first)),
+        },
+        revokedSerials: [revoked.serial.toLowerCase().replace(/(..)(?=.)/g, "$1:")],
+        roots: ca.cert,
     };
 }
