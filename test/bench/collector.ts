@@ -1,9 +1,10 @@
 /**
- * `npm run bench:collector`: figures, never pass/fail. The built collector (tools/collector) with
- * the hub configuration (TLS in, memory limiter, resource processor, batch, SigV4 remote write out
- * to a Prometheus remote-write receiver over TLS) beside the same collector with a pass-through
+ * `npm run bench:collector`: figures, never pass/fail. The hub task as deployed: the tenant proxy
+ * (HAProxy, mutual TLS, identity headers) in front of the built collector (tools/collector) with the hub
+ * configuration (loopback OTLP with client metadata, memory limiter, identity and resource processors,
+ * batch, SigV4 remote write out to a Prometheus remote-write receiver over TLS), beside the same collector with a pass-through
  * configuration (plain OTLP in, remote write out, nothing between: the ceiling), at GOMAXPROCS 1
- * and 2. Prints samples/s, samples per collector CPU-second, RSS per 100k active series, the
+ * and 2. Prints samples/s, samples per collector CPU-second (and the proxy's CPU beside it), RSS per 100k active series, the
  * queue's replay rate after an outage, and the hub sizing rule's answers.
  * BENCH_SECONDS (default 20) sets each load phase.
  */
@@ -13,11 +14,11 @@ import { stringify } from "yaml";
 import { hubSizing } from "../../components/hubSizing";
 import { Collector, collectorEnv } from "../e2e/datapath/lib/collector";
 import { collectorBinaries, runDir } from "../e2e/datapath/lib/env";
-import { OtlpSender } from "../e2e/datapath/lib/otlp";
+import { OtlpSender, SenderTls } from "../e2e/datapath/lib/otlp";
 import { Prometheus } from "../e2e/datapath/lib/prometheus";
-import { freePort, sleep, stopAll, waitFor } from "../e2e/datapath/lib/procs";
+import { Proc, freePort, sleep, stopAll, waitFor } from "../e2e/datapath/lib/procs";
 import { RunPki, generatePki } from "../e2e/datapath/lib/tls";
-import { DOMAIN, hubCollector, hubPorts } from "../e2e/datapath/lib/topology";
+import { DOMAIN, Hub, hubPorts } from "../e2e/datapath/lib/topology";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BATCH = 1000;
@@ -41,26 +42,36 @@ async function passThrough(dir: string, pki: RunPki, promUrl: string, env: Recor
 }
 
 /** Closed-loop load from `workers` concurrent senders of BATCH-series requests for `seconds`. */
-async function load(url: string, pki: RunPki, tls: boolean, seconds: number, workers: number, seriesOffset = 0): Promise<number> {
+async function load(url: string, tls: SenderTls | undefined, seconds: number, workers: number, seriesOffset = 0): Promise<number> {
     const senders = Array.from({ length: workers }, (_, w) => new OtlpSender(url, {
         metric: "bench_gauge", series: BATCH, resource: { "service.name": `bench-${w + seriesOffset}`, "cloud.account.id": "222222222222", "cloud.region": "us-east-1" },
-        ...(tls ? { tls: { ca: pki.ca, servername: DOMAIN } } : {}),
+        ...(tls !== undefined ? { tls } : {}),
     }));
     await Promise.all(senders.map((s) => s.run(0, Date.now() + seconds * 1000)));
     return senders.reduce((n, s) => n + s.accepted, 0);
 }
 
-interface Row { config: string; gomaxprocs: number; samplesPerSecond: number; samplesPerCpuSecond: number; cpuUtilisation: number; rssMiB: number }
+interface Row { config: string; gomaxprocs: number; samplesPerSecond: number; samplesPerCpuSecond: number; cpuUtilisation: number; rssMiB: number; proxySamplesPerCpuSecond?: number }
 
-async function measure(name: string, c: Collector, url: string, pki: RunPki, tls: boolean, procs: number): Promise<Row> {
-    await c.start();
-    await load(url, pki, tls, 3, 4); // warm-up
-    const pid = c.proc.pid as number;
-    const [sent0, cpu0, t0] = [await c.metric("otelcol_exporter_sent_metric_points"), cpuSeconds(pid), Date.now()];
-    await load(url, pki, tls, SECONDS, 4);
-    const [sent1, cpu1, t1] = [await c.metric("otelcol_exporter_sent_metric_points"), cpuSeconds(pid), Date.now()];
-    const rss = await c.metric("otelcol_process_memory_rss");
-    await c.stop();
+/** What is loaded: the collector (whose exporter counts the samples), optionally the proxy in front of it. */
+interface Target { readonly collector: Collector; readonly proxy?: Proc; readonly url: string; readonly tls?: SenderTls; start(): Promise<unknown>; stop(): Promise<void> }
+
+function hubTarget(name: string, dir: string, pki: RunPki, ports: Awaited<ReturnType<typeof hubPorts>>, rw: Array<{ name: string; url: string }>, env: Record<string, string> = {}): Target {
+    const hub = new Hub(name, dir, pki, ports, rw, { env });
+    // A monitored account's certificate: the proxy sets its identity, the collector keeps the data.
+    return { collector: hub.collector, proxy: hub.proxy, url: hub.httpUrl, tls: hub.senderTls(pki.tenants["account-222222222222"]), start: () => hub.start(), stop: () => hub.stop() };
+}
+
+async function measure(name: string, t: Target, procs: number): Promise<Row> {
+    await t.start();
+    await load(t.url, t.tls, 3, 4); // warm-up
+    const pid = t.collector.proc.pid as number;
+    const proxyPid = t.proxy?.pid;
+    const [sent0, cpu0, pcpu0, t0] = [await t.collector.metric("otelcol_exporter_sent_metric_points"), cpuSeconds(pid), proxyPid !== undefined ? cpuSeconds(proxyPid) : 0, Date.now()];
+    await load(t.url, t.tls, SECONDS, 4);
+    const [sent1, cpu1, pcpu1, t1] = [await t.collector.metric("otelcol_exporter_sent_metric_points"), cpuSeconds(pid), proxyPid !== undefined ? cpuSeconds(proxyPid) : 0, Date.now()];
+    const rss = await t.collector.metric("otelcol_process_memory_rss");
+    await t.stop();
     const wall = (t1 - t0) / 1000;
     return {
         config: name, gomaxprocs: procs,
@@ -68,6 +79,7 @@ async function measure(name: string, c: Collector, url: string, pki: RunPki, tls
         samplesPerCpuSecond: Math.round((sent1 - sent0) / (cpu1 - cpu0)),
         cpuUtilisation: Math.round(((cpu1 - cpu0) / wall) * 100) / 100,
         rssMiB: Math.round(rss / 1048576),
+        ...(proxyPid !== undefined ? { proxySamplesPerCpuSecond: Math.round((sent1 - sent0) / Math.max(pcpu1 - pcpu0, 0.01)) } : {}),
     };
 }
 
@@ -80,25 +92,25 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const procs of [1, 2]) {
         const env = { GOMAXPROCS: String(procs) };
-        const hp = await hubPorts();
-        const hub = hubCollector(`hub-${procs}`, dir, pki, hp, rw, false, env);
-        rows.push(await measure("hub", hub, `https://127.0.0.1:${hp.otlpHttp}/v1/metrics`, pki, true, procs));
+        rows.push(await measure("hub (proxy + collector)", hubTarget(`hub-${procs}`, dir, pki, await hubPorts(), rw, env), procs));
         const pt = await passThrough(dir, pki, prom.remoteWriteUrl, env);
-        rows.push(await measure("pass-through", pt.c, pt.url, pki, false, procs));
+        rows.push(await measure("pass-through", { collector: pt.c, url: pt.url, start: () => pt.c.start(), stop: () => pt.c.stop() }, procs));
     }
-    console.log("\nthroughput (closed loop, 4 senders x 1000-series OTLP/HTTP JSON requests, remote write to Prometheus over TLS)");
+    console.log("\nthroughput (closed loop, 4 senders x 1000-series OTLP/HTTP JSON requests over mutual TLS to the proxy, remote write to Prometheus over TLS)");
+    console.log("samplesPerCpuSecond counts the collector's CPU; proxySamplesPerCpuSecond the proxy's (HAProxy) beside it");
     console.table(rows);
 
     // Memory per 100k active series: 100k distinct series every 10 s (a 10 s scrape interval).
-    const hp = await hubPorts();
-    const hub = await hubCollector("hub-mem", dir, pki, hp, rw, false).start();
-    const url = `https://127.0.0.1:${hp.otlpHttp}/v1/metrics`;
+    const hubT = hubTarget("hub-mem", dir, pki, await hubPorts(), rw);
+    await hubT.start();
+    const hub = hubT.collector;
+    const url = hubT.url;
     await sleep(5_000);
     const idle = await hub.metric("otelcol_process_memory_rss");
     let peak = idle;
     for (let round = 0; round < 4; round++) {
         const t = Date.now();
-        await Promise.all(Array.from({ length: 10 }, (_, w) => load(url, pki, true, 0.001, 10, w * 10)));
+        await Promise.all(Array.from({ length: 10 }, (_, w) => load(url, hubT.tls, 0.001, 10, w * 10)));
         peak = Math.max(peak, await hub.metric("otelcol_process_memory_rss"));
         await sleep(Math.max(0, 10_000 - (Date.now() - t)));
     }
@@ -108,7 +120,7 @@ async function main(): Promise<void> {
 
     // Queue replay: the store down for 30 s under a steady 5k samples/s, then the backlog's drain rate.
     const steady = (async (): Promise<void> => {
-        const s = new OtlpSender(url, { metric: "bench_replay", series: BATCH, resource: { "service.name": "replay" }, tls: { ca: pki.ca, servername: DOMAIN } });
+        const s = new OtlpSender(url, { metric: "bench_replay", series: BATCH, resource: { "service.name": "replay" }, ...(hubT.tls !== undefined ? { tls: hubT.tls } : {}) });
         await s.run(200, Date.now() + 45_000);
     })();
     await sleep(5_000);
@@ -124,7 +136,7 @@ async function main(): Promise<void> {
     await steady;
     console.log(`replay: ${queued} batches queued after a 30 s outage at ~5k samples/s; drained in ${drainSeconds.toFixed(1)} s (${Math.round(replayed / drainSeconds)} samples/s including live traffic)`);
 
-    const perCpu = rows.filter((r) => r.config === "hub").map((r) => r.samplesPerCpuSecond);
+    const perCpu = rows.filter((r) => r.config.startsWith("hub")).map((r) => r.samplesPerCpuSecond);
     const perVcpu = Math.min(...perCpu);
     console.log(`\nsizing rule: tasks = ceil(active series / scrape interval / (${perVcpu} samples/s per vCPU x task vCPU x CPU target))`);
     for (const [name, series] of [["example fleet (3 accounts x 50k series, 1 site at 2,000 samples/s)", 3 * 50_000 + 2_000 * 60], ["500 accounts x 50k series", 500 * 50_000]] as const) {

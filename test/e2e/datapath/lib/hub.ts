@@ -29,10 +29,9 @@ export async function hubPorts(): Promise<HubPorts> {
 
 /**
  * The hub collector alone, from renderHubCollectorConfig as stacks/hub.ts renders it, on its loopback
- * (internal) ports: no TLS, identity from the proxy's headers. The sixth parameter is unused since the
- * proxy terminates TLS; test/bench/collector.ts still passes it.
+ * (internal) ports: no TLS, identity from the proxy's headers.
  */
-export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, _mtls?: boolean, env: Record<string, string> = {}): Collector {
+export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, env: Record<string, string> = {}): Collector {
     const yaml = renderHubCollectorConfig({
         account: ACCOUNTS.hub, region: REGION,
         remoteWrite: remoteWrite.map((t) => ({ ...t, region: REGION })),
@@ -85,7 +84,7 @@ export class Hub {
             backends: { otlpGrpc: `127.0.0.1:${ports.internal.otlpGrpc}`, otlpHttp: `127.0.0.1:${ports.internal.otlpHttp}`, health: `127.0.0.1:${ports.internal.health}` },
             files,
         }));
-        this.collector = hubCollector(`${name}-collector`, dir, pki, ports, remoteWrite, undefined, o.env ?? {});
+        this.collector = hubCollector(`${name}-collector`, dir, pki, ports, remoteWrite, o.env ?? {});
         // -db: foreground without daemon mode (HAProxy 2.6 management guide, section 3), so the suite
         // owns the process; `log stdout` (the renderer's) then lands in the log file.
         this.proxy = new Proc(`${name}-proxy`, "haproxy", ["-f", this.files.haproxyCfg, "-db"], path.join(dir, `${name}-proxy.log`));
