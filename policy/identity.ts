@@ -3,9 +3,7 @@
  * tenant labels a hub writes come from that identity, never from what the sender claims.
  */
 import { PolicyResource } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import { classesWith, typeClass } from "./lib/awsTypes";
+import { CONFIG_TEXT_TYPES } from "./lib/configTypes";
 import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "./lib/collector";
 import { containerDefinitions } from "./lib/secrets";
 import { resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
@@ -275,9 +273,6 @@ function listenerProblem(l: PolicyResource, protocol: string, port: number | und
     return problems.length > 0 ? `passes ${protocol} through, but ${problems.join("; ")}. ${FIX_PASS}` : undefined;
 }
 
-const CONFIG_TYPES = [aws.ssm.Parameter, k8s.core.v1.ConfigMap, k8s.core.v1.ConfigMapPatch, k8s.core.v1.Secret, k8s.helm.v3.Release, k8s.helm.v4.Chart,
-    aws.s3.BucketObject, aws.s3.BucketObjectv2, aws.secretsmanager.SecretVersion, aws.lambda.Function, aws.batch.JobDefinition,
-    ...classesWith(["ecs:containerDefinitions"]), ...POD_TEMPLATE_TYPES.map(typeClass)];
 
 export const collectorTenantLabelsFromIdentity = resourcePolicy({
     name: "collector-tenant-labels-from-identity",
@@ -295,7 +290,7 @@ export const collectorTenantLabelsFromIdentity = resourcePolicy({
     remediation: "In every ingest pipeline, before batch: resource/identity { delete <label>; upsert <label> from_context: " +
         "metadata.<header set by the TLS terminator from the client certificate> } and attributes/identity { delete <label> }, and " +
         "include_metadata: true on the OTLP receivers' grpc and http protocols.",
-    types: CONFIG_TYPES,
+    types: CONFIG_TEXT_TYPES,
     config: {
         tenantLabels: {
             type: "array", items: { type: "string" }, minItems: 1, default: ["account", "site"],

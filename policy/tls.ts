@@ -1,13 +1,12 @@
 /** TLS in transit: load balancers, S3 access, Grafana data sources and telemetry-agent exporters. */
 import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
-import * as k8s from "@pulumi/kubernetes";
 import * as grafana from "@pulumiverse/grafana";
 import { classesWith } from "./lib/awsTypes";
-import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings, POD_TEMPLATE_TYPES } from "./lib/collector";
+import { CONFIG_TEXT_TYPES } from "./lib/configTypes";
+import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings } from "./lib/collector";
 import { bindMinVersionGap, looksLikeHaproxy, parseHaproxyConfig } from "./lib/haproxy";
 import { receiverServers, SERVER_RECEIVER_TYPES } from "./lib/terminators";
-import { typeClass } from "./lib/awsTypes";
 import { resourcePolicy, stackPolicy } from "./lib/define";
 import { conditionPins, describeStatement, globCovers, parseDocument, Statement } from "./lib/iam";
 import { patternsCoverService } from "./lib/iamCatalog";
@@ -358,9 +357,7 @@ export const collectorExporterTls = resourcePolicy({
     refs: {},
     remediation: "Use https:// endpoints, remove insecure/insecure_skip_verify, and give the exporter a ca_file when the " +
         "endpoint uses a private CA.",
-    types: [aws.ssm.Parameter, k8s.core.v1.ConfigMap, k8s.core.v1.ConfigMapPatch, k8s.core.v1.Secret, k8s.helm.v3.Release, k8s.helm.v4.Chart,
-        aws.s3.BucketObject, aws.s3.BucketObjectv2, aws.secretsmanager.SecretVersion, aws.lambda.Function, aws.batch.JobDefinition,
-        ...classesWith(["ecs:containerDefinitions"]), ...POD_TEMPLATE_TYPES.map(typeClass)],
+    types: CONFIG_TEXT_TYPES,
     config: {
         collectorSections: {
             type: "array", items: { type: "string" }, default: ["exporters", "extensions", "service.telemetry"],
@@ -409,10 +406,6 @@ export const nlbTlsTargetGroupNoStickiness = resourcePolicy({
     },
 });
 
-/** Where configuration text lives (the collector-exporter-tls list). */
-const CONFIG_TYPES = [aws.ssm.Parameter, k8s.core.v1.ConfigMap, k8s.core.v1.ConfigMapPatch, k8s.core.v1.Secret, k8s.helm.v3.Release, k8s.helm.v4.Chart,
-    aws.s3.BucketObject, aws.s3.BucketObjectv2, aws.secretsmanager.SecretVersion, aws.lambda.Function, aws.batch.JobDefinition,
-    ...classesWith(["ecs:containerDefinitions"]), ...POD_TEMPLATE_TYPES.map(typeClass)];
 
 export const collectorReceiverTls = resourcePolicy({
     name: "collector-receiver-tls",
@@ -426,7 +419,7 @@ export const collectorReceiverTls = resourcePolicy({
     refs: {},
     remediation: "Bind the receiver to 127.0.0.1 behind a TLS terminator in the same task/pod (e.g. HAProxy), or give it tls.cert_file, " +
         "tls.key_file and min_version \"1.2\" (with tls.client_ca_file to require client certificates).",
-    types: CONFIG_TYPES,
+    types: CONFIG_TEXT_TYPES,
     config: {
         serverReceivers: {
             type: "array", items: { type: "string" }, default: SERVER_RECEIVER_TYPES,
@@ -469,7 +462,7 @@ export const haproxyBindTlsMinVersion = resourcePolicy({
         "default, so a different HAProxy build cannot lower it.",
     refs: {},
     remediation: "Add `ssl-default-bind-options ssl-min-ver TLSv1.2` to the global section (or `ssl-min-ver TLSv1.2` to each ssl bind).",
-    types: CONFIG_TYPES,
+    types: CONFIG_TEXT_TYPES,
     config: {},
     validate(props, { args, report }) {
         for (const { where, value } of configLocations(args.type, props)) {

@@ -3,12 +3,12 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { revokedSerialsFile } from "../../components/collectorService";
 import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
 import { TENANT_HEADERS, Tenant, tenantMaps, tenantSubject } from "../../components/identity/tenants";
+import { freePort } from "../e2e/datapath/lib/procs";
 
 /**
  * The rendered proxy config running in Debian's HAProxy 2.6 on loopback, in front of a stand-in
@@ -19,17 +19,6 @@ import { TENANT_HEADERS, Tenant, tenantMaps, tenantSubject } from "../../compone
 const reader = (a: string) => `arn:aws:iam::${a}:role/OrganizationMonitoringDeploy`;
 const A: Tenant = { kind: "monitored", account: "222222222222", readerRoleArn: reader("222222222222") };
 const SITE: Tenant = { kind: "onprem", account: "777777777777", site: "dc1", readerRoleArn: reader("777777777777") };
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
-}
 
 async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
     const deadline = Date.now() + 30_000;
