@@ -2,12 +2,14 @@
  * Hub collector sizing: tasks = ceil(samples/s ÷ (per-task capacity × target CPU)), where
  * samples/s = active series ÷ scrape interval. The per-task capacity is a measurement
  * (`npm run bench:collector`, README "Scale"): samples per second per vCPU through the hub
- * configuration (TLS in, batch, SigV4 remote write out), scaled by the task's vCPUs.
+ * task (the tenant proxy terminating mutual TLS, the collector's identity and resource processors,
+ * batch, SigV4 remote write out), scaled by the task's vCPUs.
  */
 
 /**
- * Measured samples/s one vCPU carries through the hub configuration on the project's machine
- * (`npm run bench:collector`, 2026-11-29, README "Scale"). Rounded down.
+ * Measured samples/s one vCPU carries through the hub task on the project's machine
+ * (`npm run bench:collector`, 2026-11-29, README "Scale": proxy and collector together ~141,000
+ * at GOMAXPROCS 2; before the proxy, the collector terminating TLS itself ~133,000). Rounded down.
  */
 export const MEASURED_SAMPLES_PER_VCPU = 130_000;
 

@@ -136,8 +136,10 @@ async function main(): Promise<void> {
     await steady;
     console.log(`replay: ${queued} batches queued after a 30 s outage at ~5k samples/s; drained in ${drainSeconds.toFixed(1)} s (${Math.round(replayed / drainSeconds)} samples/s including live traffic)`);
 
-    const perCpu = rows.filter((r) => r.config.startsWith("hub")).map((r) => r.samplesPerCpuSecond);
+    // The proxy and the collector share the task's vCPUs: a sample costs the CPU of both.
+    const perCpu = rows.filter((r) => r.config.startsWith("hub")).map((r) => Math.round(1 / (1 / r.samplesPerCpuSecond + 1 / (r.proxySamplesPerCpuSecond ?? Infinity))));
     const perVcpu = Math.min(...perCpu);
+    console.log(`\nhub task (proxy + collector): ${perCpu.join(" / ")} samples per task CPU-second (GOMAXPROCS 1 / 2)`);
     console.log(`\nsizing rule: tasks = ceil(active series / scrape interval / (${perVcpu} samples/s per vCPU x task vCPU x CPU target))`);
     for (const [name, series] of [["example fleet (3 accounts x 50k series, 1 site at 2,000 samples/s)", 3 * 50_000 + 2_000 * 60], ["500 accounts x 50k series", 500 * 50_000]] as const) {
         const s = hubSizing({ activeSeries: series, scrapeIntervalSeconds: 60, taskVcpu: 1, targetCpuPercent: 60, samplesPerVcpu: perVcpu });
