@@ -288,11 +288,6 @@ export function hubTenants(h: Pick<HubConfig, "monitoredAccounts" | "onpremSites
     ];
 }
 
-/** ADOT ships no server-side auth extension, so bearer-token sites need the contrib collector (on-prem gateway config). */
-export const BEARER_NEEDS_CONTRIB =
-    "bearer-token authentication needs the bearertokenauth extension, which the ADOT collector does not ship: " +
-    "use auth.mode: mtls (the default), or a contrib collector image (otel/opentelemetry-collector-contrib) mirrored into your private ECR";
-
 export type HubConfig = z.infer<typeof hubConfig>;
 export type OnPremSiteRef = z.infer<typeof onpremSite>;
 export type CloudWatchSourceRef = z.infer<typeof cloudwatchSource>;

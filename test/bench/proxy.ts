@@ -13,7 +13,7 @@ import * as https from "https";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { revokedSerialsFile } from "../../components/collectorService";
+import { revokedSerialsFile } from "../../components/identity/proxyFiles";
 import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
 import { Tenant, tenantMaps } from "../../components/identity/tenants";
 

@@ -5,7 +5,7 @@ import * as http from "http";
 import * as https from "https";
 import * as os from "os";
 import * as path from "path";
-import { revokedSerialsFile } from "../../components/collectorService";
+import { revokedSerialsFile } from "../../components/identity/proxyFiles";
 import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
 import { TENANT_HEADERS, Tenant, tenantMaps, tenantSubject } from "../../components/identity/tenants";
 import { freePort } from "../e2e/datapath/lib/procs";

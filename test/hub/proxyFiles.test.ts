@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { identityMapChunks, normalizeSerial, revokedSerialsFile } from "../../components/collectorService";
+import { identityMapChunks, normalizeSerial, revokedSerialsFile } from "../../components/identity/proxyFiles";
 import { TLS_DIR } from "../../components/collectorPorts";
 import { COLLECTOR_UID, collectorContainerDefinitions, initScript, PROXY_IMAGE } from "../../components/collectorTask";
 import { IDENTITY_FILES, renderHaproxyConfig } from "../../components/identity/haproxyConfig";

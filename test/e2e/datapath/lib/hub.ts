@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { identityMapChunks, revokedSerialsFile } from "../../../../components/collectorService";
+import { identityMapChunks, revokedSerialsFile } from "../../../../components/identity/proxyFiles";
 import { renderHubCollectorConfig } from "../../../../components/hubCollectorConfig";
 import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
 import { Tenant } from "../../../../components/identity/tenants";

@@ -41,7 +41,7 @@ export interface RunPki {
     };
     /**
      * The hub's revoked-serials list (identity.revokedSerials) as an operator pastes it from a console:
-     * lower case with colons, which the hub normalises (collectorService.ts normalizeSerial).
+     * lower case with colons, which the hub normalises (components/identity/proxyFiles.ts normalizeSerial).
      */
     readonly revokedSerials: readonly string[];
     /** The server CA: SSL_CERT_FILE of the children (Go's system roots). */
