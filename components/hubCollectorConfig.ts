@@ -138,9 +138,11 @@ export function identityKeyPattern(labels: readonly string[] = IDENTITY_LABELS):
  *   resource/source-labels copied from semantic-convention keys), then upserts each label
  *   `from_context: metadata.<header>` (contrib internal/coreinternal@v0.117.0
  *   attraction/attraction.go:344-385; a missing key sets nothing), so each exists once;
- * - `attributes/identity` deletes the same keys, every copy, on data points, which would otherwise
- *   become labels too (the exporter copies resource attributes onto data points, last copy winning:
- *   pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112);
+ * - `attributes/identity` deletes the same keys, every copy, on the data points of every metric type
+ *   (attributesprocessor@v0.117.0 attributes_metric.go:69-94), which would otherwise become labels too
+ *   (the exporter copies resource attributes onto data points, last copy winning:
+ *   pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112). Scope attributes never become
+ *   labels (translator/prometheusremotewrite@v0.117.0 reads none);
  * - `filter/identity` drops whatever still has no `account`: no proxy-set header, no data (fail closed).
  * They must run before any batch processor: batch drops client metadata unless it is configured with
  * `metadata_keys` (batchprocessor@v0.117.0 batch_processor.go:153).
