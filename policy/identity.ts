@@ -3,15 +3,15 @@
  * tenant labels a hub writes come from that identity, never from what the sender claims.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { CONFIG_TEXT_TYPES } from "./lib/configTypes";
-import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "./lib/collector";
-import { containerDefinitions } from "./lib/secrets";
+import { CONFIG_TEXT_TYPES } from "./lib/telemetry/configTypes";
+import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "./lib/telemetry/collector";
+import { containerDefinitions } from "./lib/aws/secrets";
 import { resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
 import {
     actionsServe, ECS_SERVICE, ECS_TASK_DEFINITION, elbv2Kind, ENDPOINT_SERVICE, forwardedTargetGroups, isClassicElb, prop, resolveRefs, valueNames,
-} from "./lib/loadBalancers";
-import { Terminator, terminatorsOf } from "./lib/terminators";
-import { tenantLabelFindings } from "./lib/tenantLabels";
+} from "./lib/aws/loadBalancers";
+import { Terminator, terminatorsOf } from "./lib/telemetry/terminators";
+import { tenantLabelFindings } from "./lib/telemetry/tenantLabels";
 import { asArray, asBool, asNumber, asString, isRecord, knownValue } from "./lib/values";
 
 /** Default OTLP ports: 4317 gRPC and 4318 HTTP (IANA / OTLP spec), and 4319/4320 the pack's fleets have used for extra OTLP receivers. */

@@ -2,8 +2,8 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy, STACK_TAGS } from "./lib/define";
-import { classesWith } from "./lib/awsTypes";
-import { expandActionPattern, servicesFullyGranted } from "./lib/iamCatalog";
+import { classesWith } from "./lib/aws/awsTypes";
+import { expandActionPattern, servicesFullyGranted } from "./lib/aws/iamCatalog";
 import {
     actionGrants,
     actionWithin,
@@ -17,7 +17,7 @@ import {
     principalAccount,
     resourceCoversAllOfAKind,
     Statement,
-} from "./lib/iam";
+} from "./lib/aws/iam";
 import { asArray, asString, asStringArray, globMatch, Props } from "./lib/values";
 
 /** Every type with an identity-policy document: iam policies (managed and inline), role inline policies, SSO permission sets. */

@@ -2,14 +2,14 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
 import * as grafana from "@pulumiverse/grafana";
-import { classesWith } from "./lib/awsTypes";
-import { CONFIG_TEXT_TYPES } from "./lib/configTypes";
-import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings } from "./lib/collector";
-import { bindMinVersionGap, looksLikeHaproxy, parseHaproxyConfig } from "./lib/haproxy";
-import { receiverServers, SERVER_RECEIVER_TYPES } from "./lib/terminators";
+import { classesWith } from "./lib/aws/awsTypes";
+import { CONFIG_TEXT_TYPES } from "./lib/telemetry/configTypes";
+import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings } from "./lib/telemetry/collector";
+import { bindMinVersionGap, looksLikeHaproxy, parseHaproxyConfig } from "./lib/telemetry/haproxy";
+import { receiverServers, SERVER_RECEIVER_TYPES } from "./lib/telemetry/terminators";
 import { resourcePolicy, stackPolicy } from "./lib/define";
-import { conditionPins, describeStatement, globCovers, parseDocument, Statement } from "./lib/iam";
-import { patternsCoverService } from "./lib/iamCatalog";
+import { conditionPins, describeStatement, globCovers, parseDocument, Statement } from "./lib/aws/iam";
+import { patternsCoverService } from "./lib/aws/iamCatalog";
 import { asArray, asBool, asString, asTags, isPlainHttpToNetwork, isRecord, knownValue, parseJsonish, Props } from "./lib/values";
 
 /**

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { TYPES_WITH_INPUT } from "../../policy/lib/awsTypes";
+import { TYPES_WITH_INPUT } from "../../policy/lib/aws/awsTypes";
 import { resourceArgs } from "../support/awsTypings";
 
 /** Re-derives, from @pulumi/aws's own typings, which resource types of `module` declare `input`. */

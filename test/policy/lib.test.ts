@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { scanAgentConfig } from "../../policy/lib/collector";
-import { actionGrants, actionWithin, awsManagedPolicyName, hasConstrainingCondition, identityPolicyDocuments, parseDocument, principalAccount } from "../../policy/lib/iam";
-import { describePorts, isWorldCidr, securityGroupRules } from "../../policy/lib/network";
-import { isSecretReference, isSensitiveName, secretValueKind } from "../../policy/lib/secrets";
+import { scanAgentConfig } from "../../policy/lib/telemetry/collector";
+import { actionGrants, actionWithin, awsManagedPolicyName, hasConstrainingCondition, identityPolicyDocuments, parseDocument, principalAccount } from "../../policy/lib/aws/iam";
+import { describePorts, isWorldCidr, securityGroupRules } from "../../policy/lib/aws/network";
+import { isSecretReference, isSensitiveName, secretValueKind } from "../../policy/lib/aws/secrets";
 import { asTags, globMatch, isPlainHttpToNetwork, whenKnown } from "../../policy/lib/values";
 import { validateSchema } from "../../policy/offline/schema";
 import { UNKNOWN_STRING } from "./fixtures/unknown";

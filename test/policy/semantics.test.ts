@@ -14,10 +14,10 @@ import {
     kmsKeyPolicyNoWildcardPrincipal,
 } from "../../policy/leastPrivilege";
 import { collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "../../policy/tls";
-import { conditionPins, resourceCoversAllOfAKind, globCovers } from "../../policy/lib/iam";
-import { expandActionPattern, servicesFullyGranted } from "../../policy/lib/iamCatalog";
-import { worldFamiliesCovered } from "../../policy/lib/network";
-import { sameRole, isAwsManagedKeyRef } from "../../policy/lib/identity";
+import { conditionPins, resourceCoversAllOfAKind, globCovers } from "../../policy/lib/aws/iam";
+import { expandActionPattern, servicesFullyGranted } from "../../policy/lib/aws/iamCatalog";
+import { worldFamiliesCovered } from "../../policy/lib/aws/network";
+import { sameRole, isAwsManagedKeyRef } from "../../policy/lib/aws/identity";
 import { runResource, runStack } from "./helpers";
 
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });

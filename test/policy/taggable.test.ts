@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { COVERED_AWS_MODULES, NON_TAGGABLE_AWS_TYPES } from "../../policy/lib/taggable";
+import { COVERED_AWS_MODULES, NON_TAGGABLE_AWS_TYPES } from "../../policy/lib/aws/taggable";
 import { resourceArgs } from "../support/awsTypings";
 
 /** Re-derives, from @pulumi/aws's own typings, which resource types of `module` have no `tags` input. */

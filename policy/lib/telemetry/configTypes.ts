@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { classesWith, typeClass } from "./awsTypes";
+import { classesWith, typeClass } from "../aws/awsTypes";
 import { POD_TEMPLATE_TYPES } from "./collector";
 
 /**

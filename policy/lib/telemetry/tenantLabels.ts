@@ -14,7 +14,7 @@
  * - the batch processor exports from a new context that carries only the metadata_keys it was told
  *   to keep (case-insensitive) and no auth data (processor/batchprocessor@v0.117.0 batch_processor.go:151-160, config.go:31-41).
  */
-import { asArray, asString, asStringArray, globMatch, isRecord } from "./values";
+import { asArray, asString, asStringArray, globMatch, isRecord } from "../values";
 
 export interface TenantLabelOptions {
     tenantLabels: readonly string[];

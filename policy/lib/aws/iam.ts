@@ -4,7 +4,7 @@
  * values can be scalars or arrays, and condition operators/keys are case-insensitive in IAM.
  */
 import { resourceProbes, servicesFullyGranted } from "./iamCatalog";
-import { asArray, asString, globMatch, isRecord, parseJsonish, Props } from "./values";
+import { asArray, asString, globMatch, isRecord, parseJsonish, Props } from "../values";
 
 export type PrincipalKind = "*" | "AWS" | "Service" | "Federated" | "CanonicalUser";
 

@@ -8,8 +8,8 @@
  * https://aws-otel.github.io/docs/components/confmap-providers).
  */
 import * as YAML from "yaml";
-import { containerDefinitions } from "./secrets";
-import { asArray, asString, isPlainHttpToNetwork, isRecord, Props } from "./values";
+import { containerDefinitions } from "../aws/secrets";
+import { asArray, asString, isPlainHttpToNetwork, isRecord, Props } from "../values";
 
 export interface ConfigFinding {
     /** Dotted path inside the document, e.g. `exporters.otlphttp/hub.tls.insecure`. */

@@ -2,7 +2,7 @@
  * Recognising credentials by name and by shape, shared by the SSM-parameter and ECS-environment rules,
  * and ECS container definitions (a JSON string input) in parsed form.
  */
-import { asArray, isRecord, parseJsonish } from "./values";
+import { asArray, isRecord, parseJsonish } from "../values";
 
 /** Substrings of names that hold credentials (trivy's list plus common spellings). */
 export const DEFAULT_SENSITIVE_NAME_PARTS = [

@@ -6,7 +6,7 @@
  * the only candidate of the stack.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { asArray, asString, isRecord, knownValue } from "./values";
+import { asArray, asString, isRecord, knownValue } from "../values";
 
 /** Module names @pulumi/aws uses (and its aliases keep accepting) for ELBv2 types. */
 const ELBV2 = /^aws:(lb|alb|elasticloadbalancingv2|applicationloadbalancing)\/(listener|loadBalancer|targetGroup|targetGroupAttachment):/;

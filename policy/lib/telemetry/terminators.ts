@@ -5,9 +5,9 @@
  * listen on and whether they require a verified client certificate.
  */
 import { configLocations, findCollectorDocs, podSpecs } from "./collector";
-import { containerDefinitions } from "./secrets";
+import { containerDefinitions } from "../aws/secrets";
 import { bindClientCertGap, HaproxyBind, looksLikeHaproxy, parseHaproxyConfig } from "./haproxy";
-import { asArray, asNumber, asString, asStringArray, isRecord, Props } from "./values";
+import { asArray, asNumber, asString, asStringArray, isRecord, Props } from "../values";
 
 /** `loopback`: only the host itself; `any`: every interface; `specific`: one address; `runtime`: substituted at run time (${env:...}). */
 export type HostScope = "loopback" | "any" | "specific" | "runtime";

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
-import { asArray, asNumber, asString, asStringArray, isRecord, Props, whenKnown } from "./values";
+import { asArray, asNumber, asString, asStringArray, isRecord, Props, whenKnown } from "../values";
 
 export type Direction = "ingress" | "egress";
 

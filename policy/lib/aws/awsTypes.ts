@@ -6,7 +6,7 @@
  * test/policy/awsTypes.test.ts re-derives every list, so a provider upgrade that adds a type with the
  * same input fails the test instead of leaving a gap in a rule.
  */
-import { ResourceClass } from "./define";
+import { ResourceClass } from "../define";
 
 /** `module:input` → type tokens of that module whose Args declare `input`. */
 export const TYPES_WITH_INPUT = {
