@@ -10,7 +10,7 @@ import {
     subnetNoPublicIp,
     vpcEndpointPrivateDnsAndPolicy,
     vpcEndpointServiceAcceptance,
-} from "../../policy/exposure";
+} from "../../policy/rules/exposure";
 import { UNKNOWN_STRING } from "./fixtures/unknown";
 import { runResource, runStack, urnOf } from "./helpers";
 

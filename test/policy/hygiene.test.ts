@@ -8,7 +8,7 @@ import {
     kmsKeyRotation,
     logGroupKmsRetention,
     ssmCredentialsSecureString,
-} from "../../policy/hygiene";
+} from "../../policy/rules/hygiene";
 import { runResource } from "./helpers";
 
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "../../policy/identity";
+import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "../../policy/rules/identity";
 import { runResource, runStack, StackEntry } from "./helpers";
 
 const ACCT = "111111111111";

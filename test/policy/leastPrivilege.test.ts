@@ -8,7 +8,7 @@ import {
     iamNoWildcardResources,
     iamTrustPolicyConditions,
     kmsKeyPolicyNoWildcardPrincipal,
-} from "../../policy/leastPrivilege";
+} from "../../policy/rules/leastPrivilege";
 import { runResource } from "./helpers";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { lbInternal } from "../../policy/exposure";
+import { lbInternal } from "../../policy/rules/exposure";
 import { evaluatePlan, evaluatePlanStack, InputError, parsePlan, Plan, PlanStack, stackTagsFor, stackUrnOf, withViolations } from "../../policy/offline";
 import { policies } from "../../policy/policies";
 import { UNKNOWN_STRING } from "./fixtures/unknown";

@@ -3,8 +3,8 @@
  * written the way engineers write them, and near misses that must pass.
  */
 import { strict as assert } from "assert";
-import { oamSinkPolicyOrgCondition, sgNoPublicIngress, subnetNoPublicIp, vpcEndpointPolicyVpcWide, vpcEndpointPrivateDnsAndPolicy } from "../../policy/exposure";
-import { ampWorkspaceEncryptionLogging, ecsTaskNoPlaintextSecrets, ecsTaskRoleSeparation, logGroupKmsRetention, ssmCredentialsSecureString } from "../../policy/hygiene";
+import { oamSinkPolicyOrgCondition, sgNoPublicIngress, subnetNoPublicIp, vpcEndpointPolicyVpcWide, vpcEndpointPrivateDnsAndPolicy } from "../../policy/rules/exposure";
+import { ampWorkspaceEncryptionLogging, ecsTaskNoPlaintextSecrets, ecsTaskRoleSeparation, logGroupKmsRetention, ssmCredentialsSecureString } from "../../policy/rules/hygiene";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -12,8 +12,8 @@ import {
     iamNoWildcardResources,
     iamTrustPolicyConditions,
     kmsKeyPolicyNoWildcardPrincipal,
-} from "../../policy/leastPrivilege";
-import { collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "../../policy/tls";
+} from "../../policy/rules/leastPrivilege";
+import { collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "../../policy/rules/tls";
 import { conditionPins, resourceCoversAllOfAKind, globCovers } from "../../policy/lib/aws/iam";
 import { expandActionPattern, servicesFullyGranted } from "../../policy/lib/aws/iamCatalog";
 import { worldFamiliesCovered } from "../../policy/lib/aws/network";

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { COST_ALLOCATION_TAG_KEYS } from "../../components/tags";
-import { costAllocationTags, stackPrivatePathToHub } from "../../policy/stack";
+import { costAllocationTags, stackPrivatePathToHub } from "../../policy/rules/stack";
 import { UNKNOWN_STRING } from "./fixtures/unknown";
 import { COST_TAGS, runResource, runStack } from "./helpers";
 

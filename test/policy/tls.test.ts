@@ -7,7 +7,7 @@ import {
     lbListenerTlsPolicy,
     lbTargetGroupTls,
     s3BucketPolicySecureTransport,
-} from "../../policy/tls";
+} from "../../policy/rules/tls";
 import { runResource } from "./helpers";
 
 const LISTENER = "aws:lb/listener:Listener";

@@ -1,12 +1,12 @@
 /** Private endpoints and exposure: load balancers, security groups, public IPs, VPC endpoints, Grafana, EKS. */
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { isRegulated, ResourceClass, resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
-import { classesWith } from "./lib/aws/awsTypes";
-import { servicesFullyGranted } from "./lib/aws/iamCatalog";
-import { conditionsAdmitEverything, describeStatement, hasConstrainingCondition, parseDocument, resourceCoversAllOfAKind, Statement } from "./lib/aws/iam";
-import { describePorts, interfaceEndpointServiceNames, securityGroupRules, SgRule, WorldExposure, worldExposures } from "./lib/aws/network";
-import { asArray, asBool, asString, asStringArray, isRecord, knownValue } from "./lib/values";
+import { isRegulated, ResourceClass, resourcePolicy, STACK_TAGS, stackPolicy } from "../lib/define";
+import { classesWith } from "../lib/aws/awsTypes";
+import { servicesFullyGranted } from "../lib/aws/iamCatalog";
+import { conditionsAdmitEverything, describeStatement, hasConstrainingCondition, parseDocument, resourceCoversAllOfAKind, Statement } from "../lib/aws/iam";
+import { describePorts, interfaceEndpointServiceNames, securityGroupRules, SgRule, WorldExposure, worldExposures } from "../lib/aws/network";
+import { asArray, asBool, asString, asStringArray, isRecord, knownValue } from "../lib/values";
 
 const SG_CLASSES = [...classesWith(["ec2:ingress"], (t) => t.includes("SecurityGroup")), aws.ec2.SecurityGroupRule];
 

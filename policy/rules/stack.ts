@@ -1,9 +1,9 @@
 /** Stack level: a private path to the hub for every sender stack, cost-allocation tags on every AWS resource. */
-import { COST_ALLOCATION_TAG_KEYS } from "../components/tags";
-import { resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
-import { interfaceEndpointServiceNames } from "./lib/aws/network";
-import { NON_TAGGABLE_AWS_TYPES } from "./lib/aws/taggable";
-import { asTags, isRecord, parseJsonish } from "./lib/values";
+import { COST_ALLOCATION_TAG_KEYS } from "../../components/tags";
+import { resourcePolicy, STACK_TAGS, stackPolicy } from "../lib/define";
+import { interfaceEndpointServiceNames } from "../lib/aws/network";
+import { NON_TAGGABLE_AWS_TYPES } from "../lib/aws/taggable";
+import { asTags, isRecord, parseJsonish } from "../lib/values";
 
 export const stackPrivatePathToHub = stackPolicy({
     name: "stack-private-path-to-hub",

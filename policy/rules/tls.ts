@@ -2,15 +2,15 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
 import * as grafana from "@pulumiverse/grafana";
-import { classesWith } from "./lib/aws/awsTypes";
-import { CONFIG_TEXT_TYPES } from "./lib/telemetry/configTypes";
-import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings } from "./lib/telemetry/collector";
-import { bindMinVersionGap, looksLikeHaproxy, parseHaproxyConfig } from "./lib/telemetry/haproxy";
-import { receiverServers, SERVER_RECEIVER_TYPES } from "./lib/telemetry/terminators";
-import { resourcePolicy, stackPolicy } from "./lib/define";
-import { conditionPins, describeStatement, globCovers, parseDocument, Statement } from "./lib/aws/iam";
-import { patternsCoverService } from "./lib/aws/iamCatalog";
-import { asArray, asBool, asString, asTags, isPlainHttpToNetwork, isRecord, knownValue, parseJsonish, Props } from "./lib/values";
+import { classesWith } from "../lib/aws/awsTypes";
+import { CONFIG_TEXT_TYPES } from "../lib/telemetry/configTypes";
+import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings } from "../lib/telemetry/collector";
+import { bindMinVersionGap, looksLikeHaproxy, parseHaproxyConfig } from "../lib/telemetry/haproxy";
+import { receiverServers, SERVER_RECEIVER_TYPES } from "../lib/telemetry/terminators";
+import { resourcePolicy, stackPolicy } from "../lib/define";
+import { conditionPins, describeStatement, globCovers, parseDocument, Statement } from "../lib/aws/iam";
+import { patternsCoverService } from "../lib/aws/iamCatalog";
+import { asArray, asBool, asString, asTags, isPlainHttpToNetwork, isRecord, knownValue, parseJsonish, Props } from "../lib/values";
 
 /**
  * Exactly the predefined ELB policies that negotiate TLS 1.2 or later only and offer only forward-secret

@@ -1,9 +1,9 @@
 /** Hygiene: KMS rotation, encryption and retention of telemetry stores, credentials storage, ECS task hardening. */
 import * as aws from "@pulumi/aws";
-import { resourcePolicy } from "./lib/define";
-import { classesWith, typeClass } from "./lib/aws/awsTypes";
-import { environmentVariables, POD_TEMPLATE_TYPES } from "./lib/telemetry/collector";
-import { isAwsManagedKeyRef, sameRole } from "./lib/aws/identity";
+import { resourcePolicy } from "../lib/define";
+import { classesWith, typeClass } from "../lib/aws/awsTypes";
+import { environmentVariables, POD_TEMPLATE_TYPES } from "../lib/telemetry/collector";
+import { isAwsManagedKeyRef, sameRole } from "../lib/aws/identity";
 import {
     containerDefinitions,
     containerName,
@@ -12,8 +12,8 @@ import {
     isSecretReference,
     isSensitiveName,
     secretValueKind,
-} from "./lib/aws/secrets";
-import { asBool, asNumber, asString, isRecord, Props } from "./lib/values";
+} from "../lib/aws/secrets";
+import { asBool, asNumber, asString, isRecord, Props } from "../lib/values";
 
 export const kmsKeyRotation = resourcePolicy({
     name: "kms-key-rotation",

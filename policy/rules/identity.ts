@@ -3,16 +3,16 @@
  * tenant labels a hub writes come from that identity, never from what the sender claims.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { CONFIG_TEXT_TYPES } from "./lib/telemetry/configTypes";
-import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "./lib/telemetry/collector";
-import { containerDefinitions } from "./lib/aws/secrets";
-import { resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
+import { CONFIG_TEXT_TYPES } from "../lib/telemetry/configTypes";
+import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "../lib/telemetry/collector";
+import { containerDefinitions } from "../lib/aws/secrets";
+import { resourcePolicy, STACK_TAGS, stackPolicy } from "../lib/define";
 import {
     actionsServe, ECS_SERVICE, ECS_TASK_DEFINITION, elbv2Kind, ENDPOINT_SERVICE, forwardedTargetGroups, isClassicElb, prop, resolveRefs, valueNames,
-} from "./lib/aws/loadBalancers";
-import { Terminator, terminatorsOf } from "./lib/telemetry/terminators";
-import { tenantLabelFindings } from "./lib/telemetry/tenantLabels";
-import { asArray, asBool, asNumber, asString, isRecord, knownValue } from "./lib/values";
+} from "../lib/aws/loadBalancers";
+import { Terminator, terminatorsOf } from "../lib/telemetry/terminators";
+import { tenantLabelFindings } from "../lib/telemetry/tenantLabels";
+import { asArray, asBool, asNumber, asString, isRecord, knownValue } from "../lib/values";
 
 /** Default OTLP ports: 4317 gRPC and 4318 HTTP (IANA / OTLP spec), and 4319/4320 the pack's fleets have used for extra OTLP receivers. */
 const DEFAULT_OTLP_PORTS = [4317, 4318, 4319, 4320];

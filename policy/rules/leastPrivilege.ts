@@ -1,9 +1,9 @@
 /** Least privilege: IAM permission, trust and KMS key policies, managed-policy attachments, IAM users. */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
-import { resourcePolicy, STACK_TAGS } from "./lib/define";
-import { classesWith } from "./lib/aws/awsTypes";
-import { expandActionPattern, servicesFullyGranted } from "./lib/aws/iamCatalog";
+import { resourcePolicy, STACK_TAGS } from "../lib/define";
+import { classesWith } from "../lib/aws/awsTypes";
+import { expandActionPattern, servicesFullyGranted } from "../lib/aws/iamCatalog";
 import {
     actionGrants,
     actionWithin,
@@ -17,8 +17,8 @@ import {
     principalAccount,
     resourceCoversAllOfAKind,
     Statement,
-} from "./lib/aws/iam";
-import { asArray, asString, asStringArray, globMatch, Props } from "./lib/values";
+} from "../lib/aws/iam";
+import { asArray, asString, asStringArray, globMatch, Props } from "../lib/values";
 
 /** Every type with an identity-policy document: iam policies (managed and inline), role inline policies, SSO permission sets. */
 const IDENTITY_POLICY_CLASSES = [...classesWith(["iam:policy", "ssoadmin:inlinePolicy"]), aws.iam.Role];
