@@ -7,12 +7,12 @@ import {
     lbListenerTlsPolicy,
     lbTargetGroupTls,
     s3BucketPolicySecureTransport,
-} from "../../policy/rules/tls";
-import { runResource } from "./helpers";
+} from "../../../policy/rules/tls";
+import { runResource } from "../helpers";
 
 const LISTENER = "aws:lb/listener:Listener";
 
-describe("policy/tls", () => {
+describe("policy/rules/tls", () => {
     describe("lb-listener-tls", () => {
         it("rejects an HTTP listener that forwards", () => {
             const r = runResource(lbListenerTls, LISTENER, { protocol: "HTTP", port: 80, defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }] });

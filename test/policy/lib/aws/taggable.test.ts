@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
-import { COVERED_AWS_MODULES, NON_TAGGABLE_AWS_TYPES } from "../../policy/lib/aws/taggable";
-import { resourceArgs } from "../support/awsTypings";
+import { COVERED_AWS_MODULES, NON_TAGGABLE_AWS_TYPES } from "../../../../policy/lib/aws/taggable";
+import { resourceArgs } from "../../../support/awsTypings";
 
 /** Re-derives, from @pulumi/aws's own typings, which resource types of `module` have no `tags` input. */
 function nonTaggable(module: string): string[] {
     return resourceArgs(module).filter((r) => !/\n\s+(readonly )?tags\?:/.test(r.body)).map((r) => r.token);
 }
 
-describe("policy/lib/taggable", () => {
+describe("policy/lib/aws/taggable", () => {
     it("matches what @pulumi/aws declares for every covered module", function () {
         this.timeout(60000);
         const derived = COVERED_AWS_MODULES.flatMap(nonTaggable).sort();

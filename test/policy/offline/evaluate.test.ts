@@ -3,13 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { lbInternal } from "../../policy/rules/exposure";
-import { evaluatePlan, evaluatePlanStack, InputError, parsePlan, Plan, PlanStack, stackTagsFor, stackUrnOf, withViolations } from "../../policy/offline";
-import { policies } from "../../policy/policies";
-import { UNKNOWN_STRING } from "./fixtures/unknown";
-import { COST_TAGS } from "./helpers";
+import { lbInternal } from "../../../policy/rules/exposure";
+import { evaluatePlan, evaluatePlanStack, InputError, parsePlan, Plan, PlanStack, stackTagsFor, stackUrnOf, withViolations } from "../../../policy/offline";
+import { policies } from "../../../policy/policies";
+import { UNKNOWN_STRING } from "../fixtures/unknown";
+import { COST_TAGS } from "../helpers";
 
-const fixture = (name: string): Plan => parsePlan(JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8")));
+const fixture = (name: string): Plan => parsePlan(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", name), "utf8")));
 const shortName = (urn: string) => urn.split("::").pop();
 
 function stackOf(resources: PlanStack["resources"], extra: Partial<PlanStack> = {}): PlanStack {

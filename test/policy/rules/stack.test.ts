@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
-import { COST_ALLOCATION_TAG_KEYS } from "../../components/tags";
-import { costAllocationTags, stackPrivatePathToHub } from "../../policy/rules/stack";
-import { UNKNOWN_STRING } from "./fixtures/unknown";
-import { COST_TAGS, runResource, runStack } from "./helpers";
+import { COST_ALLOCATION_TAG_KEYS } from "../../../components/tags";
+import { costAllocationTags, stackPrivatePathToHub } from "../../../policy/rules/stack";
+import { UNKNOWN_STRING } from "../fixtures/unknown";
+import { COST_TAGS, runResource, runStack } from "../helpers";
 
 const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const hubEndpoint = (serviceName: string) => ({ type: VPCE, name: "to-hub", inputs: { vpcEndpointType: "Interface", serviceName } });
 
-describe("policy/stack", () => {
+describe("policy/rules/stack", () => {
     describe("stack-private-path-to-hub", () => {
         it("rejects monitored and on-prem stacks without an interface endpoint to an endpoint service", () => {
             for (const role of ["monitored", "onprem"]) {

@@ -10,9 +10,9 @@ import {
     subnetNoPublicIp,
     vpcEndpointPrivateDnsAndPolicy,
     vpcEndpointServiceAcceptance,
-} from "../../policy/rules/exposure";
-import { UNKNOWN_STRING } from "./fixtures/unknown";
-import { runResource, runStack, urnOf } from "./helpers";
+} from "../../../policy/rules/exposure";
+import { UNKNOWN_STRING } from "../fixtures/unknown";
+import { runResource, runStack, urnOf } from "../helpers";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
@@ -23,7 +23,7 @@ const endpoint = (svc: string) => ({ vpcEndpointType: "Interface", serviceName: 
 const vpce = (inputs: Record<string, unknown>, opts: Parameters<typeof runStack>[2] = {}) =>
     runStack(vpcEndpointPrivateDnsAndPolicy, [{ type: VPCE, name: "subject", inputs }], opts);
 
-describe("policy/exposure", () => {
+describe("policy/rules/exposure", () => {
     describe("lb-internal", () => {
         it("rejects internet-facing load balancers of every flavour", () => {
             for (const type of ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer", "aws:elb/loadBalancer:LoadBalancer"]) {

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { Policies } from "@pulumi/policy";
-import { resolveConfig } from "../../policy/offline/config";
-import { validateSchema } from "../../policy/offline/schema";
-import { InputError } from "../../policy/offline/types";
+import { resolveConfig } from "../../../policy/offline/config";
+import { validateSchema } from "../../../policy/offline/schema";
+import { InputError } from "../../../policy/offline/types";
 
 // A policy whose configSchema uses keywords the former hand-written subset ignored
 // (multipleOf, format, oneOf, propertyNames, minProperties, not); the Pulumi CLI enforces them all.

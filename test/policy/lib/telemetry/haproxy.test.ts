@@ -3,10 +3,10 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { bindClientCertGap, parseBindAddresses, parseHaproxyConfig } from "../../policy/lib/telemetry/haproxy";
-import { hostScope, splitHostPort } from "../../policy/lib/telemetry/terminators";
-import { collectorExporterTls, collectorReceiverTls, haproxyBindTlsMinVersion } from "../../policy/rules/tls";
-import { runResource } from "./helpers";
+import { bindClientCertGap, parseBindAddresses, parseHaproxyConfig } from "../../../../policy/lib/telemetry/haproxy";
+import { hostScope, splitHostPort } from "../../../../policy/lib/telemetry/terminators";
+import { collectorExporterTls, collectorReceiverTls, haproxyBindTlsMinVersion } from "../../../../policy/rules/tls";
+import { runResource } from "../../helpers";
 
 const SSM = "aws:ssm/parameter:Parameter";
 

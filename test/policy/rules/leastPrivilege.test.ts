@@ -8,14 +8,14 @@ import {
     iamNoWildcardResources,
     iamTrustPolicyConditions,
     kmsKeyPolicyNoWildcardPrincipal,
-} from "../../policy/rules/leastPrivilege";
-import { runResource } from "./helpers";
+} from "../../../policy/rules/leastPrivilege";
+import { runResource } from "../helpers";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 const trust = (...Statement: unknown[]) => ({ assumeRolePolicy: doc(...Statement) });
 
-describe("policy/leastPrivilege", () => {
+describe("policy/rules/leastPrivilege", () => {
     describe("iam-no-wildcard-actions", () => {
         it("rejects * and service:* actions and Allow+NotAction", () => {
             const r = runResource(iamNoWildcardActions, ROLE_POLICY, {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "../../policy/rules/identity";
-import { runResource, runStack, StackEntry } from "./helpers";
+import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "../../../policy/rules/identity";
+import { runResource, runStack, StackEntry } from "../helpers";
 
 const ACCT = "111111111111";
 const lbArn = (name: string, kind = "net") => `arn:aws:elasticloadbalancing:us-east-1:${ACCT}:loadbalancer/${kind}/${name}/0123456789abcdef`;

@@ -8,14 +8,14 @@ import {
     kmsKeyRotation,
     logGroupKmsRetention,
     ssmCredentialsSecureString,
-} from "../../policy/rules/hygiene";
-import { runResource } from "./helpers";
+} from "../../../policy/rules/hygiene";
+import { runResource } from "../helpers";
 
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";
 const containers = (...defs: Record<string, unknown>[]) => ({ family: "collector", containerDefinitions: JSON.stringify(defs) });
 const hardened = { name: "adot", image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1", readonlyRootFilesystem: true, privileged: false };
 
-describe("policy/hygiene", () => {
+describe("policy/rules/hygiene", () => {
     describe("kms-key-rotation", () => {
         it("rejects symmetric keys without rotation or with a long period", () => {
             assert.deepEqual(runResource(kmsKeyRotation, "aws:kms/key:Key", { description: "amp" }).messages, ["enableKeyRotation is not true."]);

@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
-import { scanAgentConfig } from "../../policy/lib/telemetry/collector";
-import { actionGrants, actionWithin, awsManagedPolicyName, hasConstrainingCondition, identityPolicyDocuments, parseDocument, principalAccount } from "../../policy/lib/aws/iam";
-import { describePorts, isWorldCidr, securityGroupRules } from "../../policy/lib/aws/network";
-import { isSecretReference, isSensitiveName, secretValueKind } from "../../policy/lib/aws/secrets";
-import { asTags, globMatch, isPlainHttpToNetwork, whenKnown } from "../../policy/lib/values";
-import { validateSchema } from "../../policy/offline/schema";
-import { UNKNOWN_STRING } from "./fixtures/unknown";
-import { unknownCheckingProxy } from "../../policy/lib/values";
+import { scanAgentConfig } from "../../../../policy/lib/telemetry/collector";
+import { actionGrants, actionWithin, awsManagedPolicyName, hasConstrainingCondition, identityPolicyDocuments, parseDocument, principalAccount } from "../../../../policy/lib/aws/iam";
+import { describePorts, isWorldCidr, securityGroupRules } from "../../../../policy/lib/aws/network";
+import { isSecretReference, isSensitiveName, secretValueKind } from "../../../../policy/lib/aws/secrets";
+import { asTags, globMatch, isPlainHttpToNetwork, whenKnown } from "../../../../policy/lib/values";
+import { validateSchema } from "../../../../policy/offline/schema";
+import { UNKNOWN_STRING } from "../../fixtures/unknown";
+import { unknownCheckingProxy } from "../../../../policy/lib/values";
 
 describe("policy/lib", () => {
     describe("iam", () => {
