@@ -3,8 +3,8 @@
  * that can set it (a bucket policy inline on the bucket as well as aws.s3.BucketPolicy, the default
  * subnet as well as subnets, replica keys as well as keys). Generated from
  * node_modules/@pulumi/aws/<module>/*.d.ts (the `<Type>Args` interface of each resource);
- * test/policy/awsTypes.test.ts re-derives every list, so a provider upgrade that adds a type with the
- * same input fails the test instead of leaving a gap in a rule.
+ * test/policy/lib/aws/awsTypes.test.ts re-derives every list, so a provider upgrade that adds a type
+ * with the same input fails the test instead of leaving a gap in a rule.
  */
 import { ResourceClass } from "../define";
 

@@ -1,7 +1,7 @@
 /**
  * AWS resource types whose Args have no `tags` input in @pulumi/aws 7, for the modules typical
  * monitoring stacks use (COVERED_AWS_MODULES). Generated from node_modules/@pulumi/aws/<module>/*.d.ts;
- * test/policy/taggable.test.ts re-derives it, so a provider upgrade that adds or removes `tags`
+ * test/policy/lib/aws/taggable.test.ts re-derives it, so a provider upgrade that adds or removes `tags`
  * fails the test instead of silently changing what the cost-allocation rule enforces. Types from
  * modules outside this list are treated as taggable unless listed in the rule's `exemptTypes`.
  */

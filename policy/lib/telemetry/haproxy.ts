@@ -8,8 +8,8 @@
  *   (https://docs.haproxy.org/2.6/configuration.html#2.2, "Quoting and escaping");
  * - there is NO line continuation: `haproxy -c` 2.6.12 rejects a bind ending in `\` with
  *   "'bind [::]:4318' in section 'frontend': unknown keyword '\'" and parses the next line as a
- *   new keyword, so a bind is only what is on its own line (test/policy/haproxy.test.ts checks this
- *   against the real binary when it is installed);
+ *   new keyword, so a bind is only what is on its own line (test/policy/lib/telemetry/haproxy.test.ts
+ *   checks this against the real binary when it is installed);
  * - only `frontend` and `listen` sections accept client traffic (`bind` in `peers` is peer sync);
  *   a `disabled` proxy listens on nothing;
  * - addresses: `[host]:port`, `host:port` split on the LAST colon (so `:::4318` is `::` port 4318
