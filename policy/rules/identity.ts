@@ -280,21 +280,23 @@ export const collectorTenantLabelsFromIdentity = resourcePolicy({
     severity: "critical",
     summary: "In a collector that receives OTLP from other parties and writes to a metrics store (a pipeline, possibly through " +
         "connectors, from an otlp/otlp/* receiver to a prometheusremotewrite* exporter), every tenant label is set from an identity " +
-        "the sender cannot forge: a resource processor action from_context metadata.<key> or auth.<key> (upsert, or insert after a " +
-        "delete of the key) placed after every processor that sets the label from attributes or values, before any batch processor " +
-        "that does not keep that metadata key (metadata_keys); the pipeline's OTLP receivers set include_metadata: true on every " +
-        "protocol for metadata.* keys; and data-point attributes with the label's name are deleted (attributes processor delete, or a " +
-        "transform delete_key) before export, because a data-point attribute survives where the resource has none. Collectors " +
-        "without a metrics-store exporter (forwarders) and stacks outside `roles` (default hub; spokes label themselves) are out of scope.",
+        "the sender cannot forge: a resource processor action from_context metadata.<key> or auth.<key> (upsert or insert) placed " +
+        "after a delete that removes every copy of every key the exporter turns into that label (an OTLP request may repeat a key, " +
+        "and a key delete, upsert or update touches only the first copy; keys such as `source.role` also become `source_role`), " +
+        "after every processor that sets the label from attributes or values, before any batch processor that does not keep that " +
+        "metadata key (metadata_keys); the pipeline's OTLP receivers set include_metadata: true on every protocol for metadata.* " +
+        "keys; and on data points every copy of those keys is deleted (attributes processor delete by pattern, or a transform " +
+        "delete_matching_keys/keep_keys) before export, because a data-point attribute survives beside or instead of the resource's. " +
+        "Collectors without a metrics-store exporter (forwarders) and stacks outside `roles` (default hub; spokes label themselves) are out of scope.",
     refs: {},
-    remediation: "In every ingest pipeline, before batch: resource/identity { delete <label>; upsert <label> from_context: " +
-        "metadata.<header set by the TLS terminator from the client certificate> } and attributes/identity { delete <label> }, and " +
-        "include_metadata: true on the OTLP receivers' grpc and http protocols.",
+    remediation: "In every ingest pipeline, before batch: resource/identity { delete pattern (?s)^(?:account|site|source.role)$; " +
+        "upsert <label> from_context: metadata.<header set by the TLS terminator from the client certificate> } and attributes/identity " +
+        "{ delete the same pattern }, and include_metadata: true on the OTLP receivers' grpc and http protocols.",
     types: CONFIG_TEXT_TYPES,
     config: {
         tenantLabels: {
-            type: "array", items: { type: "string" }, minItems: 1, default: ["account", "site"],
-            description: "Labels that name the tenant (resource attribute keys that become series labels).",
+            type: "array", items: { type: "string" }, minItems: 1, default: ["account", "site", "source_role"],
+            description: "Labels that name the tenant or its tier (resource attribute keys that become series labels; source_role tells the hub's own series from tenants').",
         },
         ingestReceivers: {
             type: "array", items: { type: "string" }, default: ["otlp"],

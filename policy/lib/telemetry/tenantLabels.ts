@@ -3,8 +3,15 @@
  * an identity the sender cannot forge. Collector semantics relied on (contrib/core v0.117.0):
  * - resource/attributes processors run their actions in order; insert/update/upsert whose source
  *   (from_context, from_attribute, value) is missing do nothing, so the sender's value survives;
- *   insert never overwrites, update only overwrites, delete also removes `pattern` matches
- *   (opentelemetry-collector-contrib internal/coreinternal@v0.117.0 attraction/attraction.go:287-330);
+ *   insert never overwrites, update only overwrites (opentelemetry-collector-contrib
+ *   internal/coreinternal@v0.117.0 attraction/attraction.go:287-330);
+ * - an OTLP request may repeat an attribute key and pdata keeps every copy (opentelemetry-collector
+ *   issue #6169); a `key` delete, update and upsert touch only the first copy (pdata@v1.23.0
+ *   pcommon/map.go:63-86 Get/Remove), a `pattern` delete removes every copy of every matching key
+ *   (attraction.go:294-299 with getMatchingKeys, :436-450), and the exporter copies resource attributes
+ *   onto data points with the last copy winning (pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112);
+ * - keys that normalise to one label name are merged into it (promLabels.ts), so every key of the
+ *   label's class must go, not only the label's own name;
  * - from_context `metadata.<k>` reads client.Info.Metadata, `auth.<k>` the authenticator's
  *   attributes, any other value falls back to metadata, `client.address` is the peer address
  *   (attraction.go:344-385); metadata lookups are case-insensitive (go.opentelemetry.io/collector/client@v1.23.0
@@ -14,6 +21,8 @@
  * - the batch processor exports from a new context that carries only the metadata_keys it was told
  *   to keep (case-insensitive) and no auth data (processor/batchprocessor@v0.117.0 batch_processor.go:151-160, config.go:31-41).
  */
+import { goRegExp } from "../goRegexp";
+import { keyNamesLabel, keysNamingLabel, showKey } from "../promLabels";
 import { asArray, asString, asStringArray, globMatch, isRecord } from "../values";
 
 export interface TenantLabelOptions {
@@ -65,14 +74,6 @@ function ingestPaths(doc: Record<string, unknown>, o: TenantLabelOptions): { pat
     return out;
 }
 
-function regexOf(pattern: string): RegExp | undefined {
-    try {
-        return new RegExp(pattern.replace(/\(\?P</g, "(?<"));
-    } catch {
-        return undefined;
-    }
-}
-
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** transform statements with their context (`resource`, `datapoint`, ... or undefined for flat path-prefixed statements). */
@@ -95,6 +96,7 @@ function transformStatements(cfg: Record<string, unknown>): { context?: string; 
 }
 
 type Scope = "resource" | "datapoint";
+type Statement = { context?: string; statement: string; conditional: boolean };
 
 /** Paths a transform statement may use for the attributes of `scope`. */
 function attrPaths(scope: Scope, context: string | undefined): string[] {
@@ -104,135 +106,170 @@ function attrPaths(scope: Scope, context: string | undefined): string[] {
     return context === "datapoint" ? ["attributes", "datapoint.attributes"] : ["datapoint.attributes"];
 }
 
-function transformSets(s: { context?: string; statement: string }, scope: Scope, label: string): boolean {
-    return attrPaths(scope, s.context).some((p) => new RegExp(`(set|replace_pattern|replace_match|replace_all_matches|replace_all_patterns)\\(\\s*${esc(p)}\\[\\s*["']${esc(label)}["']\\s*\\]`).test(s.statement)
-        || new RegExp(`merge_maps\\(\\s*${esc(p)}\\s*,`).test(s.statement) || new RegExp(`set\\(\\s*${esc(p)}\\s*,`).test(s.statement));
-}
+/** An OTTL string literal's content (escapes resolved). */
+const ottlString = (raw: string) => raw.replace(/\\(.)/g, "$1");
 
-function transformDeletes(s: { context?: string; statement: string; conditional: boolean }, scope: Scope, label: string): boolean {
-    if (s.conditional) return false;
-    return attrPaths(scope, s.context).some((p) => {
-        const del = new RegExp(`delete_key\\(\\s*${esc(p)}\\s*,\\s*["']${esc(label)}["']\\s*\\)`).test(s.statement);
-        const m = new RegExp(`delete_matching_keys\\(\\s*${esc(p)}\\s*,\\s*"((?:[^"\\\\]|\\\\.)*)"\\s*\\)`).exec(s.statement);
-        const matching = m !== null && (regexOf(m[1].replace(/\\\\/g, "\\"))?.test(label) ?? false);
-        const keep = new RegExp(`keep_keys\\(\\s*${esc(p)}\\s*,\\s*\\[([^\\]]*)\\]\\s*\\)`).exec(s.statement);
-        const kept = keep !== null && !keep[1].split(",").map((x) => x.trim().replace(/^["']|["']$/g, "")).includes(label);
-        return del || matching || kept;
+/** Keys a transform statement writes on `scope`'s attributes; "*" for any key (a whole-map set or merge). */
+function transformSetKeys(s: Statement, scope: Scope): string[] {
+    return attrPaths(scope, s.context).flatMap((p) => {
+        const keyed = new RegExp(`(?:set|replace_pattern|replace_match|replace_all_matches|replace_all_patterns)\\(\\s*${esc(p)}\\[\\s*"((?:[^"\\\\]|\\\\.)*)"\\s*\\]`, "g");
+        const keys = [...s.statement.matchAll(keyed)].map((m) => ottlString(m[1]));
+        const whole = new RegExp(`(?:merge_maps|set)\\(\\s*${esc(p)}\\s*,`).test(s.statement);
+        return whole ? [...keys, "*"] : keys;
     });
 }
 
+/**
+ * What an unconditional transform statement removes from `scope`'s attributes, as OTTL does it
+ * (pkg/ottl@v0.117.0 ottlfuncs: delete_key calls pcommon.Map.Remove, first copy only; delete_matching_keys,
+ * keep_keys and keep_matching_keys call RemoveIf, every copy).
+ */
+function transformRemoval(s: Statement, scope: Scope): { firstCopyOf?: string; every?: (k: string) => boolean } | undefined {
+    if (s.conditional) return undefined;
+    for (const p of attrPaths(scope, s.context)) {
+        const str = `"((?:[^"\\\\]|\\\\.)*)"`;
+        const byKey = new RegExp(`delete_key\\(\\s*${esc(p)}\\s*,\\s*${str}\\s*\\)`).exec(s.statement);
+        if (byKey !== null) return { firstCopyOf: ottlString(byKey[1]) };
+        const matching = new RegExp(`(delete|keep)_matching_keys\\(\\s*${esc(p)}\\s*,\\s*${str}\\s*\\)`).exec(s.statement);
+        if (matching !== null) {
+            const re = goRegExp(ottlString(matching[2]));
+            if (re === undefined) return undefined;
+            return { every: matching[1] === "delete" ? (k) => re.test(k) : (k) => !re.test(k) };
+        }
+        const keep = new RegExp(`keep_keys\\(\\s*${esc(p)}\\s*,\\s*\\[([^\\]]*)\\]\\s*\\)`).exec(s.statement);
+        if (keep !== null) {
+            const kept = keep[1].split(",").map((x) => ottlString(x.trim().replace(/^"|"$/g, "")));
+            return { every: (k) => !kept.includes(k) };
+        }
+    }
+    return undefined;
+}
+
 const SETTING = new Set(["insert", "upsert", "update"]);
+
+/** Named groups of an extract pattern: the attributes it sets. */
+const extractedKeys = (pattern: string) => [...pattern.matchAll(/\(\?P?<([^>]+)>/g)].map((m) => m[1]);
 
 /**
  * metricstransform operations that write a data-point label: add_label / update_label with new_label
  * (opentelemetry-collector-contrib processor/metricstransformprocessor@v0.117.0 config.go:109, Operation.NewLabel).
  */
-function metricstransformSets(cfg: Record<string, unknown>, label: string): boolean {
-    return asArray(cfg.transforms).filter(isRecord).some((t) => asArray(t.operations).filter(isRecord)
-        .some((op) => asString(op.new_label) === label));
+function metricstransformNewLabels(cfg: Record<string, unknown>): string[] {
+    return asArray(cfg.transforms).filter(isRecord).flatMap((t) => asArray(t.operations).filter(isRecord)
+        .map((op) => asString(op.new_label)).filter((l): l is string => l !== undefined));
 }
 
 function isIdentitySource(fromContext: string | undefined): fromContext is string {
     return fromContext !== undefined && fromContext !== "client.address" && fromContext.trim() !== "";
 }
 
-interface LabelResult {
-    problems: string[];
+/**
+ * Where one tenant label stands at one level (resource or data point) while a chain of processors
+ * runs: which keys that become the label a sender's copies may still occupy (a finite sample of the
+ * class, keysNamingLabel), and whether the label now holds the identity.
+ */
+class LabelState {
+    readonly remaining: Set<string>;
+    identity: { proc: string; index: number; key: string } | undefined;
+    overriddenBy: string | undefined;
+    readonly notes: string[] = [];
+    constructor(readonly label: string) {
+        this.remaining = new Set(keysNamingLabel(label));
+    }
+
+    get clean(): boolean {
+        return this.remaining.size === 0;
+    }
+
+    /** Every copy of every key `every` selects is gone (a pattern delete, RemoveIf). */
+    removeEvery(every: (k: string) => boolean, how: string): void {
+        if (every(this.label)) this.identity = undefined;
+        const before = this.remaining.size;
+        for (const k of [...this.remaining]) if (every(k)) this.remaining.delete(k);
+        if (this.remaining.size > 0 && this.remaining.size < before) {
+            const missed = [...this.remaining].slice(0, 2);
+            this.notes.push(`${how} misses ${missed.map(showKey).join(" and ")}, which also ${missed.length > 1 ? "become" : "becomes"} "${this.label}"`);
+        }
+    }
+
+    /** pcommon.Map.Remove: the first copy only; a sender's repeated copies stay. */
+    removeFirstCopy(key: string, proc: string): void {
+        if (!keyNamesLabel(key, this.label)) return;
+        if (key === this.label) this.identity = undefined;
+        if (!this.clean) {
+            this.notes.push(`${proc} deletes ${showKey(key)} by key, which removes only the first copy of a key an OTLP request may repeat (delete with a pattern instead)`);
+        }
+    }
+
+    /** Sender data written under `key` ("*": any key). */
+    senderSet(key: string, what: string): void {
+        if (key !== "*" && !keyNamesLabel(key, this.label)) return;
+        if (this.identity !== undefined) this.overriddenBy = what;
+        this.identity = undefined;
+        this.remaining.add(key === "*" ? this.label : key);
+    }
+
+    /** The label set from_context: an identity only once no sender copy can remain. */
+    identitySet(action: string, proc: string, index: number, fc: string): void {
+        if (!this.clean) {
+            this.notes.push(action === "insert"
+                ? `${proc} inserts it from_context ${fc} without deleting it first, and insert keeps the sender's value`
+                : `${proc} ${action}s it from_context ${fc} without first deleting every copy, and ${action} changes only the first of the copies a sender may repeat`);
+        } else if (action === "update" && this.identity === undefined) {
+            this.notes.push(`${proc} updates it from_context ${fc} after deleting it, and update only changes an existing value`);
+        } else if (action !== "insert" || this.identity === undefined) {
+            this.identity = { proc, index, key: fc };
+            this.overriddenBy = undefined;
+        }
+    }
 }
 
-function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unknown> }[], receivers: { id: string; cfg: unknown }[]): LabelResult {
-    const problems: string[] = [];
-    // Resource level.
-    let identity: { proc: string; index: number; key: string } | undefined;
-    let overriddenBy: string | undefined;
-    let deleted = false;
-    const notes: string[] = [];
-    const batches: { id: string; index: number; keys: string[] }[] = [];
+/** Resource level: the label must end up set from the client identity, alone. */
+function resourceLevel(label: string, chain: { id: string; cfg: Record<string, unknown> }[]): LabelState {
+    const st = new LabelState(label);
     chain.forEach(({ id, cfg }, index) => {
         const type = typeOf(id);
-        if (type === "batch") {
-            batches.push({ id, index, keys: asStringArray(cfg.metadata_keys).map((k) => k.toLowerCase()) });
-        }
-        const setter = (what: string) => {
-            if (identity !== undefined) overriddenBy = `${id} (${what})`;
-            identity = undefined;
-            deleted = false;
-        };
         if (type === "resource") {
             for (const a of asArray(cfg.attributes).filter(isRecord)) {
                 const action = (asString(a.action) ?? "").toLowerCase();
                 const key = asString(a.key);
                 const pattern = asString(a.pattern);
-                if (action === "delete" && (key === label || (pattern !== undefined && (regexOf(pattern)?.test(label) ?? false)))) {
-                    identity = undefined;
-                    deleted = true;
-                } else if (key === label && SETTING.has(action)) {
+                if (action === "delete") {
+                    // attraction.go:294-299: Remove(key), then Remove once per entry the pattern matches.
+                    if (key !== undefined) st.removeFirstCopy(key, id);
+                    if (pattern !== undefined) st.removeEvery((k) => goRegExp(pattern)?.test(k) ?? false, `${id} deletes by pattern ${pattern} but`);
+                } else if (key !== undefined && SETTING.has(action)) {
                     const fc = asString(a.from_context);
-                    if (isIdentitySource(fc) && (a.value === undefined && a.from_attribute === undefined)) {
-                        if (action === "upsert" || (action === "insert" && deleted) || (action === "update" && !deleted)) {
-                            identity = { proc: id, index, key: fc };
-                            overriddenBy = undefined;
-                        } else if (action === "insert") {
-                            notes.push(`${id} inserts it from_context ${fc} without deleting it first, and insert keeps the sender's value`);
-                        } else {
-                            notes.push(`${id} updates it from_context ${fc} after deleting it, and update only changes an existing value`);
-                        }
+                    if (key === label && isIdentitySource(fc) && a.value === undefined && a.from_attribute === undefined) {
+                        st.identitySet(action, id, index, fc);
                     } else {
-                        setter(a.from_attribute !== undefined ? `from_attribute ${asString(a.from_attribute) ?? JSON.stringify(a.from_attribute)}` : fc === "client.address" ? "from_context client.address" : `${action} value`);
+                        st.senderSet(key, `${id} (${a.from_attribute !== undefined ? `from_attribute ${asString(a.from_attribute) ?? JSON.stringify(a.from_attribute)}` : fc === "client.address" ? "from_context client.address" : `${action} value`})`);
                     }
-                } else if (action === "extract" && pattern !== undefined && new RegExp(`\\(\\?P?<${esc(label)}>`).test(pattern)) {
-                    setter(`extract from ${key ?? "an attribute"}`);
+                } else if (action === "extract" && pattern !== undefined) {
+                    for (const k of extractedKeys(pattern)) st.senderSet(k, `${id} (extract from ${key ?? "an attribute"})`);
                 }
             }
         } else if (type === "transform") {
-            for (const s of transformStatements(cfg)) {
-                if (transformSets(s, "resource", label)) {
-                    setter(`transform \`${s.statement}\``);
-                } else if (transformDeletes(s, "resource", label)) {
-                    identity = undefined;
-                    deleted = true;
-                }
-            }
-        } else if (type === "groupbyattrs" && asStringArray(cfg.keys).includes(label)) {
-            setter("groupbyattrs moves the data-point attribute onto the resource");
+            applyTransform(st, id, cfg, "resource");
+        } else if (type === "groupbyattrs") {
+            for (const k of asStringArray(cfg.keys)) st.senderSet(k, `${id} (groupbyattrs moves the data-point attribute onto the resource)`);
         }
     });
-    if (identity === undefined) {
-        problems.push(overriddenBy !== undefined
-            ? `label "${label}" is set from the client identity but ${overriddenBy} sets it again afterwards from sender data`
-            : `no resource processor sets label "${label}" from_context metadata.<key> or auth.<key>${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`);
-    } else {
-        const id = identity;
-        const isAuth = id.key.startsWith("auth.");
-        const mdKey = id.key.replace(/^metadata\./, "").toLowerCase();
-        for (const b of batches.filter((x) => x.index < id.index)) {
-            if (isAuth || !b.keys.includes(mdKey)) {
-                problems.push(`label "${label}" is set from_context ${id.key} in ${id.proc} after ${b.id}, which drops ${isAuth ? "auth data" : `client metadata (${mdKey} is not in its metadata_keys)`}`);
-            }
-        }
-        if (isAuth) {
-            for (const r of receivers) {
-                const protocols = isRecord(r.cfg) && isRecord(r.cfg.protocols) ? r.cfg.protocols : {};
-                for (const [p, s] of Object.entries(protocols)) {
-                    if (!(isRecord(s) && isRecord(s.auth) && asString(s.auth.authenticator) !== undefined)) {
-                        problems.push(`receiver ${r.id} protocol ${p} has no auth.authenticator, so ${id.key} is empty for its requests`);
-                    }
-                }
-            }
-        } else {
-            for (const r of receivers) {
-                const protocols = isRecord(r.cfg) && isRecord(r.cfg.protocols) ? r.cfg.protocols : {};
-                for (const [p, s] of Object.entries(protocols)) {
-                    if (!(isRecord(s) && (s.include_metadata === true || s.include_metadata === "true"))) {
-                        problems.push(`receiver ${r.id} protocol ${p} does not set include_metadata: true, so ${id.key} is empty for its requests`);
-                    }
-                }
-            }
-        }
+    return st;
+}
+
+function applyTransform(st: LabelState, id: string, cfg: Record<string, unknown>, scope: Scope): void {
+    for (const s of transformStatements(cfg)) {
+        for (const k of transformSetKeys(s, scope)) st.senderSet(k, `${id} (transform \`${s.statement}\`)`);
+        const removal = transformRemoval(s, scope);
+        if (removal?.firstCopyOf !== undefined) st.removeFirstCopy(removal.firstCopyOf, `${id} (transform delete_key)`);
+        if (removal?.every !== undefined) st.removeEvery(removal.every, `${id} \`${s.statement}\``);
     }
-    // Data-point level: a data-point attribute with the label's name becomes the series label where the resource has none.
-    let dpDeleted = false;
-    let dpNote = "";
+}
+
+/** Data-point level: no sender copy of a key that becomes the label may reach the exporter. */
+function dataPointLevel(label: string, chain: { id: string; cfg: Record<string, unknown> }[]): LabelState {
+    const st = new LabelState(label);
     for (const { id, cfg } of chain) {
         const type = typeOf(id);
         if (type === "attributes") {
@@ -241,38 +278,78 @@ function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unkn
                 const action = (asString(a.action) ?? "").toLowerCase();
                 const key = asString(a.key);
                 const pattern = asString(a.pattern);
-                if (action === "delete" && (key === label || (pattern !== undefined && (regexOf(pattern)?.test(label) ?? false)))) {
-                    if (filtered) {
-                        dpNote = ` (${id} deletes it only for data its include/exclude selects)`;
-                    } else {
-                        dpDeleted = true;
+                if (action === "delete" && filtered) {
+                    if ((key !== undefined && keyNamesLabel(key, label)) || (pattern !== undefined && (goRegExp(pattern)?.test(label) ?? false))) {
+                        st.notes.push(`${id} deletes it only for data its include/exclude selects`);
                     }
-                } else if (key === label && SETTING.has(action) && !isIdentitySource(asString(a.from_context))) {
-                    dpDeleted = false;
-                    dpNote = ` (${id} sets it again after the delete)`;
-                } else if (action === "extract" && pattern !== undefined && new RegExp(`\\(\\?P?<${esc(label)}>`).test(pattern)) {
-                    dpDeleted = false;
-                    dpNote = ` (${id} extracts it again after the delete)`;
+                } else if (action === "delete") {
+                    if (key !== undefined) st.removeFirstCopy(key, id);
+                    if (pattern !== undefined) st.removeEvery((k) => goRegExp(pattern)?.test(k) ?? false, `${id} deletes by pattern ${pattern} but`);
+                } else if (key !== undefined && SETTING.has(action) && !(key === label && isIdentitySource(asString(a.from_context)))) {
+                    if (keyNamesLabel(key, label)) st.notes.push(`${id} sets it again after the delete`);
+                    st.senderSet(key, id);
+                } else if (action === "extract" && pattern !== undefined) {
+                    for (const k of extractedKeys(pattern).filter((x) => keyNamesLabel(x, label))) {
+                        st.notes.push(`${id} extracts it again after the delete`);
+                        st.senderSet(k, id);
+                    }
                 }
             }
-        } else if (type === "metricstransform" && metricstransformSets(cfg, label)) {
-            dpDeleted = false;
-            dpNote = ` (${id} adds or renames a data-point label to it after the delete)`;
+        } else if (type === "metricstransform") {
+            for (const k of metricstransformNewLabels(cfg).filter((x) => keyNamesLabel(x, label))) {
+                st.notes.push(`${id} adds or renames a data-point label to it after the delete`);
+                st.senderSet(k, id);
+            }
         } else if (type === "transform") {
-            for (const s of transformStatements(cfg)) {
-                if (transformDeletes(s, "datapoint", label)) {
-                    dpDeleted = true;
-                } else if (transformSets(s, "datapoint", label)) {
-                    dpDeleted = false;
-                    dpNote = ` (${id} sets it again after the delete)`;
-                }
+            applyTransform(st, id, cfg, "datapoint");
+        }
+    }
+    return st;
+}
+
+/** The identity must survive to the processor that reads it: batch and receivers. */
+function identityTransportProblems(label: string, id: { proc: string; index: number; key: string }, chain: { id: string; cfg: Record<string, unknown> }[], receivers: { id: string; cfg: unknown }[]): string[] {
+    const problems: string[] = [];
+    const isAuth = id.key.startsWith("auth.");
+    const mdKey = id.key.replace(/^metadata\./, "").toLowerCase();
+    chain.forEach(({ id: bid, cfg }, index) => {
+        if (typeOf(bid) !== "batch" || index >= id.index) return;
+        const keys = asStringArray(cfg.metadata_keys).map((k) => k.toLowerCase());
+        if (isAuth || !keys.includes(mdKey)) {
+            problems.push(`label "${label}" is set from_context ${id.key} in ${id.proc} after ${bid}, which drops ${isAuth ? "auth data" : `client metadata (${mdKey} is not in its metadata_keys)`}`);
+        }
+    });
+    for (const r of receivers) {
+        const protocols = isRecord(r.cfg) && isRecord(r.cfg.protocols) ? r.cfg.protocols : {};
+        for (const [p, s] of Object.entries(protocols)) {
+            if (isAuth && !(isRecord(s) && isRecord(s.auth) && asString(s.auth.authenticator) !== undefined)) {
+                problems.push(`receiver ${r.id} protocol ${p} has no auth.authenticator, so ${id.key} is empty for its requests`);
+            } else if (!isAuth && !(isRecord(s) && (s.include_metadata === true || s.include_metadata === "true"))) {
+                problems.push(`receiver ${r.id} protocol ${p} does not set include_metadata: true, so ${id.key} is empty for its requests`);
             }
         }
     }
-    if (!dpDeleted) {
-        problems.push(`no attributes processor (or transform) deletes the data-point attribute "${label}" before export${dpNote}`);
+    return problems;
+}
+
+function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unknown> }[], receivers: { id: string; cfg: unknown }[]): string[] {
+    const problems: string[] = [];
+    const res = resourceLevel(label, chain);
+    if (res.identity === undefined) {
+        problems.push(res.overriddenBy !== undefined
+            ? `label "${label}" is set from the client identity but ${res.overriddenBy} sets it again afterwards from sender data`
+            : `no resource processor sets label "${label}" from_context metadata.<key> or auth.<key> after deleting every copy of it${res.notes.length > 0 ? ` (${[...new Set(res.notes)].join("; ")})` : ""}`);
+    } else {
+        problems.push(...identityTransportProblems(label, res.identity, chain, receivers));
     }
-    return { problems };
+    // A data-point attribute that becomes the label survives beside or instead of the resource's.
+    const dp = dataPointLevel(label, chain);
+    if (!dp.clean) {
+        const why = dp.notes.length > 0 ? [...new Set(dp.notes)].join("; ")
+            : `every copy of every key that becomes it must go; still kept: ${[...dp.remaining].slice(0, 2).map(showKey).join(", ")}`;
+        problems.push(`no attributes processor (or transform) deletes the data-point attribute "${label}" before export (${why})`);
+    }
+    return problems;
 }
 
 /** One message per ingest path that does not bind every tenant label to the client identity. */
@@ -283,7 +360,7 @@ export function tenantLabelFindings(doc: Record<string, unknown>, o: TenantLabel
     for (const { path, exporters } of ingestPaths(doc, o)) {
         const chain = path.flatMap((p) => p.processors.map((id) => ({ id, cfg: isRecord(processors[id]) ? processors[id] : {} })));
         const receivers = path[0].receivers.filter((r) => o.ingestReceivers.includes(typeOf(r))).map((id) => ({ id, cfg: receiverDefs[id] }));
-        const problems = o.tenantLabels.flatMap((label) => judgeLabel(label, chain, receivers).problems);
+        const problems = o.tenantLabels.flatMap((label) => judgeLabel(label, chain, receivers));
         // Two tenant labels read from one context key name one identity twice: one of them is not what the terminator vouches for.
         const sources = new Map<string, string[]>();
         for (const { cfg } of chain) {
@@ -303,9 +380,10 @@ export function tenantLabelFindings(doc: Record<string, unknown>, o: TenantLabel
         if (problems.length > 0) {
             out.push(`pipeline ${path.map((p) => p.id).join(" -> ")} receives ${receivers.map((r) => r.id).join(", ")} and writes to ` +
                 `${exporters.join(", ")}, but ${[...new Set(problems)].join("; ")}. Fix: in this pipeline, before any batch and after ` +
-                "every processor that sets the labels from sender data, delete and then upsert each label from_context metadata.<header " +
-                "the TLS terminator sets from the client certificate>, delete the same data-point attributes, and set include_metadata: " +
-                "true on its OTLP receivers.");
+                "every processor that sets the labels from sender data, delete with a pattern every key that becomes a tenant label " +
+                "(e.g. `(?s)^(?:account|site|source.role)$`: a key delete removes only the first of repeated copies) and then upsert " +
+                "each label from_context metadata.<header the TLS terminator sets from the client certificate>, delete the same keys " +
+                "from data points by pattern, and set include_metadata: true on its OTLP receivers.");
         }
     }
     return out;

@@ -285,6 +285,8 @@ describe("policy/identity", () => {
 
     describe("collector-tenant-labels-from-identity", () => {
         const R = "aws:ssm/parameter:Parameter";
+        /** Every key the exporter turns into account, site or source_role (the hub's own pattern). */
+        const IDENTITY_PATTERN = "(?s)^(?:account|site|source.role)$";
         interface Opts { identity?: string[]; dr?: string[]; grpcMeta?: boolean; httpMeta?: boolean; batch?: Record<string, unknown>; extraProcessors?: Record<string, unknown> }
         /** The hub collector of the design, with knobs for the near misses. */
         function hubConfig(o: Opts = {}): Record<string, unknown> {
@@ -298,12 +300,13 @@ describe("policy/identity", () => {
                     "resource/source-labels": { attributes: [{ key: "account", from_attribute: "cloud.account.id", action: "insert" }, { key: "site", from_attribute: "site", action: "insert" }] },
                     "resource/identity": {
                         attributes: [
-                            { key: "account", action: "delete" }, { key: "site", action: "delete" },
+                            { pattern: IDENTITY_PATTERN, action: "delete" },
                             { key: "account", from_context: "metadata.x-tenant-account", action: "upsert" },
                             { key: "site", from_context: "metadata.x-tenant-site", action: "upsert" },
+                            { key: "source_role", from_context: "metadata.x-tenant-role", action: "upsert" },
                         ],
                     },
-                    "attributes/identity": { actions: [{ key: "account", action: "delete" }, { key: "site", action: "delete" }] },
+                    "attributes/identity": { actions: [{ pattern: IDENTITY_PATTERN, action: "delete" }] },
                     batch: o.batch ?? {},
                     "resource/self": { attributes: [{ key: "account", value: ACCT, action: "upsert" }] },
                     ...(o.extraProcessors ?? {}),
@@ -341,7 +344,7 @@ describe("policy/identity", () => {
             const r = check(hubConfig({ identity: after }));
             assert.equal(r.length, 2);
             assert.match(r[0], /set from_context metadata\.x-tenant-account in resource\/identity after batch, which drops client metadata \(x-tenant-account is not in its metadata_keys\)/);
-            assert.deepEqual(check(hubConfig({ identity: after, batch: { metadata_keys: ["X-Tenant-Account", "x-tenant-site"] } })), []);
+            assert.deepEqual(check(hubConfig({ identity: after, batch: { metadata_keys: ["X-Tenant-Account", "x-tenant-site", "x-tenant-role"] } })), []);
             assert.equal(check(hubConfig({ identity: after, batch: { metadata_keys: ["x-tenant-account"] } })).length, 2, "site still lost");
         });
 
@@ -371,11 +374,12 @@ describe("policy/identity", () => {
             assert.match(check(hubConfig({ extraProcessors: same }))[0], /labels "account" and "site" are all set from_context metadata\.x-tenant-account/);
             const insert = { "resource/identity": { attributes: [
                 { key: "account", from_context: "metadata.x-tenant-account", action: "insert" },
-                { key: "site", action: "delete" }, { key: "site", from_context: "metadata.x-tenant-site", action: "insert" }] } };
+                { pattern: "^site$", action: "delete" }, { key: "site", from_context: "metadata.x-tenant-site", action: "insert" },
+                { pattern: "(?s)^source.role$", action: "delete" }, { key: "source_role", from_context: "metadata.x-tenant-role", action: "insert" }] } };
             const r = check(hubConfig({ extraProcessors: insert }));
             assert.equal(r.length, 2);
             assert.match(r[0], /resource\/identity inserts it from_context metadata\.x-tenant-account without deleting it first/);
-            assert.doesNotMatch(r[0], /label "site"/, "insert after a delete sets the identity");
+            assert.doesNotMatch(r[0], /label "site"|label "source_role"/, "insert after a delete sets the identity");
         });
 
         it("fails include_metadata false on one of two receivers (and on one protocol)", () => {
@@ -394,8 +398,10 @@ describe("policy/identity", () => {
             assert.match(noDp[0], /no attributes processor \(or transform\) deletes the data-point attribute "account" before export/);
             const filtered = { "attributes/identity": { include: { match_type: "strict", services: ["api"] }, actions: [{ key: "account", action: "delete" }, { key: "site", action: "delete" }] } };
             assert.match(check(hubConfig({ extraProcessors: filtered }))[0], /deletes it only for data its include\/exclude selects/);
-            const transform = { "attributes/identity": { actions: [] }, "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['delete_key(attributes, "account")', 'delete_matching_keys(attributes, "^(site|region)$")'] }] } };
+            const transform = { "attributes/identity": { actions: [] }, "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['keep_keys(attributes, ["series", "cluster"])', 'delete_matching_keys(attributes, "^(site|region)$")'] }] } };
             assert.deepEqual(check(hubConfig({ identity: ["resource/identity", "transform/dp", "batch"], extraProcessors: transform })), []);
+            const matching = { "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['delete_matching_keys(attributes, "(?s)^(account|site|source.role)$")'] }] } };
+            assert.deepEqual(check(hubConfig({ identity: ["resource/identity", "transform/dp", "batch"], extraProcessors: matching })), []);
             const mt = { metricstransform: { transforms: [{ include: ".*", match_type: "regexp", action: "update", operations: [{ action: "update_label", label: "claimed_account", new_label: "account" }] }] } };
             assert.match(check(hubConfig({ identity: ["resource/identity", "attributes/identity", "metricstransform", "batch"], extraProcessors: mt }))[0],
                 /"account" before export \(metricstransform adds or renames a data-point label to it after the delete\)/);
@@ -403,8 +409,68 @@ describe("policy/identity", () => {
             assert.match(check(hubConfig({ identity: ["resource/identity", "attributes/identity", "attributes/readd", "batch"], extraProcessors: readd }))[0], /"site" before export \(attributes\/readd sets it again after the delete\)/);
         });
 
+        it("fails key deletes and upserts without a pattern delete, which leave a sender's repeated copies (the pre-fix hub)", () => {
+            const byKey = {
+                "resource/identity": { attributes: [
+                    { key: "account", action: "delete" }, { key: "site", action: "delete" }, { key: "source_role", action: "delete" },
+                    { key: "account", from_context: "metadata.x-tenant-account", action: "upsert" },
+                    { key: "site", from_context: "metadata.x-tenant-site", action: "upsert" },
+                    { key: "source_role", from_context: "metadata.x-tenant-role", action: "upsert" }] },
+                "attributes/identity": { actions: [{ key: "account", action: "delete" }, { key: "site", action: "delete" }, { key: "source_role", action: "delete" }] },
+            };
+            const r = check(hubConfig({ extraProcessors: byKey }));
+            assert.equal(r.length, 2, "primary and DR");
+            for (const label of ["account", "site", "source_role"]) {
+                assert.match(r[0], new RegExp(`no resource processor sets label "${label}" from_context .*resource/identity deletes "${label}" by key, which removes only the first copy`));
+                assert.match(r[0], new RegExp(`deletes the data-point attribute "${label}" before export \\(attributes/identity deletes "${label}" by key`));
+            }
+            const upsertOnly = { "resource/identity": { attributes: [{ key: "account", from_context: "metadata.x-tenant-account", action: "upsert" }, { key: "site", from_context: "metadata.x-tenant-site", action: "upsert" }, { key: "source_role", from_context: "metadata.x-tenant-role", action: "upsert" }] } };
+            assert.match(check(hubConfig({ extraProcessors: upsertOnly }))[0], /resource\/identity upserts it from_context metadata\.x-tenant-account without first deleting every copy/);
+        });
+
+        it("fails a pattern that misses keys the exporter merges into a label, and passes any pattern that covers them", () => {
+            const withPattern = (pattern: string) => check(hubConfig({ extraProcessors: {
+                "resource/identity": { attributes: [{ pattern, action: "delete" },
+                    { key: "account", from_context: "metadata.x-tenant-account", action: "upsert" },
+                    { key: "site", from_context: "metadata.x-tenant-site", action: "upsert" },
+                    { key: "source_role", from_context: "metadata.x-tenant-role", action: "upsert" }] },
+                "attributes/identity": { actions: [{ pattern, action: "delete" }] },
+            } }));
+            assert.match(withPattern("^(account|site|source_role)$")[0], /misses "source\.role"/);
+            assert.match(withPattern("^(account|site|source[._-]role)$")[0], /misses "source\/role"/);
+            assert.match(withPattern("^(account|site|source.role)$")[0], /misses "source\\nrole"/, "Go's `.` skips a newline without (?s)");
+            assert.match(withPattern("^(account|site)$")[0], /label "source_role"/);
+            assert.deepEqual(withPattern(IDENTITY_PATTERN), []);
+            assert.deepEqual(withPattern("^(?:account|site|source[^a-z]role)$"), []);
+            assert.deepEqual(withPattern("^(account|site|source\\Wrole|source_role)$"), []);
+            assert.deepEqual(withPattern("(?is)account|site|source.?role"), [], "unanchored and case-insensitive: deletes more, misses none");
+        });
+
+        it("fails a processor that writes a key merging into a tenant label after the identity is set", () => {
+            const lateResource = { "resource/late": { attributes: [{ key: "source.role", from_attribute: "claimed", action: "insert" }] } };
+            assert.match(check(hubConfig({ identity: ["resource/identity", "attributes/identity", "resource/late", "batch"], extraProcessors: lateResource }))[0],
+                /label "source_role" is set from the client identity but resource\/late \(from_attribute claimed\) sets it again/);
+            const lateDp = { "attributes/late": { actions: [{ key: "source-role", value: "hub", action: "upsert" }] } };
+            assert.match(check(hubConfig({ identity: ["resource/identity", "attributes/identity", "attributes/late", "batch"], extraProcessors: lateDp }))[0],
+                /data-point attribute "source_role" before export \(attributes\/late sets it again after the delete\)/);
+            const keep = { "attributes/identity": { actions: [] }, "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['keep_keys(attributes, ["series", "source.role"])'] }] } };
+            assert.match(check(hubConfig({ identity: ["resource/identity", "transform/dp", "batch"], extraProcessors: keep }))[0], /"source_role" before export \(transform\/dp `keep_keys\(attributes, \["series", "source\.role"\]\)` misses "source\.role", which also becomes "source_role"\)/);
+            const deleteKey = { "attributes/identity": { actions: [] }, "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['delete_matching_keys(attributes, "^(site|source.role)$")', 'delete_key(attributes, "account")'] }] } };
+            assert.match(check(hubConfig({ identity: ["resource/identity", "transform/dp", "batch"], extraProcessors: deleteKey }))[0], /"account" before export \(transform\/dp \(transform delete_key\) deletes "account" by key/);
+        });
+
+        it("treats source_role as a tenant label by default: the hub's own series are told apart by it", () => {
+            const noRole = { "resource/identity": { attributes: [{ pattern: IDENTITY_PATTERN, action: "delete" },
+                { key: "account", from_context: "metadata.x-tenant-account", action: "upsert" }, { key: "site", from_context: "metadata.x-tenant-site", action: "upsert" }] } };
+            const r = check(hubConfig({ extraProcessors: noRole }));
+            assert.match(r[0], /no resource processor sets label "source_role"/);
+            assert.doesNotMatch(r[0], /label "account"|label "site"/);
+            assert.deepEqual(check(hubConfig({ extraProcessors: noRole }), { tenantLabels: ["account", "site"] }), []);
+        });
+
         it("rejects auth.* identities behind a batch, follows connectors, and configures labels and exporters", () => {
-            const auth = { "resource/identity": { attributes: [{ key: "account", from_context: "auth.account", action: "upsert" }, { key: "site", from_context: "auth.site", action: "upsert" }] } };
+            const auth = { "resource/identity": { attributes: [{ pattern: IDENTITY_PATTERN, action: "delete" }, { key: "account", from_context: "auth.account", action: "upsert" },
+                { key: "site", from_context: "auth.site", action: "upsert" }, { key: "source_role", from_context: "auth.role", action: "upsert" }] } };
             assert.match(check(hubConfig({ extraProcessors: auth }))[0], /receiver otlp protocol grpc has no auth\.authenticator, so auth\.account is empty/);
             const authed = hubConfig({ extraProcessors: auth });
             const protocols = ((authed.receivers as Record<string, { protocols: Record<string, Record<string, unknown>> }>).otlp).protocols;

@@ -52,3 +52,14 @@ export function collectorBinaries(): { collector: string; telemetrygen: string }
     }
     return built;
 }
+
+let labelcheck: string | undefined;
+
+/** tools/labelcheck: the exporter's NormalizeLabel and Go's regexp, built at the collector's contrib version (cached). */
+export function labelcheckBinary(): string {
+    if (labelcheck === undefined) {
+        const out = execFileSync("bash", [path.join(REPO, "tools/labelcheck/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 1_800_000 });
+        labelcheck = out.trim().split("\n").pop() ?? "";
+    }
+    return labelcheck;
+}
