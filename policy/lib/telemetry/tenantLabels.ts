@@ -21,8 +21,8 @@
  * - the batch processor exports from a new context that carries only the metadata_keys it was told
  *   to keep (case-insensitive) and no auth data (processor/batchprocessor@v0.117.0 batch_processor.go:151-160, config.go:31-41).
  */
-import { goRegExp } from "../goRegexp";
-import { keyNamesLabel, keysNamingLabel, showKey } from "../promLabels";
+import { goRegExp } from "./goRegexp";
+import { keyNamesLabel, keysNamingLabel, showKey } from "./promLabels";
 import { asArray, asString, asStringArray, globMatch, isRecord } from "../values";
 
 export interface TenantLabelOptions {

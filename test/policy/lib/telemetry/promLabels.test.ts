@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { goRegExp } from "../../policy/lib/goRegexp";
-import { keysMissedBy, keysNamingLabel, promLabelName } from "../../policy/lib/promLabels";
+import { goRegExp } from "../../../../policy/lib/telemetry/goRegexp";
+import { keysMissedBy, keysNamingLabel, promLabelName } from "../../../../policy/lib/telemetry/promLabels";
 
 describe("policy/lib: Prometheus label names and Go regexps", () => {
     it("names labels as the remote-write exporter does (the vectors of normalize_label_test.go@v0.117.0 TestSanitize, then runes)", () => {
