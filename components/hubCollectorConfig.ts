@@ -114,24 +114,49 @@ const IDENTITY_HEADER: Record<(typeof IDENTITY_LABELS)[number], string> = {
 };
 
 /**
+ * Every attribute key the remote-write exporter turns into one of IDENTITY_LABELS, as one RE2 pattern.
+ * An OTLP request may repeat a key: protobuf and OTLP/JSON carry attributes as a list, pdata keeps
+ * every copy on unmarshal (a deliberate choice: opentelemetry-collector issue #6169), and a key-based
+ * `delete` removes only the first copy (pdata@v1.23.0 pcommon/map.go:75 `Remove` returns at the first
+ * match). A `pattern` delete removes them all: attraction.go:294-299 calls `Remove` once per entry that
+ * `getMatchingKeys` (attraction.go:436-450, a `Range` over every entry, copies included) found.
+ * The exporter names a label by `NormalizeLabel` (pkg/translator/prometheus@v0.117.0 normalize_label.go:
+ * every rune that is not a letter or digit becomes `_`) and joins colliding keys' values with `;`
+ * (translator/prometheusremotewrite@v0.117.0 helper.go:141-148), so `source.role` or `source-role`
+ * would corrupt `source_role`: each `_` of a label stands for any one rune here (`.` with `s`, so a
+ * newline too). Deleting a sender's `sourceXrole` as well costs nothing.
+ */
+export function identityKeyPattern(labels: readonly string[] = IDENTITY_LABELS): string {
+    const alternatives = labels.map((l) => l.split("_").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("."));
+    return `(?s)^(?:${alternatives.join("|")})$`;
+}
+
+/**
  * Processors that overwrite the identity labels with what the proxy derived from the certificate:
- * - `resource/identity` deletes whatever the sender claimed (resource attributes, already copied to
- *   labels by resource/source-labels), then upserts each label `from_context: metadata.<header>`
- *   (contrib internal/coreinternal@v0.117.0 attraction/attraction.go:344-385; a missing key sets nothing);
- * - `attributes/identity` deletes the same keys on data points, which would otherwise become labels too;
+ * - `resource/identity` deletes every copy of whatever the sender claimed under any key that would
+ *   become an identity label (identityKeyPattern; resource attributes, including what
+ *   resource/source-labels copied from semantic-convention keys), then upserts each label
+ *   `from_context: metadata.<header>` (contrib internal/coreinternal@v0.117.0
+ *   attraction/attraction.go:344-385; a missing key sets nothing), so each exists once;
+ * - `attributes/identity` deletes the same keys, every copy, on the data points of every metric type
+ *   (attributesprocessor@v0.117.0 attributes_metric.go:69-94), which would otherwise become labels too
+ *   (the exporter copies resource attributes onto data points, last copy winning:
+ *   pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112). Scope attributes never become
+ *   labels (translator/prometheusremotewrite@v0.117.0 reads none);
  * - `filter/identity` drops whatever still has no `account`: no proxy-set header, no data (fail closed).
  * They must run before any batch processor: batch drops client metadata unless it is configured with
  * `metadata_keys` (batchprocessor@v0.117.0 batch_processor.go:153).
  */
 export function identityProcessors(): Record<string, unknown> {
+    const pattern = identityKeyPattern();
     return {
         "resource/identity": {
             attributes: [
-                ...IDENTITY_LABELS.map((key) => ({ key, action: "delete" })),
+                { pattern, action: "delete" },
                 ...IDENTITY_LABELS.map((key) => ({ key, from_context: `metadata.${IDENTITY_HEADER[key]}`, action: "upsert" })),
             ],
         },
-        "attributes/identity": { actions: IDENTITY_LABELS.map((key) => ({ key, action: "delete" })) },
+        "attributes/identity": { actions: [{ pattern, action: "delete" }] },
         "filter/identity": {
             error_mode: "propagate",
             metrics: { metric: [`resource.attributes["${SOURCE_LABELS.account}"] == nil`] },

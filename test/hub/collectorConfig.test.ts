@@ -4,7 +4,7 @@ import { COLLECTOR_INTERNAL_PORTS } from "../../components/collectorPorts";
 import { unsupportedByAdot } from "../../components/adotComponents";
 import { TENANT_HEADERS } from "../../components/identity/tenants";
 import {
-    DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, renderHubCollectorConfig, sourceLabelActions,
+    DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, identityKeyPattern, renderHubCollectorConfig, sourceLabelActions,
 } from "../../components/hubCollectorConfig";
 import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../components/labels";
 
@@ -50,14 +50,17 @@ describe("hub collector config", () => {
         }
         assert.deepStrictEqual([...IDENTITY_LABELS], ["account", "site", "source_role"]);
         const actions: any[] = c.processors["resource/identity"].attributes;
-        // Whatever the sender claimed goes first, then the proxy's values are set.
-        assert.deepStrictEqual(actions.slice(0, 3), IDENTITY_LABELS.map((key) => ({ key, action: "delete" })));
-        assert.deepStrictEqual(actions.slice(3), [
+        // Whatever the sender claimed goes first, every copy of every key that becomes an identity
+        // label (a pattern delete; a key delete removes only the first copy), then the proxy's values are set.
+        const pattern = identityKeyPattern();
+        assert.strictEqual(pattern, "(?s)^(?:account|site|source.role)$");
+        assert.deepStrictEqual(actions.slice(0, 1), [{ pattern, action: "delete" }]);
+        assert.deepStrictEqual(actions.slice(1), [
             { key: "account", from_context: `metadata.${TENANT_HEADERS.account}`, action: "upsert" },
             { key: "site", from_context: `metadata.${TENANT_HEADERS.site}`, action: "upsert" },
             { key: "source_role", from_context: `metadata.${TENANT_HEADERS.role}`, action: "upsert" },
         ]);
-        assert.deepStrictEqual(c.processors["attributes/identity"].actions, IDENTITY_LABELS.map((key) => ({ key, action: "delete" })));
+        assert.deepStrictEqual(c.processors["attributes/identity"].actions, [{ pattern, action: "delete" }]);
         // Fail closed: no proxy-set account, no data.
         assert.deepStrictEqual(c.processors["filter/identity"], { error_mode: "propagate", metrics: { metric: ['resource.attributes["account"] == nil'] } });
         // The hub's own telemetry is labelled by the hub, not by a header.

@@ -3,15 +3,17 @@ import { RECORDS } from "../../../components/content/recordingRules";
 import { TENANT_HEADERS } from "../../../components/identity/tenants";
 import { PARAMS } from "./lib/env";
 import { request } from "./lib/http";
-import { OtlpSender, OtlpSenderOptions } from "./lib/otlp";
+import { Attributes, OtlpSender, OtlpSenderOptions, OtlpTransport } from "./lib/otlp";
 import { Prometheus } from "./lib/prometheus";
 import { stopAll, waitFor } from "./lib/procs";
 import { scenario } from "./lib/report";
 import { KeyPair, RunPki } from "./lib/tls";
-import { ACCOUNTS, Hub, KEYS, SITES, contentRules, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
+import { ACCOUNTS, Hub, KEYS, SITES, contentRules, gatewayCollector, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
 
-type Transport = "grpc" | "http";
+type Transport = OtlpTransport;
 const TRANSPORTS: readonly Transport[] = ["grpc", "http"];
+/** Every encoding and transport the hub accepts: OTLP/gRPC, OTLP/HTTP protobuf, OTLP/HTTP JSON. */
+const ENCODINGS: readonly Transport[] = ["grpc", "http-protobuf", "http"];
 
 /**
  * Everything a sender controls that names a tenant, set to another tenant: resource attributes
@@ -31,6 +33,36 @@ function claims(account: string, site: string, serviceName: string): Pick<OtlpSe
     };
 }
 
+/**
+ * A claim repeated the way the OTLP wire allows (attributes are a list; nothing makes keys unique):
+ * several copies of each identity label, of the semantic-convention keys the hub maps to them, and of
+ * keys the remote-write exporter merges into `source_role` (`source.role`, `source-role`, a newline),
+ * in resource, scope and data-point attributes. Before the fix a key delete removed only the first
+ * copy and the exporter built labels from the rest (issue 21).
+ */
+function repeatedClaims(account: string, site: string, role: string, serviceName: string, shape: "everywhere" | "resource" = "everywhere"): Pick<OtlpSenderOptions, "resource" | "scopeAttributes" | "pointAttributes" | "headers"> {
+    const times = (n: number, kv: readonly [string, string]): Array<readonly [string, string]> => Array.from({ length: n }, () => kv);
+    const identity = (n: number): Array<readonly [string, string]> => [
+        ...times(n, ["account", account]), ...times(n, ["site", site]), ...times(n, ["source_role", role]),
+        ["source.role", role], ["source-role", role], ["source\nrole", role],
+    ];
+    const resource: Attributes = [
+        ["service.name", serviceName], ...identity(3),
+        ...times(2, ["cloud.account.id", account]), ...times(2, ["monitoring.site", site]), ...times(2, ["monitoring.source_role", role]),
+        ...identity(1),
+    ];
+    // Only the resource repeats the claim (three copies of each label): the shape that stored clean
+    // forged values before the fix, where repetitions on data points stored `;`-joined ones.
+    if (shape === "resource") {
+        const labels = (n: number) => [...times(n, ["account", account]), ...times(n, ["site", site]), ...times(n, ["source_role", role])];
+        return { resource: [["service.name", serviceName], ...labels(3)] };
+    }
+    return {
+        resource, scopeAttributes: identity(2), pointAttributes: [...identity(3), ...identity(1)],
+        headers: { [TENANT_HEADERS.account]: account, [TENANT_HEADERS.site]: site, [TENANT_HEADERS.role]: role },
+    };
+}
+
 describe("data path 8: tenant identity — the hub labels series from the client certificate, never from what the sender claims", function () {
     let dir: string;
     let pki: RunPki;
@@ -40,6 +72,13 @@ describe("data path 8: tenant identity — the hub labels series from the client
     /** A sender to the hub's gRPC (4317 role) or HTTP (4318 role) port presenting `cert`. */
     const sender = (transport: Transport, cert: KeyPair | undefined, o: Omit<OtlpSenderOptions, "transport" | "tls">): OtlpSender =>
         new OtlpSender(transport === "grpc" ? hub.grpcEndpoint : hub.httpUrl, { ...o, transport, tls: hub.senderTls(cert) });
+
+    /** Every series of `metric`, grouped by job, with the identity labels each carries (absent as undefined). */
+    const identityLabelsByJob = async (metric: string): Promise<Record<string, Array<{ account?: string; site?: string; source_role?: string }>>> => {
+        const out: Record<string, Array<{ account?: string; site?: string; source_role?: string }>> = {};
+        for (const l of await prom.series(metric)) (out[l.job] ??= []).push({ account: l.account, site: l.site, source_role: l.source_role });
+        return out;
+    };
 
     before(async function () {
         this.timeout(3_600_000);
@@ -105,6 +144,93 @@ describe("data path 8: tenant identity — the hub labels series from the client
             const s = byJob(job);
             assert.ok(s.length === 10 && s.every((l) => l.account === ACCOUNTS.site && l.site === SITES.dc1 && l.source_role === "onprem"), `${job}: ${JSON.stringify(s[0])}`);
         }
+    }));
+
+    it("stores every sample under the certificate's tenant whatever copies of identity keys a request repeats, over gRPC, HTTP protobuf and HTTP JSON", async () => scenario("8-repeated-identity-keys", async (f) => {
+        const metric = "e2e_repeated_gauge";
+        const rounds = 5;
+        const series = 4;
+        // Each tenant aims at another tenant and at the hub's own identity (which its self-monitoring alerts trust).
+        const attacks = [
+            { tenant: "A", cert: KEYS.spokeA, target: "B", account: ACCOUNTS.spokeB, site: SITES.dc2, role: "monitored" },
+            { tenant: "A", cert: KEYS.spokeA, target: "hub", account: ACCOUNTS.hub, site: SITES.dc2, role: "hub" },
+            { tenant: "dc1", cert: KEYS.dc1, target: "dc2", account: ACCOUNTS.site2, site: SITES.dc2, role: "onprem" },
+            { tenant: "dc1", cert: KEYS.dc1, target: "hub", account: ACCOUNTS.hub, site: SITES.dc2, role: "hub" },
+        ];
+        const expected = { A: { account: ACCOUNTS.spokeA, site: undefined, source_role: "monitored" }, dc1: { account: ACCOUNTS.site, site: SITES.dc1, source_role: "onprem" } };
+        const shapes = ["everywhere", "resource"] as const;
+        const senders = attacks.flatMap((a) => shapes.flatMap((shape) => ENCODINGS.map((t) => {
+            const job = `repeat-${a.tenant}-as-${a.target}-${shape}-${t}`;
+            return { job, tenant: a.tenant as keyof typeof expected, s: sender(t, pki.tenants[a.cert], { metric, series, ...repeatedClaims(a.account, a.site, a.role, job, shape) }) };
+        })));
+        for (let i = 0; i < rounds; i++) {
+            for (const { s } of senders) await s.round();
+            await new Promise((r) => setTimeout(r, PARAMS.sampleIntervalSeconds * 1000));
+        }
+        senders.forEach(({ s }) => s.close());
+        f.sent = senders.reduce((n, { s }) => n + s.accepted, 0);
+        const storedUnder = async (job: string, tenant: keyof typeof expected): Promise<number> => {
+            const e = expected[tenant];
+            return prom.samples(`${metric}{job="${job}", account="${e.account}", site="${e.site ?? ""}", source_role="${e.source_role}"}`);
+        };
+        const storedOwn = async (): Promise<number> => (await Promise.all(senders.map(({ job, tenant }) => storedUnder(job, tenant)))).reduce((a, b) => a + b, 0);
+        f.stored = await waitFor("every repeated-claim sample under its certificate's tenant", async () => { const n = await storedOwn(); return n >= f.sent ? n : undefined; }, 60_000)
+            .catch(storedOwn);
+        f.lost = f.sent - f.stored;
+        const labels = await identityLabelsByJob(metric);
+        const claimed = {
+            [`account=${ACCOUNTS.spokeB}`]: await prom.samples(`${metric}{account="${ACCOUNTS.spokeB}"}`),
+            [`account=${ACCOUNTS.site2}`]: await prom.samples(`${metric}{account="${ACCOUNTS.site2}"}`),
+            [`account=${ACCOUNTS.hub}`]: await prom.samples(`${metric}{account="${ACCOUNTS.hub}"}`),
+            [`site=${SITES.dc2}`]: await prom.samples(`${metric}{site="${SITES.dc2}"}`),
+            "source_role=hub": await prom.samples(`${metric}{source_role="hub"}`),
+            "a value with ;": await prom.samples(`${metric}{account=~".*;.*"}`) + await prom.samples(`${metric}{site=~".*;.*"}`) + await prom.samples(`${metric}{source_role=~".*;.*"}`),
+        };
+        f.details = {
+            acceptedBySender: Object.fromEntries(senders.map(({ job, s }) => [job, s.accepted])),
+            storedUnderClaims: claimed, labelsOfEachJob: Object.fromEntries(Object.entries(labels).map(([j, l]) => [j, l[0]])),
+        };
+
+        assert.strictEqual(senders.every(({ s }) => s.failedRequests === 0 && s.accepted === rounds * series), true, "a tenant's own certificate is admitted whatever its request repeats");
+        for (const { job, tenant, s } of senders) {
+            assert.deepStrictEqual(labels[job], Array.from({ length: series }, () => expected[tenant]), `${job}: every series labelled exactly with the certificate's identity`);
+            assert.strictEqual(await storedUnder(job, tenant), s.accepted, `${job}: every sample stored under its certificate's tenant`);
+        }
+        assert.deepStrictEqual(claimed, Object.fromEntries(Object.keys(claimed).map((k) => [k, 0])), "nothing under another tenant, the hub, or a corrupted value");
+        assert.strictEqual(f.stored, f.sent);
+    }));
+
+    it("relays an application's repeated identity keys through an honest spoke collector and site gateway without changing the tenant", async () => scenario("8-repeated-keys-relayed", async (f) => {
+        const metric = "e2e_relayed_repeat_gauge";
+        const [sp, gp] = [await spokePorts(), await spokePorts()];
+        const spoke = await spokeCollector("spoke-honest", dir, pki, ACCOUNTS.spokeA, "payments", hub.ports.otlpGrpc, sp).start();
+        const gateway = await gatewayCollector("gateway-honest", dir, pki, hub.ports.otlpHttp, gp, { outageMinutes: 10, samplesPerSecond: 100, storageGi: 1 }).start();
+        // Applications that can reach a spoke or gateway hold no certificate; they claim the hub and another tenant.
+        const apps = [
+            { via: "spoke", job: "relayed-spoke-app", t: "grpc" as const, url: `127.0.0.1:${sp.otlpGrpc}`, claims: repeatedClaims(ACCOUNTS.hub, SITES.dc2, "hub", "relayed-spoke-app"), expect: { account: ACCOUNTS.spokeA, site: undefined, source_role: "monitored" } },
+            { via: "gateway", job: "relayed-gateway-app", t: "http-protobuf" as const, url: `http://127.0.0.1:${gp.otlpHttp}/v1/metrics`, claims: repeatedClaims(ACCOUNTS.site2, SITES.dc2, "hub", "relayed-gateway-app"), expect: { account: ACCOUNTS.site, site: SITES.dc1, source_role: "onprem" } },
+        ];
+        const senders = apps.map((a) => ({ ...a, s: new OtlpSender(a.url, { metric, series: 4, transport: a.t, ...a.claims }) }));
+        for (let i = 0; i < 5; i++) {
+            for (const { s } of senders) await s.round();
+            await new Promise((r) => setTimeout(r, PARAMS.sampleIntervalSeconds * 1000));
+        }
+        senders.forEach(({ s }) => s.close());
+        await spoke.stop();
+        await gateway.stop(); // graceful: both flush their queues
+        f.sent = senders.reduce((n, { s }) => n + s.accepted, 0);
+        const own = async (): Promise<number> => (await Promise.all(senders.map(({ job, expect: e }) =>
+            prom.samples(`${metric}{job="${job}", account="${e.account}", site="${e.site ?? ""}", source_role="${e.source_role}"}`)))).reduce((a, b) => a + b, 0);
+        f.stored = await waitFor("the relayed samples", async () => { const n = await own(); return n >= f.sent ? n : undefined; }, 60_000).catch(own);
+        f.lost = f.sent - f.stored;
+        const labels = await identityLabelsByJob(metric);
+        const foreign = await prom.samples(`${metric}{account!~"${ACCOUNTS.spokeA}|${ACCOUNTS.site}"}`) + await prom.samples(`${metric}{source_role="hub"}`) + await prom.samples(`${metric}{site="${SITES.dc2}"}`);
+        f.details = { acceptedBySender: Object.fromEntries(senders.map(({ job, s }) => [job, s.accepted])), labelsOfEachJob: Object.fromEntries(Object.entries(labels).map(([j, l]) => [j, l[0]])), storedUnderClaims: foreign };
+
+        assert.strictEqual(senders.every(({ s }) => s.failedRequests === 0 && s.accepted === 20), true, "the spoke and gateway accept the applications' requests");
+        for (const { job, expect: e } of senders) assert.deepStrictEqual(labels[job], Array.from({ length: 4 }, () => e), `${job}: labelled with the relaying tenant's certificate identity`);
+        assert.strictEqual(foreign, 0, "nothing under the hub, another tenant or another site");
+        assert.strictEqual(f.stored, f.sent, "every relayed sample stored");
     }));
 
     it("refuses an expired, revoked, unmapped or foreign-CA certificate and a sender without one, on every hub port", async () => scenario("8-refused-identities", async (f) => {

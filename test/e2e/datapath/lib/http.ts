@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 
-export interface Reply { readonly status: number; readonly body: string }
+export interface Reply { readonly status: number; readonly body: string; readonly raw: Buffer }
 
 /** One HTTP(S) request; `tls` adds a CA to trust and optionally a client certificate. */
 export function request(url: string, opts: { method?: string; body?: string | Buffer; headers?: Record<string, string>; ca?: string; cert?: string; key?: string; servername?: string; timeoutMs?: number } = {}): Promise<Reply> {
@@ -24,7 +24,7 @@ export function request(url: string, opts: { method?: string; body?: string | Bu
         }, (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+            res.on("end", () => { const raw = Buffer.concat(chunks); resolve({ status: res.statusCode ?? 0, body: raw.toString("utf8"), raw }); });
             res.on("error", reject);
         });
         req.on("timeout", () => req.destroy(new Error(`timeout ${url}`)));
