@@ -3,7 +3,7 @@
  * offline evaluator (policy/offline) runs exactly these objects.
  */
 import { EnforcementLevel, Policies } from "@pulumi/policy";
-import { albDropInvalidHeaders, collectorExporterTls, collectorReceiverTls, grafanaDataSourceTls, haproxyBindTlsMinVersion, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./tls";
+import { albDropInvalidHeaders, collectorExporterTls, collectorReceiverTls, grafanaDataSourceTls, haproxyBindTlsMinVersion, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "./rules/tls";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -13,7 +13,7 @@ import {
     iamNoWildcardResources,
     iamTrustPolicyConditions,
     kmsKeyPolicyNoWildcardPrincipal,
-} from "./leastPrivilege";
+} from "./rules/leastPrivilege";
 import {
     ecsServiceNoPublicIp,
     eksPrivateEndpoint,
@@ -27,7 +27,7 @@ import {
     vpcEndpointPolicyVpcWide,
     vpcEndpointPrivateDnsAndPolicy,
     vpcEndpointServiceAcceptance,
-} from "./exposure";
+} from "./rules/exposure";
 import {
     ampWorkspaceEncryptionLogging,
     ecsTaskNoPlaintextSecrets,
@@ -37,9 +37,9 @@ import {
     kmsKeyRotation,
     logGroupKmsRetention,
     ssmCredentialsSecureString,
-} from "./hygiene";
-import { costAllocationTags, stackPrivatePathToHub } from "./stack";
-import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "./identity";
+} from "./rules/hygiene";
+import { costAllocationTags, stackPrivatePathToHub } from "./rules/stack";
+import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "./rules/identity";
 
 export const PACK_NAME = "oss-monitoring-guard";
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { alertPublishPolicy, cloudWatchReadPolicy } from "../../components/cloudwatch/cloudwatchIam";
-import { scopableActions } from "../../policy/leastPrivilege";
+import { scopableActions } from "../../policy/rules/leastPrivilege";
 
 const SINK = "arn:aws:oam:us-east-1:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000001";
 

@@ -4,7 +4,7 @@ import { TargetGroupStickiness, targetGroupStickinessProblem } from "../../compo
 import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
 import { tenantMaps } from "../../components/identity/tenants";
 import { hubTenants } from "../../stacks/config/hub";
-import { scopableActions } from "../../policy/leastPrivilege";
+import { scopableActions } from "../../policy/rules/leastPrivilege";
 import { hubStack } from "../../stacks/hub";
 import { Recorded, runProgram } from "../harness";
 import { hubConfig, SITE } from "./fixtures";

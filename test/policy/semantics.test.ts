@@ -3,8 +3,8 @@
  * written the way engineers write them, and near misses that must pass.
  */
 import { strict as assert } from "assert";
-import { oamSinkPolicyOrgCondition, sgNoPublicIngress, subnetNoPublicIp, vpcEndpointPolicyVpcWide, vpcEndpointPrivateDnsAndPolicy } from "../../policy/exposure";
-import { ampWorkspaceEncryptionLogging, ecsTaskNoPlaintextSecrets, ecsTaskRoleSeparation, logGroupKmsRetention, ssmCredentialsSecureString } from "../../policy/hygiene";
+import { oamSinkPolicyOrgCondition, sgNoPublicIngress, subnetNoPublicIp, vpcEndpointPolicyVpcWide, vpcEndpointPrivateDnsAndPolicy } from "../../policy/rules/exposure";
+import { ampWorkspaceEncryptionLogging, ecsTaskNoPlaintextSecrets, ecsTaskRoleSeparation, logGroupKmsRetention, ssmCredentialsSecureString } from "../../policy/rules/hygiene";
 import {
     iamNoBroadManagedPolicies,
     iamNoPassRoleWildcard,
@@ -12,12 +12,12 @@ import {
     iamNoWildcardResources,
     iamTrustPolicyConditions,
     kmsKeyPolicyNoWildcardPrincipal,
-} from "../../policy/leastPrivilege";
-import { collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "../../policy/tls";
-import { conditionPins, resourceCoversAllOfAKind, globCovers } from "../../policy/lib/iam";
-import { expandActionPattern, servicesFullyGranted } from "../../policy/lib/iamCatalog";
-import { worldFamiliesCovered } from "../../policy/lib/network";
-import { sameRole, isAwsManagedKeyRef } from "../../policy/lib/identity";
+} from "../../policy/rules/leastPrivilege";
+import { collectorExporterTls, grafanaDataSourceTls, lbListenerRuleTls, lbListenerTls, lbListenerTlsPolicy, lbTargetGroupTls, nlbTlsTargetGroupNoStickiness, s3BucketPolicySecureTransport } from "../../policy/rules/tls";
+import { conditionPins, resourceCoversAllOfAKind, globCovers } from "../../policy/lib/aws/iam";
+import { expandActionPattern, servicesFullyGranted } from "../../policy/lib/aws/iamCatalog";
+import { worldFamiliesCovered } from "../../policy/lib/aws/network";
+import { sameRole, isAwsManagedKeyRef } from "../../policy/lib/aws/identity";
 import { runResource, runStack } from "./helpers";
 
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });

@@ -1,5 +1,5 @@
 // Command labelcheck answers, with the collector's own code, the two questions the policy pack's
-// tenant-label rule models in TypeScript (policy/lib/promLabels.ts, policy/lib/goRegexp.ts): which
+// tenant-label rule models in TypeScript (policy/lib/telemetry/promLabels.ts, goRegexp.ts): which
 // Prometheus label an attribute key becomes (the remote-write exporter's NormalizeLabel at the pinned
 // contrib version) and whether a processor `pattern` (compiled by Go's regexp, as attraction does)
 // matches a key. It reads {"keys": [...], "patterns": [...]} on stdin and writes

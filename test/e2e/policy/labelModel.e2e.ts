@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
-import { goRegExp } from "../../../policy/lib/goRegexp";
-import { keysNamingLabel, promLabelName } from "../../../policy/lib/promLabels";
+import { goRegExp } from "../../../policy/lib/telemetry/goRegexp";
+import { keysNamingLabel, promLabelName } from "../../../policy/lib/telemetry/promLabels";
 import { labelcheckBinary } from "../datapath/lib/env";
 
 /**
