@@ -7,10 +7,10 @@
 import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { dashboardQueryRuleFile, renderHubContent, TEMPLATE_FILE } from "../components/content";
-import { ConfigError } from "../stacks/config/common";
-import { configureProgram, runProgramSync, setExitCode } from "./cliKit";
-import { checkOutputTarget, checkStateDir, writeOutput } from "./io/output";
+import { dashboardQueryRuleFile, renderHubContent, TEMPLATE_FILE } from "../../components/content";
+import { ConfigError } from "../../stacks/config/common";
+import { configureProgram, runProgramSync, setExitCode } from "../io/cliKit";
+import { checkOutputTarget, checkStateDir, writeOutput } from "../io/output";
 
 const FLAGS = ["out", "silent-after-minutes", "active-series-quota", "samples-per-second-quota", "quota-warning-ratio", "topic-arn", "region", "datasource-uid"] as const;
 type Flag = (typeof FLAGS)[number];

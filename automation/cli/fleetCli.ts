@@ -1,10 +1,10 @@
 import { Command } from "commander";
 import * as readline from "readline";
-import { configureProgram, isInputError, runProgram } from "./cliKit";
-import { runFleetCommand } from "./driver";
-import { planCommand } from "./plan/command";
-import { configCommand } from "./stackFiles";
-import { projectRoot } from "./paths";
+import { configureProgram, isInputError, runProgram } from "../io/cliKit";
+import { runFleetCommand } from "../driver";
+import { planCommand } from "../plan/command";
+import { configCommand } from "../fleet/stackFiles";
+import { projectRoot } from "../io/paths";
 
 /** The repository root (also when this runs compiled under bin/): the Pulumi project the driver runs, and the base of relative paths. */
 const WORK_DIR = projectRoot();

@@ -2,15 +2,16 @@
  * Runs one of the project's command-line entry points as compiled JavaScript: changed
  * sources are transpiled into bin/ first (about a second; type-checking is `npm test`'s
  * job), so large offline plans and policy checks do not pay ts-node's per-call costs.
- * Usage: node -r ts-node/register/transpile-only automation/launch.ts automation/cli [args...]
+ * Usage: node -r ts-node/register/transpile-only automation/cli/launch.ts automation/cli/fleetCli [args...]
  */
 import * as path from "path";
-import { compileProject } from "./plan/compile";
+import { projectRoot } from "../io/paths";
+import { compileProject } from "../plan/compile";
 
-const root = path.resolve(__dirname, "..");
+const root = projectRoot();
 const [entry, ...args] = process.argv.slice(2);
 if (entry === undefined) {
-    console.error("usage: launch.ts <entry without extension, e.g. automation/cli> [args...]");
+    console.error("usage: launch.ts <entry without extension, e.g. automation/cli/fleetCli> [args...]");
     process.exit(2);
 }
 try {

@@ -7,10 +7,12 @@
  */
 import { Command } from "commander";
 import * as fs from "fs";
-import { configureProgram, runProgramSync, setExitCode } from "../automation/cliKit";
-import { checkOutputTarget, writeOutput } from "../automation/io/output";
-import { EvaluateOptions, evaluatePlanStack, InputError, parsePlan, toSarif, Violation } from "./offline";
-import { policies } from "./policies";
+import * as path from "path";
+import { configureProgram, runProgramSync, setExitCode } from "../io/cliKit";
+import { checkOutputTarget, writeOutput } from "../io/output";
+import { projectRoot } from "../io/paths";
+import { EvaluateOptions, evaluatePlanStack, InputError, parsePlan, toSarif, Violation } from "../../policy/offline";
+import { policies } from "../../policy/policies";
 
 export interface Io {
     out(line: string): void;
@@ -71,7 +73,7 @@ function readConfig(file: string): EvaluateOptions["config"] {
 
 function toolVersion(): string {
     try {
-        return String((JSON.parse(fs.readFileSync(`${__dirname}/package.json`, "utf8")) as { version?: string }).version ?? "0.0.0");
+        return String((JSON.parse(fs.readFileSync(path.join(projectRoot(), "policy", "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0");
     } catch {
         return "0.0.0";
     }
@@ -159,7 +161,7 @@ export function main(argv: readonly string[], io: Io): number {
     return runProgramSync(program, argv, (l) => io.err(`policy check: ${l}`));
 }
 
-// Entry point both when run directly and when automation/launch.ts requires the compiled file with argv[1] set to it.
+// Entry point both when run directly and when automation/cli/launch.ts requires the compiled file with argv[1] set to it.
 if (require.main === module || process.argv[1] === __filename) {
     process.exitCode = main(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) });
 }

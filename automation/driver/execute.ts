@@ -1,5 +1,5 @@
 import * as path from "path";
-import type { FleetStack } from "../manifest";
+import type { FleetStack } from "../fleet/types";
 import { AttemptError, runWithRetries } from "./attempt";
 import { waitForGate } from "./gate";
 import { formatDuration, NotStartedError, OperationCancelledError } from "./errors";

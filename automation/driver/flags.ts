@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { UsageError } from "./errors";
+import { UsageError } from "../io/cliKit";
 import type { ExecutorKind, FailureMode } from "./types";
 
 /** Commands this driver runs; `plan` and `config` are dispatched by automation/cli.ts before parsing. */

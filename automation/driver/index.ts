@@ -11,14 +11,14 @@ export { parseArgs, parseFailureTolerance, usage, FLAGS, DRIVER_COMMANDS } from 
 export type { FleetFlags, FailureTolerance, DriverCommand } from "./flags";
 export { resolveSettings, toleratedFailures } from "./settings";
 export type { RunSettings } from "./settings";
-export { selectStacks, compileSelector } from "./selectors";
+export { selectStacks, compileSelector } from "../fleet/selectors";
 export { runWithRetries, classifyError, backoffDelay, AttemptError, DEFAULT_BACKOFF } from "./attempt";
 export { JournalStore, decideResume, rolloutComplete, stackFingerprint, acquireLock, durationHistory } from "./journal";
 export type { JournalData, JournalEntry, RolloutRecord } from "./journal";
-export { configJson, configMap, stackTags, secretProblems, compareStackFile } from "./stackConfig";
+export { configJson, configMap, stackTags, secretProblems, compareStackFile } from "../fleet/stackConfig";
 export { locatePulumi, INSTALL_HELP } from "./pulumiCli";
 export { VirtualClock, realClock } from "./clock";
 export type { Clock } from "./clock";
-export { EXIT, UsageError, PulumiCliMissingError, OperationTimeoutError } from "./errors";
+export { EXIT, PulumiCliMissingError, OperationTimeoutError } from "./errors";
 export type { FleetEngine, Operation, OperationRequest, OperationResult, StackResult } from "./types";
 export type { FleetReport, StackReport } from "./report";

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { FleetStack } from "../manifest";
-import { journalShapeProblem } from "../validate/journal";
-import { UsageError } from "./errors";
+import type { FleetStack } from "../fleet/types";
+import { journalShapeProblem } from "./record/journalShape";
+import { UsageError } from "../io/cliKit";
 import type { ChangeCounts, Operation, PolicyViolations, StackResult } from "./types";
 import { isRollout } from "./types";
 

@@ -5,7 +5,7 @@
  * error surfacing once per stack hundreds of times.
  */
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { FleetStack } from "../manifest";
+import type { FleetStack } from "../fleet/types";
 import { PROJECT } from "../../stacks/config/common";
 
 export interface DeployRole {

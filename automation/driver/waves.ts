@@ -1,4 +1,4 @@
-import type { FleetStack } from "../manifest";
+import type { FleetStack } from "../fleet/types";
 import { dependentsOf, prerequisites } from "./graph";
 import { isRollout, Operation } from "./types";
 

@@ -1,5 +1,5 @@
-import type { FleetStack } from "../manifest";
-import { UsageError } from "./errors";
+import type { FleetStack } from "./types";
+import { UsageError } from "../io/cliKit";
 
 const KINDS = ["name", "role", "tag", "account", "region"] as const;
 

@@ -3,7 +3,7 @@ import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { parse as parseYaml } from "yaml";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import type { FleetStack } from "../manifest";
+import type { FleetStack } from "./types";
 import { PROJECT } from "../../stacks/config/common";
 
 /** The entry format of `pulumi config --json`, which `pulumi config set-all --json` reads back. */

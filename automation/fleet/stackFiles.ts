@@ -2,10 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { parse as parseYaml, stringify } from "yaml";
-import { ConfigError } from "../stacks/config/common";
-import { configureProgram, EXIT_HELP, runProgram, setExitCode } from "./cliKit";
-import { checkOutputTarget, writeOutput } from "./io/output";
-import { FleetManifest, FleetStack, loadManifest } from "./manifest";
+import { ConfigError } from "../../stacks/config/common";
+import { configureProgram, EXIT_HELP, runProgram, setExitCode } from "../io/cliKit";
+import { checkOutputTarget, writeOutput } from "../io/output";
+import { loadManifest } from "./manifest";
+import { FleetManifest, FleetStack } from "./types";
 
 export const GENERATED_HEADER =
     "# Generated from stacks/fleet.yaml by `npm run fleet -- config`. Edit the manifest, not this file.\n" +

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { ConfigError } from "../stacks/config/common";
+import { ConfigError } from "../../stacks/config/common";
 
 /**
  * What every command-line entry point shares (fleet, policy, content), built on commander:
@@ -8,6 +8,14 @@ import { ConfigError } from "../stacks/config/common";
  * stack trace, nothing written).
  */
 export const EXIT_CODES = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A mistake in the command line, the manifest or the environment, reported before any stack is touched. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
 
 export const EXIT_HELP = "Exit codes: 0 success, 1 policy violations or failed stacks, 2 bad input or environment (nothing written).";
 
@@ -19,7 +27,8 @@ export function isInputError(e: unknown): e is Error {
     if (e instanceof ConfigError || e instanceof InvalidArgumentError) {
         return true;
     }
-    // The driver's UsageError and the policy pack's InputError, without importing either module.
+    // UsageError (and the driver's PulumiCliMissingError) and the policy pack's InputError, by name: an error
+    // class loaded twice (ts-node and bin/) is still the same kind of error.
     if (e.name === "UsageError" || e.name === "PulumiCliMissingError" || e.name === "InputError") {
         return true;
     }

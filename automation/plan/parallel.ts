@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from "child_process";
 import * as path from "path";
-import { FleetManifest, FleetStack, hubStackName } from "../manifest";
+import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
 import { compileProject } from "./compile";
 import { PlanEvents, planOrder } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
@@ -27,7 +27,7 @@ interface Worker {
 /** Compiled worker entry; the project is transpiled once into bin/ (git-ignored). */
 function workerEntry(root: string): string {
     const outDir = path.join(root, "bin");
-    // Running from bin/ means automation/launch.ts has just compiled; from source (tests), compile here.
+    // Running from bin/ means automation/cli/launch.ts has just compiled; from source (tests), compile here.
     if (__filename.endsWith(".ts")) {
         compileProject(root, outDir);
     }

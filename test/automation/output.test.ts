@@ -8,9 +8,9 @@ import { JournalStore } from "../../automation/driver/journal";
 import { checkSettingsPaths } from "../../automation/driver/settings";
 import { AtomicWriter, checkOutputTarget, checkStateDir, pendingTemporaryFiles, writeOutput } from "../../automation/io/output";
 import { runPlanCommand } from "../../automation/plan/command";
-import { configureStacks, runConfigCommand } from "../../automation/stackFiles";
-import { journalShapeProblem } from "../../automation/validate/journal";
-import { main as policyMain } from "../../policy/cli";
+import { configureStacks, runConfigCommand } from "../../automation/fleet/stackFiles";
+import { journalShapeProblem } from "../../automation/driver/record/journalShape";
+import { main as policyMain } from "../../automation/cli/policyCli";
 import { ConfigError } from "../../stacks/config/common";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -8,7 +8,7 @@ import type { FleetReport } from "../../automation/driver/report";
 import { runFleetCommand } from "../../automation/driver/run";
 import type { FleetEngine, OperationRequest, OperationResult } from "../../automation/driver/types";
 import { planWaves } from "../../automation/driver/waves";
-import type { FleetManifest, FleetStack } from "../../automation/manifest";
+import type { FleetManifest, FleetStack } from "../../automation/fleet/types";
 import { fleet } from "../automation/driver/fixtures";
 
 const N = 500;

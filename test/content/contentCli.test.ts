@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { main, writeContent } from "../../automation/contentCli";
+import { main, writeContent } from "../../automation/cli/contentCli";
 import { renderHubContent } from "../../components/content";
 import { removeTempDirs, tempDir } from "./tools";
 

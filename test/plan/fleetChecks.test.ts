@@ -5,11 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { ConfigError } from "../../stacks/config/common";
-import { loadManifest, resolveManifest } from "../../automation/manifest";
+import { loadManifest, resolveManifest } from "../../automation/fleet/manifest";
 import { runPlanCommand } from "../../automation/plan/command";
-import { renderStackFile } from "../../automation/stackFiles";
-import { pemBundleProblem } from "../../automation/validate/pem";
-import { AWS_REGIONS } from "../../automation/validate/regions";
+import { renderStackFile } from "../../automation/fleet/stackFiles";
+import { pemBundleProblem } from "../../automation/fleet/validate/pem";
+import { AWS_REGIONS } from "../../automation/fleet/validate/regions";
 
 const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
 

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError } from "../../stacks/config/common";
-import { loadManifest, resolveManifest } from "../../automation/manifest";
-import { renderStackFile, stackFilePath } from "../../automation/stackFiles";
+import { loadManifest, resolveManifest } from "../../automation/fleet/manifest";
+import { renderStackFile, stackFilePath } from "../../automation/fleet/stackFiles";
 
 const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
 

@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { loadManifest } from "../../automation/manifest";
+import { loadManifest } from "../../automation/fleet/manifest";
 import { planFleetParallel } from "../../automation/plan/parallel";
 import { PlanStack, planFleet } from "../../automation/plan/plan";
-import { projectRoot } from "../../automation/paths";
+import { projectRoot } from "../../automation/io/paths";
 import { generateFleet } from "../bench/fleetGen";
 
 describe("parallel offline plan", function () {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadManifest } from "../../automation/manifest";
+import { loadManifest } from "../../automation/fleet/manifest";
 import { runPlanCommand } from "../../automation/plan/command";
 import { mockInvoke } from "../../automation/plan/mockState";
 import { iamPolicyFromDocumentArgs } from "../../automation/plan/policyDocument";

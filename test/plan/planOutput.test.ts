@@ -7,7 +7,7 @@ import { diffPlans, formatDiff, inputChanges } from "../../automation/plan/diff"
 import { renderGraph, topologyDot } from "../../automation/plan/graph";
 import { PlanDocument } from "../../automation/plan/plan";
 import { resourceTree } from "../../automation/plan/tree";
-import { summaryByPolicy } from "../../policy/cli";
+import { summaryByPolicy } from "../../automation/cli/policyCli";
 
 const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
 

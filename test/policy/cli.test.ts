@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../policy/cli";
+import { main } from "../../automation/cli/policyCli";
 import { policies } from "../../policy/policies";
 
 const FIXTURES = path.join(__dirname, "fixtures");

@@ -1,5 +1,6 @@
-import { cidrsOverlap } from "../../components/cidr";
-import type { FleetStack, RawManifest } from "../manifest";
+import { cidrsOverlap } from "../../../components/cidr";
+import type { RawManifest } from "../manifestSchema";
+import type { FleetStack } from "../types";
 import { ACM_CERTIFICATE_RESOURCE, parseArn, SECRET_RESOURCE } from "./arn";
 import { pemBundleProblem } from "./pem";
 import { AWS_REGIONS, isKnownRegion, nearestRegions, partitionOf } from "./regions";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import type { FleetManifest } from "../manifest";
+import type { FleetManifest } from "../types";
 
 /** Top-level keys Pulumi itself writes into a stack file besides `config`. */
 export const PULUMI_STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt"] as const;

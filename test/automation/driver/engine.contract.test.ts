@@ -8,7 +8,7 @@ import type { AutomationApi, RemoteStackLike, StackLike } from "../../../automat
 import { EXIT } from "../../../automation/driver/errors";
 import type { FleetReport } from "../../../automation/driver/report";
 import { engineFor, runFleetCommand } from "../../../automation/driver/run";
-import type { FleetManifest } from "../../../automation/manifest";
+import type { FleetManifest } from "../../../automation/fleet/types";
 import { fleet, namedError, tempDir } from "./fixtures";
 
 type Call = { readonly method: string; readonly stack?: string; readonly args: unknown[] };

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FleetManifest, FleetStack, rolloutSchema } from "../../../automation/manifest";
+import { rolloutSchema } from "../../../automation/fleet/manifestSchema";
+import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
 import { PROJECT, Role } from "../../../stacks/config/common";
 import type { StackConfig } from "../../../stacks/config";
 import type { Clock } from "../../../automation/driver/clock";

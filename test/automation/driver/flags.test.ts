@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { parseArgs } from "../../../automation/driver/flags";
 import { resolveSettings, toleratedFailures } from "../../../automation/driver/settings";
-import { UsageError } from "../../../automation/driver/errors";
+import { UsageError } from "../../../automation/io/cliKit";
 import { fleet } from "./fixtures";
 
 function usageError(argv: string[], ...fragments: string[]): void {

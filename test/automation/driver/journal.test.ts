@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { acquireLock, decideResume, JournalData, JournalStore, recordEntry, rolloutComplete, stackFingerprint } from "../../../automation/driver/journal";
-import { UsageError } from "../../../automation/driver/errors";
+import { UsageError } from "../../../automation/io/cliKit";
 import { fleet, tempDir } from "./fixtures";
 
 describe("fleet journal", () => {

@@ -7,7 +7,7 @@ import { EXIT } from "../../../automation/driver/errors";
 import type { JournalData } from "../../../automation/driver/journal";
 import type { FleetReport } from "../../../automation/driver/report";
 import { runFleetCommand } from "../../../automation/driver/run";
-import { loadManifest } from "../../../automation/manifest";
+import { loadManifest } from "../../../automation/fleet/manifest";
 import { Behaviour, FakeEngine, fleet, fleetDoc, namedError, spokeNames, tempDir, testDeps } from "./fixtures";
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { selectStacks } from "../../../automation/driver/selectors";
-import { UsageError } from "../../../automation/driver/errors";
+import { selectStacks } from "../../../automation/fleet/selectors";
+import { UsageError } from "../../../automation/io/cliKit";
 import { fleet } from "./fixtures";
 
 describe("fleet stack selectors", () => {

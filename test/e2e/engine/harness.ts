@@ -152,7 +152,7 @@ export class FixtureFleet {
      */
     start(command: string, extra: readonly string[] = []): { child: ChildProcess; done: Promise<RunResult>; interrupt: () => void } {
         const args = this.args(command, extra);
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/launch.ts", "automation/cli", ...args], {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/cli/launch.ts", "automation/cli/fleetCli", ...args], {
             cwd: ROOT,
             env: this.env,
             stdio: ["ignore", "pipe", "pipe"],
