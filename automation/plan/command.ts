@@ -9,7 +9,7 @@ import { loadManifest } from "../fleet/manifest";
 import { FleetManifest } from "../fleet/types";
 import { projectRoot } from "../io/paths";
 import { diffPlans, formatDiff } from "./diff";
-import { disableSourcePositions } from "./fastRuntime";
+import { disableSourcePositions } from "./mock/fastRuntime";
 import { renderGraph, topologyDot } from "./graph";
 import { planFleetParallel } from "./parallel";
 import { PlanDocument, PlanEvents, PlanStack, planFleet } from "./plan";

@@ -2,7 +2,7 @@ import { evaluatePlanStack } from "../../policy/offline";
 import { PROJECT } from "../../stacks/config/common";
 import { program } from "../../stacks/program";
 import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
-import { runStackProgram } from "./run";
+import { runStackProgram } from "./mock/runStackProgram";
 
 /** One resource of the plan JSON (contract shared with the policy pack and the driver). */
 export interface PlanResource {

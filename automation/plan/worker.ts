@@ -1,4 +1,4 @@
-import { disableSourcePositions } from "./fastRuntime";
+import { disableSourcePositions } from "./mock/fastRuntime";
 disableSourcePositions({ stackTraces: false });
 
 import { loadManifest } from "../fleet/manifest";

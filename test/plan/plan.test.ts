@@ -4,10 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { loadManifest } from "../../automation/fleet/manifest";
 import { runPlanCommand } from "../../automation/plan/command";
-import { mockInvoke } from "../../automation/plan/mockState";
-import { iamPolicyFromDocumentArgs } from "../../automation/plan/policyDocument";
+import { mockInvoke } from "../../automation/plan/mock/mockState";
+import { iamPolicyFromDocumentArgs } from "../../automation/plan/mock/policyDocument";
 import { PlanDocument, planStack } from "../../automation/plan/plan";
-import { runStackProgram } from "../../automation/plan/run";
+import { runStackProgram } from "../../automation/plan/mock/runStackProgram";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 

@@ -1,5 +1,5 @@
 import * as crypto from "crypto";
-import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX } from "../../components/identity/tenants";
+import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX } from "../../../components/identity/tenants";
 import { iamPolicyFromDocumentArgs } from "./policyDocument";
 
 /** Where the planned stack pretends to run; feeds ARNs, endpoints and invoke answers. */
