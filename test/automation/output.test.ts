@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { JournalStore } from "../../automation/driver/journal";
+import { JournalStore } from "../../automation/driver/record/journal";
 import { checkSettingsPaths } from "../../automation/driver/settings";
 import { AtomicWriter, checkOutputTarget, checkStateDir, pendingTemporaryFiles, writeOutput } from "../../automation/io/output";
 import { runPlanCommand } from "../../automation/plan/command";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
-import { AttemptError, backoffDelay, classifyError, runWithRetries } from "../../../automation/driver/attempt";
-import { VirtualClock } from "../../../automation/driver/clock";
+import { AttemptError, backoffDelay, classifyError, runWithRetries } from "../../../automation/driver/schedule/attempt";
+import { VirtualClock } from "../../../automation/driver/schedule/clock";
 import { OperationCancelledError, OperationTimeoutError } from "../../../automation/driver/errors";
 import { namedError } from "./fixtures";
 

@@ -5,7 +5,7 @@ import { rolloutSchema } from "../../../automation/fleet/manifestSchema";
 import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
 import { PROJECT, Role } from "../../../stacks/config/common";
 import type { StackConfig } from "../../../stacks/config";
-import type { Clock } from "../../../automation/driver/clock";
+import type { Clock } from "../../../automation/driver/schedule/clock";
 import type { FleetDeps } from "../../../automation/driver/run";
 import type { FleetEngine, Operation, OperationRequest, OperationResult } from "../../../automation/driver/types";
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { acquireLock, decideResume, JournalData, JournalStore, recordEntry, rolloutComplete, stackFingerprint } from "../../../automation/driver/journal";
+import { acquireLock, decideResume, JournalData, JournalStore, recordEntry, rolloutComplete, stackFingerprint } from "../../../automation/driver/record/journal";
 import { UsageError } from "../../../automation/io/cliKit";
 import { fleet, tempDir } from "./fixtures";
 

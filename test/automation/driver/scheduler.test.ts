@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { VirtualClock } from "../../../automation/driver/clock";
-import { effectiveConcurrency, runSchedule, SchedulerPolicy, TaskOutcome } from "../../../automation/driver/scheduler";
-import { planWaves, WavePlan } from "../../../automation/driver/waves";
+import { VirtualClock } from "../../../automation/driver/schedule/clock";
+import { effectiveConcurrency, runSchedule, SchedulerPolicy, TaskOutcome } from "../../../automation/driver/schedule/scheduler";
+import { planWaves, WavePlan } from "../../../automation/driver/schedule/waves";
 import type { Operation, StackState } from "../../../automation/driver/types";
 import { fleet, spokeNames } from "./fixtures";
 

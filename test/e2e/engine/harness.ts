@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import type { FleetReport } from "../../../automation/driver/report";
+import type { FleetReport } from "../../../automation/driver/record/report";
 
 export const ROOT = path.resolve(__dirname, "../../..");
 const FIXTURE = path.join(__dirname, "fixture");

@@ -1,5 +1,5 @@
 import { dependentsOf } from "./graph";
-import type { FailureMode, StackState } from "./types";
+import type { FailureMode, StackState } from "../types";
 import type { Wave, WavePlan } from "./waves";
 
 export interface SchedulerPolicy {

@@ -1,5 +1,5 @@
 import type { Clock } from "./clock";
-import { OperationCancelledError, OperationTimeoutError } from "./errors";
+import { OperationCancelledError, OperationTimeoutError } from "../errors";
 
 /** Throttling as AWS and the Pulumi Cloud API report it. */
 const THROTTLING = /\b(Throttling(Exception)?|ThrottledException|Rate exceeded|TooManyRequests(Exception)?|RequestLimitExceeded|SlowDown|429 Too Many Requests|\[429\])/i;

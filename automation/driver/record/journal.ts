@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { FleetStack } from "../fleet/types";
-import { journalShapeProblem } from "./record/journalShape";
-import { UsageError } from "../io/cliKit";
-import type { ChangeCounts, Operation, PolicyViolations, StackResult } from "./types";
-import { isRollout } from "./types";
+import type { FleetStack } from "../../fleet/types";
+import { journalShapeProblem } from "./journalShape";
+import { UsageError } from "../../io/cliKit";
+import type { ChangeCounts, Operation, PolicyViolations, StackResult } from "../types";
+import { isRollout } from "../types";
 
 export const JOURNAL_VERSION = 1;
 

@@ -1,5 +1,5 @@
-import type { FleetStack } from "../fleet/types";
-import { UsageError } from "../io/cliKit";
+import type { FleetStack } from "../../fleet/types";
+import { UsageError } from "../../io/cliKit";
 
 /**
  * Rejects dependency cycles (the manifest loader checks names, not cycles), naming the manifest

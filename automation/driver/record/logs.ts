@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { StackLog } from "./types";
+import type { StackLog } from "../types";
 
 export interface OpenStackLog extends StackLog {
     readonly file: string;

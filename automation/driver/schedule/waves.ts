@@ -1,6 +1,6 @@
-import type { FleetStack } from "../fleet/types";
+import type { FleetStack } from "../../fleet/types";
 import { dependentsOf, prerequisites } from "./graph";
-import { isRollout, Operation } from "./types";
+import { isRollout, Operation } from "../types";
 
 /**
  * gate: any failure stops the rollout (hub, canary). main: governed by the failure tolerance.

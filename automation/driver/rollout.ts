@@ -1,16 +1,16 @@
 import * as path from "path";
 import type { FleetStack } from "../fleet/types";
-import { AttemptError, runWithRetries } from "./attempt";
-import { waitForGate } from "./gate";
+import { AttemptError, runWithRetries } from "./schedule/attempt";
+import { waitForGate } from "./schedule/gate";
 import { formatDuration, NotStartedError, OperationCancelledError } from "./errors";
-import { JournalEntry, JournalStore, recordEntry, RolloutRecord, rolloutComplete, stackFingerprint } from "./journal";
-import { NULL_LOG, OpenStackLog, openStackLog } from "./logs";
-import { Progress, shortError, StackReport } from "./report";
+import { JournalEntry, JournalStore, recordEntry, RolloutRecord, rolloutComplete, stackFingerprint } from "./record/journal";
+import { NULL_LOG, OpenStackLog, openStackLog } from "./record/logs";
+import { Progress, shortError, StackReport } from "./record/report";
 import type { FleetDeps } from "./run";
-import { runSchedule, TaskOutcome } from "./scheduler";
+import { runSchedule, TaskOutcome } from "./schedule/scheduler";
 import type { RunSettings } from "./settings";
 import { changedResources, FleetEngine, isRollout, NO_VIOLATIONS } from "./types";
-import type { Wave, WavePlan } from "./waves";
+import type { Wave, WavePlan } from "./schedule/waves";
 
 export interface RunContext {
     readonly runId: string;

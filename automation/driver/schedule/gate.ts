@@ -10,7 +10,7 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Clock } from "./clock";
-import { formatDuration } from "./errors";
+import { formatDuration } from "../errors";
 
 export interface GateQuery {
     readonly name: string;

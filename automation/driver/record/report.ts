@@ -1,6 +1,6 @@
-import type { Clock } from "./clock";
-import { formatDuration } from "./errors";
-import type { ChangeCounts, Operation, PolicyViolations, StackResult } from "./types";
+import type { Clock } from "../schedule/clock";
+import { formatDuration } from "../errors";
+import type { ChangeCounts, Operation, PolicyViolations, StackResult } from "../types";
 
 export interface StackReport {
     readonly stack: string;

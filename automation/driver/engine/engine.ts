@@ -13,13 +13,13 @@ import type {
     RemoteWorkspaceOptions,
     Stack,
 } from "@pulumi/pulumi/automation";
-import type { FleetStack } from "../fleet/types";
-import { PROJECT } from "../../stacks/config/common";
-import { UsageError } from "../io/cliKit";
-import { NotStartedError } from "./errors";
+import type { FleetStack } from "../../fleet/types";
+import { PROJECT } from "../../../stacks/config/common";
+import { UsageError } from "../../io/cliKit";
+import { NotStartedError } from "../errors";
 import { checkDeployRoles, deployRoleOf, RoleAssumer, roleProblemLines } from "./preflight";
-import { compareStackFile, configJson, configMap, secretProblems, stackFileFor, stackTags } from "../fleet/stackConfig";
-import type { ChangeCounts, ExecutorKind, FleetEngine, Operation, OperationRequest, OperationResult, PolicyViolations, StackLog } from "./types";
+import { compareStackFile, configJson, configMap, secretProblems, stackFileFor, stackTags } from "../../fleet/stackConfig";
+import type { ChangeCounts, ExecutorKind, FleetEngine, Operation, OperationRequest, OperationResult, PolicyViolations, StackLog } from "../types";
 
 /** The members of a local Stack the engine calls (a fake implements just these in tests). */
 export type StackLike = Pick<

@@ -5,8 +5,8 @@
  * error surfacing once per stack hundreds of times.
  */
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { FleetStack } from "../fleet/types";
-import { PROJECT } from "../../stacks/config/common";
+import type { FleetStack } from "../../fleet/types";
+import { PROJECT } from "../../../stacks/config/common";
 
 export interface DeployRole {
     readonly roleArn: string;

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { FleetStack } from "../fleet/types";
-import { EXIT, formatDuration } from "./errors";
+import type { FleetStack } from "../../fleet/types";
+import { EXIT, formatDuration } from "../errors";
 import { JournalData, JournalStore, rolloutComplete, runIsAlive } from "./journal";
 import { policyText } from "./report";
 

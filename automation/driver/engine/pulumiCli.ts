@@ -1,5 +1,5 @@
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { PulumiCliMissingError } from "./errors";
+import { PulumiCliMissingError } from "../errors";
 
 export const INSTALL_HELP = [
     "Install the Pulumi CLI and make sure `pulumi version` works in this shell:",
