@@ -1,6 +1,7 @@
 /** The fleet driver: rolls the stacks of stacks/fleet.yaml out through the Pulumi Automation API. */
-export { runFleetCommand, runFleet, defaultDeps, engineFor, sourceRevision } from "./run";
-export type { FleetDeps, EngineContext } from "./run";
+export { runFleetCommand, runFleet, sourceRevision } from "./run";
+export { defaultDeps, engineFor } from "./deps";
+export type { FleetDeps, EngineContext } from "./deps";
 export { AutomationEngine, qualifiedStackName, driftCount, maskOutputs, serialized } from "./engine/engine";
 export type { AutomationApi, AutomationEngineOptions, StackLike, RemoteStackLike } from "./engine/engine";
 export { runSchedule, effectiveConcurrency } from "./schedule/scheduler";

@@ -62,13 +62,8 @@ function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number
     };
 }
 
-/** Validates a parsed manifest document and resolves every stack's configuration. */
-export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): FleetManifest {
-    const parsed = manifestSchema.safeParse(doc);
-    if (!parsed.success) {
-        fail(file, formatIssues(parsed.error, "").split("\n").map((l) => l.replace(/^\s*-\s*/, "")));
-    }
-    const raw = parsed.data;
+/** Names the manifest refers to that it does not define, names used twice, and the one hub. */
+function referenceProblems(raw: RawManifest): string[] {
     const problems: string[] = [];
     const names = new Set<string>();
     for (const [i, s] of raw.stacks.entries()) {
@@ -93,6 +88,70 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
             problems.push(`rollout.canary: "${c}" is not a stack of this manifest`);
         }
     }
+    return problems;
+}
+
+/** One manifest entry resolved: defaults applied, derived config added, validated by its role's schema. */
+function resolveStack(raw: RawManifest, s: RawManifest["stacks"][number], i: number, file: string, hubName: string): FleetStack {
+    const hubRef = `${raw.pulumiOrganization}/${PROJECT}/${hubName}`;
+    const stackRegion = s.region ?? raw.defaults.region;
+    if (s.role === "monitored" && "regulated" in s.config) {
+        fail(file, [`stacks[${i}] (${s.name}): config.regulated: set regulated on the stack entry (one place), not in its config`]);
+    }
+    // The entry's `regulated` is the single source: the stack checks it, the policy pack reads it as a stack tag.
+    const roleSettings = s.role === "monitored" ? { ...s.config, regulated: s.regulated } : s.config;
+    const roleConfig = s.role === "hub" ? derivedRoleConfig(raw, s, hubRef) : { ...derivedRoleConfig(raw, s, hubRef), [s.role]: roleSettings };
+    const raw_: Record<string, unknown> = {
+        role: s.role,
+        account: s.account,
+        region: stackRegion,
+        organizationId: raw.awsOrganizationId,
+        deployRole: {
+            roleArn: `arn:aws:iam::${s.account}:role/${raw.defaults.deployRoleName}`,
+            ...(raw.defaults.externalId !== undefined ? { externalId: raw.defaults.externalId } : {}),
+            sessionName: `${PROJECT}-${s.name}`,
+        },
+        tags: { ...raw.defaults.tags, ...s.tags, MonitoringRole: s.role },
+        ...roleConfig,
+    };
+    let typed: StackConfig;
+    try {
+        typed = parseStackConfig(raw_, `stacks[${i}] (${s.name}): `);
+    } catch (e) {
+        if (e instanceof ConfigError) {
+            // Re-point role-specific keys at where they live in the manifest.
+            fail(file, e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).replace(`(${s.name}): ${s.role}.`, `(${s.name}): config.`)));
+        }
+        throw e;
+    }
+    const config: Record<string, unknown> = { "aws:region": stackRegion };
+    for (const [k, v] of Object.entries(raw_)) {
+        if (k !== "region") {
+            config[`${PROJECT}:${k}`] = v;
+        }
+    }
+    return {
+        name: s.name,
+        role: s.role,
+        account: s.account,
+        region: stackRegion,
+        regulated: s.regulated,
+        dependsOn: s.role === "hub" ? s.dependsOn : [...new Set([hubName, ...s.dependsOn])],
+        secrets: s.secrets,
+        tags: raw_.tags as Record<string, string>,
+        config,
+        parsed: typed,
+    };
+}
+
+/** Validates a parsed manifest document and resolves every stack's configuration. */
+export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): FleetManifest {
+    const parsed = manifestSchema.safeParse(doc);
+    if (!parsed.success) {
+        fail(file, formatIssues(parsed.error, "").split("\n").map((l) => l.replace(/^\s*-\s*/, "")));
+    }
+    const raw = parsed.data;
+    const problems = referenceProblems(raw);
     if (problems.length > 0) {
         fail(file, problems);
     }
@@ -100,60 +159,8 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
     if (problems.length > 0) {
         fail(file, problems);
     }
-    const hubEntry = hubs[0];
-    const hubRef = `${raw.pulumiOrganization}/${PROJECT}/${hubEntry.name}`;
-    const stacks: FleetStack[] = [];
-    for (const [i, s] of raw.stacks.entries()) {
-        const stackRegion = s.region ?? raw.defaults.region;
-        if (s.role === "monitored" && "regulated" in s.config) {
-            problems.push(`stacks[${i}] (${s.name}): config.regulated: set regulated on the stack entry (one place), not in its config`);
-            fail(file, problems);
-        }
-        // The entry's `regulated` is the single source: the stack checks it, the policy pack reads it as a stack tag.
-        const roleSettings = s.role === "monitored" ? { ...s.config, regulated: s.regulated } : s.config;
-        const roleConfig = s.role === "hub" ? derivedRoleConfig(raw, s, hubRef) : { ...derivedRoleConfig(raw, s, hubRef), [s.role]: roleSettings };
-        const raw_: Record<string, unknown> = {
-            role: s.role,
-            account: s.account,
-            region: stackRegion,
-            organizationId: raw.awsOrganizationId,
-            deployRole: {
-                roleArn: `arn:aws:iam::${s.account}:role/${raw.defaults.deployRoleName}`,
-                ...(raw.defaults.externalId !== undefined ? { externalId: raw.defaults.externalId } : {}),
-                sessionName: `${PROJECT}-${s.name}`,
-            },
-            tags: { ...raw.defaults.tags, ...s.tags, MonitoringRole: s.role },
-            ...roleConfig,
-        };
-        let typed: StackConfig;
-        try {
-            typed = parseStackConfig(raw_, `stacks[${i}] (${s.name}): `);
-        } catch (e) {
-            if (e instanceof ConfigError) {
-                // Re-point role-specific keys at where they live in the manifest.
-                fail(file, e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).replace(`(${s.name}): ${s.role}.`, `(${s.name}): config.`)));
-            }
-            throw e;
-        }
-        const config: Record<string, unknown> = { "aws:region": stackRegion };
-        for (const [k, v] of Object.entries(raw_)) {
-            if (k !== "region") {
-                config[`${PROJECT}:${k}`] = v;
-            }
-        }
-        stacks.push({
-            name: s.name,
-            role: s.role,
-            account: s.account,
-            region: stackRegion,
-            regulated: s.regulated,
-            dependsOn: s.role === "hub" ? s.dependsOn : [...new Set([hubEntry.name, ...s.dependsOn])],
-            secrets: s.secrets,
-            tags: raw_.tags as Record<string, string>,
-            config,
-            parsed: typed,
-        });
-    }
+    const hubName = raw.stacks.find((s) => s.role === "hub")!.name;
+    const stacks = raw.stacks.map((s, i) => resolveStack(raw, s, i, file, hubName));
     const fleetProblems = checkResolvedFleet(stacks);
     if (fleetProblems.length > 0) {
         fail(file, fleetProblems);

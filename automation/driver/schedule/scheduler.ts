@@ -55,6 +55,127 @@ export function effectiveConcurrency(cap: number, tolerance: number, failures: n
     return Math.max(1, Math.floor((cap * (tolerance + 1 - failures)) / (tolerance + 1)));
 }
 
+type ScheduleOptions = { readonly stop?: AbortSignal; readonly hooks?: ScheduleHooks };
+
+/** The state of one schedule: every stack's state, what is in flight, the failures so far. */
+class Schedule {
+    private readonly states = new Map<string, { state: StackState; wave: Wave["name"]; reason?: string }>();
+    private readonly dependents: Map<string, string[]>;
+    private running = 0;
+    private maxInFlight = 0;
+    private mainFailures = 0;
+    stopReason: string | undefined;
+
+    constructor(
+        private readonly plan: WavePlan,
+        private readonly policy: SchedulerPolicy,
+        private readonly task: (name: string, wave: Wave) => Promise<TaskOutcome>,
+        private readonly opts: ScheduleOptions,
+    ) {
+        for (const w of plan.waves) {
+            for (const name of w.stacks) {
+                this.states.set(name, { state: "pending", wave: w.name });
+            }
+        }
+        this.dependents = dependentsOf(plan.prerequisites);
+    }
+
+    stopped(): boolean {
+        return this.stopReason !== undefined || this.opts.stop?.aborted === true;
+    }
+
+    /** Runs one wave until nothing in it is running or can start. */
+    runWave(wave: Wave): Promise<void> {
+        return new Promise<void>((resolve) => this.pump(wave, resolve));
+    }
+
+    /** Marks what never started as not-run and returns the result. */
+    result(): ScheduleResult {
+        const leftover = this.stopReason ?? (this.opts.stop?.aborted ? "cancelled before it started" : "a prerequisite did not succeed");
+        for (const [name, entry] of this.states) {
+            if (entry.state === "pending") {
+                this.set(name, "not-run", leftover);
+            }
+        }
+        return { stacks: this.states, stopReason: this.stopReason ?? (this.opts.stop?.aborted ? "cancelled" : undefined), maxInFlight: this.maxInFlight, mainFailures: this.mainFailures };
+    }
+
+    private set(name: string, state: StackState, reason?: string): void {
+        const entry = this.states.get(name)!;
+        entry.state = state;
+        entry.reason = reason;
+        this.opts.hooks?.onState?.(name, state, { wave: entry.wave, reason, running: this.running });
+    }
+
+    private ready(name: string): boolean {
+        return (this.plan.prerequisites.get(name) ?? []).every((p) => !this.states.has(p) || this.states.get(p)!.state === "succeeded");
+    }
+
+    private skipDependents(root: string): void {
+        const queue = [...(this.dependents.get(root) ?? [])];
+        while (queue.length > 0) {
+            const name = queue.shift()!;
+            if (this.states.get(name)?.state === "pending") {
+                this.set(name, "skipped", `depends on ${root}, which failed`);
+                queue.push(...(this.dependents.get(name) ?? []));
+            }
+        }
+    }
+
+    private cap(wave: Wave): number {
+        const policy = this.policy;
+        return wave.kind === "main" ? effectiveConcurrency(policy.concurrency, policy.failureTolerance, this.mainFailures, policy.mode) : policy.concurrency;
+    }
+
+    private finish(wave: Wave, name: string, outcome: TaskOutcome, resolve: () => void): void {
+        this.running--;
+        this.set(name, outcome, outcome === "not-run" ? "cancelled before it started" : undefined);
+        if (outcome === "failed") {
+            this.skipDependents(name);
+            if (wave.kind === "main") {
+                this.mainFailures++;
+                if (this.mainFailures > this.policy.failureTolerance) {
+                    this.stopReason ??= `failure tolerance exceeded: ${this.mainFailures} failed in the main wave, ${this.policy.failureTolerance} tolerated`;
+                }
+            } else if (wave.kind === "gate") {
+                this.stopReason ??= `${wave.name} stack ${name} failed`;
+            }
+        }
+        this.pump(wave, resolve);
+    }
+
+    private start(wave: Wave, name: string, resolve: () => void): void {
+        this.running++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.running);
+        this.set(name, "running");
+        let outcome: Promise<TaskOutcome>;
+        try {
+            outcome = this.task(name, wave);
+        } catch {
+            outcome = Promise.resolve("failed");
+        }
+        outcome.then(
+            (o) => this.finish(wave, name, o, resolve),
+            () => this.finish(wave, name, "failed", resolve),
+        );
+    }
+
+    private pump(wave: Wave, resolve: () => void): void {
+        for (const name of wave.stacks) {
+            // Re-checked per start: a task may request a stop synchronously when it starts.
+            if (this.stopped() || this.running >= this.cap(wave)) {
+                break;
+            }
+            if (this.states.get(name)!.state === "pending" && this.ready(name)) {
+                this.start(wave, name, resolve);
+            }
+        }
+        if (this.running === 0) {
+            resolve();
+        }
+    }
+}
+
 /**
  * Runs the waves in order. Within a wave, stacks start in priority order as soon as their
  * prerequisites succeeded and a slot is free. A failure skips everything that (transitively)
@@ -65,104 +186,20 @@ export async function runSchedule(
     plan: WavePlan,
     policy: SchedulerPolicy,
     task: (name: string, wave: Wave) => Promise<TaskOutcome>,
-    opts: { readonly stop?: AbortSignal; readonly hooks?: ScheduleHooks } = {},
+    opts: ScheduleOptions = {},
 ): Promise<ScheduleResult> {
-    const states = new Map<string, { state: StackState; wave: Wave["name"]; reason?: string }>();
-    for (const w of plan.waves) {
-        for (const name of w.stacks) {
-            states.set(name, { state: "pending", wave: w.name });
-        }
-    }
-    const dependents = dependentsOf(plan.prerequisites);
-    let running = 0;
-    let maxInFlight = 0;
-    let mainFailures = 0;
-    let stopReason: string | undefined;
-
-    const set = (name: string, state: StackState, reason?: string) => {
-        const entry = states.get(name)!;
-        entry.state = state;
-        entry.reason = reason;
-        opts.hooks?.onState?.(name, state, { wave: entry.wave, reason, running });
-    };
-    const stopped = () => stopReason !== undefined || opts.stop?.aborted === true;
-    const ready = (name: string) => (plan.prerequisites.get(name) ?? []).every((p) => !states.has(p) || states.get(p)!.state === "succeeded");
-    const skipDependents = (root: string) => {
-        const queue = [...(dependents.get(root) ?? [])];
-        while (queue.length > 0) {
-            const name = queue.shift()!;
-            if (states.get(name)?.state === "pending") {
-                set(name, "skipped", `depends on ${root}, which failed`);
-                queue.push(...(dependents.get(name) ?? []));
-            }
-        }
-    };
-
+    const schedule = new Schedule(plan, policy, task, opts);
     for (const wave of plan.waves) {
-        if (stopped()) {
+        if (schedule.stopped()) {
             break;
         }
-        await new Promise<void>((resolve) => {
-            const cap = () => (wave.kind === "main" ? effectiveConcurrency(policy.concurrency, policy.failureTolerance, mainFailures, policy.mode) : policy.concurrency);
-            const finish = (name: string, outcome: TaskOutcome) => {
-                running--;
-                set(name, outcome, outcome === "not-run" ? "cancelled before it started" : undefined);
-                if (outcome === "failed") {
-                    skipDependents(name);
-                    if (wave.kind === "main") {
-                        mainFailures++;
-                        if (mainFailures > policy.failureTolerance) {
-                            stopReason ??= `failure tolerance exceeded: ${mainFailures} failed in the main wave, ${policy.failureTolerance} tolerated`;
-                        }
-                    } else if (wave.kind === "gate") {
-                        stopReason ??= `${wave.name} stack ${name} failed`;
-                    }
-                }
-                pump();
-            };
-            const start = (name: string) => {
-                running++;
-                maxInFlight = Math.max(maxInFlight, running);
-                set(name, "running");
-                let outcome: Promise<TaskOutcome>;
-                try {
-                    outcome = task(name, wave);
-                } catch {
-                    outcome = Promise.resolve("failed");
-                }
-                outcome.then(
-                    (o) => finish(name, o),
-                    () => finish(name, "failed"),
-                );
-            };
-            const pump = () => {
-                for (const name of wave.stacks) {
-                    // Re-checked per start: a task may request a stop synchronously when it starts.
-                    if (stopped() || running >= cap()) {
-                        break;
-                    }
-                    if (states.get(name)!.state === "pending" && ready(name)) {
-                        start(name);
-                    }
-                }
-                if (running === 0) {
-                    resolve();
-                }
-            };
-            pump();
-        });
-        if (!stopped() && opts.hooks?.afterWave !== undefined) {
+        await schedule.runWave(wave);
+        if (!schedule.stopped() && opts.hooks?.afterWave !== undefined) {
             const reason = await opts.hooks.afterWave(wave);
             if (reason !== undefined) {
-                stopReason ??= reason;
+                schedule.stopReason ??= reason;
             }
         }
     }
-    const leftover = stopReason ?? (opts.stop?.aborted ? "cancelled before it started" : "a prerequisite did not succeed");
-    for (const [name, entry] of states) {
-        if (entry.state === "pending") {
-            set(name, "not-run", leftover);
-        }
-    }
-    return { stacks: states, stopReason: stopReason ?? (opts.stop?.aborted ? "cancelled" : undefined), maxInFlight, mainFailures };
+    return schedule.result();
 }

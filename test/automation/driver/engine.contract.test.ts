@@ -7,7 +7,8 @@ import { realClock } from "../../../automation/driver/schedule/clock";
 import type { AutomationApi, RemoteStackLike, StackLike } from "../../../automation/driver/engine/engine";
 import { EXIT } from "../../../automation/driver/errors";
 import type { FleetReport } from "../../../automation/driver/record/report";
-import { engineFor, runFleetCommand } from "../../../automation/driver/run";
+import { engineFor } from "../../../automation/driver/deps";
+import { runFleetCommand } from "../../../automation/driver/run";
 import type { FleetManifest } from "../../../automation/fleet/types";
 import { fleet, namedError, tempDir } from "./fixtures";
 

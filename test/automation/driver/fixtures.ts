@@ -6,7 +6,7 @@ import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
 import { PROJECT, Role } from "../../../stacks/config/common";
 import type { StackConfig } from "../../../stacks/config";
 import type { Clock } from "../../../automation/driver/schedule/clock";
-import type { FleetDeps } from "../../../automation/driver/run";
+import type { FleetDeps } from "../../../automation/driver/deps";
 import type { FleetEngine, Operation, OperationRequest, OperationResult } from "../../../automation/driver/types";
 
 export const HUB_CONFIG = {
