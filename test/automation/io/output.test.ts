@@ -4,16 +4,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { JournalStore } from "../../automation/driver/record/journal";
-import { checkSettingsPaths } from "../../automation/driver/settings";
-import { AtomicWriter, checkOutputTarget, checkStateDir, pendingTemporaryFiles, writeOutput } from "../../automation/io/output";
-import { runPlanCommand } from "../../automation/plan/command";
-import { configureStacks, runConfigCommand } from "../../automation/fleet/stackFiles";
-import { journalShapeProblem } from "../../automation/driver/record/journalShape";
-import { main as policyMain } from "../../automation/cli/policyCli";
-import { ConfigError } from "../../stacks/config/common";
+import { JournalStore } from "../../../automation/driver/record/journal";
+import { checkSettingsPaths } from "../../../automation/driver/settings";
+import { AtomicWriter, checkOutputTarget, checkStateDir, pendingTemporaryFiles, writeOutput } from "../../../automation/io/output";
+import { runPlanCommand } from "../../../automation/plan/command";
+import { configureStacks, runConfigCommand } from "../../../automation/fleet/stackFiles";
+import { journalShapeProblem } from "../../../automation/driver/record/journalShape";
+import { main as policyMain } from "../../../automation/cli/policyCli";
+import { ConfigError } from "../../../stacks/config/common";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 const FLEET = path.join(ROOT, "stacks/fleet.yaml");
 
 /** Runs fn with console.error captured. */

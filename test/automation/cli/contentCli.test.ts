@@ -3,13 +3,13 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { main, writeContent } from "../../automation/cli/contentCli";
-import { renderHubContent } from "../../components/content";
-import { removeTempDirs, tempDir } from "./tools";
+import { main, writeContent } from "../../../automation/cli/contentCli";
+import { renderHubContent } from "../../../components/content";
+import { removeTempDirs, tempDir } from "../../content/tools";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 
-describe("content CLI (automation/contentCli.ts)", () => {
+describe("content CLI (automation/cli/contentCli.ts)", () => {
     after(removeTempDirs);
 
     it("writes rules, the alert manager definition and dashboards exactly as rendered", () => {

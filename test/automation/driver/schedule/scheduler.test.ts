@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { VirtualClock } from "../../../automation/driver/schedule/clock";
-import { effectiveConcurrency, runSchedule, SchedulerPolicy, TaskOutcome } from "../../../automation/driver/schedule/scheduler";
-import { planWaves, WavePlan } from "../../../automation/driver/schedule/waves";
-import type { Operation, StackState } from "../../../automation/driver/types";
-import { fleet, spokeNames } from "./fixtures";
+import { VirtualClock } from "../../../../automation/driver/schedule/clock";
+import { effectiveConcurrency, runSchedule, SchedulerPolicy, TaskOutcome } from "../../../../automation/driver/schedule/scheduler";
+import { planWaves, WavePlan } from "../../../../automation/driver/schedule/waves";
+import type { Operation, StackState } from "../../../../automation/driver/types";
+import { fleet, spokeNames } from "../fixtures";
 
 interface Trace {
     readonly starts: { name: string; at: number; inFlight: number; failures: number }[];

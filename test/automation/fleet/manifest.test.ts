@@ -2,11 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ConfigError } from "../../stacks/config/common";
-import { loadManifest, resolveManifest } from "../../automation/fleet/manifest";
-import { renderStackFile, stackFilePath } from "../../automation/fleet/stackFiles";
+import { ConfigError } from "../../../stacks/config/common";
+import { loadManifest, resolveManifest } from "../../../automation/fleet/manifest";
+import { renderStackFile, stackFilePath } from "../../../automation/fleet/stackFiles";
 
-const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
+const FLEET = path.resolve(__dirname, "../../../stacks/fleet.yaml");
 
 function example(): any {
     return parse(fs.readFileSync(FLEET, "utf8"));

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { acquireLock, decideResume, JournalData, JournalStore, recordEntry, rolloutComplete, stackFingerprint } from "../../../automation/driver/record/journal";
-import { UsageError } from "../../../automation/io/cliKit";
-import { fleet, tempDir } from "./fixtures";
+import { acquireLock, decideResume, JournalData, JournalStore, recordEntry, rolloutComplete, stackFingerprint } from "../../../../automation/driver/record/journal";
+import { UsageError } from "../../../../automation/io/cliKit";
+import { fleet, tempDir } from "../fixtures";
 
 describe("fleet journal", () => {
     it("writes atomically: a crash between write and rename leaves the previous journal", async () => {

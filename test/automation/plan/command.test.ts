@@ -2,14 +2,14 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runPlanCommand } from "../../automation/plan/command";
-import { diffPlans, formatDiff, inputChanges } from "../../automation/plan/diff";
-import { renderGraph, topologyDot } from "../../automation/plan/graph";
-import { PlanDocument } from "../../automation/plan/plan";
-import { resourceTree } from "../../automation/plan/tree";
-import { summaryByPolicy } from "../../automation/cli/policyCli";
+import { runPlanCommand } from "../../../automation/plan/command";
+import { diffPlans, formatDiff, inputChanges } from "../../../automation/plan/diff";
+import { renderGraph, topologyDot } from "../../../automation/plan/graph";
+import { PlanDocument } from "../../../automation/plan/plan";
+import { resourceTree } from "../../../automation/plan/tree";
+import { summaryByPolicy } from "../../../automation/cli/policyCli";
 
-const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
+const FLEET = path.resolve(__dirname, "../../../stacks/fleet.yaml");
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];

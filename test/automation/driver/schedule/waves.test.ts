@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { planWaves } from "../../../automation/driver/schedule/waves";
-import { assertAcyclic } from "../../../automation/driver/schedule/graph";
-import { fleet } from "./fixtures";
+import { planWaves } from "../../../../automation/driver/schedule/waves";
+import { assertAcyclic } from "../../../../automation/driver/schedule/graph";
+import { fleet } from "../fixtures";
 
 const shape = (p: ReturnType<typeof planWaves>) => p.waves.map((w) => [w.name, w.kind, [...w.stacks]]);
 

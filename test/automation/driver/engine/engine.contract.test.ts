@@ -3,14 +3,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import type { ConfigMap, LocalProgramArgs, LocalWorkspaceOptions, PulumiCommand, RemoteGitProgramArgs, RemoteWorkspaceOptions } from "@pulumi/pulumi/automation";
-import { realClock } from "../../../automation/driver/schedule/clock";
-import type { AutomationApi, RemoteStackLike, StackLike } from "../../../automation/driver/engine/engine";
-import { EXIT } from "../../../automation/driver/errors";
-import type { FleetReport } from "../../../automation/driver/record/report";
-import { engineFor } from "../../../automation/driver/deps";
-import { runFleetCommand } from "../../../automation/driver/run";
-import type { FleetManifest } from "../../../automation/fleet/types";
-import { fleet, namedError, tempDir } from "./fixtures";
+import { realClock } from "../../../../automation/driver/schedule/clock";
+import type { AutomationApi, RemoteStackLike, StackLike } from "../../../../automation/driver/engine/engine";
+import { EXIT } from "../../../../automation/driver/errors";
+import type { FleetReport } from "../../../../automation/driver/record/report";
+import { engineFor } from "../../../../automation/driver/deps";
+import { runFleetCommand } from "../../../../automation/driver/run";
+import type { FleetManifest } from "../../../../automation/fleet/types";
+import { fleet, namedError, tempDir } from "../fixtures";
 
 type Call = { readonly method: string; readonly stack?: string; readonly args: unknown[] };
 

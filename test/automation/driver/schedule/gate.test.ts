@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { VirtualClock } from "../../../automation/driver/schedule/clock";
-import { evaluateQuery, GateSpec, prometheusQuery, renderExpr, Series, waitForGate } from "../../../automation/driver/schedule/gate";
-import { failureGroups, Progress } from "../../../automation/driver/record/report";
-import { durationPrior, JournalData } from "../../../automation/driver/record/journal";
-import { checkDeployRoles, roleProblemLines } from "../../../automation/driver/engine/preflight";
-import { fleet } from "./fixtures";
+import { VirtualClock } from "../../../../automation/driver/schedule/clock";
+import { evaluateQuery, GateSpec, prometheusQuery, renderExpr, Series, waitForGate } from "../../../../automation/driver/schedule/gate";
+import { failureGroups, Progress } from "../../../../automation/driver/record/report";
+import { durationPrior, JournalData } from "../../../../automation/driver/record/journal";
+import { checkDeployRoles, roleProblemLines } from "../../../../automation/driver/engine/preflight";
+import { fleet } from "../fixtures";
 
 const series = (metric: Record<string, string>): Series => ({ metric, value: [0, "1"] });
 

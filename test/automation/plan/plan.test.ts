@@ -2,16 +2,16 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadManifest } from "../../automation/fleet/manifest";
-import { runPlanCommand } from "../../automation/plan/command";
-import { mockInvoke } from "../../automation/plan/mock/mockState";
-import { iamPolicyFromDocumentArgs } from "../../automation/plan/mock/policyDocument";
-import { PlanDocument, planStack } from "../../automation/plan/plan";
-import { runStackProgram } from "../../automation/plan/mock/runStackProgram";
+import { loadManifest } from "../../../automation/fleet/manifest";
+import { runPlanCommand } from "../../../automation/plan/command";
+import { mockInvoke } from "../../../automation/plan/mock/mockState";
+import { iamPolicyFromDocumentArgs } from "../../../automation/plan/mock/policyDocument";
+import { PlanDocument, planStack } from "../../../automation/plan/plan";
+import { runStackProgram } from "../../../automation/plan/mock/runStackProgram";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
+const FLEET = path.resolve(__dirname, "../../../stacks/fleet.yaml");
 const ctx = { account: "111111111111", region: "us-east-1", stackOutputs: new Map() };
 
 describe("offline plan", function () {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { selectStacks } from "../../../automation/fleet/selectors";
 import { UsageError } from "../../../automation/io/cliKit";
-import { fleet } from "./fixtures";
+import { fleet } from "../driver/fixtures";
 
 describe("fleet stack selectors", () => {
     const m = fleet([

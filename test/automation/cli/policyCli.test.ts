@@ -3,11 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../automation/cli/policyCli";
-import { policies } from "../../policy/policies";
+import { main } from "../../../automation/cli/policyCli";
+import { policies } from "../../../policy/policies";
 
-const FIXTURES = path.join(__dirname, "fixtures");
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
+const FIXTURES = path.join(ROOT, "test", "policy", "fixtures");
 
 function run(...argv: string[]) {
     const out: string[] = [];
@@ -16,7 +16,7 @@ function run(...argv: string[]) {
     return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-describe("policy/cli", () => {
+describe("policy CLI (automation/cli/policyCli.ts)", () => {
     let dir: string;
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));

@@ -4,14 +4,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ConfigError } from "../../stacks/config/common";
-import { loadManifest, resolveManifest } from "../../automation/fleet/manifest";
-import { runPlanCommand } from "../../automation/plan/command";
-import { renderStackFile } from "../../automation/fleet/stackFiles";
-import { pemBundleProblem } from "../../automation/fleet/validate/pem";
-import { AWS_REGIONS } from "../../automation/fleet/validate/regions";
+import { ConfigError } from "../../../../stacks/config/common";
+import { loadManifest, resolveManifest } from "../../../../automation/fleet/manifest";
+import { runPlanCommand } from "../../../../automation/plan/command";
+import { renderStackFile } from "../../../../automation/fleet/stackFiles";
+import { pemBundleProblem } from "../../../../automation/fleet/validate/pem";
+import { AWS_REGIONS } from "../../../../automation/fleet/validate/regions";
 
-const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
+const FLEET = path.resolve(__dirname, "../../../../stacks/fleet.yaml");
 
 function example(): any {
     return parse(fs.readFileSync(FLEET, "utf8"));

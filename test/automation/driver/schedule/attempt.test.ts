@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
-import { AttemptError, backoffDelay, classifyError, runWithRetries } from "../../../automation/driver/schedule/attempt";
-import { VirtualClock } from "../../../automation/driver/schedule/clock";
-import { OperationCancelledError, OperationTimeoutError } from "../../../automation/driver/errors";
-import { namedError } from "./fixtures";
+import { AttemptError, backoffDelay, classifyError, runWithRetries } from "../../../../automation/driver/schedule/attempt";
+import { VirtualClock } from "../../../../automation/driver/schedule/clock";
+import { OperationCancelledError, OperationTimeoutError } from "../../../../automation/driver/errors";
+import { namedError } from "../fixtures";
 
 const backoff = { baseMs: 1000, maxMs: 8000 };
 

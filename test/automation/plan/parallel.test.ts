@@ -3,11 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { loadManifest } from "../../automation/fleet/manifest";
-import { planFleetParallel } from "../../automation/plan/parallel";
-import { PlanStack, planFleet } from "../../automation/plan/plan";
-import { projectRoot } from "../../automation/io/paths";
-import { generateFleet } from "../bench/fleetGen";
+import { loadManifest } from "../../../automation/fleet/manifest";
+import { planFleetParallel } from "../../../automation/plan/parallel";
+import { PlanStack, planFleet } from "../../../automation/plan/plan";
+import { projectRoot } from "../../../automation/io/paths";
+import { generateFleet } from "../../bench/fleetGen";
 
 describe("parallel offline plan", function () {
     this.timeout(180_000);
