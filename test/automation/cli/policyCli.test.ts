@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../../automation/cli/policyCli";
+import { main, summaryByPolicy } from "../../../automation/cli/policyCli";
 import { policies } from "../../../policy/policies";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
@@ -112,5 +112,16 @@ describe("policy CLI (automation/cli/policyCli.ts)", () => {
         const r = spawnSync("npm", ["run", "-s", "policy", "--", "check", path.join(FIXTURES, "bad-plan.json")], { cwd: ROOT, encoding: "utf8" });
         assert.equal(r.status, 1, r.stderr);
         assert.match(r.stdout, /10 mandatory/);
+    });
+});
+
+describe("policy check summary", () => {
+    it("groups violations by policy, mandatory first, with stack counts", () => {
+        const v = (policy: string, enforcementLevel: string, stack: string) => ({ policy, enforcementLevel, stack, urn: "u", message: "m" }) as Parameters<typeof summaryByPolicy>[0][number];
+        assert.deepStrictEqual(summaryByPolicy([v("tags", "advisory", "a"), v("lb-internal", "mandatory", "a"), v("lb-internal", "mandatory", "b"), v("kms", "mandatory", "a")]), [
+            "  mandatory  lb-internal  2 violations in 2 stacks",
+            "  mandatory  kms          1 violation in 1 stack",
+            "  advisory   tags         1 violation in 1 stack",
+        ]);
     });
 });

@@ -7,7 +7,6 @@ import { diffPlans, formatDiff, inputChanges } from "../../../automation/plan/di
 import { renderGraph, topologyDot } from "../../../automation/plan/graph";
 import { PlanDocument } from "../../../automation/plan/plan";
 import { resourceTree } from "../../../automation/plan/tree";
-import { summaryByPolicy } from "../../../automation/cli/policyCli";
 
 const FLEET = path.resolve(__dirname, "../../../stacks/fleet.yaml");
 
@@ -118,16 +117,5 @@ describe("plan output", function () {
         const none = await capture(["--manifest", FLEET, "--stacks", "role:nothing"]);
         assert.strictEqual(none.code, 2);
         assert.match(none.err, /--stacks: selector "role:nothing" matches no stack/);
-    });
-});
-
-describe("policy check summary", () => {
-    it("groups violations by policy, mandatory first, with stack counts", () => {
-        const v = (policy: string, enforcementLevel: string, stack: string) => ({ policy, enforcementLevel, stack, urn: "u", message: "m" }) as Parameters<typeof summaryByPolicy>[0][number];
-        assert.deepStrictEqual(summaryByPolicy([v("tags", "advisory", "a"), v("lb-internal", "mandatory", "a"), v("lb-internal", "mandatory", "b"), v("kms", "mandatory", "a")]), [
-            "  mandatory  lb-internal  2 violations in 2 stacks",
-            "  mandatory  kms          1 violation in 1 stack",
-            "  advisory   tags         1 violation in 1 stack",
-        ]);
     });
 });

@@ -4,15 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { loadManifest } from "../../../automation/fleet/manifest";
 import { runPlanCommand } from "../../../automation/plan/command";
-import { mockInvoke } from "../../../automation/plan/mock/mockState";
-import { iamPolicyFromDocumentArgs } from "../../../automation/plan/mock/policyDocument";
 import { PlanDocument, planStack } from "../../../automation/plan/plan";
-import { runStackProgram } from "../../../automation/plan/mock/runStackProgram";
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 
 const FLEET = path.resolve(__dirname, "../../../stacks/fleet.yaml");
-const ctx = { account: "111111111111", region: "us-east-1", stackOutputs: new Map() };
 
 describe("offline plan", function () {
     let plan: PlanDocument;
@@ -71,52 +65,5 @@ describe("offline plan", function () {
 
     it("rejects unknown flags naming them", async () => {
         assert.strictEqual(await runPlanCommand(["--frobnicate"]), 2);
-    });
-});
-
-describe("stack runs that fail asynchronously", () => {
-    const base = { project: "oss-monitoring", stack: "t", config: {}, context: ctx };
-
-    it("fail with the error thrown inside an apply instead of hanging", async () => {
-        await assert.rejects(runStackProgram({
-            ...base,
-            program: () => {
-                const bad = pulumi.output("x").apply((): string => { throw new Error("boom in apply"); });
-                return { arn: new aws.kms.Key("k", { description: bad }).arn };
-            },
-        }), /boom in apply/);
-    });
-
-    it("fail naming a StackReference that no planned stack answers", async () => {
-        await assert.rejects(runStackProgram({
-            ...base,
-            program: () => ({ x: new pulumi.StackReference("organization/oss-monitoring/nowhere").requireOutput("x") }),
-        }), /StackReference "organization\/oss-monitoring\/nowhere" is not a stack planned before this one/);
-    });
-});
-
-describe("plan mocks", () => {
-    it("turns getPolicyDocument arguments into real IAM JSON", () => {
-        const doc = iamPolicyFromDocumentArgs({
-            statements: [{
-                sid: "A", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"],
-                principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root", "arn:aws:iam::2:root"] }],
-                conditions: [{ test: "StringEquals", variable: "aws:PrincipalOrgID", values: ["o-1"] }],
-            }],
-        });
-        assert.deepStrictEqual(doc, {
-            Version: "2012-10-17",
-            Statement: [{
-                Sid: "A", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*",
-                Principal: { AWS: ["arn:aws:iam::1:root", "arn:aws:iam::2:root"] },
-                Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } },
-            }],
-        });
-    });
-
-    it("answers caller identity for the planned account and throws on unmocked invokes", () => {
-        assert.strictEqual(mockInvoke("aws:index/getCallerIdentity:getCallerIdentity", {}, ctx).accountId, "111111111111");
-        assert.deepStrictEqual((mockInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", {}, ctx).names as string[]).slice(0, 2), ["us-east-1a", "us-east-1b"]);
-        assert.throws(() => mockInvoke("aws:s3/getBucket:getBucket", {}, ctx), /no mock for invoke aws:s3\/getBucket:getBucket/);
     });
 });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { acquireLock, decideResume, JournalData, JournalStore, recordEntry, rolloutComplete, stackFingerprint } from "../../../../automation/driver/record/journal";
+import { acquireLock, decideResume, durationPrior, JournalData, JournalStore, recordEntry, rolloutComplete, stackFingerprint } from "../../../../automation/driver/record/journal";
 import { UsageError } from "../../../../automation/io/cliKit";
 import { fleet, tempDir } from "../fixtures";
 
@@ -102,5 +102,29 @@ describe("fleet journal", () => {
             assert.strictEqual((JSON.parse(fs.readFileSync(file, "utf8")) as { runId: string }).runId, "mine");
             release();
         });
+    });
+});
+
+describe("duration prior for a first rollout", () => {
+    it("ranks stacks without up history by their journaled preview, scaled by the fleet's up/preview ratio, else their role's median", () => {
+        const entry = (ms: number) => ({ lastSuccessMs: ms });
+        const journal = {
+            version: 1,
+            stacks: {
+                a: { ops: { up: entry(400), preview: entry(100) } },
+                b: { ops: { preview: entry(50) } },
+                c: { ops: {} },
+                hub: { ops: { up: entry(900) } },
+            },
+            rollouts: {},
+            runs: [],
+        } as unknown as JournalData;
+        const prior = durationPrior(journal, "up", [
+            { name: "a", role: "monitored" },
+            { name: "b", role: "monitored" },
+            { name: "c", role: "monitored" },
+            { name: "hub", role: "hub" },
+        ]);
+        assert.deepStrictEqual(Object.fromEntries(prior), { a: 400, hub: 900, b: 200, c: 400 });
     });
 });

@@ -3,10 +3,6 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { VirtualClock } from "../../../../automation/driver/schedule/clock";
 import { evaluateQuery, GateSpec, prometheusQuery, renderExpr, Series, waitForGate } from "../../../../automation/driver/schedule/gate";
-import { failureGroups, Progress } from "../../../../automation/driver/record/report";
-import { durationPrior, JournalData } from "../../../../automation/driver/record/journal";
-import { checkDeployRoles, roleProblemLines } from "../../../../automation/driver/engine/preflight";
-import { fleet } from "../fixtures";
 
 const series = (metric: Record<string, string>): Series => ({ metric, value: [0, "1"] });
 
@@ -92,76 +88,5 @@ describe("canary health gate", () => {
         } finally {
             server.close();
         }
-    });
-});
-
-describe("pre-flight deploy-role check (STS faked at the AssumeRole boundary: unreachable here)", () => {
-    it("assumes each role once and groups identical failures with a count", async () => {
-        const m = fleet(["a", "b", "c", "d"]);
-        const asked: string[] = [];
-        const problems = await checkDeployRoles(m.stacks, async (role) => {
-            asked.push(role.roleArn);
-            const acct = role.roleArn.split(":")[4];
-            return acct === "111111111111" ? undefined : `AccessDenied: User: arn:aws:iam::999999999999:user/op is not authorized to perform: sts:AssumeRole on resource: ${role.roleArn}`;
-        });
-        assert.strictEqual(asked.length, 5);
-        assert.strictEqual(problems.length, 1);
-        assert.deepStrictEqual([...problems[0].stacks].sort(), ["a", "b", "c", "d"]);
-        assert.match(problems[0].error, /^AccessDenied: User: <role> is not authorized to perform: sts:AssumeRole on resource: <role>$/);
-        assert.match(roleProblemLines(problems)[0], /^ {2}4 stack\(s\): AccessDenied/);
-    });
-});
-
-describe("failures grouped by cause", () => {
-    it("masks stack names, account IDs and durations so one cause is one line", () => {
-        const base = { role: "monitored", region: "us-east-1", attempts: 1, changes: {}, resourcesChanged: 0, policyViolations: { mandatory: 0, advisory: 0 } };
-        const groups = failureGroups([
-            { ...base, stack: "s1", account: "200000000001", result: "failed", error: "s1: AccessDenied for 200000000001 after 3s" },
-            { ...base, stack: "s2", account: "200000000002", result: "failed", error: "s2: AccessDenied for 200000000002 after 41s" },
-            { ...base, stack: "s3", account: "200000000003", result: "failed", error: "program crashed" },
-            { ...base, stack: "s4", account: "200000000004", result: "succeeded" },
-        ]);
-        assert.deepStrictEqual(groups, [
-            { cause: "<stack>: AccessDenied for <account> after <n>", stacks: ["s1", "s2"] },
-            { cause: "program crashed", stacks: ["s3"] },
-        ]);
-    });
-});
-
-describe("duration prior for a first rollout", () => {
-    it("ranks stacks without up history by their journaled preview, scaled by the fleet's up/preview ratio, else their role's median", () => {
-        const entry = (ms: number) => ({ lastSuccessMs: ms });
-        const journal = {
-            version: 1,
-            stacks: {
-                a: { ops: { up: entry(400), preview: entry(100) } },
-                b: { ops: { preview: entry(50) } },
-                c: { ops: {} },
-                hub: { ops: { up: entry(900) } },
-            },
-            rollouts: {},
-            runs: [],
-        } as unknown as JournalData;
-        const prior = durationPrior(journal, "up", [
-            { name: "a", role: "monitored" },
-            { name: "b", role: "monitored" },
-            { name: "c", role: "monitored" },
-            { name: "hub", role: "hub" },
-        ]);
-        assert.deepStrictEqual(Object.fromEntries(prior), { a: 400, hub: 900, b: 200, c: 400 });
-    });
-});
-
-describe("live progress", () => {
-    it("prints done N/M and each running stack with its elapsed time, longest first", async () => {
-        const clock = new VirtualClock(0);
-        const lines: string[] = [];
-        const p = new Progress((l) => lines.push(l), clock, 3);
-        p.started("a", "main", "x");
-        await clock.sleep(65_000);
-        p.started("b", "main", "x");
-        await clock.sleep(5_000);
-        assert.strictEqual(p.statusLine(), "[01:10] 0/3 done, 0 failed; running 2: a 1m10s, b 5s");
-        assert.strictEqual(p.statusLine(1), "[01:10] 0/3 done, 0 failed; running 2: a 1m10s, +1 more");
     });
 });
