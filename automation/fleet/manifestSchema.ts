@@ -53,9 +53,9 @@ export const rolloutSchema = z
         retries: z.number().int().min(0).max(10).default(2),
         /** Per-operation timeout in minutes. Default 60. */
         timeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
-        /** Pre-flight: assume every stack's deploy role once before any stack starts (automation/driver/preflight.ts). */
+        /** Pre-flight: assume every stack's deploy role once before any stack starts (automation/driver/engine/preflight.ts). */
         checkDeployRoles: z.boolean().default(true),
-        /** Health gate after the canary wave (automation/driver/gate.ts). */
+        /** Health gate after the canary wave (automation/driver/schedule/gate.ts). */
         gate: gateSchema.optional(),
     })
     .strict();

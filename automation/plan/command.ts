@@ -159,7 +159,7 @@ export async function plan(opts: PlanOptions): Promise<number> {
     return 0;
 }
 
-/** `fleet plan`: the commander definition shared by automation/cli.ts and runPlanCommand. */
+/** `fleet plan`: the commander definition shared by automation/cli/fleetCli.ts and runPlanCommand. */
 export function planCommand(): Command {
     return new Command("plan")
         .description("offline plan of every stack: no cloud access, the policy pack evaluated per stack")

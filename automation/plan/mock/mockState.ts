@@ -288,7 +288,7 @@ export function mockInvoke(token: string, inputs: Record<string, any>, ctx: Mock
         case "aws:secretsmanager/getSecretVersion:getSecretVersion":
             return mockSecretVersion(String(inputs.secretId ?? ""), inputs.versionStage);
         default:
-            throw new Error(`offline plan: no mock for invoke ${token}; add one to automation/plan/mockState.ts`);
+            throw new Error(`offline plan: no mock for invoke ${token}; add one to automation/plan/mock/mockState.ts`);
     }
 }
 
