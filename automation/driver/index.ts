@@ -12,11 +12,9 @@ export { parseArgs, parseFailureTolerance, usage, FLAGS, DRIVER_COMMANDS } from 
 export type { FleetFlags, FailureTolerance, DriverCommand } from "./flags";
 export { resolveSettings, toleratedFailures } from "./settings";
 export type { RunSettings } from "./settings";
-export { selectStacks, compileSelector } from "../fleet/selectors";
 export { runWithRetries, classifyError, backoffDelay, AttemptError, DEFAULT_BACKOFF } from "./schedule/attempt";
 export { JournalStore, decideResume, rolloutComplete, stackFingerprint, acquireLock, durationHistory } from "./record/journal";
 export type { JournalData, JournalEntry, RolloutRecord } from "./record/journal";
-export { configJson, configMap, stackTags, secretProblems, compareStackFile } from "../fleet/stackConfig";
 export { locatePulumi, INSTALL_HELP } from "./engine/pulumiCli";
 export { VirtualClock, realClock } from "./schedule/clock";
 export type { Clock } from "./schedule/clock";
