@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { MockContext } from "../automation/plan/mockState";
-import { RecordedResource } from "../automation/plan/monitor";
-import { runStackProgram } from "../automation/plan/run";
+import { MockContext } from "../automation/plan/mock/mockState";
+import { RecordedResource } from "../automation/plan/mock/monitor";
+import { runStackProgram } from "../automation/plan/mock/runStackProgram";
 
 export const TEST_ACCOUNT = "111111111111";
 export const TEST_REGION = "us-east-1";

@@ -1,23 +1,17 @@
-/** Exit codes of `npm run fleet`; documented in automation/README.md. */
+import { EXIT_CODES, UsageError } from "../io/cliKit";
+
+/**
+ * Exit codes of `npm run fleet`; documented in automation/README.md. The shared ones come from
+ * EXIT_CODES: ok 0; failed 1 (a stack failed, was skipped or did not run); usage 2 (bad flags,
+ * manifest or environment, e.g. no Pulumi CLI: nothing was touched).
+ */
 export const EXIT = {
-    ok: 0,
-    /** A stack failed, was skipped or did not run. */
-    failed: 1,
-    /** Bad flags, manifest or environment (e.g. no Pulumi CLI): nothing was touched. */
-    usage: 2,
+    ...EXIT_CODES,
     /** drift: every stack was checked and at least one drifted. */
     drift: 3,
     /** Ctrl-C / SIGTERM. */
     cancelled: 130,
 } as const;
-
-/** A mistake in the command line, the manifest or the environment, reported before any stack is touched. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
 
 export class PulumiCliMissingError extends UsageError {
     constructor(message: string) {

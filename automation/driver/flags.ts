@@ -1,8 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { UsageError } from "./errors";
+import { UsageError } from "../io/cliKit";
 import type { ExecutorKind, FailureMode } from "./types";
 
-/** Commands this driver runs; `plan` and `config` are dispatched by automation/cli.ts before parsing. */
+/** Commands this driver runs; `plan` and `config` are dispatched by automation/cli/fleetCli.ts before parsing. */
 export const DRIVER_COMMANDS = ["preview", "up", "refresh", "destroy", "drift", "outputs", "status", "help"] as const;
 export type DriverCommand = (typeof DRIVER_COMMANDS)[number];
 

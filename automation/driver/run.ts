@@ -1,100 +1,23 @@
 import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../../stacks/config/common";
-import { FleetManifest, FleetStack, loadManifest } from "../manifest";
-import { BackoffOptions, DEFAULT_BACKOFF } from "./attempt";
-import { Clock, realClock } from "./clock";
-import { AutomationApi, AutomationEngine } from "./engine";
-import { EXIT, UsageError } from "./errors";
-import { execute } from "./execute";
+import { selectStacks } from "../fleet/selectors";
+import type { FleetManifest, FleetStack } from "../fleet/types";
+import { UsageError } from "../io/cliKit";
 import { checkOutputTarget, writeOutput } from "../io/output";
-import { GateSpec, prometheusQuery, PromQuery } from "./gate";
-import { RoleAssumer, stsAssumer } from "./preflight";
+import { defaultDeps, FleetDeps } from "./deps";
+import { locatePulumi } from "./engine/pulumiCli";
+import { EXIT } from "./errors";
 import { parseArgs, usage } from "./flags";
-import { assertAcyclic } from "./graph";
-import { acquireLock, decideResume, durationPrior, JournalStore, newId } from "./journal";
-import { locatePulumi, PulumiLocator } from "./pulumiCli";
-import { countResults, FleetReport, previewSummaryLines, StackReport, summaryLines } from "./report";
-import { selectStacks } from "./selectors";
+import { acquireLock, decideResume, durationPrior, JournalStore, newId, ResumeDecision, RolloutRecord } from "./record/journal";
+import { countResults, FleetReport, previewSummaryLines, StackReport, summaryLines } from "./record/report";
+import { runStatus } from "./record/status";
+import { rollout } from "./rollout";
+import { assertAcyclic } from "./schedule/graph";
+import { planWaves, WavePlan } from "./schedule/waves";
 import { checkSettingsPaths, describeTolerance, resolveSettings, RunSettings, toleratedFailures } from "./settings";
-import { runStatus } from "./status";
-import { FleetEngine, isRollout, NO_VIOLATIONS } from "./types";
-import { planWaves, WavePlan } from "./waves";
-
-export interface EngineContext {
-    readonly settings: RunSettings;
-    readonly manifest: FleetManifest;
-    readonly pulumiCommand: PulumiCommand;
-    /** Pre-flight deploy-role check (absent: not checked). */
-    readonly assumeRole?: RoleAssumer;
-}
-
-/** Everything the driver touches outside itself, injectable so tests and the benchmark run it offline. */
-export interface FleetDeps {
-    /** The Pulumi project directory (repository root); relative paths resolve against it. */
-    readonly workDir: string;
-    readonly out: (line: string) => void;
-    readonly err: (line: string) => void;
-    readonly clock: Clock;
-    readonly random: () => number;
-    readonly locatePulumi: PulumiLocator;
-    readonly createEngine: (ctx: EngineContext) => FleetEngine;
-    readonly loadManifest: (file: string) => FleetManifest;
-    /** Asks the operator; absent when there is no terminal (then --yes is required). */
-    readonly confirm?: (question: string) => Promise<boolean>;
-    /** Graceful stop (first Ctrl-C): no new stacks start, running ones finish. */
-    readonly stop?: AbortSignal;
-    /** Cancellation: running operations are signalled too. */
-    readonly abort?: AbortSignal;
-    readonly backoff: BackoffOptions;
-    /** How long a timed-out operation may take to wind down after being signalled. */
-    readonly graceMs: number;
-    /** false: no per-stack log files (benchmark). */
-    readonly stackLogs: boolean;
-    /** Interval of the live status line (done N/M, running stacks with elapsed time); 0: none. */
-    readonly progressIntervalMs: number;
-    /** Pre-flight: assumes each deploy role once (STS); unset to skip. */
-    readonly assumeRole?: RoleAssumer;
-    /** The metrics store the canary health gate queries (AMP with SigV4, or Prometheus). */
-    readonly gateQuery: (gate: GateSpec) => PromQuery;
-}
-
-/** The Automation API engine for a run; `automation` replaces the real module in the contract test. */
-export function engineFor({ settings, manifest, pulumiCommand, assumeRole }: EngineContext, automation?: AutomationApi): AutomationEngine {
-    return new AutomationEngine({
-        ...(assumeRole !== undefined ? { assumeRole } : {}),
-        workDir: settings.programDir,
-        organization: manifest.pulumiOrganization,
-        pulumiCommand,
-        policyPacks: settings.policyPacks,
-        backendUrl: settings.backend,
-        secretsProvider: settings.secretsProvider,
-        executor: settings.executor,
-        remote: settings.remote,
-        ...(automation !== undefined ? { automation } : {}),
-    });
-}
-
-export function defaultDeps(workDir: string): FleetDeps {
-    return {
-        workDir,
-        out: (l) => console.log(l),
-        err: (l) => console.error(l),
-        clock: realClock,
-        random: Math.random,
-        locatePulumi: () => PulumiCommand.get(),
-        createEngine: (ctx) => engineFor(ctx),
-        loadManifest,
-        backoff: DEFAULT_BACKOFF,
-        graceMs: 120_000,
-        stackLogs: true,
-        gateQuery: (gate) => prometheusQuery(gate.endpoint, gate.region),
-        assumeRole: stsAssumer(),
-        progressIntervalMs: 30_000,
-    };
-}
+import { isRollout, NO_VIOLATIONS, Operation } from "./types";
 
 /** The commit the work tree is on, read from .git without running git. */
 export function sourceRevision(workDir: string): string | undefined {
@@ -153,11 +76,31 @@ function waveSummary(plan: WavePlan): string {
     return plan.waves.map((w) => `${w.name} wave ${w.stacks.length <= 3 ? `[${w.stacks.join(", ")}]` : `${w.stacks.length} stacks`}`).join(" → ");
 }
 
-/**
- * One fleet operation end to end: select, resume, plan waves, check the CLI, run under the
- * scheduler with retries and timeouts, journal every transition, report.
- */
-export async function runFleet(settings: RunSettings, manifest: FleetManifest, d: FleetDeps): Promise<FleetReport> {
+/** One fleet operation, decided before any stack runs: what is selected, resumed and planned. */
+interface RunState {
+    readonly settings: RunSettings;
+    readonly manifest: FleetManifest;
+    readonly d: FleetDeps;
+    readonly op: Operation;
+    /** Progress lines: stderr for `outputs` (its stdout is the JSON), stdout otherwise. */
+    readonly show: (line: string) => void;
+    readonly at: () => string;
+    readonly startMs: number;
+    readonly selected: readonly FleetStack[];
+    readonly store: JournalStore;
+    readonly runId: string;
+    readonly resume: ResumeDecision;
+    readonly toRun: readonly FleetStack[];
+    readonly plan: WavePlan;
+    readonly mainSize: number;
+    readonly tolerance: number;
+    readonly revision?: string;
+    /** The journal's last rollout of this operation. */
+    readonly previous?: RolloutRecord;
+}
+
+/** Selects the stacks, reads the journal, decides what a resume skips and plans the waves. */
+function startRun(settings: RunSettings, manifest: FleetManifest, d: FleetDeps): RunState {
     const op = settings.operation;
     const clock = d.clock;
     const at = () => new Date(clock.now()).toISOString();
@@ -189,21 +132,29 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
     const tolerance = isRollout(op) ? toleratedFailures(settings.failureTolerance, mainSize) : Number.POSITIVE_INFINITY;
     const revision = sourceRevision(settings.workDir);
     const previous = store.current.rollouts[op];
+    return { settings, manifest, d, op, show, at, startMs, selected, store, runId, resume, toRun, plan, mainSize, tolerance, revision, previous };
+}
 
+/** The run's first line, and a warning when a resumed rollout's source changed. */
+function announce(r: RunState): void {
+    const { settings, op, resume, toRun, show } = r;
     show(
-        `${op}: ${selected.length} stack(s) selected${resume.done.size > 0 ? `, ${resume.done.size} already done in rollout ${resume.rolloutId}` : ""}; ${toRun.length} to run` +
-            (toRun.length > 0 ? `: ${waveSummary(plan)}` : "") +
+        `${op}: ${r.selected.length} stack(s) selected${resume.done.size > 0 ? `, ${resume.done.size} already done in rollout ${resume.rolloutId}` : ""}; ${toRun.length} to run` +
+            (toRun.length > 0 ? `: ${waveSummary(r.plan)}` : "") +
             `; concurrency ${settings.concurrency}` +
-            (isRollout(op) ? `, failure tolerance ${describeTolerance(settings.failureTolerance, mainSize)}, ${settings.mode} mode` : "") +
+            (isRollout(op) ? `, failure tolerance ${describeTolerance(settings.failureTolerance, r.mainSize)}, ${settings.mode} mode` : "") +
             `, executor ${settings.executor}`,
     );
-    if (resume.resumed && previous?.revision !== undefined && revision !== undefined && previous.revision !== revision) {
-        show(`warning: the source changed since rollout ${resume.rolloutId} started (${previous.revision.slice(0, 8)} → ${revision.slice(0, 8)}); stacks it already finished keep the older version. Pass --force to re-run them.`);
+    if (resume.resumed && r.previous?.revision !== undefined && r.revision !== undefined && r.previous.revision !== r.revision) {
+        show(`warning: the source changed since rollout ${resume.rolloutId} started (${r.previous.revision.slice(0, 8)} → ${r.revision.slice(0, 8)}); stacks it already finished keep the older version. Pass --force to re-run them.`);
     }
+}
 
+/** Reports of the stacks a resumed rollout already finished. */
+function doneReports(r: RunState): Map<string, StackReport> {
     const reports = new Map<string, StackReport>();
-    for (const [name, e] of resume.done) {
-        const s = selected.find((x) => x.name === name)!;
+    for (const [name, e] of r.resume.done) {
+        const s = r.selected.find((x) => x.name === name)!;
         reports.set(name, {
             stack: name,
             role: s.role,
@@ -217,67 +168,81 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
             note: `done in this rollout at ${e.finishedAt ?? "?"}`,
         });
     }
+    return reports;
+}
 
-    let stopReason: string | undefined;
-    if (toRun.length > 0) {
-        const pulumiCommand = await locatePulumi(d.locatePulumi);
-        const engine = d.createEngine({ settings, manifest, pulumiCommand, ...(d.assumeRole !== undefined && manifest.rollout.checkDeployRoles ? { assumeRole: d.assumeRole } : {}) });
-        if (engine.preflight !== undefined && !settings.preflightDone) {
-            for (const line of await engine.preflight(toRun, op)) {
-                show(line);
-            }
-        }
-        const mutating = op === "up" || op === "destroy" || op === "refresh";
-        if (mutating && !settings.yes) {
-            if (d.confirm === undefined) {
-                throw new UsageError(`${op} changes ${toRun.length} stack(s); pass --yes to run without a terminal, e.g. npm run fleet -- ${op} --yes`);
-            }
-            if (op === "up") {
-                // What would change, before the operator says yes: a preview of the same stacks.
-                const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true }, manifest, { ...d, confirm: undefined });
-                for (const line of previewSummaryLines(preview)) {
-                    show(line);
-                }
-            }
-            if (!(await d.confirm(`Run ${op} on ${toRun.length} stack(s)?`))) {
-                throw new UsageError(`${op} not confirmed; nothing was touched`);
-            }
-        }
-        const release = acquireLock(path.join(settings.stateDir, "lock"), runId, new Date(clock.now()));
-        try {
-            const abort = d.abort ?? new AbortController().signal;
-            try {
-                await engine.prepare(toRun, op, abort);
-            } catch (e) {
-                throw new UsageError(`preparing the ${engine.kind} engine failed, no stack was touched: ${e instanceof Error ? e.message : String(e)}`);
-            }
-            stopReason = await execute(settings, plan, tolerance, toRun, engine, store, reports, { runId, rolloutId: resume.rolloutId, revision, previous, resumed: resume.resumed, show, at }, d);
-        } finally {
-            await store.flush();
-            release();
+/** up, destroy and refresh change stacks: they need --yes, or the operator's yes (after a preview, for up). */
+async function confirmRun(r: RunState): Promise<void> {
+    const { settings, manifest, d, op, toRun, show } = r;
+    const mutating = op === "up" || op === "destroy" || op === "refresh";
+    if (!mutating || settings.yes) {
+        return;
+    }
+    if (d.confirm === undefined) {
+        throw new UsageError(`${op} changes ${toRun.length} stack(s); pass --yes to run without a terminal, e.g. npm run fleet -- ${op} --yes`);
+    }
+    if (op === "up") {
+        // What would change, before the operator says yes: a preview of the same stacks.
+        const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true }, manifest, { ...d, confirm: undefined });
+        for (const line of previewSummaryLines(preview)) {
+            show(line);
         }
     }
+    if (!(await d.confirm(`Run ${op} on ${toRun.length} stack(s)?`))) {
+        throw new UsageError(`${op} not confirmed; nothing was touched`);
+    }
+}
 
-    const stacks = selected.map((s) => reports.get(s.name)!);
+/** Finds the Pulumi CLI, checks and confirms, then runs the stacks under the lock; returns why the rollout stopped early. */
+async function runStacks(r: RunState, reports: Map<string, StackReport>): Promise<string | undefined> {
+    const { settings, manifest, d, op, toRun, show } = r;
+    const pulumiCommand = await locatePulumi(d.locatePulumi);
+    const engine = d.createEngine({ settings, manifest, pulumiCommand, ...(d.assumeRole !== undefined && manifest.rollout.checkDeployRoles ? { assumeRole: d.assumeRole } : {}) });
+    if (engine.preflight !== undefined && !settings.preflightDone) {
+        for (const line of await engine.preflight(toRun, op)) {
+            show(line);
+        }
+    }
+    await confirmRun(r);
+    const release = acquireLock(path.join(settings.stateDir, "lock"), r.runId, new Date(d.clock.now()));
+    try {
+        const abort = d.abort ?? new AbortController().signal;
+        try {
+            await engine.prepare(toRun, op, abort);
+        } catch (e) {
+            throw new UsageError(`preparing the ${engine.kind} engine failed, no stack was touched: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const ctx = { runId: r.runId, rolloutId: r.resume.rolloutId, revision: r.revision, previous: r.previous, resumed: r.resume.resumed, show, at: r.at };
+        return await rollout({ settings, plan: r.plan, tolerance: r.tolerance, toRun, engine, store: r.store, reports, ctx, deps: d });
+    } finally {
+        await r.store.flush();
+        release();
+    }
+}
+
+/** The run report (`--json`) and its exit code. */
+function fleetReport(r: RunState, reports: ReadonlyMap<string, StackReport>, stopReason: string | undefined): FleetReport {
+    const { settings, d, op } = r;
+    const stacks = r.selected.map((s) => reports.get(s.name)!);
     const counts = countResults(stacks);
     const cancelled = d.stop?.aborted === true || d.abort?.aborted === true;
     const failedAny = counts.failed + counts.skipped + counts["not-run"] + counts.cancelled > 0;
     const exitCode = cancelled ? EXIT.cancelled : failedAny ? EXIT.failed : op === "drift" && stacks.some((s) => s.drifted) ? EXIT.drift : EXIT.ok;
-    const report: FleetReport = {
+    return {
         version: 1,
         command: op,
-        runId,
-        rolloutId: resume.rolloutId,
-        resumed: resume.resumed,
-        startedAt: new Date(startMs).toISOString(),
-        finishedAt: at(),
-        durationMs: clock.now() - startMs,
+        runId: r.runId,
+        rolloutId: r.resume.rolloutId,
+        resumed: r.resume.resumed,
+        startedAt: new Date(r.startMs).toISOString(),
+        finishedAt: r.at(),
+        durationMs: d.clock.now() - r.startMs,
         exitCode,
         ...(stopReason !== undefined ? { stopReason } : {}),
         settings: {
             concurrency: settings.concurrency,
             failureTolerance: settings.failureTolerance,
-            toleratedFailures: Number.isFinite(tolerance) ? tolerance : null,
+            toleratedFailures: Number.isFinite(r.tolerance) ? r.tolerance : null,
             mode: settings.mode,
             retries: settings.retries,
             timeoutMinutes: settings.timeoutMs / 60_000,
@@ -288,15 +253,33 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
         counts,
         stacks,
     };
+}
+
+/** The summary; for `outputs` the outputs JSON on stdout; the report file for --json. */
+function publishReport(r: RunState, report: FleetReport): void {
+    const { settings, d, show } = r;
     summaryLines(report).forEach(show);
-    if (op === "outputs") {
-        d.out(JSON.stringify(Object.fromEntries(stacks.filter((s) => s.outputs !== undefined).map((s) => [s.stack, s.outputs])), null, 2));
+    if (r.op === "outputs") {
+        d.out(JSON.stringify(Object.fromEntries(report.stacks.filter((s) => s.outputs !== undefined).map((s) => [s.stack, s.outputs])), null, 2));
     }
     if (settings.jsonReport !== undefined) {
         writeOutput(settings.jsonReport, `${JSON.stringify(report, null, 2)}\n`, "--json");
         const rel = path.relative(settings.workDir, settings.jsonReport);
         show(`wrote ${rel.startsWith("..") || path.isAbsolute(rel) ? settings.jsonReport : rel}`);
     }
+}
+
+/**
+ * One fleet operation end to end: select, resume, plan waves, check the CLI, run under the
+ * scheduler with retries and timeouts, journal every transition, report.
+ */
+export async function runFleet(settings: RunSettings, manifest: FleetManifest, d: FleetDeps): Promise<FleetReport> {
+    const r = startRun(settings, manifest, d);
+    announce(r);
+    const reports = doneReports(r);
+    const stopReason = r.toRun.length > 0 ? await runStacks(r, reports) : undefined;
+    const report = fleetReport(r, reports, stopReason);
+    publishReport(r, report);
     return report;
 }
 

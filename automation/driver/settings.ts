@@ -1,8 +1,8 @@
 import * as path from "path";
 import { checkOutputTarget, checkStateDir } from "../io/output";
-import type { FleetManifest } from "../manifest";
-import type { GateSpec } from "./gate";
-import { UsageError } from "./errors";
+import type { FleetManifest } from "../fleet/types";
+import type { GateSpec } from "./schedule/gate";
+import { UsageError } from "../io/cliKit";
 import { FailureTolerance, FleetFlags, parseFailureTolerance } from "./flags";
 import type { ExecutorKind, FailureMode, Operation } from "./types";
 

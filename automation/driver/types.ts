@@ -1,4 +1,4 @@
-import type { FleetStack } from "../manifest";
+import type { FleetStack } from "../fleet/types";
 
 /** Commands that run one Pulumi operation per stack. `plan`, `config` and `status` do not touch stacks. */
 export const STACK_OPERATIONS = ["preview", "up", "refresh", "destroy", "drift", "outputs"] as const;

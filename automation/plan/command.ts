@@ -2,13 +2,14 @@ import { Command, Option } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import { ConfigError } from "../../stacks/config/common";
-import { configureProgram, EXIT_HELP, intOption, listOption, runProgram, setExitCode } from "../cliKit";
-import { selectStacks } from "../driver/selectors";
+import { configureProgram, EXIT_HELP, intOption, listOption, runProgram, setExitCode } from "../io/cliKit";
+import { selectStacks } from "../fleet/selectors";
 import { AtomicWriter, checkOutputTarget, OutputTarget, writeOutput } from "../io/output";
-import { FleetManifest, loadManifest } from "../manifest";
-import { projectRoot } from "../paths";
+import { loadManifest } from "../fleet/manifest";
+import { FleetManifest } from "../fleet/types";
+import { projectRoot } from "../io/paths";
 import { diffPlans, formatDiff } from "./diff";
-import { disableSourcePositions } from "./fastRuntime";
+import { disableSourcePositions } from "./mock/fastRuntime";
 import { renderGraph, topologyDot } from "./graph";
 import { planFleetParallel } from "./parallel";
 import { PlanDocument, PlanEvents, PlanStack, planFleet } from "./plan";
@@ -158,7 +159,7 @@ export async function plan(opts: PlanOptions): Promise<number> {
     return 0;
 }
 
-/** `fleet plan`: the commander definition shared by automation/cli.ts and runPlanCommand. */
+/** `fleet plan`: the commander definition shared by automation/cli/fleetCli.ts and runPlanCommand. */
 export function planCommand(): Command {
     return new Command("plan")
         .description("offline plan of every stack: no cloud access, the policy pack evaluated per stack")

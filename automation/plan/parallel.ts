@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from "child_process";
 import * as path from "path";
-import { FleetManifest, FleetStack, hubStackName } from "../manifest";
+import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
 import { compileProject } from "./compile";
 import { PlanEvents, planOrder } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
@@ -27,11 +27,124 @@ interface Worker {
 /** Compiled worker entry; the project is transpiled once into bin/ (git-ignored). */
 function workerEntry(root: string): string {
     const outDir = path.join(root, "bin");
-    // Running from bin/ means automation/launch.ts has just compiled; from source (tests), compile here.
+    // Running from bin/ means automation/cli/launch.ts has just compiled; from source (tests), compile here.
     if (__filename.endsWith(".ts")) {
         compileProject(root, outDir);
     }
     return path.join(outDir, "automation", "plan", "worker.js");
+}
+
+/** One parallel plan: the queue of stacks, the workers, and what they reported. */
+class PlanQueue {
+    private readonly byName: Map<string, FleetStack>;
+    private readonly pending: FleetStack[];
+    private readonly done = new Set<string>();
+    private readonly failed: string[] = [];
+    private readonly skipped: string[] = [];
+    private readonly upstream = new Map<string, Record<string, unknown>>();
+    private readonly hubRef: string;
+    private readonly workers: Worker[] = [];
+    private workersRssKiB = 0;
+    private finishing = false;
+
+    constructor(
+        private readonly manifest: FleetManifest,
+        order: readonly FleetStack[],
+        private readonly events: PlanEvents,
+        private readonly resolve: (result: ParallelResult) => void,
+    ) {
+        this.byName = new Map(order.map((s) => [s.name, s]));
+        this.pending = [...order];
+        this.hubRef = hubStackName(manifest);
+    }
+
+    /** Forks `count` workers on `entry`; a worker that dies before the end rejects the plan. */
+    start(entry: string, count: number, reject: (e: Error) => void): void {
+        for (let i = 0; i < count; i++) {
+            const proc = fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0"] });
+            const w: Worker = { proc };
+            proc.on("message", (msg: FromWorker) => void this.onMessage(w, msg));
+            proc.on("exit", (code) => {
+                if (!this.finishing && code !== 0) {
+                    reject(new Error(`plan worker ${i} exited with code ${code}${w.busy ? ` while planning ${w.busy}` : ""}`));
+                }
+            });
+            this.workers.push(w);
+        }
+    }
+
+    private finish(): void {
+        if (this.finishing) {
+            return;
+        }
+        this.finishing = true;
+        let alive = this.workers.length;
+        for (const w of this.workers) {
+            w.proc.once("exit", () => {
+                if (--alive === 0) {
+                    this.resolve({ failed: this.failed, skipped: this.skipped, peakRssKiB: process.resourceUsage().maxRSS + this.workersRssKiB });
+                }
+            });
+            w.proc.send({ type: "exit" } satisfies ToWorker);
+        }
+    }
+
+    /** Drops (as skipped) every pending stack whose prerequisite failed or was skipped. */
+    private skipBlocked(): void {
+        const blockedBy = (s: FleetStack) => s.dependsOn.filter((d) => this.byName.has(d) && (this.failed.includes(d) || this.skipped.includes(d)));
+        for (let i = 0; i < this.pending.length; i++) {
+            const s = this.pending[i];
+            const blocked = blockedBy(s);
+            if (blocked.length > 0) {
+                this.pending.splice(i--, 1);
+                this.skipped.push(s.name);
+                this.events.onFailure?.(s, new Error(`skipped: depends on ${blocked.join(", ")} which did not plan`));
+            }
+        }
+    }
+
+    /** Sends a ready stack to every idle worker; finishes when nothing is pending or running. */
+    private dispatch(): void {
+        this.skipBlocked();
+        const ready = (s: FleetStack) => s.dependsOn.every((d) => !this.byName.has(d) || this.done.has(d));
+        for (const w of this.workers) {
+            if (w.busy !== undefined) {
+                continue;
+            }
+            const next = this.pending.findIndex(ready);
+            if (next < 0) {
+                break;
+            }
+            const [s] = this.pending.splice(next, 1);
+            w.busy = s.name;
+            w.proc.send({ type: "plan", manifest: this.manifest.path, stack: s.name, upstream: [...this.upstream] } satisfies ToWorker);
+        }
+        if (this.pending.length === 0 && this.workers.every((w) => w.busy === undefined)) {
+            this.finish();
+        }
+    }
+
+    private async onMessage(w: Worker, msg: FromWorker): Promise<void> {
+        if (msg.type === "ready") {
+            this.dispatch();
+        } else if (msg.type === "planned") {
+            const s = this.byName.get(msg.stack)!;
+            if (s.role === "hub") {
+                this.upstream.set(this.hubRef, msg.outputs);
+            }
+            this.done.add(msg.stack);
+            await this.events.onStack?.(msg.plan);
+            w.busy = undefined;
+            this.dispatch();
+        } else if (msg.type === "failed") {
+            this.failed.push(msg.stack);
+            this.events.onFailure?.(this.byName.get(msg.stack)!, new Error(msg.message));
+            w.busy = undefined;
+            this.dispatch();
+        } else if (msg.type === "bye") {
+            this.workersRssKiB += msg.maxRssKiB;
+        }
+    }
 }
 
 /**
@@ -42,93 +155,7 @@ function workerEntry(root: string): string {
 export async function planFleetParallel(manifest: FleetManifest, opts: ParallelOptions, events: PlanEvents): Promise<ParallelResult> {
     const entry = workerEntry(opts.root);
     const order = planOrder(manifest, opts.selected);
-    const byName = new Map(order.map((s) => [s.name, s]));
-    const pending = [...order];
-    const done = new Set<string>();
-    const failed: string[] = [];
-    const skipped: string[] = [];
-    const upstream = new Map<string, Record<string, unknown>>();
-    const hubRef = hubStackName(manifest);
-    let workersRssKiB = 0;
-    const workers: Worker[] = [];
-
     return new Promise<ParallelResult>((resolve, reject) => {
-        let finishing = false;
-        const finish = () => {
-            if (finishing) {
-                return;
-            }
-            finishing = true;
-            let alive = workers.length;
-            for (const w of workers) {
-                w.proc.once("exit", () => {
-                    if (--alive === 0) {
-                        resolve({ failed, skipped, peakRssKiB: process.resourceUsage().maxRSS + workersRssKiB });
-                    }
-                });
-                w.proc.send({ type: "exit" } satisfies ToWorker);
-            }
-        };
-        const blockedBy = (s: FleetStack) => s.dependsOn.filter((d) => byName.has(d) && (failed.includes(d) || skipped.includes(d)));
-        const ready = (s: FleetStack) => s.dependsOn.every((d) => !byName.has(d) || done.has(d));
-        const dispatch = () => {
-            for (let i = 0; i < pending.length; i++) {
-                const s = pending[i];
-                const blocked = blockedBy(s);
-                if (blocked.length > 0) {
-                    pending.splice(i--, 1);
-                    skipped.push(s.name);
-                    events.onFailure?.(s, new Error(`skipped: depends on ${blocked.join(", ")} which did not plan`));
-                }
-            }
-            for (const w of workers) {
-                if (w.busy !== undefined) {
-                    continue;
-                }
-                const next = pending.findIndex(ready);
-                if (next < 0) {
-                    break;
-                }
-                const [s] = pending.splice(next, 1);
-                w.busy = s.name;
-                w.proc.send({ type: "plan", manifest: manifest.path, stack: s.name, upstream: [...upstream] } satisfies ToWorker);
-            }
-            if (pending.length === 0 && workers.every((w) => w.busy === undefined)) {
-                finish();
-            }
-        };
-        const onMessage = (w: Worker) => async (msg: FromWorker) => {
-            if (msg.type === "ready") {
-                dispatch();
-            } else if (msg.type === "planned") {
-                const s = byName.get(msg.stack)!;
-                if (s.role === "hub") {
-                    upstream.set(hubRef, msg.outputs);
-                }
-                done.add(msg.stack);
-                await events.onStack?.(msg.plan);
-                w.busy = undefined;
-                dispatch();
-            } else if (msg.type === "failed") {
-                failed.push(msg.stack);
-                events.onFailure?.(byName.get(msg.stack)!, new Error(msg.message));
-                w.busy = undefined;
-                dispatch();
-            } else if (msg.type === "bye") {
-                workersRssKiB += msg.maxRssKiB;
-            }
-        };
-        const count = Math.max(1, Math.min(opts.workers, order.length));
-        for (let i = 0; i < count; i++) {
-            const proc = fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0"] });
-            const w: Worker = { proc };
-            proc.on("message", (msg: FromWorker) => void onMessage(w)(msg));
-            proc.on("exit", (code) => {
-                if (!finishing && code !== 0) {
-                    reject(new Error(`plan worker ${i} exited with code ${code}${w.busy ? ` while planning ${w.busy}` : ""}`));
-                }
-            });
-            workers.push(w);
-        }
+        new PlanQueue(manifest, order, events, resolve).start(entry, Math.max(1, Math.min(opts.workers, order.length)), reject);
     });
 }

@@ -1,8 +1,8 @@
 import { evaluatePlanStack } from "../../policy/offline";
 import { PROJECT } from "../../stacks/config/common";
 import { program } from "../../stacks/program";
-import { FleetManifest, FleetStack, hubStackName } from "../manifest";
-import { runStackProgram } from "./run";
+import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
+import { runStackProgram } from "./mock/runStackProgram";
 
 /** One resource of the plan JSON (contract shared with the policy pack and the driver). */
 export interface PlanResource {

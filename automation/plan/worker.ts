@@ -1,7 +1,8 @@
-import { disableSourcePositions } from "./fastRuntime";
+import { disableSourcePositions } from "./mock/fastRuntime";
 disableSourcePositions({ stackTraces: false });
 
-import { FleetManifest, loadManifest } from "../manifest";
+import { loadManifest } from "../fleet/manifest";
+import { FleetManifest } from "../fleet/types";
 import { planStack } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
 

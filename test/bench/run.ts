@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { projectRoot } from "../../automation/paths";
+import { projectRoot } from "../../automation/io/paths";
 import { generateFleet } from "./fleetGen";
 import { benchScheduler } from "./scheduler";
 
@@ -32,13 +32,13 @@ function run(entry: string, args: string[]): { out: string; seconds: number } {
     const started = process.hrtime.bigint();
     let out: string;
     try {
-        out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/launch.ts", entry, ...args], {
+        out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/cli/launch.ts", entry, ...args], {
             cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024,
         });
     } catch (e) {
         const err = e as { stdout?: string; stderr?: string; status?: number };
         out = `${err.stdout ?? ""}${err.stderr ?? ""}`;
-        if (entry !== "policy/cli" || err.status !== 1) {
+        if (entry !== "automation/cli/policyCli" || err.status !== 1) {
             throw new Error(`${entry} ${args.join(" ")} failed (exit ${err.status}):\n${out.slice(-2000)}`, { cause: e });
         }
     }
@@ -50,12 +50,12 @@ function benchPlan(monitored: number, dir: string): Row {
     const manifest = path.join(dir, `fleet-${monitored}.yaml`);
     const plan = path.join(dir, `plan-${monitored}.json`);
     fs.writeFileSync(manifest, stringify(generateFleet(example, monitored, SITES)));
-    const p = run("automation/cli", ["plan", "--manifest", manifest, "--json", plan]);
+    const p = run("automation/cli/fleetCli", ["plan", "--manifest", manifest, "--json", plan]);
     const m = /Plan: (\d+) to create in \d+ stacks .*peak RSS (\d+) MiB/.exec(p.out);
     if (!m) {
         throw new Error(`unexpected plan output:\n${p.out.slice(-1000)}`);
     }
-    const c = run("policy/cli", ["check", plan]);
+    const c = run("automation/cli/policyCli", ["check", plan]);
     const v = /(\d+) mandatory, (\d+) other/i.exec(c.out);
     const doc = JSON.parse(fs.readFileSync(plan, "utf8")) as { stacks: unknown[] };
     return {

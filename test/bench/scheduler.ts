@@ -2,13 +2,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
-import { VirtualClock } from "../../automation/driver/clock";
+import { VirtualClock } from "../../automation/driver/schedule/clock";
 import { formatDuration } from "../../automation/driver/errors";
-import type { FleetReport } from "../../automation/driver/report";
+import type { FleetReport } from "../../automation/driver/record/report";
 import { runFleetCommand } from "../../automation/driver/run";
 import type { FleetEngine, OperationRequest, OperationResult } from "../../automation/driver/types";
-import { planWaves } from "../../automation/driver/waves";
-import type { FleetManifest, FleetStack } from "../../automation/manifest";
+import { planWaves } from "../../automation/driver/schedule/waves";
+import type { FleetManifest, FleetStack } from "../../automation/fleet/types";
 import { fleet } from "../automation/driver/fixtures";
 
 const N = 500;

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { resolveManifest } from "../../automation/manifest";
+import { resolveManifest } from "../../automation/fleet/manifest";
 import { parseStackConfig } from "../../stacks/config";
 import { ConfigError } from "../../stacks/config/common";
 import { hubRaw } from "../hub/fixtures";

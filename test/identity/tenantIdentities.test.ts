@@ -8,7 +8,7 @@ import { IDENTITY_SECRET_KEYS, Tenant, tenantKey, tenantSecretName, tenantSubjec
 import { kmsKeyPolicy, toJson } from "../../components/iam";
 import { encryptionKeyPolicy } from "../../components/encryptionKey";
 import { evaluatePlanStack } from "../../policy/offline";
-import { SECRET_PLACEHOLDER } from "../../automation/plan/monitor";
+import { SECRET_PLACEHOLDER } from "../../automation/plan/mock/monitor";
 import { Recorded, runProgram } from "../harness";
 import { COST_TAGS } from "../policy/helpers";
 

@@ -8,7 +8,7 @@ import { renderBaseAgentConfig } from "../../components/agent/cloudwatchAgentCon
 import { subnetsInServiceZones } from "../../components/hubEndpoint";
 import { activeVpcCidrs, hasEc2Path, PRIVATELINK_SERVICES, s3RouteProblem } from "../../components/monitored/monitoredAccount";
 import { planEndpointServices } from "../../components/endpointDiscovery";
-import { MockContext } from "../../automation/plan/mockState";
+import { MockContext } from "../../automation/plan/mock/mockState";
 import { Recorded, runProgram } from "../harness";
 import { entry, HUB_OUTPUTS as hubOutputs, HUB_REF, SERVICE } from "./fixtures";
 

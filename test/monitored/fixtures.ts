@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { FleetStack, loadManifest } from "../../automation/manifest";
+import { loadManifest } from "../../automation/fleet/manifest";
+import { FleetStack } from "../../automation/fleet/types";
 
 /** The full ARN the hub's Secrets Manager gives a tenant's identity secret (name + `-` + 6 characters). */
 export function identitySecretArn(key: string): string {

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { loadManifest } from "../../automation/manifest";
+import { loadManifest } from "../../automation/fleet/manifest";
 import { PlanStack, planFleet } from "../../automation/plan/plan";
-import { renderStackFile, stackFilePath } from "../../automation/stackFiles";
+import { renderStackFile, stackFilePath } from "../../automation/fleet/stackFiles";
 
 const manifest = loadManifest("stacks/fleet.yaml");
 const monitored = manifest.stacks.filter((s) => s.role === "monitored");

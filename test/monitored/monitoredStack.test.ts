@@ -6,7 +6,7 @@ import { PRIVATELINK_SERVICES } from "../../components/monitored/monitoredAccoun
 import { checkHubRegion, checkMonitoredConfig } from "../../stacks/monitored";
 import { parseStackConfig } from "../../stacks/config";
 import { Recorded, runProgram } from "../harness";
-import { mockSecretVersion } from "../../automation/plan/mockState";
+import { mockSecretVersion } from "../../automation/plan/mock/mockState";
 import { entry, HUB_OUTPUTS, HUB_REF, identitySecretArn, SERVICE } from "./fixtures";
 
 const GET_SECRET = "aws:secretsmanager/getSecretVersion:getSecretVersion";

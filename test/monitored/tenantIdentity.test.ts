@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { mockSecretVersion } from "../../automation/plan/mockState";
+import { mockSecretVersion } from "../../automation/plan/mock/mockState";
 import { identitySecretArnFor, parseIdentitySecret, tlsSecretData } from "../../components/agent/tenantIdentity";
 import { IDENTITY_SECRET_KEYS } from "../../components/identity/tenants";
 import { identitySecretArn } from "./fixtures";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
-import { loadManifest } from "../../automation/manifest";
+import { loadManifest } from "../../automation/fleet/manifest";
 import { OnpremStackConfig, parseStackConfig } from "../../stacks/config";
 import { ConfigError } from "../../stacks/config/common";
 import { OnPremSiteRef } from "../../stacks/config/hub";

@@ -9,7 +9,7 @@ import { overlayReadGroups, renderAgentCommonConfig, renderAgentLayers } from ".
 import { hybridHostFileSteps, sharedConfigText, siteCommonConfig, signingHelperUnit } from "../../components/onprem/hostFiles";
 import { managedInstancePolicy } from "../../components/onprem/iam";
 import { customerGatewayAsn, transitGatewayRouting } from "../../components/onprem/siteConnectivity";
-import { MockContext } from "../../automation/plan/mockState";
+import { MockContext } from "../../automation/plan/mock/mockState";
 import { Recorded, runProgram } from "../harness";
 import { hubOutputs, onpremConfig, ROLES_ANYWHERE, secretConfig, SITE_ACCOUNT, siteSettings } from "./fixtures";
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
-import { loadManifest } from "../../automation/manifest";
+import { loadManifest } from "../../automation/fleet/manifest";
 import { offlineSecret, PlanStack, planFleet } from "../../automation/plan/plan";
 
 describe("offline plan of the example fleet's on-prem site", function () {

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { RecordedResource, SECRET_PLACEHOLDER } from "../../automation/plan/monitor";
+import { RecordedResource, SECRET_PLACEHOLDER } from "../../automation/plan/mock/monitor";
 import { evaluatePlanStack } from "../../policy/offline";
-import { mockSecretVersion } from "../../automation/plan/mockState";
+import { mockSecretVersion } from "../../automation/plan/mock/mockState";
 import { ConfigError } from "../../stacks/config/common";
 import { REMOVED_SECRET_KEYS } from "../../stacks/config/onprem";
 import { onpremStack } from "../../stacks/onprem";

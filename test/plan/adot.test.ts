@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { unsupportedByAdot } from "../../components/adotComponents";
-import { loadManifest } from "../../automation/manifest";
+import { loadManifest } from "../../automation/fleet/manifest";
 import { PlanStack, planFleet } from "../../automation/plan/plan";
 import { plannedCollectorConfigs } from "../support/planned";
 

@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FleetManifest, FleetStack, rolloutSchema } from "../../../automation/manifest";
+import { rolloutSchema } from "../../../automation/fleet/manifestSchema";
+import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
 import { PROJECT, Role } from "../../../stacks/config/common";
 import type { StackConfig } from "../../../stacks/config";
-import type { Clock } from "../../../automation/driver/clock";
-import type { FleetDeps } from "../../../automation/driver/run";
+import type { Clock } from "../../../automation/driver/schedule/clock";
+import type { FleetDeps } from "../../../automation/driver/deps";
 import type { FleetEngine, Operation, OperationRequest, OperationResult } from "../../../automation/driver/types";
 
 export const HUB_CONFIG = {

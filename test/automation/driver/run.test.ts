@@ -2,12 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { VirtualClock } from "../../../automation/driver/clock";
+import { VirtualClock } from "../../../automation/driver/schedule/clock";
 import { EXIT } from "../../../automation/driver/errors";
-import type { JournalData } from "../../../automation/driver/journal";
-import type { FleetReport } from "../../../automation/driver/report";
+import type { JournalData } from "../../../automation/driver/record/journal";
+import type { FleetReport } from "../../../automation/driver/record/report";
 import { runFleetCommand } from "../../../automation/driver/run";
-import { loadManifest } from "../../../automation/manifest";
+import { loadManifest } from "../../../automation/fleet/manifest";
 import { Behaviour, FakeEngine, fleet, fleetDoc, namedError, spokeNames, tempDir, testDeps } from "./fixtures";
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ADOT_COMPONENTS, NOT_IN_E2E_BUILD } from "../../../components/adotComponents";
-import { loadManifest } from "../../../automation/manifest";
+import { loadManifest } from "../../../automation/fleet/manifest";
 import { GATEWAY_PATHS } from "../../../components/onprem/gatewayCollectorConfig";
 import { PlanStack, planFleet } from "../../../automation/plan/plan";
 import { plannedCollectorConfigs } from "../../support/planned";

@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import type { StackReport } from "../../../automation/driver/report";
+import type { StackReport } from "../../../automation/driver/record/report";
 import { recordScenario } from "../report";
 import { account, CANARY, FixtureFleet, maxInFlight, SPOKES, toolsBin, waitFor } from "./harness";
 

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import type { FleetReport } from "../../../automation/driver/report";
+import type { FleetReport } from "../../../automation/driver/record/report";
 
 export const ROOT = path.resolve(__dirname, "../../..");
 const FIXTURE = path.join(__dirname, "fixture");
@@ -152,7 +152,7 @@ export class FixtureFleet {
      */
     start(command: string, extra: readonly string[] = []): { child: ChildProcess; done: Promise<RunResult>; interrupt: () => void } {
         const args = this.args(command, extra);
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/launch.ts", "automation/cli", ...args], {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/cli/launch.ts", "automation/cli/fleetCli", ...args], {
             cwd: ROOT,
             env: this.env,
             stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,84 @@
+import * as fs from "fs";
+import * as path from "path";
+import type { FleetStack } from "../../fleet/types";
+import { EXIT, formatDuration } from "../errors";
+import { JournalData, JournalStore, rolloutComplete, runIsAlive } from "./journal";
+import { policyText } from "./report";
+
+export interface StatusRow {
+    readonly stack: string;
+    readonly account: string;
+    readonly region: string;
+    readonly operation?: string;
+    /** The journal's result, or "never run", or "interrupted" for a run whose process is gone. */
+    readonly result: string;
+    readonly finishedAt?: string;
+    readonly durationMs?: number;
+    readonly resourcesChanged?: number;
+    readonly policy: string;
+    readonly note?: string;
+}
+
+export function statusRows(journal: JournalData, stacks: readonly FleetStack[]): StatusRow[] {
+    const runs = new Map(journal.runs.map((r) => [r.id, r]));
+    return stacks.map((s) => {
+        const sj = journal.stacks[s.name];
+        const e = sj?.ops[sj.last];
+        if (e === undefined) {
+            return { stack: s.name, account: s.account, region: s.region, result: "never run", policy: "-" };
+        }
+        const result = e.result === "running" && !runIsAlive(runs.get(e.runId)) ? "interrupted" : e.result;
+        return {
+            stack: s.name,
+            account: s.account,
+            region: s.region,
+            operation: e.operation,
+            result: result + (e.drifted ? " (drift)" : ""),
+            finishedAt: e.finishedAt,
+            durationMs: e.durationMs,
+            resourcesChanged: e.resourcesChanged,
+            policy: e.policyViolations ? policyText(e.policyViolations) : "-",
+            note: e.error ?? e.reason,
+        };
+    });
+}
+
+/** `status`: the journal's view of the selected stacks, offline. Exit 0 only when all last succeeded. */
+export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: (line: string) => void, jsonFile?: string): number {
+    const store = new JournalStore(path.join(stateDir, "journal.json"));
+    const journal = store.load();
+    const rows = statusRows(journal, stacks);
+    const headers = ["STACK", "ACCOUNT", "REGION", "OPERATION", "RESULT", "FINISHED", "DURATION", "CHANGED", "POLICY", "NOTE"];
+    const cells = rows.map((r) => [
+        r.stack,
+        r.account,
+        r.region,
+        r.operation ?? "-",
+        r.result,
+        r.finishedAt ?? "-",
+        r.durationMs !== undefined ? formatDuration(r.durationMs) : "-",
+        r.resourcesChanged !== undefined ? String(r.resourcesChanged) : "-",
+        r.policy,
+        (r.note ?? "").slice(0, 100),
+    ]);
+    const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+    const fmt = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]))).join("  ").trimEnd();
+    out(fmt(headers));
+    cells.forEach((c) => out(fmt(c)));
+    for (const rollout of Object.values(journal.rollouts)) {
+        if (rollout === undefined) {
+            continue;
+        }
+        const complete = rollout.complete || rolloutComplete(journal, rollout);
+        const left = rollout.stacks.filter((n) => journal.stacks[n]?.ops[rollout.operation]?.result !== "succeeded" || journal.stacks[n]?.ops[rollout.operation]?.rolloutId !== rollout.id);
+        out(
+            complete
+                ? `${rollout.operation} rollout ${rollout.id}: complete (${rollout.stacks.length} stacks)`
+                : `${rollout.operation} rollout ${rollout.id}: incomplete, ${left.length} of ${rollout.stacks.length} stacks not done; \`npm run fleet -- ${rollout.operation}\` resumes it, --force starts over`,
+        );
+    }
+    if (jsonFile !== undefined) {
+        fs.writeFileSync(jsonFile, `${JSON.stringify({ version: 1, stacks: rows, rollouts: journal.rollouts }, null, 2)}\n`);
+    }
+    return rows.every((r) => r.result === "succeeded") ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,199 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, formatIssues, PROJECT } from "../../stacks/config/common";
+import { EC2_AGENT_NAMESPACE } from "../../components/agent/hostMetrics";
+import { monitoredLogGroupPrefix, siteLogGroupPrefix, siteNameOf } from "../../components/agent/logGroups";
+import { parseStackConfig, StackConfig } from "../../stacks/config";
+import { DEFAULT_ONPREM_NAMESPACE } from "../../stacks/config/onprem";
+import { manifestSchema, RawManifest } from "./manifestSchema";
+import type { FleetManifest, FleetStack } from "./types";
+import { checkRawManifest, checkResolvedFleet } from "./validate/fleetChecks";
+import { unknownStackFileKeys } from "./validate/stackFileKeys";
+
+/**
+ * The fleet manifest (stacks/fleet.yaml) is the single source of truth for every stack's
+ * configuration: stack config files are generated from it, the offline plan and the fleet
+ * driver read it. Validation reuses the stack config schemas, so a bad value fails here
+ * with the manifest path before any stack is touched.
+ */
+
+/** One line per problem, each naming the file and the field, so CI logs and editors can point at it. */
+function fail(file: string, lines: string[]): never {
+    throw new ConfigError(lines.map((l) => `${file}: ${l}`).join("\n"));
+}
+
+/** Every spoke's CloudWatch agents as the hub reads them: account, region, namespace, log groups. */
+function cloudwatchSources(raw: RawManifest): Record<string, unknown>[] {
+    return raw.stacks.filter((s) => s.role !== "hub").map((s) => {
+        const region = s.region ?? raw.defaults.region;
+        if (s.role === "monitored") {
+            return { stack: s.name, kind: "monitored", account: s.account, region, namespace: EC2_AGENT_NAMESPACE, logGroupPrefix: monitoredLogGroupPrefix(s.name) };
+        }
+        const c = s.config as { siteName?: unknown; agent?: { namespace?: unknown } };
+        const site = typeof c.siteName === "string" ? c.siteName : siteNameOf(undefined, s.name);
+        const namespace = typeof c.agent?.namespace === "string" ? c.agent.namespace : DEFAULT_ONPREM_NAMESPACE;
+        return { stack: s.name, kind: "onprem", account: s.account, region, namespace, logGroupPrefix: siteLogGroupPrefix(site), site };
+    });
+}
+
+/** Role config the manifest derives from other members, so nothing is repeated by hand. */
+function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number], hubRef: string): Record<string, unknown> {
+    if (entry.role !== "hub") {
+        return { hubStack: hubRef };
+    }
+    // Tenants (components/identity/tenants.ts): every monitored account, and every site under its
+    // landing account. Nothing here comes from a site's auth settings: identity is the hub's to issue.
+    const sites = raw.stacks
+        .filter((s) => s.role === "onprem")
+        .map((s) => {
+            const c = s.config as { siteCidrs?: unknown; siteName?: unknown };
+            return { name: s.name, site: typeof c.siteName === "string" ? c.siteName : siteNameOf(undefined, s.name), account: s.account, cidrs: c.siteCidrs };
+        });
+    const cloudwatch = (entry.config as { cloudwatch?: Record<string, unknown> }).cloudwatch ?? {};
+    return {
+        hub: {
+            ...entry.config,
+            monitoredAccounts: [...new Set(raw.stacks.filter((s) => s.role === "monitored").map((s) => s.account))].sort(),
+            onpremSites: sites,
+            spokeDeployRoleName: raw.defaults.deployRoleName,
+            cloudwatch: { ...cloudwatch, sources: cloudwatchSources(raw) },
+        },
+    };
+}
+
+/** Names the manifest refers to that it does not define, names used twice, and the one hub. */
+function referenceProblems(raw: RawManifest): string[] {
+    const problems: string[] = [];
+    const names = new Set<string>();
+    for (const [i, s] of raw.stacks.entries()) {
+        if (names.has(s.name)) {
+            problems.push(`stacks[${i}].name: "${s.name}" is used twice; stack names must be unique`);
+        }
+        names.add(s.name);
+    }
+    const hubs = raw.stacks.filter((s) => s.role === "hub");
+    if (hubs.length !== 1) {
+        problems.push(`stacks: expected exactly one stack with role: hub, found ${hubs.length}`);
+    }
+    for (const [i, s] of raw.stacks.entries()) {
+        for (const d of s.dependsOn) {
+            if (!names.has(d)) {
+                problems.push(`stacks[${i}].dependsOn: "${d}" is not a stack of this manifest`);
+            }
+        }
+    }
+    for (const c of raw.rollout.canary) {
+        if (!names.has(c)) {
+            problems.push(`rollout.canary: "${c}" is not a stack of this manifest`);
+        }
+    }
+    return problems;
+}
+
+/** One manifest entry resolved: defaults applied, derived config added, validated by its role's schema. */
+function resolveStack(raw: RawManifest, s: RawManifest["stacks"][number], i: number, file: string, hubName: string): FleetStack {
+    const hubRef = `${raw.pulumiOrganization}/${PROJECT}/${hubName}`;
+    const stackRegion = s.region ?? raw.defaults.region;
+    if (s.role === "monitored" && "regulated" in s.config) {
+        fail(file, [`stacks[${i}] (${s.name}): config.regulated: set regulated on the stack entry (one place), not in its config`]);
+    }
+    // The entry's `regulated` is the single source: the stack checks it, the policy pack reads it as a stack tag.
+    const roleSettings = s.role === "monitored" ? { ...s.config, regulated: s.regulated } : s.config;
+    const roleConfig = s.role === "hub" ? derivedRoleConfig(raw, s, hubRef) : { ...derivedRoleConfig(raw, s, hubRef), [s.role]: roleSettings };
+    const raw_: Record<string, unknown> = {
+        role: s.role,
+        account: s.account,
+        region: stackRegion,
+        organizationId: raw.awsOrganizationId,
+        deployRole: {
+            roleArn: `arn:aws:iam::${s.account}:role/${raw.defaults.deployRoleName}`,
+            ...(raw.defaults.externalId !== undefined ? { externalId: raw.defaults.externalId } : {}),
+            sessionName: `${PROJECT}-${s.name}`,
+        },
+        tags: { ...raw.defaults.tags, ...s.tags, MonitoringRole: s.role },
+        ...roleConfig,
+    };
+    let typed: StackConfig;
+    try {
+        typed = parseStackConfig(raw_, `stacks[${i}] (${s.name}): `);
+    } catch (e) {
+        if (e instanceof ConfigError) {
+            // Re-point role-specific keys at where they live in the manifest.
+            fail(file, e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).replace(`(${s.name}): ${s.role}.`, `(${s.name}): config.`)));
+        }
+        throw e;
+    }
+    const config: Record<string, unknown> = { "aws:region": stackRegion };
+    for (const [k, v] of Object.entries(raw_)) {
+        if (k !== "region") {
+            config[`${PROJECT}:${k}`] = v;
+        }
+    }
+    return {
+        name: s.name,
+        role: s.role,
+        account: s.account,
+        region: stackRegion,
+        regulated: s.regulated,
+        dependsOn: s.role === "hub" ? s.dependsOn : [...new Set([hubName, ...s.dependsOn])],
+        secrets: s.secrets,
+        tags: raw_.tags as Record<string, string>,
+        config,
+        parsed: typed,
+    };
+}
+
+/** Validates a parsed manifest document and resolves every stack's configuration. */
+export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): FleetManifest {
+    const parsed = manifestSchema.safeParse(doc);
+    if (!parsed.success) {
+        fail(file, formatIssues(parsed.error, "").split("\n").map((l) => l.replace(/^\s*-\s*/, "")));
+    }
+    const raw = parsed.data;
+    const problems = referenceProblems(raw);
+    if (problems.length > 0) {
+        fail(file, problems);
+    }
+    problems.push(...checkRawManifest(raw));
+    if (problems.length > 0) {
+        fail(file, problems);
+    }
+    const hubName = raw.stacks.find((s) => s.role === "hub")!.name;
+    const stacks = raw.stacks.map((s, i) => resolveStack(raw, s, i, file, hubName));
+    const fleetProblems = checkResolvedFleet(stacks);
+    if (fleetProblems.length > 0) {
+        fail(file, fleetProblems);
+    }
+    return {
+        path: file,
+        ...(raw.program !== undefined ? { program: path.resolve(path.dirname(file), raw.program) } : {}),
+        pulumiOrganization: raw.pulumiOrganization,
+        rollout: raw.rollout,
+        stacks,
+        hub: stacks.find((s) => s.role === "hub")!,
+    };
+}
+
+export function loadManifest(file: string): FleetManifest {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new ConfigError(`Cannot read fleet manifest ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Pass --manifest <path to fleet.yaml>.`);
+    }
+    let doc: unknown;
+    try {
+        // merge: YAML 1.1 merge keys (`<<: *defaults`) are plain YAML to most users; resolve them.
+        doc = parseYaml(text, { merge: true });
+    } catch (e) {
+        throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}; fix the syntax at that line`);
+    }
+    const rel = path.relative(process.cwd(), file);
+    const manifest = resolveManifest(doc, rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? file : rel);
+    const stale = unknownStackFileKeys(manifest);
+    if (stale.length > 0) {
+        throw new ConfigError(stale.join("\n"));
+    }
+    return manifest;
+}
