@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { COLLECTOR_PORTS, TLS_DIR } from "./collectorPorts";
+import { COLLECTOR_PORTS, TLS_DIR } from "./telemetry/collectorPorts";
 import { CONFIG_ENV_VAR } from "./hubCollectorConfig";
 import { IDENTITY_FILES } from "./identity/haproxyConfig";
 

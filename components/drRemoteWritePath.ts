@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { privateSubnetPlan } from "./privateNetwork";
-import { awsServiceName, endpointPolicy } from "./endpointCatalog";
-import { toJson } from "./iam";
-import { Tags, withName } from "./tags";
+import { privateSubnetPlan } from "./network/privateNetwork";
+import { awsServiceName, endpointPolicy } from "./network/endpointCatalog";
+import { toJson } from "./security/iam";
+import { Tags, withName } from "./security/tags";
 
 /**
  * AWS services that accept cross-Region interface endpoints, from "Cross-region enabled AWS services"

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { ampDataSourceJson, grafanaQueryPolicy, grafanaTrust, grafanaWorkspaceEndpointPolicy, rotatingTokenName } from "./grafanaIam";
-import { toJson } from "./iam";
-import { Tags, withName } from "./tags";
+import { toJson } from "./security/iam";
+import { Tags, withName } from "./security/tags";
 
 export interface GrafanaWorkspaceArgs {
     readonly account: string;

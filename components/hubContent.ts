@@ -16,7 +16,7 @@ import {
     renderRuleNamespaces,
     resolveContentOptions,
 } from "./content";
-import { Tags, withName } from "./tags";
+import { Tags, withName } from "./security/tags";
 
 export interface HubContentArgs {
     /** ID of the hub's AMP workspace; the rule namespaces and alert manager definition attach to it. */

@@ -5,8 +5,8 @@ import {
     AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay,
 } from "./agent/cloudwatchAgentConfig";
 import { siteLogGroupPrefix } from "./agent/logGroups";
-import { EncryptionKey } from "./encryptionKey";
-import { toJson } from "./iam";
+import { EncryptionKey } from "./security/encryptionKey";
+import { toJson } from "./security/iam";
 import { GatewayCollector } from "./onprem/gatewayCollector";
 import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./onprem/gatewayCollectorConfig";
 import { HubEndpoint } from "./hubEndpoint";
@@ -19,7 +19,7 @@ import { LandingEndpoints } from "./onprem/landingEndpoints";
 import { ResolverInbound } from "./onprem/resolverInbound";
 import { RolesAnywhereAccess } from "./onprem/rolesAnywhereAccess";
 import { SiteConnectivity, SitePath } from "./onprem/siteConnectivity";
-import { Tags, withName } from "./tags";
+import { Tags, withName } from "./security/tags";
 
 export type OnpremCredentials =
     | { readonly mode: "hybridActivation"; readonly registrationLimit: number; readonly expirationDate?: string }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "./encryptionKey";
-import { Tags, withName } from "./tags";
+import { EncryptionKey } from "./security/encryptionKey";
+import { Tags, withName } from "./security/tags";
 
 export interface PrometheusWorkspaceArgs {
     readonly account: string;

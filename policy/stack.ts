@@ -1,5 +1,5 @@
 /** Stack level: a private path to the hub for every sender stack, cost-allocation tags on every AWS resource. */
-import { COST_ALLOCATION_TAG_KEYS } from "../components/tags";
+import { COST_ALLOCATION_TAG_KEYS } from "../components/security/tags";
 import { resourcePolicy, STACK_TAGS, stackPolicy } from "./lib/define";
 import { interfaceEndpointServiceNames } from "./lib/network";
 import { NON_TAGGABLE_AWS_TYPES } from "./lib/taggable";

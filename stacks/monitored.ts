@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
-import { discoverEndpointServices } from "../components/endpointDiscovery";
+import { discoverEndpointServices } from "../components/network/endpointDiscovery";
 import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";
 import { awsServiceEndpoints, MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { MonitoredStackConfig } from "./config";

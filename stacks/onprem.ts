@@ -6,7 +6,7 @@ import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
 import { OnPremGateway } from "../components/onpremGateway";
 import { OnpremStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
-import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/endpointDiscovery";
+import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
 import { ONPREM_ENDPOINT_SERVICES } from "../components/onprem/landingEndpoints";
 import { checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";

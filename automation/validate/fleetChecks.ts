@@ -1,4 +1,4 @@
-import { cidrsOverlap } from "../../components/cidr";
+import { cidrsOverlap } from "../../components/network/cidr";
 import type { FleetStack, RawManifest } from "../manifest";
 import { ACM_CERTIFICATE_RESOURCE, parseArn, SECRET_RESOURCE } from "./arn";
 import { pemBundleProblem } from "./pem";

@@ -24,8 +24,8 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, PolicyDocument } from "../iam";
-import { Tags, withName } from "../tags";
+import { policyDocument, PolicyDocument } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 import { AgentPlatform, parameterTier } from "./cloudwatchAgentConfig";
 
 export type ManageAgentAction = "configure" | "configure (append)";

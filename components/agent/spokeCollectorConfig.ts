@@ -22,7 +22,7 @@
  *   `SPOKE_PORTS` (otlpGrpc 4317, otlpHttp 4318, health 13133), `SHARD_INDEX_ENV`, `POD_IP_ENV`.
  */
 import { stringify } from "yaml";
-import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS, SourceLabel } from "../labels";
+import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS, SourceLabel } from "../telemetry/labels";
 
 export const SPOKE_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, selfMetrics: 8888 } as const;
 /** Set by KubernetesCollector from the downward API. */

@@ -3,7 +3,7 @@
  * project's log groups through the monitoring account (which sees linked accounts via OAM), and
  * publish CloudWatch-agent alerts to the hub's alert topic.
  */
-import { policyDocument, PolicyDocument } from "../iam";
+import { policyDocument, PolicyDocument } from "../security/iam";
 import { PROJECT_LOG_GROUP_ROOT } from "./observabilityPolicy";
 
 export interface CloudWatchReadPolicyArgs {

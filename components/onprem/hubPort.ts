@@ -1,4 +1,4 @@
-import { COLLECTOR_PORTS } from "../collectorPorts";
+import { COLLECTOR_PORTS } from "../telemetry/collectorPorts";
 import { TenantKind } from "../identity/tenants";
 
 /**

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentPlatform } from "../agent/cloudwatchAgentConfig";
-import { toJson } from "../iam";
-import { Tags, withName } from "../tags";
+import { toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 import { ssmHybridTrust } from "./iam";
 
 export interface RegistrationWindow {

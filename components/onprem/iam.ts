@@ -4,8 +4,8 @@
  * and the CloudWatch agent call). Pure, so tests assert the exact JSON.
  */
 import { agentParameterReadPolicy } from "../agent/agentAssociations";
-import { s3GatewayPolicy } from "../endpointCatalog";
-import { PolicyDocument, policyDocument, serviceTrust, Statement } from "../iam";
+import { s3GatewayPolicy } from "../network/endpointCatalog";
+import { PolicyDocument, policyDocument, serviceTrust, Statement } from "../security/iam";
 
 /** Trust for the hybrid activation's service role: SSM of this account and region only. */
 export function ssmHybridTrust(account: string, region: string): PolicyDocument {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { toJson } from "../iam";
-import { Tags, withName } from "../tags";
+import { toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 import { CertificateSubjectCondition, rolesAnywhereTrust } from "./iam";
 
 /** Where the trust anchor's CA comes from: the site's own PEM bundle or an ACM Private CA. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCidr } from "../../components/cidr";
+import { parseCidr } from "../../components/network/cidr";
 
 /** The Pulumi project name, which is also the stack-config namespace (`oss-monitoring:<key>`). */
 export const PROJECT = "oss-monitoring";

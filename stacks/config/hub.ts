@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidrsOverlap } from "../../components/cidr";
+import { cidrsOverlap } from "../../components/network/cidr";
 import { Tenant } from "../../components/identity/tenants";
 import { accountId, arnOf, cidr, prefixListId, region, subnetId, vpcId } from "./common";
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { commonConfig, ConfigError, PROJECT, parseOrThrow, Role } from "./common";
-import { availabilityZoneIdsProblem } from "../../components/availabilityZones";
+import { availabilityZoneIdsProblem } from "../../components/network/availabilityZones";
 import { hubConfig } from "./hub";
 import { monitoredConfig } from "./monitored";
 import { onpremConfig } from "./onprem";

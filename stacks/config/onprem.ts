@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidrsOverlap, findOverlap } from "../../components/cidr";
+import { cidrsOverlap, findOverlap } from "../../components/network/cidr";
 import { LOG_RETENTION_DAYS as AGENT_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { cidr } from "../../stacks/config/common";
-import { cidrContains, cidrsOverlap, findOverlap, formatIp, isCidr, parseCidr, parseNetwork, subnetCidrs } from "../../components/cidr";
+import { cidrContains, cidrsOverlap, findOverlap, formatIp, isCidr, parseCidr, parseNetwork, subnetCidrs } from "../../components/network/cidr";
 
 function message(v: unknown): string {
     assert.strictEqual(typeof v, "string", `expected an error message, got ${JSON.stringify(v)}`);

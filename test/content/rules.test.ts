@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import YAML from "yaml";
-import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../components/labels";
+import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../components/telemetry/labels";
 import {
     ALERTS,
     ALERT_LABELS,

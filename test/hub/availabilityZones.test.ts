@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { availabilityZoneIdsProblem, regionAzIdPrefix } from "../../components/availabilityZones";
+import { availabilityZoneIdsProblem, regionAzIdPrefix } from "../../components/network/availabilityZones";
 
 describe("hub placement by AZ ID", () => {
     it("derives each region's AZ ID prefix (AWS RAM guide: AZ IDs such as use1-az1)", () => {

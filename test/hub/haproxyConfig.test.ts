@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { COLLECTOR_INTERNAL_PORTS, COLLECTOR_PORTS } from "../../components/collectorPorts";
+import { COLLECTOR_INTERNAL_PORTS, COLLECTOR_PORTS } from "../../components/telemetry/collectorPorts";
 import { IDENTITY_FILES, renderHaproxyConfig } from "../../components/identity/haproxyConfig";
 import { TENANT_HEADERS, Tenant, tenantMaps } from "../../components/identity/tenants";
 

@@ -5,8 +5,8 @@ import {
     PCA_TEMPLATES, rotationPeriod, TenantIdentities, TenantIdentitiesArgs, tenantIdentityProblems, tenantResourceNames,
 } from "../../components/identity/tenantIdentities";
 import { IDENTITY_SECRET_KEYS, Tenant, tenantKey, tenantSecretName, tenantSubject } from "../../components/identity/tenants";
-import { kmsKeyPolicy, toJson } from "../../components/iam";
-import { encryptionKeyPolicy } from "../../components/encryptionKey";
+import { kmsKeyPolicy, toJson } from "../../components/security/iam";
+import { encryptionKeyPolicy } from "../../components/security/encryptionKey";
 import { evaluatePlanStack } from "../../policy/offline";
 import { SECRET_PLACEHOLDER } from "../../automation/plan/monitor";
 import { Recorded, runProgram } from "../harness";

@@ -7,7 +7,7 @@ import { program } from "../../stacks/program";
 import { renderBaseAgentConfig } from "../../components/agent/cloudwatchAgentConfig";
 import { subnetsInServiceZones } from "../../components/hubEndpoint";
 import { activeVpcCidrs, hasEc2Path, PRIVATELINK_SERVICES, s3RouteProblem } from "../../components/monitored/monitoredAccount";
-import { planEndpointServices } from "../../components/endpointDiscovery";
+import { planEndpointServices } from "../../components/network/endpointDiscovery";
 import { MockContext } from "../../automation/plan/mockState";
 import { Recorded, runProgram } from "../harness";
 import { entry, HUB_OUTPUTS as hubOutputs, HUB_REF, SERVICE } from "./fixtures";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { program } from "../../stacks/program";
-import { PRE_AUTHENTICATION_ACTIONS } from "../../components/endpointCatalog";
+import { PRE_AUTHENTICATION_ACTIONS } from "../../components/network/endpointCatalog";
 import { PRIVATELINK_SERVICES } from "../../components/monitored/monitoredAccount";
 import { checkHubRegion, checkMonitoredConfig } from "../../stacks/monitored";
 import { parseStackConfig } from "../../stacks/config";

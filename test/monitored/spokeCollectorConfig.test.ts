@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { RESOURCE_ATTRIBUTE_TO_LABEL } from "../../components/labels";
+import { RESOURCE_ATTRIBUTE_TO_LABEL } from "../../components/telemetry/labels";
 import { CLIENT_CERT_RELOAD_INTERVAL, persistentQueueSize, renderSpokeCollectorConfig, SpokeCollectorConfigOptions } from "../../components/agent/spokeCollectorConfig";
 
 const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

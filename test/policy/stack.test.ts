@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { COST_ALLOCATION_TAG_KEYS } from "../../components/tags";
+import { COST_ALLOCATION_TAG_KEYS } from "../../components/security/tags";
 import { costAllocationTags, stackPrivatePathToHub } from "../../policy/stack";
 import { UNKNOWN_STRING } from "./fixtures/unknown";
 import { COST_TAGS, runResource, runStack } from "./helpers";

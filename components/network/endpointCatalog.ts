@@ -1,4 +1,4 @@
-import { PolicyDocument, policyDocument, Statement } from "./iam";
+import { PolicyDocument, policyDocument, Statement } from "../security/iam";
 
 /**
  * AWS services this project reaches through interface endpoints, with the API actions its agents

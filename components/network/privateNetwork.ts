@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { availabilityZoneIdsProblem } from "./availabilityZones";
 import { subnetCidrs } from "./cidr";
 import { s3GatewayPolicy } from "./endpointCatalog";
-import { toJson } from "./iam";
+import { toJson } from "../security/iam";
 import { InterfaceEndpoints } from "./interfaceEndpoints";
-import { Tags, withName } from "./tags";
+import { Tags, withName } from "../security/tags";
 
 export interface PrivateNetworkArgs {
     readonly region: string;

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsServiceName, endpointPolicy } from "./endpointCatalog";
 import { ENDPOINT_OWNER_TAG } from "./endpointDiscovery";
-import { toJson } from "./iam";
-import { Tags, withName } from "./tags";
+import { toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 
 export interface InterfaceEndpointsArgs {
     readonly vpcId: pulumi.Input<string>;
