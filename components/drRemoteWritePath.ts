@@ -1,20 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { privateSubnetPlan } from "./network/privateNetwork";
-import { awsServiceName, endpointPolicy } from "./network/endpointCatalog";
+import { awsServiceName, CROSS_REGION_PRIVATELINK_SERVICES, endpointPolicy } from "./network/endpointCatalog";
 import { toJson } from "./security/iam";
 import { Tags, withName } from "./security/tags";
-
-/**
- * AWS services that accept cross-Region interface endpoints, from "Cross-region enabled AWS services"
- * (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html):
- * S3, IAM, ECR, KMS, ECS, Lambda, Data Firehose, Managed Service for Apache Flink, Route 53.
- * Amazon Managed Service for Prometheus (aps-workspaces) is not among them, so the DR workspace is
- * reached through an endpoint in a VPC of the DR region (DrRemoteWritePath).
- */
-export const CROSS_REGION_PRIVATELINK_SERVICES: readonly string[] = [
-    "s3", "iam", "ecr.api", "ecr.dkr", "kms", "kms-fips", "ecs", "lambda", "kinesis-firehose", "kinesisanalytics", "kinesisanalytics-fips", "route53",
-];
 
 /** How the hub reaches a service in another region: a cross-Region endpoint when AWS offers one, else a peered VPC there. */
 export function crossRegionPath(service: string): "crossRegionEndpoint" | "peeredVpcEndpoint" {

@@ -26,15 +26,6 @@ export function ampDataSourceJson(region: string): Record<string, unknown> {
 }
 
 /**
- * Name of the service-account token for the rotation period containing `now`. A new name
- * each period makes Pulumi create the next token before deleting the previous one.
- */
-export function rotatingTokenName(prefix: string, now: Date, periodDays: number): string {
-    const period = Math.floor(now.getTime() / (periodDays * 86_400_000));
-    return `${prefix}-p${period}`;
-}
-
-/**
  * Policy of the grafana-workspace interface endpoint: only this account's workspaces. Grafana API
  * calls are authenticated by Grafana (tokens, SSO sessions), not IAM, so no principal condition.
  */

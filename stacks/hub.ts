@@ -16,9 +16,7 @@ import { PrometheusWorkspace } from "../components/prometheusWorkspace";
 import { HubStackConfig } from "./config";
 import { hubTenants } from "./config/hub";
 import { deployProvider } from "./provider";
-
-/** Services the hub's tasks and Grafana call privately. */
-export const HUB_ENDPOINT_SERVICES = ["aps-workspaces", "ecr.api", "ecr.dkr", "logs", "ssm", "sts", "secretsmanager", "kms"];
+import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 
 /** Composes the central hub and returns what spokes and operators need. */
 export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {

@@ -7,10 +7,10 @@ import { OnPremGateway } from "../components/onpremGateway";
 import { OnpremStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
 import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
-import { ONPREM_ENDPOINT_SERVICES } from "../components/onprem/landingEndpoints";
 import { checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";
 import { deployProvider } from "./provider";
+import { ONPREM_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 
 export { siteNameOf };
 

@@ -9,7 +9,7 @@ import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
 import { CLIENT_TLS_MOUNT, clientTlsVolume, TlsSecretData } from "../agent/tenantIdentity";
 import { requireHubPort, tenantHubPort } from "../onprem/hubPort";
 import { EncryptionKey } from "../security/encryptionKey";
-import { ENDPOINT_ACTIONS, s3GatewayPolicy } from "../network/endpointCatalog";
+import { ENDPOINT_ACTIONS, PRIVATELINK_SERVICES, s3GatewayPolicy } from "../network/endpointCatalog";
 import { oidcTrust, toJson } from "../security/iam";
 import { InterfaceEndpoints } from "../network/interfaceEndpoints";
 import { Tags, withName } from "../security/tags";
@@ -18,14 +18,6 @@ import { eksKubeconfig, issuerHost, kubernetesServiceIp } from "./eksAccess";
 import { HubEndpoint } from "../hubEndpoint";
 
 export type ConnectivityMode = "privatelink" | "nat" | "internet";
-
-/**
- * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is opt-in
- * (connectivity.extraServices): with private DNS its endpoint would carry the whole VPC's EC2 API
- * traffic (the EKS VPC CNI's AssignPrivateIpAddresses/CreateNetworkInterface among it); without it
- * the agent drops the AutoScalingGroupName dimension, which it resolves with ec2:DescribeTags.
- */
-export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"];
 
 /** Whether hosts can call the EC2 API (for the AutoScalingGroupName dimension). */
 export function hasEc2Path(mode: ConnectivityMode, extra: readonly string[] = []): boolean {

@@ -28,6 +28,36 @@ export const ENDPOINT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 
 export type EndpointService = keyof typeof ENDPOINT_ACTIONS;
 
+/*
+ * Which of these services each place reaches through interface endpoints: the one list per
+ * place, beside the catalog of their actions.
+ */
+
+/** Services the hub's tasks and Grafana call privately. */
+export const HUB_ENDPOINT_SERVICES = ["aps-workspaces", "ecr.api", "ecr.dkr", "logs", "ssm", "sts", "secretsmanager", "kms"];
+
+/**
+ * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is opt-in
+ * (connectivity.extraServices): with private DNS its endpoint would carry the whole VPC's EC2 API
+ * traffic (the EKS VPC CNI's AssignPrivateIpAddresses/CreateNetworkInterface among it); without it
+ * the agent drops the AutoScalingGroupName dimension, which it resolves with ec2:DescribeTags.
+ */
+export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"];
+
+/** AWS services on-premises hosts call, reached through the landing VPC (SSM agent, CloudWatch agent, STS). */
+export const ONPREM_ENDPOINT_SERVICES = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"] as const;
+
+/**
+ * AWS services that accept cross-Region interface endpoints, from "Cross-region enabled AWS services"
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html):
+ * S3, IAM, ECR, KMS, ECS, Lambda, Data Firehose, Managed Service for Apache Flink, Route 53.
+ * Amazon Managed Service for Prometheus (aps-workspaces) is not among them, so the DR workspace is
+ * reached through an endpoint in a VPC of the DR region (DrRemoteWritePath).
+ */
+export const CROSS_REGION_PRIVATELINK_SERVICES: readonly string[] = [
+    "s3", "iam", "ecr.api", "ecr.dkr", "kms", "kms-fips", "ecs", "lambda", "kinesis-firehose", "kinesisanalytics", "kinesisanalytics-fips", "route53",
+];
+
 /**
  * Calls that reach an endpoint without an IAM principal, so `aws:PrincipalOrgID` is absent and
  * the organization statement cannot match them. Each is allowed by the condition key AWS

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "../../components/collectorIam";
-import { grafanaQueryPolicy, grafanaTrust, rotatingTokenName } from "../../components/grafanaIam";
+import { grafanaQueryPolicy, grafanaTrust } from "../../components/grafanaIam";
 import { ENDPOINT_ACTIONS, endpointPolicy, endpointPolicyNarrowsActions, PRE_AUTHENTICATION_ACTIONS, s3GatewayPolicy } from "../../components/network/endpointCatalog";
 import { kmsKeyPolicy } from "../../components/security/iam";
+import { rotatingTokenName } from "../../components/security/rotation";
 
 const WS = "arn:aws:aps:us-east-1:111111111111:workspace/ws-1";
 

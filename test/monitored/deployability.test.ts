@@ -6,11 +6,12 @@ import * as assert from "assert";
 import { program } from "../../stacks/program";
 import { renderBaseAgentConfig } from "../../components/agent/cloudwatchAgentConfig";
 import { subnetsInServiceZones } from "../../components/hubEndpoint";
-import { activeVpcCidrs, hasEc2Path, PRIVATELINK_SERVICES, s3RouteProblem } from "../../components/monitored/monitoredAccount";
+import { activeVpcCidrs, hasEc2Path, s3RouteProblem } from "../../components/monitored/monitoredAccount";
 import { planEndpointServices } from "../../components/network/endpointDiscovery";
 import { MockContext } from "../../automation/plan/mockState";
 import { Recorded, runProgram } from "../harness";
 import { entry, HUB_OUTPUTS as hubOutputs, HUB_REF, SERVICE } from "./fixtures";
+import { PRIVATELINK_SERVICES } from "../../components/network/endpointCatalog";
 
 
 /** Plans `name` with an override of its role config; collects a failure instead of throwing. */

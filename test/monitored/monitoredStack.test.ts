@@ -1,8 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { program } from "../../stacks/program";
-import { PRE_AUTHENTICATION_ACTIONS } from "../../components/network/endpointCatalog";
-import { PRIVATELINK_SERVICES } from "../../components/monitored/monitoredAccount";
+import { PRE_AUTHENTICATION_ACTIONS, PRIVATELINK_SERVICES } from "../../components/network/endpointCatalog";
 import { checkHubRegion, checkMonitoredConfig } from "../../stacks/monitored";
 import { parseStackConfig } from "../../stacks/config";
 import { Recorded, runProgram } from "../harness";
