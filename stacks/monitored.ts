@@ -3,7 +3,7 @@ import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
 import { discoverEndpointServices } from "../components/network/endpointDiscovery";
-import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";
+import { hubIdentitySecretArn, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { awsServiceEndpoints, MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { MonitoredStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";

@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { siteNameOf } from "../components/agent/logGroups";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
-import { OnPremGateway } from "../components/onpremGateway";
+import { OnPremGateway } from "../components/onprem/onpremGateway";
 import { OnpremStackConfig } from "./config";
 import { ConfigError, PROJECT } from "./config/common";
 import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
 import { checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
-import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";
+import { hubIdentitySecretArn, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { deployProvider } from "./provider";
 import { ONPREM_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 

@@ -6,8 +6,8 @@ import { agentLogGroups, AgentPlatform, renderAgentLayers, WorkloadOverlay } fro
 import { KubernetesCollector } from "../agent/kubernetesCollector";
 import { monitoredLogGroupPrefix } from "../agent/logGroups";
 import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
-import { CLIENT_TLS_MOUNT, clientTlsVolume, TlsSecretData } from "../agent/tenantIdentity";
-import { requireHubPort, tenantHubPort } from "../onprem/hubPort";
+import { CLIENT_TLS_MOUNT, clientTlsVolume, TlsSecretData } from "../spoke/tenantIdentity";
+import { requireHubPort, tenantHubPort } from "../spoke/hubPort";
 import { EncryptionKey } from "../security/encryptionKey";
 import { ENDPOINT_ACTIONS, PRIVATELINK_SERVICES, s3GatewayPolicy } from "../network/endpointCatalog";
 import { oidcTrust, toJson } from "../security/iam";
@@ -15,7 +15,7 @@ import { InterfaceEndpoints } from "../network/interfaceEndpoints";
 import { Tags, withName } from "../security/tags";
 import { AgentHostRole } from "./agentHostRole";
 import { eksKubeconfig, issuerHost, kubernetesServiceIp } from "./eksAccess";
-import { HubEndpoint } from "../hubEndpoint";
+import { HubEndpoint } from "../spoke/hubEndpoint";
 
 export type ConnectivityMode = "privatelink" | "nat" | "internet";
 

@@ -8,7 +8,7 @@ import { dashboardRefreshCost } from "../../components/cloudwatch/dashboardCost"
 import {
     AgentSource, agentLogTargets, buildHostDashboard, dashboardMetricQueries, dashboardPanels, LOGS_INSIGHTS_MAX_LOG_GROUPS, metricsInsightsSql, miIdentifier,
 } from "../../components/cloudwatch/hostDashboard";
-import { siteAgentLayers } from "../../components/onpremGateway";
+import { siteAgentLayers } from "../../components/onprem/onpremGateway";
 
 const ONPREM_NS = "CWAgent/OnPrem";
 const SOURCES: AgentSource[] = [

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as grafana from "@pulumiverse/grafana";
-import { HubContent, ruleNamespaceName } from "../../components/hubContent";
+import { HubContent, ruleNamespaceName } from "../../components/hub/hubContent";
 import { ALERTS, AMP_SNS_ACTIONS, Dashboard, FOLDERS, alertTopicPolicy, ampSnsKmsKeyPolicyStatement, panelsOf, prometheusTargets, renderRuleNamespaces, resolveContentOptions } from "../../components/content";
 import { Recorded, TEST_ACCOUNT, runProgram } from "../harness";
 

@@ -5,7 +5,7 @@ import { unsupportedByAdot } from "../../components/telemetry/adotComponents";
 import { TENANT_HEADERS } from "../../components/identity/tenants";
 import {
     DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, renderHubCollectorConfig, sourceLabelActions,
-} from "../../components/hubCollectorConfig";
+} from "../../components/hub/collector/hubCollectorConfig";
 import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../components/telemetry/labels";
 
 const primary = { name: "primary", url: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", region: "us-east-1" };

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ampHostname, crossRegionPath } from "../../components/drRemoteWritePath";
+import { ampHostname, crossRegionPath } from "../../components/hub/drRemoteWritePath";
 import { hubConfig, hubRaw } from "./fixtures";
 import { parseStackConfig } from "../../stacks/config";
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { grafanaAccessProblem, grafanaNetworkAccess } from "../../components/grafanaWorkspace";
+import { grafanaAccessProblem, grafanaNetworkAccess } from "../../components/hub/grafana/grafanaWorkspace";
 
 const base = { authentication: "AWS_SSO" as const, adminGroupIds: ["g1"], apiAccess: "hubVpcEndpoint" as const, allowedVpceIds: [] as string[], allowedPrefixListIds: [] as string[] };
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { hubSizing } from "../../components/hubSizing";
+import { hubSizing } from "../../components/hub/collector/hubSizing";
 
 describe("hub sizing rule", () => {
     it("divides samples/s (series / interval) by the per-task capacity at the CPU target", () => {

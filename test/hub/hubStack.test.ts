@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { TargetGroupStickiness, targetGroupStickinessProblem } from "../../components/collectorIngress";
+import { TargetGroupStickiness, targetGroupStickinessProblem } from "../../components/hub/collectorIngress";
 import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
 import { tenantMaps } from "../../components/identity/tenants";
 import { hubTenants } from "../../stacks/config/hub";

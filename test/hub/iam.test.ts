@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "../../components/collectorIam";
-import { grafanaQueryPolicy, grafanaTrust } from "../../components/grafanaIam";
+import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "../../components/hub/collector/collectorIam";
+import { grafanaQueryPolicy, grafanaTrust } from "../../components/hub/grafana/grafanaIam";
 import { ENDPOINT_ACTIONS, endpointPolicy, endpointPolicyNarrowsActions, PRE_AUTHENTICATION_ACTIONS, s3GatewayPolicy } from "../../components/network/endpointCatalog";
 import { kmsKeyPolicy } from "../../components/security/iam";
 import { rotatingTokenName } from "../../components/security/rotation";

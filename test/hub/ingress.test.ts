@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ingressListeners, targetGroupSettings, targetGroupStickinessProblem } from "../../components/collectorIngress";
+import { ingressListeners, targetGroupSettings, targetGroupStickinessProblem } from "../../components/hub/collectorIngress";
 
 describe("hub ingress target groups", () => {
     it("refuses stickiness on TLS target groups (NLB user guide: not supported with TLS target groups)", () => {

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { identityMapChunks, normalizeSerial, revokedSerialsFile } from "../../components/identity/proxyFiles";
 import { TLS_DIR } from "../../components/telemetry/collectorPorts";
-import { COLLECTOR_UID, collectorContainerDefinitions, initScript, PROXY_IMAGE } from "../../components/collectorTask";
+import { COLLECTOR_UID, collectorContainerDefinitions, initScript, PROXY_IMAGE } from "../../components/hub/collector/collectorTask";
 import { IDENTITY_FILES, renderHaproxyConfig } from "../../components/identity/haproxyConfig";
 import { Tenant, tenantMaps } from "../../components/identity/tenants";
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { CONTENT_DIGEST_LABEL, contentDigest } from "../../components/collectorTask";
+import { CONTENT_DIGEST_LABEL, contentDigest } from "../../components/hub/collector/collectorTask";
 import { hubStack } from "../../stacks/hub";
 import { Recorded, runProgram } from "../harness";
 import { hubConfig, SITE } from "./fixtures";

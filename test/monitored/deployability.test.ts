@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { program } from "../../stacks/program";
 import { renderBaseAgentConfig } from "../../components/agent/cloudwatchAgentConfig";
-import { subnetsInServiceZones } from "../../components/hubEndpoint";
+import { subnetsInServiceZones } from "../../components/spoke/hubEndpoint";
 import { activeVpcCidrs, hasEc2Path, s3RouteProblem } from "../../components/monitored/monitoredAccount";
 import { planEndpointServices } from "../../components/network/endpointDiscovery";
 import { MockContext } from "../../automation/plan/mockState";

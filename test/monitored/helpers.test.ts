@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { eksKubeconfig, kubernetesServiceIp } from "../../components/monitored/eksAccess";
-import { hubIngressRules } from "../../components/hubEndpoint";
+import { hubIngressRules } from "../../components/spoke/hubEndpoint";
 import { awsServiceEndpoints, checkConnectivity } from "../../components/monitored/monitoredAccount";
 import { PRIVATELINK_SERVICES } from "../../components/network/endpointCatalog";
 

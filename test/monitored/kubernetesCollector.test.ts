@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
 import { KubernetesCollector, KubernetesCollectorArgs } from "../../components/agent/kubernetesCollector";
 import { renderSpokeCollectorConfig } from "../../components/agent/spokeCollectorConfig";
-import { CLIENT_TLS_MOUNT, clientTlsVolume } from "../../components/agent/tenantIdentity";
+import { CLIENT_TLS_MOUNT, clientTlsVolume } from "../../components/spoke/tenantIdentity";
 import { runProgram } from "../harness";
 
 const configYaml = renderSpokeCollectorConfig({

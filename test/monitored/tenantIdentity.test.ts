@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { mockSecretVersion } from "../../automation/plan/mockState";
-import { identitySecretArnFor, parseIdentitySecret, tlsSecretData } from "../../components/agent/tenantIdentity";
+import { identitySecretArnFor, parseIdentitySecret, tlsSecretData } from "../../components/spoke/tenantIdentity";
 import { IDENTITY_SECRET_KEYS } from "../../components/identity/tenants";
 import { identitySecretArn } from "./fixtures";
 

@@ -7,7 +7,7 @@ import { onpremStack, checkLandingS3Gateway } from "../../stacks/onprem";
 import { configureDocumentContent, configureParameters } from "../../components/agent/agentAssociations";
 import { overlayReadGroups, renderAgentCommonConfig, renderAgentLayers } from "../../components/agent/cloudwatchAgentConfig";
 import { hybridHostFileSteps, sharedConfigText, siteCommonConfig, signingHelperUnit } from "../../components/onprem/hostFiles";
-import { managedInstancePolicy } from "../../components/onprem/iam";
+import { managedInstancePolicy } from "../../components/agent/agentIam";
 import { customerGatewayAsn, transitGatewayRouting } from "../../components/onprem/siteConnectivity";
 import { MockContext } from "../../automation/plan/mockState";
 import { Recorded, runProgram } from "../harness";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { agentPermissions, managedInstancePolicy, mergePolicies, rolesAnywhereTrust, ssmHybridTrust } from "../../components/onprem/iam";
+import { agentPermissions, managedInstancePolicy, mergePolicies, rolesAnywhereTrust, ssmHybridTrust } from "../../components/agent/agentIam";
 import { rolesAnywhereEndpointPolicy } from "../../components/onprem/landingEndpoints";
 
 const ACCOUNT = "777777777777";

@@ -15,8 +15,8 @@ import {
     renderDashboards,
     renderRuleNamespaces,
     resolveContentOptions,
-} from "./content";
-import { Tags, withName } from "./security/tags";
+} from "../content";
+import { Tags, withName } from "../security/tags";
 
 export interface HubContentArgs {
     /** ID of the hub's AMP workspace; the rule namespaces and alert manager definition attach to it. */

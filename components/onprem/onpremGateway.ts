@@ -1,25 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentAssociations } from "./agent/agentAssociations";
+import { AgentAssociations } from "../agent/agentAssociations";
 import {
     AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay,
-} from "./agent/cloudwatchAgentConfig";
-import { siteLogGroupPrefix } from "./agent/logGroups";
-import { EncryptionKey } from "./security/encryptionKey";
-import { toJson } from "./security/iam";
-import { GatewayCollector } from "./onprem/gatewayCollector";
-import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./onprem/gatewayCollectorConfig";
-import { HubEndpoint } from "./hubEndpoint";
-import { requireHubPort, tenantHubPort } from "./onprem/hubPort";
-import { TlsSecretData } from "./agent/tenantIdentity";
-import { hybridHostFileSteps, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./onprem/hostFiles";
-import { HybridActivation } from "./onprem/hybridActivation";
-import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "./onprem/iam";
-import { LandingEndpoints } from "./onprem/landingEndpoints";
-import { ResolverInbound } from "./onprem/resolverInbound";
-import { RolesAnywhereAccess } from "./onprem/rolesAnywhereAccess";
-import { SiteConnectivity, SitePath } from "./onprem/siteConnectivity";
-import { Tags, withName } from "./security/tags";
+} from "../agent/cloudwatchAgentConfig";
+import { siteLogGroupPrefix } from "../agent/logGroups";
+import { EncryptionKey } from "../security/encryptionKey";
+import { toJson } from "../security/iam";
+import { GatewayCollector } from "./gatewayCollector";
+import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./gatewayCollectorConfig";
+import { HubEndpoint } from "../spoke/hubEndpoint";
+import { requireHubPort, tenantHubPort } from "../spoke/hubPort";
+import { TlsSecretData } from "../spoke/tenantIdentity";
+import { hybridHostFileSteps, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./hostFiles";
+import { HybridActivation } from "./hybridActivation";
+import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "../agent/agentIam";
+import { LandingEndpoints } from "./landingEndpoints";
+import { ResolverInbound } from "./resolverInbound";
+import { RolesAnywhereAccess } from "./rolesAnywhereAccess";
+import { SiteConnectivity, SitePath } from "./siteConnectivity";
+import { Tags, withName } from "../security/tags";
 
 export type OnpremCredentials =
     | { readonly mode: "hybridActivation"; readonly registrationLimit: number; readonly expirationDate?: string }
@@ -157,7 +157,7 @@ export function siteAgentLayers(a: Pick<OnPremGatewayArgs, "siteName" | "region"
     });
 }
 
-export { ROLES_ANYWHERE_CREDENTIALS_FILE, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./onprem/hostFiles";
+export { ROLES_ANYWHERE_CREDENTIALS_FILE, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./hostFiles";
 
 /**
  * Joins an on-premises site (data centre or another cloud) to central monitoring: short-lived

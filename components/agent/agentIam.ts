@@ -3,7 +3,7 @@
  * and of the IAM Roles Anywhere role, and the permissions both get (only what the SSM agent
  * and the CloudWatch agent call). Pure, so tests assert the exact JSON.
  */
-import { agentParameterReadPolicy } from "../agent/agentAssociations";
+import { agentParameterReadPolicy } from "./agentAssociations";
 import { s3GatewayPolicy } from "../network/endpointCatalog";
 import { PolicyDocument, policyDocument, serviceTrust, Statement } from "../security/iam";
 

@@ -2,9 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { ampDataSourceJson, grafanaQueryPolicy, grafanaTrust, grafanaWorkspaceEndpointPolicy } from "./grafanaIam";
-import { toJson } from "./security/iam";
-import { Tags, withName } from "./security/tags";
-import { rotatingTokenName } from "./security/rotation";
+import { toJson } from "../../security/iam";
+import { Tags, withName } from "../../security/tags";
+import { rotatingTokenName } from "../../security/rotation";
 
 export interface GrafanaWorkspaceArgs {
     readonly account: string;

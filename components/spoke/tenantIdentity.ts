@@ -16,7 +16,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX, Tenant, tenantKey } from "../identity/tenants";
-import type { SecretVolume } from "./kubernetesCollector";
+import type { SecretVolume } from "../agent/kubernetesCollector";
 
 export interface TenantIdentityPem {
     readonly certificate: string;

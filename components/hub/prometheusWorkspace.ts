@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "./security/encryptionKey";
-import { Tags, withName } from "./security/tags";
+import { EncryptionKey } from "../security/encryptionKey";
+import { Tags, withName } from "../security/tags";
 
 export interface PrometheusWorkspaceArgs {
     readonly account: string;

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
-import { COLLECTOR_PORTS, TLS_DIR } from "./telemetry/collectorPorts";
+import { COLLECTOR_PORTS, TLS_DIR } from "../../telemetry/collectorPorts";
 import { CONFIG_ENV_VAR } from "./hubCollectorConfig";
-import { IDENTITY_FILES } from "./identity/haproxyConfig";
+import { IDENTITY_FILES } from "../../identity/haproxyConfig";
 
 /** Non-root identity the proxy and the collector run as (matches the ADOT image's own user). */
 export const COLLECTOR_UID = 10001;

@@ -1,4 +1,4 @@
-import { PolicyDocument, policyDocument, serviceTrust } from "./security/iam";
+import { PolicyDocument, policyDocument, serviceTrust } from "../../security/iam";
 
 /** Amazon Managed Grafana may assume the role only for workspaces of this account. */
 export function grafanaTrust(account: string, region: string): PolicyDocument {

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { privateSubnetPlan } from "./network/privateNetwork";
-import { awsServiceName, CROSS_REGION_PRIVATELINK_SERVICES, endpointPolicy } from "./network/endpointCatalog";
-import { toJson } from "./security/iam";
-import { Tags, withName } from "./security/tags";
+import { privateSubnetPlan } from "../network/privateNetwork";
+import { awsServiceName, CROSS_REGION_PRIVATELINK_SERVICES, endpointPolicy } from "../network/endpointCatalog";
+import { toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 
 /** How the hub reaches a service in another region: a cross-Region endpoint when AWS offers one, else a peered VPC there. */
 export function crossRegionPath(service: string): "crossRegionEndpoint" | "peeredVpcEndpoint" {

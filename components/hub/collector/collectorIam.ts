@@ -1,4 +1,4 @@
-import { PolicyDocument, policyDocument, serviceTrust, Statement } from "./security/iam";
+import { PolicyDocument, policyDocument, serviceTrust, Statement } from "../../security/iam";
 
 /**
  * Trust of the task role (what the collector's own code uses): AWS documents aws:SourceAccount and

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
-import { COLLECTOR_INTERNAL_PORTS } from "./telemetry/collectorPorts";
-import { TENANT_HEADERS } from "./identity/tenants";
-import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "./telemetry/labels";
+import { COLLECTOR_INTERNAL_PORTS } from "../../telemetry/collectorPorts";
+import { TENANT_HEADERS } from "../../identity/tenants";
+import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../telemetry/labels";
 
 export interface RemoteWriteTarget {
     /** Exporter suffix, e.g. `primary` or `dr`. */

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { COLLECTOR_PORTS } from "./telemetry/collectorPorts";
-import { accountRoot } from "./security/iam";
-import { Tags, withName } from "./security/tags";
+import { COLLECTOR_PORTS } from "../telemetry/collectorPorts";
+import { accountRoot } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 
 /** The only TLS policy the hub's listeners accept: TLS 1.3 with 1.2 fallback, no CBC. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

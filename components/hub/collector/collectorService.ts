@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorExecutionPolicy, collectorTaskPolicy, ecsExecutionTrust, ecsTaskTrust } from "./collectorIam";
-import { COLLECTOR_PORTS } from "./telemetry/collectorPorts";
+import { COLLECTOR_PORTS } from "../../telemetry/collectorPorts";
 import { collectorContainerDefinitions, contentDigest, INIT_IMAGE, PROXY_CONTAINER, PROXY_IMAGE, PROXY_MEMORY_MIB, PULL_THROUGH_PREFIX, pullThroughImage } from "./collectorTask";
-import { EncryptionKey } from "./security/encryptionKey";
-import { toJson } from "./security/iam";
-import { renderHaproxyConfig } from "./identity/haproxyConfig";
-import { identityMapChunks, revokedSerialsFile } from "./identity/proxyFiles";
-import { Tenant } from "./identity/tenants";
-import { Tags, withName } from "./security/tags";
+import { EncryptionKey } from "../../security/encryptionKey";
+import { toJson } from "../../security/iam";
+import { renderHaproxyConfig } from "../../identity/haproxyConfig";
+import { identityMapChunks, revokedSerialsFile } from "../../identity/proxyFiles";
+import { Tenant } from "../../identity/tenants";
+import { Tags, withName } from "../../security/tags";
 
 export interface CollectorServiceArgs {
     readonly account: string;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { COLLECTOR_PORTS } from "./telemetry/collectorPorts";
-import { Tags, withName } from "./security/tags";
+import { COLLECTOR_PORTS } from "../telemetry/collectorPorts";
+import { Tags, withName } from "../security/tags";
 
 /** Hub listeners a monitored account uses: OTLP gRPC and HTTP, both TLS. */
 export const MONITORED_HUB_PORTS: readonly number[] = [COLLECTOR_PORTS.otlpGrpc, COLLECTOR_PORTS.otlpHttp];
