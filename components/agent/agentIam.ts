@@ -1,52 +1,11 @@
 /**
- * IAM documents for on-premises hosts: the trust of the SSM hybrid-activation service role
- * and of the IAM Roles Anywhere role, and the permissions both get (only what the SSM agent
- * and the CloudWatch agent call). Pure, so tests assert the exact JSON.
+ * IAM documents for the hosts the agents run on (on-premises hybrid nodes and monitored EC2
+ * instances): only what the SSM agent and the CloudWatch agent call. Pure, so tests assert the
+ * exact JSON.
  */
 import { agentParameterReadPolicy } from "./agentAssociations";
 import { s3GatewayPolicy } from "../network/endpointCatalog";
-import { PolicyDocument, policyDocument, serviceTrust, Statement } from "../security/iam";
-
-/** Trust for the hybrid activation's service role: SSM of this account and region only. */
-export function ssmHybridTrust(account: string, region: string): PolicyDocument {
-    return serviceTrust("ssm.amazonaws.com", account, `arn:aws:ssm:${region}:${account}:*`);
-}
-
-export interface CertificateSubjectCondition {
-    /** Allowed common names (IAM StringLike patterns). */
-    readonly commonNames?: readonly string[];
-    readonly organizationalUnit?: string;
-    readonly organization?: string;
-}
-
-/**
- * Trust for the Roles Anywhere role: only sessions created through this account's trust
- * anchor, and only for certificates whose subject matches. Roles Anywhere maps the subject
- * to `aws:PrincipalTag/x509Subject/<field>`.
- */
-export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subject: CertificateSubjectCondition): PolicyDocument {
-    const equals: Record<string, string | string[]> = { "aws:SourceAccount": account };
-    if (subject.organizationalUnit !== undefined) {
-        equals["aws:PrincipalTag/x509Subject/OU"] = subject.organizationalUnit;
-    }
-    if (subject.organization !== undefined) {
-        equals["aws:PrincipalTag/x509Subject/O"] = subject.organization;
-    }
-    const condition: NonNullable<Statement["Condition"]> = { StringEquals: equals, ArnEquals: { "aws:SourceArn": trustAnchorArn } };
-    if (subject.commonNames !== undefined && subject.commonNames.length > 0) {
-        condition.StringLike = { "aws:PrincipalTag/x509Subject/CN": [...subject.commonNames] };
-    }
-    if (Object.keys(equals).length === 1 && condition.StringLike === undefined) {
-        throw new Error("rolesAnywhereTrust: subject needs commonNames, organizationalUnit or organization, otherwise every certificate of the CA may assume the role");
-    }
-    return policyDocument([{
-        Sid: "TrustSiteCertificatesThroughTheTrustAnchor",
-        Effect: "Allow",
-        Principal: { Service: "rolesanywhere.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
-        Condition: condition,
-    }]);
-}
+import { PolicyDocument, policyDocument } from "../security/iam";
 
 /**
  * What the SSM agent on a hybrid managed instance calls (AmazonSSMManagedInstanceCore,
@@ -140,15 +99,4 @@ export function agentPermissions(a: AgentPermissionsArgs): PolicyDocument {
         { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
         ...agentParameterReadPolicy(a.parameterArns).Statement,
     ]);
-}
-
-/** Concatenates documents (statement IDs must stay unique). */
-export function mergePolicies(...docs: PolicyDocument[]): PolicyDocument {
-    const statements = docs.flatMap((d) => d.Statement);
-    const sids = statements.map((s) => s.Sid).filter((s): s is string => s !== undefined);
-    const dup = sids.find((s, i) => sids.indexOf(s) !== i);
-    if (dup !== undefined) {
-        throw new Error(`mergePolicies: statement ID ${dup} appears twice`);
-    }
-    return policyDocument(statements);
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, PolicyDocument, toJson } from "../security/iam";
-import { agentPermissions, managedInstancePolicy, mergePolicies } from "../agent/agentIam";
+import { mergePolicies, policyDocument, PolicyDocument, toJson } from "../security/iam";
+import { agentPermissions, managedInstancePolicy } from "../agent/agentIam";
 import { Tags, withName } from "../security/tags";
 
 /**

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AgentPlatform } from "../agent/cloudwatchAgentConfig";
 import { toJson } from "../security/iam";
 import { Tags, withName } from "../security/tags";
-import { ssmHybridTrust } from "../agent/agentIam";
+import { ssmHybridTrust } from "./iam";
 
 export interface RegistrationWindow {
     /** Hosts each activation may register. */

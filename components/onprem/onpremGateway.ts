@@ -6,7 +6,7 @@ import {
 } from "../agent/cloudwatchAgentConfig";
 import { siteLogGroupPrefix } from "../agent/logGroups";
 import { EncryptionKey } from "../security/encryptionKey";
-import { toJson } from "../security/iam";
+import { mergePolicies, toJson } from "../security/iam";
 import { GatewayCollector } from "./gatewayCollector";
 import { renderGatewayCollectorConfig, StaticScrapeTarget } from "./gatewayCollectorConfig";
 import { HubEndpoint } from "../spoke/hubEndpoint";
@@ -14,7 +14,8 @@ import { requireHubPort, tenantHubPort } from "../spoke/hubPort";
 import { TlsSecretData } from "../spoke/tenantIdentity";
 import { hybridHostFileSteps, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./hostFiles";
 import { HybridActivation } from "./hybridActivation";
-import { agentPermissions, CertificateSubjectCondition, managedInstancePolicy, mergePolicies } from "../agent/agentIam";
+import { agentPermissions, managedInstancePolicy } from "../agent/agentIam";
+import { CertificateSubjectCondition } from "./iam";
 import { LandingEndpoints } from "./landingEndpoints";
 import { ResolverInbound } from "./resolverInbound";
 import { RolesAnywhereAccess } from "./rolesAnywhereAccess";

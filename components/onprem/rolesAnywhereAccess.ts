@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../security/iam";
 import { Tags, withName } from "../security/tags";
-import { CertificateSubjectCondition, rolesAnywhereTrust } from "../agent/agentIam";
+import { CertificateSubjectCondition, rolesAnywhereTrust } from "./iam";
 
 /** Where the trust anchor's CA comes from: the site's own PEM bundle or an ACM Private CA. */
 export type TrustAnchorCa = { readonly caBundle: string } | { readonly acmPcaArn: string };

@@ -120,3 +120,14 @@ export function kmsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
     }
     return policyDocument(statements);
 }
+
+/** Concatenates documents (statement IDs must stay unique). */
+export function mergePolicies(...docs: PolicyDocument[]): PolicyDocument {
+    const statements = docs.flatMap((d) => d.Statement);
+    const sids = statements.map((s) => s.Sid).filter((s): s is string => s !== undefined);
+    const dup = sids.find((s, i) => sids.indexOf(s) !== i);
+    if (dup !== undefined) {
+        throw new Error(`mergePolicies: statement ID ${dup} appears twice`);
+    }
+    return policyDocument(statements);
+}

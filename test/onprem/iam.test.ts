@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { agentPermissions, managedInstancePolicy, mergePolicies, rolesAnywhereTrust, ssmHybridTrust } from "../../components/agent/agentIam";
+import { agentPermissions, managedInstancePolicy } from "../../components/agent/agentIam";
+import { rolesAnywhereTrust, ssmHybridTrust } from "../../components/onprem/iam";
+import { mergePolicies } from "../../components/security/iam";
 import { rolesAnywhereEndpointPolicy } from "../../components/onprem/landingEndpoints";
 
 const ACCOUNT = "777777777777";
