@@ -26,7 +26,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, PolicyDocument } from "../security/iam";
 import { Tags, withName } from "../security/tags";
-import { AgentPlatform, parameterTier } from "./cloudwatchAgentConfig";
+import { parameterTier } from "./cloudwatchAgentConfig";
+import { AgentPlatform } from "./hostMetrics";
 
 export type ManageAgentAction = "configure" | "configure (append)";
 export type ComplianceSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNSPECIFIED";

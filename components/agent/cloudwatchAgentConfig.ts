@@ -26,10 +26,8 @@
  * (test/monitored/agentSchema.ts `validateAgentConfig`).
  */
 
-import { EC2_AGENT_NAMESPACE, measurementsOf } from "./hostMetrics";
+import { AGENT_PLATFORMS, AgentPlatform, EC2_AGENT_NAMESPACE, measurementsOf } from "./hostMetrics";
 
-export type AgentPlatform = "linux" | "windows";
-export const AGENT_PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];
 export type AgentMode = "ec2" | "onPremise";
 
 /** Retention values CloudWatch Logs (and the agent schema) accept. */

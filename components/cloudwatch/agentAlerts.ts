@@ -19,8 +19,7 @@
  * One rule per fleet account keeps each SEARCH well under its 500-series cap (same doc) for accounts
  * with fewer than 500 agent hosts.
  */
-import { AgentPlatform } from "../agent/cloudwatchAgentConfig";
-import { heartbeatMetric } from "../agent/hostMetrics";
+import { AgentPlatform, heartbeatMetric } from "../agent/hostMetrics";
 import { AgentSource, EC2_AGENT_NAMESPACE } from "./hostDashboard";
 
 const PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];

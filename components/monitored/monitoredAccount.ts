@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentAssociations } from "../agent/agentAssociations";
-import { agentLogGroups, AgentPlatform, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
+import { agentLogGroups, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
 import { KubernetesCollector } from "../agent/kubernetesCollector";
 import { monitoredLogGroupPrefix } from "../agent/logGroups";
 import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
@@ -16,6 +16,7 @@ import { Tags, withName } from "../security/tags";
 import { AgentHostRole } from "./agentHostRole";
 import { eksKubeconfig, issuerHost, kubernetesServiceIp } from "./eksAccess";
 import { HubEndpoint } from "../spoke/hubEndpoint";
+import { AgentPlatform } from "../agent/hostMetrics";
 
 export type ConnectivityMode = "privatelink" | "nat" | "internet";
 

@@ -20,7 +20,8 @@
  * Linux (shared_Credentials_unix.go) and LocalSystem on Windows, whose %USERPROFILE% is
  * C:\Windows\System32\config\systemprofile (shared_Credentials_windows.go).
  */
-import { AgentPlatform, renderAgentCommonConfig } from "../agent/cloudwatchAgentConfig";
+import { renderAgentCommonConfig } from "../agent/cloudwatchAgentConfig";
+import { AgentPlatform } from "../agent/hostMetrics";
 
 /** Where the SSM agent keeps the hybrid role's credentials, per platform. */
 export const HYBRID_CREDENTIALS_FILE: Readonly<Record<AgentPlatform, string>> = {

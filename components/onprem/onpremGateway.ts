@@ -1,9 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentAssociations } from "../agent/agentAssociations";
-import {
-    AgentLayer, AgentPlatform, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay,
-} from "../agent/cloudwatchAgentConfig";
+import { AgentLayer, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
 import { siteLogGroupPrefix } from "../agent/logGroups";
 import { EncryptionKey } from "../security/encryptionKey";
 import { mergePolicies, toJson } from "../security/iam";
@@ -21,6 +19,7 @@ import { ResolverInbound } from "./resolverInbound";
 import { RolesAnywhereAccess } from "./rolesAnywhereAccess";
 import { SiteConnectivity, SitePath } from "./siteConnectivity";
 import { Tags, withName } from "../security/tags";
+import { AgentPlatform } from "../agent/hostMetrics";
 
 export type OnpremCredentials =
     | { readonly mode: "hybridActivation"; readonly registrationLimit: number; readonly expirationDate?: string }

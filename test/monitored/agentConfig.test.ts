@@ -1,9 +1,7 @@
 import * as assert from "assert";
 import {
-    AGENT_PLATFORMS,
     agentLogGroups,
     AgentMode,
-    AgentPlatform,
     AgentRenderOptions,
     LOG_RETENTION_DAYS,
     parameterTier,
@@ -14,6 +12,7 @@ import {
     WorkloadOverlay,
 } from "../../components/agent/cloudwatchAgentConfig";
 import { validateAgentConfig } from "./agentSchema";
+import { AGENT_PLATFORMS, AgentPlatform } from "../../components/agent/hostMetrics";
 
 const ROLE = "arn:aws:iam::222222222222:role/onprem-cloudwatch-agent";
 
