@@ -119,8 +119,6 @@ export function siteTargeting(siteName: string): { tagKey: string; platformValue
 /** Overlay (layer) carrying the site's log files. */
 export const SITE_LOGS_OVERLAY = "logs";
 
-export { siteLogGroupPrefix };
-
 /** Tags hybrid hosts of each platform receive from their activation. */
 export function hybridHostTags(siteName: string, agent: Pick<OnpremAgentSettings, "logFiles">): Record<AgentPlatform, Record<string, string>> {
     const t = siteTargeting(siteName);
@@ -157,8 +155,6 @@ export function siteAgentLayers(a: Pick<OnPremGatewayArgs, "siteName" | "region"
     });
 }
 
-export { ROLES_ANYWHERE_CREDENTIALS_FILE, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./hostFiles";
-
 /**
  * Joins an on-premises site (data centre or another cloud) to central monitoring: short-lived
  * host credentials (SSM hybrid activation or IAM Roles Anywhere, never access keys), the
@@ -193,7 +189,39 @@ export class OnPremGateway extends pulumi.ComponentResource {
         const key = new EncryptionKey(`${name}-logs-key`, {
             account: args.account, region: args.region, services: ["logs"], description: `Log groups of on-premises site ${args.siteName}`, tags,
         }, child);
+        const { connectivity, hubUrl, resolver } = this.landing(name, args, key, subnetIds);
+        const { agent, commonConfig } = this.agentConfiguration(name, args, key);
+        const parameterArns = pulumi.all([...Object.values(agent.parameterArns), commonConfig.arn]);
+        const host = this.hostCredentials(name, args, parameterArns);
+        this.hostRoleArn = host.hostRoleArn;
+        this.activationIds = host.activationIds;
+        this.activationCodes = host.activationCodes;
+        this.rolesAnywhere = host.rolesAnywhere;
+        if (args.gateway !== undefined) {
+            this.gatewayNamespace = this.gatewayCollector(name, args, args.gateway, hubUrl);
+        }
 
+        this.hubUrl = hubUrl;
+        this.resolverAddresses = resolver.ipAddresses;
+        this.agentParameterNames = agent.parameterNames;
+        this.commonConfigParameterName = commonConfig.name;
+        this.vpnConnectionId = connectivity.vpnConnectionId;
+        this.vpnTunnelAddresses = connectivity.tunnelAddresses;
+        this.directConnectAssociationId = connectivity.directConnectAssociationId;
+        this.registerOutputs({
+            hubUrl: this.hubUrl,
+            resolverAddresses: this.resolverAddresses,
+            agentParameterNames: this.agentParameterNames,
+            hostRoleArn: this.hostRoleArn,
+            activationIds: this.activationIds,
+            activationCodes: this.activationCodes,
+        });
+    }
+
+    /** The private path from the site: VPN or Direct Connect, landing endpoints, the hub's endpoint, inbound DNS. */
+    private landing(name: string, args: OnPremGatewayArgs, key: EncryptionKey, subnetIds: pulumi.Output<string>[]) {
+        const child = { parent: this };
+        const tags = args.tags;
         const connectivity = new SiteConnectivity(`${name}-path`, {
             siteName: args.siteName,
             path: args.network,
@@ -233,7 +261,13 @@ export class OnPremGateway extends pulumi.ComponentResource {
         }, child);
         const hubUrl = pulumi.interpolate`https://${args.hub.collectorDomain}:${hubPort}`;
         const resolver = new ResolverInbound(`${name}-dns`, { vpcId: args.landingVpc.vpcId, subnetIds, siteCidrs: args.siteCidrs, tags }, child);
+        return { connectivity, hubUrl, resolver };
+    }
 
+    /** The CloudWatch agent's layers, State Manager associations, log groups and common-config.toml. */
+    private agentConfiguration(name: string, args: OnPremGatewayArgs, key: EncryptionKey) {
+        const child = { parent: this };
+        const tags = args.tags;
         const layers = siteAgentLayers(args);
         const logGroups = [...new Set(layers.flatMap((l) => agentLogGroups(JSON.parse(l.json))))].sort();
         const agent = new AgentAssociations(`${name}-agent`, {
@@ -256,8 +290,13 @@ export class OnPremGateway extends pulumi.ComponentResource {
             description: `CloudWatch agent common-config.toml (Linux) for site ${args.siteName}: which credentials profile and file to use`,
             tags: withName(tags, commonConfigName),
         }, child);
+        return { agent, commonConfig };
+    }
 
-        const parameterArns = pulumi.all([...Object.values(agent.parameterArns), commonConfig.arn]);
+    /** Short-lived host credentials: an SSM hybrid activation per platform, or IAM Roles Anywhere. */
+    private hostCredentials(name: string, args: OnPremGatewayArgs, parameterArns: pulumi.Output<string[]>): HostCredentials {
+        const child = { parent: this };
+        const tags = args.tags;
         const agentPolicy = (extra: "hybrid" | "certificate") => parameterArns.apply((arns) => toJson(mergePolicies(
             agentPermissions({ account: args.account, region: args.region, namespace: args.agent.namespace, logGroupPrefix: siteLogGroupPrefix(args.siteName), parameterArns: arns }),
             ...(extra === "hybrid" ? [managedInstancePolicy(args.account, args.region)] : []),
@@ -275,82 +314,73 @@ export class OnPremGateway extends pulumi.ComponentResource {
                 policy: agentPolicy("hybrid"),
                 tags,
             }, child);
-            this.hostRoleArn = hybrid.roleArn;
-            this.activationIds = hybrid.activationIds;
-            this.activationCodes = hybrid.activationCodes;
-        } else {
-            const ca = creds.caBundle !== undefined ? { caBundle: creds.caBundle } : creds.acmPcaArn !== undefined ? { acmPcaArn: creds.acmPcaArn } : undefined;
-            if (ca === undefined) {
-                throw new Error(`${name}: credentials.caBundle: IAM Roles Anywhere needs the site CA's PEM bundle or an ACM Private CA ARN`);
-            }
-            const ra = new RolesAnywhereAccess(`${name}-ra`, {
-                account: args.account,
-                siteName: args.siteName,
-                ca,
-                subject: creds.subject,
-                sessionDurationSeconds: creds.sessionDurationSeconds,
-                policy: agentPolicy("certificate"),
-                tags,
-            }, child);
-            this.hostRoleArn = ra.roleArn;
-            this.activationIds = {};
-            this.activationCodes = {};
-            const ids = pulumi.all([ra.trustAnchorArn, ra.profileArn, ra.roleArn]).apply(([trustAnchorArn, profileArn, roleArn]) => ({ region: args.region, trustAnchorArn, profileArn, roleArn }));
-            this.rolesAnywhere = {
+            return { hostRoleArn: hybrid.roleArn, activationIds: hybrid.activationIds, activationCodes: hybrid.activationCodes };
+        }
+        const ca = creds.caBundle !== undefined ? { caBundle: creds.caBundle } : creds.acmPcaArn !== undefined ? { acmPcaArn: creds.acmPcaArn } : undefined;
+        if (ca === undefined) {
+            throw new Error(`${name}: credentials.caBundle: IAM Roles Anywhere needs the site CA's PEM bundle or an ACM Private CA ARN`);
+        }
+        const ra = new RolesAnywhereAccess(`${name}-ra`, {
+            account: args.account,
+            siteName: args.siteName,
+            ca,
+            subject: creds.subject,
+            sessionDurationSeconds: creds.sessionDurationSeconds,
+            policy: agentPolicy("certificate"),
+            tags,
+        }, child);
+        const ids = pulumi.all([ra.trustAnchorArn, ra.profileArn, ra.roleArn]).apply(([trustAnchorArn, profileArn, roleArn]) => ({ region: args.region, trustAnchorArn, profileArn, roleArn }));
+        return {
+            hostRoleArn: ra.roleArn,
+            activationIds: {},
+            activationCodes: {},
+            rolesAnywhere: {
                 trustAnchorArn: ra.trustAnchorArn,
                 profileArn: ra.profileArn,
                 signingHelperCommand: ids.apply(signingHelperCommand),
                 signingHelperUnit: ids.apply(signingHelperUnit),
-            };
-        }
-
-        if (args.gateway !== undefined) {
-            const g = args.gateway.settings;
-            const configYaml = pulumi.all([hubUrl, pulumi.output(args.hub.caBundle)]).apply(([url, caPem]) => renderGatewayCollectorConfig({
-                account: args.account,
-                region: args.region,
-                site: args.siteName,
-                cluster: g.clusterName,
-                hubUrl: url,
-                ...(typeof caPem === "string" && caPem.length > 0 ? { hubCaPem: caPem } : {}),
-                replicas: g.replicas,
-                queue: g.queue,
-                podDiscovery: g.podDiscovery,
-                staticTargets: g.scrapeTargets,
-            }));
-            const collector = new GatewayCollector(`${name}-gw`, {
-                namespace: g.namespace,
-                image: g.image,
-                configYaml,
-                replicas: g.replicas,
-                identity: args.gateway.identity,
-                hubCidrs: [args.landingVpc.cidr],
-                hubPort: tenantHubPort("onprem"),
-                otlpClientCidrs: g.otlpClientCidrs ?? args.siteCidrs,
-                otlpClientNamespaces: g.otlpClientNamespaces,
-                podDiscovery: g.podDiscovery,
-                staticTargets: g.scrapeTargets,
-                staticTargetCidrs: args.siteCidrs,
-                queue: { storageGi: g.queue.storageGi, storageClassName: g.queue.storageClassName },
-                resources: { cpu: g.cpu, memory: g.memory },
-            }, child);
-            this.gatewayNamespace = collector.namespace;
-        }
-
-        this.hubUrl = hubUrl;
-        this.resolverAddresses = resolver.ipAddresses;
-        this.agentParameterNames = agent.parameterNames;
-        this.commonConfigParameterName = commonConfig.name;
-        this.vpnConnectionId = connectivity.vpnConnectionId;
-        this.vpnTunnelAddresses = connectivity.tunnelAddresses;
-        this.directConnectAssociationId = connectivity.directConnectAssociationId;
-        this.registerOutputs({
-            hubUrl: this.hubUrl,
-            resolverAddresses: this.resolverAddresses,
-            agentParameterNames: this.agentParameterNames,
-            hostRoleArn: this.hostRoleArn,
-            activationIds: this.activationIds,
-            activationCodes: this.activationCodes,
-        });
+            },
+        };
     }
+
+    /** The gateway collector on the site's Kubernetes; returns its namespace. */
+    private gatewayCollector(name: string, args: OnPremGatewayArgs, gateway: NonNullable<OnPremGatewayArgs["gateway"]>, hubUrl: pulumi.Output<string>): pulumi.Output<string> {
+        const g = gateway.settings;
+        const configYaml = pulumi.all([hubUrl, pulumi.output(args.hub.caBundle)]).apply(([url, caPem]) => renderGatewayCollectorConfig({
+            account: args.account,
+            region: args.region,
+            site: args.siteName,
+            cluster: g.clusterName,
+            hubUrl: url,
+            ...(typeof caPem === "string" && caPem.length > 0 ? { hubCaPem: caPem } : {}),
+            replicas: g.replicas,
+            queue: g.queue,
+            podDiscovery: g.podDiscovery,
+            staticTargets: g.scrapeTargets,
+        }));
+        const collector = new GatewayCollector(`${name}-gw`, {
+            namespace: g.namespace,
+            image: g.image,
+            configYaml,
+            replicas: g.replicas,
+            identity: gateway.identity,
+            hubCidrs: [args.landingVpc.cidr],
+            hubPort: tenantHubPort("onprem"),
+            otlpClientCidrs: g.otlpClientCidrs ?? args.siteCidrs,
+            otlpClientNamespaces: g.otlpClientNamespaces,
+            podDiscovery: g.podDiscovery,
+            staticTargets: g.scrapeTargets,
+            staticTargetCidrs: args.siteCidrs,
+            queue: { storageGi: g.queue.storageGi, storageClassName: g.queue.storageClassName },
+            resources: { cpu: g.cpu, memory: g.memory },
+        }, { parent: this });
+        return collector.namespace;
+    }
+}
+
+interface HostCredentials {
+    readonly hostRoleArn: pulumi.Output<string>;
+    readonly activationIds: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
+    readonly activationCodes: Partial<Record<AgentPlatform, pulumi.Output<string>>>;
+    readonly rolesAnywhere?: OnPremGateway["rolesAnywhere"];
 }

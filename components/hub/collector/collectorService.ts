@@ -106,121 +106,14 @@ export class CollectorService extends pulumi.ComponentResource {
             insecureValue: args.configYaml,
             tags: withName(args.tags, `${name}-config`),
         }, { parent: this });
-        // What the tenant proxy reads, through the init container: SSM parameters, each at most
-        // 8 KB (advanced tier, chosen by Intelligent-Tiering above 4 KB:
-        // https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
-        const proxyConfig = renderHaproxyConfig();
-        const chunks = identityMapChunks(args.identity.tenants);
-        const revoked = revokedSerialsFile(args.identity.revokedSerials ?? []);
-        const param = (suffix: string, path: string, description: string, value: pulumi.Input<string>) => new aws.ssm.Parameter(`${name}-${suffix}`, {
-            name: `/oss-monitoring/${name}/${path}`,
-            description,
-            type: "String",
-            tier: "Intelligent-Tiering",
-            // insecureValue: none of these is secret (config, a CA certificate, tenant names), so previews show diffs.
-            insecureValue: value,
-            tags: withName(args.tags, `${name}-${suffix}`),
-        }, { parent: this });
-        const proxyParam = param("proxy-config", "tenant-proxy/haproxy-cfg", "Tenant proxy (HAProxy) configuration; rendered by Pulumi, edits are overwritten", proxyConfig);
-        const caParam = param("tenant-ca", "tenant-proxy/tenant-ca", "CA that issues tenant client certificates: the only one the tenant proxy trusts", args.identity.caCertificatePem);
-        const accountMapParams = chunks.account.map((v, i) => param(`account-map-${i}`, `tenant-proxy/account-map/${i}`, `Tenant certificate CN to account, part ${i + 1} of ${chunks.account.length}`, v));
-        const siteMapParams = chunks.site.map((v, i) => param(`site-map-${i}`, `tenant-proxy/site-map/${i}`, `Tenant certificate CN to site, part ${i + 1} of ${chunks.site.length}`, v));
-        const revokedParam = param("revoked-serials", "tenant-proxy/revoked-serials", "Serials of revoked tenant certificates (upper-case hex)", revoked);
-        const identityParams = [proxyParam, caParam, ...accountMapParams, ...siteMapParams, revokedParam];
+        const proxy = this.proxyParameters(name, args);
         const cacheRule = new aws.ecr.PullThroughCacheRule(`${name}-ecr-public-cache`, {
             ecrRepositoryPrefix: PULL_THROUGH_PREFIX,
             upstreamRegistryUrl: "public.ecr.aws",
         }, { parent: this });
-
-        const taskRole = new aws.iam.Role(`${name}-task`, {
-            description: "ADOT collector: remote-write to the hub AMP workspaces only",
-            assumeRolePolicy: toJson(ecsTaskTrust(args.account, args.region)),
-            maxSessionDuration: 3600,
-            tags: withName(args.tags, `${name}-task`),
-        }, { parent: this });
-        const taskPolicy = new aws.iam.RolePolicy(`${name}-task-remote-write`, {
-            role: taskRole.name,
-            policy: pulumi.output(args.workspaceArns).apply((arns) => toJson(collectorTaskPolicy(arns))),
-        }, { parent: this });
-        const executionRole = new aws.iam.Role(`${name}-execution`, {
-            description: "ECS agent for the ADOT collector and its tenant proxy: image pull, logs, configs, tenant maps and the TLS secret",
-            assumeRolePolicy: toJson(ecsExecutionTrust(args.account)),
-            tags: withName(args.tags, `${name}-execution`),
-        }, { parent: this });
-        const executionPolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
-            role: executionRole.name,
-            policy: pulumi
-                .all([logGroup.arn, configParam.arn, pulumi.all(identityParams.map((p) => p.arn)), args.tlsSecretArn])
-                .apply(([logGroupArn, configArn, identityArns, tlsArn]) => toJson(collectorExecutionPolicy({
-                    account: args.account,
-                    region: args.region,
-                    repositoryPrefix: PULL_THROUGH_PREFIX,
-                    logGroupArn,
-                    // Exactly the parameters the containers read: the collector config and the proxy's files.
-                    parameterArns: [configArn, ...identityArns],
-                    secretArns: [tlsArn],
-                }))),
-        }, { parent: this });
-
-        const memory = args.memory ?? 2048;
-        const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
-            family: name,
-            requiresCompatibilities: ["FARGATE"],
-            networkMode: "awsvpc",
-            cpu: String(args.cpu ?? 1024),
-            memory: String(memory),
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" },
-            taskRoleArn: taskRole.arn,
-            executionRoleArn: executionRole.arn,
-            volumes: [{ name: "tls" }],
-            containerDefinitions: pulumi
-                .all([
-                    configParam.arn, pulumi.all([proxyParam.arn, caParam.arn, revokedParam.arn]),
-                    pulumi.all([pulumi.all(accountMapParams.map((p) => p.arn)), pulumi.all(siteMapParams.map((p) => p.arn))]),
-                    args.tlsSecretArn, logGroup.name, args.configYaml, args.identity.caCertificatePem,
-                ])
-                .apply(([configArn, [proxyArn, caArn, revokedArn], [accountArns, siteArns], tlsArn, logGroupName, configYaml, caPem]) => JSON.stringify(collectorContainerDefinitions({
-                    collectorImage: pullThroughImage(args.image, args.account, args.region),
-                    initImage: pullThroughImage(INIT_IMAGE, args.account, args.region),
-                    proxyImage: pullThroughImage(args.proxyImage ?? PROXY_IMAGE, args.account, args.region),
-                    configParameterArn: configArn,
-                    tlsSecretArn: tlsArn,
-                    identity: { proxyConfig: proxyArn, tenantCa: caArn, accountMap: accountArns, siteMap: siteArns, revokedSerials: revokedArn },
-                    logGroupName,
-                    region: args.region,
-                    memoryMiB: Math.floor(memory * 0.9) - PROXY_MEMORY_MIB,
-                    // Everything the containers read by ARN at start, so any change rolls the tasks.
-                    contentDigest: contentDigest([configYaml, proxyConfig, caPem, ...chunks.account, ...chunks.site, revoked]),
-                }))),
-            tags: withName(args.tags, `${name}-task`),
-        }, { parent: this });
-
-        const sg = new aws.ec2.SecurityGroup(`${name}-tasks-sg`, {
-            vpcId: args.vpcId,
-            description: "ADOT collector tasks: OTLP and health from the NLB only; HTTPS out to VPC endpoints",
-            tags: withName(args.tags, `${name}-tasks`),
-        }, { parent: this });
-        const ports = [...Object.keys(args.targetGroupArns).map(Number), COLLECTOR_PORTS.health];
-        for (const port of [...new Set(ports)]) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}`, {
-                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port,
-                referencedSecurityGroupId: args.loadBalancerSecurityGroupId, description: `from the NLB on ${port}`, tags: args.tags,
-            }, { parent: this });
-        }
-        new aws.vpc.SecurityGroupEgressRule(`${name}-out-https`, {
-            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
-            description: "HTTPS to interface endpoints (AMP, ECR, logs, SSM, STS, Secrets Manager)", tags: args.tags,
-        }, { parent: this });
-        (args.extraHttpsEgressCidrs ?? []).forEach((cidr, i) => {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-out-https-${i}`, {
-                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr,
-                description: "HTTPS to the AMP endpoint in the peered DR VPC", tags: args.tags,
-            }, { parent: this });
-        });
-        new aws.vpc.SecurityGroupEgressRule(`${name}-out-s3`, {
-            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.s3PrefixListId,
-            description: "HTTPS to S3 through the gateway endpoint (ECR image layers)", tags: args.tags,
-        }, { parent: this });
+        const roles = this.roles(name, args, logGroup, configParam, proxy.all);
+        const taskDefinition = this.taskDefinition(name, args, { roles, configParam, proxy, logGroup });
+        const sg = this.securityGroup(name, args);
 
         const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
             settings: [{ name: "containerInsights", value: "enhanced" }],
@@ -253,10 +146,153 @@ export class CollectorService extends pulumi.ComponentResource {
             // Tasks must not start before what they need at start-up exists: the listeners (ECS rejects
             // target groups without a load balancer), the role policies (AccessDenied on image pull,
             // secrets, remote write), the pull-through cache rule, and the VPC endpoints.
-            dependsOn: [...args.listeners, taskPolicy, executionPolicy, cacheRule, ...(args.startupDependencies ?? [])],
+            dependsOn: [...args.listeners, roles.taskPolicy, roles.executionPolicy, cacheRule, ...(args.startupDependencies ?? [])],
             ignoreChanges: ["desiredCount"],
         });
+        this.scaling(name, args, minTasks, cluster, service);
 
+        this.clusterName = cluster.name;
+        this.serviceName = service.name;
+        this.taskRoleArn = roles.taskRole.arn;
+        this.executionRoleArn = roles.executionRole.arn;
+        this.configParameterName = configParam.name;
+        this.securityGroupId = sg.id;
+        this.registerOutputs({ clusterName: this.clusterName, serviceName: this.serviceName, taskRoleArn: this.taskRoleArn });
+    }
+
+    /**
+     * What the tenant proxy reads, through the init container: SSM parameters, each at most
+     * 8 KB (advanced tier, chosen by Intelligent-Tiering above 4 KB:
+     * https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
+     */
+    private proxyParameters(name: string, args: CollectorServiceArgs): ProxyParameters {
+        const proxyConfig = renderHaproxyConfig();
+        const chunks = identityMapChunks(args.identity.tenants);
+        const revoked = revokedSerialsFile(args.identity.revokedSerials ?? []);
+        const param = (suffix: string, path: string, description: string, value: pulumi.Input<string>) => new aws.ssm.Parameter(`${name}-${suffix}`, {
+            name: `/oss-monitoring/${name}/${path}`,
+            description,
+            type: "String",
+            tier: "Intelligent-Tiering",
+            // insecureValue: none of these is secret (config, a CA certificate, tenant names), so previews show diffs.
+            insecureValue: value,
+            tags: withName(args.tags, `${name}-${suffix}`),
+        }, { parent: this });
+        const proxyParam = param("proxy-config", "tenant-proxy/haproxy-cfg", "Tenant proxy (HAProxy) configuration; rendered by Pulumi, edits are overwritten", proxyConfig);
+        const caParam = param("tenant-ca", "tenant-proxy/tenant-ca", "CA that issues tenant client certificates: the only one the tenant proxy trusts", args.identity.caCertificatePem);
+        const accountMapParams = chunks.account.map((v, i) => param(`account-map-${i}`, `tenant-proxy/account-map/${i}`, `Tenant certificate CN to account, part ${i + 1} of ${chunks.account.length}`, v));
+        const siteMapParams = chunks.site.map((v, i) => param(`site-map-${i}`, `tenant-proxy/site-map/${i}`, `Tenant certificate CN to site, part ${i + 1} of ${chunks.site.length}`, v));
+        const revokedParam = param("revoked-serials", "tenant-proxy/revoked-serials", "Serials of revoked tenant certificates (upper-case hex)", revoked);
+        return {
+            proxyConfig, chunks, revoked, proxyParam, caParam, accountMapParams, siteMapParams, revokedParam,
+            all: [proxyParam, caParam, ...accountMapParams, ...siteMapParams, revokedParam],
+        };
+    }
+
+    /** The task role (remote write) and the execution role (image pull, logs, exactly the parameters and secret the containers read). */
+    private roles(name: string, args: CollectorServiceArgs, logGroup: aws.cloudwatch.LogGroup, configParam: aws.ssm.Parameter, identityParams: aws.ssm.Parameter[]): CollectorRoles {
+        const taskRole = new aws.iam.Role(`${name}-task`, {
+            description: "ADOT collector: remote-write to the hub AMP workspaces only",
+            assumeRolePolicy: toJson(ecsTaskTrust(args.account, args.region)),
+            maxSessionDuration: 3600,
+            tags: withName(args.tags, `${name}-task`),
+        }, { parent: this });
+        const taskPolicy = new aws.iam.RolePolicy(`${name}-task-remote-write`, {
+            role: taskRole.name,
+            policy: pulumi.output(args.workspaceArns).apply((arns) => toJson(collectorTaskPolicy(arns))),
+        }, { parent: this });
+        const executionRole = new aws.iam.Role(`${name}-execution`, {
+            description: "ECS agent for the ADOT collector and its tenant proxy: image pull, logs, configs, tenant maps and the TLS secret",
+            assumeRolePolicy: toJson(ecsExecutionTrust(args.account)),
+            tags: withName(args.tags, `${name}-execution`),
+        }, { parent: this });
+        const executionPolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
+            role: executionRole.name,
+            policy: pulumi
+                .all([logGroup.arn, configParam.arn, pulumi.all(identityParams.map((p) => p.arn)), args.tlsSecretArn])
+                .apply(([logGroupArn, configArn, identityArns, tlsArn]) => toJson(collectorExecutionPolicy({
+                    account: args.account,
+                    region: args.region,
+                    repositoryPrefix: PULL_THROUGH_PREFIX,
+                    logGroupArn,
+                    // Exactly the parameters the containers read: the collector config and the proxy's files.
+                    parameterArns: [configArn, ...identityArns],
+                    secretArns: [tlsArn],
+                }))),
+        }, { parent: this });
+        return { taskRole, taskPolicy, executionRole, executionPolicy };
+    }
+
+    /** The Fargate task: init container, tenant proxy and collector (collectorTask.ts). */
+    private taskDefinition(name: string, args: CollectorServiceArgs, d: { roles: CollectorRoles; configParam: aws.ssm.Parameter; proxy: ProxyParameters; logGroup: aws.cloudwatch.LogGroup }): aws.ecs.TaskDefinition {
+        const { proxyConfig, chunks, revoked, proxyParam, caParam, accountMapParams, siteMapParams, revokedParam } = d.proxy;
+        const memory = args.memory ?? 2048;
+        return new aws.ecs.TaskDefinition(`${name}-task`, {
+            family: name,
+            requiresCompatibilities: ["FARGATE"],
+            networkMode: "awsvpc",
+            cpu: String(args.cpu ?? 1024),
+            memory: String(memory),
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" },
+            taskRoleArn: d.roles.taskRole.arn,
+            executionRoleArn: d.roles.executionRole.arn,
+            volumes: [{ name: "tls" }],
+            containerDefinitions: pulumi
+                .all([
+                    d.configParam.arn, pulumi.all([proxyParam.arn, caParam.arn, revokedParam.arn]),
+                    pulumi.all([pulumi.all(accountMapParams.map((p) => p.arn)), pulumi.all(siteMapParams.map((p) => p.arn))]),
+                    args.tlsSecretArn, d.logGroup.name, args.configYaml, args.identity.caCertificatePem,
+                ])
+                .apply(([configArn, [proxyArn, caArn, revokedArn], [accountArns, siteArns], tlsArn, logGroupName, configYaml, caPem]) => JSON.stringify(collectorContainerDefinitions({
+                    collectorImage: pullThroughImage(args.image, args.account, args.region),
+                    initImage: pullThroughImage(INIT_IMAGE, args.account, args.region),
+                    proxyImage: pullThroughImage(args.proxyImage ?? PROXY_IMAGE, args.account, args.region),
+                    configParameterArn: configArn,
+                    tlsSecretArn: tlsArn,
+                    identity: { proxyConfig: proxyArn, tenantCa: caArn, accountMap: accountArns, siteMap: siteArns, revokedSerials: revokedArn },
+                    logGroupName,
+                    region: args.region,
+                    memoryMiB: Math.floor(memory * 0.9) - PROXY_MEMORY_MIB,
+                    // Everything the containers read by ARN at start, so any change rolls the tasks.
+                    contentDigest: contentDigest([configYaml, proxyConfig, caPem, ...chunks.account, ...chunks.site, revoked]),
+                }))),
+            tags: withName(args.tags, `${name}-task`),
+        }, { parent: this });
+    }
+
+    /** The tasks' security group: collector ports and health from the NLB only; HTTPS out to endpoints and S3. */
+    private securityGroup(name: string, args: CollectorServiceArgs): aws.ec2.SecurityGroup {
+        const sg = new aws.ec2.SecurityGroup(`${name}-tasks-sg`, {
+            vpcId: args.vpcId,
+            description: "ADOT collector tasks: OTLP and health from the NLB only; HTTPS out to VPC endpoints",
+            tags: withName(args.tags, `${name}-tasks`),
+        }, { parent: this });
+        const ports = [...Object.keys(args.targetGroupArns).map(Number), COLLECTOR_PORTS.health];
+        for (const port of [...new Set(ports)]) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port,
+                referencedSecurityGroupId: args.loadBalancerSecurityGroupId, description: `from the NLB on ${port}`, tags: args.tags,
+            }, { parent: this });
+        }
+        new aws.vpc.SecurityGroupEgressRule(`${name}-out-https`, {
+            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
+            description: "HTTPS to interface endpoints (AMP, ECR, logs, SSM, STS, Secrets Manager)", tags: args.tags,
+        }, { parent: this });
+        (args.extraHttpsEgressCidrs ?? []).forEach((cidr, i) => {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-https-${i}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr,
+                description: "HTTPS to the AMP endpoint in the peered DR VPC", tags: args.tags,
+            }, { parent: this });
+        });
+        new aws.vpc.SecurityGroupEgressRule(`${name}-out-s3`, {
+            securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.s3PrefixListId,
+            description: "HTTPS to S3 through the gateway endpoint (ECR image layers)", tags: args.tags,
+        }, { parent: this });
+        return sg;
+    }
+
+    /** Target tracking on CPU and memory between minTasks and maxTasks. */
+    private scaling(name: string, args: CollectorServiceArgs, minTasks: number, cluster: aws.ecs.Cluster, service: aws.ecs.Service): void {
         const target = new aws.appautoscaling.Target(`${name}-scaling`, {
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",
@@ -281,13 +317,25 @@ export class CollectorService extends pulumi.ComponentResource {
             }, { parent: this });
         scaleOn("ECSServiceAverageCPUUtilization", args.targetCpuPercent ?? 60, "cpu");
         scaleOn("ECSServiceAverageMemoryUtilization", args.targetMemoryPercent ?? 70, "memory");
-
-        this.clusterName = cluster.name;
-        this.serviceName = service.name;
-        this.taskRoleArn = taskRole.arn;
-        this.executionRoleArn = executionRole.arn;
-        this.configParameterName = configParam.name;
-        this.securityGroupId = sg.id;
-        this.registerOutputs({ clusterName: this.clusterName, serviceName: this.serviceName, taskRoleArn: this.taskRoleArn });
     }
+}
+
+/** The tenant proxy's SSM parameters and the content they hold (for the task's digest). */
+interface ProxyParameters {
+    readonly proxyConfig: string;
+    readonly chunks: { readonly account: string[]; readonly site: string[] };
+    readonly revoked: string;
+    readonly proxyParam: aws.ssm.Parameter;
+    readonly caParam: aws.ssm.Parameter;
+    readonly accountMapParams: aws.ssm.Parameter[];
+    readonly siteMapParams: aws.ssm.Parameter[];
+    readonly revokedParam: aws.ssm.Parameter;
+    readonly all: aws.ssm.Parameter[];
+}
+
+interface CollectorRoles {
+    readonly taskRole: aws.iam.Role;
+    readonly taskPolicy: aws.iam.RolePolicy;
+    readonly executionRole: aws.iam.Role;
+    readonly executionPolicy: aws.iam.RolePolicy;
 }
