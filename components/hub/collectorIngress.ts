@@ -120,32 +120,7 @@ export class CollectorIngress extends pulumi.ComponentResource {
         if (args.certificateArn === undefined && args.listeners.some((l) => l.protocol === "TLS")) {
             throw new Error(`${name}: a TLS listener needs certificateArn`);
         }
-        const sg = new aws.ec2.SecurityGroup(`${name}-nlb-sg`, {
-            vpcId: args.vpcId,
-            description: "Collector NLB: OTLP from the hub VPC and allowed networks only",
-            tags: withName(args.tags, `${name}-nlb`),
-        }, { parent: this });
-        const sources: Array<{ key: string; cidrIpv4?: pulumi.Input<string>; prefixListId?: string }> = [
-            { key: "vpc", cidrIpv4: args.vpcCidr },
-            ...(args.allowedCidrs ?? []).map((c, i) => ({ key: `net${i}`, cidrIpv4: c })),
-            ...(args.allowedPrefixListIds ?? []).map((p, i) => ({ key: `pl${i}`, prefixListId: p })),
-        ];
-        // One rule per source over the contiguous OTLP port range keeps the rule count (and the
-        // security group's rule quota) growing with sources only, not sources × listeners.
-        const range = listenerPortRange(args.listeners);
-        for (const s of sources) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${s.key}`, {
-                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: range.from, toPort: range.to,
-                cidrIpv4: s.cidrIpv4, prefixListId: s.prefixListId, description: `OTLP ${range.from}-${range.to}`, tags: args.tags,
-            }, { parent: this });
-        }
-        const ports = [...args.listeners.map((l) => l.port), COLLECTOR_PORTS.health];
-        for (const port of ports) {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
-                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.vpcCidr,
-                description: `to collector tasks on ${port}`, tags: args.tags,
-            }, { parent: this });
-        }
+        const sg = this.securityGroup(name, args);
         const lb = new aws.lb.LoadBalancer(`${name}-nlb`, {
             loadBalancerType: "network",
             internal: true,
@@ -157,31 +132,9 @@ export class CollectorIngress extends pulumi.ComponentResource {
             enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: "off",
             tags: withName(args.tags, `${name}-nlb`),
         }, { parent: this });
-        this.targetGroupArns = {};
-        this.listeners = [];
-        for (const l of args.listeners) {
-            const tg = new aws.lb.TargetGroup(`${name}-tg-${l.port}`, {
-                ...targetGroupSettings(l),
-                targetType: "ip",
-                vpcId: args.vpcId,
-                // The proxy's health frontend: TLS without a client certificate, 503 while the collector
-                // is down. A TCP target group may be checked over HTTP/HTTPS (HealthCheckProtocol,
-                // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html);
-                // NLB matchers take 200-599, default 200-399 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html).
-                healthCheck: { protocol: "HTTPS", port: String(COLLECTOR_PORTS.health), path: "/", matcher: "200", healthyThreshold: 3, unhealthyThreshold: 3, interval: 10 },
-                tags: withName(args.tags, `${name}-${l.port}`),
-            }, { parent: this });
-            const listener = new aws.lb.Listener(`${name}-listener-${l.port}`, {
-                loadBalancerArn: lb.arn,
-                port: l.port,
-                protocol: l.protocol,
-                ...(l.protocol === "TLS" ? { certificateArn: args.certificateArn, sslPolicy: TLS_POLICY, alpnPolicy: l.port === COLLECTOR_PORTS.otlpGrpc ? "HTTP2Preferred" : "None" } : {}),
-                defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
-                tags: withName(args.tags, `${name}-${l.port}`, l.protocol === "TCP" ? { [TLS_TERMINATION_TAG.key]: TLS_TERMINATION_TAG.value } : {}),
-            }, { parent: this });
-            this.targetGroupArns[l.port] = tg.arn;
-            this.listeners.push(listener);
-        }
+        const forwarding = this.listenersOf(name, args, lb);
+        this.targetGroupArns = forwarding.targetGroupArns;
+        this.listeners = forwarding.listeners;
         const service = new aws.ec2.VpcEndpointService(`${name}-endpoint-service`, {
             acceptanceRequired: args.acceptanceRequired ?? false,
             networkLoadBalancerArns: [lb.arn],
@@ -208,5 +161,66 @@ export class CollectorIngress extends pulumi.ComponentResource {
         this.endpointServiceId = service.id;
         this.collectorDomain = args.collectorDomain;
         this.registerOutputs({ loadBalancerArn: this.loadBalancerArn, dnsName: this.dnsName, endpointServiceName: this.endpointServiceName });
+    }
+
+    /** The NLB's security group: OTLP from the hub VPC and the allowed networks, out to the tasks' ports only. */
+    private securityGroup(name: string, args: CollectorIngressArgs): aws.ec2.SecurityGroup {
+        const sg = new aws.ec2.SecurityGroup(`${name}-nlb-sg`, {
+            vpcId: args.vpcId,
+            description: "Collector NLB: OTLP from the hub VPC and allowed networks only",
+            tags: withName(args.tags, `${name}-nlb`),
+        }, { parent: this });
+        const sources: Array<{ key: string; cidrIpv4?: pulumi.Input<string>; prefixListId?: string }> = [
+            { key: "vpc", cidrIpv4: args.vpcCidr },
+            ...(args.allowedCidrs ?? []).map((c, i) => ({ key: `net${i}`, cidrIpv4: c })),
+            ...(args.allowedPrefixListIds ?? []).map((p, i) => ({ key: `pl${i}`, prefixListId: p })),
+        ];
+        // One rule per source over the contiguous OTLP port range keeps the rule count (and the
+        // security group's rule quota) growing with sources only, not sources × listeners.
+        const range = listenerPortRange(args.listeners);
+        for (const s of sources) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${s.key}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: range.from, toPort: range.to,
+                cidrIpv4: s.cidrIpv4, prefixListId: s.prefixListId, description: `OTLP ${range.from}-${range.to}`, tags: args.tags,
+            }, { parent: this });
+        }
+        const ports = [...args.listeners.map((l) => l.port), COLLECTOR_PORTS.health];
+        for (const port of ports) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
+                securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.vpcCidr,
+                description: `to collector tasks on ${port}`, tags: args.tags,
+            }, { parent: this });
+        }
+        return sg;
+    }
+
+    /** A target group (health checked on the proxy's health port) and a listener per collector port. */
+    private listenersOf(name: string, args: CollectorIngressArgs, lb: aws.lb.LoadBalancer): { targetGroupArns: Record<number, pulumi.Output<string>>; listeners: aws.lb.Listener[] } {
+        const targetGroupArns: Record<number, pulumi.Output<string>> = {};
+        const listeners: aws.lb.Listener[] = [];
+        for (const l of args.listeners) {
+            const tg = new aws.lb.TargetGroup(`${name}-tg-${l.port}`, {
+                ...targetGroupSettings(l),
+                targetType: "ip",
+                vpcId: args.vpcId,
+                // The proxy's health frontend: TLS without a client certificate, 503 while the collector
+                // is down. A TCP target group may be checked over HTTP/HTTPS (HealthCheckProtocol,
+                // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html);
+                // NLB matchers take 200-599, default 200-399 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html).
+                healthCheck: { protocol: "HTTPS", port: String(COLLECTOR_PORTS.health), path: "/", matcher: "200", healthyThreshold: 3, unhealthyThreshold: 3, interval: 10 },
+                tags: withName(args.tags, `${name}-${l.port}`),
+            }, { parent: this });
+            const listener = new aws.lb.Listener(`${name}-listener-${l.port}`, {
+                loadBalancerArn: lb.arn,
+                port: l.port,
+                protocol: l.protocol,
+                ...(l.protocol === "TLS" ? { certificateArn: args.certificateArn, sslPolicy: TLS_POLICY, alpnPolicy: l.port === COLLECTOR_PORTS.otlpGrpc ? "HTTP2Preferred" : "None" } : {}),
+                defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+                tags: withName(args.tags, `${name}-${l.port}`, l.protocol === "TCP" ? { [TLS_TERMINATION_TAG.key]: TLS_TERMINATION_TAG.value } : {}),
+            }, { parent: this });
+            targetGroupArns[l.port] = tg.arn;
+            listeners.push(listener);
+        }
+        return { targetGroupArns, listeners };
     }
 }

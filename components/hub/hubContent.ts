@@ -145,39 +145,10 @@ export class HubContent extends pulumi.ComponentResource {
         this.ruleNamespaceNames = pulumi.all(namespaces.map((n) => n.name));
         this.ruleNamespaceArns = pulumi.all(namespaces.map((n) => n.arn));
         this.alertTopicArn = topic.arn;
-        const dataSourceUid = args.grafanaDataSourceUid;
-        if (dataSourceUid === undefined) {
-            this.folderUids = pulumi.output({});
-            this.dashboardUids = pulumi.output({});
-            this.dashboardUrls = pulumi.output({});
-        } else {
-            const folders = {} as Record<FolderKey, grafana.oss.Folder>;
-            for (const key of Object.keys(FOLDERS) as FolderKey[]) {
-                folders[key] = new grafana.oss.Folder(`${name}-folder-${key}`, { uid: FOLDERS[key].uid, title: FOLDERS[key].title }, { parent: this });
-            }
-            const dashboardJson = pulumi.all([options, dataSourceUid]).apply(([o, uid]) => renderDashboards(o, uid));
-            const dashboards = DASHBOARD_KEYS.map(
-                (key) =>
-                    [
-                        key,
-                        new grafana.oss.Dashboard(
-                            `${name}-dashboard-${key}`,
-                            {
-                                configJson: dashboardJson.apply((all) => JSON.stringify(all.find((d) => d.key === key)!.dashboard)),
-                                folder: folders[DASHBOARD_FOLDER[key]].uid,
-                                // Dashboards are code: a deploy replaces edits made in the UI.
-                                overwrite: true,
-                                message: "Managed by Pulumi (oss-monitoring HubContent)",
-                            },
-                            { parent: this },
-                        ),
-                    ] as const,
-            );
-
-            this.folderUids = pulumi.all(Object.fromEntries(Object.entries(folders).map(([k, f]) => [k, f.uid])));
-            this.dashboardUids = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.uid])));
-            this.dashboardUrls = pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.url])));
-        }
+        const grafanaContent = this.grafanaContent(name, args, options);
+        this.folderUids = grafanaContent.folderUids;
+        this.dashboardUids = grafanaContent.dashboardUids;
+        this.dashboardUrls = grafanaContent.dashboardUrls;
         this.registerOutputs({
             ruleNamespaceNames: this.ruleNamespaceNames,
             ruleNamespaceArns: this.ruleNamespaceArns,
@@ -187,4 +158,46 @@ export class HubContent extends pulumi.ComponentResource {
             dashboardUrls: this.dashboardUrls,
         });
     }
+
+    /** Folders and dashboards in Grafana, when a data source is given. */
+    private grafanaContent(name: string, args: HubContentArgs, options: pulumi.Output<ContentOptions>): GrafanaContent {
+        const dataSourceUid = args.grafanaDataSourceUid;
+        if (dataSourceUid === undefined) {
+            return { folderUids: pulumi.output({}), dashboardUids: pulumi.output({}), dashboardUrls: pulumi.output({}) };
+        }
+        const folders = {} as Record<FolderKey, grafana.oss.Folder>;
+        for (const key of Object.keys(FOLDERS) as FolderKey[]) {
+            folders[key] = new grafana.oss.Folder(`${name}-folder-${key}`, { uid: FOLDERS[key].uid, title: FOLDERS[key].title }, { parent: this });
+        }
+        const dashboardJson = pulumi.all([options, dataSourceUid]).apply(([o, uid]) => renderDashboards(o, uid));
+        const dashboards = DASHBOARD_KEYS.map(
+            (key) =>
+                [
+                    key,
+                    new grafana.oss.Dashboard(
+                        `${name}-dashboard-${key}`,
+                        {
+                            configJson: dashboardJson.apply((all) => JSON.stringify(all.find((d) => d.key === key)!.dashboard)),
+                            folder: folders[DASHBOARD_FOLDER[key]].uid,
+                            // Dashboards are code: a deploy replaces edits made in the UI.
+                            overwrite: true,
+                            message: "Managed by Pulumi (oss-monitoring HubContent)",
+                        },
+                        { parent: this },
+                    ),
+                ] as const,
+        );
+
+        return {
+            folderUids: pulumi.all(Object.fromEntries(Object.entries(folders).map(([k, f]) => [k, f.uid]))),
+            dashboardUids: pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.uid]))),
+            dashboardUrls: pulumi.all(Object.fromEntries(dashboards.map(([k, d]) => [k, d.url]))),
+        };
+    }
+}
+
+interface GrafanaContent {
+    readonly folderUids: HubContent["folderUids"];
+    readonly dashboardUids: HubContent["dashboardUids"];
+    readonly dashboardUrls: HubContent["dashboardUrls"];
 }

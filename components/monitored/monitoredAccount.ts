@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentAssociations } from "../agent/agentAssociations";
-import { agentLogGroups, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
+import { AgentLayer, agentLogGroups, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
 import { KubernetesCollector } from "../agent/kubernetesCollector";
 import { monitoredLogGroupPrefix } from "../agent/logGroups";
 import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
@@ -219,36 +219,77 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             tags,
         }, child);
 
-        this.awsEndpointIds = {};
-        if (services.length > 0) {
-            const endpoints = new InterfaceEndpoints(`${name}-aws`, {
-                vpcId: args.vpcId,
-                subnetIds: [...args.subnetIds],
-                region: args.region,
-                services,
-                allowedCidrs: [...args.workloadCidrs],
-                vpcCidrs: aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlockAssociations.apply(activeVpcCidrs),
-                allowedPrefixListIds: [...(args.workloadPrefixListIds ?? [])],
-                organizationId: args.organizationId,
-                ownerStack: args.stackName,
-                tags,
-            }, child);
-            this.awsEndpointIds = endpoints.endpointIds;
-        }
+        this.awsEndpointIds = services.length > 0 ? this.serviceEndpoints(name, args, services) : {};
         if (c.mode === "privatelink") {
             this.s3RouteTableIds = this.s3Path(name, args, c.s3Path ?? "gateway", tags);
         }
         if (c.mode === "nat" && c.natGatewayId !== undefined) {
-            const nat = aws.ec2.getNatGatewayOutput({ id: c.natGatewayId }, child);
-            // Fails the preview when the gateway is gone, rather than leaving agents without a path.
-            this.natGatewayId = pulumi.all([nat.id, nat.state]).apply(([id, state]) => {
-                if (state !== "available") {
-                    throw new Error(`${name}: connectivity.natGatewayId: ${c.natGatewayId} is ${state}, not available`);
-                }
-                return id;
-            });
+            this.natGatewayId = this.natGateway(name, c.natGatewayId);
         }
 
+        const { logKey, agent, hosts } = this.hostAgent(name, args, layers, logGroupNames);
+
+        if (args.eks !== undefined) {
+            this.collectorRoleArn = this.eksCollector(name, args, args.eks, tags);
+        }
+
+        this.hubEndpointId = hub.endpointId;
+        this.hubEndpointDnsName = hub.endpointDnsName;
+        this.collectorDomain = hub.collectorDomain;
+        this.parameterNames = agent.parameterNames;
+        this.installAssociationId = agent.installAssociationId;
+        this.configureAssociationIds = agent.configureAssociationIds;
+        this.instanceRoleArn = hosts.roleArn;
+        this.instanceProfileName = hosts.instanceProfileName;
+        this.logKeyArn = logKey.keyArn;
+        this.registerOutputs({
+            hubEndpointId: this.hubEndpointId,
+            hubEndpointDnsName: this.hubEndpointDnsName,
+            awsEndpointIds: this.awsEndpointIds,
+            parameterNames: this.parameterNames,
+            installAssociationId: this.installAssociationId,
+            configureAssociationIds: this.configureAssociationIds,
+            instanceRoleArn: this.instanceRoleArn,
+            collectorRoleArn: this.collectorRoleArn,
+            s3RouteTableIds: this.s3RouteTableIds,
+        });
+    }
+
+    /** Interface endpoints for the AWS APIs agents call, admitting the workload networks. */
+    private serviceEndpoints(name: string, args: MonitoredAccountArgs, services: string[]): Record<string, pulumi.Output<string>> {
+        const child = { parent: this };
+        const endpoints = new InterfaceEndpoints(`${name}-aws`, {
+            vpcId: args.vpcId,
+            subnetIds: [...args.subnetIds],
+            region: args.region,
+            services,
+            allowedCidrs: [...args.workloadCidrs],
+            vpcCidrs: aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlockAssociations.apply(activeVpcCidrs),
+            allowedPrefixListIds: [...(args.workloadPrefixListIds ?? [])],
+            organizationId: args.organizationId,
+            ownerStack: args.stackName,
+            tags: args.tags,
+        }, child);
+        return endpoints.endpointIds;
+    }
+
+    /** nat mode: the workloads' NAT gateway, which must exist and be available. */
+    private natGateway(name: string, natGatewayId: string): pulumi.Output<string> {
+        const nat = aws.ec2.getNatGatewayOutput({ id: natGatewayId }, { parent: this });
+        // Fails the preview when the gateway is gone, rather than leaving agents without a path.
+        return pulumi.all([nat.id, nat.state]).apply(([id, state]) => {
+            if (state !== "available") {
+                throw new Error(`${name}: connectivity.natGatewayId: ${natGatewayId} is ${state}, not available`);
+            }
+            return id;
+        });
+    }
+
+    /** The CloudWatch agent: its encrypted log groups, parameters and associations, and the hosts' role. */
+    private hostAgent(name: string, args: MonitoredAccountArgs, layers: AgentLayer[], logGroupNames: string[]) {
+        const child = { parent: this };
+        const tags = args.tags;
+        const c = args.connectivity;
         const logKey = new EncryptionKey(`${name}-logs`, {
             account: args.account,
             region: args.region,
@@ -276,31 +317,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             describeTags: hasEc2Path(c.mode, c.extraServices),
             tags,
         }, child);
-
-        if (args.eks !== undefined) {
-            this.collectorRoleArn = this.eksCollector(name, args, args.eks, tags);
-        }
-
-        this.hubEndpointId = hub.endpointId;
-        this.hubEndpointDnsName = hub.endpointDnsName;
-        this.collectorDomain = hub.collectorDomain;
-        this.parameterNames = agent.parameterNames;
-        this.installAssociationId = agent.installAssociationId;
-        this.configureAssociationIds = agent.configureAssociationIds;
-        this.instanceRoleArn = hosts.roleArn;
-        this.instanceProfileName = hosts.instanceProfileName;
-        this.logKeyArn = logKey.keyArn;
-        this.registerOutputs({
-            hubEndpointId: this.hubEndpointId,
-            hubEndpointDnsName: this.hubEndpointDnsName,
-            awsEndpointIds: this.awsEndpointIds,
-            parameterNames: this.parameterNames,
-            installAssociationId: this.installAssociationId,
-            configureAssociationIds: this.configureAssociationIds,
-            instanceRoleArn: this.instanceRoleArn,
-            collectorRoleArn: this.collectorRoleArn,
-            s3RouteTableIds: this.s3RouteTableIds,
-        });
+        return { logKey, agent, hosts };
     }
 
     /**

@@ -131,31 +131,7 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
             description: "HTTPS to the AMP interface endpoint", tags: args.tags,
         }, { parent: this });
-        let apiEndpoint: aws.ec2.VpcEndpoint | undefined;
-        if (apiAccess === "hubVpcEndpoint") {
-            const apiSg = new aws.ec2.SecurityGroup(`${name}-api-vpce-sg`, {
-                vpcId: args.vpcId,
-                description: "grafana-workspace endpoint: HTTPS from the hub VPC (deploy runner, operators) only",
-                tags: withName(args.tags, `${name}-api-vpce`),
-            }, { parent: this });
-            new aws.vpc.SecurityGroupIngressRule(`${name}-api-vpce-in`, {
-                securityGroupId: apiSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
-                description: "HTTPS to the Grafana workspace from the hub VPC", tags: args.tags,
-            }, { parent: this });
-            // com.amazonaws.<region>.grafana-workspace is the endpoint network access control admits
-            // (https://docs.aws.amazon.com/grafana/latest/userguide/VPC-endpoints.html); with private DNS
-            // the workspace URL resolves to it inside the VPC.
-            apiEndpoint = new aws.ec2.VpcEndpoint(`${name}-api-vpce`, {
-                vpcId: args.vpcId,
-                serviceName: `com.amazonaws.${args.region}.grafana-workspace`,
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: args.subnetIds,
-                securityGroupIds: [apiSg.id],
-                policy: toJson(grafanaWorkspaceEndpointPolicy(args.account, args.region)),
-                tags: withName(args.tags, `${name}-api-vpce`),
-            }, { parent: this });
-        }
+        const apiEndpoint = apiAccess === "hubVpcEndpoint" ? this.apiEndpoint(name, args) : undefined;
         const nac = grafanaNetworkAccess<pulumi.Input<string>>({
             allowedVpceIds: args.allowedVpceIds, allowedPrefixListIds: args.allowedPrefixListIds ?? [], apiAccess,
             apiAccessPrefixListId: args.apiAccessPrefixListId, apiEndpointId: apiEndpoint?.id,
@@ -174,6 +150,55 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             networkAccessControl: nac,
             tags: withName(args.tags, name),
         }, { parent: this });
+        this.signIn(name, args, authentication, workspace);
+        this.url = pulumi.interpolate`https://${workspace.endpoint}`;
+        this.workspaceId = workspace.id;
+        this.roleArn = role.arn;
+        this.roleName = role.name;
+        this.apiEndpointId = apiEndpoint?.id;
+        if (apiAccess !== "none") {
+            const api = this.automation(name, args, workspace, apiEndpoint);
+            this.provider = api.provider;
+            this.dataSourceUid = api.dataSourceUid;
+            this.folderUid = api.folderUid;
+        }
+        this.registerOutputs({
+            url: this.url,
+            workspaceId: this.workspaceId,
+            ...(apiAccess !== "none" ? { dataSourceUid: this.dataSourceUid, folderUid: this.folderUid } : {}),
+        });
+    }
+
+    /**
+     * The grafana-workspace interface endpoint in the hub VPC: com.amazonaws.<region>.grafana-workspace
+     * is the endpoint network access control admits
+     * (https://docs.aws.amazon.com/grafana/latest/userguide/VPC-endpoints.html); with private DNS
+     * the workspace URL resolves to it inside the VPC.
+     */
+    private apiEndpoint(name: string, args: GrafanaWorkspaceArgs): aws.ec2.VpcEndpoint {
+        const apiSg = new aws.ec2.SecurityGroup(`${name}-api-vpce-sg`, {
+            vpcId: args.vpcId,
+            description: "grafana-workspace endpoint: HTTPS from the hub VPC (deploy runner, operators) only",
+            tags: withName(args.tags, `${name}-api-vpce`),
+        }, { parent: this });
+        new aws.vpc.SecurityGroupIngressRule(`${name}-api-vpce-in`, {
+            securityGroupId: apiSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidr,
+            description: "HTTPS to the Grafana workspace from the hub VPC", tags: args.tags,
+        }, { parent: this });
+        return new aws.ec2.VpcEndpoint(`${name}-api-vpce`, {
+            vpcId: args.vpcId,
+            serviceName: `com.amazonaws.${args.region}.grafana-workspace`,
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: args.subnetIds,
+            securityGroupIds: [apiSg.id],
+            policy: toJson(grafanaWorkspaceEndpointPolicy(args.account, args.region)),
+            tags: withName(args.tags, `${name}-api-vpce`),
+        }, { parent: this });
+    }
+
+    /** SAML configuration, or for AWS_SSO a role association per group. */
+    private signIn(name: string, args: GrafanaWorkspaceArgs, authentication: "AWS_SSO" | "SAML", workspace: aws.grafana.Workspace): void {
         if (authentication === "SAML") {
             new aws.grafana.WorkspaceSamlConfiguration(`${name}-saml`, {
                 workspaceId: workspace.id,
@@ -195,15 +220,10 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
                 new aws.grafana.RoleAssociation(`${name}-${suffix}`, { workspaceId: workspace.id, role, groupIds: [...groupIds] }, { parent: this });
             }
         }
-        this.url = pulumi.interpolate`https://${workspace.endpoint}`;
-        this.workspaceId = workspace.id;
-        this.roleArn = role.arn;
-        this.roleName = role.name;
-        this.apiEndpointId = apiEndpoint?.id;
-        if (apiAccess === "none") {
-            this.registerOutputs({ url: this.url, workspaceId: this.workspaceId });
-            return;
-        }
+    }
+
+    /** The automation service account, its rotating token, the Grafana API provider, the AMP data source and the folder. */
+    private automation(name: string, args: GrafanaWorkspaceArgs, workspace: aws.grafana.Workspace, apiEndpoint: aws.ec2.VpcEndpoint | undefined) {
         const serviceAccount = new aws.grafana.WorkspaceServiceAccount(`${name}-automation`, {
             workspaceId: workspace.id,
             name: "pulumi-automation",
@@ -217,7 +237,7 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             // Two periods: a stack not updated for one period still works until the next run.
             secondsToLive: Math.min(2 * rotationDays, 30) * 86_400,
         }, { parent: this, additionalSecretOutputs: ["key"], replaceOnChanges: ["name"] });
-        this.provider = new grafana.Provider(`${name}-api`, {
+        const provider = new grafana.Provider(`${name}-api`, {
             url: pulumi.interpolate`https://${workspace.endpoint}`,
             auth: pulumi.secret(token.key),
         }, { parent: this, dependsOn: apiEndpoint !== undefined ? [apiEndpoint] : [] });
@@ -227,10 +247,8 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             url: args.queryUrl,
             isDefault: true,
             jsonDataEncoded: JSON.stringify(ampDataSourceJson(args.region)),
-        }, { parent: this, provider: this.provider });
-        const folder = new grafana.oss.Folder(`${name}-folder`, { title: "Central monitoring" }, { parent: this, provider: this.provider });
-        this.dataSourceUid = dataSource.uid;
-        this.folderUid = folder.uid;
-        this.registerOutputs({ url: this.url, workspaceId: this.workspaceId, dataSourceUid: this.dataSourceUid, folderUid: this.folderUid });
+        }, { parent: this, provider });
+        const folder = new grafana.oss.Folder(`${name}-folder`, { title: "Central monitoring" }, { parent: this, provider });
+        return { provider, dataSourceUid: dataSource.uid, folderUid: folder.uid };
     }
 }
