@@ -9,7 +9,8 @@
  * - `parseIdentitySecret(secretString, where)`: the secret's JSON ({certificate, chain, privateKey},
  *   IDENTITY_SECRET_KEYS) checked for PEM shape; errors never quote the secret.
  * - `tlsSecretData(identity)`: `tls.crt` (certificate + chain) and `tls.key` of the Secret.
- * - `hubIdentitySecretArn(hub, hubStack, tenant)`: the above, awaited on the hub's StackReference.
+ * - The spoke stacks read the hub's output through `readHubOutputs` (stacks/outputs.ts), which
+ *   calls `identitySecretArnFor`.
  * - `tenantIdentityTls(args, opts)`: the invoke (aws.secretsmanager.getSecretVersion by full ARN,
  *   with the spoke's deploy provider) and the above, as a Pulumi secret. No resources.
  */
@@ -119,22 +120,10 @@ export function tlsSecretData(id: TenantIdentityPem): TlsSecretData {
     return { [TLS_SECRET_KEYS.certificate]: pem(id.certificate) + pem(id.chain), [TLS_SECRET_KEYS.privateKey]: pem(id.privateKey) };
 }
 
-/** Hub output mapping each tenant (tenantKey) to the full ARN of its identity secret. */
-export const HUB_IDENTITY_OUTPUT = "tenantIdentitySecretArns";
-
-/**
- * The tenant's identity secret ARN from the hub stack's outputs, awaited so that a hub without it
- * fails the spoke with one line before any of the spoke's resources is registered.
- */
-export async function hubIdentitySecretArn(hub: pulumi.StackReference, hubStack: string, tenant: Pick<Tenant, "kind" | "account" | "site">): Promise<string> {
-    const details = await hub.getOutputDetails(HUB_IDENTITY_OUTPUT);
-    return identitySecretArnFor(details.value ?? details.secretValue, tenant, hubStack);
-}
-
 export interface TenantIdentityTlsArgs {
     /** Fully qualified hub stack (for messages). */
     readonly hubStack: string;
-    /** Full ARN of the tenant's identity secret in the hub account (hubIdentitySecretArn). */
+    /** Full ARN of the tenant's identity secret in the hub account (readHubOutputs' tenantIdentitySecretArn). */
     readonly secretArn: string;
     /** Which tenant this spoke is. */
     readonly tenant: Pick<Tenant, "kind" | "account" | "site">;

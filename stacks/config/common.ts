@@ -84,6 +84,14 @@ export class ConfigError extends Error {
     }
 }
 
+/**
+ * The one shape of a configuration error about one key: `Invalid configuration:` and a line
+ * `  - <key>: <message>`, then the fix when there is a general one.
+ */
+export function configError(key: string, message: string, fix?: string): ConfigError {
+    return new ConfigError(`Invalid configuration:\n  - ${key}: ${message}${fix !== undefined ? `\n${fix}` : ""}`);
+}
+
 /** Parses `value` with `schema`, throwing a ConfigError that names every offending key. */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix: string, fix: string): z.infer<T> {
     const result = schema.safeParse(value);

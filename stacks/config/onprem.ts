@@ -4,7 +4,7 @@ import { LOG_RETENTION_DAYS as AGENT_RETENTION_DAYS } from "../../components/age
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
 import { DEFAULT_COLLECTOR_IMAGE } from "./hub";
-import { arnOf, cidr, ConfigError, PROJECT, subnetId, vpcId } from "./common";
+import { arnOf, cidr, configError, PROJECT, subnetId, vpcId } from "./common";
 
 /** CloudWatch namespace of on-prem agents unless a site sets `agent.namespace`. */
 export const DEFAULT_ONPREM_NAMESPACE = "CWAgent/OnPrem";
@@ -378,8 +378,20 @@ export function requiredSecretKeys(c: OnpremConfig): string[] {
 export function checkRemovedSecretKeys(isSet: (key: string) => boolean, stack: string, keyPrefix = `${PROJECT}:`): void {
     const found = REMOVED_SECRET_KEYS.find(isSet);
     if (found !== undefined) {
-        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}${found}: ${SITE_CERTIFICATE_FIX}; remove it with \`pulumi config rm ${keyPrefix}${found} -s ${stack}\` ` +
+        throw configError(`${keyPrefix}${found}`, `${SITE_CERTIFICATE_FIX}; remove it with \`pulumi config rm ${keyPrefix}${found} -s ${stack}\` ` +
             "(and from the stack's secrets: in stacks/fleet.yaml)");
+    }
+}
+
+/**
+ * `privateDnsOnlyForInboundResolverEndpoint` on the S3 interface endpoint requires an S3 gateway
+ * endpoint in the VPC (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html,
+ * "Private DNS"); the config's `landingVpc.s3GatewayEndpoint` claim is checked against the VPC.
+ */
+export function checkLandingS3Gateway(declared: boolean, found: boolean, keyPrefix = `${PROJECT}:`): void {
+    if (declared && !found) {
+        throw configError(`${keyPrefix}onprem.landingVpc.s3GatewayEndpoint`, "true, but the landing VPC has no S3 gateway endpoint " +
+            "(private DNS for the S3 interface endpoint would then answer nobody in the VPC); add one or set it to false.");
     }
 }
 
@@ -398,9 +410,9 @@ export function checkOnpremConfig(c: OnpremConfig, now: Date, keyPrefix = `${PRO
     const expiry = new Date(c.credentials.expirationDate);
     const fix = "Set a date within the next 30 days to open a registration window, or remove expirationDate to close it (registered hosts keep working).";
     if (expiry.getTime() <= now.getTime()) {
-        throw new ConfigError(`Invalid configuration:\n  - ${key}: ${c.credentials.expirationDate} is in the past (now ${now.toISOString()}).\n${fix}`);
+        throw configError(key, `${c.credentials.expirationDate} is in the past (now ${now.toISOString()}).`, fix);
     }
     if (expiry.getTime() - now.getTime() > MAX_ACTIVATION_DAYS * 24 * 3600 * 1000) {
-        throw new ConfigError(`Invalid configuration:\n  - ${key}: ${c.credentials.expirationDate} is more than ${MAX_ACTIVATION_DAYS} days ahead (SSM's limit).\n${fix}`);
+        throw configError(key, `${c.credentials.expirationDate} is more than ${MAX_ACTIVATION_DAYS} days ahead (SSM's limit).`, fix);
     }
 }

@@ -3,7 +3,8 @@
  * provider constraint; the source is cited next to it.
  */
 import * as assert from "assert";
-import { onpremStack, checkLandingS3Gateway } from "../../stacks/onprem";
+import { onpremStack } from "../../stacks/onprem";
+import { checkLandingS3Gateway } from "../../stacks/config/onprem";
 import { configureDocumentContent, configureParameters } from "../../components/agent/agentAssociations";
 import { overlayReadGroups, renderAgentCommonConfig, renderAgentLayers } from "../../components/agent/cloudwatchAgentConfig";
 import { hybridHostFileSteps, sharedConfigText, siteCommonConfig, signingHelperUnit } from "../../components/onprem/hostFiles";
