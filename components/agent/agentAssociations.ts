@@ -96,6 +96,18 @@ const CONCURRENCY = /^([1-9]\d{0,3}|([1-9]\d?|100)%)$/;
 const ERRORS = /^(\d{1,4}|(\d{1,2}|100)%)$/;
 const SEVERITIES: readonly ComplianceSeverity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
 
+/** Defaults of the host targeting and of the associations' rollout; the monitored `agent` schema uses the same values. */
+export const AGENT_ASSOCIATION_DEFAULTS = {
+    /** Host tag key selecting agent hosts, and its value per platform. */
+    tagKey: "MonitoringAgent",
+    platformValues: { linux: "cloudwatch-linux", windows: "cloudwatch-windows" },
+    /** Prefix of the per-overlay tag key (`<prefix><overlay>=true`). */
+    overlayTagPrefix: "MonitoringOverlay-",
+    /** State Manager rollout: hosts at once, errors tolerated. */
+    maxConcurrency: "10%",
+    maxErrors: "10%",
+} as const;
+
 export interface ResolvedTargeting {
     readonly tagKey: string;
     readonly platformValues: Record<AgentPlatform, string>;
@@ -104,9 +116,12 @@ export interface ResolvedTargeting {
 
 export function resolveTargeting(t: AgentTargeting = {}): ResolvedTargeting {
     const r = {
-        tagKey: t.tagKey ?? "MonitoringAgent",
-        platformValues: { linux: t.platformValues?.linux ?? "cloudwatch-linux", windows: t.platformValues?.windows ?? "cloudwatch-windows" },
-        overlayTagPrefix: t.overlayTagPrefix ?? "MonitoringOverlay-",
+        tagKey: t.tagKey ?? AGENT_ASSOCIATION_DEFAULTS.tagKey,
+        platformValues: {
+            linux: t.platformValues?.linux ?? AGENT_ASSOCIATION_DEFAULTS.platformValues.linux,
+            windows: t.platformValues?.windows ?? AGENT_ASSOCIATION_DEFAULTS.platformValues.windows,
+        },
+        overlayTagPrefix: t.overlayTagPrefix ?? AGENT_ASSOCIATION_DEFAULTS.overlayTagPrefix,
     };
     for (const [field, v] of [["targeting.tagKey", r.tagKey], ["targeting.overlayTagPrefix", r.overlayTagPrefix]] as const) {
         if (!/^[\w.\-/=+@]{1,100}$/.test(v) || v.toLowerCase().startsWith("aws")) {
@@ -270,8 +285,8 @@ export class AgentAssociations extends pulumi.ComponentResource {
         const targeting = resolveTargeting(args.targeting);
         const mode = args.mode ?? "ec2";
         const common = {
-            maxConcurrency: args.maxConcurrency ?? "10%",
-            maxErrors: args.maxErrors ?? "10%",
+            maxConcurrency: args.maxConcurrency ?? AGENT_ASSOCIATION_DEFAULTS.maxConcurrency,
+            maxErrors: args.maxErrors ?? AGENT_ASSOCIATION_DEFAULTS.maxErrors,
             complianceSeverity: args.complianceSeverity ?? "HIGH",
             syncCompliance: "AUTO",
             applyOnlyAtCronInterval: false,

@@ -117,13 +117,16 @@ export const CONTAINER_SECURITY_CONTEXT = {
     seccompProfile: { type: "RuntimeDefault" },
 } as const;
 
+/** Defaults of KubernetesCollectorArgs; the EKS and gateway schemas use the same replica count. */
+export const KUBERNETES_COLLECTOR_DEFAULTS = { replicas: 2 } as const;
+
 const DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } };
 const CONFIG_DIR = "/conf";
 const CONFIG_FILE = "collector.yaml";
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export function collectorWorkloadKind(a: Pick<KubernetesCollectorArgs, "persistentQueue" | "shardedScrape" | "replicas">): WorkloadKind {
-    const replicas = a.replicas ?? 2;
+    const replicas = a.replicas ?? KUBERNETES_COLLECTOR_DEFAULTS.replicas;
     return a.persistentQueue !== undefined || (a.shardedScrape === true && replicas > 1) ? "StatefulSet" : "Deployment";
 }
 
@@ -151,7 +154,7 @@ function validate(name: string, a: KubernetesCollectorArgs): void {
     if (!DNS_LABEL.test(name) || name.length > 40) {
         bad("name", `"${name}" must be a DNS label of at most 40 characters (Kubernetes object names derive from it)`);
     }
-    const replicas = a.replicas ?? 2;
+    const replicas = a.replicas ?? KUBERNETES_COLLECTOR_DEFAULTS.replicas;
     if (!Number.isInteger(replicas) || replicas < 1 || replicas > 20) {
         bad("replicas", "expected 1-20");
     }
@@ -440,7 +443,7 @@ export class KubernetesCollector extends pulumi.ComponentResource {
     /** A Deployment, or a StatefulSet (headless Service, one queue volume per replica) when the queue persists. */
     private workload(name: string, args: KubernetesCollectorArgs, w: WorkloadInput): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
         const { meta, inNs, template, ports, labels } = w;
-        const replicas = args.replicas ?? 2;
+        const replicas = args.replicas ?? KUBERNETES_COLLECTOR_DEFAULTS.replicas;
         if (w.kind === "Deployment") {
             return new k8s.apps.v1.Deployment(`${name}-deploy`, {
                 metadata: meta(name),

@@ -41,6 +41,9 @@ export interface AgentAlertRule {
     readonly annotations: Record<string, string>;
 }
 
+/** Defaults of AgentAlertOptions; the hub `cloudwatch` schema uses the same values. */
+export const AGENT_ALERT_DEFAULTS = { silentAfterMinutes: 10, lookbackMinutes: 60 } as const;
+
 export interface AgentAlertOptions {
     readonly dataSourceUid: string;
     /** Minutes without the heartbeat metric before a host alerts. Default 10. */
@@ -63,8 +66,8 @@ const EXPRESSION_UID = "__expr__";
 
 /** One rule per source: reported in the lookback window before the silence window, nothing since. */
 export function agentAlertRules(sources: readonly AgentSource[], o: AgentAlertOptions): AgentAlertRule[] {
-    const silent = o.silentAfterMinutes ?? 10;
-    const lookback = o.lookbackMinutes ?? 60;
+    const silent = o.silentAfterMinutes ?? AGENT_ALERT_DEFAULTS.silentAfterMinutes;
+    const lookback = o.lookbackMinutes ?? AGENT_ALERT_DEFAULTS.lookbackMinutes;
     if (!Number.isInteger(silent) || silent < 5 || silent > 1440) {
         throw new Error("silentAfterMinutes: expected whole minutes between 5 and 1440 (the agent reports every minute; CloudWatch needs a few minutes to make data queryable)");
     }

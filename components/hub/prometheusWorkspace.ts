@@ -1,14 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../security/encryptionKey";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../security/logRetention";
 import { Tags, withName } from "../security/tags";
+
+/** Defaults of PrometheusWorkspaceArgs; the hub config schema uses the same values. */
+export const PROMETHEUS_WORKSPACE_DEFAULTS = {
+    /** Days AMP keeps samples (AMP's own default). */
+    retentionDays: 150,
+    /** Days CloudWatch keeps AMP's own logs: the audit minimum. */
+    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+} as const;
 
 export interface PrometheusWorkspaceArgs {
     readonly account: string;
     readonly region: string;
-    /** Days AMP keeps samples. Default 150. */
+    /** Days AMP keeps samples. Default PROMETHEUS_WORKSPACE_DEFAULTS (150). */
     readonly retentionDays?: pulumi.Input<number>;
-    /** Days CloudWatch keeps AMP's own logs. Default 365. */
+    /** Days CloudWatch keeps AMP's own logs. Default PROMETHEUS_WORKSPACE_DEFAULTS (365). */
     readonly logRetentionDays?: pulumi.Input<number>;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
@@ -44,7 +53,7 @@ export class PrometheusWorkspace extends pulumi.ComponentResource {
         const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: `/aws/vendedlogs/prometheus/${name}`,
             kmsKeyId: key.keyArn,
-            retentionInDays: args.logRetentionDays ?? 365,
+            retentionInDays: args.logRetentionDays ?? PROMETHEUS_WORKSPACE_DEFAULTS.logRetentionDays,
             tags: withName(args.tags, `${name}-logs`),
         }, { parent: this });
         const workspace = new aws.amp.Workspace(`${name}-workspace`, {
@@ -55,7 +64,7 @@ export class PrometheusWorkspace extends pulumi.ComponentResource {
         }, { parent: this });
         new aws.amp.WorkspaceConfiguration(`${name}-retention`, {
             workspaceId: workspace.id,
-            retentionPeriodInDays: args.retentionDays ?? 150,
+            retentionPeriodInDays: args.retentionDays ?? PROMETHEUS_WORKSPACE_DEFAULTS.retentionDays,
         }, { parent: this });
         this.workspaceId = workspace.id;
         this.workspaceArn = workspace.arn;

@@ -18,7 +18,9 @@ import { eksKubeconfig, issuerHost, kubernetesServiceIp } from "./eksAccess";
 import { HubEndpoint } from "../spoke/hubEndpoint";
 import { AgentPlatform } from "../agent/hostMetrics";
 
-export type ConnectivityMode = "privatelink" | "nat" | "internet";
+/** How hosts reach AWS APIs: interface endpoints, an existing NAT gateway, or the internet. */
+export const CONNECTIVITY_MODES = ["privatelink", "nat", "internet"] as const;
+export type ConnectivityMode = (typeof CONNECTIVITY_MODES)[number];
 
 /** Whether hosts can call the EC2 API (for the AutoScalingGroupName dimension). */
 export function hasEc2Path(mode: ConnectivityMode, extra: readonly string[] = []): boolean {
@@ -64,10 +66,16 @@ export function s3RouteProblem(path: "gateway" | "existing", tables: readonly { 
     return undefined;
 }
 
-/** Regulated accounts keep AWS API traffic inside the VPC. */
+/** Regulated accounts keep AWS API traffic inside the VPC: why `mode` is refused (key connectivity.mode), or undefined. */
+export function connectivityProblem(regulated: boolean, mode: ConnectivityMode): string | undefined {
+    return regulated && mode !== "privatelink" ? `regulated accounts accept only privatelink (got ${mode}): AWS API traffic must not leave the VPC` : undefined;
+}
+
+/** Throws connectivityProblem's answer, naming the key. */
 export function checkConnectivity(regulated: boolean, mode: ConnectivityMode): void {
-    if (regulated && mode !== "privatelink") {
-        throw new Error(`connectivity.mode: regulated accounts accept only privatelink (got ${mode})`);
+    const problem = connectivityProblem(regulated, mode);
+    if (problem !== undefined) {
+        throw new Error(`connectivity.mode: ${problem}`);
     }
 }
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentAssociations } from "../agent/agentAssociations";
+import { AGENT_ASSOCIATION_DEFAULTS, AgentAssociations } from "../agent/agentAssociations";
 import { AgentLayer, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
 import { siteLogGroupPrefix } from "../agent/logGroups";
 import { EncryptionKey } from "../security/encryptionKey";
@@ -113,7 +113,7 @@ export interface OnPremGatewayArgs {
 
 /** Tag key and per-platform values State Manager uses to find this site's hosts. */
 export function siteTargeting(siteName: string): { tagKey: string; platformValues: Record<AgentPlatform, string> } {
-    return { tagKey: "MonitoringAgent", platformValues: { linux: `onprem-${siteName}-linux`, windows: `onprem-${siteName}-windows` } };
+    return { tagKey: AGENT_ASSOCIATION_DEFAULTS.tagKey, platformValues: { linux: `onprem-${siteName}-linux`, windows: `onprem-${siteName}-windows` } };
 }
 
 /** Overlay (layer) carrying the site's log files. */
@@ -125,7 +125,7 @@ export function hybridHostTags(siteName: string, agent: Pick<OnpremAgentSettings
     const tags = (p: AgentPlatform) => ({
         [t.tagKey]: t.platformValues[p],
         MonitoringSite: siteName,
-        ...(p === "linux" && agent.logFiles.length > 0 ? { [`MonitoringOverlay-${SITE_LOGS_OVERLAY}`]: "true" } : {}),
+        ...(p === "linux" && agent.logFiles.length > 0 ? { [`${AGENT_ASSOCIATION_DEFAULTS.overlayTagPrefix}${SITE_LOGS_OVERLAY}`]: "true" } : {}),
     });
     return { linux: tags("linux"), windows: tags("windows") };
 }

@@ -7,6 +7,9 @@ import { CertificateSubjectCondition, rolesAnywhereTrust } from "./iam";
 /** Where the trust anchor's CA comes from: the site's own PEM bundle or an ACM Private CA. */
 export type TrustAnchorCa = { readonly caBundle: string } | { readonly acmPcaArn: string };
 
+/** Defaults of RolesAnywhereAccessArgs; the on-prem `credentials` schema uses the same values. */
+export const ROLES_ANYWHERE_DEFAULTS = { sessionDurationSeconds: 3600 } as const;
+
 export interface RolesAnywhereAccessArgs {
     /** The landing account (aws:SourceAccount of the trust). */
     readonly account: string;
@@ -56,7 +59,7 @@ export class RolesAnywhereAccess extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-role`, {
             description: `Hosts of site ${args.siteName} with a certificate of its CA: CloudWatch agent only`,
             assumeRolePolicy: anchor.arn.apply((arn) => toJson(rolesAnywhereTrust(args.account, arn, args.subject))),
-            maxSessionDuration: Math.max(3600, args.sessionDurationSeconds ?? 3600),
+            maxSessionDuration: Math.max(3600, args.sessionDurationSeconds ?? ROLES_ANYWHERE_DEFAULTS.sessionDurationSeconds),
             tags: withName(args.tags, `${name}-role`),
         }, { parent: this });
         const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: args.policy }, { parent: this });
@@ -64,7 +67,7 @@ export class RolesAnywhereAccess extends pulumi.ComponentResource {
             name: `${name}-profile`,
             enabled: true,
             roleArns: [role.arn],
-            durationSeconds: args.sessionDurationSeconds ?? 3600,
+            durationSeconds: args.sessionDurationSeconds ?? ROLES_ANYWHERE_DEFAULTS.sessionDurationSeconds,
             tags: withName(args.tags, `${name}-profile`),
         }, { parent: this, dependsOn: [policy] });
         this.trustAnchorArn = anchor.arn;

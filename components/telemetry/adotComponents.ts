@@ -3,6 +3,9 @@ import { parse } from "yaml";
 /** The pinned ADOT release and the upstream collector versions it was built from (its go.mod). */
 export const ADOT_RELEASE = { adot: "v0.43.3", core: "v0.117.0", contrib: "v0.117.0", confmap: "v1.23.0" } as const;
 
+/** Pinned ADOT collector image (the release above); bump deliberately (release notes) rather than tracking `latest`. */
+export const DEFAULT_COLLECTOR_IMAGE = `public.ecr.aws/aws-observability/aws-otel-collector:${ADOT_RELEASE.adot}`;
+
 const CONTRIB = "github.com/open-telemetry/opentelemetry-collector-contrib";
 const CORE = "go.opentelemetry.io/collector";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../../components/network/cidr";
+import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../../components/security/logRetention";
 
 /** The Pulumi project name, which is also the stack-config namespace (`oss-monitoring:<key>`). */
 export const PROJECT = "oss-monitoring";
@@ -23,6 +24,20 @@ export const cidr = z.string({ error: "expected an IPv4 CIDR, e.g. 10.20.0.0/16"
         ctx.addIssue({ code: "custom", message: `"${v}" admits every address; list the networks that send telemetry` });
     }
 });
+
+/**
+ * A CloudWatch Logs retention in days, at least the audit minimum (components/security/logRetention.ts):
+ * every schema's log retention, so a config that validates also passes the policy pack. Default 365.
+ */
+export const logRetentionDays = z
+    .number({ error: "expected a number of days, e.g. 365" })
+    .superRefine((d, ctx) => {
+        const problem = logRetentionProblem(d);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", message: problem });
+        }
+    })
+    .default(DEFAULT_LOG_RETENTION_DAYS);
 
 export const prefixListId = example("a managed prefix list ID", "pl-0123456789abcdef0").regex(/^pl-[0-9a-f]{8,17}$/, { error: "expected a managed prefix list ID, e.g. pl-0123456789abcdef0" });
 export const vpcId = example("a VPC ID", "vpc-0123456789abcdef0").regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC ID, e.g. vpc-0123456789abcdef0" });

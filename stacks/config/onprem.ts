@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { cidrsOverlap, findOverlap } from "../../components/network/cidr";
-import { LOG_RETENTION_DAYS as AGENT_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
+import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
+import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
-import { DEFAULT_COLLECTOR_IMAGE } from "./hub";
-import { arnOf, cidr, configError, PROJECT, subnetId, vpcId } from "./common";
+import { ROLES_ANYWHERE_DEFAULTS } from "../../components/onprem/rolesAnywhereAccess";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
+import { arnOf, cidr, configError, logRetentionDays, PROJECT, subnetId, vpcId } from "./common";
 
 /** CloudWatch namespace of on-prem agents unless a site sets `agent.namespace`. */
 export const DEFAULT_ONPREM_NAMESPACE = "CWAgent/OnPrem";
@@ -26,12 +28,6 @@ const idOf = (prefix: string, example: string) =>
 const routeTableId = idOf("rtb", "rtb-0123456789abcdef0");
 const transitGatewayId = idOf("tgw", "tgw-0123456789abcdef0");
 const vpnGatewayId = idOf("vgw", "vgw-0123456789abcdef0");
-
-/** Retention values CloudWatch Logs accepts, from one year up (the policy pack's minimum). */
-const LOG_RETENTION_DAYS: readonly number[] = AGENT_RETENTION_DAYS.filter((d) => d >= 365);
-const logRetention = z
-    .number()
-    .refine((d) => LOG_RETENTION_DAYS.includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")} (days)` });
 
 const landingVpc = z
     .object({
@@ -101,7 +97,7 @@ const rolesAnywhere = z
         /** Which certificates may assume the role: conditions on the certificate subject. */
         subject: certificateSubject,
         /** Session length. Default 3600 seconds. */
-        sessionDurationSeconds: z.number().int().min(900).max(43200).default(3600),
+        sessionDurationSeconds: z.number().int().min(900).max(43200).default(ROLES_ANYWHERE_DEFAULTS.sessionDurationSeconds),
     })
     .strict()
     .superRefine((r, ctx) => {
@@ -218,13 +214,13 @@ const agent = z
         /** Host platforms of the site; each gets a base configuration (and, for hybrid hosts, an activation). Default [linux]. */
         platforms: z.array(z.enum(["linux", "windows"], { error: "expected linux or windows" })).min(1).default(["linux"]),
         /** CloudWatch agent collection interval. Default 60 seconds. */
-        metricsCollectionInterval: z.number().int().min(10).max(3600).default(60),
+        metricsCollectionInterval: z.number().int().min(10).max(3600).default(AGENT_CONFIG_DEFAULTS.metricsCollectionInterval),
         /** CloudWatch metric namespace. Default CWAgent/OnPrem. */
         namespace: z.string().regex(/^[^:][\w./#:-]{0,254}$/).default(DEFAULT_ONPREM_NAMESPACE),
         /** Log files shipped to CloudWatch Logs. Default none. */
         logFiles: z.array(logFile).default([]),
-        /** Retention of the site's log groups. Default 365 days. */
-        logRetentionDays: logRetention.default(365),
+        /** Retention of the site's log groups: at least the audit minimum. Default 365 days. */
+        logRetentionDays,
     })
     .strict()
     .superRefine((a, ctx) => {
@@ -286,7 +282,7 @@ const gateway = z
         /** Namespace the gateway runs in. Default monitoring-gateway. */
         namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default("monitoring-gateway"),
         /** Replicas, each with its own queue volume. Default 2. */
-        replicas: z.number().int().min(1).max(10).default(2),
+        replicas: z.number().int().min(1).max(10).default(KUBERNETES_COLLECTOR_DEFAULTS.replicas),
         image: z.string().min(1).default(DEFAULT_COLLECTOR_IMAGE),
         /** Local Prometheus targets the gateway scrapes. Default none. */
         scrapeTargets: z.array(scrapeTarget).default([]),

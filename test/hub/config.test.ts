@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { ConfigError } from "../../stacks/config/common";
 import { parseStackConfig } from "../../stacks/config";
 import { tenantProblems } from "../../components/identity/tenants";
-import { DEFAULT_COLLECTOR_IMAGE, hubTenants } from "../../stacks/config/hub";
+import { hubTenants } from "../../stacks/config/hub";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { hubConfig, hubRaw, PEM, SITE } from "./fixtures";
 
 function rejects(raw: Record<string, unknown>, ...fragments: string[]): void {

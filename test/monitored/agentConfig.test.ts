@@ -3,7 +3,6 @@ import {
     agentLogGroups,
     AgentMode,
     AgentRenderOptions,
-    LOG_RETENTION_DAYS,
     parameterTier,
     renderAgentCommonConfig,
     renderAgentLayers,
@@ -13,6 +12,7 @@ import {
 } from "../../components/agent/cloudwatchAgentConfig";
 import { validateAgentConfig } from "./agentSchema";
 import { AGENT_PLATFORMS, AgentPlatform } from "../../components/agent/hostMetrics";
+import { LOG_RETENTION_DAYS } from "../../components/security/logRetention";
 
 const ROLE = "arn:aws:iam::222222222222:role/onprem-cloudwatch-agent";
 

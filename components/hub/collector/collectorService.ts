@@ -8,7 +8,24 @@ import { toJson } from "../../security/iam";
 import { renderHaproxyConfig } from "../../identity/haproxyConfig";
 import { identityMapChunks, revokedSerialsFile } from "../../identity/proxyFiles";
 import { Tenant } from "../../identity/tenants";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../../security/logRetention";
 import { Tags, withName } from "../../security/tags";
+
+/** Defaults of CollectorServiceArgs; the hub config's `hub.collector` schema uses the same values. */
+export const COLLECTOR_SERVICE_DEFAULTS = {
+    /** Fargate CPU units: one vCPU carries ~130k samples/s through the hub task (hubSizing.ts, README "Scale"). */
+    cpu: 1024,
+    /** Fargate memory, MiB. */
+    memory: 2048,
+    /** Replica bounds. 2+ keeps ingestion up through an AZ or task failure; 12 is the sizing rule's answer for 500 accounts x 50k series at 60 s (6 tasks steady, doubled for a backlog drain). */
+    minTasks: 2,
+    maxTasks: 12,
+    /** Autoscaling targets, percent. */
+    targetCpuPercent: 60,
+    targetMemoryPercent: 70,
+    /** Retention of the collector's log group, days. */
+    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+} as const;
 
 export interface CollectorServiceArgs {
     readonly account: string;
@@ -43,17 +60,17 @@ export interface CollectorServiceArgs {
     readonly image: string;
     /** Upstream tenant proxy image. Default PROXY_IMAGE. */
     readonly proxyImage?: string;
-    /** Fargate CPU units. Default 1024. */
+    /** Fargate CPU units. Default COLLECTOR_SERVICE_DEFAULTS. */
     readonly cpu?: number;
-    /** Fargate memory MiB. Default 2048. */
+    /** Fargate memory MiB. Default COLLECTOR_SERVICE_DEFAULTS. */
     readonly memory?: number;
-    /** Replica bounds. Defaults 2 and 10. */
+    /** Replica bounds. Default COLLECTOR_SERVICE_DEFAULTS (2 and 12). */
     readonly minTasks?: number;
     readonly maxTasks?: number;
-    /** Autoscaling targets (percent). Defaults 60 and 70. */
+    /** Autoscaling targets (percent). Default COLLECTOR_SERVICE_DEFAULTS (60 and 70). */
     readonly targetCpuPercent?: number;
     readonly targetMemoryPercent?: number;
-    /** Log retention (days). Default 365. */
+    /** Log retention (days). Default COLLECTOR_SERVICE_DEFAULTS (365). */
     readonly logRetentionDays?: number;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
@@ -84,7 +101,7 @@ export class CollectorService extends pulumi.ComponentResource {
 
     constructor(name: string, args: CollectorServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:hub:CollectorService", name, {}, opts);
-        const minTasks = args.minTasks ?? 2;
+        const minTasks = args.minTasks ?? COLLECTOR_SERVICE_DEFAULTS.minTasks;
         if (minTasks < 2) {
             throw new Error(`${name}: minTasks must be at least 2 for high availability (got ${minTasks})`);
         }
@@ -94,7 +111,7 @@ export class CollectorService extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: `/oss-monitoring/${name}`,
             kmsKeyId: key.keyArn,
-            retentionInDays: args.logRetentionDays ?? 365,
+            retentionInDays: args.logRetentionDays ?? COLLECTOR_SERVICE_DEFAULTS.logRetentionDays,
             tags: withName(args.tags, `${name}-logs`),
         }, { parent: this });
         const configParam = new aws.ssm.Parameter(`${name}-config`, {
@@ -226,12 +243,12 @@ export class CollectorService extends pulumi.ComponentResource {
     /** The Fargate task: init container, tenant proxy and collector (collectorTask.ts). */
     private taskDefinition(name: string, args: CollectorServiceArgs, d: { roles: CollectorRoles; configParam: aws.ssm.Parameter; proxy: ProxyParameters; logGroup: aws.cloudwatch.LogGroup }): aws.ecs.TaskDefinition {
         const { proxyConfig, chunks, revoked, proxyParam, caParam, accountMapParams, siteMapParams, revokedParam } = d.proxy;
-        const memory = args.memory ?? 2048;
+        const memory = args.memory ?? COLLECTOR_SERVICE_DEFAULTS.memory;
         return new aws.ecs.TaskDefinition(`${name}-task`, {
             family: name,
             requiresCompatibilities: ["FARGATE"],
             networkMode: "awsvpc",
-            cpu: String(args.cpu ?? 1024),
+            cpu: String(args.cpu ?? COLLECTOR_SERVICE_DEFAULTS.cpu),
             memory: String(memory),
             runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" },
             taskRoleArn: d.roles.taskRole.arn,
@@ -298,7 +315,7 @@ export class CollectorService extends pulumi.ComponentResource {
             scalableDimension: "ecs:service:DesiredCount",
             resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
             minCapacity: minTasks,
-            maxCapacity: args.maxTasks ?? 10,
+            maxCapacity: args.maxTasks ?? COLLECTOR_SERVICE_DEFAULTS.maxTasks,
             tags: args.tags,
         }, { parent: this });
         const scaleOn = (metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization", value: number, suffix: string) =>
@@ -315,8 +332,8 @@ export class CollectorService extends pulumi.ComponentResource {
                     scaleOutCooldown: 60,
                 },
             }, { parent: this });
-        scaleOn("ECSServiceAverageCPUUtilization", args.targetCpuPercent ?? 60, "cpu");
-        scaleOn("ECSServiceAverageMemoryUtilization", args.targetMemoryPercent ?? 70, "memory");
+        scaleOn("ECSServiceAverageCPUUtilization", args.targetCpuPercent ?? COLLECTOR_SERVICE_DEFAULTS.targetCpuPercent, "cpu");
+        scaleOn("ECSServiceAverageMemoryUtilization", args.targetMemoryPercent ?? COLLECTOR_SERVICE_DEFAULTS.targetMemoryPercent, "memory");
     }
 }
 
