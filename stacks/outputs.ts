@@ -94,7 +94,7 @@ export const REQUIRED_HUB_OUTPUTS = (Object.keys(HUB_OUTPUT_KEYS) as HubOutputKe
 
 /** Drops undefined outputs (optional features that are off) instead of exporting nothing. */
 export function compact<T extends object>(outputs: T): Record<string, pulumi.Input<unknown>> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as Record<string, pulumi.Input<unknown>>;
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 }
 
 /** An endpoint service is reachable from its own region only (the hub enables no cross-region access). */

@@ -23,11 +23,15 @@ describe("hub sizing rule", () => {
 
 describe("hub collector defaults come from the sizing rule", () => {
     it("maxTasks fits 500 accounts x 50k series at 60 s on 1-vCPU tasks at the default CPU target", async () => {
-        const src = (await import("fs")).readFileSync(require.resolve("../../stacks/config/hub"), "utf8");
+        // The defaults live once, in COLLECTOR_SERVICE_DEFAULTS; the hub config schema reuses them (issue 22).
+        const src = (await import("fs")).readFileSync(require.resolve("../../components/hub/collector/collectorService"), "utf8");
+        const schema = (await import("fs")).readFileSync(require.resolve("../../stacks/config/hub"), "utf8");
         const s = hubSizing({ activeSeries: 500 * 50_000, scrapeIntervalSeconds: 60, taskVcpu: 1, targetCpuPercent: 60 });
         assert.strictEqual(s.tasks, 6);
         assert.strictEqual(s.maxTasks, 12);
-        assert.match(src, new RegExp(`maxTasks: z\\.number\\(\\)\\.int\\(\\)\\.min\\(2\\)\\.max\\(100\\)\\.default\\(${s.maxTasks}\\)`));
-        assert.match(src, /targetCpuPercent: z\.number\(\)\.min\(10\)\.max\(90\)\.default\(60\)/);
+        assert.match(src, new RegExp(`\\n    maxTasks: ${s.maxTasks},\\n`));
+        assert.match(src, /\n {4}targetCpuPercent: 60,\n/);
+        assert.match(schema, /maxTasks: z\.number\(\)\.int\(\)\.min\(2\)\.max\(100\)\.default\(COLLECTOR_SERVICE_DEFAULTS\.maxTasks\)/);
+        assert.match(schema, /targetCpuPercent: z\.number\(\)\.min\(10\)\.max\(90\)\.default\(COLLECTOR_SERVICE_DEFAULTS\.targetCpuPercent\)/);
     });
 });
