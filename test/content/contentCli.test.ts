@@ -5,7 +5,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { main, writeContent } from "../../automation/contentCli";
 import { renderHubContent } from "../../components/content";
-import { removeTempDirs, tempDir } from "./tools";
+import { removeTempDirs, tempDir } from "../components/content/tools";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

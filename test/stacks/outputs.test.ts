@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { hubStack } from "../../stacks/hub";
 import { HUB_OUTPUT_KEYS, readHubOutputs, REQUIRED_HUB_OUTPUTS } from "../../stacks/outputs";
 import { runProgram } from "../harness";
-import { hubConfig } from "../hub/fixtures";
+import { hubConfig } from "./fixtures/hub";
 
 const HUB = "organization/oss-monitoring/hub";
 const GOOD = {

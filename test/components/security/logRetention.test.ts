@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { policies } from "../../../policy/policies";
 import { AUDIT_LOG_RETENTION_DAYS, AUDIT_MIN_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, LOG_RETENTION_RULE, logRetentionProblem } from "../../../components/security/logRetention";
 import { parseStackConfig } from "../../../stacks/config";
-import { hubRaw } from "../../hub/fixtures";
-import { onpremRaw, siteSettings } from "../../onprem/fixtures";
+import { hubRaw } from "../../stacks/fixtures/hub";
+import { onpremRaw, siteSettings } from "../../stacks/fixtures/onprem";
 
 describe("log retention: one audit minimum (components/security/logRetention.ts)", () => {
     it("is the policy pack's mandatory log-group-kms-retention minimum", () => {
