@@ -52,7 +52,7 @@ export const costAllocationTags = resourcePolicy({
     summary: "Every taggable AWS resource carries the cost-allocation tags (on the resource or through the provider's " +
         "defaultTags). Types without a tags input in @pulumi/aws are exempt. Scanners only check tags when told which.",
     refs: {},
-    remediation: "Pass the stack's cost tags (components/tags.ts) as `tags` to the resource, or set them once in the aws " +
+    remediation: "Pass the stack's cost tags (components/security/tags.ts) as `tags` to the resource, or set them once in the aws " +
         "provider's defaultTags.",
     types: [],
     config: {

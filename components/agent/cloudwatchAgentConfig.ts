@@ -23,7 +23,7 @@
  *   `renderAgentCommonConfig(o)` (common-config.toml: credentials profile/file, proxy, CA bundle).
  * Bad options throw an Error naming the field (`overlays[1].logFiles[0].path: ...`).
  * Every variant validates against vendor/cloudwatch-agent/config.schema.json
- * (test/monitored/agentSchema.ts `validateAgentConfig`).
+ * (test/components/agent/agentSchema.ts `validateAgentConfig`).
  */
 
 import { AGENT_PLATFORMS, AgentPlatform, EC2_AGENT_NAMESPACE, measurementsOf } from "./hostMetrics";

@@ -9,7 +9,7 @@
  *   (kubernetes_sd role pod, keeps pods annotated `prometheus.io/scrape: "true"`, honours
  *   `prometheus.io/port|path|scheme`; optional hashmod sharding over replicas), `prometheus/self`.
  *   processors: `memory_limiter`, `resource/source` (upserts the source attributes of
- *   components/labels.ts, so senders cannot spoof another account), `batch`.
+ *   components/telemetry/labels.ts, so senders cannot spoof another account), `batch`.
  *   exporter to the hub, one of (both present the tenant certificate the hub issued, `clientCert`):
  *     - `{ kind: "otlp", endpoint: "host:4317", clientCert, caPem?|caFile? }` → `otlp/hub` (gRPC,
  *       mutual TLS ≥1.2, retry_on_failure, in-memory or persistent sending_queue): monitored accounts.
@@ -158,7 +158,7 @@ export function persistentQueueSize(volumeGi: number, maxBatchKiB = 512): number
     return Math.max(100, Math.floor((volumeGi * 1024 * 1024 * 0.4) / maxBatchKiB));
 }
 
-/** The source resource attributes (semantic keys from components/labels.ts) and their values. */
+/** The source resource attributes (semantic keys from components/telemetry/labels.ts) and their values. */
 export function sourceAttributes(s: SpokeSource): { key: string; value: string }[] {
     const values: Partial<Record<SourceLabel, string>> = {
         [SOURCE_LABELS.account]: s.account,

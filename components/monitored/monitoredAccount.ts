@@ -100,7 +100,7 @@ export interface MonitoredEksArgs {
     readonly resources: { readonly cpu: string; readonly memory: string };
     /**
      * The account's certificate (tls.crt: certificate + chain) and key (tls.key) as the hub issued
-     * them (components/agent/tenantIdentity.ts tenantIdentityTls); the collector presents it to the
+     * them (components/spoke/tenantIdentity.ts tenantIdentityTls); the collector presents it to the
      * hub, which labels the series with this account and refuses senders without one. A Pulumi secret.
      */
     readonly identity: pulumi.Input<TlsSecretData>;

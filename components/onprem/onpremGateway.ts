@@ -103,7 +103,7 @@ export interface OnPremGatewayArgs {
         readonly settings: OnpremGatewayCollectorSettings;
         /**
          * The site's certificate (tls.crt: certificate + chain) and key (tls.key), as the hub issued
-         * them (components/agent/tenantIdentity.ts tenantIdentityTls). A Pulumi secret.
+         * them (components/spoke/tenantIdentity.ts tenantIdentityTls). A Pulumi secret.
          */
         readonly identity: pulumi.Input<TlsSecretData>;
     };

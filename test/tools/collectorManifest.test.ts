@@ -8,7 +8,7 @@ import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponen
 const MANIFEST = path.resolve(__dirname, "../../tools/collector/builder-config.yaml");
 const KINDS = ["receivers", "processors", "exporters", "extensions"] as const;
 
-/** The ocb manifest must build exactly the ADOT component list of components/adotComponents.ts. */
+/** The ocb manifest must build exactly the ADOT component list of components/telemetry/adotComponents.ts. */
 describe("collector build manifest (tools/collector/builder-config.yaml)", () => {
     const doc = parse(fs.readFileSync(MANIFEST, "utf8")) as Record<string, Array<{ gomod: string }>> & { dist: { version: string } };
 

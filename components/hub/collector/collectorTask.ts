@@ -23,7 +23,7 @@ export const INIT_IMAGE = "public.ecr.aws/docker/library/busybox:1.36.1";
 
 /**
  * The tenant proxy: Docker's official HAProxy image, 2.6 LTS at the patch level of Debian 12's
- * package that the unit and end-to-end tests run (test/hub/haproxyConfig.test.ts checks the minor
+ * package that the unit and end-to-end tests run (test/components/identity/haproxyConfig.test.ts checks the minor
  * version against the local binary). The image's USER is haproxy (uid 99) and its ENTRYPOINT a
  * wrapper script (docker-library/haproxy 2.6/Dockerfile); the task overrides both.
  */

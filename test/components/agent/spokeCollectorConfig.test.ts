@@ -37,7 +37,7 @@ describe("spoke collector config", () => {
         assert.deepStrictEqual(valuesOf(c, "insecure_skip_verify"), []);
     });
 
-    it("stamps account, region, role and cluster with the attribute keys of components/labels.ts", () => {
+    it("stamps account, region, role and cluster with the attribute keys of components/telemetry/labels.ts", () => {
         const c = parse(renderSpokeCollectorConfig(monitored));
         const attrs = c.processors["resource/source"].attributes;
         const key = (label: string) => RESOURCE_ATTRIBUTE_TO_LABEL.find((m) => m.label === label)!.attribute;
