@@ -23,8 +23,9 @@
  */
 import { stringify } from "yaml";
 import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS, SourceLabel } from "../telemetry/labels";
+import { OTLP_PORTS } from "../telemetry/collectorPorts";
 
-export const SPOKE_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, selfMetrics: 8888 } as const;
+export const SPOKE_PORTS = { otlpGrpc: OTLP_PORTS.grpc, otlpHttp: OTLP_PORTS.http, health: 13133, selfMetrics: 8888 } as const;
 /** Set by KubernetesCollector from the downward API. */
 export const POD_IP_ENV = "MY_POD_IP";
 /** Set by KubernetesCollector from the StatefulSet pod index label (Kubernetes 1.28+). */

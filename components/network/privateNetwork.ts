@@ -7,6 +7,9 @@ import { toJson } from "../security/iam";
 import { InterfaceEndpoints } from "./interfaceEndpoints";
 import { Tags, withName } from "../security/tags";
 
+/** Defaults of PrivateNetworkArgs; the hub config's `hub.network` schema uses the same values. */
+export const PRIVATE_NETWORK_DEFAULTS = { cidr: "10.60.0.0/16", azCount: 3 } as const;
+
 export interface PrivateNetworkArgs {
     readonly region: string;
     readonly organizationId: string;
@@ -72,7 +75,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                 filters: [{ name: "association.subnet-id", values: [...args.existing.privateSubnetIds] }],
             }, { parent: this }).ids;
         } else {
-            const cidr = args.cidr ?? "10.60.0.0/16";
+            const cidr = args.cidr ?? PRIVATE_NETWORK_DEFAULTS.cidr;
             const configured = args.availabilityZoneIds;
             if (configured !== undefined) {
                 const problem = availabilityZoneIdsProblem(args.region, configured);
@@ -80,7 +83,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                     throw new Error(`${name}: availabilityZoneIds: ${problem}`);
                 }
             }
-            const azCount = configured?.length ?? args.azCount ?? 3;
+            const azCount = configured?.length ?? args.azCount ?? PRIVATE_NETWORK_DEFAULTS.azCount;
             const zoneIds: pulumi.Output<string[]> = configured !== undefined
                 ? pulumi.output([...configured])
                 : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this })

@@ -4,11 +4,14 @@
  * certificate on both OTLP ports (components/identity/tenants.ts); the former 4319 (site mTLS) and
  * 4320 (bearer token) ports are gone: a shared token cannot name a site unforgeably.
  */
+/** The OTLP ports (OpenTelemetry specification, "OTLP/gRPC" and "OTLP/HTTP" default ports): every collector here listens on them. */
+export const OTLP_PORTS = { grpc: 4317, http: 4318 } as const;
+
 export const COLLECTOR_PORTS = {
     /** OTLP/gRPC, mutual TLS (NLB TCP pass-through, the proxy terminates and forwards HTTP/2). */
-    otlpGrpc: 4317,
+    otlpGrpc: OTLP_PORTS.grpc,
     /** OTLP/HTTP, mutual TLS (NLB TCP pass-through). */
-    otlpHttp: 4318,
+    otlpHttp: OTLP_PORTS.http,
     /** Health of the task for the NLB: TLS without a client certificate (the health checker has none). */
     health: 13133,
 } as const;

@@ -39,6 +39,14 @@ export const logRetentionDays = z
     })
     .default(DEFAULT_LOG_RETENTION_DAYS);
 
+export const routeTableId = z.string({ error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })
+    .regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" });
+
+/** An AZ ID (not a name: names map to different zones in every account), e.g. use1-az1. */
+export function availabilityZoneId(sample: string) {
+    return z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: `expected an AZ ID, e.g. ${sample} (aws ec2 describe-availability-zones --query 'AvailabilityZones[].ZoneId')` });
+}
+
 export const prefixListId = example("a managed prefix list ID", "pl-0123456789abcdef0").regex(/^pl-[0-9a-f]{8,17}$/, { error: "expected a managed prefix list ID, e.g. pl-0123456789abcdef0" });
 export const vpcId = example("a VPC ID", "vpc-0123456789abcdef0").regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC ID, e.g. vpc-0123456789abcdef0" });
 export const subnetId = example("a subnet ID", "subnet-0123456789abcdef0").regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected a subnet ID, e.g. subnet-0123456789abcdef0" });

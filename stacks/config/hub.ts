@@ -6,8 +6,10 @@ import { AGENT_ALERT_DEFAULTS } from "../../components/cloudwatch/agentAlerts";
 import { COLLECTOR_SERVICE_DEFAULTS } from "../../components/hub/collector/collectorService";
 import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS, grafanaProblems } from "../../components/hub/grafana/grafanaWorkspace";
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../components/hub/prometheusWorkspace";
+import { AMP_DEFAULT_QUOTAS } from "../../components/content/options";
+import { PRIVATE_NETWORK_DEFAULTS } from "../../components/network/privateNetwork";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
-import { accountId, arnOf, cidr, logRetentionDays, prefixListId, region, subnetId, vpcId } from "./common";
+import { accountId, arnOf, availabilityZoneId, cidr, logRetentionDays, prefixListId, region, routeTableId, subnetId, vpcId } from "./common";
 
 const network = z
     .object({
@@ -16,17 +18,17 @@ const network = z
         /** Private subnets of the BYO VPC, one per AZ, at least two. */
         privateSubnetIds: z.array(subnetId).min(2, { error: "list at least two private subnets in different AZs" }).optional(),
         /** Route tables of the BYO private subnets: needed with drRegion (routes to the DR VPC are added). */
-        privateRouteTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })).min(1).optional(),
+        privateRouteTableIds: z.array(routeTableId).min(1).optional(),
         /** CIDR of the VPC the hub creates (ignored for BYO). Default 10.60.0.0/16. */
-        cidr: cidr.default("10.60.0.0/16"),
+        cidr: cidr.default(PRIVATE_NETWORK_DEFAULTS.cidr),
         /** AZs the hub spreads over when availabilityZoneIds is not set. Default 3, at least 2 for HA. */
-        azCount: z.number().int().min(2, { error: "at least 2 AZs are needed for high availability" }).max(6).default(3),
+        azCount: z.number().int().min(2, { error: "at least 2 AZs are needed for high availability" }).max(6).default(PRIVATE_NETWORK_DEFAULTS.azCount),
         /**
          * AZ IDs (not names: names map to different zones in every account) of the hub subnets, e.g.
          * [use1-az1, use1-az2, use1-az4]. Spokes can only reach the endpoint service in these zones.
          * Default: the region's first azCount AZ IDs. Not used with a bring-your-own VPC.
          */
-        availabilityZoneIds: z.array(z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: "expected an AZ ID, e.g. use1-az1 (aws ec2 describe-availability-zones --query 'AvailabilityZones[].ZoneId')" })).min(2, { error: "at least 2 AZ IDs are needed for high availability" }).optional(),
+        availabilityZoneIds: z.array(availabilityZoneId("use1-az1")).min(2, { error: "at least 2 AZ IDs are needed for high availability" }).optional(),
     })
     .strict()
     .superRefine((n, ctx) => {
@@ -218,13 +220,13 @@ export const hubConfig = z
                 /** Must not overlap the hub VPC (peering). Default 10.61.0.0/16. */
                 cidr: cidr.default("10.61.0.0/16"),
                 /** AZ IDs of the endpoint subnets in drRegion, e.g. [usw2-az1, usw2-az2]. Default: the region's first two. */
-                availabilityZoneIds: z.array(z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: "expected an AZ ID, e.g. usw2-az1" })).min(2).optional(),
+                availabilityZoneIds: z.array(availabilityZoneId("usw2-az1")).min(2).optional(),
             })
             .strict()
             .prefault({}),
         /** AMP per-workspace quotas the ingestion alerts compare against (AMP's defaults: 50M series, 1,666,666 samples/s). */
         quotas: z
-            .object({ activeSeries: z.number().int().positive().default(50_000_000), samplesPerSecond: z.number().int().positive().default(1_666_666) })
+            .object({ activeSeries: z.number().int().positive().default(AMP_DEFAULT_QUOTAS.activeSeries), samplesPerSecond: z.number().int().positive().default(AMP_DEFAULT_QUOTAS.samplesPerSecond) })
             .strict()
             .prefault({}),
         /** CloudWatch cross-account observability: sinks, the Grafana data source, dashboards and agent alerts. */

@@ -4,7 +4,7 @@ import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentCon
 import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
 import { CONNECTIVITY_MODES, connectivityProblem } from "../../components/monitored/monitoredAccount";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
-import { cidr, logRetentionDays, prefixListId, subnetId, vpcId } from "./common";
+import { cidr, logRetentionDays, prefixListId, routeTableId, subnetId, vpcId } from "./common";
 
 /**
  * `oss-monitoring:monitored`: one AWS account whose workloads send metrics to the hub through
@@ -66,7 +66,7 @@ const connectivity = z
          */
         s3Path: z.enum(["gateway", "existing"], { error: "expected gateway or existing" }).default("gateway"),
         /** privatelink mode: route tables of the workload subnets (S3 path). Default: those associated with vpc.subnetIds. */
-        routeTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })).optional(),
+        routeTableIds: z.array(routeTableId).optional(),
         /**
          * privatelink mode: services already served in this VPC by endpoints or private hosted zones
          * this stack does not own (e.g. a zone shared from a central endpoint VPC, which no lookup

@@ -6,7 +6,7 @@ import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
 import { ROLES_ANYWHERE_DEFAULTS } from "../../components/onprem/rolesAnywhereAccess";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
-import { arnOf, cidr, configError, logRetentionDays, PROJECT, subnetId, vpcId } from "./common";
+import { arnOf, cidr, configError, logRetentionDays, PROJECT, routeTableId, subnetId, vpcId } from "./common";
 
 /** CloudWatch namespace of on-prem agents unless a site sets `agent.namespace`. */
 export const DEFAULT_ONPREM_NAMESPACE = "CWAgent/OnPrem";
@@ -25,7 +25,6 @@ const pem = z
 const idOf = (prefix: string, example: string) =>
     z.string({ error: `expected an ID like ${example}` }).regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), { error: `expected an ID like ${example}` });
 
-const routeTableId = idOf("rtb", "rtb-0123456789abcdef0");
 const transitGatewayId = idOf("tgw", "tgw-0123456789abcdef0");
 const vpnGatewayId = idOf("vgw", "vgw-0123456789abcdef0");
 
