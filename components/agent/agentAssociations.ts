@@ -293,18 +293,8 @@ export class AgentAssociations extends pulumi.ComponentResource {
             tags: args.tags,
         };
 
-        this.logGroupArns = {};
-        const logGroupResources: aws.cloudwatch.LogGroup[] = [];
-        (args.logGroups?.names ?? []).forEach((groupName, i) => {
-            const lg = new aws.cloudwatch.LogGroup(`${name}-logs-${i}`, {
-                name: groupName,
-                kmsKeyId: args.logGroups?.kmsKeyArn,
-                retentionInDays: args.logGroups?.retentionDays,
-                tags: withName(args.tags, groupName),
-            }, { parent: this });
-            this.logGroupArns[groupName] = lg.arn;
-            logGroupResources.push(lg);
-        });
+        const logGroupResources = this.logGroups(name, args);
+        this.logGroupArns = Object.fromEntries(logGroupResources.map((lg, i) => [(args.logGroups?.names ?? [])[i], lg.arn]));
 
         const platforms = [...new Set(args.layers.filter((l) => l.kind === "base").map((l) => l.platform))];
         const install = new aws.ssm.Association(`${name}-install`, {
@@ -359,5 +349,15 @@ export class AgentAssociations extends pulumi.ComponentResource {
             configureAssociationIds: this.configureAssociationIds,
             logGroupArns: this.logGroupArns,
         });
+    }
+
+    /** The log groups the agent writes, created first with KMS and retention (the agent may not create them). */
+    private logGroups(name: string, args: AgentAssociationsArgs): aws.cloudwatch.LogGroup[] {
+        return (args.logGroups?.names ?? []).map((groupName, i) => new aws.cloudwatch.LogGroup(`${name}-logs-${i}`, {
+            name: groupName,
+            kmsKeyId: args.logGroups?.kmsKeyArn,
+            retentionInDays: args.logGroups?.retentionDays,
+            tags: withName(args.tags, groupName),
+        }, { parent: this }));
     }
 }
