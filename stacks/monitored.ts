@@ -3,10 +3,11 @@ import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { discoverEndpointServices } from "../components/network/endpointDiscovery";
 import { TlsSecretData, tenantIdentityTls } from "../components/spoke/tenantIdentity";
-import { awsServiceEndpoints, MonitoredAccount } from "../components/monitored/monitoredAccount";
+import { MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { checkMonitoredConfig, MonitoredStackConfig } from "./config";
 import { checkHubRegion, compact, HubOutputsReader, readHubOutputs } from "./outputs";
 import { deployProvider } from "./provider";
+import { awsServiceEndpoints } from "../components/monitored/connectivity";
 
 /**
  * Composes one monitored account and returns what operators and the fleet need. Looks up the

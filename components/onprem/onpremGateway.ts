@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AGENT_ASSOCIATION_DEFAULTS, AgentAssociations } from "../agent/agentAssociations";
-import { AgentLayer, agentLogGroups, agentParameterName, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
+import { AgentAssociations } from "../agent/agentAssociations";
+import { agentLogGroups, agentParameterName } from "../agent/cloudwatchAgentConfig";
 import { siteLogGroupPrefix } from "../agent/logGroups";
 import { EncryptionKey } from "../security/encryptionKey";
 import { mergePolicies, toJson } from "../security/iam";
@@ -13,32 +13,13 @@ import { TlsSecretData } from "../spoke/tenantIdentity";
 import { hybridHostFileSteps, siteCommonConfig, signingHelperCommand, signingHelperUnit } from "./hostFiles";
 import { HybridActivation } from "./hybridActivation";
 import { agentPermissions, managedInstancePolicy } from "../agent/agentIam";
-import { CertificateSubjectCondition } from "./iam";
 import { LandingEndpoints } from "./landingEndpoints";
 import { ResolverInbound } from "./resolverInbound";
 import { RolesAnywhereAccess } from "./rolesAnywhereAccess";
+import { hybridHostTags, OnpremAgentSettings, OnpremCredentials, siteAgentLayers, siteTargeting } from "./siteAgent";
 import { SiteConnectivity, SitePath } from "./siteConnectivity";
 import { Tags, withName } from "../security/tags";
 import { AgentPlatform } from "../agent/hostMetrics";
-
-export type OnpremCredentials =
-    | { readonly mode: "hybridActivation"; readonly registrationLimit: number; readonly expirationDate?: string }
-    | {
-        readonly mode: "rolesAnywhere";
-        readonly caBundle?: string;
-        readonly acmPcaArn?: string;
-        readonly subject: CertificateSubjectCondition;
-        readonly sessionDurationSeconds: number;
-    };
-
-/** Mirrors `oss-monitoring:onprem.agent` (stacks/config/onprem.ts, documented there). */
-export interface OnpremAgentSettings {
-    readonly platforms: readonly AgentPlatform[];
-    readonly metricsCollectionInterval: number;
-    readonly namespace: string;
-    readonly logFiles: readonly { readonly name: string; readonly filePath: string; readonly timestampFormat?: string }[];
-    readonly logRetentionDays: number;
-}
 
 /** Mirrors `oss-monitoring:onprem.gateway` (stacks/config/onprem.ts, documented there). */
 export interface OnpremGatewayCollectorSettings {
@@ -109,50 +90,6 @@ export interface OnPremGatewayArgs {
     };
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
-}
-
-/** Tag key and per-platform values State Manager uses to find this site's hosts. */
-export function siteTargeting(siteName: string): { tagKey: string; platformValues: Record<AgentPlatform, string> } {
-    return { tagKey: AGENT_ASSOCIATION_DEFAULTS.tagKey, platformValues: { linux: `onprem-${siteName}-linux`, windows: `onprem-${siteName}-windows` } };
-}
-
-/** Overlay (layer) carrying the site's log files. */
-export const SITE_LOGS_OVERLAY = "logs";
-
-/** Tags hybrid hosts of each platform receive from their activation. */
-export function hybridHostTags(siteName: string, agent: Pick<OnpremAgentSettings, "logFiles">): Record<AgentPlatform, Record<string, string>> {
-    const t = siteTargeting(siteName);
-    const tags = (p: AgentPlatform) => ({
-        [t.tagKey]: t.platformValues[p],
-        MonitoringSite: siteName,
-        ...(p === "linux" && agent.logFiles.length > 0 ? { [`${AGENT_ASSOCIATION_DEFAULTS.overlayTagPrefix}${SITE_LOGS_OVERLAY}`]: "true" } : {}),
-    });
-    return { linux: tags("linux"), windows: tags("windows") };
-}
-
-/** The CloudWatch agent layers of a site: onPremise mode, its region, its namespace and log groups. */
-export function siteAgentLayers(a: Pick<OnPremGatewayArgs, "siteName" | "region" | "agent" | "credentials">): AgentLayer[] {
-    const overlays: WorkloadOverlay[] = a.agent.logFiles.length > 0
-        ? [{
-            name: SITE_LOGS_OVERLAY,
-            platform: "linux",
-            logFiles: a.agent.logFiles.map((f) => ({ path: f.filePath, logGroup: f.name, ...(f.timestampFormat !== undefined ? { timestampFormat: f.timestampFormat } : {}) })),
-        }]
-        : [];
-    return renderAgentLayers({
-        parameterPrefix: `onprem-${a.siteName}`,
-        platforms: a.agent.platforms,
-        mode: "onPremise",
-        region: a.region,
-        logGroupPrefix: siteLogGroupPrefix(a.siteName),
-        logRetentionDays: a.agent.logRetentionDays,
-        metricsCollectionInterval: a.agent.metricsCollectionInterval,
-        namespace: a.agent.namespace,
-        dimensions: { site: a.siteName },
-        // Hybrid hosts read the SSM agent's root-only credentials file; certificate hosts run the agent unprivileged.
-        ...(a.credentials.mode === "hybridActivation" ? { runAsUser: "root" } : {}),
-        overlays,
-    });
 }
 
 /**

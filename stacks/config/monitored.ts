@@ -2,9 +2,9 @@ import { z } from "zod";
 import { AGENT_ASSOCIATION_DEFAULTS } from "../../components/agent/agentAssociations";
 import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
 import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
-import { CONNECTIVITY_MODES, connectivityProblem } from "../../components/monitored/monitoredAccount";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { cidr, logRetentionDays, prefixListId, routeTableId, subnetId, vpcId } from "./common";
+import { CONNECTIVITY_MODES, connectivityProblem } from "../../components/monitored/connectivity";
 
 /**
  * `oss-monitoring:monitored`: one AWS account whose workloads send metrics to the hub through

@@ -6,12 +6,12 @@ import * as assert from "assert";
 import { program } from "../../stacks/program";
 import { renderBaseAgentConfig } from "../../components/agent/cloudwatchAgentConfig";
 import { subnetsInServiceZones } from "../../components/spoke/hubEndpoint";
-import { activeVpcCidrs, hasEc2Path, s3RouteProblem } from "../../components/monitored/monitoredAccount";
 import { planEndpointServices } from "../../components/network/endpointDiscovery";
 import { MockContext } from "../../automation/plan/mockState";
 import { Recorded, runProgram } from "../harness";
 import { entry, HUB_OUTPUTS as hubOutputs, HUB_REF, SERVICE } from "./fixtures/monitored";
 import { PRIVATELINK_SERVICES } from "../../components/network/endpointCatalog";
+import { activeVpcCidrs, hasEc2Path, s3RouteProblem } from "../../components/monitored/connectivity";
 
 
 /** Plans `name` with an override of its role config; collects a failure instead of throwing. */

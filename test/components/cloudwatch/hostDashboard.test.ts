@@ -8,7 +8,7 @@ import { dashboardRefreshCost } from "../../../components/cloudwatch/dashboardCo
 import {
     AgentSource, agentLogTargets, buildHostDashboard, dashboardMetricQueries, dashboardPanels, LOGS_INSIGHTS_MAX_LOG_GROUPS, metricsInsightsSql, miIdentifier,
 } from "../../../components/cloudwatch/hostDashboard";
-import { siteAgentLayers } from "../../../components/onprem/onpremGateway";
+import { siteAgentLayers } from "../../../components/onprem/siteAgent";
 
 const ONPREM_NS = "CWAgent/OnPrem";
 const SOURCES: AgentSource[] = [

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { parse } from "yaml";
 import { eksKubeconfig, kubernetesServiceIp } from "../../../components/monitored/eksAccess";
 import { hubIngressRules } from "../../../components/spoke/hubEndpoint";
-import { awsServiceEndpoints, checkConnectivity } from "../../../components/monitored/monitoredAccount";
 import { PRIVATELINK_SERVICES } from "../../../components/network/endpointCatalog";
+import { awsServiceEndpoints, checkConnectivity } from "../../../components/monitored/connectivity";
 
 describe("monitored helpers", () => {
     it("endpoint sets per mode: all services for privatelink, none for nat and internet, unknown extras refused", () => {
