@@ -3,7 +3,7 @@ import { cidrsOverlap } from "../../components/network/cidr";
 import { ROTATION_DAYS } from "../../components/identity/tenantIdentities";
 import { Tenant } from "../../components/identity/tenants";
 import { AGENT_ALERT_DEFAULTS } from "../../components/cloudwatch/agentAlerts";
-import { COLLECTOR_SERVICE_DEFAULTS } from "../../components/hub/collector/collectorService";
+import { COLLECTOR_SERVICE_DEFAULTS, collectorTasksProblem } from "../../components/hub/collector/collectorService";
 import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS, grafanaProblems } from "../../components/hub/grafana/grafanaWorkspace";
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../components/hub/prometheusWorkspace";
 import { AMP_DEFAULT_QUOTAS } from "../../components/content/options";
@@ -52,7 +52,7 @@ const collector = z
         /** Fargate task memory (MiB). Default 2048. */
         memory: z.number().int().min(1024).max(30720).default(COLLECTOR_SERVICE_DEFAULTS.memory),
         /** Minimum replicas; 2+ keeps ingestion up through an AZ or task failure. */
-        minTasks: z.number().int().min(2, { error: "at least 2 collector tasks are needed for high availability" }).default(COLLECTOR_SERVICE_DEFAULTS.minTasks),
+        minTasks: z.number().int().default(COLLECTOR_SERVICE_DEFAULTS.minTasks),
         /** Default 12: the sizing rule's answer for 500 accounts x 50k series at 60 s (6 tasks steady, doubled for a backlog drain). */
         maxTasks: z.number().int().min(2).max(100).default(COLLECTOR_SERVICE_DEFAULTS.maxTasks),
         targetCpuPercent: z.number().min(10).max(90).default(COLLECTOR_SERVICE_DEFAULTS.targetCpuPercent),
@@ -66,7 +66,12 @@ const collector = z
         tlsSecretArn: arnOf("secretsmanager", "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/collector-tls-AbCdEf"),
     })
     .strict()
-    .refine((c) => c.maxTasks >= c.minTasks, { error: "maxTasks must be at least minTasks", path: ["maxTasks"] });
+    .superRefine((c, ctx) => {
+        const problem = collectorTasksProblem(c.minTasks, c.maxTasks);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
+        }
+    });
 
 const ingress = z
     .object({

@@ -27,6 +27,17 @@ export const COLLECTOR_SERVICE_DEFAULTS = {
     logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
 } as const;
 
+/** Why a replica range cannot work (the key to fix and why), or undefined: the hub schema and CollectorService both ask. */
+export function collectorTasksProblem(minTasks: number, maxTasks: number): { key: "minTasks" | "maxTasks"; message: string } | undefined {
+    if (minTasks < 2) {
+        return { key: "minTasks", message: `at least 2 collector tasks are needed for high availability (got ${minTasks})` };
+    }
+    if (maxTasks < minTasks) {
+        return { key: "maxTasks", message: `maxTasks must be at least minTasks (${maxTasks} < ${minTasks})` };
+    }
+    return undefined;
+}
+
 export interface CollectorServiceArgs {
     readonly account: string;
     readonly region: string;
@@ -102,8 +113,9 @@ export class CollectorService extends pulumi.ComponentResource {
     constructor(name: string, args: CollectorServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:hub:CollectorService", name, {}, opts);
         const minTasks = args.minTasks ?? COLLECTOR_SERVICE_DEFAULTS.minTasks;
-        if (minTasks < 2) {
-            throw new Error(`${name}: minTasks must be at least 2 for high availability (got ${minTasks})`);
+        const tasksProblem = collectorTasksProblem(minTasks, args.maxTasks ?? COLLECTOR_SERVICE_DEFAULTS.maxTasks);
+        if (tasksProblem !== undefined) {
+            throw new Error(`${name}: ${tasksProblem.key}: ${tasksProblem.message}`);
         }
         const key = new EncryptionKey(`${name}-cmk`, {
             account: args.account, region: args.region, services: ["logs"], description: `ADOT collector ${name} logs`, tags: args.tags,
