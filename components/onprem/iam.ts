@@ -22,6 +22,15 @@ export interface CertificateSubjectCondition {
  * anchor, and only for certificates whose subject matches. Roles Anywhere maps the subject
  * to `aws:PrincipalTag/x509Subject/<field>`.
  */
+/** Why a subject condition admits too much (no field to match), or undefined: the on-prem schema and rolesAnywhereTrust both ask. */
+export function certificateSubjectProblem(subject: CertificateSubjectCondition): string | undefined {
+    if ((subject.commonNames ?? []).length === 0 && subject.organizationalUnit === undefined && subject.organization === undefined) {
+        return "set at least one of commonNames, organizationalUnit, organization: otherwise any certificate of the CA may assume the role " +
+            "(every certificate of the CA matches an empty condition)";
+    }
+    return undefined;
+}
+
 export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subject: CertificateSubjectCondition): PolicyDocument {
     const equals: Record<string, string | string[]> = { "aws:SourceAccount": account };
     if (subject.organizationalUnit !== undefined) {
@@ -34,8 +43,9 @@ export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subj
     if (subject.commonNames !== undefined && subject.commonNames.length > 0) {
         condition.StringLike = { "aws:PrincipalTag/x509Subject/CN": [...subject.commonNames] };
     }
-    if (Object.keys(equals).length === 1 && condition.StringLike === undefined) {
-        throw new Error("rolesAnywhereTrust: subject needs commonNames, organizationalUnit or organization, otherwise every certificate of the CA may assume the role");
+    const problem = certificateSubjectProblem(subject);
+    if (problem !== undefined) {
+        throw new Error(`rolesAnywhereTrust: subject: ${problem}`);
     }
     return policyDocument([{
         Sid: "TrustSiteCertificatesThroughTheTrustAnchor",

@@ -15,7 +15,7 @@ import { HybridActivation } from "./hybridActivation";
 import { agentPermissions, managedInstancePolicy } from "../agent/agentIam";
 import { LandingEndpoints } from "./landingEndpoints";
 import { ResolverInbound } from "./resolverInbound";
-import { RolesAnywhereAccess } from "./rolesAnywhereAccess";
+import { RolesAnywhereAccess, trustAnchorCaProblem } from "./rolesAnywhereAccess";
 import { hybridHostTags, OnpremAgentSettings, OnpremCredentials, siteAgentLayers, siteTargeting } from "./siteAgent";
 import { SiteConnectivity, SitePath } from "./siteConnectivity";
 import { Tags, withName } from "../security/tags";
@@ -253,10 +253,11 @@ export class OnPremGateway extends pulumi.ComponentResource {
             }, child);
             return { hostRoleArn: hybrid.roleArn, activationIds: hybrid.activationIds, activationCodes: hybrid.activationCodes };
         }
-        const ca = creds.caBundle !== undefined ? { caBundle: creds.caBundle } : creds.acmPcaArn !== undefined ? { acmPcaArn: creds.acmPcaArn } : undefined;
-        if (ca === undefined) {
-            throw new Error(`${name}: credentials.caBundle: IAM Roles Anywhere needs the site CA's PEM bundle or an ACM Private CA ARN`);
+        const caProblem = trustAnchorCaProblem(creds);
+        if (caProblem !== undefined) {
+            throw new Error(`${name}: credentials.${caProblem.key}: ${caProblem.message}`);
         }
+        const ca = creds.caBundle !== undefined ? { caBundle: creds.caBundle } : { acmPcaArn: creds.acmPcaArn! };
         const ra = new RolesAnywhereAccess(`${name}-ra`, {
             account: args.account,
             siteName: args.siteName,

@@ -4,7 +4,8 @@ import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentCon
 import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
-import { ROLES_ANYWHERE_DEFAULTS } from "../../components/onprem/rolesAnywhereAccess";
+import { certificateSubjectProblem } from "../../components/onprem/iam";
+import { ROLES_ANYWHERE_DEFAULTS, trustAnchorCaProblem } from "../../components/onprem/rolesAnywhereAccess";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { arnOf, cidr, configError, logRetentionDays, PROJECT, routeTableId, subnetId, vpcId } from "./common";
 
@@ -82,8 +83,11 @@ const certificateSubject = z
         organization: z.string().min(1).optional(),
     })
     .strict()
-    .refine((s) => s.commonNames !== undefined || s.organizationalUnit !== undefined || s.organization !== undefined, {
-        error: "set at least one of commonNames, organizationalUnit, organization: otherwise any certificate of the CA may assume the role",
+    .superRefine((s, ctx) => {
+        const problem = certificateSubjectProblem(s);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", message: problem });
+        }
     });
 
 const rolesAnywhere = z
@@ -100,11 +104,9 @@ const rolesAnywhere = z
     })
     .strict()
     .superRefine((r, ctx) => {
-        if (r.caBundle === undefined && r.acmPcaArn === undefined) {
-            ctx.addIssue({ code: "custom", path: ["caBundle"], message: "required for IAM Roles Anywhere: the site CA's PEM bundle (or set acmPcaArn for an ACM Private CA)" });
-        }
-        if (r.caBundle !== undefined && r.acmPcaArn !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["acmPcaArn"], message: "set caBundle or acmPcaArn, not both: a trust anchor has one source" });
+        const problem = trustAnchorCaProblem(r);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
         }
     });
 
