@@ -108,6 +108,11 @@ export const AGENT_ASSOCIATION_DEFAULTS = {
     maxErrors: "10%",
 } as const;
 
+/** Why the per-platform host tag values cannot work, or undefined: the monitored schema and resolveTargeting both ask. */
+export function platformTagValuesProblem(linux: string, windows: string): string | undefined {
+    return linux === windows ? "linux and windows need different tag values: each base layer targets one platform" : undefined;
+}
+
 export interface ResolvedTargeting {
     readonly tagKey: string;
     readonly platformValues: Record<AgentPlatform, string>;
@@ -133,8 +138,9 @@ export function resolveTargeting(t: AgentTargeting = {}): ResolvedTargeting {
             throw new Error(`targeting.platformValues.${p}: "${v}" is not a valid tag value`);
         }
     }
-    if (r.platformValues.linux === r.platformValues.windows) {
-        throw new Error("targeting.platformValues: linux and windows need different values, each base layer targets one platform");
+    const values = platformTagValuesProblem(r.platformValues.linux, r.platformValues.windows);
+    if (values !== undefined) {
+        throw new Error(`targeting.platformValues: ${values}`);
     }
     return r;
 }

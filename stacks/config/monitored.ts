@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AGENT_ASSOCIATION_DEFAULTS } from "../../components/agent/agentAssociations";
+import { AGENT_ASSOCIATION_DEFAULTS, platformTagValuesProblem } from "../../components/agent/agentAssociations";
 import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
 import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
@@ -156,8 +156,9 @@ const agent = z
                 ctx.addIssue({ code: "custom", path: ["overlays", i, "platform"], message: `${o.platform} is not in agent.platforms` });
             }
         });
-        if (a.linuxTagValue === a.windowsTagValue) {
-            ctx.addIssue({ code: "custom", path: ["windowsTagValue"], message: "must differ from linuxTagValue: each base layer targets one platform" });
+        const values = platformTagValuesProblem(a.linuxTagValue, a.windowsTagValue);
+        if (values !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["windowsTagValue"], message: values });
         }
     });
 

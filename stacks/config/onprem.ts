@@ -4,7 +4,9 @@ import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentCon
 import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
+import { credentialPlatformsProblem } from "../../components/onprem/hostFiles";
 import { certificateSubjectProblem } from "../../components/onprem/iam";
+import { vpnPathProblems } from "../../components/onprem/siteConnectivity";
 import { ROLES_ANYWHERE_DEFAULTS, trustAnchorCaProblem } from "../../components/onprem/rolesAnywhereAccess";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { arnOf, cidr, configError, logRetentionDays, PROJECT, routeTableId, subnetId, vpcId } from "./common";
@@ -136,21 +138,10 @@ const vpn = z
         transitGatewayRouteTableId: idOf("tgw-rtb", "tgw-rtb-0123456789abcdef0").optional(),
     })
     .strict()
+    // The rules are the component's (vpnPathProblems), so the config and SiteConnectivity agree.
     .superRefine((v, ctx) => {
-        if ((v.transitGatewayId === undefined) === (v.vpnGatewayId === undefined)) {
-            ctx.addIssue({ code: "custom", path: ["transitGatewayId"], message: "set exactly one of transitGatewayId or vpnGatewayId (where the VPN terminates)" });
-        }
-        if (v.staticRoutesOnly && v.transitGatewayId !== undefined && v.transitGatewayRouteTableId === undefined) {
-            ctx.addIssue({
-                code: "custom", path: ["transitGatewayRouteTableId"],
-                message: "required with staticRoutesOnly on a transit gateway: static VPN routes are not propagated, so the stack must add routes to the site in this route table",
-            });
-        }
-        if (v.transitGatewayRouteTableId !== undefined && v.transitGatewayId === undefined) {
-            ctx.addIssue({ code: "custom", path: ["transitGatewayRouteTableId"], message: "only for a VPN to a transit gateway; remove it or set transitGatewayId" });
-        }
-        if (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((p) => cidrsOverlap(p, `${v.customerGatewayIp}/32`))) {
-            ctx.addIssue({ code: "custom", path: ["customerGatewayIp"], message: "a Site-to-Site VPN terminates on the device's public address; private addresses belong in siteCidrs" });
+        for (const p of vpnPathProblems(v)) {
+            ctx.addIssue({ code: "custom", path: [p.key], message: p.message });
         }
     });
 
@@ -336,8 +327,9 @@ export const onpremConfig = z
                 ctx.addIssue({ code: "custom", path: ["siteCidrs", i], message: `${s} overlaps the landing VPC ${c.landingVpc.cidr}; site and VPC addresses must be distinct to route between them` });
             }
         });
-        if (c.credentials.mode === "rolesAnywhere" && c.agent.platforms.includes("windows")) {
-            ctx.addIssue({ code: "custom", path: ["agent", "platforms"], message: "rolesAnywhere hosts are Linux only here (the signing helper runs as a systemd unit as cwagent); use hybridActivation for Windows hosts" });
+        const platforms = credentialPlatformsProblem(c.credentials.mode, c.agent.platforms);
+        if (platforms !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["agent", "platforms"], message: platforms });
         }
         if (c.network.mode === "directConnect") {
             (c.network.allowedPrefixes ?? []).forEach((p, i) => {
