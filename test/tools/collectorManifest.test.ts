@@ -2,8 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ADOT_MODULES, ADOT_RELEASE, NOT_IN_E2E_BUILD } from "../../components/telemetry/adotComponents";
-import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
+import { ADOT_MODULES, ADOT_RELEASE, DEFAULT_COLLECTOR_IMAGE, NOT_IN_E2E_BUILD } from "../../components/telemetry/adotComponents";
 
 const MANIFEST = path.resolve(__dirname, "../../tools/collector/builder-config.yaml");
 const KINDS = ["receivers", "processors", "exporters", "extensions"] as const;
