@@ -51,6 +51,20 @@ describe("layout of components/ and stacks/", () => {
         assert.deepStrictEqual(folders.filter((f) => f.endsWith(".ts") || layerOf(f) < 0), [], "no loose files, every folder in LAYERS");
     });
 
+    it("a component lives in the folder of its type token's module, in a file named after it", () => {
+        const wrong: string[] = [];
+        for (const file of sources("components")) {
+            const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+            for (const m of text.matchAll(/super\("oss-monitoring:([a-z]+):([A-Za-z]+)"/g)) {
+                const [, module, name] = m;
+                if (file.split("/")[1] !== module || path.basename(file, ".ts").toLowerCase() !== name.toLowerCase()) {
+                    wrong.push(`${file}: oss-monitoring:${module}:${name}`);
+                }
+            }
+        }
+        assert.deepStrictEqual(wrong, []);
+    });
+
     it("imports only point down: to the same folder or a folder of a lower layer", () => {
         const wrong: string[] = [];
         for (const [file, targets] of graph) {
