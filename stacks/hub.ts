@@ -3,30 +3,96 @@ import { CloudWatchDataSource } from "../components/cloudwatch/cloudwatchDataSou
 import { CloudWatchHostContent } from "../components/cloudwatch/cloudwatchHostContent";
 import { ObservabilitySink } from "../components/cloudwatch/observabilitySink";
 import { sinkRegions } from "../components/cloudwatch/observabilityPolicy";
-import { CollectorIngress, ingressListeners } from "../components/collectorIngress";
-import { CollectorService } from "../components/collectorService";
-import { DrRemoteWritePath } from "../components/drRemoteWritePath";
-import { EncryptionKey } from "../components/encryptionKey";
-import { HubContent } from "../components/hubContent";
-import { GrafanaWorkspace } from "../components/grafanaWorkspace";
-import { renderHubCollectorConfig } from "../components/hubCollectorConfig";
+import { CollectorIngress, ingressListeners } from "../components/hub/collectorIngress";
+import { CollectorService } from "../components/hub/collector/collectorService";
+import { DrRemoteWritePath } from "../components/hub/drRemoteWritePath";
+import { EncryptionKey } from "../components/security/encryptionKey";
+import { HubContent } from "../components/hub/hubContent";
+import { GrafanaWorkspace } from "../components/hub/grafana/grafanaWorkspace";
+import { renderHubCollectorConfig } from "../components/hub/collector/hubCollectorConfig";
 import { TenantIdentities } from "../components/identity/tenantIdentities";
-import { PrivateNetwork } from "../components/privateNetwork";
-import { PrometheusWorkspace } from "../components/prometheusWorkspace";
+import { PrivateNetwork } from "../components/network/privateNetwork";
+import { PrometheusWorkspace } from "../components/hub/prometheusWorkspace";
 import { HubStackConfig } from "./config";
 import { hubTenants } from "./config/hub";
+import { compact, HubOutputs } from "./outputs";
 import { deployProvider } from "./provider";
+import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 
-/** Services the hub's tasks and Grafana call privately. */
-export const HUB_ENDPOINT_SERVICES = ["aps-workspaces", "ecr.api", "ecr.dkr", "logs", "ssm", "sts", "secretsmanager", "kms"];
-
-/** Composes the central hub and returns what spokes and operators need. */
+/** Composes the central hub and returns what spokes and operators need (HubOutputs). */
 export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {
-    const hub = config.hub;
-    const tags = config.tags;
     const provider = deployProvider("hub-aws", config);
     const opts = { providers: [provider] };
+    const amp = ampWorkspaces(config, opts);
+    const net = hubNetwork(config, opts, amp.drProvider);
+    const front = collectorFrontDoor(config, opts, net.network, now);
+    const collector = collectorService(config, opts, { amp, net, front });
+    const grafana = grafanaWorkspace(config, opts, amp, net.network, now);
+    const hub = config.hub;
+    const tags = config.tags;
 
+    const alertsKey = new EncryptionKey("hub-alerts-cmk", {
+        account: config.account, region: config.region, services: ["sns-from-aps"], description: "AMP alert notifications (SNS)", tags,
+    }, opts);
+    const content = new HubContent("hub-content", {
+        workspaceId: amp.amp.workspaceId,
+        workspaceArn: amp.amp.workspaceArn,
+        region: config.region,
+        accountId: config.account,
+        kmsKeyArn: alertsKey.keyArn,
+        grafanaDataSourceUid: grafana.dataSourceUid,
+        quotas: hub.quotas,
+        minHubCollectorReplicas: hub.collector.minTasks,
+        dr: amp.dr !== undefined && amp.drProvider !== undefined ? { workspaceId: amp.dr.workspaceId, provider: amp.drProvider } : undefined,
+        tags,
+    }, { providers: grafana.provider !== undefined ? [provider, grafana.provider] : [provider] });
+    const cw = cloudwatch(config, opts, { provider, grafana, content, alertsKey });
+
+    return compact({
+        account: config.account,
+        region: config.region,
+        organizationId: config.organizationId,
+        ampWorkspaceId: amp.amp.workspaceId,
+        ampWorkspaceArn: amp.amp.workspaceArn,
+        ampRemoteWriteUrl: amp.amp.remoteWriteUrl,
+        ampQueryUrl: amp.amp.queryUrl,
+        drWorkspaceArn: amp.dr?.workspaceArn,
+        drRegion: hub.drRegion,
+        drVpcId: net.drPath?.drVpcId,
+        drAmpEndpointId: net.drPath?.endpointId,
+        endpointServiceName: front.ingress.endpointServiceName,
+        endpointServiceId: front.ingress.endpointServiceId,
+        // The zones the endpoint service offers, by ID: spokes keep only subnets in these.
+        endpointServiceAzIds: net.network.availabilityZoneIds,
+        collectorDomain: front.ingress.collectorDomain,
+        collectorNlbDnsName: front.ingress.dnsName,
+        collectorPorts: front.listeners.map((l) => l.port),
+        certificateArn: hub.ingress.certificateArn,
+        // Spokes read their identity secret by ARN (tenantKey → ARN) and verify nothing else with this CA.
+        tenantCaCertificate: front.identities.caCertificatePem,
+        tenantIdentitySecretArns: front.identities.secretArns,
+        collectorTaskRoleArn: collector.taskRoleArn,
+        collectorConfigParameter: collector.configParameterName,
+        grafanaUrl: grafana.url,
+        grafanaWorkspaceId: grafana.workspaceId,
+        grafanaDataSourceUid: grafana.dataSourceUid,
+        grafanaApiEndpointId: grafana.apiEndpointId,
+        alertTopicArn: content.alertTopicArn,
+        dashboardUrls: content.dashboardUrls,
+        observabilitySinkArns: cw.sinks.sinkArns,
+        cloudwatchDataSourceUid: cw.grafana?.dataSource.dataSourceUid,
+        cloudwatchDashboardUrl: cw.grafana?.hostContent.dashboardUrl,
+        collectorCaBundle: hub.ingress.caBundle,
+        vpcId: net.network.vpcId,
+    } satisfies HubOutputs);
+}
+
+type StackOpts = { providers: pulumi.ProviderResource[] };
+
+/** The AMP workspace, and its DR copy (with the DR region's provider) when drRegion is set. */
+function ampWorkspaces(config: HubStackConfig, opts: StackOpts) {
+    const hub = config.hub;
+    const tags = config.tags;
     const amp = new PrometheusWorkspace("hub-amp", {
         account: config.account, region: config.region, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
     }, opts);
@@ -37,8 +103,13 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         }, { providers: [drProvider] })
         : undefined;
     const workspaceArns = [amp.workspaceArn, ...(dr ? [dr.workspaceArn] : [])];
+    return { amp, dr, drProvider, workspaceArns };
+}
 
-    const siteCidrs = hub.onpremSites.flatMap((s) => s.cidrs);
+/** The hub VPC with its interface endpoints, and the path to the DR region's AMP endpoint. */
+function hubNetwork(config: HubStackConfig, opts: StackOpts, drProvider: pulumi.ProviderResource | undefined) {
+    const hub = config.hub;
+    const tags = config.tags;
     const network = new PrivateNetwork("hub-net", {
         region: config.region,
         organizationId: config.organizationId,
@@ -69,7 +140,13 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
             tags,
         }, opts)
         : undefined;
+    return { network, drPath };
+}
 
+/** Tenant identities (one certificate per fleet member) and the NLB + endpoint service in front of the collectors. */
+function collectorFrontDoor(config: HubStackConfig, opts: StackOpts, network: PrivateNetwork, now: Date | undefined) {
+    const hub = config.hub;
+    const tags = config.tags;
     // Every monitored account and on-prem site gets a certificate from the hub's CA; the tasks'
     // tenant proxy admits only those and labels each series from the certificate (issue 14).
     const tenants = hubTenants(hub);
@@ -88,7 +165,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         subnetIds: network.privateSubnetIds,
         vpcCidr: network.vpcCidr,
         listeners,
-        allowedCidrs: [...hub.ingress.allowedCidrs, ...siteCidrs],
+        allowedCidrs: [...hub.ingress.allowedCidrs, ...hub.onpremSites.flatMap((s) => s.cidrs)],
         allowedPrefixListIds: hub.ingress.allowedPrefixListIds,
         // Landing accounts reach the endpoint service too; their sites still need their certificate.
         allowedAccounts: [...hub.monitoredAccounts, ...hub.onpremSites.map((s) => s.account), ...hub.ingress.extraAllowedAccounts],
@@ -96,7 +173,19 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         collectorDomain: hub.ingress.collectorDomain,
         tags,
     }, opts);
+    return { tenants, identities, listeners, ingress };
+}
 
+/** The collector service, remote-writing to the primary (and DR) workspace. */
+function collectorService(
+    config: HubStackConfig,
+    opts: StackOpts,
+    d: { amp: ReturnType<typeof ampWorkspaces>; net: ReturnType<typeof hubNetwork>; front: ReturnType<typeof collectorFrontDoor> },
+): CollectorService {
+    const hub = config.hub;
+    const { amp, dr } = d.amp;
+    const { network, drPath } = d.net;
+    const { ingress, identities, tenants } = d.front;
     const remoteWrite = pulumi
         .all([amp.remoteWriteUrl, dr?.remoteWriteUrl])
         .apply(([primary, secondary]) => [
@@ -106,7 +195,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
     const configYaml = remoteWrite.apply((targets) => renderHubCollectorConfig({
         account: config.account, region: config.region, remoteWrite: targets, taskMemoryMiB: hub.collector.memory,
     }));
-    const collector = new CollectorService("hub-collector", {
+    return new CollectorService("hub-collector", {
         account: config.account,
         region: config.region,
         vpcId: network.vpcId,
@@ -119,7 +208,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         listeners: ingress.listeners,
         startupDependencies: network.endpoints,
         configYaml,
-        workspaceArns,
+        workspaceArns: d.amp.workspaceArns,
         tlsSecretArn: hub.collector.tlsSecretArn,
         identity: { caCertificatePem: identities.caCertificatePem, tenants, revokedSerials: hub.identity.revokedSerials },
         image: hub.collector.image,
@@ -130,110 +219,63 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         targetCpuPercent: hub.collector.targetCpuPercent,
         targetMemoryPercent: hub.collector.targetMemoryPercent,
         logRetentionDays: hub.logRetentionDays,
-        tags,
+        tags: config.tags,
     }, opts);
+}
 
-    const grafana = new GrafanaWorkspace("hub-grafana", {
+/** Managed Grafana in the hub VPC, querying the hub's workspaces. */
+function grafanaWorkspace(config: HubStackConfig, opts: StackOpts, amp: ReturnType<typeof ampWorkspaces>, network: PrivateNetwork, now: Date | undefined): GrafanaWorkspace {
+    const g = config.hub.grafana;
+    return new GrafanaWorkspace("hub-grafana", {
         account: config.account,
         region: config.region,
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         vpcCidr: network.vpcCidr,
-        authentication: hub.grafana.authentication,
-        samlMetadataUrl: hub.grafana.samlMetadataUrl,
-        samlAdminRoleValues: hub.grafana.samlAdminRoleValues,
-        allowedVpceIds: hub.grafana.allowedVpceIds,
-        allowedPrefixListIds: hub.grafana.allowedPrefixListIds,
-        adminGroupIds: hub.grafana.adminGroupIds,
-        editorGroupIds: hub.grafana.editorGroupIds,
-        apiAccess: hub.grafana.apiAccess,
-        apiAccessPrefixListId: hub.grafana.apiAccessPrefixListId,
-        workspaceId: amp.workspaceId,
-        queryUrl: amp.queryUrl,
-        workspaceArns,
-        tokenRotationDays: hub.grafana.tokenRotationDays,
+        authentication: g.authentication,
+        samlMetadataUrl: g.samlMetadataUrl,
+        samlAdminRoleValues: g.samlAdminRoleValues,
+        allowedVpceIds: g.allowedVpceIds,
+        allowedPrefixListIds: g.allowedPrefixListIds,
+        adminGroupIds: g.adminGroupIds,
+        editorGroupIds: g.editorGroupIds,
+        apiAccess: g.apiAccess,
+        apiAccessPrefixListId: g.apiAccessPrefixListId,
+        workspaceId: amp.amp.workspaceId,
+        queryUrl: amp.amp.queryUrl,
+        workspaceArns: amp.workspaceArns,
+        tokenRotationDays: g.tokenRotationDays,
         now,
-        tags,
+        tags: config.tags,
     }, opts);
+}
 
-    const alertsKey = new EncryptionKey("hub-alerts-cmk", {
-        account: config.account, region: config.region, services: ["sns-from-aps"], description: "AMP alert notifications (SNS)", tags,
-    }, opts);
-    const content = new HubContent("hub-content", {
-        workspaceId: amp.workspaceId,
-        workspaceArn: amp.workspaceArn,
-        region: config.region,
-        accountId: config.account,
-        kmsKeyArn: alertsKey.keyArn,
-        grafanaDataSourceUid: grafana.dataSourceUid,
-        quotas: hub.quotas,
-        minHubCollectorReplicas: hub.collector.minTasks,
-        dr: dr !== undefined && drProvider !== undefined ? { workspaceId: dr.workspaceId, provider: drProvider } : undefined,
-        tags,
-    }, { providers: grafana.provider !== undefined ? [provider, grafana.provider] : [provider] });
-
-    // CloudWatch cross-account observability: a sink per fleet region, Grafana's CloudWatch data source, host dashboards and agent alerts.
-    const cw = hub.cloudwatch;
+/** CloudWatch cross-account observability: a sink per fleet region, Grafana's CloudWatch data source, host dashboards and agent alerts. */
+function cloudwatch(
+    config: HubStackConfig,
+    opts: StackOpts,
+    d: { provider: pulumi.ProviderResource; grafana: GrafanaWorkspace; content: HubContent; alertsKey: EncryptionKey },
+) {
+    const cw = config.hub.cloudwatch;
     const cwRegions = sinkRegions(config.region, cw.sources.map((s) => s.region));
     const sinks = new ObservabilitySink("hub-oam", {
         regions: cwRegions,
         organizationId: config.organizationId,
         accounts: cw.sinkPrincipals === "fleet" ? cw.sources.map((s) => s.account) : undefined,
-        tags,
+        tags: config.tags,
     }, opts);
     // Grafana content needs the workspace API (apiAccess none manages none: the sinks still deploy).
-    const cwGrafana = grafana.provider === undefined ? undefined : (() => {
-        const grafanaOpts = { providers: [provider, grafana.provider] };
-        const dataSource = new CloudWatchDataSource("hub-cloudwatch", {
-            account: config.account, region: config.region, regions: cwRegions, sinkArns: sinks.sinkArns, workspaceRoleName: grafana.roleName,
-        }, grafanaOpts);
-        const hostContent = new CloudWatchHostContent("hub-cloudwatch-content", {
-            dataSourceUid: dataSource.dataSourceUid, regions: cwRegions, sources: cw.sources, alertTopicArn: content.alertTopicArn,
-            alertKmsKeyArn: alertsKey.keyArn, workspaceRoleName: grafana.roleName, silentAfterMinutes: cw.silentAfterMinutes,
-        }, grafanaOpts);
-        return { dataSource, hostContent };
-    })();
-
-    return compact({
-        account: config.account,
-        region: config.region,
-        organizationId: config.organizationId,
-        ampWorkspaceId: amp.workspaceId,
-        ampWorkspaceArn: amp.workspaceArn,
-        ampRemoteWriteUrl: amp.remoteWriteUrl,
-        ampQueryUrl: amp.queryUrl,
-        drWorkspaceArn: dr?.workspaceArn,
-        drRegion: hub.drRegion,
-        drVpcId: drPath?.drVpcId,
-        drAmpEndpointId: drPath?.endpointId,
-        endpointServiceName: ingress.endpointServiceName,
-        endpointServiceId: ingress.endpointServiceId,
-        // The zones the endpoint service offers, by ID: spokes keep only subnets in these.
-        endpointServiceAzIds: network.availabilityZoneIds,
-        collectorDomain: ingress.collectorDomain,
-        collectorNlbDnsName: ingress.dnsName,
-        collectorPorts: listeners.map((l) => l.port),
-        certificateArn: hub.ingress.certificateArn,
-        // Spokes read their identity secret by ARN (tenantKey → ARN) and verify nothing else with this CA.
-        tenantCaCertificate: identities.caCertificatePem,
-        tenantIdentitySecretArns: identities.secretArns,
-        collectorTaskRoleArn: collector.taskRoleArn,
-        collectorConfigParameter: collector.configParameterName,
-        grafanaUrl: grafana.url,
-        grafanaWorkspaceId: grafana.workspaceId,
-        grafanaDataSourceUid: grafana.dataSourceUid,
-        grafanaApiEndpointId: grafana.apiEndpointId,
-        alertTopicArn: content.alertTopicArn,
-        dashboardUrls: content.dashboardUrls,
-        observabilitySinkArns: sinks.sinkArns,
-        cloudwatchDataSourceUid: cwGrafana?.dataSource.dataSourceUid,
-        cloudwatchDashboardUrl: cwGrafana?.hostContent.dashboardUrl,
-        collectorCaBundle: hub.ingress.caBundle,
-        vpcId: network.vpcId,
-    });
-}
-
-/** Drops undefined outputs (optional features that are off) instead of exporting nothing. */
-function compact(outputs: Record<string, pulumi.Input<unknown>>): Record<string, pulumi.Input<unknown>> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
+    const grafanaProvider = d.grafana.provider;
+    if (grafanaProvider === undefined) {
+        return { sinks, grafana: undefined };
+    }
+    const grafanaOpts = { providers: [d.provider, grafanaProvider] };
+    const dataSource = new CloudWatchDataSource("hub-cloudwatch", {
+        account: config.account, region: config.region, regions: cwRegions, sinkArns: sinks.sinkArns, workspaceRoleName: d.grafana.roleName,
+    }, grafanaOpts);
+    const hostContent = new CloudWatchHostContent("hub-cloudwatch-content", {
+        dataSourceUid: dataSource.dataSourceUid, regions: cwRegions, sources: cw.sources, alertTopicArn: d.content.alertTopicArn,
+        alertKmsKeyArn: d.alertsKey.keyArn, workspaceRoleName: d.grafana.roleName, silentAfterMinutes: cw.silentAfterMinutes,
+    }, grafanaOpts);
+    return { sinks, grafana: { dataSource, hostContent } };
 }

@@ -2,17 +2,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { siteNameOf } from "../components/agent/logGroups";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
-import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
-import { OnPremGateway } from "../components/onpremGateway";
+import { OnPremGateway } from "../components/onprem/onpremGateway";
 import { OnpremStackConfig } from "./config";
-import { ConfigError, PROJECT } from "./config/common";
-import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/endpointDiscovery";
-import { ONPREM_ENDPOINT_SERVICES } from "../components/onprem/landingEndpoints";
-import { checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
-import { hubIdentitySecretArn, tenantIdentityTls } from "../components/agent/tenantIdentity";
+import { PROJECT } from "./config/common";
+import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
+import { checkLandingS3Gateway, checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
+import { tenantIdentityTls } from "../components/spoke/tenantIdentity";
+import { compact, readHubOutputs } from "./outputs";
 import { deployProvider } from "./provider";
-
-export { siteNameOf };
+import { ONPREM_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 
 /**
  * Composes an on-premises site's gateway: `pulumi up -s onprem-<site>` in the site's landing
@@ -24,39 +22,22 @@ export function onpremStack(config: OnpremStackConfig, now: Date = new Date()): 
     return composeSite(config);
 }
 
-/**
- * `privateDnsOnlyForInboundResolverEndpoint` on the S3 interface endpoint requires an S3 gateway
- * endpoint in the VPC (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html,
- * "Private DNS"); the config's `landingVpc.s3GatewayEndpoint` claim is checked against the VPC.
- */
-export function checkLandingS3Gateway(declared: boolean, found: boolean, keyPrefix = `${PROJECT}:`): void {
-    if (declared && !found) {
-        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}onprem.landingVpc.s3GatewayEndpoint: true, but the landing VPC has no S3 gateway endpoint ` +
-            "(private DNS for the S3 interface endpoint would then answer nobody in the VPC); add one or set it to false.");
-    }
-}
+type GatewayArgs = ConstructorParameters<typeof OnPremGateway>[1]["gateway"];
 
 async function composeSite(config: OnpremStackConfig): Promise<Record<string, pulumi.Input<unknown>>> {
     const c = config.onprem;
     const siteName = siteNameOf(c.siteName, pulumi.getStack());
     const secrets = new pulumi.Config(PROJECT);
     checkRemovedSecretKeys((key) => secrets.get(key) !== undefined, pulumi.getStack());
-    const hub = new pulumi.StackReference("hub", { name: config.hubStack });
+    const hub = readHubOutputs(new pulumi.StackReference("hub", { name: config.hubStack }), config.hubStack);
     // Only the gateway collector presents the site's certificate; checked before anything else is registered.
     const tenant = { kind: "onprem" as const, account: config.account, site: siteName };
-    const identityArn = c.gateway !== undefined ? await hubIdentitySecretArn(hub, config.hubStack, tenant) : undefined;
+    const identityArn = c.gateway !== undefined ? await hub.tenantIdentitySecretArn(tenant) : undefined;
     const aws = deployProvider("onprem-aws", config);
     const providers: pulumi.ProviderResource[] = [aws];
-    const landingServices = [...ONPREM_ENDPOINT_SERVICES, "s3", ...(c.credentials.mode === "rolesAnywhere" ? ["rolesanywhere"] : [])];
-    const endpoints = await discoverEndpointServices({
-        vpcId: c.landingVpc.vpcId, region: config.region, ownerStack: pulumi.getStack(), wanted: landingServices,
-        declared: c.landingVpc.existingEndpoints, detect: c.landingVpc.detectExistingEndpoints, provider: aws,
-    });
-    if (c.landingVpc.s3GatewayEndpoint) {
-        checkLandingS3Gateway(true, await hasS3GatewayEndpoint({ vpcId: c.landingVpc.vpcId, region: config.region, provider: aws }));
-    }
+    const endpoints = await landingEndpoints(config, aws);
 
-    let gateway: ConstructorParameters<typeof OnPremGateway>[1]["gateway"];
+    let gateway: GatewayArgs;
     if (c.gateway !== undefined && identityArn !== undefined) {
         providers.push(new k8s.Provider("onprem-k8s", {
             // Explicit and secret: the operator's current kubeconfig context is never used.
@@ -81,10 +62,10 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         network: c.network,
         agent: c.agent,
         hub: {
-            endpointServiceName: hub.requireOutput("endpointServiceName") as pulumi.Output<string>,
-            collectorDomain: hub.requireOutput("collectorDomain") as pulumi.Output<string>,
-            collectorPorts: hub.requireOutput("collectorPorts") as pulumi.Output<number[]>,
-            caBundle: hub.getOutput("collectorCaBundle") as pulumi.Output<string | undefined>,
+            endpointServiceName: hub.string("endpointServiceName"),
+            collectorDomain: hub.string("collectorDomain"),
+            collectorPorts: hub.collectorPorts(),
+            caBundle: hub.collectorCaBundle(),
         },
         gateway,
         tags: config.tags,
@@ -92,7 +73,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
 
     // Shares the site's agent metrics and log groups with the hub (CloudWatch cross-account observability, same region).
     const link = new ObservabilityLink(`onprem-${siteName}-oam`, {
-        sinkArn: hub.requireOutput("observabilitySinkArns").apply((arns) => sinkArnForRegion(arns as Record<string, unknown>, config.region, config.hubStack)),
+        sinkArn: hub.observabilitySinkArn(config.region),
         namespaces: [c.agent.namespace],
         tags: config.tags,
     }, { providers: [aws] });
@@ -122,6 +103,16 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
     });
 }
 
-function compact(outputs: Record<string, pulumi.Input<unknown>>): Record<string, pulumi.Input<unknown>> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
+/** The landing VPC's endpoints this stack reuses, and the check of the declared S3 gateway endpoint. */
+async function landingEndpoints(config: OnpremStackConfig, aws: pulumi.ProviderResource) {
+    const c = config.onprem;
+    const landingServices = [...ONPREM_ENDPOINT_SERVICES, "s3", ...(c.credentials.mode === "rolesAnywhere" ? ["rolesanywhere"] : [])];
+    const endpoints = await discoverEndpointServices({
+        vpcId: c.landingVpc.vpcId, region: config.region, ownerStack: pulumi.getStack(), wanted: landingServices,
+        declared: c.landingVpc.existingEndpoints, detect: c.landingVpc.detectExistingEndpoints, provider: aws,
+    });
+    if (c.landingVpc.s3GatewayEndpoint) {
+        checkLandingS3Gateway(true, await hasS3GatewayEndpoint({ vpcId: c.landingVpc.vpcId, region: config.region, provider: aws }));
+    }
+    return endpoints;
 }

@@ -24,9 +24,10 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, PolicyDocument } from "../iam";
-import { Tags, withName } from "../tags";
-import { AgentPlatform, parameterTier } from "./cloudwatchAgentConfig";
+import { policyDocument, PolicyDocument } from "../security/iam";
+import { Tags, withName } from "../security/tags";
+import { parameterTier } from "./cloudwatchAgentConfig";
+import { AgentPlatform } from "./hostMetrics";
 
 export type ManageAgentAction = "configure" | "configure (append)";
 export type ComplianceSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNSPECIFIED";
@@ -95,6 +96,23 @@ const CONCURRENCY = /^([1-9]\d{0,3}|([1-9]\d?|100)%)$/;
 const ERRORS = /^(\d{1,4}|(\d{1,2}|100)%)$/;
 const SEVERITIES: readonly ComplianceSeverity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
 
+/** Defaults of the host targeting and of the associations' rollout; the monitored `agent` schema uses the same values. */
+export const AGENT_ASSOCIATION_DEFAULTS = {
+    /** Host tag key selecting agent hosts, and its value per platform. */
+    tagKey: "MonitoringAgent",
+    platformValues: { linux: "cloudwatch-linux", windows: "cloudwatch-windows" },
+    /** Prefix of the per-overlay tag key (`<prefix><overlay>=true`). */
+    overlayTagPrefix: "MonitoringOverlay-",
+    /** State Manager rollout: hosts at once, errors tolerated. */
+    maxConcurrency: "10%",
+    maxErrors: "10%",
+} as const;
+
+/** Why the per-platform host tag values cannot work, or undefined: the monitored schema and resolveTargeting both ask. */
+export function platformTagValuesProblem(linux: string, windows: string): string | undefined {
+    return linux === windows ? "linux and windows need different tag values: each base layer targets one platform" : undefined;
+}
+
 export interface ResolvedTargeting {
     readonly tagKey: string;
     readonly platformValues: Record<AgentPlatform, string>;
@@ -103,9 +121,12 @@ export interface ResolvedTargeting {
 
 export function resolveTargeting(t: AgentTargeting = {}): ResolvedTargeting {
     const r = {
-        tagKey: t.tagKey ?? "MonitoringAgent",
-        platformValues: { linux: t.platformValues?.linux ?? "cloudwatch-linux", windows: t.platformValues?.windows ?? "cloudwatch-windows" },
-        overlayTagPrefix: t.overlayTagPrefix ?? "MonitoringOverlay-",
+        tagKey: t.tagKey ?? AGENT_ASSOCIATION_DEFAULTS.tagKey,
+        platformValues: {
+            linux: t.platformValues?.linux ?? AGENT_ASSOCIATION_DEFAULTS.platformValues.linux,
+            windows: t.platformValues?.windows ?? AGENT_ASSOCIATION_DEFAULTS.platformValues.windows,
+        },
+        overlayTagPrefix: t.overlayTagPrefix ?? AGENT_ASSOCIATION_DEFAULTS.overlayTagPrefix,
     };
     for (const [field, v] of [["targeting.tagKey", r.tagKey], ["targeting.overlayTagPrefix", r.overlayTagPrefix]] as const) {
         if (!/^[\w.\-/=+@]{1,100}$/.test(v) || v.toLowerCase().startsWith("aws")) {
@@ -117,8 +138,9 @@ export function resolveTargeting(t: AgentTargeting = {}): ResolvedTargeting {
             throw new Error(`targeting.platformValues.${p}: "${v}" is not a valid tag value`);
         }
     }
-    if (r.platformValues.linux === r.platformValues.windows) {
-        throw new Error("targeting.platformValues: linux and windows need different values, each base layer targets one platform");
+    const values = platformTagValuesProblem(r.platformValues.linux, r.platformValues.windows);
+    if (values !== undefined) {
+        throw new Error(`targeting.platformValues: ${values}`);
     }
     return r;
 }
@@ -269,26 +291,16 @@ export class AgentAssociations extends pulumi.ComponentResource {
         const targeting = resolveTargeting(args.targeting);
         const mode = args.mode ?? "ec2";
         const common = {
-            maxConcurrency: args.maxConcurrency ?? "10%",
-            maxErrors: args.maxErrors ?? "10%",
+            maxConcurrency: args.maxConcurrency ?? AGENT_ASSOCIATION_DEFAULTS.maxConcurrency,
+            maxErrors: args.maxErrors ?? AGENT_ASSOCIATION_DEFAULTS.maxErrors,
             complianceSeverity: args.complianceSeverity ?? "HIGH",
             syncCompliance: "AUTO",
             applyOnlyAtCronInterval: false,
             tags: args.tags,
         };
 
-        this.logGroupArns = {};
-        const logGroupResources: aws.cloudwatch.LogGroup[] = [];
-        (args.logGroups?.names ?? []).forEach((groupName, i) => {
-            const lg = new aws.cloudwatch.LogGroup(`${name}-logs-${i}`, {
-                name: groupName,
-                kmsKeyId: args.logGroups?.kmsKeyArn,
-                retentionInDays: args.logGroups?.retentionDays,
-                tags: withName(args.tags, groupName),
-            }, { parent: this });
-            this.logGroupArns[groupName] = lg.arn;
-            logGroupResources.push(lg);
-        });
+        const logGroupResources = this.logGroups(name, args);
+        this.logGroupArns = Object.fromEntries(logGroupResources.map((lg, i) => [(args.logGroups?.names ?? [])[i], lg.arn]));
 
         const platforms = [...new Set(args.layers.filter((l) => l.kind === "base").map((l) => l.platform))];
         const install = new aws.ssm.Association(`${name}-install`, {
@@ -343,5 +355,15 @@ export class AgentAssociations extends pulumi.ComponentResource {
             configureAssociationIds: this.configureAssociationIds,
             logGroupArns: this.logGroupArns,
         });
+    }
+
+    /** The log groups the agent writes, created first with KMS and retention (the agent may not create them). */
+    private logGroups(name: string, args: AgentAssociationsArgs): aws.cloudwatch.LogGroup[] {
+        return (args.logGroups?.names ?? []).map((groupName, i) => new aws.cloudwatch.LogGroup(`${name}-logs-${i}`, {
+            name: groupName,
+            kmsKeyId: args.logGroups?.kmsKeyArn,
+            retentionInDays: args.logGroups?.retentionDays,
+            tags: withName(args.tags, groupName),
+        }, { parent: this }));
     }
 }

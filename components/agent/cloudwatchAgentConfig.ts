@@ -23,20 +23,25 @@
  *   `renderAgentCommonConfig(o)` (common-config.toml: credentials profile/file, proxy, CA bundle).
  * Bad options throw an Error naming the field (`overlays[1].logFiles[0].path: ...`).
  * Every variant validates against vendor/cloudwatch-agent/config.schema.json
- * (test/monitored/agentSchema.ts `validateAgentConfig`).
+ * (test/components/agent/agentSchema.ts `validateAgentConfig`).
  */
 
-import { EC2_AGENT_NAMESPACE, measurementsOf } from "./hostMetrics";
+import { AGENT_PLATFORMS, AgentPlatform, EC2_AGENT_NAMESPACE, measurementsOf } from "./hostMetrics";
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../security/logRetention";
 
-export type AgentPlatform = "linux" | "windows";
-export const AGENT_PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];
 export type AgentMode = "ec2" | "onPremise";
 
-/** Retention values CloudWatch Logs (and the agent schema) accept. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** The agent JSON as a plain object; the schema is the authority on its shape. */
 export type CloudWatchAgentConfig = Record<string, unknown>;
+
+/** Defaults of AgentRenderOptions; the monitored and on-prem `agent` schemas use the same values. */
+export const AGENT_CONFIG_DEFAULTS = {
+    /** Seconds between metric collections. */
+    metricsCollectionInterval: 60,
+    /** Retention the agent sets on the log groups it writes: the audit minimum. */
+    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+} as const;
 
 export interface AgentRenderOptions {
     readonly platform: AgentPlatform;
@@ -46,9 +51,9 @@ export interface AgentRenderOptions {
     readonly region?: string;
     /** Log group names start with this, e.g. `/oss-monitoring/monitored-payments`. */
     readonly logGroupPrefix: string;
-    /** Retention the agent sets on log groups it creates. Default 90. */
+    /** Retention the agent sets on log groups it creates. Default AGENT_CONFIG_DEFAULTS (365). */
     readonly logRetentionDays?: number;
-    /** Metrics collection interval in seconds. Default 60. */
+    /** Metrics collection interval in seconds. Default AGENT_CONFIG_DEFAULTS (60). */
     readonly metricsCollectionInterval?: number;
     /** CloudWatch metric namespace. Default `CWAgent`. */
     readonly namespace?: string;
@@ -201,11 +206,11 @@ function checkCommon(o: Omit<AgentRenderOptions, "platform">): void {
     if (!/^\/[\w./#-]{1,400}$/.test(o.logGroupPrefix)) {
         fail("logGroupPrefix", `"${o.logGroupPrefix}" must start with / and use letters, digits, '_', '-', '.', '/', '#'`);
     }
-    const retention = o.logRetentionDays ?? 90;
+    const retention = o.logRetentionDays ?? AGENT_CONFIG_DEFAULTS.logRetentionDays;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
         fail("logRetentionDays", `${retention} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
-    const interval = o.metricsCollectionInterval ?? 60;
+    const interval = o.metricsCollectionInterval ?? AGENT_CONFIG_DEFAULTS.metricsCollectionInterval;
     if (!Number.isInteger(interval) || interval < 1 || interval > 172800) {
         fail("metricsCollectionInterval", "expected whole seconds between 1 and 172800");
     }
@@ -229,7 +234,7 @@ function checkCommon(o: Omit<AgentRenderOptions, "platform">): void {
 
 function agentSection(o: AgentRenderOptions): Record<string, unknown> {
     const agent: Record<string, unknown> = {
-        metrics_collection_interval: o.metricsCollectionInterval ?? 60,
+        metrics_collection_interval: o.metricsCollectionInterval ?? AGENT_CONFIG_DEFAULTS.metricsCollectionInterval,
         logfile: o.platform === "linux" ? LINUX_AGENT_LOG : WINDOWS_AGENT_LOG,
         debug: false,
     };
@@ -250,7 +255,7 @@ function plugin(o: Omit<AgentRenderOptions, "platform">, body: Record<string, un
     const dims = o.dimensions ?? {};
     return {
         ...body,
-        metrics_collection_interval: o.metricsCollectionInterval ?? 60,
+        metrics_collection_interval: o.metricsCollectionInterval ?? AGENT_CONFIG_DEFAULTS.metricsCollectionInterval,
         ...(Object.keys(dims).length > 0 ? { append_dimensions: { ...dims } } : {}),
     };
 }
@@ -314,7 +319,7 @@ export function agentOwnLogGroup(logGroupPrefix: string): string {
 export function renderBaseAgentConfig(o: AgentRenderOptions): CloudWatchAgentConfig {
     checkCommon(o);
     const ec2 = (o.mode ?? "ec2") === "ec2";
-    const retention = o.logRetentionDays ?? 90;
+    const retention = o.logRetentionDays ?? AGENT_CONFIG_DEFAULTS.logRetentionDays;
     const stream = streamName(o);
     const metrics: Record<string, unknown> = {
         namespace: o.namespace ?? EC2_AGENT_NAMESPACE,
@@ -399,7 +404,7 @@ function checkOverlay(ov: WorkloadOverlay, where: string): void {
 export function renderOverlayAgentConfig(ov: WorkloadOverlay, o: Omit<AgentRenderOptions, "platform">, where = "overlay"): CloudWatchAgentConfig {
     checkCommon(o);
     checkOverlay(ov, where);
-    const retention = o.logRetentionDays ?? 90;
+    const retention = o.logRetentionDays ?? AGENT_CONFIG_DEFAULTS.logRetentionDays;
     const stream = streamName(o);
     const group = (suffix: string | undefined) => `${o.logGroupPrefix}/${suffix ?? ov.name}`;
     const out: CloudWatchAgentConfig = {};

@@ -11,7 +11,9 @@
  * counter name", e.g. `Memory % Committed Bytes In Use`).
  */
 
-import type { AgentPlatform } from "./cloudwatchAgentConfig";
+/** The platforms the CloudWatch agent runs on. */
+export type AgentPlatform = "linux" | "windows";
+export const AGENT_PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];
 
 /** The namespace monitored accounts' agents publish to (renderBaseAgentConfig's default). */
 export const EC2_AGENT_NAMESPACE = "CWAgent";

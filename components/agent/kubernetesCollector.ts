@@ -117,13 +117,16 @@ export const CONTAINER_SECURITY_CONTEXT = {
     seccompProfile: { type: "RuntimeDefault" },
 } as const;
 
+/** Defaults of KubernetesCollectorArgs; the EKS and gateway schemas use the same replica count. */
+export const KUBERNETES_COLLECTOR_DEFAULTS = { replicas: 2 } as const;
+
 const DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } };
 const CONFIG_DIR = "/conf";
 const CONFIG_FILE = "collector.yaml";
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export function collectorWorkloadKind(a: Pick<KubernetesCollectorArgs, "persistentQueue" | "shardedScrape" | "replicas">): WorkloadKind {
-    const replicas = a.replicas ?? 2;
+    const replicas = a.replicas ?? KUBERNETES_COLLECTOR_DEFAULTS.replicas;
     return a.persistentQueue !== undefined || (a.shardedScrape === true && replicas > 1) ? "StatefulSet" : "Deployment";
 }
 
@@ -151,7 +154,7 @@ function validate(name: string, a: KubernetesCollectorArgs): void {
     if (!DNS_LABEL.test(name) || name.length > 40) {
         bad("name", `"${name}" must be a DNS label of at most 40 characters (Kubernetes object names derive from it)`);
     }
-    const replicas = a.replicas ?? 2;
+    const replicas = a.replicas ?? KUBERNETES_COLLECTOR_DEFAULTS.replicas;
     if (!Number.isInteger(replicas) || replicas < 1 || replicas > 20) {
         bad("replicas", "expected 1-20");
     }
@@ -312,49 +315,17 @@ export class KubernetesCollector extends pulumi.ComponentResource {
         validate(name, args);
         const labels = collectorLabels(name, args.labels);
         const kind = collectorWorkloadKind(args);
-        const replicas = args.replicas ?? 2;
         const ns = args.namespace;
-        const child = { parent: this };
 
-        const namespace = args.createNamespace ?? true
-            ? new k8s.core.v1.Namespace(`${name}-ns`, {
-                metadata: {
-                    name: ns,
-                    labels: {
-                        ...labels,
-                        "pod-security.kubernetes.io/enforce": "restricted",
-                        "pod-security.kubernetes.io/audit": "restricted",
-                        "pod-security.kubernetes.io/warn": "restricted",
-                    },
-                },
-            }, child)
-            : undefined;
+        const namespace = this.namespaceResource(name, args, labels);
         const inNs = { parent: this, dependsOn: namespace !== undefined ? [namespace] : [] };
-        const meta = (n: string, extra: Record<string, pulumi.Input<string>> = {}) => ({ name: n, namespace: ns, labels, annotations: extra });
+        const meta: MetaOf = (n, extra = {}) => ({ name: n, namespace: ns, labels, annotations: extra });
 
         const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
             metadata: meta(name, args.serviceAccountRoleArn !== undefined ? { "eks.amazonaws.com/role-arn": args.serviceAccountRoleArn } : {}),
             automountServiceAccountToken: false,
         }, inNs);
-
-        if (args.podDiscovery !== undefined) {
-            const role = new k8s.rbac.v1.ClusterRole(`${name}-discovery`, {
-                metadata: { name: `${ns}-${name}-pod-discovery`, labels },
-                rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
-            }, child);
-            const subject = { kind: "ServiceAccount", name, namespace: ns };
-            const roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name };
-            const scoped = args.podDiscovery.namespaces;
-            if (scoped === undefined) {
-                new k8s.rbac.v1.ClusterRoleBinding(`${name}-discovery`, { metadata: { name: `${ns}-${name}-pod-discovery`, labels }, roleRef, subjects: [subject] }, child);
-            } else {
-                scoped.forEach((target) => {
-                    new k8s.rbac.v1.RoleBinding(`${name}-discovery-${target}`, {
-                        metadata: { name: `${name}-pod-discovery`, namespace: target, labels }, roleRef, subjects: [subject],
-                    }, child);
-                });
-            }
-        }
+        this.podDiscoveryRbac(name, args, labels);
 
         const configName = pulumi.output(args.configYaml).apply((y) => `${name}-config-${crypto.createHash("sha256").update(y).digest("hex").slice(0, 8)}`);
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
@@ -362,18 +333,6 @@ export class KubernetesCollector extends pulumi.ComponentResource {
             immutable: true,
             data: { [CONFIG_FILE]: args.configYaml },
         }, inNs);
-
-        const secretVolumes = (args.secretVolumes ?? []).map((v) => {
-            if (v.existingSecretName !== undefined) {
-                return { name: v.name, mountPath: v.mountPath, secretName: pulumi.output(v.existingSecretName) };
-            }
-            const secret = new k8s.core.v1.Secret(`${name}-${v.name}`, {
-                metadata: meta(`${name}-${v.name}`),
-                type: v.type ?? "Opaque",
-                stringData: pulumi.secret(v.data as pulumi.Input<Record<string, pulumi.Input<string>>>),
-            }, inNs);
-            return { name: v.name, mountPath: v.mountPath, secretName: secret.metadata.name };
-        });
 
         const podSpec = collectorPodSpec({
             name,
@@ -383,11 +342,10 @@ export class KubernetesCollector extends pulumi.ComponentResource {
             resources: args.resources ?? DEFAULT_RESOURCES,
             kind,
             automountToken: args.podDiscovery !== undefined,
-            secretVolumes,
+            secretVolumes: this.secretVolumes(name, args, meta, inNs),
             queueMountPath: args.persistentQueue?.mountPath,
             zoneSpread: args.zoneSpread ?? "preferred",
         });
-        const template = { metadata: { labels }, spec: podSpec };
         const ports = [
             { name: "otlp-grpc", port: SPOKE_PORTS.otlpGrpc, targetPort: "otlp-grpc", protocol: "TCP" },
             { name: "otlp-http", port: SPOKE_PORTS.otlpHttp, targetPort: "otlp-http", protocol: "TCP" },
@@ -396,50 +354,7 @@ export class KubernetesCollector extends pulumi.ComponentResource {
             metadata: meta(name),
             spec: { type: "ClusterIP", selector: selector(name), ports },
         }, inNs);
-
-        let workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
-        if (kind === "Deployment") {
-            workload = new k8s.apps.v1.Deployment(`${name}-deploy`, {
-                metadata: meta(name),
-                spec: {
-                    replicas,
-                    selector: { matchLabels: selector(name) },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-                    template,
-                },
-            }, inNs);
-        } else {
-            const headless = new k8s.core.v1.Service(`${name}-headless`, {
-                metadata: meta(`${name}-headless`),
-                spec: { clusterIP: "None", selector: selector(name), ports },
-            }, inNs);
-            const q = args.persistentQueue;
-            workload = new k8s.apps.v1.StatefulSet(`${name}-sts`, {
-                metadata: meta(name),
-                spec: {
-                    replicas,
-                    serviceName: headless.metadata.name,
-                    podManagementPolicy: "Parallel",
-                    selector: { matchLabels: selector(name) },
-                    updateStrategy: { type: "RollingUpdate" },
-                    template,
-                    ...(q !== undefined
-                        ? {
-                            volumeClaimTemplates: [{
-                                metadata: { name: "queue", labels },
-                                spec: {
-                                    accessModes: ["ReadWriteOnce"],
-                                    resources: { requests: { storage: `${q.sizeGi}Gi` } },
-                                    ...(q.storageClassName !== undefined ? { storageClassName: q.storageClassName } : {}),
-                                },
-                            }],
-                            // A replica's PVC holds its unsent backlog: keep it when scaling down or deleting.
-                            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-                        }
-                        : {}),
-                },
-            }, inNs);
-        }
+        const workload = this.workload(name, args, { kind, template: { metadata: { labels }, spec: podSpec }, ports, labels, meta, inNs });
 
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
             metadata: meta(name),
@@ -466,4 +381,121 @@ export class KubernetesCollector extends pulumi.ComponentResource {
             workloadKind: kind,
         });
     }
+
+    /** The namespace, restricted Pod Security enforced (unless the caller's namespace is used). */
+    private namespaceResource(name: string, args: KubernetesCollectorArgs, labels: Record<string, string>): k8s.core.v1.Namespace | undefined {
+        if (!(args.createNamespace ?? true)) {
+            return undefined;
+        }
+        return new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: {
+                name: args.namespace,
+                labels: {
+                    ...labels,
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                },
+            },
+        }, { parent: this });
+    }
+
+    /** Read access to pods, cluster-wide or only in the scraped namespaces. */
+    private podDiscoveryRbac(name: string, args: KubernetesCollectorArgs, labels: Record<string, string>): void {
+        if (args.podDiscovery === undefined) {
+            return;
+        }
+        const child = { parent: this };
+        const ns = args.namespace;
+        const role = new k8s.rbac.v1.ClusterRole(`${name}-discovery`, {
+            metadata: { name: `${ns}-${name}-pod-discovery`, labels },
+            rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
+        }, child);
+        const subject = { kind: "ServiceAccount", name, namespace: ns };
+        const roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name };
+        const scoped = args.podDiscovery.namespaces;
+        if (scoped === undefined) {
+            new k8s.rbac.v1.ClusterRoleBinding(`${name}-discovery`, { metadata: { name: `${ns}-${name}-pod-discovery`, labels }, roleRef, subjects: [subject] }, child);
+        } else {
+            scoped.forEach((target) => {
+                new k8s.rbac.v1.RoleBinding(`${name}-discovery-${target}`, {
+                    metadata: { name: `${name}-pod-discovery`, namespace: target, labels }, roleRef, subjects: [subject],
+                }, child);
+            });
+        }
+    }
+
+    /** Secrets mounted into the pods: existing ones by name, the others created here. */
+    private secretVolumes(name: string, args: KubernetesCollectorArgs, meta: MetaOf, inNs: pulumi.CustomResourceOptions) {
+        return (args.secretVolumes ?? []).map((v) => {
+            if (v.existingSecretName !== undefined) {
+                return { name: v.name, mountPath: v.mountPath, secretName: pulumi.output(v.existingSecretName) };
+            }
+            const secret = new k8s.core.v1.Secret(`${name}-${v.name}`, {
+                metadata: meta(`${name}-${v.name}`),
+                type: v.type ?? "Opaque",
+                stringData: pulumi.secret(v.data as pulumi.Input<Record<string, pulumi.Input<string>>>),
+            }, inNs);
+            return { name: v.name, mountPath: v.mountPath, secretName: secret.metadata.name };
+        });
+    }
+
+    /** A Deployment, or a StatefulSet (headless Service, one queue volume per replica) when the queue persists. */
+    private workload(name: string, args: KubernetesCollectorArgs, w: WorkloadInput): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
+        const { meta, inNs, template, ports, labels } = w;
+        const replicas = args.replicas ?? KUBERNETES_COLLECTOR_DEFAULTS.replicas;
+        if (w.kind === "Deployment") {
+            return new k8s.apps.v1.Deployment(`${name}-deploy`, {
+                metadata: meta(name),
+                spec: {
+                    replicas,
+                    selector: { matchLabels: selector(name) },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                    template,
+                },
+            }, inNs);
+        }
+        const headless = new k8s.core.v1.Service(`${name}-headless`, {
+            metadata: meta(`${name}-headless`),
+            spec: { clusterIP: "None", selector: selector(name), ports },
+        }, inNs);
+        const q = args.persistentQueue;
+        return new k8s.apps.v1.StatefulSet(`${name}-sts`, {
+            metadata: meta(name),
+            spec: {
+                replicas,
+                serviceName: headless.metadata.name,
+                podManagementPolicy: "Parallel",
+                selector: { matchLabels: selector(name) },
+                updateStrategy: { type: "RollingUpdate" },
+                template,
+                ...(q !== undefined
+                    ? {
+                        volumeClaimTemplates: [{
+                            metadata: { name: "queue", labels },
+                            spec: {
+                                accessModes: ["ReadWriteOnce"],
+                                resources: { requests: { storage: `${q.sizeGi}Gi` } },
+                                ...(q.storageClassName !== undefined ? { storageClassName: q.storageClassName } : {}),
+                            },
+                        }],
+                        // A replica's PVC holds its unsent backlog: keep it when scaling down or deleting.
+                        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    }
+                    : {}),
+            },
+        }, inNs);
+    }
+}
+
+/** Metadata of a namespaced object of this collector. */
+type MetaOf = (n: string, extra?: Record<string, pulumi.Input<string>>) => k8s.types.input.meta.v1.ObjectMeta;
+
+interface WorkloadInput {
+    readonly kind: WorkloadKind;
+    readonly template: k8s.types.input.core.v1.PodTemplateSpec;
+    readonly ports: k8s.types.input.core.v1.ServicePort[];
+    readonly labels: Record<string, string>;
+    readonly meta: MetaOf;
+    readonly inNs: pulumi.CustomResourceOptions;
 }

@@ -9,7 +9,7 @@
  *   (kubernetes_sd role pod, keeps pods annotated `prometheus.io/scrape: "true"`, honours
  *   `prometheus.io/port|path|scheme`; optional hashmod sharding over replicas), `prometheus/self`.
  *   processors: `memory_limiter`, `resource/source` (upserts the source attributes of
- *   components/labels.ts, so senders cannot spoof another account), `batch`.
+ *   components/telemetry/labels.ts, so senders cannot spoof another account), `batch`.
  *   exporter to the hub, one of (both present the tenant certificate the hub issued, `clientCert`):
  *     - `{ kind: "otlp", endpoint: "host:4317", clientCert, caPem?|caFile? }` → `otlp/hub` (gRPC,
  *       mutual TLS ≥1.2, retry_on_failure, in-memory or persistent sending_queue): monitored accounts.
@@ -22,9 +22,10 @@
  *   `SPOKE_PORTS` (otlpGrpc 4317, otlpHttp 4318, health 13133), `SHARD_INDEX_ENV`, `POD_IP_ENV`.
  */
 import { stringify } from "yaml";
-import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS, SourceLabel } from "../labels";
+import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS, SourceLabel } from "../telemetry/labels";
+import { OTLP_PORTS } from "../telemetry/collectorPorts";
 
-export const SPOKE_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, selfMetrics: 8888 } as const;
+export const SPOKE_PORTS = { otlpGrpc: OTLP_PORTS.grpc, otlpHttp: OTLP_PORTS.http, health: 13133, selfMetrics: 8888 } as const;
 /** Set by KubernetesCollector from the downward API. */
 export const POD_IP_ENV = "MY_POD_IP";
 /** Set by KubernetesCollector from the StatefulSet pod index label (Kubernetes 1.28+). */
@@ -158,7 +159,7 @@ export function persistentQueueSize(volumeGi: number, maxBatchKiB = 512): number
     return Math.max(100, Math.floor((volumeGi * 1024 * 1024 * 0.4) / maxBatchKiB));
 }
 
-/** The source resource attributes (semantic keys from components/labels.ts) and their values. */
+/** The source resource attributes (semantic keys from components/telemetry/labels.ts) and their values. */
 export function sourceAttributes(s: SpokeSource): { key: string; value: string }[] {
     const values: Partial<Record<SourceLabel, string>> = {
         [SOURCE_LABELS.account]: s.account,
@@ -272,63 +273,14 @@ function exporterTls(e: HubExporter): Record<string, unknown> {
 /** The spoke collector's configuration. */
 export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): string {
     checkOptions(o);
-    const e = o.exporter;
     const listen = `\${env:${POD_IP_ENV}}`;
     const ports = { ...SPOKE_PORTS, ...(o.ports ?? {}) };
-    const serverTls = o.receiverTls !== undefined ? { tls: { cert_file: o.receiverTls.certFile, key_file: o.receiverTls.keyFile, min_version: "1.2" } } : {};
-    const receivers: Record<string, unknown> = {
-        otlp: {
-            protocols: {
-                grpc: { endpoint: `${listen}:${ports.otlpGrpc}`, ...serverTls },
-                http: { endpoint: `${listen}:${ports.otlpHttp}`, ...serverTls },
-            },
-        },
-        "prometheus/self": {
-            config: {
-                scrape_configs: [{ job_name: SPOKE_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${ports.selfMetrics}`] }] }],
-            },
-        },
-    };
-    if (o.podScrape !== false) {
-        const scrape = o.podScrape ?? {};
-        receivers["prometheus/pods"] = {
-            config: {
-                scrape_configs: [{
-                    job_name: "kubernetes-pods",
-                    scrape_interval: scrape.interval ?? "30s",
-                    kubernetes_sd_configs: [{ role: "pod", ...(scrape.namespaces !== undefined ? { namespaces: { names: [...scrape.namespaces] } } : {}) }],
-                    relabel_configs: podRelabeling(scrape.shards ?? 1),
-                }],
-            },
-        };
-    }
-
+    const receivers = spokeReceivers(o, listen, ports);
     const extensions: Record<string, unknown> = { health_check: { endpoint: `${listen}:${ports.health}` } };
-    const persistent = e.queue?.persistent;
-    if (persistent !== undefined) {
-        extensions["file_storage/queue"] = {
-            directory: persistent.directory,
-            timeout: "1s",
-            create_directory: false,
-            compaction: { on_start: true, on_rebound: true, directory: persistent.directory },
-        };
+    const { exporterName, exporter, queueStorage } = hubExporter(o.exporter);
+    if (queueStorage !== undefined) {
+        extensions["file_storage/queue"] = queueStorage;
     }
-    const sendingQueue = {
-        enabled: true,
-        num_consumers: e.queue?.consumers ?? 1,
-        queue_size: e.queue?.size ?? (persistent !== undefined ? persistentQueueSize(persistent.volumeGi, persistent.maxBatchKiB) : 5000),
-        ...(persistent !== undefined ? { storage: "file_storage/queue" } : {}),
-    };
-    const exporterName = e.kind === "otlp" ? "otlp/hub" : "otlphttp/hub";
-    const exporter: Record<string, unknown> = {
-        endpoint: e.endpoint,
-        tls: exporterTls(e),
-        compression: "gzip",
-        timeout: "30s",
-        // Keep retrying through a hub outage for as long as the queue can hold the backlog.
-        retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "60s", max_elapsed_time: persistent !== undefined ? "0s" : "30m" },
-        sending_queue: sendingQueue,
-    };
 
     const processors = {
         memory_limiter: { check_interval: "1s", limit_percentage: o.memoryLimitPercent ?? 80, spike_limit_percentage: 20 },
@@ -356,4 +308,64 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
         },
     };
     return stringify(config, { lineWidth: 0 });
+}
+
+/** OTLP in (optionally TLS), the collector's own metrics, and annotated pods unless podScrape is false. */
+function spokeReceivers(o: SpokeCollectorConfigOptions, listen: string, ports: Record<keyof typeof SPOKE_PORTS, number>): Record<string, unknown> {
+    const serverTls = o.receiverTls !== undefined ? { tls: { cert_file: o.receiverTls.certFile, key_file: o.receiverTls.keyFile, min_version: "1.2" } } : {};
+    const receivers: Record<string, unknown> = {
+        otlp: {
+            protocols: {
+                grpc: { endpoint: `${listen}:${ports.otlpGrpc}`, ...serverTls },
+                http: { endpoint: `${listen}:${ports.otlpHttp}`, ...serverTls },
+            },
+        },
+        "prometheus/self": {
+            config: {
+                scrape_configs: [{ job_name: SPOKE_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${ports.selfMetrics}`] }] }],
+            },
+        },
+    };
+    if (o.podScrape !== false) {
+        const scrape = o.podScrape ?? {};
+        receivers["prometheus/pods"] = {
+            config: {
+                scrape_configs: [{
+                    job_name: "kubernetes-pods",
+                    scrape_interval: scrape.interval ?? "30s",
+                    kubernetes_sd_configs: [{ role: "pod", ...(scrape.namespaces !== undefined ? { namespaces: { names: [...scrape.namespaces] } } : {}) }],
+                    relabel_configs: podRelabeling(scrape.shards ?? 1),
+                }],
+            },
+        };
+    }
+    return receivers;
+}
+
+/** The exporter to the hub, its sending queue, and the file storage extension when the queue persists. */
+function hubExporter(e: SpokeCollectorConfigOptions["exporter"]): { exporterName: string; exporter: Record<string, unknown>; queueStorage?: Record<string, unknown> } {
+    const persistent = e.queue?.persistent;
+    const queueStorage = persistent === undefined ? undefined : {
+        directory: persistent.directory,
+        timeout: "1s",
+        create_directory: false,
+        compaction: { on_start: true, on_rebound: true, directory: persistent.directory },
+    };
+    const sendingQueue = {
+        enabled: true,
+        num_consumers: e.queue?.consumers ?? 1,
+        queue_size: e.queue?.size ?? (persistent !== undefined ? persistentQueueSize(persistent.volumeGi, persistent.maxBatchKiB) : 5000),
+        ...(persistent !== undefined ? { storage: "file_storage/queue" } : {}),
+    };
+    const exporterName = e.kind === "otlp" ? "otlp/hub" : "otlphttp/hub";
+    const exporter: Record<string, unknown> = {
+        endpoint: e.endpoint,
+        tls: exporterTls(e),
+        compression: "gzip",
+        timeout: "30s",
+        // Keep retrying through a hub outage for as long as the queue can hold the backlog.
+        retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "60s", max_elapsed_time: persistent !== undefined ? "0s" : "30m" },
+        sending_queue: sendingQueue,
+    };
+    return { exporterName, exporter, queueStorage };
 }

@@ -19,8 +19,7 @@
  * One rule per fleet account keeps each SEARCH well under its 500-series cap (same doc) for accounts
  * with fewer than 500 agent hosts.
  */
-import { AgentPlatform } from "../agent/cloudwatchAgentConfig";
-import { heartbeatMetric } from "../agent/hostMetrics";
+import { AgentPlatform, heartbeatMetric } from "../agent/hostMetrics";
 import { AgentSource, EC2_AGENT_NAMESPACE } from "./hostDashboard";
 
 const PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];
@@ -41,6 +40,9 @@ export interface AgentAlertRule {
     readonly labels: Record<string, string>;
     readonly annotations: Record<string, string>;
 }
+
+/** Defaults of AgentAlertOptions; the hub `cloudwatch` schema uses the same values. */
+export const AGENT_ALERT_DEFAULTS = { silentAfterMinutes: 10, lookbackMinutes: 60 } as const;
 
 export interface AgentAlertOptions {
     readonly dataSourceUid: string;
@@ -64,8 +66,8 @@ const EXPRESSION_UID = "__expr__";
 
 /** One rule per source: reported in the lookback window before the silence window, nothing since. */
 export function agentAlertRules(sources: readonly AgentSource[], o: AgentAlertOptions): AgentAlertRule[] {
-    const silent = o.silentAfterMinutes ?? 10;
-    const lookback = o.lookbackMinutes ?? 60;
+    const silent = o.silentAfterMinutes ?? AGENT_ALERT_DEFAULTS.silentAfterMinutes;
+    const lookback = o.lookbackMinutes ?? AGENT_ALERT_DEFAULTS.lookbackMinutes;
     if (!Number.isInteger(silent) || silent < 5 || silent > 1440) {
         throw new Error("silentAfterMinutes: expected whole minutes between 5 and 1440 (the agent reports every minute; CloudWatch needs a few minutes to make data queryable)");
     }

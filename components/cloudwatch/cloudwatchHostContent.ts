@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
-import { toJson } from "../iam";
+import { toJson } from "../security/iam";
 import { agentAlertRules } from "./agentAlerts";
 import { alertPublishPolicy } from "./cloudwatchIam";
 import { AgentSource, buildHostDashboard } from "./hostDashboard";

@@ -3,7 +3,7 @@
  * project's log groups through the monitoring account (which sees linked accounts via OAM), and
  * publish CloudWatch-agent alerts to the hub's alert topic.
  */
-import { policyDocument, PolicyDocument } from "../iam";
+import { policyDocument, PolicyDocument } from "../security/iam";
 import { PROJECT_LOG_GROUP_ROOT } from "./observabilityPolicy";
 
 export interface CloudWatchReadPolicyArgs {
@@ -57,7 +57,7 @@ export function cloudWatchReadPolicy(a: CloudWatchReadPolicyArgs): PolicyDocumen
 /**
  * Grafana's SNS contact point publishes with the workspace role; the topic is the one AMP's alert
  * manager uses (same path, same subscribers) and is KMS-encrypted, so the role needs the key too.
- * The key policy delegates use to IAM (components/iam.ts kmsKeyPolicy, AccountUsesKeyThroughIam).
+ * The key policy delegates use to IAM (components/security/iam.ts kmsKeyPolicy, AccountUsesKeyThroughIam).
  */
 export function alertPublishPolicy(topicArn: string, kmsKeyArn: string): PolicyDocument {
     if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(topicArn)) {

@@ -17,8 +17,8 @@ import * as dash from "@grafana/grafana-foundation-sdk/dashboard";
 import * as logs from "@grafana/grafana-foundation-sdk/logs";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { AgentPlatform, agentOwnLogGroup } from "../agent/cloudwatchAgentConfig";
-import { EC2_AGENT_NAMESPACE, HostPanelMetric, heartbeatMetric, hostPanelMetrics } from "../agent/hostMetrics";
+import { agentOwnLogGroup } from "../agent/cloudwatchAgentConfig";
+import { AgentPlatform, EC2_AGENT_NAMESPACE, heartbeatMetric, HostPanelMetric, hostPanelMetrics } from "../agent/hostMetrics";
 
 export { EC2_AGENT_NAMESPACE };
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Tags, withName } from "../tags";
+import { Tags, withName } from "../security/tags";
 import { linkConfiguration, SHARED_RESOURCE_TYPES } from "./observabilityPolicy";
 
 export interface ObservabilityLinkArgs {

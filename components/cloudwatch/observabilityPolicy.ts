@@ -3,7 +3,7 @@
  * the sink policy, the link's sharing filters, and the region check between a link and its sink.
  */
 import { PROJECT_LOG_GROUP_ROOT } from "../agent/logGroups";
-import { policyDocument, PolicyDocument } from "../iam";
+import { policyDocument, PolicyDocument } from "../security/iam";
 
 /**
  * What spokes share. Metrics and log groups only: the agents send no traces (the CloudWatch agent

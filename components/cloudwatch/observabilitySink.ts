@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { toJson } from "../iam";
-import { Tags, withName } from "../tags";
+import { toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 import { sinkPolicy } from "./observabilityPolicy";
 
 export interface ObservabilitySinkArgs {

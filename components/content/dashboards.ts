@@ -1,5 +1,5 @@
 import { ALERTS, accountOnly, silentSourcesExpr, sitesOnly } from "./alertingRules";
-import { Dashboard, DashboardSpec, DataSourceRef, PanelSpec, VariableSpec, buildDashboard } from "./dashboardBuilder";
+import { Dashboard, DashboardSpec, DataSourceRef, PanelSpec, RowSpec, VariableSpec, buildDashboard } from "./dashboardBuilder";
 import { COLLECTOR_LABELS, OTELCOL } from "./metrics";
 import { ContentOptions } from "./options";
 import { by, num, re, sel } from "./promql";
@@ -124,85 +124,94 @@ function fleetOverview(o: ContentOptions, uidPrefix: string): DashboardSpec {
 }
 
 function collectorHealth(o: ContentOptions, uidPrefix: string): DashboardSpec {
-    const job = hubJob(o);
-    const { instance, exporter, receiver } = COLLECTOR_LABELS;
-    const spoke = [...spokeMatchers(o), ...filter(o)];
-    const rate = (metric: string, ...m: string[]): string => `rate(${sel(metric, ...m)}[${RATE_INTERVAL}])`;
-    const src = sourceKey(o);
     return {
         uid: `${uidPrefix}-collector-health`,
         title: "Collector health",
         description: "ADOT collectors' own telemetry: the hub collectors that write to AMP, then the senders' collectors.",
         tags: ["oss-monitoring", "collectors"],
         variables: variables(o),
-        rows: [
+        rows: [hubCollectorsRow(o), senderCollectorsRow(o)],
+    };
+}
+
+const rate = (metric: string, ...m: string[]): string => `rate(${sel(metric, ...m)}[${RATE_INTERVAL}])`;
+
+/** The hub collectors that write to AMP: replicas, refusals, drops, queues, remote-write failures, resources. */
+function hubCollectorsRow(o: ContentOptions): RowSpec {
+    const job = hubJob(o);
+    const { instance, exporter, receiver } = COLLECTOR_LABELS;
+    return {
+        title: `Hub collectors (job ${o.hubCollectorJob})`,
+        panels: [
+            { type: "stat", title: "Replicas up", width: 4, queries: [{ expr: `sum(${RECORDS.hubReplicasUp}{${job}})` }], thresholds: [] },
+            { type: "stat", title: "Refused points/s", width: 4, queries: [{ expr: `sum(${RECORDS.hubRefused}{${job}})` }], thresholds: [{ value: 1, color: "red" }] },
+            { type: "stat", title: "Dropped points/s", width: 4, description: "Points dropped because a sending queue was full.", queries: [{ expr: `sum(${RECORDS.hubEnqueueFailed}{${job}}) or vector(0)` }], thresholds: [{ value: 1, color: "red" }] },
+            { type: "gauge", title: "Fullest sending queue", width: 4, unit: "percentunit", min: 0, max: 1, queries: [{ expr: `max(${RECORDS.hubQueueUtilization}{${job}})` }], thresholds: [{ value: o.queueSaturationRatio, color: "red" }] },
+            { type: "stat", title: "Remote-write failed points/s", width: 4, queries: [{ expr: `sum(${RECORDS.hubSendFailed}{${job}}) or vector(0)` }], thresholds: [{ value: 1, color: "red" }] },
+            { type: "stat", title: "Max memory (RSS)", width: 4, unit: "bytes", queries: [{ expr: `max(${RECORDS.hubMemoryRss}{${job}})` }] },
             {
-                title: `Hub collectors (job ${o.hubCollectorJob})`,
-                panels: [
-                    { type: "stat", title: "Replicas up", width: 4, queries: [{ expr: `sum(${RECORDS.hubReplicasUp}{${job}})` }], thresholds: [] },
-                    { type: "stat", title: "Refused points/s", width: 4, queries: [{ expr: `sum(${RECORDS.hubRefused}{${job}})` }], thresholds: [{ value: 1, color: "red" }] },
-                    { type: "stat", title: "Dropped points/s", width: 4, description: "Points dropped because a sending queue was full.", queries: [{ expr: `sum(${RECORDS.hubEnqueueFailed}{${job}}) or vector(0)` }], thresholds: [{ value: 1, color: "red" }] },
-                    { type: "gauge", title: "Fullest sending queue", width: 4, unit: "percentunit", min: 0, max: 1, queries: [{ expr: `max(${RECORDS.hubQueueUtilization}{${job}})` }], thresholds: [{ value: o.queueSaturationRatio, color: "red" }] },
-                    { type: "stat", title: "Remote-write failed points/s", width: 4, queries: [{ expr: `sum(${RECORDS.hubSendFailed}{${job}}) or vector(0)` }], thresholds: [{ value: 1, color: "red" }] },
-                    { type: "stat", title: "Max memory (RSS)", width: 4, unit: "bytes", queries: [{ expr: `max(${RECORDS.hubMemoryRss}{${job}})` }] },
-                    {
-                        type: "timeseries",
-                        title: "Accepted and refused points/s",
-                        unit: "short",
-                        queries: [
-                            { expr: `sum ${by([instance, receiver])} (${rate(OTELCOL.receiverAccepted, job)})`, legend: `accepted ${legend(instance, receiver)}` },
-                            { expr: `sum ${by([instance, receiver])} (${rate(OTELCOL.receiverRefused, job)})`, legend: `refused ${legend(instance, receiver)}` },
-                        ],
-                    },
-                    {
-                        type: "timeseries",
-                        title: "Sent and failed points/s",
-                        unit: "short",
-                        queries: [
-                            { expr: `sum ${by([instance, exporter])} (${rate(OTELCOL.exporterSent, job)})`, legend: `sent ${legend(instance, exporter)}` },
-                            { expr: `sum ${by([instance, exporter])} (${rate(OTELCOL.exporterSendFailed, job)})`, legend: `failed ${legend(instance, exporter)}` },
-                            { expr: `sum ${by([instance, exporter])} (${rate(OTELCOL.exporterEnqueueFailed, job)})`, legend: `dropped ${legend(instance, exporter)}` },
-                        ],
-                    },
-                    {
-                        type: "timeseries",
-                        title: "Sending queue size vs capacity",
-                        unit: "short",
-                        queries: [
-                            { expr: `max ${by([instance, exporter])} (${sel(OTELCOL.queueSize, job)})`, legend: `size ${legend(instance, exporter)}` },
-                            { expr: `max ${by([exporter])} (${sel(OTELCOL.queueCapacity, job)})`, legend: `capacity ${legend(exporter)}` },
-                        ],
-                    },
-                    { type: "timeseries", title: "Memory (RSS)", unit: "bytes", queries: [{ expr: `max ${by([instance])} (${sel(OTELCOL.memoryRss, job)})`, legend: legend(instance) }] },
-                    { type: "timeseries", title: "CPU (cores)", unit: "short", queries: [{ expr: `sum ${by([instance])} (${rate(OTELCOL.cpuSeconds, job)})`, legend: legend(instance) }] },
-                    {
-                        type: "timeseries",
-                        title: "Uptime and translation failures",
-                        unit: "short",
-                        queries: [
-                            { expr: `max ${by([instance])} (${sel(OTELCOL.uptime, job)})`, legend: `uptime s ${legend(instance)}` },
-                            { expr: `sum ${by([instance])} (${rate(OTELCOL.prwFailedTranslations, job)})`, legend: `failed translations/s ${legend(instance)}` },
-                        ],
-                    },
+                type: "timeseries",
+                title: "Accepted and refused points/s",
+                unit: "short",
+                queries: [
+                    { expr: `sum ${by([instance, receiver])} (${rate(OTELCOL.receiverAccepted, job)})`, legend: `accepted ${legend(instance, receiver)}` },
+                    { expr: `sum ${by([instance, receiver])} (${rate(OTELCOL.receiverRefused, job)})`, legend: `refused ${legend(instance, receiver)}` },
                 ],
             },
             {
-                title: "Sender collectors",
-                panels: [
-                    { type: "timeseries", title: "Accepted points/s per sender", unit: "short", queries: [{ expr: `sum ${by(src)} (${rate(OTELCOL.receiverAccepted, ...spoke)})`, legend: legend(...src) }] },
-                    {
-                        type: "timeseries",
-                        title: "Failed and dropped points/s per sender",
-                        unit: "short",
-                        queries: [
-                            { expr: `sum ${by(src)} (${rate(OTELCOL.exporterSendFailed, ...spoke)})`, legend: `failed ${legend(...src)}` },
-                            { expr: `sum ${by(src)} (${rate(OTELCOL.exporterEnqueueFailed, ...spoke)})`, legend: `dropped ${legend(...src)}` },
-                        ],
-                    },
-                    { type: "timeseries", title: "Sending queue fill per sender", unit: "percentunit", min: 0, max: 1, queries: [{ expr: `max ${by(src)} (${sel(OTELCOL.queueSize, ...spoke)} / ${sel(OTELCOL.queueCapacity, ...spoke)})`, legend: legend(...src) }] },
-                    { type: "timeseries", title: "Memory (RSS) per sender collector", unit: "bytes", queries: [{ expr: `max ${by([...src, instance])} (${sel(OTELCOL.memoryRss, ...spoke)})`, legend: legend(...src, instance) }] },
+                type: "timeseries",
+                title: "Sent and failed points/s",
+                unit: "short",
+                queries: [
+                    { expr: `sum ${by([instance, exporter])} (${rate(OTELCOL.exporterSent, job)})`, legend: `sent ${legend(instance, exporter)}` },
+                    { expr: `sum ${by([instance, exporter])} (${rate(OTELCOL.exporterSendFailed, job)})`, legend: `failed ${legend(instance, exporter)}` },
+                    { expr: `sum ${by([instance, exporter])} (${rate(OTELCOL.exporterEnqueueFailed, job)})`, legend: `dropped ${legend(instance, exporter)}` },
                 ],
             },
+            {
+                type: "timeseries",
+                title: "Sending queue size vs capacity",
+                unit: "short",
+                queries: [
+                    { expr: `max ${by([instance, exporter])} (${sel(OTELCOL.queueSize, job)})`, legend: `size ${legend(instance, exporter)}` },
+                    { expr: `max ${by([exporter])} (${sel(OTELCOL.queueCapacity, job)})`, legend: `capacity ${legend(exporter)}` },
+                ],
+            },
+            { type: "timeseries", title: "Memory (RSS)", unit: "bytes", queries: [{ expr: `max ${by([instance])} (${sel(OTELCOL.memoryRss, job)})`, legend: legend(instance) }] },
+            { type: "timeseries", title: "CPU (cores)", unit: "short", queries: [{ expr: `sum ${by([instance])} (${rate(OTELCOL.cpuSeconds, job)})`, legend: legend(instance) }] },
+            {
+                type: "timeseries",
+                title: "Uptime and translation failures",
+                unit: "short",
+                queries: [
+                    { expr: `max ${by([instance])} (${sel(OTELCOL.uptime, job)})`, legend: `uptime s ${legend(instance)}` },
+                    { expr: `sum ${by([instance])} (${rate(OTELCOL.prwFailedTranslations, job)})`, legend: `failed translations/s ${legend(instance)}` },
+                ],
+            },
+        ],
+    };
+}
+
+/** The senders' collectors, per source. */
+function senderCollectorsRow(o: ContentOptions): RowSpec {
+    const { instance } = COLLECTOR_LABELS;
+    const spoke = [...spokeMatchers(o), ...filter(o)];
+    const src = sourceKey(o);
+    return {
+        title: "Sender collectors",
+        panels: [
+            { type: "timeseries", title: "Accepted points/s per sender", unit: "short", queries: [{ expr: `sum ${by(src)} (${rate(OTELCOL.receiverAccepted, ...spoke)})`, legend: legend(...src) }] },
+            {
+                type: "timeseries",
+                title: "Failed and dropped points/s per sender",
+                unit: "short",
+                queries: [
+                    { expr: `sum ${by(src)} (${rate(OTELCOL.exporterSendFailed, ...spoke)})`, legend: `failed ${legend(...src)}` },
+                    { expr: `sum ${by(src)} (${rate(OTELCOL.exporterEnqueueFailed, ...spoke)})`, legend: `dropped ${legend(...src)}` },
+                ],
+            },
+            { type: "timeseries", title: "Sending queue fill per sender", unit: "percentunit", min: 0, max: 1, queries: [{ expr: `max ${by(src)} (${sel(OTELCOL.queueSize, ...spoke)} / ${sel(OTELCOL.queueCapacity, ...spoke)})`, legend: legend(...src) }] },
+            { type: "timeseries", title: "Memory (RSS) per sender collector", unit: "bytes", queries: [{ expr: `max ${by([...src, instance])} (${sel(OTELCOL.memoryRss, ...spoke)})`, legend: legend(...src, instance) }] },
         ],
     };
 }

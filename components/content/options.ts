@@ -1,6 +1,6 @@
-import { HUB_COLLECTOR_JOB, SOURCE_LABELS } from "../labels";
+import { HUB_COLLECTOR_JOB, SOURCE_LABELS } from "../telemetry/labels";
 
-/** Label names used by rules and dashboards; the default is the collectors' contract in components/labels.ts. */
+/** Label names used by rules and dashboards; the default is the collectors' contract in components/telemetry/labels.ts. */
 export type SourceLabelMap = { readonly [K in keyof typeof SOURCE_LABELS]: string };
 
 /** AMP per-workspace quotas the ingestion alerts compare against. */

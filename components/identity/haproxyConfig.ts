@@ -1,4 +1,4 @@
-import { COLLECTOR_INTERNAL_PORTS, COLLECTOR_PORTS, TLS_DIR } from "../collectorPorts";
+import { COLLECTOR_INTERNAL_PORTS, COLLECTOR_PORTS, TLS_DIR } from "../telemetry/collectorPorts";
 import { TENANT_HEADERS } from "./tenants";
 
 /**

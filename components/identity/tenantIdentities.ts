@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { EncryptionKey, encryptionKeyPolicy } from "../encryptionKey";
-import { rotatingTokenName } from "../grafanaIam";
-import { accountRoot, PolicyDocument, policyDocument, Statement, toJson } from "../iam";
-import { Tags, withName } from "../tags";
+import { EncryptionKey, encryptionKeyPolicy } from "../security/encryptionKey";
+import { accountRoot, PolicyDocument, policyDocument, Statement, toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX, Tenant, TENANT_ORGANIZATION, tenantKey, tenantProblems, tenantSecretName, tenantSubject } from "./tenants";
+import { rotatingTokenName } from "../security/rotation";
 
 /**
  * The hub's tenant PKI: one AWS Private CA whose certificates name each monitored account and

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, PolicyDocument, toJson } from "../iam";
-import { agentPermissions, managedInstancePolicy, mergePolicies } from "../onprem/iam";
-import { Tags, withName } from "../tags";
+import { mergePolicies, policyDocument, PolicyDocument, toJson } from "../security/iam";
+import { agentPermissions, managedInstancePolicy } from "../agent/agentIam";
+import { Tags, withName } from "../security/tags";
 
 /**
  * What an EC2 agent host may do, as one scoped document instead of CloudWatchAgentServerPolicy

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { formatIp, parseCidr } from "../cidr";
+import { formatIp, parseCidr } from "../network/cidr";
 
 export interface EksKubeconfigOptions {
     readonly clusterName: string;

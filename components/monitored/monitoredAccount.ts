@@ -2,81 +2,22 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentAssociations } from "../agent/agentAssociations";
-import { agentLogGroups, AgentPlatform, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
+import { AgentLayer, agentLogGroups, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
 import { KubernetesCollector } from "../agent/kubernetesCollector";
 import { monitoredLogGroupPrefix } from "../agent/logGroups";
 import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
-import { CLIENT_TLS_MOUNT, clientTlsVolume, TlsSecretData } from "../agent/tenantIdentity";
-import { requireHubPort, tenantHubPort } from "../onprem/hubPort";
-import { EncryptionKey } from "../encryptionKey";
-import { ENDPOINT_ACTIONS, s3GatewayPolicy } from "../endpointCatalog";
-import { oidcTrust, toJson } from "../iam";
-import { InterfaceEndpoints } from "../interfaceEndpoints";
-import { Tags, withName } from "../tags";
+import { CLIENT_TLS_MOUNT, clientTlsVolume, TlsSecretData } from "../spoke/tenantIdentity";
+import { requireHubPort, tenantHubPort } from "../spoke/hubPort";
+import { EncryptionKey } from "../security/encryptionKey";
+import { s3GatewayPolicy } from "../network/endpointCatalog";
+import { oidcTrust, toJson } from "../security/iam";
+import { InterfaceEndpoints } from "../network/interfaceEndpoints";
+import { Tags, withName } from "../security/tags";
 import { AgentHostRole } from "./agentHostRole";
 import { eksKubeconfig, issuerHost, kubernetesServiceIp } from "./eksAccess";
-import { HubEndpoint } from "../hubEndpoint";
-
-export type ConnectivityMode = "privatelink" | "nat" | "internet";
-
-/**
- * AWS APIs agents call, reached through interface endpoints in privatelink mode. `ec2` is opt-in
- * (connectivity.extraServices): with private DNS its endpoint would carry the whole VPC's EC2 API
- * traffic (the EKS VPC CNI's AssignPrivateIpAddresses/CreateNetworkInterface among it); without it
- * the agent drops the AutoScalingGroupName dimension, which it resolves with ec2:DescribeTags.
- */
-export const PRIVATELINK_SERVICES: readonly string[] = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"];
-
-/** Whether hosts can call the EC2 API (for the AutoScalingGroupName dimension). */
-export function hasEc2Path(mode: ConnectivityMode, extra: readonly string[] = []): boolean {
-    return mode !== "privatelink" || extra.includes("ec2");
-}
-
-/** Interface endpoints a connectivity mode needs: all of them for privatelink, none otherwise. */
-export function awsServiceEndpoints(mode: ConnectivityMode, extra: readonly string[] = []): string[] {
-    if (mode !== "privatelink") {
-        return [];
-    }
-    extra.forEach((s, i) => {
-        if (ENDPOINT_ACTIONS[s] === undefined) {
-            throw new Error(`connectivity.extraServices[${i}]: "${s}" has no endpoint policy; use one of ${Object.keys(ENDPOINT_ACTIONS).join(", ")}`);
-        }
-    });
-    return [...new Set([...PRIVATELINK_SERVICES, ...extra])];
-}
-
-/** IPv4 CIDRs of a VPC that route traffic (EC2 CidrBlockState: associating/associated). */
-export function activeVpcCidrs(associations: readonly { cidrBlock: string; state: string }[]): string[] {
-    return associations.filter((a) => !/^(disassociat|failed)/.test(a.state)).map((a) => a.cidrBlock);
-}
-
-/**
- * Whether route tables fit the chosen S3 path. A table can hold one route per destination, so a
- * second gateway endpoint on a table that already routes the S3 prefix list fails
- * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html, "Considerations");
- * `existing` needs that route on every table. Returns the problem, or undefined.
- */
-export function s3RouteProblem(path: "gateway" | "existing", tables: readonly { id: string; routes: readonly { destinationPrefixListId?: string; gatewayId?: string }[] }[], s3PrefixListId: string): string | undefined {
-    if (tables.length === 0) {
-        return "no route table is associated with the configured subnets (they use the main table); list the workload route tables";
-    }
-    const routed = tables.filter((t) => t.routes.some((r) => r.destinationPrefixListId === s3PrefixListId && (r.gatewayId ?? "").startsWith("vpce-")));
-    if (path === "gateway" && routed.length > 0) {
-        return `${routed.map((t) => t.id).join(", ")} already route S3 (${s3PrefixListId}) through a gateway endpoint; set connectivity.s3Path: existing and make sure its policy admits the SSM agent buckets`;
-    }
-    const missing = tables.filter((t) => !routed.includes(t));
-    if (path === "existing" && missing.length > 0) {
-        return `${missing.map((t) => t.id).join(", ")} have no route to S3 (${s3PrefixListId}) through a gateway endpoint, so AWS-ConfigureAWSPackage cannot download the agent; set connectivity.s3Path: gateway`;
-    }
-    return undefined;
-}
-
-/** Regulated accounts keep AWS API traffic inside the VPC. */
-export function checkConnectivity(regulated: boolean, mode: ConnectivityMode): void {
-    if (regulated && mode !== "privatelink") {
-        throw new Error(`connectivity.mode: regulated accounts accept only privatelink (got ${mode})`);
-    }
-}
+import { HubEndpoint } from "../spoke/hubEndpoint";
+import { activeVpcCidrs, awsServiceEndpoints, checkConnectivity, ConnectivityMode, hasEc2Path, s3RouteProblem } from "./connectivity";
+import { AgentPlatform } from "../agent/hostMetrics";
 
 export interface MonitoredEksArgs {
     /** Existing EKS cluster in this account and region (needs an OIDC issuer and an IAM OIDC provider). */
@@ -99,7 +40,7 @@ export interface MonitoredEksArgs {
     readonly resources: { readonly cpu: string; readonly memory: string };
     /**
      * The account's certificate (tls.crt: certificate + chain) and key (tls.key) as the hub issued
-     * them (components/agent/tenantIdentity.ts tenantIdentityTls); the collector presents it to the
+     * them (components/spoke/tenantIdentity.ts tenantIdentityTls); the collector presents it to the
      * hub, which labels the series with this account and refuses senders without one. A Pulumi secret.
      */
     readonly identity: pulumi.Input<TlsSecretData>;
@@ -226,36 +167,77 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             tags,
         }, child);
 
-        this.awsEndpointIds = {};
-        if (services.length > 0) {
-            const endpoints = new InterfaceEndpoints(`${name}-aws`, {
-                vpcId: args.vpcId,
-                subnetIds: [...args.subnetIds],
-                region: args.region,
-                services,
-                allowedCidrs: [...args.workloadCidrs],
-                vpcCidrs: aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlockAssociations.apply(activeVpcCidrs),
-                allowedPrefixListIds: [...(args.workloadPrefixListIds ?? [])],
-                organizationId: args.organizationId,
-                ownerStack: args.stackName,
-                tags,
-            }, child);
-            this.awsEndpointIds = endpoints.endpointIds;
-        }
+        this.awsEndpointIds = services.length > 0 ? this.serviceEndpoints(name, args, services) : {};
         if (c.mode === "privatelink") {
             this.s3RouteTableIds = this.s3Path(name, args, c.s3Path ?? "gateway", tags);
         }
         if (c.mode === "nat" && c.natGatewayId !== undefined) {
-            const nat = aws.ec2.getNatGatewayOutput({ id: c.natGatewayId }, child);
-            // Fails the preview when the gateway is gone, rather than leaving agents without a path.
-            this.natGatewayId = pulumi.all([nat.id, nat.state]).apply(([id, state]) => {
-                if (state !== "available") {
-                    throw new Error(`${name}: connectivity.natGatewayId: ${c.natGatewayId} is ${state}, not available`);
-                }
-                return id;
-            });
+            this.natGatewayId = this.natGateway(name, c.natGatewayId);
         }
 
+        const { logKey, agent, hosts } = this.hostAgent(name, args, layers, logGroupNames);
+
+        if (args.eks !== undefined) {
+            this.collectorRoleArn = this.eksCollector(name, args, args.eks, tags);
+        }
+
+        this.hubEndpointId = hub.endpointId;
+        this.hubEndpointDnsName = hub.endpointDnsName;
+        this.collectorDomain = hub.collectorDomain;
+        this.parameterNames = agent.parameterNames;
+        this.installAssociationId = agent.installAssociationId;
+        this.configureAssociationIds = agent.configureAssociationIds;
+        this.instanceRoleArn = hosts.roleArn;
+        this.instanceProfileName = hosts.instanceProfileName;
+        this.logKeyArn = logKey.keyArn;
+        this.registerOutputs({
+            hubEndpointId: this.hubEndpointId,
+            hubEndpointDnsName: this.hubEndpointDnsName,
+            awsEndpointIds: this.awsEndpointIds,
+            parameterNames: this.parameterNames,
+            installAssociationId: this.installAssociationId,
+            configureAssociationIds: this.configureAssociationIds,
+            instanceRoleArn: this.instanceRoleArn,
+            collectorRoleArn: this.collectorRoleArn,
+            s3RouteTableIds: this.s3RouteTableIds,
+        });
+    }
+
+    /** Interface endpoints for the AWS APIs agents call, admitting the workload networks. */
+    private serviceEndpoints(name: string, args: MonitoredAccountArgs, services: string[]): Record<string, pulumi.Output<string>> {
+        const child = { parent: this };
+        const endpoints = new InterfaceEndpoints(`${name}-aws`, {
+            vpcId: args.vpcId,
+            subnetIds: [...args.subnetIds],
+            region: args.region,
+            services,
+            allowedCidrs: [...args.workloadCidrs],
+            vpcCidrs: aws.ec2.getVpcOutput({ id: args.vpcId }, child).cidrBlockAssociations.apply(activeVpcCidrs),
+            allowedPrefixListIds: [...(args.workloadPrefixListIds ?? [])],
+            organizationId: args.organizationId,
+            ownerStack: args.stackName,
+            tags: args.tags,
+        }, child);
+        return endpoints.endpointIds;
+    }
+
+    /** nat mode: the workloads' NAT gateway, which must exist and be available. */
+    private natGateway(name: string, natGatewayId: string): pulumi.Output<string> {
+        const nat = aws.ec2.getNatGatewayOutput({ id: natGatewayId }, { parent: this });
+        // Fails the preview when the gateway is gone, rather than leaving agents without a path.
+        return pulumi.all([nat.id, nat.state]).apply(([id, state]) => {
+            if (state !== "available") {
+                throw new Error(`${name}: connectivity.natGatewayId: ${natGatewayId} is ${state}, not available`);
+            }
+            return id;
+        });
+    }
+
+    /** The CloudWatch agent: its encrypted log groups, parameters and associations, and the hosts' role. */
+    private hostAgent(name: string, args: MonitoredAccountArgs, layers: AgentLayer[], logGroupNames: string[]) {
+        const child = { parent: this };
+        const tags = args.tags;
+        const c = args.connectivity;
         const logKey = new EncryptionKey(`${name}-logs`, {
             account: args.account,
             region: args.region,
@@ -283,31 +265,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             describeTags: hasEc2Path(c.mode, c.extraServices),
             tags,
         }, child);
-
-        if (args.eks !== undefined) {
-            this.collectorRoleArn = this.eksCollector(name, args, args.eks, tags);
-        }
-
-        this.hubEndpointId = hub.endpointId;
-        this.hubEndpointDnsName = hub.endpointDnsName;
-        this.collectorDomain = hub.collectorDomain;
-        this.parameterNames = agent.parameterNames;
-        this.installAssociationId = agent.installAssociationId;
-        this.configureAssociationIds = agent.configureAssociationIds;
-        this.instanceRoleArn = hosts.roleArn;
-        this.instanceProfileName = hosts.instanceProfileName;
-        this.logKeyArn = logKey.keyArn;
-        this.registerOutputs({
-            hubEndpointId: this.hubEndpointId,
-            hubEndpointDnsName: this.hubEndpointDnsName,
-            awsEndpointIds: this.awsEndpointIds,
-            parameterNames: this.parameterNames,
-            installAssociationId: this.installAssociationId,
-            configureAssociationIds: this.configureAssociationIds,
-            instanceRoleArn: this.instanceRoleArn,
-            collectorRoleArn: this.collectorRoleArn,
-            s3RouteTableIds: this.s3RouteTableIds,
-        });
+        return { logKey, agent, hosts };
     }
 
     /**

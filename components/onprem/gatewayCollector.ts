@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorLabels, KubernetesCollector } from "../agent/kubernetesCollector";
-import { clientTlsVolume, TlsSecretData } from "../agent/tenantIdentity";
+import { clientTlsVolume, TlsSecretData } from "../spoke/tenantIdentity";
 import { GATEWAY_PATHS, StaticScrapeTarget } from "./gatewayCollectorConfig";
 
 export interface GatewayCollectorArgs {

@@ -6,7 +6,7 @@
  */
 import { parse, stringify } from "yaml";
 import { renderSpokeCollectorConfig, SHARD_INDEX_ENV, SpokeCollectorConfigOptions } from "../agent/spokeCollectorConfig";
-import { CLIENT_TLS_MOUNT } from "../agent/tenantIdentity";
+import { CLIENT_TLS_MOUNT } from "../spoke/tenantIdentity";
 import { queueSizing } from "./queueSizing";
 
 /** Batch settings the shared renderer uses; the queue is sized in these batches (checked on render). */

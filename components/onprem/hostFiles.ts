@@ -20,7 +20,8 @@
  * Linux (shared_Credentials_unix.go) and LocalSystem on Windows, whose %USERPROFILE% is
  * C:\Windows\System32\config\systemprofile (shared_Credentials_windows.go).
  */
-import { AgentPlatform, renderAgentCommonConfig } from "../agent/cloudwatchAgentConfig";
+import { renderAgentCommonConfig } from "../agent/cloudwatchAgentConfig";
+import { AgentPlatform } from "../agent/hostMetrics";
 
 /** Where the SSM agent keeps the hybrid role's credentials, per platform. */
 export const HYBRID_CREDENTIALS_FILE: Readonly<Record<AgentPlatform, string>> = {
@@ -50,13 +51,21 @@ export const MANAGED_MARKER = "# managed by oss-monitoring";
 
 export type CredentialMode = "hybridActivation" | "rolesAnywhere";
 
+/** Why hosts of these platforms cannot use a credential mode, or undefined: the on-prem schema and agentCredentials both ask. */
+export function credentialPlatformsProblem(mode: CredentialMode, platforms: readonly AgentPlatform[]): string | undefined {
+    return mode === "rolesAnywhere" && platforms.includes("windows")
+        ? "rolesAnywhere hosts are Linux only here (the signing helper runs as a systemd unit as cwagent); use hybridActivation for Windows hosts"
+        : undefined;
+}
+
 /** The credentials profile and file the agent uses for a credential mode and platform. */
 export function agentCredentials(mode: CredentialMode, platform: AgentPlatform): { profile: string; file: string } {
     if (mode === "hybridActivation") {
         return { profile: "default", file: HYBRID_CREDENTIALS_FILE[platform] };
     }
-    if (platform !== "linux") {
-        throw new Error("credentials.mode: rolesAnywhere hosts are Linux only here (the signing helper runs as a systemd unit); use hybridActivation for Windows");
+    const problem = credentialPlatformsProblem(mode, [platform]);
+    if (problem !== undefined) {
+        throw new Error(`credentials.mode: ${problem}`);
     }
     return { profile: ROLES_ANYWHERE_PROFILE, file: ROLES_ANYWHERE_CREDENTIALS_FILE };
 }

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentPlatform } from "../agent/cloudwatchAgentConfig";
-import { toJson } from "../iam";
-import { Tags, withName } from "../tags";
+import { toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 import { ssmHybridTrust } from "./iam";
+import type { AgentPlatform } from "../agent/hostMetrics";
 
 export interface RegistrationWindow {
     /** Hosts each activation may register. */

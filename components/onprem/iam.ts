@@ -1,11 +1,9 @@
 /**
- * IAM documents for on-premises hosts: the trust of the SSM hybrid-activation service role
- * and of the IAM Roles Anywhere role, and the permissions both get (only what the SSM agent
- * and the CloudWatch agent call). Pure, so tests assert the exact JSON.
+ * Trust documents of on-premises hosts' roles: the SSM hybrid-activation service role and the
+ * IAM Roles Anywhere role. Their permissions are the agents' (agent/agentIam.ts). Pure, so tests
+ * assert the exact JSON.
  */
-import { agentParameterReadPolicy } from "../agent/agentAssociations";
-import { s3GatewayPolicy } from "../endpointCatalog";
-import { PolicyDocument, policyDocument, serviceTrust, Statement } from "../iam";
+import { PolicyDocument, policyDocument, serviceTrust, Statement } from "../security/iam";
 
 /** Trust for the hybrid activation's service role: SSM of this account and region only. */
 export function ssmHybridTrust(account: string, region: string): PolicyDocument {
@@ -24,6 +22,15 @@ export interface CertificateSubjectCondition {
  * anchor, and only for certificates whose subject matches. Roles Anywhere maps the subject
  * to `aws:PrincipalTag/x509Subject/<field>`.
  */
+/** Why a subject condition admits too much (no field to match), or undefined: the on-prem schema and rolesAnywhereTrust both ask. */
+export function certificateSubjectProblem(subject: CertificateSubjectCondition): string | undefined {
+    if ((subject.commonNames ?? []).length === 0 && subject.organizationalUnit === undefined && subject.organization === undefined) {
+        return "set at least one of commonNames, organizationalUnit, organization: otherwise any certificate of the CA may assume the role " +
+            "(every certificate of the CA matches an empty condition)";
+    }
+    return undefined;
+}
+
 export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subject: CertificateSubjectCondition): PolicyDocument {
     const equals: Record<string, string | string[]> = { "aws:SourceAccount": account };
     if (subject.organizationalUnit !== undefined) {
@@ -36,8 +43,9 @@ export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subj
     if (subject.commonNames !== undefined && subject.commonNames.length > 0) {
         condition.StringLike = { "aws:PrincipalTag/x509Subject/CN": [...subject.commonNames] };
     }
-    if (Object.keys(equals).length === 1 && condition.StringLike === undefined) {
-        throw new Error("rolesAnywhereTrust: subject needs commonNames, organizationalUnit or organization, otherwise every certificate of the CA may assume the role");
+    const problem = certificateSubjectProblem(subject);
+    if (problem !== undefined) {
+        throw new Error(`rolesAnywhereTrust: subject: ${problem}`);
     }
     return policyDocument([{
         Sid: "TrustSiteCertificatesThroughTheTrustAnchor",
@@ -46,109 +54,4 @@ export function rolesAnywhereTrust(account: string, trustAnchorArn: string, subj
         Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
         Condition: condition,
     }]);
-}
-
-/**
- * What the SSM agent on a hybrid managed instance calls (AmazonSSMManagedInstanceCore,
- * narrowed): instance-scoped calls on this account's managed instances, documents and
- * associations; the message channels have no resource-level permissions. Plus reads of the
- * AWS-owned buckets the agent package comes from.
- */
-export function managedInstancePolicy(account: string, region: string, nodes: "hybrid" | "ec2" = "hybrid"): PolicyDocument {
-    // EC2 instances are ec2 `instance` resources to SSM, hybrid nodes ssm `managed-instance` ones.
-    const instances = nodes === "hybrid" ? `arn:aws:ssm:${region}:${account}:managed-instance/*` : `arn:aws:ec2:${region}:${account}:instance/*`;
-    const s3 = s3GatewayPolicy(region).Statement[0].Resource as string[];
-    return policyDocument([
-        {
-            Sid: "ManagedInstanceSelf",
-            Effect: "Allow",
-            Action: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:PutComplianceItems"],
-            Resource: instances,
-        },
-        {
-            // AmazonSSMManagedInstanceCore grants these on "*" (the AWS reference,
-            // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html);
-            // a narrower resource than the reference is a guess that fails at run time.
-            Sid: "InventoryAndPackageResultsAsTheReference",
-            Effect: "Allow",
-            Action: ["ssm:PutInventory", "ssm:PutConfigurePackageResult"],
-            Resource: "*",
-        },
-        {
-            Sid: "AssociationsAndDocuments",
-            Effect: "Allow",
-            // UpdateAssociationStatus is in the reference policy too; without it the agent cannot report association runs.
-            Action: ["ssm:DescribeAssociation", "ssm:GetDocument", "ssm:DescribeDocument", "ssm:UpdateAssociationStatus"],
-            Resource: [
-                instances,
-                `arn:aws:ssm:${region}:${account}:association/*`,
-                `arn:aws:ssm:${region}:${account}:document/*`,
-                // AWS-owned documents (AWS-ConfigureAWSPackage, AmazonCloudWatch-ManageAgent).
-                `arn:aws:ssm:${region}::document/*`,
-            ],
-        },
-        {
-            Sid: "AgentChannelsWithoutResourceLevelPermissions",
-            Effect: "Allow",
-            Action: [
-                "ssm:ListAssociations", "ssm:GetManifest",
-                "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
-                "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
-                "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
-            ],
-            Resource: "*",
-        },
-        { Sid: "AgentPackagesFromAwsOwnedBuckets", Effect: "Allow", Action: ["s3:GetObject"], Resource: s3 },
-    ]);
-}
-
-export interface AgentPermissionsArgs {
-    readonly account: string;
-    readonly region: string;
-    /** The only CloudWatch namespace hosts may publish to. */
-    readonly namespace: string;
-    /** Log group name prefix, e.g. `/oss-monitoring/onprem/dc1`. */
-    readonly logGroupPrefix: string;
-    /** Agent configuration parameters hosts read. */
-    readonly parameterArns: readonly string[];
-}
-
-/**
- * What the CloudWatch agent calls (CloudWatchAgentServerPolicy, narrowed): metrics into one
- * namespace, log events into the site's pre-created groups, its own configuration. No
- * CreateLogGroup: groups exist with KMS and retention before the agent runs.
- */
-export function agentPermissions(a: AgentPermissionsArgs): PolicyDocument {
-    const groups = `arn:aws:logs:${a.region}:${a.account}:log-group:${a.logGroupPrefix}/*`;
-    return policyDocument([
-        {
-            Sid: "PublishMetricsToTheSiteNamespace",
-            Effect: "Allow",
-            Action: ["cloudwatch:PutMetricData"],
-            Resource: "*",
-            Condition: { StringEquals: { "cloudwatch:namespace": a.namespace } },
-        },
-        {
-            Sid: "WriteTheSitesLogGroups",
-            Effect: "Allow",
-            // PutRetentionPolicy: the agent sets each group's retention_in_days at start (after
-            // DescribeLogGroups), aws/amazon-cloudwatch-agent plugins/outputs/cloudwatchlogs/internal/pusher/target.go.
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:PutRetentionPolicy"],
-            // `*` also covers each group's `:log-stream:*` ARNs.
-            Resource: groups,
-        },
-        { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
-        ...agentParameterReadPolicy(a.parameterArns).Statement,
-    ]);
-}
-
-/** Concatenates documents (statement IDs must stay unique). */
-export function mergePolicies(...docs: PolicyDocument[]): PolicyDocument {
-    const statements = docs.flatMap((d) => d.Statement);
-    const sids = statements.map((s) => s.Sid).filter((s): s is string => s !== undefined);
-    const dup = sids.find((s, i) => sids.indexOf(s) !== i);
-    if (dup !== undefined) {
-        throw new Error(`mergePolicies: statement ID ${dup} appears twice`);
-    }
-    return policyDocument(statements);
 }

@@ -1,13 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsServiceName, s3GatewayPolicy } from "../endpointCatalog";
-import { PolicyDocument, policyDocument, toJson } from "../iam";
-import { ENDPOINT_OWNER_TAG } from "../endpointDiscovery";
-import { InterfaceEndpoints } from "../interfaceEndpoints";
-import { Tags, withName } from "../tags";
-
-/** AWS services on-premises hosts call, reached through the landing VPC (SSM agent, CloudWatch agent, STS). */
-export const ONPREM_ENDPOINT_SERVICES = ["monitoring", "logs", "ssm", "ssmmessages", "ec2messages", "sts"] as const;
+import { awsServiceName, ONPREM_ENDPOINT_SERVICES, s3GatewayPolicy } from "../network/endpointCatalog";
+import { PolicyDocument, policyDocument, toJson } from "../security/iam";
+import { ENDPOINT_OWNER_TAG } from "../network/endpointDiscovery";
+import { InterfaceEndpoints } from "../network/interfaceEndpoints";
+import { Tags, withName } from "../security/tags";
 
 export interface LandingEndpointsArgs {
     /** The landing account (scopes the Roles Anywhere endpoint policy). */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Tags, withName } from "../tags";
+import { Tags, withName } from "../security/tags";
 
 export interface ResolverInboundArgs {
     /** The landing VPC (its private zones and endpoint names are what gets resolved). */

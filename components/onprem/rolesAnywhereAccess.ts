@@ -1,11 +1,28 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { toJson } from "../iam";
-import { Tags, withName } from "../tags";
+import { toJson } from "../security/iam";
+import { Tags, withName } from "../security/tags";
 import { CertificateSubjectCondition, rolesAnywhereTrust } from "./iam";
 
 /** Where the trust anchor's CA comes from: the site's own PEM bundle or an ACM Private CA. */
 export type TrustAnchorCa = { readonly caBundle: string } | { readonly acmPcaArn: string };
+
+/**
+ * Why the trust anchor's CA is not exactly one of a PEM bundle and an ACM Private CA (the key to fix
+ * and why), or undefined: the on-prem schema and OnPremGateway both ask.
+ */
+export function trustAnchorCaProblem(c: { readonly caBundle?: string; readonly acmPcaArn?: string }): { key: "caBundle" | "acmPcaArn"; message: string } | undefined {
+    if (c.caBundle === undefined && c.acmPcaArn === undefined) {
+        return { key: "caBundle", message: "required for IAM Roles Anywhere: the site CA's PEM bundle (or set acmPcaArn for an ACM Private CA)" };
+    }
+    if (c.caBundle !== undefined && c.acmPcaArn !== undefined) {
+        return { key: "acmPcaArn", message: "set caBundle or acmPcaArn, not both: a trust anchor has one source" };
+    }
+    return undefined;
+}
+
+/** Defaults of RolesAnywhereAccessArgs; the on-prem `credentials` schema uses the same values. */
+export const ROLES_ANYWHERE_DEFAULTS = { sessionDurationSeconds: 3600 } as const;
 
 export interface RolesAnywhereAccessArgs {
     /** The landing account (aws:SourceAccount of the trust). */
@@ -56,7 +73,7 @@ export class RolesAnywhereAccess extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-role`, {
             description: `Hosts of site ${args.siteName} with a certificate of its CA: CloudWatch agent only`,
             assumeRolePolicy: anchor.arn.apply((arn) => toJson(rolesAnywhereTrust(args.account, arn, args.subject))),
-            maxSessionDuration: Math.max(3600, args.sessionDurationSeconds ?? 3600),
+            maxSessionDuration: Math.max(3600, args.sessionDurationSeconds ?? ROLES_ANYWHERE_DEFAULTS.sessionDurationSeconds),
             tags: withName(args.tags, `${name}-role`),
         }, { parent: this });
         const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: args.policy }, { parent: this });
@@ -64,7 +81,7 @@ export class RolesAnywhereAccess extends pulumi.ComponentResource {
             name: `${name}-profile`,
             enabled: true,
             roleArns: [role.arn],
-            durationSeconds: args.sessionDurationSeconds ?? 3600,
+            durationSeconds: args.sessionDurationSeconds ?? ROLES_ANYWHERE_DEFAULTS.sessionDurationSeconds,
             tags: withName(args.tags, `${name}-profile`),
         }, { parent: this, dependsOn: [policy] });
         this.trustAnchorArn = anchor.arn;

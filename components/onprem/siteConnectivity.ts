@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Tags, withName } from "../tags";
+import { cidrsOverlap } from "../network/cidr";
+import { Tags, withName } from "../security/tags";
 
 export interface VpnPath {
     /** Site-to-Site VPN. */
@@ -81,6 +82,30 @@ export function vpnTunnelOptions(logGroupArn: pulumi.Input<string>): Record<stri
     return out;
 }
 
+/**
+ * The VPN path's cross-field rules, stated once (the key under `network` and why): the on-prem schema
+ * reports each, SiteConnectivity throws on the first.
+ */
+export function vpnPathProblems(v: Pick<VpnPath, "customerGatewayIp" | "transitGatewayId" | "vpnGatewayId" | "staticRoutesOnly" | "transitGatewayRouteTableId">): { key: keyof VpnPath; message: string }[] {
+    const problems: { key: keyof VpnPath; message: string }[] = [];
+    if ((v.transitGatewayId === undefined) === (v.vpnGatewayId === undefined)) {
+        problems.push({ key: "transitGatewayId", message: "set exactly one of transitGatewayId or vpnGatewayId (where the VPN terminates)" });
+    }
+    if (v.staticRoutesOnly && v.transitGatewayId !== undefined && v.transitGatewayRouteTableId === undefined) {
+        problems.push({
+            key: "transitGatewayRouteTableId",
+            message: "required with staticRoutesOnly on a transit gateway: static VPN routes are not propagated, so the stack must add routes to the site in this route table",
+        });
+    }
+    if (v.transitGatewayRouteTableId !== undefined && v.transitGatewayId === undefined) {
+        problems.push({ key: "transitGatewayRouteTableId", message: "only for a VPN to a transit gateway; remove it or set transitGatewayId" });
+    }
+    if (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((p) => cidrsOverlap(p, `${v.customerGatewayIp}/32`))) {
+        problems.push({ key: "customerGatewayIp", message: "a Site-to-Site VPN terminates on the device's public address; private addresses belong in siteCidrs" });
+    }
+    return problems;
+}
+
 /** Largest ASN `bgpAsn` takes; above it the API needs `BgpAsnExtended` (CreateCustomerGateway, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html). */
 export const MAX_BGP_ASN = 2147483647;
 
@@ -104,8 +129,9 @@ export function transitGatewayRouting(path: VpnPath, siteCidrs: readonly string[
         return undefined;
     }
     if (path.transitGatewayRouteTableId === undefined) {
-        if (path.staticRoutesOnly) {
-            throw new Error("network.transitGatewayRouteTableId: required with staticRoutesOnly on a transit gateway (static VPN routes are not propagated)");
+        const problem = vpnPathProblems(path).find((p) => p.key === "transitGatewayRouteTableId");
+        if (problem !== undefined) {
+            throw new Error(`network.${problem.key}: ${problem.message}`);
         }
         return undefined;
     }
@@ -116,7 +142,8 @@ export function transitGatewayRouting(path: VpnPath, siteCidrs: readonly string[
 export function siteGateway(path: SitePath): { kind: "tgw" | "vgw"; id: string } {
     const id = path.mode === "vpn" ? path.transitGatewayId ?? path.vpnGatewayId : path.associatedGatewayId;
     if (id === undefined) {
-        throw new Error("siteGateway: a VPN needs transitGatewayId or vpnGatewayId");
+        const problem = path.mode === "vpn" ? vpnPathProblems(path).find((p) => p.key === "transitGatewayId") : undefined;
+        throw new Error(`siteGateway: network.transitGatewayId: ${problem?.message ?? "no gateway to route to the site"}`);
     }
     return { kind: id.startsWith("tgw-") ? "tgw" : "vgw", id };
 }
@@ -136,6 +163,10 @@ export class SiteConnectivity extends pulumi.ComponentResource {
 
     constructor(name: string, args: SiteConnectivityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:onprem:SiteConnectivity", name, {}, opts);
+        const vpnProblem = args.path.mode === "vpn" ? vpnPathProblems(args.path)[0] : undefined;
+        if (vpnProblem !== undefined) {
+            throw new Error(`${name}: network.${vpnProblem.key}: ${vpnProblem.message}`);
+        }
         const gw = siteGateway(args.path);
         const p = args.path;
         if (p.mode === "vpn") {

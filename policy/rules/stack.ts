@@ -1,5 +1,5 @@
 /** Stack level: a private path to the hub for every sender stack, cost-allocation tags on every AWS resource. */
-import { COST_ALLOCATION_TAG_KEYS } from "../../components/tags";
+import { COST_ALLOCATION_TAG_KEYS } from "../../components/security/tags";
 import { resourcePolicy, STACK_TAGS, stackPolicy } from "../lib/define";
 import { interfaceEndpointServiceNames } from "../lib/aws/network";
 import { NON_TAGGABLE_AWS_TYPES } from "../lib/aws/taggable";
@@ -52,7 +52,7 @@ export const costAllocationTags = resourcePolicy({
     summary: "Every taggable AWS resource carries the cost-allocation tags (on the resource or through the provider's " +
         "defaultTags). Types without a tags input in @pulumi/aws are exempt. Scanners only check tags when told which.",
     refs: {},
-    remediation: "Pass the stack's cost tags (components/tags.ts) as `tags` to the resource, or set them once in the aws " +
+    remediation: "Pass the stack's cost tags (components/security/tags.ts) as `tags` to the resource, or set them once in the aws " +
         "provider's defaultTags.",
     types: [],
     config: {

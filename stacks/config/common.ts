@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseCidr } from "../../components/cidr";
+import { parseCidr } from "../../components/network/cidr";
+import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../../components/security/logRetention";
 
 /** The Pulumi project name, which is also the stack-config namespace (`oss-monitoring:<key>`). */
 export const PROJECT = "oss-monitoring";
@@ -23,6 +24,28 @@ export const cidr = z.string({ error: "expected an IPv4 CIDR, e.g. 10.20.0.0/16"
         ctx.addIssue({ code: "custom", message: `"${v}" admits every address; list the networks that send telemetry` });
     }
 });
+
+/**
+ * A CloudWatch Logs retention in days, at least the audit minimum (components/security/logRetention.ts):
+ * every schema's log retention, so a config that validates also passes the policy pack. Default 365.
+ */
+export const logRetentionDays = z
+    .number({ error: "expected a number of days, e.g. 365" })
+    .superRefine((d, ctx) => {
+        const problem = logRetentionProblem(d);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", message: problem });
+        }
+    })
+    .default(DEFAULT_LOG_RETENTION_DAYS);
+
+export const routeTableId = z.string({ error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })
+    .regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" });
+
+/** An AZ ID (not a name: names map to different zones in every account), e.g. use1-az1. */
+export function availabilityZoneId(sample: string) {
+    return z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: `expected an AZ ID, e.g. ${sample} (aws ec2 describe-availability-zones --query 'AvailabilityZones[].ZoneId')` });
+}
 
 export const prefixListId = example("a managed prefix list ID", "pl-0123456789abcdef0").regex(/^pl-[0-9a-f]{8,17}$/, { error: "expected a managed prefix list ID, e.g. pl-0123456789abcdef0" });
 export const vpcId = example("a VPC ID", "vpc-0123456789abcdef0").regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC ID, e.g. vpc-0123456789abcdef0" });
@@ -82,6 +105,14 @@ export class ConfigError extends Error {
         super(message);
         this.name = "ConfigError";
     }
+}
+
+/**
+ * The one shape of a configuration error about one key: `Invalid configuration:` and a line
+ * `  - <key>: <message>`, then the fix when there is a general one.
+ */
+export function configError(key: string, message: string, fix?: string): ConfigError {
+    return new ConfigError(`Invalid configuration:\n  - ${key}: ${message}${fix !== undefined ? `\n${fix}` : ""}`);
 }
 
 /** Parses `value` with `schema`, throwing a ConfigError that names every offending key. */

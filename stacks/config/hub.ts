@@ -1,10 +1,15 @@
 import { z } from "zod";
-import { cidrsOverlap } from "../../components/cidr";
+import { cidrsOverlap } from "../../components/network/cidr";
+import { ROTATION_DAYS } from "../../components/identity/tenantIdentities";
 import { Tenant } from "../../components/identity/tenants";
-import { accountId, arnOf, cidr, prefixListId, region, subnetId, vpcId } from "./common";
-
-/** Pinned ADOT collector image; bump deliberately (release notes) rather than tracking `latest`. */
-export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
+import { AGENT_ALERT_DEFAULTS } from "../../components/cloudwatch/agentAlerts";
+import { COLLECTOR_SERVICE_DEFAULTS, collectorTasksProblem } from "../../components/hub/collector/collectorService";
+import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS, grafanaProblems } from "../../components/hub/grafana/grafanaWorkspace";
+import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../components/hub/prometheusWorkspace";
+import { AMP_DEFAULT_QUOTAS } from "../../components/content/options";
+import { PRIVATE_NETWORK_DEFAULTS } from "../../components/network/privateNetwork";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
+import { accountId, arnOf, availabilityZoneId, cidr, logRetentionDays, prefixListId, region, routeTableId, subnetId, vpcId } from "./common";
 
 const network = z
     .object({
@@ -13,17 +18,17 @@ const network = z
         /** Private subnets of the BYO VPC, one per AZ, at least two. */
         privateSubnetIds: z.array(subnetId).min(2, { error: "list at least two private subnets in different AZs" }).optional(),
         /** Route tables of the BYO private subnets: needed with drRegion (routes to the DR VPC are added). */
-        privateRouteTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })).min(1).optional(),
+        privateRouteTableIds: z.array(routeTableId).min(1).optional(),
         /** CIDR of the VPC the hub creates (ignored for BYO). Default 10.60.0.0/16. */
-        cidr: cidr.default("10.60.0.0/16"),
+        cidr: cidr.default(PRIVATE_NETWORK_DEFAULTS.cidr),
         /** AZs the hub spreads over when availabilityZoneIds is not set. Default 3, at least 2 for HA. */
-        azCount: z.number().int().min(2, { error: "at least 2 AZs are needed for high availability" }).max(6).default(3),
+        azCount: z.number().int().min(2, { error: "at least 2 AZs are needed for high availability" }).max(6).default(PRIVATE_NETWORK_DEFAULTS.azCount),
         /**
          * AZ IDs (not names: names map to different zones in every account) of the hub subnets, e.g.
          * [use1-az1, use1-az2, use1-az4]. Spokes can only reach the endpoint service in these zones.
          * Default: the region's first azCount AZ IDs. Not used with a bring-your-own VPC.
          */
-        availabilityZoneIds: z.array(z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: "expected an AZ ID, e.g. use1-az1 (aws ec2 describe-availability-zones --query 'AvailabilityZones[].ZoneId')" })).min(2, { error: "at least 2 AZ IDs are needed for high availability" }).optional(),
+        availabilityZoneIds: z.array(availabilityZoneId("use1-az1")).min(2, { error: "at least 2 AZ IDs are needed for high availability" }).optional(),
     })
     .strict()
     .superRefine((n, ctx) => {
@@ -40,17 +45,18 @@ const collector = z
         image: z.string().min(1).default(DEFAULT_COLLECTOR_IMAGE),
         /**
          * Fargate task CPU units. Default 1024: one vCPU carries ~130k samples/s through the hub
-         * configuration (components/hubSizing.ts, README "Scale"), 78k at the 60% CPU target.
+         * configuration (components/hub/collector/hubSizing.ts, README "Scale"), 78k at the 60% CPU target.
+         * Defaults of this block: COLLECTOR_SERVICE_DEFAULTS (components/hub/collector/collectorService.ts).
          */
-        cpu: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(1024),
+        cpu: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(COLLECTOR_SERVICE_DEFAULTS.cpu),
         /** Fargate task memory (MiB). Default 2048. */
-        memory: z.number().int().min(1024).max(30720).default(2048),
+        memory: z.number().int().min(1024).max(30720).default(COLLECTOR_SERVICE_DEFAULTS.memory),
         /** Minimum replicas; 2+ keeps ingestion up through an AZ or task failure. */
-        minTasks: z.number().int().min(2, { error: "at least 2 collector tasks are needed for high availability" }).default(2),
+        minTasks: z.number().int().default(COLLECTOR_SERVICE_DEFAULTS.minTasks),
         /** Default 12: the sizing rule's answer for 500 accounts x 50k series at 60 s (6 tasks steady, doubled for a backlog drain). */
-        maxTasks: z.number().int().min(2).max(100).default(12),
-        targetCpuPercent: z.number().min(10).max(90).default(60),
-        targetMemoryPercent: z.number().min(10).max(90).default(70),
+        maxTasks: z.number().int().min(2).max(100).default(COLLECTOR_SERVICE_DEFAULTS.maxTasks),
+        targetCpuPercent: z.number().min(10).max(90).default(COLLECTOR_SERVICE_DEFAULTS.targetCpuPercent),
+        targetMemoryPercent: z.number().min(10).max(90).default(COLLECTOR_SERVICE_DEFAULTS.targetMemoryPercent),
         /**
          * Secrets Manager secret holding the hub's server certificate and key as JSON
          * `{"cert": "<PEM>", "key": "<PEM>"}`: the tasks' tenant proxy presents it on every port (the
@@ -60,7 +66,12 @@ const collector = z
         tlsSecretArn: arnOf("secretsmanager", "arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/collector-tls-AbCdEf"),
     })
     .strict()
-    .refine((c) => c.maxTasks >= c.minTasks, { error: "maxTasks must be at least minTasks", path: ["maxTasks"] });
+    .superRefine((c, ctx) => {
+        const problem = collectorTasksProblem(c.minTasks, c.maxTasks);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
+        }
+    });
 
 const ingress = z
     .object({
@@ -113,7 +124,7 @@ const onpremSite = z
 const identity = z
     .object({
         /** Days between certificate rotations; each certificate stays valid three periods. Default 30. */
-        rotationDays: z.number().int().min(1).max(120, { error: "at most 120 days between rotations" }).default(30),
+        rotationDays: z.number().int().min(ROTATION_DAYS.min).max(ROTATION_DAYS.max, { error: `at most ${ROTATION_DAYS.max} days between rotations` }).default(ROTATION_DAYS.default),
         /**
          * Serials of revoked tenant certificates (hex, e.g. from `aws acm-pca list-certificates` or
          * `openssl x509 -serial`; `:` separators and either case accepted). The proxy refuses them.
@@ -129,15 +140,12 @@ const identityStoreGroupId = z.string().regex(/^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9
     error: "expected an IAM Identity Center group ID, e.g. 90677e8d-a0d1-70e1-1234-5678abcdef01 (Identity Center console, Groups)",
 });
 
-/** Where the Grafana provider (data source, folders, dashboards) reaches the workspace API from. */
-export const GRAFANA_API_ACCESS = ["hubVpcEndpoint", "prefixList", "none"] as const;
-
 const grafana = z
     .object({
-        authentication: z.enum(["AWS_SSO", "SAML"]).default("AWS_SSO"),
+        authentication: z.enum(["AWS_SSO", "SAML"]).default(GRAFANA_WORKSPACE_DEFAULTS.authentication),
         /** SAML IdP metadata URL (required when authentication is SAML). */
         samlMetadataUrl: z.string().url().optional(),
-        samlAdminRoleValues: z.array(z.string()).default(["grafana-admins"]),
+        samlAdminRoleValues: z.array(z.string()).default([...GRAFANA_WORKSPACE_DEFAULTS.samlAdminRoleValues]),
         /** AWS_SSO: IAM Identity Center groups given the Grafana Admin role (at least one, or nobody can sign in). */
         adminGroupIds: z.array(identityStoreGroupId).default([]),
         /** AWS_SSO: IAM Identity Center groups given the Grafana Editor role. Default none. */
@@ -155,31 +163,17 @@ const grafana = z
          * public egress IPv4 addresses. `none`: the stack manages no Grafana content (data source, folders,
          * dashboards), so it deploys from anywhere; AMP rules and alerting are still deployed.
          */
-        apiAccess: z.enum(GRAFANA_API_ACCESS).default("hubVpcEndpoint"),
+        apiAccess: z.enum(GRAFANA_API_ACCESS).default(GRAFANA_WORKSPACE_DEFAULTS.apiAccess),
         /** With apiAccess prefixList: the managed prefix list of the deploy runner's public egress IPs. */
         apiAccessPrefixListId: prefixListId.optional(),
         /** Token rotation period; each token lives two periods (AMG caps tokens at 30 days). Default 15. */
-        tokenRotationDays: z.number().int().min(1).max(15, { error: "at most 15: tokens live two periods and Managed Grafana caps them at 30 days" }).default(15),
+        tokenRotationDays: z.number().int().min(1).max(15, { error: "at most 15: tokens live two periods and Managed Grafana caps them at 30 days" }).default(GRAFANA_WORKSPACE_DEFAULTS.tokenRotationDays),
     })
     .strict()
+    // The cross-field rules are the component's (grafanaProblems), so the config and GrafanaWorkspace agree.
     .superRefine((g, ctx) => {
-        if (g.authentication === "SAML" && !g.samlMetadataUrl) {
-            ctx.addIssue({ code: "custom", path: ["samlMetadataUrl"], message: "required when authentication is SAML, e.g. https://idp.example.com/metadata.xml" });
-        }
-        if (g.authentication === "AWS_SSO" && g.adminGroupIds.length === 0) {
-            ctx.addIssue({ code: "custom", path: ["adminGroupIds"], message: "an AWS_SSO workspace without a role association lets nobody sign in: list at least one IAM Identity Center group ID, e.g. [90677e8d-a0d1-70e1-1234-5678abcdef01]" });
-        }
-        if (g.authentication === "SAML" && g.adminGroupIds.length + g.editorGroupIds.length > 0) {
-            ctx.addIssue({ code: "custom", path: ["adminGroupIds"], message: "Identity Center group IDs apply to AWS_SSO only; with SAML map roles with samlAdminRoleValues" });
-        }
-        if (g.apiAccess === "prefixList" && g.apiAccessPrefixListId === undefined) {
-            ctx.addIssue({ code: "custom", path: ["apiAccessPrefixListId"], message: "required when apiAccess is prefixList: the managed prefix list of the deploy runner's public egress IPv4 addresses" });
-        }
-        if (g.apiAccess !== "prefixList" && g.apiAccessPrefixListId !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["apiAccessPrefixListId"], message: `only used with apiAccess: prefixList (apiAccess is ${g.apiAccess}); remove it or set apiAccess: prefixList` });
-        }
-        if (g.apiAccess === "none" && g.allowedVpceIds.length === 0 && g.allowedPrefixListIds.length === 0) {
-            ctx.addIssue({ code: "custom", path: ["allowedVpceIds"], message: "with apiAccess none, network access control needs at least one VPC endpoint ID or prefix list, otherwise no one can reach the workspace" });
+        for (const p of grafanaProblems(g)) {
+            ctx.addIssue({ code: "custom", path: [p.key], message: p.message });
         }
     });
 
@@ -204,7 +198,7 @@ const cloudwatch = z
          */
         sinkPrincipals: z.enum(["organization", "fleet"]).default("organization"),
         /** Minutes without the agent heartbeat before a host alerts. Default 10. */
-        silentAfterMinutes: z.number().int().min(5).max(1440).default(10),
+        silentAfterMinutes: z.number().int().min(5).max(1440).default(AGENT_ALERT_DEFAULTS.silentAfterMinutes),
         /** Derived from the fleet manifest: every stack whose CloudWatch agents report (sink regions, dashboards, alerts). */
         sources: z.array(cloudwatchSource).default([]),
     })
@@ -217,9 +211,9 @@ export const hubConfig = z
         ingress,
         grafana,
         /** AMP retention in days. Default 150 (AMP's default). */
-        retentionDays: z.number().int().min(1).max(1095).default(150),
-        /** CloudWatch log retention for AMP and collector logs: a year by default (audit trail; CKV_AWS_338). */
-        logRetentionDays: z.union([z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(731)]).default(365),
+        retentionDays: z.number().int().min(1).max(1095).default(PROMETHEUS_WORKSPACE_DEFAULTS.retentionDays),
+        /** CloudWatch log retention for AMP and collector logs: at least a year (the audit minimum, the pack's log-group-kms-retention). Default 365. */
+        logRetentionDays,
         /** Disaster recovery: a second AMP workspace in this region that the collector dual-writes to. */
         drRegion: region.optional(),
         /**
@@ -231,13 +225,13 @@ export const hubConfig = z
                 /** Must not overlap the hub VPC (peering). Default 10.61.0.0/16. */
                 cidr: cidr.default("10.61.0.0/16"),
                 /** AZ IDs of the endpoint subnets in drRegion, e.g. [usw2-az1, usw2-az2]. Default: the region's first two. */
-                availabilityZoneIds: z.array(z.string().regex(/^[a-z]{3,6}\d-az\d+$/, { error: "expected an AZ ID, e.g. usw2-az1" })).min(2).optional(),
+                availabilityZoneIds: z.array(availabilityZoneId("usw2-az1")).min(2).optional(),
             })
             .strict()
             .prefault({}),
         /** AMP per-workspace quotas the ingestion alerts compare against (AMP's defaults: 50M series, 1,666,666 samples/s). */
         quotas: z
-            .object({ activeSeries: z.number().int().positive().default(50_000_000), samplesPerSecond: z.number().int().positive().default(1_666_666) })
+            .object({ activeSeries: z.number().int().positive().default(AMP_DEFAULT_QUOTAS.activeSeries), samplesPerSecond: z.number().int().positive().default(AMP_DEFAULT_QUOTAS.samplesPerSecond) })
             .strict()
             .prefault({}),
         /** CloudWatch cross-account observability: sinks, the Grafana data source, dashboards and agent alerts. */

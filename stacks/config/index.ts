@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { commonConfig, ConfigError, PROJECT, parseOrThrow, Role } from "./common";
-import { availabilityZoneIdsProblem } from "../../components/availabilityZones";
+import { commonConfig, configError, PROJECT, parseOrThrow, Role } from "./common";
+import { availabilityZoneIdsProblem } from "../../components/network/availabilityZones";
 import { hubConfig } from "./hub";
 import { monitoredConfig } from "./monitored";
 import { onpremConfig } from "./onprem";
@@ -32,21 +32,33 @@ export function parseStackConfig(raw: Record<string, unknown>, keyPrefix = `${PR
     const specific = parseOrThrow(roleSchemas[role], raw, keyPrefix, FIX);
     const config = { ...common, ...specific } as StackConfig;
     if (config.role === "hub" && config.hub.drRegion === config.region) {
-        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.drRegion: must differ from the stack's region (${config.region}) to survive a regional outage\n${FIX}`);
+        throw configError(`${keyPrefix}hub.drRegion`, `must differ from the stack's region (${config.region}) to survive a regional outage`, FIX);
     }
     if (config.role === "hub" && config.hub.network.availabilityZoneIds !== undefined) {
         const problem = availabilityZoneIdsProblem(config.region, config.hub.network.availabilityZoneIds);
         if (problem !== undefined) {
-            throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.network.availabilityZoneIds: ${problem}\n${FIX}`);
+            throw configError(`${keyPrefix}hub.network.availabilityZoneIds`, problem, FIX);
         }
     }
     if (config.role === "hub" && config.hub.drRegion !== undefined && config.hub.drNetwork.availabilityZoneIds !== undefined) {
         const problem = availabilityZoneIdsProblem(config.hub.drRegion, config.hub.drNetwork.availabilityZoneIds);
         if (problem !== undefined) {
-            throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}hub.drNetwork.availabilityZoneIds: ${problem}\n${FIX}`);
+            throw configError(`${keyPrefix}hub.drNetwork.availabilityZoneIds`, problem, FIX);
         }
     }
     return config;
+}
+
+/**
+ * Checks that need more than one part of a monitored stack's config (the EKS token command and
+ * the deploy role); the stack calls it before any resource is registered.
+ */
+export function checkMonitoredConfig(config: MonitoredStackConfig, keyPrefix = `${PROJECT}:`): void {
+    const eks = config.monitored.eks;
+    if (eks !== undefined && config.deployRole?.externalId !== undefined && eks.awsProfile === undefined) {
+        throw configError(`${keyPrefix}monitored.eks.awsProfile`, "required because the deploy role needs an external ID, " +
+            "which `aws eks get-token --role-arn` cannot pass; name an AWS CLI profile with role_arn and external_id.");
+    }
 }
 
 /** Decodes Pulumi's string config values: structured values arrive as JSON text. */
@@ -73,7 +85,7 @@ export function loadStackConfig(): StackConfig {
     }
     raw.region = all["aws:region"];
     if (raw.region === undefined) {
-        throw new ConfigError(`Invalid configuration:\n  - aws:region: required, e.g. us-east-1\n${FIX}`);
+        throw configError("aws:region", "required, e.g. us-east-1", FIX);
     }
     return parseStackConfig(raw);
 }

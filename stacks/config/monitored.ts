@@ -1,15 +1,15 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
-import { cidr, prefixListId, subnetId, vpcId } from "./common";
-import { DEFAULT_COLLECTOR_IMAGE } from "./hub";
+import { AGENT_ASSOCIATION_DEFAULTS, platformTagValuesProblem } from "../../components/agent/agentAssociations";
+import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
+import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
+import { cidr, logRetentionDays, prefixListId, routeTableId, subnetId, vpcId } from "./common";
+import { CONNECTIVITY_MODES, connectivityProblem } from "../../components/monitored/connectivity";
 
 /**
  * `oss-monitoring:monitored`: one AWS account whose workloads send metrics to the hub through
  * PrivateLink. Only the VPC, its subnets and the workload networks are required.
  */
-
-export const CONNECTIVITY_MODES = ["privatelink", "nat", "internet"] as const;
-export type ConnectivityMode = (typeof CONNECTIVITY_MODES)[number];
 
 const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: "lower-case letters, digits and dashes, e.g. oss-monitoring" });
 const overlayName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, { error: "lower-case letters, digits and dashes, starting with a letter, e.g. nginx" })
@@ -66,7 +66,7 @@ const connectivity = z
          */
         s3Path: z.enum(["gateway", "existing"], { error: "expected gateway or existing" }).default("gateway"),
         /** privatelink mode: route tables of the workload subnets (S3 path). Default: those associated with vpc.subnetIds. */
-        routeTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "expected a route table ID, e.g. rtb-0123456789abcdef0" })).optional(),
+        routeTableIds: z.array(routeTableId).optional(),
         /**
          * privatelink mode: services already served in this VPC by endpoints or private hosted zones
          * this stack does not own (e.g. a zone shared from a central endpoint VPC, which no lookup
@@ -132,17 +132,17 @@ const agent = z
         platforms: z.array(z.enum(["linux", "windows"], { error: "expected linux or windows" })).min(1).default(["linux", "windows"]),
         /** Per-workload additions, applied to hosts tagged `MonitoringOverlay-<name>=true`. Default none. */
         overlays: z.array(overlay).default([]),
-        /** Host tag key selecting agent hosts. Default MonitoringAgent (values cloudwatch-linux / cloudwatch-windows). */
-        targetTagKey: z.string().regex(/^[\w.\-/=+@]{1,100}$/).default("MonitoringAgent"),
-        linuxTagValue: z.string().min(1).max(256).default("cloudwatch-linux"),
-        windowsTagValue: z.string().min(1).max(256).default("cloudwatch-windows"),
+        /** Host tag key selecting agent hosts. Default MonitoringAgent (values cloudwatch-linux / cloudwatch-windows): AGENT_ASSOCIATION_DEFAULTS. */
+        targetTagKey: z.string().regex(/^[\w.\-/=+@]{1,100}$/).default(AGENT_ASSOCIATION_DEFAULTS.tagKey),
+        linuxTagValue: z.string().min(1).max(256).default(AGENT_ASSOCIATION_DEFAULTS.platformValues.linux),
+        windowsTagValue: z.string().min(1).max(256).default(AGENT_ASSOCIATION_DEFAULTS.platformValues.windows),
         /** CloudWatch agent collection interval in seconds. Default 60. */
-        metricsCollectionInterval: z.number().int().min(1).max(3600).default(60),
-        /** Retention of the agent's log groups. Default 365. */
-        logRetentionDays: z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")}` }).default(365),
+        metricsCollectionInterval: z.number().int().min(1).max(3600).default(AGENT_CONFIG_DEFAULTS.metricsCollectionInterval),
+        /** Retention of the agent's log groups: at least the audit minimum. Default 365. */
+        logRetentionDays,
         /** State Manager rollout: hosts at once, errors tolerated. Default 10% / 10%. */
-        maxConcurrency: z.string().regex(/^([1-9]\d{0,3}|([1-9]\d?|100)%)$/).default("10%"),
-        maxErrors: z.string().regex(/^(\d{1,4}|(\d{1,2}|100)%)$/).default("10%"),
+        maxConcurrency: z.string().regex(/^([1-9]\d{0,3}|([1-9]\d?|100)%)$/).default(AGENT_ASSOCIATION_DEFAULTS.maxConcurrency),
+        maxErrors: z.string().regex(/^(\d{1,4}|(\d{1,2}|100)%)$/).default(AGENT_ASSOCIATION_DEFAULTS.maxErrors),
     })
     .strict()
     .superRefine((a, ctx) => {
@@ -156,8 +156,9 @@ const agent = z
                 ctx.addIssue({ code: "custom", path: ["overlays", i, "platform"], message: `${o.platform} is not in agent.platforms` });
             }
         });
-        if (a.linuxTagValue === a.windowsTagValue) {
-            ctx.addIssue({ code: "custom", path: ["windowsTagValue"], message: "must differ from linuxTagValue: each base layer targets one platform" });
+        const values = platformTagValuesProblem(a.linuxTagValue, a.windowsTagValue);
+        if (values !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["windowsTagValue"], message: values });
         }
     });
 
@@ -168,7 +169,7 @@ const eks = z
         namespace: k8sName.default("oss-monitoring"),
         image: z.string().min(1).default(DEFAULT_COLLECTOR_IMAGE),
         /** Collector replicas; each scrapes a share of the annotated pods. Default 2. */
-        replicas: z.number().int().min(2, { error: "at least 2 replicas keep OTLP ingestion up through a node loss" }).max(10).default(2),
+        replicas: z.number().int().min(2, { error: "at least 2 replicas keep OTLP ingestion up through a node loss" }).max(10).default(KUBERNETES_COLLECTOR_DEFAULTS.replicas),
         /** Namespaces whose annotated pods are scraped. Default: all. */
         scrapeNamespaces: z.array(k8sName).min(1).optional(),
         /** Networks allowed to send OTLP to the collector. Default: workloads.cidrs. */
@@ -196,12 +197,9 @@ export const monitoredConfig = z
     })
     .strict()
     .superRefine((c, ctx) => {
-        if (c.regulated && c.connectivity.mode !== "privatelink") {
-            ctx.addIssue({
-                code: "custom",
-                path: ["connectivity", "mode"],
-                message: `regulated accounts accept only privatelink (got ${c.connectivity.mode}): AWS API traffic must not leave the VPC`,
-            });
+        const connectivity = connectivityProblem(c.regulated, c.connectivity.mode);
+        if (connectivity !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["connectivity", "mode"], message: connectivity });
         }
         if (c.eks !== undefined && c.eks.clientCidrs === undefined && c.workloads.cidrs.length === 0) {
             ctx.addIssue({ code: "custom", path: ["eks", "clientCidrs"], message: "required when workloads lists only prefix lists: the NetworkPolicy needs CIDRs" });

@@ -1,10 +1,15 @@
 import { z } from "zod";
-import { cidrsOverlap, findOverlap } from "../../components/cidr";
-import { LOG_RETENTION_DAYS as AGENT_RETENTION_DAYS } from "../../components/agent/cloudwatchAgentConfig";
+import { cidrsOverlap, findOverlap } from "../../components/network/cidr";
+import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
+import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
-import { DEFAULT_COLLECTOR_IMAGE } from "./hub";
-import { arnOf, cidr, ConfigError, PROJECT, subnetId, vpcId } from "./common";
+import { credentialPlatformsProblem } from "../../components/onprem/hostFiles";
+import { certificateSubjectProblem } from "../../components/onprem/iam";
+import { vpnPathProblems } from "../../components/onprem/siteConnectivity";
+import { ROLES_ANYWHERE_DEFAULTS, trustAnchorCaProblem } from "../../components/onprem/rolesAnywhereAccess";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
+import { arnOf, cidr, configError, logRetentionDays, PROJECT, routeTableId, subnetId, vpcId } from "./common";
 
 /** CloudWatch namespace of on-prem agents unless a site sets `agent.namespace`. */
 export const DEFAULT_ONPREM_NAMESPACE = "CWAgent/OnPrem";
@@ -23,15 +28,8 @@ const pem = z
 const idOf = (prefix: string, example: string) =>
     z.string({ error: `expected an ID like ${example}` }).regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), { error: `expected an ID like ${example}` });
 
-const routeTableId = idOf("rtb", "rtb-0123456789abcdef0");
 const transitGatewayId = idOf("tgw", "tgw-0123456789abcdef0");
 const vpnGatewayId = idOf("vgw", "vgw-0123456789abcdef0");
-
-/** Retention values CloudWatch Logs accepts, from one year up (the policy pack's minimum). */
-const LOG_RETENTION_DAYS: readonly number[] = AGENT_RETENTION_DAYS.filter((d) => d >= 365);
-const logRetention = z
-    .number()
-    .refine((d) => LOG_RETENTION_DAYS.includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")} (days)` });
 
 const landingVpc = z
     .object({
@@ -87,8 +85,11 @@ const certificateSubject = z
         organization: z.string().min(1).optional(),
     })
     .strict()
-    .refine((s) => s.commonNames !== undefined || s.organizationalUnit !== undefined || s.organization !== undefined, {
-        error: "set at least one of commonNames, organizationalUnit, organization: otherwise any certificate of the CA may assume the role",
+    .superRefine((s, ctx) => {
+        const problem = certificateSubjectProblem(s);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", message: problem });
+        }
     });
 
 const rolesAnywhere = z
@@ -101,15 +102,13 @@ const rolesAnywhere = z
         /** Which certificates may assume the role: conditions on the certificate subject. */
         subject: certificateSubject,
         /** Session length. Default 3600 seconds. */
-        sessionDurationSeconds: z.number().int().min(900).max(43200).default(3600),
+        sessionDurationSeconds: z.number().int().min(900).max(43200).default(ROLES_ANYWHERE_DEFAULTS.sessionDurationSeconds),
     })
     .strict()
     .superRefine((r, ctx) => {
-        if (r.caBundle === undefined && r.acmPcaArn === undefined) {
-            ctx.addIssue({ code: "custom", path: ["caBundle"], message: "required for IAM Roles Anywhere: the site CA's PEM bundle (or set acmPcaArn for an ACM Private CA)" });
-        }
-        if (r.caBundle !== undefined && r.acmPcaArn !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["acmPcaArn"], message: "set caBundle or acmPcaArn, not both: a trust anchor has one source" });
+        const problem = trustAnchorCaProblem(r);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", path: [problem.key], message: problem.message });
         }
     });
 
@@ -139,21 +138,10 @@ const vpn = z
         transitGatewayRouteTableId: idOf("tgw-rtb", "tgw-rtb-0123456789abcdef0").optional(),
     })
     .strict()
+    // The rules are the component's (vpnPathProblems), so the config and SiteConnectivity agree.
     .superRefine((v, ctx) => {
-        if ((v.transitGatewayId === undefined) === (v.vpnGatewayId === undefined)) {
-            ctx.addIssue({ code: "custom", path: ["transitGatewayId"], message: "set exactly one of transitGatewayId or vpnGatewayId (where the VPN terminates)" });
-        }
-        if (v.staticRoutesOnly && v.transitGatewayId !== undefined && v.transitGatewayRouteTableId === undefined) {
-            ctx.addIssue({
-                code: "custom", path: ["transitGatewayRouteTableId"],
-                message: "required with staticRoutesOnly on a transit gateway: static VPN routes are not propagated, so the stack must add routes to the site in this route table",
-            });
-        }
-        if (v.transitGatewayRouteTableId !== undefined && v.transitGatewayId === undefined) {
-            ctx.addIssue({ code: "custom", path: ["transitGatewayRouteTableId"], message: "only for a VPN to a transit gateway; remove it or set transitGatewayId" });
-        }
-        if (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((p) => cidrsOverlap(p, `${v.customerGatewayIp}/32`))) {
-            ctx.addIssue({ code: "custom", path: ["customerGatewayIp"], message: "a Site-to-Site VPN terminates on the device's public address; private addresses belong in siteCidrs" });
+        for (const p of vpnPathProblems(v)) {
+            ctx.addIssue({ code: "custom", path: [p.key], message: p.message });
         }
     });
 
@@ -218,13 +206,13 @@ const agent = z
         /** Host platforms of the site; each gets a base configuration (and, for hybrid hosts, an activation). Default [linux]. */
         platforms: z.array(z.enum(["linux", "windows"], { error: "expected linux or windows" })).min(1).default(["linux"]),
         /** CloudWatch agent collection interval. Default 60 seconds. */
-        metricsCollectionInterval: z.number().int().min(10).max(3600).default(60),
+        metricsCollectionInterval: z.number().int().min(10).max(3600).default(AGENT_CONFIG_DEFAULTS.metricsCollectionInterval),
         /** CloudWatch metric namespace. Default CWAgent/OnPrem. */
         namespace: z.string().regex(/^[^:][\w./#:-]{0,254}$/).default(DEFAULT_ONPREM_NAMESPACE),
         /** Log files shipped to CloudWatch Logs. Default none. */
         logFiles: z.array(logFile).default([]),
-        /** Retention of the site's log groups. Default 365 days. */
-        logRetentionDays: logRetention.default(365),
+        /** Retention of the site's log groups: at least the audit minimum. Default 365 days. */
+        logRetentionDays,
     })
     .strict()
     .superRefine((a, ctx) => {
@@ -286,7 +274,7 @@ const gateway = z
         /** Namespace the gateway runs in. Default monitoring-gateway. */
         namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default("monitoring-gateway"),
         /** Replicas, each with its own queue volume. Default 2. */
-        replicas: z.number().int().min(1).max(10).default(2),
+        replicas: z.number().int().min(1).max(10).default(KUBERNETES_COLLECTOR_DEFAULTS.replicas),
         image: z.string().min(1).default(DEFAULT_COLLECTOR_IMAGE),
         /** Local Prometheus targets the gateway scrapes. Default none. */
         scrapeTargets: z.array(scrapeTarget).default([]),
@@ -339,8 +327,9 @@ export const onpremConfig = z
                 ctx.addIssue({ code: "custom", path: ["siteCidrs", i], message: `${s} overlaps the landing VPC ${c.landingVpc.cidr}; site and VPC addresses must be distinct to route between them` });
             }
         });
-        if (c.credentials.mode === "rolesAnywhere" && c.agent.platforms.includes("windows")) {
-            ctx.addIssue({ code: "custom", path: ["agent", "platforms"], message: "rolesAnywhere hosts are Linux only here (the signing helper runs as a systemd unit as cwagent); use hybridActivation for Windows hosts" });
+        const platforms = credentialPlatformsProblem(c.credentials.mode, c.agent.platforms);
+        if (platforms !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["agent", "platforms"], message: platforms });
         }
         if (c.network.mode === "directConnect") {
             (c.network.allowedPrefixes ?? []).forEach((p, i) => {
@@ -378,8 +367,20 @@ export function requiredSecretKeys(c: OnpremConfig): string[] {
 export function checkRemovedSecretKeys(isSet: (key: string) => boolean, stack: string, keyPrefix = `${PROJECT}:`): void {
     const found = REMOVED_SECRET_KEYS.find(isSet);
     if (found !== undefined) {
-        throw new ConfigError(`Invalid configuration:\n  - ${keyPrefix}${found}: ${SITE_CERTIFICATE_FIX}; remove it with \`pulumi config rm ${keyPrefix}${found} -s ${stack}\` ` +
+        throw configError(`${keyPrefix}${found}`, `${SITE_CERTIFICATE_FIX}; remove it with \`pulumi config rm ${keyPrefix}${found} -s ${stack}\` ` +
             "(and from the stack's secrets: in stacks/fleet.yaml)");
+    }
+}
+
+/**
+ * `privateDnsOnlyForInboundResolverEndpoint` on the S3 interface endpoint requires an S3 gateway
+ * endpoint in the VPC (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html,
+ * "Private DNS"); the config's `landingVpc.s3GatewayEndpoint` claim is checked against the VPC.
+ */
+export function checkLandingS3Gateway(declared: boolean, found: boolean, keyPrefix = `${PROJECT}:`): void {
+    if (declared && !found) {
+        throw configError(`${keyPrefix}onprem.landingVpc.s3GatewayEndpoint`, "true, but the landing VPC has no S3 gateway endpoint " +
+            "(private DNS for the S3 interface endpoint would then answer nobody in the VPC); add one or set it to false.");
     }
 }
 
@@ -398,9 +399,9 @@ export function checkOnpremConfig(c: OnpremConfig, now: Date, keyPrefix = `${PRO
     const expiry = new Date(c.credentials.expirationDate);
     const fix = "Set a date within the next 30 days to open a registration window, or remove expirationDate to close it (registered hosts keep working).";
     if (expiry.getTime() <= now.getTime()) {
-        throw new ConfigError(`Invalid configuration:\n  - ${key}: ${c.credentials.expirationDate} is in the past (now ${now.toISOString()}).\n${fix}`);
+        throw configError(key, `${c.credentials.expirationDate} is in the past (now ${now.toISOString()}).`, fix);
     }
     if (expiry.getTime() - now.getTime() > MAX_ACTIVATION_DAYS * 24 * 3600 * 1000) {
-        throw new ConfigError(`Invalid configuration:\n  - ${key}: ${c.credentials.expirationDate} is more than ${MAX_ACTIVATION_DAYS} days ahead (SSM's limit).\n${fix}`);
+        throw configError(key, `${c.credentials.expirationDate} is more than ${MAX_ACTIVATION_DAYS} days ahead (SSM's limit).`, fix);
     }
 }

@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { hubSizing } from "../../components/hubSizing";
+import { hubSizing } from "../../components/hub/collector/hubSizing";
 import { Collector, collectorEnv } from "../e2e/datapath/lib/collector";
 import { collectorBinaries, runDir } from "../e2e/datapath/lib/env";
 import { OtlpSender, SenderTls } from "../e2e/datapath/lib/otlp";

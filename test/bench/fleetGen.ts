@@ -1,4 +1,4 @@
-import { parseCidr } from "../../components/cidr";
+import { parseCidr } from "../../components/network/cidr";
 
 /**
  * Grows the example manifest into a fleet of `monitored` accounts and `sites` on-prem sites:

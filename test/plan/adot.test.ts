@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
-import { unsupportedByAdot } from "../../components/adotComponents";
+import { unsupportedByAdot } from "../../components/telemetry/adotComponents";
 import { loadManifest } from "../../automation/fleet/manifest";
 import { PlanStack, planFleet } from "../../automation/plan/plan";
 import { plannedCollectorConfigs } from "../support/planned";

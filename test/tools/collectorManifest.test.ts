@@ -2,13 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ADOT_MODULES, ADOT_RELEASE, NOT_IN_E2E_BUILD } from "../../components/adotComponents";
-import { DEFAULT_COLLECTOR_IMAGE } from "../../stacks/config/hub";
+import { ADOT_MODULES, ADOT_RELEASE, DEFAULT_COLLECTOR_IMAGE, NOT_IN_E2E_BUILD } from "../../components/telemetry/adotComponents";
 
 const MANIFEST = path.resolve(__dirname, "../../tools/collector/builder-config.yaml");
 const KINDS = ["receivers", "processors", "exporters", "extensions"] as const;
 
-/** The ocb manifest must build exactly the ADOT component list of components/adotComponents.ts. */
+/** The ocb manifest must build exactly the ADOT component list of components/telemetry/adotComponents.ts. */
 describe("collector build manifest (tools/collector/builder-config.yaml)", () => {
     const doc = parse(fs.readFileSync(MANIFEST, "utf8")) as Record<string, Array<{ gomod: string }>> & { dist: { version: string } };
 

@@ -1,4 +1,4 @@
-import { cidrsOverlap } from "../../../components/cidr";
+import { cidrsOverlap } from "../../../components/network/cidr";
 import type { RawManifest } from "../manifestSchema";
 import type { FleetStack } from "../types";
 import { ACM_CERTIFICATE_RESOURCE, parseArn, SECRET_RESOURCE } from "./arn";
@@ -118,11 +118,11 @@ function dependencyCycles(raw: RawManifest): string[] {
 /**
  * Where stacks may go: one stack per account and region, spokes in the hub's region.
  * Fixed names are per account and region (e.g. every monitored stack's KMS alias is
- * alias/oss-monitoring/monitored-logs, components/encryptionKey.ts), so two stacks there collide.
+ * alias/oss-monitoring/monitored-logs, components/security/encryptionKey.ts), so two stacks there collide.
  * Spokes reach the hub through its PrivateLink endpoint service, which the hub offers in its own
  * region only (cross-region PrivateLink is opt-in per service and the hub does not enable it:
  * https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html;
- * stacks/monitored.ts checkHubRegion fails the same way at deploy time).
+ * stacks/outputs.ts checkHubRegion fails the same way at deploy time).
  */
 function placementProblems(raw: RawManifest): string[] {
     const problems: string[] = [];

@@ -5,7 +5,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { main, writeContent } from "../../../automation/cli/contentCli";
 import { renderHubContent } from "../../../components/content";
-import { removeTempDirs, tempDir } from "../../content/tools";
+import { removeTempDirs, tempDir } from "../../components/content/tools";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { Collector } from "./lib/collector";
-import { DROPPED_RESOURCE_ATTRIBUTES } from "../../../components/hubCollectorConfig";
+import { DROPPED_RESOURCE_ATTRIBUTES } from "../../../components/hub/collector/hubCollectorConfig";
 import { PARAMS, collectorBinaries } from "./lib/env";
 import { OtlpSender } from "./lib/otlp";
 import { request } from "./lib/http";

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ADOT_COMPONENTS, NOT_IN_E2E_BUILD } from "../../../components/adotComponents";
+import { ADOT_COMPONENTS, NOT_IN_E2E_BUILD } from "../../../components/telemetry/adotComponents";
 import { loadManifest } from "../../../automation/fleet/manifest";
 import { GATEWAY_PATHS } from "../../../components/onprem/gatewayCollectorConfig";
 import { PlanStack, planFleet } from "../../../automation/plan/plan";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { COST_ALLOCATION_TAG_KEYS } from "../../../components/tags";
+import { COST_ALLOCATION_TAG_KEYS } from "../../../components/security/tags";
 import { costAllocationTags, stackPrivatePathToHub } from "../../../policy/rules/stack";
 import { UNKNOWN_STRING } from "../fixtures/unknown";
 import { COST_TAGS, runResource, runStack } from "../helpers";
@@ -28,7 +28,7 @@ describe("policy/rules/stack", () => {
     });
 
     describe("cost-allocation-tags", () => {
-        it("defaults to the keys of components/tags.ts and names the missing ones", () => {
+        it("defaults to the keys of components/security/tags.ts and names the missing ones", () => {
             const r = runResource(costAllocationTags, "aws:amp/workspace:Workspace", { alias: "hub", tags: { CostCenter: "cc", Owner: "" } });
             assert.deepEqual(r.messages, [`Missing cost-allocation tag(s): ${COST_ALLOCATION_TAG_KEYS.filter((k) => k !== "CostCenter").join(", ")}.`]);
         });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { identityMapChunks, revokedSerialsFile } from "../../../../components/identity/proxyFiles";
-import { renderHubCollectorConfig } from "../../../../components/hubCollectorConfig";
+import { renderHubCollectorConfig } from "../../../../components/hub/collector/hubCollectorConfig";
 import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
 import { Tenant } from "../../../../components/identity/tenants";
 import { Collector, collectorEnv } from "./collector";

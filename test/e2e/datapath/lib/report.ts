@@ -1,5 +1,5 @@
 import { recordScenario, setCollector } from "../../report";
-import { ADOT_RELEASE } from "../../../../components/adotComponents";
+import { ADOT_RELEASE } from "../../../../components/telemetry/adotComponents";
 import { version } from "./collector";
 
 let versionSet = false;

@@ -1,0 +1,285 @@
+import { stringify } from "yaml";
+import { COLLECTOR_INTERNAL_PORTS } from "../../telemetry/collectorPorts";
+import { TENANT_HEADERS } from "../../identity/tenants";
+import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../telemetry/labels";
+
+export interface RemoteWriteTarget {
+    /** Exporter suffix, e.g. `primary` or `dr`. */
+    readonly name: string;
+    /** AMP remote-write URL. */
+    readonly url: string;
+    /** Region the AMP workspace lives in (SigV4 signing region). */
+    readonly region: string;
+}
+
+export interface HubCollectorConfigOptions {
+    /** The hub's own account and region, stamped on the collector's self-telemetry. */
+    readonly account: string;
+    readonly region: string;
+    /** One or more AMP workspaces; every series is written to each (dual-write for DR). */
+    readonly remoteWrite: readonly RemoteWriteTarget[];
+    /** Sending queue size of the primary exporter, in batches. Default 10000. */
+    readonly queueSize?: number;
+    /** Fargate task memory (MiB); sizes the DR queue so its backlog stays within DR_MEMORY_SHARE. Default 2048. */
+    readonly taskMemoryMiB?: number;
+    /**
+     * Where the collector listens. Defaults: 127.0.0.1, COLLECTOR_INTERNAL_PORTS and self-telemetry
+     * on 127.0.0.1:8888 (the ECS task, behind its tenant proxy). The end-to-end tests run several
+     * collectors on one host with their own loopback ports.
+     */
+    readonly listen?: HubListenOptions;
+}
+
+/** Largest batch the DR pipeline forms (data points): its queue holds at most this many per slot. */
+export const DR_BATCH_MAX_POINTS = 8192;
+/**
+ * Upper bound assumed for one queued data point in memory (pdata with its labels). An assumption for
+ * sizing, not a measurement: the data-path tests measure the real figure.
+ */
+export const DR_BYTES_PER_POINT_BOUND = 512;
+/** Share of task memory the DR backlog may take at most. */
+export const DR_MEMORY_SHARE = 0.1;
+
+/**
+ * DR queue size in batches: DR_MEMORY_SHARE of the task's memory divided by the largest batch
+ * (DR_BATCH_MAX_POINTS × DR_BYTES_PER_POINT_BOUND = 4 MiB). For 2048 MiB: 204.8 MiB / 4 MiB → 51.
+ * memory_limiter (limit 80 %, spike 20 %) starts refusing at 60 % of task memory (1228.8 MiB for
+ * 2048), so a full DR backlog (≤ 10 %) can never by itself push the collector into refusing primary data.
+ */
+export function drQueueBatches(taskMemoryMiB: number): number {
+    const batchBytes = DR_BATCH_MAX_POINTS * DR_BYTES_PER_POINT_BOUND;
+    return Math.max(1, Math.floor((taskMemoryMiB * 1024 * 1024 * DR_MEMORY_SHARE) / batchBytes));
+}
+
+export interface HubListenOptions {
+    /**
+     * Address the receivers and health check bind to. Default 127.0.0.1: only the tenant proxy in
+     * the same task reaches them, so nothing can skip its certificate check.
+     */
+    readonly host?: string;
+    /** Ports of the receivers and health check. Default COLLECTOR_INTERNAL_PORTS. */
+    readonly ports?: Partial<Record<keyof typeof COLLECTOR_INTERNAL_PORTS, number>>;
+    /** Port of the collector's own Prometheus telemetry on 127.0.0.1 (scraped by itself). Default 8888. */
+    readonly selfMetricsPort?: number;
+}
+
+/** How long remote write retries one batch (an AMP or DR outage up to this long loses nothing). */
+export const PRW_RETRY_BUDGET = "10m";
+/** How long the DR target retries one batch before dropping it (its queue is small and drops when full). */
+export const DR_RETRY_BUDGET = "2m";
+
+/** Environment variable ECS fills from SSM with the rendered config (read by the ADOT image). */
+export const CONFIG_ENV_VAR = "AOT_CONFIG_CONTENT";
+
+/** The listen options with defaults applied; ports must be distinct and valid. */
+export function hubListen(l: HubListenOptions = {}): { host: string; ports: Record<keyof typeof COLLECTOR_INTERNAL_PORTS, number>; selfMetricsPort: number } {
+    const ports = { ...COLLECTOR_INTERNAL_PORTS, ...(l.ports ?? {}) };
+    const selfMetricsPort = l.selfMetricsPort ?? 8888;
+    const all = [...Object.values(ports), selfMetricsPort];
+    for (const [k, v] of Object.entries({ ...ports, selfMetricsPort })) {
+        if (!Number.isInteger(v) || v < 1 || v > 65535) {
+            throw new Error(`renderHubCollectorConfig: listen.ports.${k}: expected a port 1-65535 (got ${v})`);
+        }
+    }
+    if (new Set(all).size !== all.length) {
+        throw new Error(`renderHubCollectorConfig: listen.ports: every receiver, the health check and self-telemetry need their own port (got ${all.join(", ")})`);
+    }
+    return { host: l.host ?? "127.0.0.1", ports, selfMetricsPort };
+}
+
+/**
+ * Attribute families dropped before resource attributes become labels. ADOT has no transform
+ * processor (so no keep-keys allow-list): this deny-list keeps AMP's active series bounded while
+ * `service.name`/`service.instance.id` still become `job`/`instance`.
+ */
+export const DROPPED_RESOURCE_ATTRIBUTES =
+    "^(telemetry|process|host|os|container|k8s|cloud|aws|net|http|server|url|deployment|faas|device|otel|monitoring)\\..*|^service\\.(version|namespace)$";
+
+/** Resource-processor actions that turn sender resource attributes into the shared source labels. */
+export function sourceLabelActions(): Array<Record<string, string>> {
+    return [
+        ...RESOURCE_ATTRIBUTE_TO_LABEL.map(({ attribute, label }) => ({ key: label, from_attribute: attribute, action: "insert" })),
+        { pattern: DROPPED_RESOURCE_ATTRIBUTES, action: "delete" },
+    ];
+}
+
+/** Labels a tenant can never choose: the proxy derives them from its client certificate. */
+export const IDENTITY_LABELS = [SOURCE_LABELS.account, SOURCE_LABELS.site, SOURCE_LABELS.sourceRole] as const;
+
+/** Header (client metadata key) the proxy sets for each identity label. */
+const IDENTITY_HEADER: Record<(typeof IDENTITY_LABELS)[number], string> = {
+    [SOURCE_LABELS.account]: TENANT_HEADERS.account,
+    [SOURCE_LABELS.site]: TENANT_HEADERS.site,
+    [SOURCE_LABELS.sourceRole]: TENANT_HEADERS.role,
+};
+
+/**
+ * Every attribute key the remote-write exporter turns into one of IDENTITY_LABELS, as one RE2 pattern.
+ * An OTLP request may repeat a key: protobuf and OTLP/JSON carry attributes as a list, pdata keeps
+ * every copy on unmarshal (a deliberate choice: opentelemetry-collector issue #6169), and a key-based
+ * `delete` removes only the first copy (pdata@v1.23.0 pcommon/map.go:75 `Remove` returns at the first
+ * match). A `pattern` delete removes them all: attraction.go:294-299 calls `Remove` once per entry that
+ * `getMatchingKeys` (attraction.go:436-450, a `Range` over every entry, copies included) found.
+ * The exporter names a label by `NormalizeLabel` (pkg/translator/prometheus@v0.117.0 normalize_label.go:
+ * every rune that is not a letter or digit becomes `_`) and joins colliding keys' values with `;`
+ * (translator/prometheusremotewrite@v0.117.0 helper.go:141-148), so `source.role` or `source-role`
+ * would corrupt `source_role`: each `_` of a label stands for any one rune here (`.` with `s`, so a
+ * newline too). Deleting a sender's `sourceXrole` as well costs nothing.
+ */
+export function identityKeyPattern(labels: readonly string[] = IDENTITY_LABELS): string {
+    const alternatives = labels.map((l) => l.split("_").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("."));
+    return `(?s)^(?:${alternatives.join("|")})$`;
+}
+
+/**
+ * Processors that overwrite the identity labels with what the proxy derived from the certificate:
+ * - `resource/identity` deletes every copy of whatever the sender claimed under any key that would
+ *   become an identity label (identityKeyPattern; resource attributes, including what
+ *   resource/source-labels copied from semantic-convention keys), then upserts each label
+ *   `from_context: metadata.<header>` (contrib internal/coreinternal@v0.117.0
+ *   attraction/attraction.go:344-385; a missing key sets nothing), so each exists once;
+ * - `attributes/identity` deletes the same keys, every copy, on the data points of every metric type
+ *   (attributesprocessor@v0.117.0 attributes_metric.go:69-94), which would otherwise become labels too
+ *   (the exporter copies resource attributes onto data points, last copy winning:
+ *   pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112). Scope attributes never become
+ *   labels (translator/prometheusremotewrite@v0.117.0 reads none);
+ * - `filter/identity` drops whatever still has no `account`: no proxy-set header, no data (fail closed).
+ * They must run before any batch processor: batch drops client metadata unless it is configured with
+ * `metadata_keys` (batchprocessor@v0.117.0 batch_processor.go:153).
+ */
+export function identityProcessors(): Record<string, unknown> {
+    const pattern = identityKeyPattern();
+    return {
+        "resource/identity": {
+            attributes: [
+                { pattern, action: "delete" },
+                ...IDENTITY_LABELS.map((key) => ({ key, from_context: `metadata.${IDENTITY_HEADER[key]}`, action: "upsert" })),
+            ],
+        },
+        "attributes/identity": { actions: [{ pattern, action: "delete" }] },
+        "filter/identity": {
+            error_mode: "propagate",
+            metrics: { metric: [`resource.attributes["${SOURCE_LABELS.account}"] == nil`] },
+        },
+    };
+}
+
+/** What every ingest pipeline (primary and DR) runs between memory_limiter and its batch, in order. */
+export const INGEST_LABEL_PROCESSORS = ["resource/source-labels", "resource/identity", "attributes/identity", "filter/identity"] as const;
+
+/**
+ * Pipelines of a secondary (DR) target. The collector fans each receiver out to every pipeline that
+ * lists it, so DR gets its own copy of the data without a connector (ADOT ships none). The copy must
+ * never slow or fail the primary path: no memory_limiter here (its refusal would be returned to the
+ * shared receiver, and senders would retry into the primary too), and the first stateful step is a
+ * batch processor, which hands batches to the exporter from its own goroutine and only logs export
+ * errors, so a full DR queue drops DR batches and nothing else.
+ */
+export function secondaryPipelines(name: string, ingestReceivers: readonly string[]): Array<[string, Record<string, string[]>]> {
+    const exporter = [`prometheusremotewrite/${name}`];
+    return [
+        [`metrics/${name}`, { receivers: [...ingestReceivers], processors: [...INGEST_LABEL_PROCESSORS, "batch/dr"], exporters: exporter }],
+        [`metrics/self-${name}`, { receivers: ["prometheus/self"], processors: ["resourcedetection/ecs", "resource/self", "batch/dr"], exporters: exporter }],
+    ];
+}
+
+/**
+ * The hub ADOT collector's configuration: OTLP in on loopback behind the tenant proxy, source labels
+ * normalised and the identity labels overwritten from the proxy's headers, remote-written with SigV4
+ * to every AMP workspace, plus the collector's own telemetry so its health is alertable.
+ */
+export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
+    if (o.remoteWrite.length === 0) {
+        throw new Error("renderHubCollectorConfig: at least one remote-write target is required");
+    }
+    for (const t of o.remoteWrite) {
+        if (!t.url.startsWith("https://")) {
+            throw new Error(`renderHubCollectorConfig: remote-write URL for ${t.name} must be https:// (got ${t.url})`);
+        }
+    }
+    const { host, ports, selfMetricsPort } = hubListen(o.listen);
+    // No TLS here: the receivers bind loopback inside the task (awsvpc: one network namespace per
+    // task, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html)
+    // and only the tenant proxy reaches them. `include_metadata` turns the request headers the proxy
+    // set into client metadata (confighttp@v0.117.0 confighttp.go:295 + clientinfohandler.go,
+    // configgrpc@v0.117.0 configgrpc.go:529-541), which resource/identity reads.
+    const receivers: Record<string, unknown> = {
+        otlp: {
+            protocols: {
+                grpc: { endpoint: `${host}:${ports.otlpGrpc}`, max_recv_msg_size_mib: 16, include_metadata: true },
+                http: { endpoint: `${host}:${ports.otlpHttp}`, include_metadata: true },
+            },
+        },
+        "prometheus/self": {
+            config: {
+                scrape_configs: [{ job_name: HUB_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${selfMetricsPort}`] }] }],
+            },
+        },
+    };
+    const extensions: Record<string, unknown> = {
+        // Checked by the proxy's health frontend (monitor fail), which the NLB checks over TLS.
+        health_check: { endpoint: `${host}:${ports.health}` },
+    };
+    const exporters: Record<string, unknown> = {};
+    const [primary, ...secondaries] = o.remoteWrite;
+    for (const t of o.remoteWrite) {
+        extensions[`sigv4auth/${t.name}`] = { region: t.region, service: "aps" };
+        const isPrimary = t === primary;
+        exporters[`prometheusremotewrite/${t.name}`] = {
+            endpoint: t.url,
+            auth: { authenticator: `sigv4auth/${t.name}` },
+            resource_to_telemetry_conversion: { enabled: true },
+            target_info: { enabled: false },
+            // The exporter retries inside its own export call, under exporterhelper's timeout
+            // (contrib v0.117.0 exporter/prometheusremotewriteexporter/config.go squashes
+            // TimeoutSettings, factory.go WithTimeout): a 15s timeout dropped every batch of a DR
+            // outage after 15s (e2e scenario 4). The timeout is each target's retry budget, so it matches it.
+            // Secondary (DR) targets give up sooner: a dead DR region must not hold memory for long.
+            timeout: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET,
+            retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET },
+            // The PRW exporter's queue is exporterhelper's, non-blocking: when full it returns an error
+            // and drops the batch (opentelemetry-collector-contrib exporter/prometheusremotewriteexporter/factory.go).
+            remote_write_queue: isPrimary
+                ? { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 }
+                : { enabled: true, queue_size: drQueueBatches(o.taskMemoryMiB ?? 2048), num_consumers: 1 },
+            tls: { min_version: "1.2" },
+        };
+    }
+    const processors = {
+        memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
+        batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: "5s" },
+        ...(secondaries.length > 0 ? { "batch/dr": { send_batch_size: DR_BATCH_MAX_POINTS, send_batch_max_size: DR_BATCH_MAX_POINTS, timeout: "5s" } } : {}),
+        "resource/source-labels": { attributes: sourceLabelActions() },
+        ...identityProcessors(),
+        "resourcedetection/ecs": { detectors: ["env", "ecs"], timeout: "5s", override: false },
+        "resource/self": {
+            attributes: [
+                // Every replica scrapes itself at 127.0.0.1:8888; the task ARN tells replicas apart.
+                { key: "service.instance.id", from_attribute: "aws.ecs.task.arn", action: "upsert" },
+                { key: SOURCE_LABELS.account, value: o.account, action: "upsert" },
+                { key: SOURCE_LABELS.region, value: o.region, action: "upsert" },
+                { key: SOURCE_LABELS.sourceRole, value: "hub", action: "upsert" },
+            ],
+        },
+    };
+    const ingestReceivers = ["otlp"];
+    const config = {
+        extensions,
+        receivers,
+        processors,
+        exporters,
+        service: {
+            extensions: Object.keys(extensions),
+            pipelines: {
+                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", ...INGEST_LABEL_PROCESSORS, "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+                ...Object.fromEntries(secondaries.flatMap((t) => secondaryPipelines(t.name, ingestReceivers))),
+            },
+            telemetry: {
+                logs: { level: "info", encoding: "json" },
+                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: selfMetricsPort } } } }] },
+            },
+        },
+    };
+    return stringify(config, { lineWidth: 0 });
+}

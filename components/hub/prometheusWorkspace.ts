@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "../security/encryptionKey";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../security/logRetention";
+import { Tags, withName } from "../security/tags";
+
+/** Defaults of PrometheusWorkspaceArgs; the hub config schema uses the same values. */
+export const PROMETHEUS_WORKSPACE_DEFAULTS = {
+    /** Days AMP keeps samples (AMP's own default). */
+    retentionDays: 150,
+    /** Days CloudWatch keeps AMP's own logs: the audit minimum. */
+    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+} as const;
+
+export interface PrometheusWorkspaceArgs {
+    readonly account: string;
+    readonly region: string;
+    /** Days AMP keeps samples. Default PROMETHEUS_WORKSPACE_DEFAULTS (150). */
+    readonly retentionDays?: pulumi.Input<number>;
+    /** Days CloudWatch keeps AMP's own logs. Default PROMETHEUS_WORKSPACE_DEFAULTS (365). */
+    readonly logRetentionDays?: pulumi.Input<number>;
+    /** Cost-allocation tags. Default: none. */
+    readonly tags?: pulumi.Input<Tags>;
+}
+
+/** AMP remote-write and query URLs derived from a workspace's Prometheus endpoint. */
+export function ampUrls(prometheusEndpoint: string): { remoteWrite: string; query: string } {
+    const base = prometheusEndpoint.endsWith("/") ? prometheusEndpoint : `${prometheusEndpoint}/`;
+    return { remoteWrite: `${base}api/v1/remote_write`, query: base.slice(0, -1) };
+}
+
+/**
+ * An Amazon Managed Service for Prometheus workspace encrypted with its own CMK, logging
+ * rule and alert-manager errors to an encrypted log group.
+ */
+export class PrometheusWorkspace extends pulumi.ComponentResource {
+    public readonly workspaceId: pulumi.Output<string>;
+    public readonly workspaceArn: pulumi.Output<string>;
+    public readonly remoteWriteUrl: pulumi.Output<string>;
+    public readonly queryUrl: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    public readonly logGroupArn: pulumi.Output<string>;
+
+    constructor(name: string, args: PrometheusWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("oss-monitoring:hub:PrometheusWorkspace", name, {}, opts);
+        const key = new EncryptionKey(`${name}-cmk`, {
+            account: args.account,
+            region: args.region,
+            services: ["logs"],
+            description: `AMP workspace ${name} and its logs`,
+            tags: args.tags,
+        }, { parent: this });
+        const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            name: `/aws/vendedlogs/prometheus/${name}`,
+            kmsKeyId: key.keyArn,
+            retentionInDays: args.logRetentionDays ?? PROMETHEUS_WORKSPACE_DEFAULTS.logRetentionDays,
+            tags: withName(args.tags, `${name}-logs`),
+        }, { parent: this });
+        const workspace = new aws.amp.Workspace(`${name}-workspace`, {
+            alias: name,
+            kmsKeyArn: key.keyArn,
+            loggingConfiguration: { logGroupArn: pulumi.interpolate`${logs.arn}:*` },
+            tags: withName(args.tags, name),
+        }, { parent: this });
+        new aws.amp.WorkspaceConfiguration(`${name}-retention`, {
+            workspaceId: workspace.id,
+            retentionPeriodInDays: args.retentionDays ?? PROMETHEUS_WORKSPACE_DEFAULTS.retentionDays,
+        }, { parent: this });
+        this.workspaceId = workspace.id;
+        this.workspaceArn = workspace.arn;
+        this.remoteWriteUrl = workspace.prometheusEndpoint.apply((e) => ampUrls(e).remoteWrite);
+        this.queryUrl = workspace.prometheusEndpoint.apply((e) => ampUrls(e).query);
+        this.kmsKeyArn = key.keyArn;
+        this.logGroupArn = logs.arn;
+        this.registerOutputs({ workspaceId: this.workspaceId, workspaceArn: this.workspaceArn, remoteWriteUrl: this.remoteWriteUrl, queryUrl: this.queryUrl });
+    }
+}

@@ -1,0 +1,155 @@
+/**
+ * The hub stack's outputs: the one contract between the hub and the stacks that read it.
+ *
+ * - `HubOutputs`: every output the hub exports, typed; `stacks/hub.ts` builds its outputs
+ *   `satisfies HubOutputs`, so a renamed or retyped output fails the typecheck of both sides.
+ * - `HUB_OUTPUT_KEYS`: the key names, derived from the type (`HUB_OUTPUT_KEYS.collectorDomain`).
+ * - `readHubOutputs(ref, hubStack)`: the only way a spoke (monitored account, on-prem site) reads
+ *   the hub. Each field is validated where it is read, and a missing or malformed output fails
+ *   naming the hub stack, the key and the fix.
+ * - `compact()`: drops the outputs of features that are off.
+ *
+ * Only `stacks/` reads another stack; components take the values as inputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { sinkArnForRegion } from "../components/cloudwatch/observabilityPolicy";
+import { Tenant } from "../components/identity/tenants";
+import { identitySecretArnFor } from "../components/spoke/tenantIdentity";
+
+type In<T> = pulumi.Input<T>;
+
+/** Outputs of the hub stack (`stacks/hub.ts`). Optional ones are absent while their feature is off. */
+export interface HubOutputs {
+    readonly account: In<string>;
+    readonly region: In<string>;
+    readonly organizationId: In<string>;
+    readonly ampWorkspaceId: In<string>;
+    readonly ampWorkspaceArn: In<string>;
+    readonly ampRemoteWriteUrl: In<string>;
+    readonly ampQueryUrl: In<string>;
+    readonly drWorkspaceArn?: In<string>;
+    readonly drRegion?: In<string>;
+    readonly drVpcId?: In<string>;
+    readonly drAmpEndpointId?: In<string>;
+    /** PrivateLink endpoint service of the collector NLB (com.amazonaws.vpce.<region>.vpce-svc-…). */
+    readonly endpointServiceName: In<string>;
+    readonly endpointServiceId: In<string>;
+    /** The zones the endpoint service offers, by ID: spokes keep only subnets in these. */
+    readonly endpointServiceAzIds: In<string[]>;
+    /** Private name of the collector, e.g. collector.monitoring.internal. */
+    readonly collectorDomain: In<string>;
+    readonly collectorNlbDnsName: In<string>;
+    /** Ports the hub collector serves. */
+    readonly collectorPorts: In<number[]>;
+    readonly certificateArn?: In<string>;
+    /** Spokes verify nothing else with this CA. */
+    readonly tenantCaCertificate: In<string>;
+    /** tenantKey → full ARN of the tenant's identity secret. */
+    readonly tenantIdentitySecretArns: In<Record<string, In<string>>>;
+    readonly collectorTaskRoleArn: In<string>;
+    readonly collectorConfigParameter: In<string>;
+    readonly grafanaUrl: In<string>;
+    readonly grafanaWorkspaceId: In<string>;
+    readonly grafanaDataSourceUid?: In<string>;
+    readonly grafanaApiEndpointId?: In<string>;
+    readonly alertTopicArn: In<string>;
+    readonly dashboardUrls: In<Record<string, string>>;
+    /** region → CloudWatch observability sink ARN. */
+    readonly observabilitySinkArns: In<Record<string, In<string>>>;
+    readonly cloudwatchDataSourceUid?: In<string>;
+    readonly cloudwatchDashboardUrl?: In<string>;
+    /** PEM of the CA that issued the hub's certificate; absent: system roots. */
+    readonly collectorCaBundle?: In<string>;
+    readonly vpcId: In<string>;
+}
+
+export type HubOutputKey = keyof HubOutputs;
+
+/** The hub's output names, one constant per key of HubOutputs. */
+export const HUB_OUTPUT_KEYS: { readonly [K in HubOutputKey]-?: K } = {
+    account: "account", region: "region", organizationId: "organizationId",
+    ampWorkspaceId: "ampWorkspaceId", ampWorkspaceArn: "ampWorkspaceArn", ampRemoteWriteUrl: "ampRemoteWriteUrl", ampQueryUrl: "ampQueryUrl",
+    drWorkspaceArn: "drWorkspaceArn", drRegion: "drRegion", drVpcId: "drVpcId", drAmpEndpointId: "drAmpEndpointId",
+    endpointServiceName: "endpointServiceName", endpointServiceId: "endpointServiceId", endpointServiceAzIds: "endpointServiceAzIds",
+    collectorDomain: "collectorDomain", collectorNlbDnsName: "collectorNlbDnsName", collectorPorts: "collectorPorts", certificateArn: "certificateArn",
+    tenantCaCertificate: "tenantCaCertificate", tenantIdentitySecretArns: "tenantIdentitySecretArns",
+    collectorTaskRoleArn: "collectorTaskRoleArn", collectorConfigParameter: "collectorConfigParameter",
+    grafanaUrl: "grafanaUrl", grafanaWorkspaceId: "grafanaWorkspaceId", grafanaDataSourceUid: "grafanaDataSourceUid", grafanaApiEndpointId: "grafanaApiEndpointId",
+    alertTopicArn: "alertTopicArn", dashboardUrls: "dashboardUrls", observabilitySinkArns: "observabilitySinkArns",
+    cloudwatchDataSourceUid: "cloudwatchDataSourceUid", cloudwatchDashboardUrl: "cloudwatchDashboardUrl", collectorCaBundle: "collectorCaBundle", vpcId: "vpcId",
+};
+
+type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
+type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
+
+/** The optional keys of HubOutputs (the mapped type makes the list complete). */
+const OPTIONAL_HUB_OUTPUTS: { readonly [K in OptionalKeys<HubOutputs>]-?: true } = {
+    drWorkspaceArn: true, drRegion: true, drVpcId: true, drAmpEndpointId: true, certificateArn: true, grafanaDataSourceUid: true,
+    grafanaApiEndpointId: true, cloudwatchDataSourceUid: true, cloudwatchDashboardUrl: true, collectorCaBundle: true,
+};
+
+/** Outputs every deployed hub exports (the non-optional keys of HubOutputs). */
+export const REQUIRED_HUB_OUTPUTS = (Object.keys(HUB_OUTPUT_KEYS) as HubOutputKey[])
+    .filter((k) => !(k in OPTIONAL_HUB_OUTPUTS)) as readonly RequiredKeys<HubOutputs>[];
+
+/** Drops undefined outputs (optional features that are off) instead of exporting nothing. */
+export function compact<T extends object>(outputs: T): Record<string, pulumi.Input<unknown>> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
+}
+
+/** An endpoint service is reachable from its own region only (the hub enables no cross-region access). */
+export function checkHubRegion(hubStack: string, hubRegion: string, region: string): void {
+    if (hubRegion !== region) {
+        throw new Error(`hub stack ${hubStack} is in ${hubRegion} but this stack is in ${region}; ` +
+            "deploy monitored accounts in the hub's region (PrivateLink endpoint services are regional)");
+    }
+}
+
+/** The hub's outputs as a spoke reads them: each one validated when it is read. */
+export interface HubOutputsReader {
+    /** Fully qualified name of the hub stack (for messages). */
+    readonly hubStack: string;
+    /** A required, non-empty string output. */
+    string(key: "endpointServiceName" | "collectorDomain" | "region"): pulumi.Output<string>;
+    /** The collector ports, a list of TCP ports. */
+    collectorPorts(): pulumi.Output<number[]>;
+    /** The CA bundle of the hub's certificate, or undefined (system roots). */
+    collectorCaBundle(): pulumi.Output<string | undefined>;
+    /** The hub's observability sink in `region` (sinkArnForRegion). */
+    observabilitySinkArn(region: string): pulumi.Output<string>;
+    /**
+     * The tenant's identity secret ARN (identitySecretArnFor), awaited so that a hub without it
+     * fails the spoke with one line before any of the spoke's resources is registered.
+     */
+    tenantIdentitySecretArn(tenant: Pick<Tenant, "kind" | "account" | "site">): Promise<string>;
+}
+
+/**
+ * Reads the hub through `ref` (the spoke's StackReference, whose logical name the spoke keeps).
+ * Outputs are read lazily: a spoke that never needs an output does not require the hub to have it.
+ */
+export function readHubOutputs(ref: pulumi.StackReference, hubStack: string): HubOutputsReader {
+    const malformed = (key: HubOutputKey, what: string) => new Error(`hub stack ${hubStack}: output ${key} ${what}; deploy the hub first`);
+    return {
+        hubStack,
+        string: (key) => ref.getOutput(key).apply((v) => {
+            if (typeof v !== "string" || v.length === 0) {
+                throw malformed(key, "is missing or empty");
+            }
+            return v;
+        }),
+        collectorPorts: () => ref.getOutput(HUB_OUTPUT_KEYS.collectorPorts).apply((v) => {
+            if (!Array.isArray(v) || !v.every((p) => Number.isInteger(p) && p > 0 && p < 65536)) {
+                throw malformed(HUB_OUTPUT_KEYS.collectorPorts, `is not a list of TCP ports (got ${JSON.stringify(v)})`);
+            }
+            return v as number[];
+        }),
+        collectorCaBundle: () => ref.getOutput(HUB_OUTPUT_KEYS.collectorCaBundle).apply((v) => (typeof v === "string" && v.length > 0 ? v : undefined)),
+        observabilitySinkArn: (region) => ref.getOutput(HUB_OUTPUT_KEYS.observabilitySinkArns)
+            .apply((arns) => sinkArnForRegion(arns as Record<string, unknown>, region, hubStack)),
+        tenantIdentitySecretArn: async (tenant) => {
+            const details = await ref.getOutputDetails(HUB_OUTPUT_KEYS.tenantIdentitySecretArns);
+            return identitySecretArnFor(details.value ?? details.secretValue, tenant, hubStack);
+        },
+    };
+}

@@ -1,0 +1,55 @@
+import * as assert from "assert";
+import * as path from "path";
+import { dashboardQueryRuleFile, panelsOf, prometheusTargets, renderDashboards, renderRuleNamespaces, renderRuleFile, resolveContentOptions } from "../../../components/content";
+import { ruleUnitTestFile } from "./ruleUnitTests";
+import { removeTempDirs, requireTool, run, tempDir, writeFiles } from "./tools";
+
+/** `promtool check rules` prints "SUCCESS: N rules found" per file; returns N by file name. */
+function rulesFound(output: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const m of output.matchAll(/Checking (\S+)\s+SUCCESS: (\d+) rules found/g)) {
+        out[path.basename(m[1])] = Number(m[2]);
+    }
+    return out;
+}
+
+describe("content: rules and dashboard queries validated by promtool", function () {
+    const o = resolveContentOptions();
+    const namespaces = renderRuleNamespaces(o);
+    const dashboards = renderDashboards(o, "amp").map((d) => d.dashboard);
+
+    before(() => {
+        requireTool("promtool");
+    });
+    after(removeTempDirs);
+
+    it("promtool check rules accepts every rendered rule file and every dashboard query", () => {
+        const dir = tempDir("hub-rules");
+        const files = {
+            ...Object.fromEntries(namespaces.map((ns) => [`${ns.kind}.rules.yaml`, ns.yaml])),
+            "dashboard-queries.rules.yaml": dashboardQueryRuleFile(dashboards),
+        };
+        const output = run("promtool", ["check", "rules", ...writeFiles(dir, files)], dir);
+        const queryCount = dashboards.reduce((n, d) => n + panelsOf(d).flatMap(prometheusTargets).length + (d.templating.list ?? []).length, 0);
+        assert.deepStrictEqual(rulesFound(output), {
+            "recording.rules.yaml": namespaces[0].groups.flatMap((g) => g.rules).length,
+            "alerting.rules.yaml": namespaces[1].groups.flatMap((g) => g.rules).length,
+            "dashboard-queries.rules.yaml": queryCount,
+        });
+    });
+
+    it("promtool check rules rejects a broken expression, so the check above is real", () => {
+        const dir = tempDir("hub-rules-bad");
+        const bad = renderRuleFile([{ name: "bad", interval: "1m", rules: [{ record: "x:y:z", expr: "sum by (account (up)" }] }]);
+        assert.throws(() => run("promtool", ["check", "rules", ...writeFiles(dir, { "bad.yaml": bad })], dir), /parse error|could not parse|unexpected/i);
+    });
+
+    it("promtool test rules: silence fires after N minutes not before, hub outage, degradation, quotas, healthy fleet silent", () => {
+        const dir = tempDir("hub-rule-tests");
+        const ruleFiles = namespaces.map((ns) => `${ns.kind}.rules.yaml`);
+        writeFiles(dir, Object.fromEntries(namespaces.map((ns) => [`${ns.kind}.rules.yaml`, ns.yaml])));
+        writeFiles(dir, { "tests.yaml": ruleUnitTestFile(o, ruleFiles) });
+        const output = run("promtool", ["test", "rules", "tests.yaml"], dir);
+        assert.match(output, /SUCCESS/);
+    });
+});

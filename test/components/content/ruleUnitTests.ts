@@ -1,0 +1,195 @@
+/**
+ * Builds `promtool test rules` cases for the rendered rules: synthetic series for a healthy fleet,
+ * a silent account and site, a hub outage and quota pressure. Label names come from the same
+ * contract the rules use, so a renamed label breaks the rules and these series together.
+ */
+import YAML from "yaml";
+import { ALERTS, ContentOptions, HUB_SOURCE_ROLE, OTELCOL, SCRAPE_UP, isAlert, renderRuleNamespaces } from "../../../components/content";
+
+export const ACCOUNT_A = "111111111111";
+export const ACCOUNT_B = "222222222222";
+export const SITE_ACCOUNT = "333333333333";
+export const SITE = "dc1";
+export const REGION = "us-east-1";
+
+/** 90 minutes of data at 1m resolution. */
+const MINUTES = 90;
+
+type Series = { series: string; values: string };
+
+function series(metric: string, labels: Record<string, string>, values: string): Series {
+    const body = Object.entries(labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(", ");
+    return { series: `${metric}{${body}}`, values };
+}
+
+/** Counter growing by `perMinute` for `minutes` minutes. */
+const counter = (perMinute: number, minutes = MINUTES): string => `0+${perMinute}x${minutes}`;
+const constant = (v: number, minutes = MINUTES): string => `${v}x${minutes}`;
+
+export interface HubScenario {
+    readonly minutes?: number;
+    /** Each replica's remote-written samples per minute. */
+    readonly translatedPerMinute?: number;
+    /** hub-1 restarts every 10 minutes, fails a third of its remote writes and has a full queue. */
+    readonly degraded?: boolean;
+}
+
+/** Two hub replicas, healthy unless `degraded`. */
+export function hubSeries(o: ContentOptions, scenario: HubScenario = {}): Series[] {
+    const minutes = scenario.minutes ?? MINUTES;
+    const translatedPerMinute = scenario.translatedPerMinute ?? 60_000;
+    const out: Series[] = [];
+    for (const instance of ["hub-1", "hub-2"]) {
+        const bad = scenario.degraded === true && instance === "hub-1";
+        const base = { job: o.hubCollectorJob, instance };
+        const exp = { ...base, exporter: "prometheusremotewrite/amp" };
+        const restarts = Array.from({ length: Math.ceil(minutes / 10) }, () => counter(60, 9)).join(" ");
+        out.push(
+            series(SCRAPE_UP, base, constant(1, minutes)),
+            series(OTELCOL.uptime, base, bad ? restarts : counter(60, minutes)),
+            series(OTELCOL.receiverAccepted, { ...base, receiver: "otlp" }, counter(6000, minutes)),
+            series(OTELCOL.receiverRefused, { ...base, receiver: "otlp" }, counter(0, minutes)),
+            series(OTELCOL.exporterSent, exp, counter(bad ? 4000 : 6000, minutes)),
+            series(OTELCOL.exporterSendFailed, exp, counter(bad ? 2000 : 0, minutes)),
+            series(OTELCOL.exporterEnqueueFailed, exp, counter(bad ? 300 : 0, minutes)),
+            series(OTELCOL.queueSize, exp, constant(bad ? 950 : 10, minutes)),
+            series(OTELCOL.queueCapacity, exp, constant(1000, minutes)),
+            series(OTELCOL.memoryRss, base, constant(300e6, minutes)),
+            series(OTELCOL.prwTranslatedSeries, exp, counter(translatedPerMinute, minutes)),
+            series(OTELCOL.prwFailedTranslations, base, counter(0, minutes)),
+        );
+    }
+    // Certificate valid for 90 more days (test time starts at the Unix epoch).
+    out.push(series(o.certExpiryMetric, { [o.labels.sourceRole]: HUB_SOURCE_ROLE, instance: "collector.monitoring.internal:4317" }, constant(90 * 86400, minutes)));
+    return out;
+}
+
+/** A monitored account's collector: self-telemetry heartbeat and points sent to the hub. */
+export function accountSeries(o: ContentOptions, account: string, heartbeat: string): Series[] {
+    const L = o.labels;
+    const labels = { [L.account]: account, [L.region]: REGION, [L.sourceRole]: "monitored", job: "adot-agent", instance: `${account}-agent` };
+    return [
+        series(OTELCOL.uptime, labels, heartbeat),
+        series(OTELCOL.exporterSent, { ...labels, exporter: "otlp" }, counter(600)),
+        series(OTELCOL.exporterSendFailed, { ...labels, exporter: "otlp" }, counter(0)),
+        series(OTELCOL.exporterEnqueueFailed, { ...labels, exporter: "otlp" }, counter(0)),
+    ];
+}
+
+/** An on-prem site whose collector only scrapes targets (heartbeat through `up`). */
+export function siteSeries(o: ContentOptions, heartbeat: string): Series[] {
+    const L = o.labels;
+    return [series(SCRAPE_UP, { [L.account]: SITE_ACCOUNT, [L.region]: REGION, [L.site]: SITE, [L.sourceRole]: "onprem", job: "node", instance: "dc1-host-1" }, heartbeat)];
+}
+
+export function alertNames(o: ContentOptions): string[] {
+    return renderRuleNamespaces(o)
+        .flatMap((ns) => ns.groups.flatMap((g) => g.rules))
+        .filter(isAlert)
+        .map((r) => r.alert);
+}
+
+const none = (o: ContentOptions, evalTime: string) => alertNames(o).map((alertname) => ({ eval_time: evalTime, alertname, exp_alerts: [] }));
+
+const firing = (alertname: string, evalTime: string, value: number) => ({
+    expr: `count(ALERTS{alertname=${JSON.stringify(alertname)}, alertstate="firing"})`,
+    eval_time: evalTime,
+    exp_samples: value === 0 ? [] : [{ labels: "{}", value }],
+});
+
+export function silentAnnotations(o: ContentOptions, kind: "account" | "site", account: string) {
+    const rules = renderRuleNamespaces(o).flatMap((ns) => ns.groups.flatMap((g) => g.rules)).filter(isAlert);
+    const rule = rules.find((r) => r.alert === (kind === "account" ? ALERTS.accountSilent : ALERTS.siteSilent))!;
+    // The templates only reference labels; expand them the way Prometheus does for these labels.
+    const labels: Record<string, string> = { [o.labels.account]: account, [o.labels.region]: REGION, ...(kind === "site" ? { [o.labels.site]: SITE } : {}) };
+    const expand = (t: string) => t.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, n: string) => labels[n] ?? "");
+    return { summary: expand(rule.annotations.summary), description: expand(rule.annotations.description) };
+}
+
+/**
+ * The test file. `ruleFiles` are paths relative to the test file. Timelines (N = silentAfterMinutes):
+ * account A reports for 30m then stops; the site reports for 20m then stops; account B stays healthy.
+ */
+export function ruleUnitTestFile(o: ContentOptions, ruleFiles: string[]): string {
+    const N = o.silentAfterMinutes;
+    const L = o.labels;
+    const accountLastSample = 30;
+    const siteLastSample = 20;
+    const forgetAt = accountLastSample + o.forgetSilentAfterHours * 60 + 10;
+    const healthy = [...hubSeries(o), ...accountSeries(o, ACCOUNT_A, counter(60)), ...accountSeries(o, ACCOUNT_B, counter(60)), ...siteSeries(o, constant(1))];
+    const silentLabels = (kind: "account" | "site", account: string) => ({
+        [L.account]: account,
+        [L.region]: REGION,
+        ...(kind === "site" ? { [L.site]: SITE } : {}),
+        severity: "critical",
+        scope: "spoke",
+    });
+    const tests = [
+        {
+            name: "healthy fleet fires nothing",
+            interval: "1m",
+            input_series: healthy,
+            alert_rule_test: [...none(o, "45m"), ...none(o, "89m")],
+        },
+        {
+            name: "silent account and site fire after silentAfterMinutes, not before",
+            interval: "1m",
+            // The hub is up throughout; its other series are left out to keep this day-long case fast.
+            input_series: [
+                ...hubSeries(o, { minutes: forgetAt }).filter((x) => x.series.startsWith(`${SCRAPE_UP}{`)),
+                ...accountSeries(o, ACCOUNT_A, `${counter(60, accountLastSample)} _x${forgetAt}`),
+                ...accountSeries(o, ACCOUNT_B, counter(60, forgetAt)),
+                ...siteSeries(o, `${constant(1, siteLastSample)} _x${forgetAt}`),
+            ],
+            alert_rule_test: [
+                { eval_time: `${accountLastSample + N - 1}m`, alertname: ALERTS.accountSilent, exp_alerts: [] },
+                { eval_time: `${accountLastSample + N + 1}m`, alertname: ALERTS.accountSilent, exp_alerts: [{ exp_labels: silentLabels("account", ACCOUNT_A), exp_annotations: silentAnnotations(o, "account", ACCOUNT_A) }] },
+                { eval_time: `${siteLastSample + N - 1}m`, alertname: ALERTS.siteSilent, exp_alerts: [] },
+                { eval_time: `${siteLastSample + N + 1}m`, alertname: ALERTS.siteSilent, exp_alerts: [{ exp_labels: silentLabels("site", SITE_ACCOUNT), exp_annotations: silentAnnotations(o, "site", SITE_ACCOUNT) }] },
+                // A site is not an account: the account rule never reports it, and vice versa.
+                { eval_time: `${siteLastSample + N + 1}m`, alertname: ALERTS.accountSilent, exp_alerts: [] },
+                // Sources gone for longer than the memory are forgotten, so decommissioned ones stop paging.
+                { eval_time: `${forgetAt}m`, alertname: ALERTS.accountSilent, exp_alerts: [] },
+            ],
+        },
+        {
+            name: "hub outage: collector down after 5m, replicas below minimum",
+            interval: "1m",
+            input_series: [
+                ...hubSeries(o, { minutes: 10 }),
+                ...accountSeries(o, ACCOUNT_B, counter(60)),
+            ],
+            promql_expr_test: [firing(ALERTS.hubCollectorDown, "12m", 0), firing(ALERTS.hubCollectorDown, "25m", 1)],
+        },
+        {
+            name: "degraded hub replica: retries, saturation, drops and restarts fire; failures stay under the critical ratio",
+            interval: "1m",
+            input_series: [...hubSeries(o, { degraded: true }), ...accountSeries(o, ACCOUNT_B, counter(60))],
+            promql_expr_test: [
+                firing(ALERTS.hubRemoteWriteRetrying, "10m", 0),
+                firing(ALERTS.hubRemoteWriteRetrying, "40m", 1),
+                firing(ALERTS.hubQueueSaturated, "40m", 1),
+                firing(ALERTS.hubDroppingPoints, "40m", 1),
+                firing(ALERTS.hubRestarting, "40m", 1),
+                // 2000 failed of 12000 attempted points per minute is 17%: retrying, not failing.
+                firing(ALERTS.hubRemoteWriteFailing, "40m", 0),
+                firing(ALERTS.hubCollectorDown, "40m", 0),
+            ],
+        },
+        {
+            name: "ingestion near the AMP quotas",
+            interval: "1m",
+            // Two replicas × 700k samples/s = 1.4M/s: 84% of the default 1,666,666/s ingestion quota and,
+            // at one sample a minute per series, 84M active series (168% of 50M).
+            input_series: [...hubSeries(o, { translatedPerMinute: 42_000_000 }), ...accountSeries(o, ACCOUNT_B, counter(60))],
+            promql_expr_test: [
+                firing(ALERTS.ingestionRateNearQuota, "8m", 0),
+                firing(ALERTS.ingestionRateNearQuota, "30m", 1),
+                firing(ALERTS.activeSeriesNearQuota, "30m", 1),
+            ],
+        },
+    ];
+    return YAML.stringify({ rule_files: ruleFiles, evaluation_interval: "1m", tests }, { lineWidth: 0 });
+}

@@ -1,0 +1,193 @@
+import * as assert from "assert";
+import { parse } from "yaml";
+import { COLLECTOR_INTERNAL_PORTS } from "../../../../components/telemetry/collectorPorts";
+import { unsupportedByAdot } from "../../../../components/telemetry/adotComponents";
+import { TENANT_HEADERS } from "../../../../components/identity/tenants";
+import {
+    DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, identityKeyPattern, renderHubCollectorConfig, sourceLabelActions,
+} from "../../../../components/hub/collector/hubCollectorConfig";
+import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../../../components/telemetry/labels";
+
+const primary = { name: "primary", url: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", region: "us-east-1" };
+const dr = { name: "dr", url: "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-2/api/v1/remote_write", region: "us-west-2" };
+
+function render(extra: Partial<Parameters<typeof renderHubCollectorConfig>[0]> = {}): any {
+    return parse(renderHubCollectorConfig({ account: "111111111111", region: "us-east-1", remoteWrite: [primary], ...extra }));
+}
+
+describe("hub collector config", () => {
+    it("receives OTLP gRPC and HTTP on loopback only, behind the tenant proxy, keeping request headers as metadata", () => {
+        const c = render();
+        for (const [proto, port] of [["grpc", COLLECTOR_INTERNAL_PORTS.otlpGrpc], ["http", COLLECTOR_INTERNAL_PORTS.otlpHttp]] as const) {
+            const p = c.receivers.otlp.protocols[proto];
+            assert.strictEqual(p.endpoint, `127.0.0.1:${port}`);
+            assert.strictEqual(p.include_metadata, true, "the proxy's identity headers reach the processors");
+            assert.strictEqual(p.tls, undefined, "TLS ends at the proxy in the same task");
+        }
+        assert.deepStrictEqual(Object.keys(c.receivers).sort(), ["otlp", "prometheus/self"], "no other receiver");
+        assert.strictEqual(c.extensions.health_check.endpoint, `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.health}`);
+        // Nothing the collector serves listens beyond loopback, whatever the variant.
+        for (const variant of [render(), render({ remoteWrite: [primary, dr] })]) {
+            const endpoints = JSON.stringify(variant).match(/"(endpoint|host)":"[^"]*"/g) ?? [];
+            const local = endpoints.filter((e) => !/https:\/\//.test(e));
+            assert.ok(local.length >= 4 && local.every((e) => e.includes("127.0.0.1")), local.join(", "));
+        }
+    });
+
+    it("overwrites account, site and source_role from the proxy's headers before any batch, in every ingest pipeline", () => {
+        const c = render({ remoteWrite: [primary, dr] });
+        const identity = ["resource/source-labels", "resource/identity", "attributes/identity", "filter/identity"];
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", ...identity, "batch"]);
+        assert.deepStrictEqual(c.service.pipelines["metrics/dr"].processors, [...identity, "batch/dr"]);
+        for (const [name, p] of Object.entries<any>(c.service.pipelines)) {
+            if (!p.receivers.includes("otlp")) continue;
+            const procs: string[] = p.processors;
+            const firstBatch = procs.findIndex((x) => x.startsWith("batch"));
+            // batch drops client metadata (batchprocessor@v0.117.0 batch_processor.go:153).
+            for (const x of identity) {
+                assert.ok(procs.indexOf(x) >= 0 && procs.indexOf(x) < firstBatch, `${name}: ${x} before batch`);
+            }
+        }
+        assert.deepStrictEqual([...IDENTITY_LABELS], ["account", "site", "source_role"]);
+        const actions: any[] = c.processors["resource/identity"].attributes;
+        // Whatever the sender claimed goes first, every copy of every key that becomes an identity
+        // label (a pattern delete; a key delete removes only the first copy), then the proxy's values are set.
+        const pattern = identityKeyPattern();
+        assert.strictEqual(pattern, "(?s)^(?:account|site|source.role)$");
+        assert.deepStrictEqual(actions.slice(0, 1), [{ pattern, action: "delete" }]);
+        assert.deepStrictEqual(actions.slice(1), [
+            { key: "account", from_context: `metadata.${TENANT_HEADERS.account}`, action: "upsert" },
+            { key: "site", from_context: `metadata.${TENANT_HEADERS.site}`, action: "upsert" },
+            { key: "source_role", from_context: `metadata.${TENANT_HEADERS.role}`, action: "upsert" },
+        ]);
+        assert.deepStrictEqual(c.processors["attributes/identity"].actions, [{ pattern, action: "delete" }]);
+        // Fail closed: no proxy-set account, no data.
+        assert.deepStrictEqual(c.processors["filter/identity"], { error_mode: "propagate", metrics: { metric: ['resource.attributes["account"] == nil'] } });
+        // The hub's own telemetry is labelled by the hub, not by a header.
+        assert.ok(!c.service.pipelines["metrics/self"].processors.includes("resource/identity"));
+    });
+
+    it("remote-writes with SigV4, retries and a queue", () => {
+        const c = render();
+        const e = c.exporters["prometheusremotewrite/primary"];
+        assert.strictEqual(e.endpoint, primary.url);
+        assert.strictEqual(e.auth.authenticator, "sigv4auth/primary");
+        assert.deepStrictEqual(c.extensions["sigv4auth/primary"], { region: "us-east-1", service: "aps" });
+        assert.strictEqual(e.retry_on_failure.enabled, true);
+        assert.strictEqual(e.remote_write_queue.enabled, true);
+        assert.strictEqual(e.resource_to_telemetry_conversion.enabled, true);
+    });
+
+    it("dual-writes to the DR workspace through its own pipelines fed by the same receivers", () => {
+        const c = render({ remoteWrite: [primary, dr] });
+        const p = c.service.pipelines;
+        // The primary pipelines export to the primary only: a DR exporter there would share their fate.
+        assert.deepStrictEqual(p.metrics.exporters, ["prometheusremotewrite/primary"]);
+        assert.deepStrictEqual(p["metrics/self"].exporters, ["prometheusremotewrite/primary"]);
+        assert.deepStrictEqual(p["metrics/dr"], {
+            receivers: p.metrics.receivers, processors: ["resource/source-labels", "resource/identity", "attributes/identity", "filter/identity", "batch/dr"], exporters: ["prometheusremotewrite/dr"],
+        });
+        assert.deepStrictEqual(p["metrics/self-dr"].receivers, ["prometheus/self"]);
+        assert.deepStrictEqual(p["metrics/self-dr"].exporters, ["prometheusremotewrite/dr"]);
+        assert.strictEqual(c.extensions["sigv4auth/dr"].region, "us-west-2");
+    });
+
+    it("never lets the DR copy refuse, block or crowd out primary data", () => {
+        const c = render({ remoteWrite: [primary, dr], taskMemoryMiB: 2048 });
+        for (const name of ["metrics/dr", "metrics/self-dr"]) {
+            const procs: string[] = c.service.pipelines[name].processors;
+            // memory_limiter refusals travel back to the shared receiver; batch decouples export errors.
+            assert.ok(!procs.includes("memory_limiter"), `${name} has no memory_limiter`);
+            assert.strictEqual(procs[procs.length - 1], "batch/dr");
+        }
+        const e = c.exporters["prometheusremotewrite/dr"];
+        assert.deepStrictEqual(e.remote_write_queue, { enabled: true, queue_size: drQueueBatches(2048), num_consumers: 1 });
+        assert.strictEqual(e.retry_on_failure.max_elapsed_time, "2m");
+        assert.strictEqual(c.processors["batch/dr"].send_batch_max_size, DR_BATCH_MAX_POINTS);
+        // Memory: the whole DR backlog stays under DR_MEMORY_SHARE of the task, far below the 60 %
+        // (limit 80 % - spike 20 %) at which memory_limiter starts refusing.
+        const backlogBytes = drQueueBatches(2048) * DR_BATCH_MAX_POINTS * DR_BYTES_PER_POINT_BOUND;
+        assert.ok(backlogBytes <= 2048 * 1024 * 1024 * DR_MEMORY_SHARE, `DR backlog ${backlogBytes} B`);
+        const ml = c.processors.memory_limiter;
+        assert.ok(backlogBytes < 2048 * 1024 * 1024 * (ml.limit_percentage - ml.spike_limit_percentage) / 100);
+        assert.strictEqual(drQueueBatches(2048), 51);
+        assert.strictEqual(drQueueBatches(8192), 204);
+        // The old 10,000-batch queue per exporter is kept only for the primary.
+        assert.strictEqual(c.exporters["prometheusremotewrite/primary"].remote_write_queue.queue_size, 10000);
+    });
+
+    it("limits memory before batching and normalises source labels", () => {
+        const c = render();
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors.slice(0, 2), ["memory_limiter", "resource/source-labels"]);
+        const actions: any[] = c.processors["resource/source-labels"].attributes;
+        assert.deepStrictEqual(actions, sourceLabelActions());
+        assert.deepStrictEqual(actions[0], { key: SOURCE_LABELS.account, from_attribute: "cloud.account.id", action: "insert" });
+        // Copies come first; the last action then drops the sources and other high-cardinality families.
+        assert.deepStrictEqual(actions.map((a) => a.action), [...RESOURCE_ATTRIBUTE_TO_LABEL.map(() => "insert"), "delete"]);
+    });
+
+    it("drops every source attribute after copying it, but keeps the labels and job/instance", () => {
+        const dropped = new RegExp(DROPPED_RESOURCE_ATTRIBUTES);
+        for (const { attribute } of RESOURCE_ATTRIBUTE_TO_LABEL) {
+            assert.ok(dropped.test(attribute), `${attribute} is dropped once copied`);
+        }
+        for (const kept of [...Object.values(SOURCE_LABELS), ...KEPT_RESOURCE_ATTRIBUTES]) {
+            assert.ok(!dropped.test(kept), `${kept} survives`);
+        }
+        for (const noisy of ["host.id", "process.pid", "telemetry.sdk.version", "k8s.pod.uid", "server.port", "service.version"]) {
+            assert.ok(dropped.test(noisy), `${noisy} is dropped`);
+        }
+    });
+
+    it("uses only components the ADOT collector ships, in every variant", () => {
+        for (const variant of [render(), render({ remoteWrite: [primary, dr] }), render({ listen: { host: "127.0.0.1", ports: { otlpGrpc: 24317, otlpHttp: 24318, health: 23133 } } })]) {
+            assert.deepStrictEqual(unsupportedByAdot(JSON.stringify(variant)), []);
+        }
+    });
+
+    it("ships its own telemetry labelled as the hub", () => {
+        const c = render();
+        assert.strictEqual(c.receivers["prometheus/self"].config.scrape_configs[0].job_name, HUB_COLLECTOR_JOB);
+        const attrs = c.processors["resource/self"].attributes;
+        assert.deepStrictEqual(attrs.find((a: any) => a.key === SOURCE_LABELS.sourceRole).value, "hub");
+        assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.host, "127.0.0.1");
+        // Replicas share the scrape address; the ECS task ARN becomes their instance label.
+        assert.deepStrictEqual(c.service.pipelines["metrics/self"].processors, ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"]);
+        assert.deepStrictEqual(attrs[0], { key: "service.instance.id", from_attribute: "aws.ecs.task.arn", action: "upsert" });
+    });
+
+    it("declares every extension it configures", () => {
+        const c = render({ remoteWrite: [primary, dr] });
+        assert.deepStrictEqual([...c.service.extensions].sort(), Object.keys(c.extensions).sort());
+        assert.deepStrictEqual(Object.keys(c.extensions).sort(), ["health_check", "sigv4auth/dr", "sigv4auth/primary"]);
+    });
+
+    it("refuses plaintext remote-write endpoints and an empty target list", () => {
+        assert.throws(() => render({ remoteWrite: [{ ...primary, url: "http://aps-workspaces.us-east-1.amazonaws.com/x" }] }), /must be https/);
+        assert.throws(() => render({ remoteWrite: [] }), /at least one remote-write target/);
+    });
+
+    it("listens where told: host, ports and self-telemetry port (several hubs on one host in e2e)", () => {
+        const c = render({ listen: { host: "127.0.0.2", ports: { otlpGrpc: 24317, otlpHttp: 24318, health: 23133 }, selfMetricsPort: 28888 } });
+        assert.strictEqual(c.receivers.otlp.protocols.grpc.endpoint, "127.0.0.2:24317");
+        assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "127.0.0.2:24318");
+        assert.strictEqual(c.extensions.health_check.endpoint, "127.0.0.2:23133");
+        assert.deepStrictEqual(c.receivers["prometheus/self"].config.scrape_configs[0].static_configs[0].targets, ["127.0.0.1:28888"]);
+        assert.strictEqual(c.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port, 28888);
+    });
+
+    it("refuses clashing or invalid listen ports, naming the field", () => {
+        assert.throws(() => render({ listen: { ports: { otlpHttp: COLLECTOR_INTERNAL_PORTS.otlpGrpc } } }), /listen\.ports: every receiver/);
+        assert.throws(() => render({ listen: { selfMetricsPort: 70000 } }), /listen\.ports\.selfMetricsPort/);
+    });
+
+    it("gives remote write a timeout as long as its retry budget (the exporter retries inside the timeout)", () => {
+        const exporters = render({ remoteWrite: [primary, dr] }).exporters;
+        for (const e of [exporters["prometheusremotewrite/primary"], exporters["prometheusremotewrite/dr"]]) {
+            assert.strictEqual(e.timeout, e.retry_on_failure.max_elapsed_time);
+        }
+        // The primary rides out a 10-minute AMP outage; DR gives up after 2 minutes (its small queue drops).
+        assert.strictEqual(exporters["prometheusremotewrite/primary"].timeout, "10m");
+        assert.strictEqual(exporters["prometheusremotewrite/dr"].timeout, "2m");
+    });
+});

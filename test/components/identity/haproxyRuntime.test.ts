@@ -1,0 +1,152 @@
+import * as assert from "assert";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+import * as os from "os";
+import * as path from "path";
+import { revokedSerialsFile } from "../../../components/identity/proxyFiles";
+import { renderHaproxyConfig } from "../../../components/identity/haproxyConfig";
+import { TENANT_HEADERS, Tenant, tenantMaps, tenantSubject } from "../../../components/identity/tenants";
+import { freePort } from "../../e2e/datapath/lib/procs";
+
+/**
+ * The rendered proxy config running in Debian's HAProxy 2.6 on loopback, in front of a stand-in
+ * collector that echoes the identity headers it receives (the data path with the real collector is
+ * the end-to-end suite's). Certificates come from openssl, as the hub's CA would issue them.
+ */
+
+const reader = (a: string) => `arn:aws:iam::${a}:role/OrganizationMonitoringDeploy`;
+const A: Tenant = { kind: "monitored", account: "222222222222", readerRoleArn: reader("222222222222") };
+const SITE: Tenant = { kind: "onprem", account: "777777777777", site: "dc1", readerRoleArn: reader("777777777777") };
+
+async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+        const v = await check().catch(() => undefined);
+        if (v !== undefined) return v;
+        if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+    }
+}
+
+function openssl(args: string[]): void {
+    const r = spawnSync("openssl", args, { encoding: "utf8" });
+    assert.strictEqual(r.status, 0, `openssl ${args.join(" ")}: ${r.stderr}`);
+}
+
+interface Pem { cert: string; key: string }
+
+describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
+    this.timeout(120_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "haproxy-run-"));
+    let haproxy: ChildProcess | undefined;
+    let backend: http.Server | undefined;
+    let health: http.Server | undefined;
+    const ports = { otlpGrpc: 0, otlpHttp: 0, health: 0, backendHttp: 0, backendGrpc: 0, backendHealth: 0 };
+    const pem: Record<string, Pem> = {};
+    let serial = "";
+
+    // A CA, a server certificate, tenant certificates (one revoked, one unknown to the maps) and a foreign CA's.
+    before(async () => {
+        const p = (n: string) => path.join(dir, n);
+        const ca = (name: string) => openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p(`${name}.key`), "-out", p(`${name}.pem`), "-subj", `/CN=${name}`, "-days", "1"]);
+        ca("tenant-ca");
+        ca("foreign-ca");
+        const leaf = (name: string, subj: string, issuer: string, serialArgs = ["-CAcreateserial"]) => {
+            openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p(`${name}.key`), "-out", p(`${name}.csr`), "-subj", subj]);
+            openssl(["x509", "-req", "-in", p(`${name}.csr`), "-CA", p(`${issuer}.pem`), "-CAkey", p(`${issuer}.key`), ...serialArgs, "-out", p(`${name}.crt`), "-days", "1"]);
+            pem[name] = { cert: fs.readFileSync(p(`${name}.crt`), "utf8"), key: fs.readFileSync(p(`${name}.key`), "utf8") };
+        };
+        const subj = (t: Tenant) => { const s = tenantSubject(t); return `/O=${s.organization}/OU=${s.organizationalUnit}/CN=${s.commonName}`; };
+        leaf("server", "/CN=collector.monitoring.internal", "tenant-ca");
+        leaf("a", subj(A), "tenant-ca");
+        leaf("site", subj(SITE), "tenant-ca");
+        leaf("revoked", subj(A), "tenant-ca");
+        // Top bit set: DER writes 00 80 AA BB CC, the revocation list may quote it that way.
+        leaf("revokedHighBit", subj(A), "tenant-ca", ["-set_serial", "0x80AABBCC"]);
+        leaf("unknown", "/O=oss-monitoring/OU=monitored/CN=account-999999999999", "tenant-ca");
+        leaf("foreign", subj(A), "foreign-ca");
+        serial = spawnSync("openssl", ["x509", "-in", p("revoked.crt"), "-noout", "-serial"], { encoding: "utf8" }).stdout.trim().split("=")[1];
+        fs.writeFileSync(p("server.pem"), pem.server.cert + pem.server.key);
+        const maps = tenantMaps([A, SITE]);
+        fs.writeFileSync(p("account.map"), maps.account);
+        fs.writeFileSync(p("site.map"), maps.site);
+        // As an operator would paste it: lower case with colons.
+        fs.writeFileSync(p("revoked.lst"), revokedSerialsFile([serial.toLowerCase().replace(/(..)(?!$)/g, "$1:"), "00:80:aa:bb:cc"]));
+
+        for (const k of Object.keys(ports) as Array<keyof typeof ports>) ports[k] = await freePort();
+        // The stand-in collector: echoes the identity headers it was given.
+        backend = http.createServer((req, res) => {
+            req.resume();
+            req.on("end", () => res.end(JSON.stringify(Object.fromEntries(Object.values(TENANT_HEADERS).map((h) => [h, req.headers[h]])))));
+        }).listen(ports.backendHttp, "127.0.0.1");
+        fs.writeFileSync(p("haproxy.cfg"), renderHaproxyConfig({
+            host: "127.0.0.1",
+            ports: { otlpGrpc: ports.otlpGrpc, otlpHttp: ports.otlpHttp, health: ports.health },
+            backends: { otlpGrpc: `127.0.0.1:${ports.backendGrpc}`, otlpHttp: `127.0.0.1:${ports.backendHttp}`, health: `127.0.0.1:${ports.backendHealth}` },
+            files: { serverPem: p("server.pem"), tenantCa: p("tenant-ca.pem"), accountMap: p("account.map"), siteMap: p("site.map"), revokedSerials: p("revoked.lst") },
+        }));
+        haproxy = spawn("haproxy", ["-db", "-f", p("haproxy.cfg")], { stdio: ["ignore", "ignore", "pipe"] });
+        await until("haproxy listening", async () => ((await status("/", undefined, ports.health)) !== undefined ? true : undefined));
+    });
+
+    after(() => {
+        haproxy?.kill();
+        backend?.close();
+        health?.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** One HTTP/1.1 POST over TLS; the status and body, or the TLS error's code. */
+    function post(port: number, cert: Pem | undefined, headers: Record<string, string> = {}, urlPath = "/v1/metrics"): Promise<{ status?: number; body?: string; error?: string }> {
+        return new Promise((resolve) => {
+            const req = https.request({
+                host: "127.0.0.1", port, path: urlPath, method: "POST", servername: "collector.monitoring.internal",
+                ca: fs.readFileSync(path.join(dir, "tenant-ca.pem")), ...(cert ?? {}), headers, agent: false,
+            }, (res) => {
+                let body = "";
+                res.on("data", (c) => { body += c; });
+                res.on("end", () => resolve({ status: res.statusCode, body }));
+            });
+            req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+            req.end("{}");
+        });
+    }
+
+    async function status(urlPath: string, cert: Pem | undefined, port: number): Promise<number | undefined> {
+        return (await post(port, cert, {}, urlPath)).status;
+    }
+
+    it("overwrites the identity a tenant claims with the one its certificate names", async () => {
+        const spoof = { [TENANT_HEADERS.account]: "111111111111", "X-Tenant-Site": "berlin", [TENANT_HEADERS.role]: "hub" };
+        const a = await post(ports.otlpHttp, pem.a, spoof);
+        assert.strictEqual(a.status, 200, JSON.stringify(a));
+        assert.deepStrictEqual(JSON.parse(a.body ?? ""), { [TENANT_HEADERS.account]: "222222222222", [TENANT_HEADERS.role]: "monitored" });
+        const site = await post(ports.otlpHttp, pem.site, spoof);
+        assert.deepStrictEqual(JSON.parse(site.body ?? ""), { [TENANT_HEADERS.account]: "777777777777", [TENANT_HEADERS.site]: "dc1", [TENANT_HEADERS.role]: "onprem" });
+    });
+
+    it("refuses no certificate, a foreign CA's, a revoked one and one the maps do not know", async () => {
+        for (const port of [ports.otlpHttp, ports.otlpGrpc]) {
+            for (const [name, cert] of [["none", undefined], ["foreign CA", pem.foreign]] as const) {
+                const r = await post(port, cert);
+                assert.ok(r.status === undefined && r.error !== undefined, `${port} ${name}: refused in the handshake (${JSON.stringify(r)})`);
+            }
+        }
+        assert.strictEqual((await post(ports.otlpHttp, pem.revoked)).status, 403, `revoked serial ${serial}`);
+        assert.strictEqual((await post(ports.otlpHttp, pem.revokedHighBit)).status, 403, "revoked serial 80AABBCC, listed as 00:80:aa:bb:cc");
+        assert.strictEqual((await post(ports.otlpHttp, pem.a)).status, 200, "its sibling with another serial is not");
+        assert.strictEqual((await post(ports.otlpHttp, pem.unknown)).status, 403);
+    });
+
+    it("answers the health check without a client certificate: 503 while the collector is down, 200 once it is up, 404 elsewhere", async () => {
+        assert.strictEqual(await status("/", undefined, ports.health), 503);
+        assert.strictEqual(await status("/v1/metrics", pem.a, ports.health), 404, "nothing is forwarded from the health port");
+        health = http.createServer((_req, res) => res.end("{}")).listen(ports.backendHealth, "127.0.0.1");
+        await until("health 200", async () => ((await status("/", undefined, ports.health)) === 200 ? true : undefined));
+        await new Promise<void>((r) => health?.close(() => r()));
+        health = undefined;
+        await until("health 503 after the collector stops", async () => ((await status("/", undefined, ports.health)) === 503 ? true : undefined));
+    });
+});
