@@ -1,103 +1,70 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { functionLengths, typeScriptFiles } from "../tools/layout/functionLengths";
+import { LAYERS, Graph, cycles, folderGraph, importGraph, layerFolder, upwardImports } from "../tools/layout/importGraph";
 
 /**
- * The layering of components/ and stacks/ (README "Layout"): a folder imports only from folders
- * of a lower layer, never sideways or up, and no file is part of an import cycle.
+ * The layout of the whole program (README "Layout"; the layer table is tools/layout/importGraph.ts
+ * LAYERS): every source file sits in a layer folder, imports only down, takes part in no cycle, and
+ * no function is over 80 lines; a component lives in its type token's module folder.
  */
 const ROOT = path.resolve(__dirname, "..");
-const LAYERS: readonly (readonly string[])[] = [
-    ["components/telemetry", "components/security"],
-    ["components/network", "components/identity", "components/content"],
-    ["components/agent"],
-    ["components/cloudwatch", "components/spoke"],
-    ["components/hub", "components/monitored", "components/onprem"],
-    ["stacks/config"],
-    ["stacks"],
-];
+const SOURCES = ["index.ts", "components", "stacks", "policy", "automation"];
+const rel = (f: string) => path.relative(ROOT, f).split(path.sep).join("/");
 
-function sources(dir: string): string[] {
-    return (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
-        .filter((f) => f.endsWith(".ts"))
-        .map((f) => path.join(dir, f).split(path.sep).join("/"));
-}
+describe("layout (tools/layout)", () => {
+    let files: string[];
+    let graph: Graph;
+    before(() => {
+        process.chdir(ROOT);
+        files = SOURCES.flatMap(typeScriptFiles);
+        graph = importGraph(files);
+    });
 
-function imports(file: string): string[] {
-    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-    const out: string[] = [];
-    for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']*)["']/g)) {
-        const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]));
-        const target = [`${base}.ts`, `${base}/index.ts`].find((c) => fs.existsSync(path.join(ROOT, c)));
-        if (target !== undefined) {
-            out.push(target);
-        }
-    }
-    return out;
-}
-
-/** The layer folder a file belongs to (the longest listed prefix). */
-function folderOf(file: string): string | undefined {
-    return LAYERS.flat().filter((f) => file.startsWith(`${f}/`)).sort((a, b) => b.length - a.length)[0];
-}
-
-const layerOf = (folder: string) => LAYERS.findIndex((l) => l.includes(folder));
-const files = [...sources("components"), ...sources("stacks")];
-const graph = new Map(files.map((f) => [f, imports(f)]));
-
-describe("layout of components/ and stacks/", () => {
-    it("every folder of components/ is a known layer", () => {
-        const folders = [...new Set(sources("components").map((f) => f.split("/").slice(0, 2).join("/")))];
-        assert.deepStrictEqual(folders.filter((f) => f.endsWith(".ts") || layerOf(f) < 0), [], "no loose files, every folder in LAYERS");
+    it("every source file of components/, stacks/, policy/ and automation/ sits in a layer folder (no loose component files)", () => {
+        assert.ok(files.length > 150, `${files.length} files`);
+        assert.deepStrictEqual(files.filter((f) => f !== "index.ts" && layerFolder(f) === undefined), []);
+        assert.deepStrictEqual(files.filter((f) => /^components\/[^/]+\.ts$/.test(rel(f))), []);
     });
 
     it("a component lives in the folder of its type token's module, in a file named after it", () => {
         const wrong: string[] = [];
-        for (const file of sources("components")) {
-            const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-            for (const m of text.matchAll(/super\("oss-monitoring:([a-z]+):([A-Za-z]+)"/g)) {
+        for (const file of typeScriptFiles("components")) {
+            for (const m of fs.readFileSync(file, "utf8").matchAll(/super\("oss-monitoring:([a-z]+):([A-Za-z]+)"/g)) {
                 const [, module, name] = m;
-                if (file.split("/")[1] !== module || path.basename(file, ".ts").toLowerCase() !== name.toLowerCase()) {
-                    wrong.push(`${file}: oss-monitoring:${module}:${name}`);
+                if (rel(file).split("/")[1] !== module || path.basename(file, ".ts").toLowerCase() !== name.toLowerCase()) {
+                    wrong.push(`${rel(file)}: oss-monitoring:${module}:${name}`);
                 }
             }
         }
         assert.deepStrictEqual(wrong, []);
     });
 
-    it("imports only point down: to the same folder or a folder of a lower layer", () => {
-        const wrong: string[] = [];
-        for (const [file, targets] of graph) {
-            const from = folderOf(file)!;
-            for (const t of targets.filter((x) => folderOf(x) !== undefined)) {
-                const to = folderOf(t)!;
-                if (to !== from && layerOf(to) >= layerOf(from)) {
-                    wrong.push(`${file} → ${t}`);
-                }
-            }
-        }
-        assert.deepStrictEqual(wrong, []);
+    it("imports only point down: to the same folder or a folder of a lower layer (the pack reaches only components/)", () => {
+        assert.deepStrictEqual(upwardImports(graph), []);
+        assert.deepStrictEqual([...graph].flatMap(([f, deps]) => [...deps].filter((d) => rel(d) === "policy/index.ts").map((d) => `${rel(f)} -> ${rel(d)}`)), [],
+            "policy/index.ts constructs the PolicyPack (starts the analyzer): nothing imports it");
     });
 
-    it("has no import cycle", () => {
-        const cycles: string[] = [];
-        const state = new Map<string, "open" | "done">();
-        const visit = (f: string, trail: string[]) => {
-            state.set(f, "open");
-            for (const t of graph.get(f) ?? []) {
-                if (state.get(t) === "open") {
-                    cycles.push([...trail.slice(trail.indexOf(t)), f, t].join(" → "));
-                } else if (!state.has(t) && graph.has(t)) {
-                    visit(t, [...trail, f]);
-                }
-            }
-            state.set(f, "done");
-        };
-        for (const f of files) {
-            if (!state.has(f)) {
-                visit(f, []);
-            }
-        }
-        assert.deepStrictEqual(cycles, []);
+    it("has no import cycle between files or between layer folders", () => {
+        assert.deepStrictEqual(cycles(graph).map((c) => c.map(rel)), []);
+        assert.deepStrictEqual(cycles(folderGraph(graph)), []);
+    });
+
+    it("has no function over 80 lines", () => {
+        const long = files.flatMap(functionLengths).filter((f) => f.lines > 80);
+        assert.deepStrictEqual(long.map((f) => `${rel(f.file)}:${f.line} ${f.name} (${f.lines} lines)`), []);
+    });
+
+    it("the checks find a cycle, a sideways and an upward import when there is one", () => {
+        const g: Graph = new Map([
+            ["automation/io/x.ts", new Set(["automation/driver/y.ts"])],
+            ["automation/driver/y.ts", new Set(["automation/io/x.ts"])],
+            ["components/hub/a.ts", new Set(["components/monitored/b.ts"])],
+        ]);
+        assert.deepStrictEqual(cycles(g), [["automation/driver/y.ts", "automation/io/x.ts"]]);
+        assert.deepStrictEqual(upwardImports(g), ["automation/io/x.ts -> automation/driver/y.ts", "components/hub/a.ts -> components/monitored/b.ts"]);
+        assert.ok(LAYERS.flat().includes("policy/rules"));
     });
 });

@@ -2,9 +2,8 @@
  * The import graph of the project's sources, from their `import`/`export ... from` statements
  * (type-only imports included: they are still an arrow a reader follows). Reports
  *  - file-level cycles (strongly connected components of more than one file, or a file importing itself);
- *  - folder-level cycles between concept folders: the top-level folders (components, stacks, policy, ...),
- *    and automation's sub-folders (automation/cli, automation/driver, ...), each counted with everything below it;
- *  - arrows against the layer order below (a lower folder importing a higher one).
+ *  - folder-level cycles between the layer folders below;
+ *  - arrows against the layer order (a folder importing one of its own layer or a higher one).
  * Usage: npx ts-node --transpile-only tools/layout/importGraph.ts [DIR...]   (default: the source folders)
  * Exit code 1 when anything is reported.
  */
@@ -14,19 +13,44 @@ import * as ts from "typescript";
 import { typeScriptFiles } from "./functionLengths";
 
 /**
- * Highest first: a folder may import itself and the folders after it, never one before it.
- * Folders not listed (index.ts, tools, test) are not ranked.
+ * The project's layers, lowest first (README "Layout"): a file imports from its own folder or from a
+ * folder of a lower layer, never sideways (another folder of its layer) or up. A file belongs to the
+ * longest entry that is a prefix of its path (an entry ending in `.ts` is one file). Files under no
+ * entry (index.ts, tools, test) are not ranked.
  */
-export const LAYERS: readonly string[] = [
-    "automation/cli",
-    "automation/driver",
-    "automation/plan",
-    "automation/fleet",
-    "automation/io",
-    "policy",
-    "stacks",
-    "components",
+export const LAYERS: readonly (readonly string[])[] = [
+    ["components/telemetry", "components/security"],
+    ["components/network", "components/identity", "components/content"],
+    ["components/agent"],
+    ["components/cloudwatch", "components/spoke"],
+    ["components/hub", "components/monitored", "components/onprem"],
+    // The pack sits on components' contracts only (it can be published alone): shared readers, then
+    // AWS inputs, then collector/HAProxy configuration, then the rules, the list and the evaluator.
+    ["policy/lib"],
+    ["policy/lib/aws"],
+    ["policy/lib/telemetry"],
+    ["policy/rules"],
+    ["policy/policies.ts"],
+    ["policy/offline"],
+    ["policy/index.ts"],
+    ["stacks/config"],
+    ["stacks"],
+    ["automation/io"],
+    ["automation/fleet"],
+    ["automation/plan"],
+    ["automation/driver"],
+    ["automation/cli"],
 ];
+
+const rel = (file: string): string => path.relative(process.cwd(), file).split(path.sep).join("/");
+
+/** The layer folder a file belongs to, or undefined for an unranked file. */
+export function layerFolder(file: string): string | undefined {
+    const r = rel(file);
+    return LAYERS.flat().filter((e) => r === e || r.startsWith(`${e}/`)).sort((a, b) => b.length - a.length)[0];
+}
+
+const rankOf = (folder: string): number => LAYERS.findIndex((layer) => layer.includes(folder));
 
 export type Graph = Map<string, Set<string>>;
 
@@ -106,23 +130,16 @@ export function cycles(graph: Graph): string[][] {
     return out;
 }
 
-/** The concept folder a file belongs to: automation/<sub> inside automation, else its top-level folder. */
-export function conceptFolder(file: string): string {
-    const parts = path.relative(process.cwd(), file).split(path.sep);
-    if (parts.length === 1) {
-        return parts[0];
-    }
-    return parts[0] === "automation" && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
-}
-
+/** The folder graph: each file counted in its layer folder (unranked files in their top-level folder). */
 export function folderGraph(graph: Graph): Graph {
+    const folderOf = (f: string) => layerFolder(f) ?? rel(f).split("/")[0];
     const folders: Graph = new Map();
     for (const [from, deps] of graph) {
-        const f = conceptFolder(from);
+        const f = folderOf(from);
         const set = folders.get(f) ?? new Set<string>();
         folders.set(f, set);
         for (const d of deps) {
-            const t = conceptFolder(d);
+            const t = folderOf(d);
             if (t !== f) {
                 set.add(t);
             }
@@ -131,14 +148,15 @@ export function folderGraph(graph: Graph): Graph {
     return folders;
 }
 
-/** Imports from a folder to one ranked higher in LAYERS. */
+/** Imports from a ranked file to another folder of the same or a higher layer. */
 export function upwardImports(graph: Graph): string[] {
-    const rank = (f: string) => LAYERS.indexOf(conceptFolder(f));
     const out: string[] = [];
     for (const [from, deps] of graph) {
+        const f = layerFolder(from);
         for (const d of deps) {
-            if (rank(from) >= 0 && rank(d) >= 0 && rank(d) < rank(from)) {
-                out.push(`${from} -> ${d}`);
+            const t = layerFolder(d);
+            if (f !== undefined && t !== undefined && t !== f && rankOf(t) >= rankOf(f)) {
+                out.push(`${rel(from)} -> ${rel(d)}`);
             }
         }
     }
