@@ -76,7 +76,7 @@ function designStack(haproxyText = haproxy([mtlsBind(":4317") + " alpn h2", mtls
 
 const messagesOf = (entries: StackEntry[], config?: Record<string, unknown>) => runStack(hubIngressClientIdentity, entries, { config }).messages;
 
-describe("policy/identity", () => {
+describe("policy/rules/identity", () => {
     describe("hub-ingress-client-identity", () => {
         it("passes the design: NLB TCP pass-through to ECS tasks whose HAProxy (config in SSM) requires client certificates", () => {
             assert.deepEqual(messagesOf(designStack()), []);

@@ -61,7 +61,7 @@ export function spokeCollector(name: string, dir: string, pki: RunPki, account: 
     return new Collector(name, dir, yaml, ports.selfMetrics, collectorEnv(pki));
 }
 
-/** The on-prem site gateway as components/onpremGateway.ts renders it (site certificate, persistent queue). */
+/** The on-prem site gateway as components/onprem/onpremGateway.ts renders it (site certificate, persistent queue). */
 export function gatewayCollector(name: string, dir: string, pki: RunPki, hubHttpPort: number, ports: SpokePorts, queue: { outageMinutes: number; samplesPerSecond: number; storageGi: number }, clientCert: KeyPair = pki.tenants[KEYS.dc1]): Collector {
     const queueDir = path.join(dir, `${name}-queue`);
     fs.mkdirSync(queueDir, { recursive: true });
