@@ -90,9 +90,10 @@ function identityRules(files: Required<NonNullable<HaproxyConfigOptions["files"]
     ];
 }
 
-/** The proxy's configuration: two mutual-TLS OTLP frontends and a health frontend for the NLB. */
-export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
-    const host = word("host", o.host ?? "0.0.0.0");
+type Backends = { otlpGrpc: string; otlpHttp: string; health: string };
+type Files = Required<NonNullable<HaproxyConfigOptions["files"]>>;
+
+function resolvePorts(o: HaproxyConfigOptions): Ports {
     const ports: Ports = { ...COLLECTOR_PORTS, ...(o.ports ?? {}) };
     for (const [k, v] of Object.entries(ports)) {
         port(`ports.${k}`, v);
@@ -100,6 +101,10 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
     if (new Set(Object.values(ports)).size !== 3) {
         throw new Error(`renderHaproxyConfig: ports: the gRPC, HTTP and health frontends need their own port (got ${Object.values(ports).join(", ")})`);
     }
+    return ports;
+}
+
+function resolveBackends(o: HaproxyConfigOptions): Backends {
     const backends = {
         otlpGrpc: `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.otlpGrpc}`,
         otlpHttp: `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.otlpHttp}`,
@@ -113,6 +118,10 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
         }
         port(`backends.${k}`, Number(m[2]));
     }
+    return backends;
+}
+
+function resolveFiles(o: HaproxyConfigOptions): Files {
     const files = {
         serverPem: IDENTITY_FILES.serverPem,
         tenantCa: IDENTITY_FILES.tenantCa,
@@ -124,16 +133,16 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
     for (const [k, v] of Object.entries(files)) {
         word(`files.${k}`, v);
     }
-    // `verify required` + `ca-file`: the handshake fails without a certificate chaining to the
-    // tenant CA (expired ones included). https://docs.haproxy.org/2.6/configuration.html#5.1-verify
-    const tls = `ssl crt ${files.serverPem} ssl-min-ver TLSv1.2`;
-    const mtls = `${tls} ca-file ${files.tenantCa} verify required`;
-    const lines: string[] = [
+    return files;
+}
+
+function globalAndDefaults(stats: HaproxyConfigOptions["stats"]): string[] {
+    return [
         "# Rendered by components/identity/haproxyConfig.ts; edits are overwritten.",
         "global",
         // Logs go to the container's stdout (awslogs); no chroot, pid file or daemon: ECS supervises.
         "    log stdout format raw local0 info",
-        ...(o.stats !== undefined ? [`    stats socket ${word("stats.socket", o.stats.socket)} mode 600 level admin`] : []),
+        ...(stats !== undefined ? [`    stats socket ${word("stats.socket", stats.socket)} mode 600 level admin`] : []),
         "    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets",
         `    ssl-default-bind-ciphers ${PROXY_TLS12_CIPHERS}`,
         `    ssl-default-bind-ciphersuites ${PROXY_TLS13_CIPHERSUITES}`,
@@ -149,6 +158,15 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
         "    timeout http-request 15s",
         "    timeout http-keep-alive 60s",
         "",
+    ];
+}
+
+function frontends(host: string, ports: Ports, files: Files): string[] {
+    // `verify required` + `ca-file`: the handshake fails without a certificate chaining to the
+    // tenant CA (expired ones included). https://docs.haproxy.org/2.6/configuration.html#5.1-verify
+    const tls = `ssl crt ${files.serverPem} ssl-min-ver TLSv1.2`;
+    const mtls = `${tls} ca-file ${files.tenantCa} verify required`;
+    return [
         "# OTLP/gRPC: mutual TLS, HTTP/2 only (gRPC needs it), identity from the client certificate.",
         "frontend otlp_grpc",
         `    bind ${host}:${ports.otlpGrpc} ${mtls} alpn h2`,
@@ -171,6 +189,11 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
         "    monitor fail if { nbsrv(collector_health) lt 1 }",
         "    http-request deny deny_status 404",
         "",
+    ];
+}
+
+function backendSections(backends: Backends): string[] {
+    return [
         "backend collector_grpc",
         // h2c to the collector's plaintext loopback gRPC receiver (server `proto h2`, 2.6 manual 5.2).
         `    server collector ${backends.otlpGrpc} proto h2`,
@@ -185,5 +208,13 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
         `    server collector ${backends.health} check inter 2s fall 2 rise 1`,
         "",
     ];
-    return lines.join("\n");
+}
+
+/** The proxy's configuration: two mutual-TLS OTLP frontends and a health frontend for the NLB. */
+export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
+    const host = word("host", o.host ?? "0.0.0.0");
+    const ports = resolvePorts(o);
+    const backends = resolveBackends(o);
+    const files = resolveFiles(o);
+    return [...globalAndDefaults(o.stats), ...frontends(host, ports, files), ...backendSections(backends)].join("\n");
 }

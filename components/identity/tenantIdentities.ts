@@ -122,6 +122,8 @@ export function tenantResourceNames(name: string, t: Pick<Tenant, "kind" | "acco
     };
 }
 
+type TenantResourceNames = ReturnType<typeof tenantResourceNames>;
+
 /** Validity of a tenant certificate, in the shape acmpca.Certificate takes. */
 export function certificateValidity(rotationDays: number): { type: "DAYS"; value: string } {
     return { type: "DAYS", value: String(VALID_PERIODS * rotationDays) };
@@ -243,9 +245,45 @@ export class TenantIdentities extends pulumi.ComponentResource {
         }
         const rotationDays = args.rotationDays ?? ROTATION_DAYS.default;
         const now = args.now ?? new Date();
-        const fleet = args.fleetName ?? TENANT_ORGANIZATION;
         this.rotationPeriod = rotationPeriod(now, rotationDays);
 
+        const { ca, installed } = this.certificateAuthority(name, args);
+        const key = new EncryptionKey(`${name}-kms`, {
+            account: args.account,
+            region: args.region,
+            extraStatements: identityKeyStatements(args),
+            description: "Tenant identity secrets (client certificates and keys) of the monitoring hub",
+            tags: args.tags,
+        }, { parent: this });
+
+        this.secretArns = {};
+        this.certificateArns = {};
+        this.certificatePems = {};
+        for (const tenant of args.tenants) {
+            const names = tenantResourceNames(name, tenant, now, rotationDays);
+            const { privateKey, certificate } = this.tenantCertificate(names, tenant, ca, installed, rotationDays);
+            const secret = this.tenantSecret(names, tenant, args, key, { privateKey, certificate });
+            this.secretArns[tenantKey(tenant)] = secret.arn;
+            this.certificateArns[tenantKey(tenant)] = certificate.arn;
+            this.certificatePems[tenantKey(tenant)] = certificate.certificate;
+        }
+
+        this.caCertificatePem = installed.certificate;
+        this.caArn = ca.arn;
+        this.kmsKeyArn = key.keyArn;
+        this.registerOutputs({
+            caCertificatePem: this.caCertificatePem,
+            caArn: this.caArn,
+            secretArns: this.secretArns,
+            certificateArns: this.certificateArns,
+            certificatePems: this.certificatePems,
+            kmsKeyArn: this.kmsKeyArn,
+            rotationPeriod: this.rotationPeriod,
+        });
+    }
+
+    /** The root CA, its self-signed certificate and that certificate's installation (which activates the CA). */
+    private certificateAuthority(name: string, args: TenantIdentitiesArgs) {
         const ca = new aws.acmpca.CertificateAuthority(`${name}-ca`, {
             type: "ROOT",
             // Not SHORT_LIVED_CERTIFICATE: that mode caps every certificate at 7 days, and certificates
@@ -255,7 +293,7 @@ export class TenantIdentities extends pulumi.ComponentResource {
             certificateAuthorityConfiguration: {
                 keyAlgorithm: KEY_ALGORITHM.pca,
                 signingAlgorithm: KEY_ALGORITHM.signing,
-                subject: caSubject(fleet),
+                subject: caSubject(args.fleetName ?? TENANT_ORGANIZATION),
             },
             // No CRL or OCSP: nothing in the data path would consult them. The hub proxy enforces
             // revocation itself (serial deny list from identity.revokedSerials) and refuses any CN
@@ -275,76 +313,68 @@ export class TenantIdentities extends pulumi.ComponentResource {
             certificateAuthorityArn: ca.arn,
             certificate: root.certificate,
         }, { parent: this });
+        return { ca, installed };
+    }
 
-        const key = new EncryptionKey(`${name}-kms`, {
-            account: args.account,
-            region: args.region,
-            extraStatements: identityKeyStatements(args),
-            description: "Tenant identity secrets (client certificates and keys) of the monitoring hub",
-            tags: args.tags,
+    /** A tenant's key, CSR and the certificate the CA issues for it, all of the current period. */
+    private tenantCertificate(
+        names: TenantResourceNames,
+        tenant: Tenant,
+        ca: aws.acmpca.CertificateAuthority,
+        installed: aws.acmpca.CertificateAuthorityCertificate,
+        rotationDays: number,
+    ) {
+        const privateKey = new tls.PrivateKey(names.key, { algorithm: KEY_ALGORITHM.tls, ecdsaCurve: KEY_ALGORITHM.curve }, { parent: this });
+        const csr = new tls.CertRequest(names.csr, {
+            privateKeyPem: privateKey.privateKeyPem,
+            // From the manifest only: a spoke supplies nothing that reaches the certificate.
+            subject: tenantSubject(tenant),
         }, { parent: this });
-
-        this.secretArns = {};
-        this.certificateArns = {};
-        this.certificatePems = {};
-        for (const tenant of args.tenants) {
-            const names = tenantResourceNames(name, tenant, now, rotationDays);
-            const privateKey = new tls.PrivateKey(names.key, { algorithm: KEY_ALGORITHM.tls, ecdsaCurve: KEY_ALGORITHM.curve }, { parent: this });
-            const csr = new tls.CertRequest(names.csr, {
-                privateKeyPem: privateKey.privateKeyPem,
-                // From the manifest only: a spoke supplies nothing that reaches the certificate.
-                subject: tenantSubject(tenant),
-            }, { parent: this });
-            const certificate = new aws.acmpca.Certificate(names.certificate, {
-                certificateAuthorityArn: ca.arn,
-                certificateSigningRequest: csr.certRequestPem,
-                signingAlgorithm: KEY_ALGORITHM.signing,
-                templateArn: PCA_TEMPLATES.clientAuth,
-                validity: certificateValidity(rotationDays),
-            }, {
-                parent: this,
-                // The CA issues only once its certificate is installed (status ACTIVE).
-                dependsOn: [installed],
-                // Deleting an acmpca.Certificate revokes it (terraform-provider-aws
-                // internal/service/acmpca/certificate.go resourceCertificateRevoke). A rotation must not
-                // revoke the previous period's certificate, which spokes present until they redeploy;
-                // it leaves the state and expires. Revocation is the proxy's deny list, on purpose.
-                retainOnDelete: true,
-            });
-            const secret = new aws.secretsmanager.Secret(names.secret, {
-                name: tenantSecretName(tenant),
-                description: `Client certificate and key of ${tenantKey(tenant)} for the monitoring hub`,
-                kmsKeyId: key.keyArn,
-                tags: withName(args.tags, names.secret),
-            }, { parent: this });
-            new aws.secretsmanager.SecretVersion(names.secretVersion, {
-                secretId: secret.id,
-                secretString: pulumi.secret(pulumi.all([certificate.certificate, certificate.certificateChain, privateKey.privateKeyPem])
-                    .apply(([cert, chain, pem]) => identitySecretValue({ certificate: cert, chain, privateKey: pem }))),
-            }, { parent: this });
-            new aws.secretsmanager.SecretPolicy(names.secretPolicy, {
-                secretArn: secret.arn,
-                policy: toJson(identitySecretPolicy(tenant, args.organizationId)),
-                // Refuses any policy Zelkova finds grants broad access (e.g. a wildcard principal).
-                // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html
-                blockPublicPolicy: true,
-            }, { parent: this });
-            this.secretArns[tenantKey(tenant)] = secret.arn;
-            this.certificateArns[tenantKey(tenant)] = certificate.arn;
-            this.certificatePems[tenantKey(tenant)] = certificate.certificate;
-        }
-
-        this.caCertificatePem = installed.certificate;
-        this.caArn = ca.arn;
-        this.kmsKeyArn = key.keyArn;
-        this.registerOutputs({
-            caCertificatePem: this.caCertificatePem,
-            caArn: this.caArn,
-            secretArns: this.secretArns,
-            certificateArns: this.certificateArns,
-            certificatePems: this.certificatePems,
-            kmsKeyArn: this.kmsKeyArn,
-            rotationPeriod: this.rotationPeriod,
+        const certificate = new aws.acmpca.Certificate(names.certificate, {
+            certificateAuthorityArn: ca.arn,
+            certificateSigningRequest: csr.certRequestPem,
+            signingAlgorithm: KEY_ALGORITHM.signing,
+            templateArn: PCA_TEMPLATES.clientAuth,
+            validity: certificateValidity(rotationDays),
+        }, {
+            parent: this,
+            // The CA issues only once its certificate is installed (status ACTIVE).
+            dependsOn: [installed],
+            // Deleting an acmpca.Certificate revokes it (terraform-provider-aws
+            // internal/service/acmpca/certificate.go resourceCertificateRevoke). A rotation must not
+            // revoke the previous period's certificate, which spokes present until they redeploy;
+            // it leaves the state and expires. Revocation is the proxy's deny list, on purpose.
+            retainOnDelete: true,
         });
+        return { privateKey, certificate };
+    }
+
+    /** The tenant's identity secret (stable name), its current value and its resource policy. */
+    private tenantSecret(
+        names: TenantResourceNames,
+        tenant: Tenant,
+        args: TenantIdentitiesArgs,
+        key: EncryptionKey,
+        issued: { privateKey: tls.PrivateKey; certificate: aws.acmpca.Certificate },
+    ): aws.secretsmanager.Secret {
+        const secret = new aws.secretsmanager.Secret(names.secret, {
+            name: tenantSecretName(tenant),
+            description: `Client certificate and key of ${tenantKey(tenant)} for the monitoring hub`,
+            kmsKeyId: key.keyArn,
+            tags: withName(args.tags, names.secret),
+        }, { parent: this });
+        new aws.secretsmanager.SecretVersion(names.secretVersion, {
+            secretId: secret.id,
+            secretString: pulumi.secret(pulumi.all([issued.certificate.certificate, issued.certificate.certificateChain, issued.privateKey.privateKeyPem])
+                .apply(([cert, chain, pem]) => identitySecretValue({ certificate: cert, chain, privateKey: pem }))),
+        }, { parent: this });
+        new aws.secretsmanager.SecretPolicy(names.secretPolicy, {
+            secretArn: secret.arn,
+            policy: toJson(identitySecretPolicy(tenant, args.organizationId)),
+            // Refuses any policy Zelkova finds grants broad access (e.g. a wildcard principal).
+            // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html
+            blockPublicPolicy: true,
+        }, { parent: this });
+        return secret;
     }
 }

@@ -138,6 +138,8 @@ export function transitGatewayRouting(path: VpnPath, siteCidrs: readonly string[
     return { associate: true, propagate: !path.staticRoutesOnly, staticRoutes: path.staticRoutesOnly ? [...siteCidrs] : [] };
 }
 
+type SiteGateway = ReturnType<typeof siteGateway>;
+
 /** The gateway that routes to the site, whichever way it is reached. */
 export function siteGateway(path: SitePath): { kind: "tgw" | "vgw"; id: string } {
     const id = path.mode === "vpn" ? path.transitGatewayId ?? path.vpnGatewayId : path.associatedGatewayId;
@@ -170,47 +172,8 @@ export class SiteConnectivity extends pulumi.ComponentResource {
         const gw = siteGateway(args.path);
         const p = args.path;
         if (p.mode === "vpn") {
-            const logs = new aws.cloudwatch.LogGroup(`${name}-vpn-logs`, {
-                // Outside the hosts' log prefix, so host credentials cannot write into the tunnel logs.
-                name: `/oss-monitoring/network/onprem-${args.siteName}/vpn`,
-                kmsKeyId: args.logKmsKeyArn,
-                retentionInDays: args.logRetentionDays,
-                tags: withName(args.tags, `${name}-vpn-logs`),
-            }, { parent: this });
-            const cgw = new aws.ec2.CustomerGateway(`${name}-cgw`, {
-                type: "ipsec.1",
-                ipAddress: p.customerGatewayIp,
-                ...customerGatewayAsn(p.bgpAsn),
-                deviceName: `${args.siteName}-vpn`,
-                tags: withName(args.tags, `${name}-cgw`),
-            }, { parent: this });
-            const vpn = new aws.ec2.VpnConnection(`${name}-vpn`, {
-                type: "ipsec.1",
-                customerGatewayId: cgw.id,
-                ...(gw.kind === "tgw" ? { transitGatewayId: gw.id } : { vpnGatewayId: gw.id }),
-                staticRoutesOnly: p.staticRoutesOnly,
-                // Pre-shared keys go to Secrets Manager instead of the stack state.
-                presharedKeyStorage: "SecretsManager",
-                ...vpnTunnelOptions(logs.arn),
-                tags: withName(args.tags, `${name}-vpn`),
-            }, { parent: this });
-            const tgwRouting = transitGatewayRouting(p, args.siteCidrs);
-            if (tgwRouting !== undefined && p.transitGatewayRouteTableId !== undefined) {
-                const rtb = p.transitGatewayRouteTableId;
-                new aws.ec2transitgateway.RouteTableAssociation(`${name}-tgw-assoc`, {
-                    transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
-                }, { parent: this });
-                if (tgwRouting.propagate) {
-                    new aws.ec2transitgateway.RouteTablePropagation(`${name}-tgw-propagation`, {
-                        transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
-                    }, { parent: this });
-                }
-                tgwRouting.staticRoutes.forEach((c, i) => {
-                    new aws.ec2transitgateway.Route(`${name}-tgw-route-${i}`, {
-                        destinationCidrBlock: c, transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
-                    }, { parent: this });
-                });
-            }
+            const { vpn, cgw } = this.vpnConnection(name, args, p, gw);
+            this.transitGatewayRoutes(name, args, p, vpn);
             if (p.staticRoutesOnly && gw.kind === "vgw") {
                 args.siteCidrs.forEach((c, i) => {
                     new aws.ec2.VpnConnectionRoute(`${name}-vpn-route-${i}`, { vpnConnectionId: vpn.id, destinationCidrBlock: c }, { parent: this });
@@ -227,6 +190,67 @@ export class SiteConnectivity extends pulumi.ComponentResource {
             }, { parent: this });
             this.directConnectAssociationId = assoc.id;
         }
+        this.landingRoutes(name, args, gw);
+        this.registerOutputs({
+            vpnConnectionId: this.vpnConnectionId,
+            tunnelAddresses: this.tunnelAddresses,
+            directConnectAssociationId: this.directConnectAssociationId,
+        });
+    }
+
+    /** The tunnel log group, the site's customer gateway and the VPN connection to the TGW or VGW. */
+    private vpnConnection(name: string, args: SiteConnectivityArgs, p: VpnPath, gw: SiteGateway) {
+        const logs = new aws.cloudwatch.LogGroup(`${name}-vpn-logs`, {
+            // Outside the hosts' log prefix, so host credentials cannot write into the tunnel logs.
+            name: `/oss-monitoring/network/onprem-${args.siteName}/vpn`,
+            kmsKeyId: args.logKmsKeyArn,
+            retentionInDays: args.logRetentionDays,
+            tags: withName(args.tags, `${name}-vpn-logs`),
+        }, { parent: this });
+        const cgw = new aws.ec2.CustomerGateway(`${name}-cgw`, {
+            type: "ipsec.1",
+            ipAddress: p.customerGatewayIp,
+            ...customerGatewayAsn(p.bgpAsn),
+            deviceName: `${args.siteName}-vpn`,
+            tags: withName(args.tags, `${name}-cgw`),
+        }, { parent: this });
+        const vpn = new aws.ec2.VpnConnection(`${name}-vpn`, {
+            type: "ipsec.1",
+            customerGatewayId: cgw.id,
+            ...(gw.kind === "tgw" ? { transitGatewayId: gw.id } : { vpnGatewayId: gw.id }),
+            staticRoutesOnly: p.staticRoutesOnly,
+            // Pre-shared keys go to Secrets Manager instead of the stack state.
+            presharedKeyStorage: "SecretsManager",
+            ...vpnTunnelOptions(logs.arn),
+            tags: withName(args.tags, `${name}-vpn`),
+        }, { parent: this });
+        return { vpn, cgw };
+    }
+
+    /** The VPN attachment's association and propagation or static routes in its TGW route table (transitGatewayRouting). */
+    private transitGatewayRoutes(name: string, args: SiteConnectivityArgs, p: VpnPath, vpn: aws.ec2.VpnConnection): void {
+        const tgwRouting = transitGatewayRouting(p, args.siteCidrs);
+        if (tgwRouting === undefined || p.transitGatewayRouteTableId === undefined) {
+            return;
+        }
+        const rtb = p.transitGatewayRouteTableId;
+        new aws.ec2transitgateway.RouteTableAssociation(`${name}-tgw-assoc`, {
+            transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
+        }, { parent: this });
+        if (tgwRouting.propagate) {
+            new aws.ec2transitgateway.RouteTablePropagation(`${name}-tgw-propagation`, {
+                transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
+            }, { parent: this });
+        }
+        tgwRouting.staticRoutes.forEach((c, i) => {
+            new aws.ec2transitgateway.Route(`${name}-tgw-route-${i}`, {
+                destinationCidrBlock: c, transitGatewayAttachmentId: vpn.transitGatewayAttachmentId, transitGatewayRouteTableId: rtb,
+            }, { parent: this });
+        });
+    }
+
+    /** The landing route tables' way to the site: VGW propagation, or one TGW route per site CIDR. */
+    private landingRoutes(name: string, args: SiteConnectivityArgs, gw: SiteGateway): void {
         (args.routeTableIds ?? []).forEach((rtb, r) => {
             if (gw.kind === "vgw") {
                 new aws.ec2.VpnGatewayRoutePropagation(`${name}-propagation-${r}`, { routeTableId: rtb, vpnGatewayId: gw.id }, { parent: this });
@@ -235,11 +259,6 @@ export class SiteConnectivity extends pulumi.ComponentResource {
                     new aws.ec2.Route(`${name}-route-${r}-${i}`, { routeTableId: rtb, destinationCidrBlock: c, transitGatewayId: gw.id }, { parent: this });
                 });
             }
-        });
-        this.registerOutputs({
-            vpnConnectionId: this.vpnConnectionId,
-            tunnelAddresses: this.tunnelAddresses,
-            directConnectAssociationId: this.directConnectAssociationId,
         });
     }
 }

@@ -183,27 +183,26 @@ export function secondaryPipelines(name: string, ingestReceivers: readonly strin
     ];
 }
 
-/**
- * The hub ADOT collector's configuration: OTLP in on loopback behind the tenant proxy, source labels
- * normalised and the identity labels overwritten from the proxy's headers, remote-written with SigV4
- * to every AMP workspace, plus the collector's own telemetry so its health is alertable.
- */
-export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
-    if (o.remoteWrite.length === 0) {
+type HubListen = ReturnType<typeof hubListen>;
+
+function validateRemoteWrite(targets: readonly RemoteWriteTarget[]): void {
+    if (targets.length === 0) {
         throw new Error("renderHubCollectorConfig: at least one remote-write target is required");
     }
-    for (const t of o.remoteWrite) {
+    for (const t of targets) {
         if (!t.url.startsWith("https://")) {
             throw new Error(`renderHubCollectorConfig: remote-write URL for ${t.name} must be https:// (got ${t.url})`);
         }
     }
-    const { host, ports, selfMetricsPort } = hubListen(o.listen);
+}
+
+function hubReceivers({ host, ports, selfMetricsPort }: HubListen): Record<string, unknown> {
     // No TLS here: the receivers bind loopback inside the task (awsvpc: one network namespace per
     // task, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html)
     // and only the tenant proxy reaches them. `include_metadata` turns the request headers the proxy
     // set into client metadata (confighttp@v0.117.0 confighttp.go:295 + clientinfohandler.go,
     // configgrpc@v0.117.0 configgrpc.go:529-541), which resource/identity reads.
-    const receivers: Record<string, unknown> = {
+    return {
         otlp: {
             protocols: {
                 grpc: { endpoint: `${host}:${ports.otlpGrpc}`, max_recv_msg_size_mib: 16, include_metadata: true },
@@ -216,39 +215,35 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             },
         },
     };
-    const extensions: Record<string, unknown> = {
-        // Checked by the proxy's health frontend (monitor fail), which the NLB checks over TLS.
-        health_check: { endpoint: `${host}:${ports.health}` },
+}
+
+function remoteWriteExporter(o: HubCollectorConfigOptions, t: RemoteWriteTarget, isPrimary: boolean): Record<string, unknown> {
+    return {
+        endpoint: t.url,
+        auth: { authenticator: `sigv4auth/${t.name}` },
+        resource_to_telemetry_conversion: { enabled: true },
+        target_info: { enabled: false },
+        // The exporter retries inside its own export call, under exporterhelper's timeout
+        // (contrib v0.117.0 exporter/prometheusremotewriteexporter/config.go squashes
+        // TimeoutSettings, factory.go WithTimeout): a 15s timeout dropped every batch of a DR
+        // outage after 15s (e2e scenario 4). The timeout is each target's retry budget, so it matches it.
+        // Secondary (DR) targets give up sooner: a dead DR region must not hold memory for long.
+        timeout: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET,
+        retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET },
+        // The PRW exporter's queue is exporterhelper's, non-blocking: when full it returns an error
+        // and drops the batch (opentelemetry-collector-contrib exporter/prometheusremotewriteexporter/factory.go).
+        remote_write_queue: isPrimary
+            ? { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 }
+            : { enabled: true, queue_size: drQueueBatches(o.taskMemoryMiB ?? 2048), num_consumers: 1 },
+        tls: { min_version: "1.2" },
     };
-    const exporters: Record<string, unknown> = {};
-    const [primary, ...secondaries] = o.remoteWrite;
-    for (const t of o.remoteWrite) {
-        extensions[`sigv4auth/${t.name}`] = { region: t.region, service: "aps" };
-        const isPrimary = t === primary;
-        exporters[`prometheusremotewrite/${t.name}`] = {
-            endpoint: t.url,
-            auth: { authenticator: `sigv4auth/${t.name}` },
-            resource_to_telemetry_conversion: { enabled: true },
-            target_info: { enabled: false },
-            // The exporter retries inside its own export call, under exporterhelper's timeout
-            // (contrib v0.117.0 exporter/prometheusremotewriteexporter/config.go squashes
-            // TimeoutSettings, factory.go WithTimeout): a 15s timeout dropped every batch of a DR
-            // outage after 15s (e2e scenario 4). The timeout is each target's retry budget, so it matches it.
-            // Secondary (DR) targets give up sooner: a dead DR region must not hold memory for long.
-            timeout: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET,
-            retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET },
-            // The PRW exporter's queue is exporterhelper's, non-blocking: when full it returns an error
-            // and drops the batch (opentelemetry-collector-contrib exporter/prometheusremotewriteexporter/factory.go).
-            remote_write_queue: isPrimary
-                ? { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 }
-                : { enabled: true, queue_size: drQueueBatches(o.taskMemoryMiB ?? 2048), num_consumers: 1 },
-            tls: { min_version: "1.2" },
-        };
-    }
-    const processors = {
+}
+
+function hubProcessors(o: HubCollectorConfigOptions, hasSecondaries: boolean): Record<string, unknown> {
+    return {
         memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
         batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: "5s" },
-        ...(secondaries.length > 0 ? { "batch/dr": { send_batch_size: DR_BATCH_MAX_POINTS, send_batch_max_size: DR_BATCH_MAX_POINTS, timeout: "5s" } } : {}),
+        ...(hasSecondaries ? { "batch/dr": { send_batch_size: DR_BATCH_MAX_POINTS, send_batch_max_size: DR_BATCH_MAX_POINTS, timeout: "5s" } } : {}),
         "resource/source-labels": { attributes: sourceLabelActions() },
         ...identityProcessors(),
         "resourcedetection/ecs": { detectors: ["env", "ecs"], timeout: "5s", override: false },
@@ -262,22 +257,47 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
             ],
         },
     };
+}
+
+function hubPipelines(primary: RemoteWriteTarget, secondaries: readonly RemoteWriteTarget[]): Record<string, unknown> {
     const ingestReceivers = ["otlp"];
+    return {
+        metrics: { receivers: ingestReceivers, processors: ["memory_limiter", ...INGEST_LABEL_PROCESSORS, "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+        "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+        ...Object.fromEntries(secondaries.flatMap((t) => secondaryPipelines(t.name, ingestReceivers))),
+    };
+}
+
+/**
+ * The hub ADOT collector's configuration: OTLP in on loopback behind the tenant proxy, source labels
+ * normalised and the identity labels overwritten from the proxy's headers, remote-written with SigV4
+ * to every AMP workspace, plus the collector's own telemetry so its health is alertable.
+ */
+export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
+    validateRemoteWrite(o.remoteWrite);
+    const listen = hubListen(o.listen);
+    const receivers = hubReceivers(listen);
+    const extensions: Record<string, unknown> = {
+        // Checked by the proxy's health frontend (monitor fail), which the NLB checks over TLS.
+        health_check: { endpoint: `${listen.host}:${listen.ports.health}` },
+    };
+    const exporters: Record<string, unknown> = {};
+    const [primary, ...secondaries] = o.remoteWrite;
+    for (const t of o.remoteWrite) {
+        extensions[`sigv4auth/${t.name}`] = { region: t.region, service: "aps" };
+        exporters[`prometheusremotewrite/${t.name}`] = remoteWriteExporter(o, t, t === primary);
+    }
     const config = {
         extensions,
         receivers,
-        processors,
+        processors: hubProcessors(o, secondaries.length > 0),
         exporters,
         service: {
             extensions: Object.keys(extensions),
-            pipelines: {
-                metrics: { receivers: ingestReceivers, processors: ["memory_limiter", ...INGEST_LABEL_PROCESSORS, "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
-                "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
-                ...Object.fromEntries(secondaries.flatMap((t) => secondaryPipelines(t.name, ingestReceivers))),
-            },
+            pipelines: hubPipelines(primary, secondaries),
             telemetry: {
                 logs: { level: "info", encoding: "json" },
-                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: selfMetricsPort } } } }] },
+                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: listen.selfMetricsPort } } } }] },
             },
         },
     };
