@@ -147,6 +147,12 @@ function transformRemoval(s: Statement, scope: Scope): { firstCopyOf?: string; e
 
 const SETTING = new Set(["insert", "upsert", "update"]);
 
+/** A Go pattern as a key predicate, compiled once; a pattern without a faithful translation matches nothing. */
+function matcher(pattern: string): (k: string) => boolean {
+    const re = goRegExp(pattern);
+    return (k) => re?.test(k) ?? false;
+}
+
 /** Named groups of an extract pattern: the attributes it sets. */
 const extractedKeys = (pattern: string) => [...pattern.matchAll(/\(\?P?<([^>]+)>/g)].map((m) => m[1]);
 
@@ -237,7 +243,7 @@ function resourceLevel(label: string, chain: { id: string; cfg: Record<string, u
                 if (action === "delete") {
                     // attraction.go:294-299: Remove(key), then Remove once per entry the pattern matches.
                     if (key !== undefined) st.removeFirstCopy(key, id);
-                    if (pattern !== undefined) st.removeEvery((k) => goRegExp(pattern)?.test(k) ?? false, `${id} deletes by pattern ${pattern} but`);
+                    if (pattern !== undefined) st.removeEvery(matcher(pattern), `${id} deletes by pattern ${pattern} but`);
                 } else if (key !== undefined && SETTING.has(action)) {
                     const fc = asString(a.from_context);
                     if (key === label && isIdentitySource(fc) && a.value === undefined && a.from_attribute === undefined) {
@@ -279,12 +285,12 @@ function dataPointLevel(label: string, chain: { id: string; cfg: Record<string, 
                 const key = asString(a.key);
                 const pattern = asString(a.pattern);
                 if (action === "delete" && filtered) {
-                    if ((key !== undefined && keyNamesLabel(key, label)) || (pattern !== undefined && (goRegExp(pattern)?.test(label) ?? false))) {
+                    if ((key !== undefined && keyNamesLabel(key, label)) || (pattern !== undefined && matcher(pattern)(label))) {
                         st.notes.push(`${id} deletes it only for data its include/exclude selects`);
                     }
                 } else if (action === "delete") {
                     if (key !== undefined) st.removeFirstCopy(key, id);
-                    if (pattern !== undefined) st.removeEvery((k) => goRegExp(pattern)?.test(k) ?? false, `${id} deletes by pattern ${pattern} but`);
+                    if (pattern !== undefined) st.removeEvery(matcher(pattern), `${id} deletes by pattern ${pattern} but`);
                 } else if (key !== undefined && SETTING.has(action) && !(key === label && isIdentitySource(asString(a.from_context)))) {
                     if (keyNamesLabel(key, label)) st.notes.push(`${id} sets it again after the delete`);
                     st.senderSet(key, id);
