@@ -8,7 +8,6 @@ export function cloudwatchLines(ctx: LineContext): CostLine[] {
     const region = ctx.stack.region;
     const out: CostLine[] = [];
     if (ctx.load.hosts > 0 && ofType(ctx.stack, "aws:ssm/association:Association").length > 0) {
-        // Tiers per account and Region: each spoke is its own account.
         out.push(line(ctx, region, "CloudWatch metrics", `${ctx.load.hosts} agent hosts × ${m.cloudwatchMetricsPerHost} metrics`, "cloudwatchMetricMonth", ctx.load.hosts * m.cloudwatchMetricsPerHost, "metrics"));
     }
     if (ctx.stack.resources.some((r) => r.type === "oss-monitoring:cloudwatch:CloudWatchHostContent")) {

@@ -36,8 +36,9 @@ export const ofType = (s: PlanStack, type: string): PlanResource[] => s.resource
 export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-export function line(ctx: LineContext, region: string, service: Service, item: string, price: PriceKey, quantity: number, unit: string, offset = 0): CostLine {
-    return { service, item, quantity, unit, usd: costOf(ctx.prices(region).prices[price], quantity, offset), price, region };
+/** A priced line; a tiered price is re-applied to the fleet's total afterwards (estimate.ts blendTiers). */
+export function line(ctx: LineContext, region: string, service: Service, item: string, price: PriceKey, quantity: number, unit: string): CostLine {
+    return { service, item, quantity, unit, usd: costOf(ctx.prices(region).prices[price], quantity), price, region };
 }
 
 /** The Region of an endpoint's service: com.amazonaws.<region>.<svc> or com.amazonaws.vpce.<region>.vpce-svc-... */
@@ -140,14 +141,12 @@ function arnRegion(inputs: Record<string, unknown>, fallback: string): string {
 
 export function ampLines(ctx: LineContext): CostLine[] {
     const out: CostLine[] = [];
-    const ingested = new Map<string, number>();
     const samples = ctx.fleet.total.samplesPerMonth;
     for (const ws of ofType(ctx.stack, "aws:amp/workspace:Workspace")) {
         const region = arnRegion(ws.inputs, ctx.stack.region);
         const alias = str(ws.inputs.alias) ?? ws.name;
-        // Tiers count the month's samples per account and Region: a second workspace continues where the first stopped.
-        out.push(line(ctx, region, "AMP", `${alias}: samples ingested`, "ampIngestSamples", samples, "samples", ingested.get(region) ?? 0));
-        ingested.set(region, (ingested.get(region) ?? 0) + samples);
+        // Tiers count all the organization's samples in a Region (estimate.ts blendTiers).
+        out.push(line(ctx, region, "AMP", `${alias}: samples ingested`, "ampIngestSamples", samples, "samples"));
         const config = ofType(ctx.stack, "aws:amp/workspaceConfiguration:WorkspaceConfiguration").find((c) => c.parent !== null && c.parent === ws.parent);
         // 150 days: AMP's default retention when no configuration sets one.
         const days = typeof config?.inputs.retentionPeriodInDays === "number" ? config.inputs.retentionPeriodInDays : 150;

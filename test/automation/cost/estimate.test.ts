@@ -5,7 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { coverage, uncoveredTypes } from "../../../automation/cost/catalog";
 import { issuedPerMonth } from "../../../automation/cost/accountLines";
-import { estimate, Estimate } from "../../../automation/cost/estimate";
+import { blendTiers, estimate, Estimate } from "../../../automation/cost/estimate";
 import { costOf, loadPrices, pricedRegions, PriceTable } from "../../../automation/cost/prices";
 import { COST_MODEL_DEFAULTS, costModelSchema, CostModel } from "../../../automation/fleet/costModel";
 import { loadManifest, resolveManifest } from "../../../automation/fleet/manifest";
@@ -154,6 +154,16 @@ describe("price tables", () => {
         // After 1.5e9 already billed: 0.5e9 at $0.90 = $45, 2.5e9 at $0.35 = $87.50.
         near(costOf(amp, 3e9, 1.5e9), 132.5, "with an offset");
         near(costOf(amp, 0), 0, "nothing");
+    });
+
+    it("apply volume tiers to the organization's total in a Region and share the cost in proportion (consolidated billing)", () => {
+        const metrics = (region: string, quantity: number) => ({ service: "CloudWatch metrics" as const, item: "x", quantity, unit: "metrics", usd: 0, price: "cloudwatchMetricMonth" as const, region });
+        // 8,000 + 8,000 metrics in us-east-1: 10,000 × $0.30 + 6,000 × $0.10 = $3,600, $1,800 each (alone, each would be $2,400).
+        // The us-west-2 account's 8,000 stay in their own Region's first tier: $2,400.
+        const [a, b, c] = blendTiers([metrics("us-east-1", 8000), metrics("us-east-1", 8000), metrics("us-west-2", 8000)], loadPrices);
+        near(a.usd, 1800, "first account");
+        near(b.usd, 1800, "second account");
+        near(c.usd, 2400, "other Region");
     });
 
     it("count tenant certificates re-issued every third of their validity and CA certificates once per validity", () => {
