@@ -4,15 +4,18 @@ import { ConfigError } from "../../stacks/config/common";
 import { costModelSchema } from "../fleet/costModel";
 import { loadManifest } from "../fleet/manifest";
 import { EXIT_HELP, setExitCode } from "../io/cliKit";
-import { checkOutputTarget, writeOutput } from "../io/output";
+import { checkOutputTarget, writeAll, writeOutput } from "../io/output";
 import type { PlanDocument } from "../plan/plan";
 import { estimate } from "./estimate";
 import { estimateJson, formatEstimate } from "./format";
 import { loadPrices, PriceTable } from "./prices";
+import { formatShapes, sharedEndpointShape } from "./shapes";
 
 export interface CostOptions {
     manifest: string;
     json?: string;
+    /** Also price the shared-endpoint shape beside the planned one (shapes.ts). */
+    shapes?: boolean;
 }
 
 function readPlanFile(file: string): PlanDocument {
@@ -43,10 +46,13 @@ export function cost(planFile: string, opts: CostOptions): number {
         return tables.get(region)!;
     };
     const e = estimate(plan, model, prices);
-    const say = target?.kind === "stdout" ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
-    formatEstimate(e).forEach(say);
+    // Written synchronously and whole: a fleet's report is thousands of lines, and the CLI exits right after.
+    const say = (l: string) => writeAll(target?.kind === "stdout" ? 2 : 1, Buffer.from(`${l}\n`));
+    const shapes = opts.shapes === true ? sharedEndpointShape(e, prices) : undefined;
+    say([...formatEstimate(e), ...(shapes !== undefined ? formatShapes(shapes) : [])].join("\n"));
     if (target !== undefined) {
-        writeOutput(target, estimateJson(e, [...tables.values()]), "--json");
+        const json = estimateJson(e, [...tables.values()]);
+        writeOutput(target, shapes === undefined ? json : `${JSON.stringify({ ...JSON.parse(json), shapes }, null, 2)}\n`, "--json");
         if (target.kind === "file") {
             say(`wrote ${opts.json}`);
         }
@@ -61,7 +67,8 @@ export function costCommand(): Command {
         .argument("<plan.json>", "a plan written by `npm run fleet -- plan --json FILE`")
         .option("--manifest <file>", "fleet manifest (its costModel is the load model)", "stacks/fleet.yaml")
         .option("--json <file>", "also write the estimate as JSON (- for standard output; the text goes to stderr)")
-        .addHelpText("after", `\nExamples:\n  npm run fleet -- plan --json plan.json && npm run fleet -- cost plan.json\n  npm run fleet -- cost plan.json --json - | jq .byService\n\nExit code 1 when the plan holds a resource type that is neither priced nor declared free (automation/cost/catalog.ts).\n${EXIT_HELP}`)
+        .option("--shapes", "also price the shared-endpoint shape (AWS service endpoints once per Region, over the transit gateway) beside the planned one")
+        .addHelpText("after", `\nExamples:\n  npm run fleet -- plan --json plan.json && npm run fleet -- cost plan.json\n  npm run fleet -- cost plan.json --json - | jq .byService\n  npm run fleet -- cost plan.json --shapes\n\nExit code 1 when the plan holds a resource type that is neither priced nor declared free (automation/cost/catalog.ts).\n${EXIT_HELP}`)
         .action((planFile: string, o: CostOptions, cmd: Command) => {
             setExitCode(cmd, cost(planFile, o));
         });

@@ -23,6 +23,8 @@ export interface CostLine {
     readonly usd: number;
     readonly price: PriceKey;
     readonly region: string;
+    /** For an AWS service's interface endpoint (not the hub's PrivateLink service): the service suffix (logs, ssm, ...). */
+    readonly awsEndpoint?: string;
 }
 
 export interface LineContext {
@@ -68,11 +70,13 @@ export function endpointLines(ctx: LineContext): CostLine[] {
         const region = endpointRegion(service, ctx.stack.region);
         const azs = arr(r.inputs.subnetIds).length;
         const hours = ctx.prices(region).hoursPerMonth;
-        const name = service.includes(".vpce-svc-") ? "hub PrivateLink service" : service.split(".").slice(3).join(".");
-        out.push(line(ctx, region, "Interface endpoints", `${name} endpoint, ${azs} AZ`, "interfaceEndpointAzHour", azs * hours, "endpoint-AZ-hours"));
+        const hub = service.includes(".vpce-svc-");
+        const name = hub ? "hub PrivateLink service" : service.split(".").slice(3).join(".");
+        const tag = hub ? {} : { awsEndpoint: name };
+        out.push({ ...line(ctx, region, "Interface endpoints", `${name} endpoint, ${azs} AZ`, "interfaceEndpointAzHour", azs * hours, "endpoint-AZ-hours"), ...tag });
         const gb = endpointGb(ctx, service);
         if (gb > 0) {
-            out.push(line(ctx, region, "Interface endpoints", `${name} endpoint data`, "interfaceEndpointGb", gb, "GB"));
+            out.push({ ...line(ctx, region, "Interface endpoints", `${name} endpoint data`, "interfaceEndpointGb", gb, "GB"), ...tag });
         }
     }
     return out;

@@ -36,6 +36,28 @@ describe("fleet cost (command line)", function () {
         assert.match(r.stderr, /^Total: \$4,115\.71 a month for 5 stacks/m);
     });
 
+    it("prints the shared-endpoint comparison with --shapes", () => {
+        const r = fleet("cost", plan, "--shapes");
+        assert.strictEqual(r.status, 0, r.stderr);
+        const lines = r.stdout.trimEnd().split("\n");
+        assert.match(lines[lines.length - 1], /^ {4}difference: {2}\$83\.80 a month; if the accounts are not attached to a transit gateway yet, attaching them adds \$73\.00$/);
+        assert.ok(lines.some((l) => /^Total: \$4,115\.71 a month/.test(l)));
+    });
+
+    it("writes the whole report of a 500-account plan through a pipe (the CLI exits right after writing)", () => {
+        const doc = JSON.parse(fs.readFileSync(plan, "utf8"));
+        const payments = doc.stacks.find((s: { stack: string }) => s.stack === "monitored-payments");
+        doc.stacks = [doc.stacks[0], ...Array.from({ length: 500 }, (_, i) => ({ ...payments, stack: `monitored-${i}` }))];
+        const big = path.join(dir, "big.json");
+        fs.writeFileSync(big, JSON.stringify(doc));
+        const r = fleet("cost", big, "--shapes");
+        assert.strictEqual(r.status, 0, r.stderr);
+        const lines = r.stdout.trimEnd().split("\n");
+        assert.ok(lines.length > 7000, `${lines.length} lines`);
+        assert.match(lines[lines.length - 4], /^ {2}us-east-1: 500 accounts, /);
+        assert.match(lines[lines.length - 1], /^ {4}difference: {2}\$65,365\.60 a month/);
+    });
+
     it("refuses a file that is not a plan in one line with exit code 2, writing nothing", () => {
         const bad = path.join(dir, "bad.json");
         fs.writeFileSync(bad, "{\"stacks\": 3}");

@@ -7,6 +7,7 @@ import { coverage, uncoveredTypes } from "../../../automation/cost/catalog";
 import { issuedPerMonth } from "../../../automation/cost/accountLines";
 import { blendTiers, estimate, Estimate } from "../../../automation/cost/estimate";
 import { costOf, loadPrices, pricedRegions, PriceTable } from "../../../automation/cost/prices";
+import { sharedEndpointShape } from "../../../automation/cost/shapes";
 import { COST_MODEL_DEFAULTS, costModelSchema, CostModel } from "../../../automation/fleet/costModel";
 import { loadManifest, resolveManifest } from "../../../automation/fleet/manifest";
 import { projectRoot } from "../../../automation/io/paths";
@@ -118,6 +119,41 @@ describe("cost estimate", function () {
         assert.strictEqual(DEFAULTS.activeSeriesPerAccount, COST_MODEL_DEFAULTS.activeSeriesPerAccount);
         assert.throws(() => resolveManifest({ ...raw, costModel: { grafanaEditors: 0 } }, EXAMPLE), /costModel\.grafanaEditors.*at least one editor/);
         assert.throws(() => resolveManifest({ ...raw, costModel: { hostsPerAcount: 3 } }, EXAMPLE), /costModel.*hostsPerAcount/);
+    });
+});
+
+describe("shared-endpoint shape", function () {
+    this.timeout(120_000);
+    let example: PlanDocument;
+    before(async () => {
+        example = await planOf(loadManifest(EXAMPLE));
+    });
+
+    it("moves only the monitored accounts' AWS service endpoints: the hub's PrivateLink endpoint and the sites' endpoints stay", () => {
+        const [shape] = sharedEndpointShape(estimate(example, DEFAULTS, shipped), shipped);
+        // payments (privatelink, 3 AZ) and analytics (2 AZ); legacy is nat mode and has none; dc1 is a site.
+        assert.strictEqual(shape.accounts, 2);
+        assert.deepStrictEqual(shape.services, ["ec2messages", "logs", "monitoring", "ssm", "ssmmessages", "sts"]);
+        // payments 6 × 3 AZ × 730 h × $0.01 = $131.40 + analytics 6 × 2 × 7.30 = $87.60 + logs data 2 × 20 GB × $0.01 = $0.40.
+        near(shape.perAccountUsd, 219.4, "planned");
+        // 6 × 3 AZ × 7.30 = $131.40 + 40 GB × $0.01 + 40 GB × $0.02 through the transit gateway + 6 zones × $0.50.
+        near(shape.sharedUsd, 135.6, "shared");
+    });
+
+    it("costs what the estimate says at 500 accounts", () => {
+        const payments = example.stacks.find((s) => s.stack === "monitored-payments")!;
+        const fleet: PlanDocument = { version: 1, stacks: [example.stacks[0], ...Array.from({ length: 500 }, (_, i) => ({ ...payments, stack: `monitored-${i}`, account: String(300000000000 + i) }))] };
+        const e = estimate(fleet, DEFAULTS, shipped);
+        const [shape] = sharedEndpointShape(e, shipped);
+        assert.strictEqual(shape.accounts, 500);
+        // Planned: 500 × (6 endpoints × 3 AZ × 730 h × $0.01 = $131.40 + 20 GB of logs × $0.01 = $0.20) = $65,800.
+        near(shape.perAccountUsd, 65_800, "planned at 500");
+        // Shared: $131.40 + 10,000 GB × $0.01 + 10,000 GB × $0.02 (transit gateway) + 6 zones × $0.50 = $434.40.
+        near(shape.sharedUsd, 434.4, "shared at 500");
+        // Attaching 500 VPCs that are not attached yet: 500 × 730 h × $0.05.
+        near(shape.attachmentsIfMissingUsd, 18_250, "attachments");
+        // Still far cheaper than one set per account when the attachments must be added: $434.40 + $18,250 < $65,800.
+        assert.ok(shape.sharedUsd + shape.attachmentsIfMissingUsd < shape.perAccountUsd);
     });
 });
 
