@@ -143,6 +143,10 @@ function arnRegion(inputs: Record<string, unknown>, fallback: string): string {
     return /^arn:aws[\w-]*:[\w-]+:([a-z]{2}(?:-[a-z]+)+-\d):/.exec(arn)?.[1] ?? fallback;
 }
 
+/**
+ * Every workspace ingests the fleet's samples: the hub collector's `metrics` and `metrics/dr` pipelines both
+ * take the otlp receiver's data (components/hub collector config), so the DR workspace is paid in full too.
+ */
 export function ampLines(ctx: LineContext): CostLine[] {
     const out: CostLine[] = [];
     const samples = ctx.fleet.total.samplesPerMonth;
