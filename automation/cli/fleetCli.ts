@@ -4,6 +4,7 @@ import { configureProgram, isInputError, runProgram } from "../io/cliKit";
 import { runFleetCommand } from "../driver";
 import { planCommand } from "../plan/command";
 import { configCommand } from "../fleet/stackFiles";
+import { costCommand } from "../cost/command";
 import { projectRoot } from "../io/paths";
 
 /** The repository root (also when this runs compiled under bin/): the Pulumi project the driver runs, and the base of relative paths. */
@@ -62,7 +63,8 @@ function program(): Command {
     const root = new Command("npm run fleet --")
         .description("Plan, configure and roll out the monitoring fleet of stacks/fleet.yaml")
         .addCommand(planCommand())
-        .addCommand(configCommand());
+        .addCommand(configCommand())
+        .addCommand(costCommand());
     for (const [name, help] of Object.entries(DRIVER_HELP)) {
         // Listed for help and suggestions; main() hands these to the driver before commander parses.
         root.command(name).description(help);

@@ -172,6 +172,7 @@ export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): Fleet
         rollout: raw.rollout,
         stacks,
         hub: stacks.find((s) => s.role === "hub")!,
+        costModel: raw.costModel,
     };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accountId, orgId, region, ROLES, tags } from "../../stacks/config/common";
+import { costModelSchema } from "./costModel";
 
 /** The schema of stacks/fleet.yaml as written (before resolution: see manifest.ts). */
 
@@ -96,6 +97,8 @@ export const manifestSchema = z
         /** The Pulumi project the driver deploys, relative to this file; default the repository root. */
         program: z.string().min(1).optional(),
         stacks: z.array(stackEntry).min(1),
+        /** The load the cost estimate prices (automation/fleet/costModel.ts); every field has a default. */
+        costModel: costModelSchema.prefault({}),
     })
     .strict();
 

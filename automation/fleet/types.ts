@@ -1,6 +1,7 @@
 import { PROJECT, Role } from "../../stacks/config/common";
 import type { StackConfig } from "../../stacks/config";
 import type { Rollout } from "./manifestSchema";
+import type { CostModel } from "./costModel";
 
 /** A manifest member with everything resolved: the config the stack program will read. */
 export interface FleetStack {
@@ -27,6 +28,8 @@ export interface FleetManifest {
     readonly rollout: Rollout;
     readonly stacks: readonly FleetStack[];
     readonly hub: FleetStack;
+    /** The load model of the cost estimate (`costModel:`, defaults in COST_MODEL_DEFAULTS); absent in manifests built by hand (tests). */
+    readonly costModel?: CostModel;
 }
 
 export function hubStackName(m: Pick<FleetManifest, "pulumiOrganization" | "hub">): string {

@@ -151,7 +151,7 @@ export class AtomicWriter {
  * writeSync writes part of a large buffer or fails with EAGAIN while the reader is behind; a plan JSON of
  * megabytes piped to another program hit that. Waits a little and carries on, never dropping bytes.
  */
-function writeAll(fd: number, data: Uint8Array): void {
+export function writeAll(fd: number, data: Uint8Array): void {
     const pause = new Int32Array(new SharedArrayBuffer(4));
     let offset = 0;
     while (offset < data.length) {

@@ -38,6 +38,8 @@ export const LAYERS: readonly (readonly string[])[] = [
     ["automation/io"],
     ["automation/fleet"],
     ["automation/plan"],
+    // The cost estimate reads plans (types only) and the manifest's load model; only the CLI uses it.
+    ["automation/cost"],
     ["automation/driver"],
     ["automation/cli"],
 ];
