@@ -6,7 +6,7 @@ import { classesWith } from "../lib/aws/awsTypes";
 import { servicesFullyGranted } from "../lib/aws/iamCatalog";
 import { conditionsAdmitEverything, describeStatement, hasConstrainingCondition, parseDocument, resourceCoversAllOfAKind, Statement } from "../lib/aws/iam";
 import { describePorts, interfaceEndpointServiceNames, securityGroupRules, SgRule, WorldExposure, worldExposures } from "../lib/aws/network";
-import { asArray, asBool, asString, asStringArray, isRecord, knownValue } from "../lib/values";
+import { asArray, asBool, asSetting, asSettingArray, asString, isPlaceholder, isRecord, knownValue, whenKnown } from "../lib/values";
 
 const SG_CLASSES = [...classesWith(["ec2:ingress"], (t) => t.includes("SecurityGroup")), aws.ec2.SecurityGroupRule];
 
@@ -176,7 +176,7 @@ function interfaceEndpoints(args: StackValidationArgs, customerPrefix: string): 
             }
         }
     };
-    attach(aws.ec2.VpcEndpointPolicy, (v) => v.policy === undefined, (v, src) => {
+    attach(aws.ec2.VpcEndpointPolicy, (v) => isPlaceholder(v.policy), (v, src) => {
         v.policy = knownValue(() => src.props.policy);
         v.policyWhere = `policy of ${src.name} (aws.ec2.VpcEndpointPolicy)`;
     });
@@ -291,12 +291,12 @@ export const vpcEndpointServiceAcceptance = stackPolicy({
             args.notApplicable("The stack has no VPC endpoint service.");
         }
         const separate = args.resources.filter((r) => r.isType(aws.ec2.VpcEndpointServiceAllowedPrinciple));
-        for (const a of separate.filter((r) => knownValue(() => r.props.principalArn) === "*")) {
+        for (const a of separate.filter((r) => knownValue(() => asSetting(r.props.principalArn)) === "*")) {
             report("The allowed principal \"*\" lets every AWS account connect.", a.urn);
         }
-        const hasSeparateList = separate.some((r) => knownValue(() => r.props.principalArn) !== "*");
+        const hasSeparateList = separate.some((r) => { const p = whenKnown(() => asSetting(r.props.principalArn)); return !p.known || (p.value !== undefined && p.value !== "*"); });
         for (const s of services) {
-            const inline = knownValue(() => asStringArray(s.props.allowedPrincipals));
+            const inline = knownValue(() => asSettingArray(s.props.allowedPrincipals));
             if (inline?.includes("*")) {
                 report("allowedPrincipals contains \"*\".", s.urn);
             }
@@ -360,11 +360,11 @@ export const grafanaWorkspacePrivate = resourcePolicy({
     config: {},
     validate(props, { report }) {
         const vpc = isRecord(props.vpcConfiguration) ? props.vpcConfiguration : undefined;
-        if (vpc === undefined || asStringArray(vpc.subnetIds).length === 0) {
+        if (vpc === undefined || asSettingArray(vpc.subnetIds).length === 0) {
             report("No vpcConfiguration: the workspace reaches data sources over public endpoints.");
         }
         const nac = isRecord(props.networkAccessControl) ? props.networkAccessControl : undefined;
-        if (nac === undefined || (asArray(nac.vpceIds).length === 0 && asArray(nac.prefixListIds).length === 0)) {
+        if (nac === undefined || (asSettingArray(nac.vpceIds).length === 0 && asSettingArray(nac.prefixListIds).length === 0)) {
             report("No networkAccessControl: the workspace URL is reachable from any network.");
         }
     },
@@ -382,7 +382,7 @@ export const eksPrivateEndpoint = resourcePolicy({
     validate(props, { report }) {
         const vpc = asArray(props.vpcConfig).find(isRecord) ?? {};
         if (asBool(vpc.endpointPublicAccess) !== false) {
-            const cidrs = asStringArray(vpc.publicAccessCidrs);
+            const cidrs = asSettingArray(vpc.publicAccessCidrs);
             report(`The API endpoint is public${cidrs.length > 0 ? ` (from ${cidrs.join(", ")})` : " to 0.0.0.0/0"}.`);
         }
         if (asBool(vpc.endpointPrivateAccess) !== true) {

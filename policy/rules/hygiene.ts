@@ -13,7 +13,7 @@ import {
     isSensitiveName,
     secretValueKind,
 } from "../lib/aws/secrets";
-import { asBool, asNumber, asString, isRecord, Props } from "../lib/values";
+import { asBool, asNumber, asSetting, asString, isRecord, Props } from "../lib/values";
 
 export const kmsKeyRotation = resourcePolicy({
     name: "kms-key-rotation",
@@ -53,13 +53,13 @@ export const ampWorkspaceEncryptionLogging = resourcePolicy({
     types: [aws.amp.Workspace],
     config: {},
     validate(props, { report }) {
-        const key = asString(props.kmsKeyArn);
+        const key = asSetting(props.kmsKeyArn);
         if (key === undefined || isAwsManagedKeyRef(key)) {
             report(key === undefined ? "No kmsKeyArn: metrics are encrypted with an AWS-owned key you cannot audit or revoke."
                 : `kmsKeyArn ${key} is an AWS-managed key, not a customer-managed one.`);
         }
         const logging = isRecord(props.loggingConfiguration) ? props.loggingConfiguration : undefined;
-        if (logging === undefined || asString(logging.logGroupArn) === undefined) {
+        if (logging === undefined || asSetting(logging.logGroupArn) === undefined) {
             report("No loggingConfiguration.logGroupArn: rule-evaluation and alerting failures are invisible.");
         }
     },
@@ -78,7 +78,7 @@ export const logGroupKmsRetention = resourcePolicy({
         minRetentionDays: { type: "integer", minimum: 1, default: 365, description: "Shortest accepted retentionInDays (checkov CKV_AWS_338: one year)." },
     },
     validate(props, { config, report }) {
-        const key = asString(props.kmsKeyId);
+        const key = asSetting(props.kmsKeyId);
         if (key === undefined) {
             report("No kmsKeyId: logs are encrypted with a service-owned key.");
         } else if (isAwsManagedKeyRef(key)) {
@@ -132,8 +132,10 @@ export const ssmCredentialsSecureString = resourcePolicy({
         }
         if (asString(props.type) !== "SecureString") {
             report(`Type is ${asString(props.type) ?? "unset"} but ${reason}.`);
-        } else if (config.requireCustomerKey && (asString(props.keyId) === undefined || isAwsManagedKeyRef(asString(props.keyId) ?? ""))) {
-            report(`SecureString with ${asString(props.keyId) === undefined ? "no keyId (AWS-managed alias/aws/ssm)" : `the AWS-managed key ${asString(props.keyId)}`} but ${reason}.`);
+        }
+        const key = asSetting(props.keyId);
+        if (asString(props.type) === "SecureString" && config.requireCustomerKey && (key === undefined || isAwsManagedKeyRef(key))) {
+            report(`SecureString with ${key === undefined ? "no keyId (AWS-managed alias/aws/ssm)" : `the AWS-managed key ${key}`} but ${reason}.`);
         }
     },
 });
@@ -195,8 +197,8 @@ export const ecsTaskRoleSeparation = resourcePolicy({
     types: classesWith(["ecs:containerDefinitions"]),
     config: {},
     validate(props, { args, report }) {
-        const task = asString(props.taskRoleArn);
-        const execution = asString(props.executionRoleArn);
+        const task = asSetting(props.taskRoleArn);
+        const execution = asSetting(props.executionRoleArn);
         if (task !== undefined && execution !== undefined && sameRole(task, execution, args.stackTags.get("oss-monitoring:account"))) {
             report(task === execution ? `taskRoleArn and executionRoleArn are the same role (${task}).`
                 : `taskRoleArn ${task} and executionRoleArn ${execution} name the same role.`);

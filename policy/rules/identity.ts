@@ -12,7 +12,7 @@ import {
 } from "../lib/aws/loadBalancers";
 import { Terminator, terminatorsOf } from "../lib/telemetry/terminators";
 import { tenantLabelFindings } from "../lib/telemetry/tenantLabels";
-import { asArray, asBool, asNumber, asString, isRecord, knownValue } from "../lib/values";
+import { asArray, asBool, asNumber, asSetting, asString, isRecord, knownValue } from "../lib/values";
 
 /** Default OTLP ports: 4317 gRPC and 4318 HTTP (IANA / OTLP spec), and 4319/4320 the pack's fleets have used for extra OTLP receivers. */
 const DEFAULT_OTLP_PORTS = [4317, 4318, 4319, 4320];
@@ -234,7 +234,7 @@ function listenerProblem(l: PolicyResource, protocol: string, port: number | und
         }
         // During a preview the trust store's ARN is not known yet; its property dependency says it is set.
         const trustStoreDep = (l.propertyDependencies?.mutualAuthentication ?? []).some((d) => /\/trustStore:TrustStore$/.test(d.type));
-        if (asString(ma?.trustStoreArn) === undefined && !trustStoreDep) {
+        if (asSetting(ma?.trustStoreArn) === undefined && !trustStoreDep) {
             return `sets mutualAuthentication.mode verify without a trustStoreArn. Fix: set mutualAuthentication.trustStoreArn to a trust store holding only the tenant CA.`;
         }
         if (asBool(ma?.ignoreClientCertificateExpiry) === true) {
