@@ -153,6 +153,9 @@ interface EndpointView {
     policyWhere: string;
 }
 
+/** Standalone resources that set an interface endpoint's policy and private DNS. */
+const ENDPOINT_SETTERS = [aws.ec2.VpcEndpointPolicy, aws.vpc.EndpointPrivateDns];
+
 /**
  * aws.ec2.VpcEndpointPolicy and aws.vpc.EndpointPrivateDns set the same settings as the endpoint's own
  * inputs. They name the endpoint by ID, which a plan only knows through property dependencies; without
@@ -197,6 +200,7 @@ export const vpcEndpointPrivateDnsAndPolicy = stackPolicy({
     refs: {},
     remediation: "Set privateDnsEnabled: true and a policy that narrows who may use the endpoint (e.g. a condition on " +
         "aws:PrincipalOrgID) or what they may reach.",
+    reads: [aws.ec2.VpcEndpoint, ...ENDPOINT_SETTERS],
     config: {
         customerServicePrefix: {
             type: "string", default: "com.amazonaws.vpce.",
@@ -244,6 +248,7 @@ export const vpcEndpointPolicyVpcWide = stackPolicy({
     refs: {},
     remediation: "Allow the service's actions (svc:*) and narrow by principal or organization instead, or keep the endpoint in a " +
         "VPC that runs only the workloads its action list serves.",
+    reads: [aws.ec2.VpcEndpoint, ...ENDPOINT_SETTERS],
     config: {
         customerServicePrefix: {
             type: "string", default: "com.amazonaws.vpce.",
@@ -284,6 +289,7 @@ export const vpcEndpointServiceAcceptance = stackPolicy({
     refs: { checkov: ["CKV_AWS_123"] },
     remediation: "Set acceptanceRequired: true, or list the monitored accounts' principals in allowedPrincipals " +
         "(or aws.ec2.VpcEndpointServiceAllowedPrinciple); never \"*\".",
+    reads: [aws.ec2.VpcEndpointService, aws.ec2.VpcEndpointServiceAllowedPrinciple],
     config: {},
     validate({ args, report }) {
         const services = args.resources.filter((r) => r.isType(aws.ec2.VpcEndpointService));
@@ -318,6 +324,7 @@ export const regulatedPrivateEndpoints = stackPolicy({
     refs: {},
     remediation: "Add aws.ec2.VpcEndpoint (vpcEndpointType Interface, privateDnsEnabled) for com.amazonaws.<region>.<service> " +
         "for each missing service.",
+    reads: [aws.ec2.VpcEndpoint],
     config: {
         requiredServices: {
             type: "array", items: { type: "string" }, default: ["aps-workspaces", "logs", "monitoring", "ssm"],

@@ -2,6 +2,7 @@
  * Tenant identity: every ingress path into a telemetry hub requires a client identity, and the
  * tenant labels a hub writes come from that identity, never from what the sender claims.
  */
+import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
 import { CONFIG_TEXT_TYPES } from "../lib/telemetry/configTypes";
 import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "../lib/telemetry/collector";
@@ -159,6 +160,7 @@ export const hubIngressClientIdentity = stackPolicy({
         "*-ignore-err, or a collector receiver with tls.client_ca_file. Plain HTTP, UDP and GENEVE listeners carry no client identity.",
     refs: {},
     remediation: FIX,
+    reads: [aws.lb.Listener, aws.alb.Listener, aws.lb.LoadBalancer, aws.alb.LoadBalancer, aws.lb.TargetGroup, aws.alb.TargetGroup, aws.lb.TargetGroupAttachment, aws.alb.TargetGroupAttachment, aws.elb.LoadBalancer, aws.ec2.VpcEndpointService, aws.ecs.Service, aws.ecs.TaskDefinition],
     config: {
         otlpPorts: {
             type: "array", items: { type: "integer", minimum: 1, maximum: 65535 }, default: DEFAULT_OTLP_PORTS,

@@ -29,6 +29,7 @@ export const TYPES_WITH_INPUT = {
     "ecs:taskRoleArn": ["aws:ecs/daemonTaskDefinition:DaemonTaskDefinition", "aws:ecs/expressGatewayService:ExpressGatewayService", "aws:ecs/taskDefinition:TaskDefinition"],
     "ecs:containerDefinitions": ["aws:ecs/daemonTaskDefinition:DaemonTaskDefinition", "aws:ecs/taskDefinition:TaskDefinition"],
     "ssoadmin:managedPolicyArn": ["aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"],
+    "ssoadmin:managedPolicyArns": ["aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive"],
     "ssoadmin:inlinePolicy": ["aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"],
     "vpc:privateDnsEnabled": ["aws:vpc/endpointPrivateDns:EndpointPrivateDns"],
     "oam:policy": ["aws:oam/sinkPolicy:SinkPolicy"],
