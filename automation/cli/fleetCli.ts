@@ -5,6 +5,7 @@ import { runFleetCommand } from "../driver";
 import { planCommand } from "../plan/command";
 import { configCommand } from "../fleet/stackFiles";
 import { projectRoot } from "../io/paths";
+import { auditCommand } from "./auditCommand";
 
 /** The repository root (also when this runs compiled under bin/): the Pulumi project the driver runs, and the base of relative paths. */
 const WORK_DIR = projectRoot();
@@ -62,7 +63,8 @@ function program(): Command {
     const root = new Command("npm run fleet --")
         .description("Plan, configure and roll out the monitoring fleet of stacks/fleet.yaml")
         .addCommand(planCommand())
-        .addCommand(configCommand());
+        .addCommand(configCommand())
+        .addCommand(auditCommand(WORK_DIR));
     for (const [name, help] of Object.entries(DRIVER_HELP)) {
         // Listed for help and suggestions; main() hands these to the driver before commander parses.
         root.command(name).description(help);
