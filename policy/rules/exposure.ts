@@ -433,3 +433,44 @@ export const oamSinkPolicyOrgCondition = resourcePolicy({
         }
     },
 });
+
+/** Condition keys that confine who may use a resource policy's "*" principal to known accounts, organizations, sources or networks. */
+const DEFAULT_PRINCIPAL_CONFINING_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
+    "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceVpce", "aws:SourceVpc"];
+
+export const resourcePolicyNoPublicPrincipal = resourcePolicy({
+    name: "resource-policy-no-public-principal",
+    theme: "exposure",
+    severity: "critical",
+    summary: "Resource policies of SNS topics, SQS queues, Secrets Manager secrets and ECR repositories/registries (inline on " +
+        "the resource or set by aws.sns.TopicPolicy, aws.sqs.QueuePolicy, aws.secretsmanager.SecretPolicy, aws.ecr " +
+        "RepositoryPolicy/RegistryPolicy) never Allow Principal \"*\" (or NotPrincipal) without a condition that pins the " +
+        "caller's organization, account, ARN, source or network (judged by what it admits, as for trust policies).",
+    refs: { checkov: ["CKV_AWS_168", "CKV_AWS_169", "CKV_AWS_32"], trivy: ["AVD-AWS-0097"] },
+    remediation: "Name the principals (account roots, roles, service principals), or add a condition such as " +
+        "StringEquals aws:PrincipalOrgID / aws:SourceAccount / aws:SourceArn to every statement that allows \"*\".",
+    types: classesWith(["sns:policy", "sqs:policy", "secretsmanager:policy", "ecr:policy"], (t) => !/(dataProtectionPolicy|lifecyclePolicy):/.test(t)),
+    config: {
+        confiningConditionKeys: {
+            type: "array", items: { type: "string" }, default: DEFAULT_PRINCIPAL_CONFINING_KEYS,
+            description: "Condition keys that make a \"*\" principal acceptable when they pin a value.",
+        },
+    },
+    validate(props, { config, report }) {
+        const doc = parseDocument(props.policy);
+        if (doc === undefined) {
+            return; // no policy: only the owning account's identities (through their IAM policies) have access
+        }
+        if (!doc.ok) {
+            report(`The resource policy is unreadable (${doc.error}).`);
+            return;
+        }
+        for (const s of doc.statements.filter((x) => x.effect === "Allow")) {
+            const open = s.principals.some((p) => p.kind === "*") || s.notPrincipals.length > 0;
+            if (open && !hasConstrainingCondition(s, config.confiningConditionKeys)) {
+                report(`${describeStatement(s)} allows ${s.notPrincipals.length > 0 ? "NotPrincipal (everyone else)" : "Principal \"*\""} without a ` +
+                    `condition pinning ${config.confiningConditionKeys.slice(0, 4).join(", ")} or similar: any AWS account can use it.`);
+            }
+        }
+    },
+});

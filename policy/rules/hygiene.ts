@@ -13,7 +13,7 @@ import {
     isSensitiveName,
     secretValueKind,
 } from "../lib/aws/secrets";
-import { asBool, asNumber, asSetting, asString, isRecord, Props } from "../lib/values";
+import { asArray, asBool, asNumber, asSetting, asString, isRecord, Props } from "../lib/values";
 
 export const kmsKeyRotation = resourcePolicy({
     name: "kms-key-rotation",
@@ -89,6 +89,57 @@ export const logGroupKmsRetention = resourcePolicy({
             report("No retentionInDays: the log data never expires.");
         } else if (days < config.minRetentionDays) {
             report(`retentionInDays ${days} is shorter than ${config.minRetentionDays}.`);
+        }
+    },
+});
+
+/**
+ * The customer-managed key a store is encrypted with, or why there is none. What AWS does without one:
+ * SNS topics are not encrypted at all (server-side encryption is off until KmsMasterKeyId is set,
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html), SQS queues use SSE-SQS
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html),
+ * Secrets Manager the AWS-managed aws/secretsmanager key, ECR AES256 or, with encryptionType KMS and no kmsKey,
+ * the AWS-managed aws/ecr key (https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html).
+ */
+function storeKeyProblem(type: string, props: Props): string | undefined {
+    if (type.startsWith("aws:ecr/")) {
+        const configs = asArray(props.encryptionConfigurations).filter(isRecord);
+        const kms = configs.find((c) => /^kms/i.test(asString(c.encryptionType) ?? ""));
+        const key = kms === undefined ? undefined : asSetting(kms.kmsKey);
+        if (kms === undefined) {
+            return "No encryptionConfigurations with encryptionType KMS: images are encrypted with AES256 under an AWS-owned key.";
+        }
+        return key === undefined ? "encryptionType KMS without a kmsKey uses the AWS-managed aws/ecr key." : isAwsManagedKeyRef(key) ? `kmsKey ${key} is an AWS-managed key.` : undefined;
+    }
+    const field = type.startsWith("aws:secretsmanager/") ? "kmsKeyId" : "kmsMasterKeyId";
+    const key = asSetting(props[field]);
+    const fallback: Record<string, string> = {
+        "aws:sns/topic:Topic": "messages are stored unencrypted",
+        "aws:sqs/queue:Queue": "messages are encrypted with SSE-SQS (an AWS-owned key) at most",
+        "aws:secretsmanager/secret:Secret": "the secret is encrypted with the AWS-managed aws/secretsmanager key",
+    };
+    if (key === undefined) {
+        return `No ${field}: ${fallback[type] ?? "no customer-managed key"}.`;
+    }
+    return isAwsManagedKeyRef(key) ? `${field} ${key} is an AWS-managed key, not a customer-managed one.` : undefined;
+}
+
+export const storesCustomerManagedKey = resourcePolicy({
+    name: "stores-customer-managed-key",
+    theme: "hygiene",
+    severity: "medium",
+    summary: "Alert topics, queues, secrets and image repositories (aws.sns.Topic, aws.sqs.Queue, aws.secretsmanager.Secret, " +
+        "aws.ecr Repository and RepositoryCreationTemplate) are encrypted with a customer-managed KMS key: set, not a " +
+        "placeholder, not an alias/aws/* AWS-managed key.",
+    refs: { checkov: ["CKV_AWS_26", "CKV_AWS_27", "CKV_AWS_149", "CKV_AWS_136"], trivy: ["AVD-AWS-0095", "AVD-AWS-0096", "AVD-AWS-0098", "AVD-AWS-0033"] },
+    remediation: "Set kmsMasterKeyId (SNS, SQS), kmsKeyId (Secrets Manager) or encryptionConfigurations [{ encryptionType: \"KMS\", " +
+        "kmsKey }] (ECR) to a customer-managed key whose policy allows the service.",
+    types: classesWith(["sns:kmsMasterKeyId", "sqs:kmsMasterKeyId", "secretsmanager:kmsKeyId", "ecr:encryptionConfigurations"]),
+    config: {},
+    validate(props, { args, report }) {
+        const problem = storeKeyProblem(args.type, props);
+        if (problem !== undefined) {
+            report(problem);
         }
     },
 });

@@ -8,7 +8,8 @@ import { allResourceArgs } from "../../../support/awsTypings";
  * resource T sets a setting of resource P when T belongs to P's service, T's name extends P's name
  * (VpcEndpoint → VpcEndpointPolicy, Bucket → BucketPolicy, SecurityGroup → vpc.SecurityGroupIngressRule) and
  * either T's name ends in a setting suffix (…Policy, …Rule, …Configuration, …Attachment, …PrivateDns) or T
- * declares an input P also declares (other than names, tags and the reference to P). Every such T of a type a
+ * declares an input P also declares (other than names, tags and the reference to P); or T is named after an
+ * input of P (sqs.RedrivePolicy sets Queue.redrivePolicy). Every such T of a type a
  * policy judges must be judged by the pack too, or be listed below with the setting and why no rule reads it.
  * A provider upgrade that adds a standalone setter fails this test instead of leaving a gap.
  */
@@ -56,6 +57,10 @@ const NOT_JUDGED: Record<string, string> = {
     "aws:elb/loadBalancerCookieStickinessPolicy:LoadBalancerCookieStickinessPolicy": "classic ELB cookie stickiness; not a TLS setting",
     "aws:s3control/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "S3 on Outposts lifecycle: no rule judges lifecycle",
     "aws:grafana/workspaceSamlConfiguration:WorkspaceSamlConfiguration": "SAML sign-in settings; grafana-workspace-private judges network access, set only on the workspace",
+    "aws:sns/topicSubscription:TopicSubscription": "subscriptions (protocol, endpoint, delivery/filter policies); no rule judges them",
+    "aws:sqs/redrivePolicy:RedrivePolicy": "redrivePolicy: dead-letter routing, not access or encryption",
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": "redriveAllowPolicy: which queues may use this one as dead-letter queue; no rule judges it",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": "image expiry rules, not access or encryption",
     "aws:amp/workspaceConfiguration:WorkspaceConfiguration": "retention and limits; encryption and logging are set only on the workspace",
 };
 
@@ -83,8 +88,10 @@ describe("policy/lib/aws: standalone resources that set a judged setting", () =>
         const pInputs = inputs(p.body);
         const ref = new RegExp(`^${pName[0].toLowerCase()}${pName.slice(1)}(Id|Name|Arn)?$`);
         const extends_ = (t: typeof p) => namesOf(t).some((n) => n.startsWith(pName) && n !== pName);
-        return all.filter((t) => t !== p && service(t.module) === service(p.module) && extends_(t))
-            .filter((t) => SETTING_SUFFIX.test(t.token) || [...inputs(t.body)].some((i) => pInputs.has(i) && !GENERIC.has(i) && !ref.test(i)))
+        // A type named after an input of P sets that input (sqs.RedrivePolicy sets Queue.redrivePolicy).
+        const namedAfterInput = (t: typeof p) => SETTING_SUFFIX.test(t.token) && namesOf(t).some((n) => pInputs.has(n[0].toLowerCase() + n.slice(1)));
+        return all.filter((t) => t !== p && service(t.module) === service(p.module))
+            .filter((t) => namedAfterInput(t) || (extends_(t) && (SETTING_SUFFIX.test(t.token) || [...inputs(t.body)].some((i) => pInputs.has(i) && !GENERIC.has(i) && !ref.test(i)))))
             .map((t) => t.token);
     }
 
