@@ -17,7 +17,7 @@ import { loadManifest } from "../fleet/manifest";
 import { selectStacks } from "../fleet/selectors";
 import type { FleetStack } from "../fleet/types";
 import { auditExitCode, auditReport, auditStack, StackAudit } from "../driver/audit";
-import { qualifiedStackName } from "../driver/engine/engine";
+import { qualifiedStackName, serialized } from "../driver/engine/engine";
 import { locatePulumi } from "../driver/engine/pulumiCli";
 import { formatViolation, summaryByPolicy } from "./policyCli";
 
@@ -48,7 +48,9 @@ function readConfig(file: string): Record<string, unknown> {
 async function auditOne(s: FleetStack, ctx: { workDir: string; organization: string; pulumi: PulumiCommand; backend?: string; refresh: boolean; config?: Record<string, unknown>; log: (l: string) => void }): Promise<StackAudit> {
     const envVars: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true", ...(ctx.backend !== undefined ? { PULUMI_BACKEND_URL: ctx.backend } : {}) };
     try {
-        const stack = await LocalWorkspace.selectStack({ stackName: qualifiedStackName(ctx.organization, s.name), workDir: ctx.workDir }, { pulumiCommand: ctx.pulumi, envVars });
+        // Selection rewrites the workspace's current-stack file: one at a time per work dir, as in the driver.
+        const stack = await serialized(path.resolve(ctx.workDir), () =>
+            LocalWorkspace.selectStack({ stackName: qualifiedStackName(ctx.organization, s.name), workDir: ctx.workDir }, { pulumiCommand: ctx.pulumi, envVars }));
         if (ctx.refresh) {
             await stack.refresh({ color: "never", message: "fleet audit refresh" });
         }
@@ -79,11 +81,15 @@ async function audit(args: AuditArgs, workDir: string): Promise<number> {
     const startedAt = new Date();
     const ctx = { workDir: manifest.program ?? workDir, organization: manifest.pulumiOrganization, pulumi, refresh: args.refresh === true, log: (l: string) => console.error(l),
         ...(args.backend !== undefined ? { backend: args.backend } : {}), ...(config !== undefined ? { config } : {}) };
-    // One stack at a time: a refresh calls the cloud APIs of the stack's account, and exports are quick.
-    const audits: StackAudit[] = [];
-    for (const s of stacks) {
-        audits.push(await auditOne(s, ctx));
-    }
+    // As many stacks at once as a rollout runs (manifest rollout.concurrency); results keep the manifest's order.
+    const audits: StackAudit[] = new Array<StackAudit>(stacks.length);
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < stacks.length; i = next++) {
+            audits[i] = await auditOne(stacks[i], ctx);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(manifest.rollout.concurrency, stacks.length) }, worker));
     const report = auditReport(audits, startedAt);
     const all: Violation[] = audits.flatMap((a) => a.violations);
     audits.forEach((a) => console.log(stackLine(a)));

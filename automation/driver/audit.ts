@@ -111,20 +111,25 @@ export function auditStack(stack: FleetStack, exported: unknown, opts: { refresh
 export interface AuditReport {
     readonly version: 1;
     readonly startedAt: string;
-    readonly stacks: readonly StackAudit[];
+    readonly stacks: ReadonlyArray<StackAudit & { readonly byPolicy: Record<string, number> }>;
     readonly summary: { readonly stacks: number; readonly failed: number; readonly mandatory: number; readonly advisory: number; readonly byPolicy: Record<string, number> };
+}
+
+function countByPolicy(violations: readonly Violation[]): Record<string, number> {
+    const byPolicy: Record<string, number> = {};
+    for (const v of violations) {
+        byPolicy[v.policy] = (byPolicy[v.policy] ?? 0) + 1;
+    }
+    return byPolicy;
 }
 
 export function auditReport(stacks: readonly StackAudit[], startedAt: Date): AuditReport {
     const all = stacks.flatMap((s) => s.violations);
-    const byPolicy: Record<string, number> = {};
-    for (const v of all) {
-        byPolicy[v.policy] = (byPolicy[v.policy] ?? 0) + 1;
-    }
+    const byPolicy = countByPolicy(all);
     return {
         version: 1,
         startedAt: startedAt.toISOString(),
-        stacks,
+        stacks: stacks.map((s) => ({ ...s, byPolicy: countByPolicy(s.violations) })),
         summary: {
             stacks: stacks.length,
             failed: stacks.filter((s) => s.error !== undefined).length,

@@ -61,6 +61,7 @@ describe("automation/driver/audit", () => {
         const bad = auditStack(hub, exported([{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]), { refreshed: true });
         const report = auditReport([bad], new Date(0));
         assert.equal(report.summary.byPolicy["sg-no-public-ingress"], 1);
+        assert.equal(report.stacks[0].byPolicy["sg-no-public-ingress"], 1);
         assert.equal(auditExitCode(report), 1);
         const clean = auditStack(hub, exported([]), { refreshed: true });
         assert.deepEqual(clean.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
