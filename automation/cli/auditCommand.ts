@@ -9,8 +9,8 @@ import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import { policies } from "../../policy/policies";
-import { InputError, toSarif, Violation } from "../../policy/offline";
+import { PACK_ENFORCEMENT_LEVEL, policies } from "../../policy/policies";
+import { InputError, resolveConfig, toSarif, Violation } from "../../policy/offline";
 import { listOption, setExitCode } from "../io/cliKit";
 import { checkOutputTarget, writeOutput } from "../io/output";
 import { loadManifest } from "../fleet/manifest";
@@ -40,6 +40,12 @@ function readConfig(file: string): Record<string, unknown> {
     }
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
         throw new InputError(`--config ${file}: must be a JSON object keyed by policy name (the --policy-pack-config format)`);
+    }
+    try {
+        // Checked once before any stack is touched: an unknown policy or a bad value is bad input (exit 2), not a failed stack.
+        resolveConfig(policies, PACK_ENFORCEMENT_LEVEL, json as Record<string, unknown>);
+    } catch (e) {
+        throw new InputError(`--config ${file}: ${(e as Error).message}`);
     }
     return json as Record<string, unknown>;
 }

@@ -8,7 +8,7 @@ import { FixtureFleet, toolsBin } from "./harness";
 /**
  * `fleet audit` on the real engine (Pulumi CLI 3.248, file backend): the project's policy pack over
  * what is deployed. The hub of the fixture fleet is deployed clean through the fleet (its preview/up
- * policy gate), audited clean; then it is changed outside the fleet — a `pulumi up` run by hand
+ * policy gate) with a spoke, both audited clean; then it is changed outside the fleet — a `pulumi up` run by hand
  * without the policy pack adds an untagged AWS-typed resource, and the file the registration command
  * manages is edited — and the next `fleet audit --refresh` reports the stack, the resource and the
  * policy, while the refresh brings the edited file into the audited state.
@@ -16,10 +16,15 @@ import { FixtureFleet, toolsBin } from "./harness";
 describe("fleet audit: the policy pack over deployed state (real engine)", function () {
     this.timeout(900_000);
     let fleet: FixtureFleet;
+    let config: string;
 
     before(async () => {
         fleet = new FixtureFleet(toolsBin());
-        const up = await fleet.fleet("up", ["--stacks", "hub"]);
+        // The fixture's spokes have no network, so stack-private-path-to-hub cannot pass on them: the fleet's
+        // policy configuration (the --policy-pack-config format) makes it advisory, and the audit applies it too.
+        config = path.join(fleet.dir, "policy-config.json");
+        fs.writeFileSync(config, JSON.stringify({ "stack-private-path-to-hub": "advisory" }));
+        const up = await fleet.fleet("up", ["--stacks", "hub,spoke-01"]);
         assert.strictEqual(up.code, 0, up.stdout + up.stderr);
     });
 
@@ -28,7 +33,7 @@ describe("fleet audit: the policy pack over deployed state (real engine)", funct
     const audit = async (name: string, extra: readonly string[] = []) => {
         const json = path.join(fleet.dir, `${name}.json`);
         const sarif = path.join(fleet.dir, `${name}.sarif`);
-        const r = await fleet.fleetRaw(["audit", "--manifest", fleet.manifest, "--backend", fleet.backend, "--stacks", "hub", "--json", json, "--sarif", sarif, ...extra]);
+        const r = await fleet.fleetRaw(["audit", "--manifest", fleet.manifest, "--backend", fleet.backend, "--stacks", "hub,spoke-01", "--config", config, "--json", json, "--sarif", sarif, ...extra]);
         return { ...r, json: JSON.parse(fs.readFileSync(json, "utf8")) as AuditReport, sarif: JSON.parse(fs.readFileSync(sarif, "utf8")) as { runs: Array<{ results: Array<{ ruleId: string; message: { text: string } }> }> } };
     };
 
@@ -38,16 +43,19 @@ describe("fleet audit: the policy pack over deployed state (real engine)", funct
         return r.stdout;
     };
 
-    it("reports nothing on the stack as the fleet deployed it", async () => {
+    it("reports no mandatory violation on the stacks as the fleet deployed them, under the fleet's policy configuration", async () => {
         const r = await audit("clean", ["--refresh"]);
         assert.strictEqual(r.code, 0, r.stdout + r.stderr);
-        assert.strictEqual(r.json.stacks.length, 1);
-        const [hub] = r.json.stacks;
-        assert.strictEqual(hub.stack, "hub");
-        assert.strictEqual(hub.error, undefined);
-        assert.ok(hub.resources >= 5, `audited ${hub.resources} resources`);
+        assert.deepStrictEqual(r.json.stacks.map((s) => s.stack), ["hub", "spoke-01"]);
+        for (const s of r.json.stacks) {
+            assert.strictEqual(s.error, undefined);
+            assert.ok(s.resources >= 5, `${s.stack}: audited ${s.resources} resources`);
+        }
+        const [hub, spoke] = r.json.stacks;
         assert.deepStrictEqual(hub.violations, []);
-        assert.deepStrictEqual(r.sarif.runs[0].results, []);
+        assert.deepStrictEqual(spoke.violations.map((v) => `${v.policy} ${v.enforcementLevel}`), ["stack-private-path-to-hub advisory"]);
+        assert.strictEqual(r.json.summary.mandatory, 0);
+        assert.deepStrictEqual(r.sarif.runs[0].results.map((x) => x.ruleId), ["stack-private-path-to-hub"]);
         assert.match(r.stdout, /hub: 0 mandatory, 0 other violation\(s\) over \d+ deployed resource\(s\) \(refreshed\)/);
     });
 
@@ -62,16 +70,18 @@ describe("fleet audit: the policy pack over deployed state (real engine)", funct
 
         const r = await audit("changed", ["--refresh"]);
         assert.strictEqual(r.code, 1, r.stdout + r.stderr);
-        const [hub] = r.json.stacks;
-        assert.ok(hub.refreshed);
+        const [hub, spoke] = r.json.stacks;
+        assert.ok(hub.refreshed && spoke.refreshed);
+        assert.deepStrictEqual(spoke.violations.map((v) => v.policy), ["stack-private-path-to-hub"], "the change is attributed to the stack that has it");
         const found = hub.violations.filter((v) => v.policy === "cost-allocation-tags");
         assert.strictEqual(found.length, 1, JSON.stringify(hub.violations, null, 2));
         assert.strictEqual(found[0].stack, "hub");
         assert.match(found[0].urn, /::aws:s3\/bucket:Bucket::hub-untagged$/);
         assert.strictEqual(found[0].enforcementLevel, "mandatory");
-        assert.deepStrictEqual(r.json.summary.byPolicy, { "cost-allocation-tags": 1 });
+        assert.deepStrictEqual(r.json.summary.byPolicy, { "cost-allocation-tags": 1, "stack-private-path-to-hub": 1 });
+        assert.deepStrictEqual(hub.byPolicy, { "cost-allocation-tags": 1 });
         assert.match(r.stdout, /\[mandatory\] cost-allocation-tags {2}\(stack hub\)\n {2}resource: urn:pulumi:hub::oss-monitoring::aws:s3\/bucket:Bucket::hub-untagged/);
-        assert.deepStrictEqual(r.sarif.runs[0].results.map((x) => x.ruleId), ["cost-allocation-tags"]);
+        assert.deepStrictEqual(r.sarif.runs[0].results.map((x) => x.ruleId).sort(), ["cost-allocation-tags", "stack-private-path-to-hub"]);
         // --refresh read the edited file into the state the audit judged.
         assert.ok(exportedState().includes("edited out of band"), "audit --refresh refreshed the stack");
     });
