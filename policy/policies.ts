@@ -21,6 +21,7 @@ import {
     lbInternal,
     oamSinkPolicyOrgCondition,
     regulatedPrivateEndpoints,
+    resourcePolicyNoPublicPrincipal,
     sgNoPublicIngress,
     sgNoUnrestrictedEgress,
     subnetNoPublicIp,
@@ -37,6 +38,7 @@ import {
     kmsKeyRotation,
     logGroupKmsRetention,
     ssmCredentialsSecureString,
+    storesCustomerManagedKey,
 } from "./rules/hygiene";
 import { costAllocationTags, stackPrivatePathToHub } from "./rules/stack";
 import { collectorTenantLabelsFromIdentity, hubIngressClientIdentity } from "./rules/identity";
@@ -79,6 +81,7 @@ export const policies: Policies = [
     vpcEndpointServiceAcceptance,
     regulatedPrivateEndpoints,
     oamSinkPolicyOrgCondition,
+    resourcePolicyNoPublicPrincipal,
     grafanaWorkspacePrivate,
     eksPrivateEndpoint,
     // Tenant identity
@@ -88,6 +91,7 @@ export const policies: Policies = [
     kmsKeyRotation,
     ampWorkspaceEncryptionLogging,
     logGroupKmsRetention,
+    storesCustomerManagedKey,
     ssmCredentialsSecureString,
     ecsTaskNonPrivileged,
     ecsTaskReadOnlyRoot,

@@ -6,6 +6,7 @@ import { planCommand } from "../plan/command";
 import { configCommand } from "../fleet/stackFiles";
 import { costCommand } from "../cost/command";
 import { projectRoot } from "../io/paths";
+import { auditCommand } from "./auditCommand";
 
 /** The repository root (also when this runs compiled under bin/): the Pulumi project the driver runs, and the base of relative paths. */
 const WORK_DIR = projectRoot();
@@ -64,7 +65,8 @@ function program(): Command {
         .description("Plan, configure and roll out the monitoring fleet of stacks/fleet.yaml")
         .addCommand(planCommand())
         .addCommand(configCommand())
-        .addCommand(costCommand());
+        .addCommand(costCommand())
+        .addCommand(auditCommand(WORK_DIR));
     for (const [name, help] of Object.entries(DRIVER_HELP)) {
         // Listed for help and suggestions; main() hands these to the driver before commander parses.
         root.command(name).description(help);

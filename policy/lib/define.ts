@@ -72,7 +72,19 @@ export interface StackContext<C> {
 }
 
 export interface StackSpec<P extends ConfigProperties> extends CommonSpec<P> {
+    /**
+     * Resource types whose settings the rule judges, with the standalone resources that set the same
+     * settings (test/policy/lib/aws/standalone.test.ts checks the list against the provider's types).
+     */
+    reads: readonly ResourceClass[];
     validate(ctx: StackContext<ConfigOf<P>>): void;
+}
+
+const STACK_POLICY_READS = new Map<string, string[]>();
+
+/** Type tokens a stack policy of the pack judges (its `reads`); `[]` for unknown names. */
+export function stackPolicyReads(name: string): string[] {
+    return STACK_POLICY_READS.get(name) ?? [];
 }
 
 const EXEMPT_NAMES: ConfigProperty = {
@@ -157,6 +169,7 @@ export function resourcePolicy<P extends ConfigProperties>(spec: ResourceSpec<P>
 
 export function stackPolicy<P extends ConfigProperties>(spec: StackSpec<P>): StackValidationPolicy {
     const properties: ConfigProperties = { ...spec.config, exemptNames: EXEMPT_NAMES };
+    STACK_POLICY_READS.set(spec.name, spec.reads.map((c) => String((c as unknown as { __pulumiType?: string }).__pulumiType)));
     return {
         ...metadata(spec, properties),
         validateStack: (args, report) => {

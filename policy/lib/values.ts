@@ -82,6 +82,42 @@ export function asNumber(value: unknown): number | undefined {
     return undefined;
 }
 
+/**
+ * Values that mean "not set" although they are strings: empty or whitespace-only, the words people leave
+ * in templates (none, null, undefined, default, TODO, changeme ...), and unexpanded template syntax
+ * (`<key-arn>`, `${KMS_KEY}`, `{{ key }}`). Pulumi passes inputs to the provider verbatim (no template
+ * expansion), and AWS treats an empty key id as "use the default key" (e.g. SSM PutParameter KeyId,
+ * AMP CreateWorkspace kmsKeyArn, Logs CreateLogGroup kmsKeyId all fall back to an AWS-managed or
+ * AWS-owned key when it is absent), so a rule that asks for a key, ARN, CIDR list or policy document
+ * must not count one of these as "set".
+ */
+const PLACEHOLDER_WORDS = new Set([
+    "none", "null", "nil", "undefined", "default", "todo", "tbd", "fixme", "changeme", "change-me", "change_me", "placeholder",
+    "n/a", "na", "-", "xxx", "empty", "unset",
+]);
+
+export function isPlaceholder(value: unknown): boolean {
+    if (value === undefined || value === null) {
+        return true;
+    }
+    if (typeof value !== "string" || isUnknownSentinel(value)) {
+        return false;
+    }
+    const t = value.trim();
+    return t === "" || PLACEHOLDER_WORDS.has(t.toLowerCase()) || /^<[^<>]*>$/.test(t) || /^\$\{[^}]*\}$/.test(t) || /^\{\{[^}]*\}\}$/.test(t);
+}
+
+/** A string setting (key id, ARN, CIDR, principal) that is really set: placeholders read as absent. */
+export function asSetting(value: unknown): string | undefined {
+    const s = asString(value);
+    return s === undefined || isPlaceholder(s) ? undefined : s.trim();
+}
+
+/** A list setting (CIDR blocks, subnet ids, principals) without its placeholder entries. */
+export function asSettingArray(value: unknown): string[] {
+    return isPlaceholder(value) ? [] : asStringArray(value).filter((v) => !isPlaceholder(v)).map((v) => v.trim());
+}
+
 /** `undefined`/`null` become `[]`, a scalar becomes a one-element array (IAM allows both shapes). */
 export function asArray(value: unknown): unknown[] {
     if (value === undefined || value === null) {
@@ -101,7 +137,7 @@ export function parseJsonish(value: unknown): Parsed {
     if (typeof value !== "string") {
         return { ok: true, value };
     }
-    if (value.trim() === "") {
+    if (isPlaceholder(value)) {
         return { ok: true, value: undefined };
     }
     try {

@@ -6,7 +6,7 @@ import { classesWith } from "../lib/aws/awsTypes";
 import { servicesFullyGranted } from "../lib/aws/iamCatalog";
 import { conditionsAdmitEverything, describeStatement, hasConstrainingCondition, parseDocument, resourceCoversAllOfAKind, Statement } from "../lib/aws/iam";
 import { describePorts, interfaceEndpointServiceNames, securityGroupRules, SgRule, WorldExposure, worldExposures } from "../lib/aws/network";
-import { asArray, asBool, asString, asStringArray, isRecord, knownValue } from "../lib/values";
+import { asArray, asBool, asSetting, asSettingArray, asString, isPlaceholder, isRecord, knownValue, whenKnown } from "../lib/values";
 
 const SG_CLASSES = [...classesWith(["ec2:ingress"], (t) => t.includes("SecurityGroup")), aws.ec2.SecurityGroupRule];
 
@@ -153,6 +153,9 @@ interface EndpointView {
     policyWhere: string;
 }
 
+/** Standalone resources that set an interface endpoint's policy and private DNS. */
+const ENDPOINT_SETTERS = [aws.ec2.VpcEndpointPolicy, aws.vpc.EndpointPrivateDns];
+
 /**
  * aws.ec2.VpcEndpointPolicy and aws.vpc.EndpointPrivateDns set the same settings as the endpoint's own
  * inputs. They name the endpoint by ID, which a plan only knows through property dependencies; without
@@ -176,7 +179,7 @@ function interfaceEndpoints(args: StackValidationArgs, customerPrefix: string): 
             }
         }
     };
-    attach(aws.ec2.VpcEndpointPolicy, (v) => v.policy === undefined, (v, src) => {
+    attach(aws.ec2.VpcEndpointPolicy, (v) => isPlaceholder(v.policy), (v, src) => {
         v.policy = knownValue(() => src.props.policy);
         v.policyWhere = `policy of ${src.name} (aws.ec2.VpcEndpointPolicy)`;
     });
@@ -197,6 +200,7 @@ export const vpcEndpointPrivateDnsAndPolicy = stackPolicy({
     refs: {},
     remediation: "Set privateDnsEnabled: true and a policy that narrows who may use the endpoint (e.g. a condition on " +
         "aws:PrincipalOrgID) or what they may reach.",
+    reads: [aws.ec2.VpcEndpoint, ...ENDPOINT_SETTERS],
     config: {
         customerServicePrefix: {
             type: "string", default: "com.amazonaws.vpce.",
@@ -244,6 +248,7 @@ export const vpcEndpointPolicyVpcWide = stackPolicy({
     refs: {},
     remediation: "Allow the service's actions (svc:*) and narrow by principal or organization instead, or keep the endpoint in a " +
         "VPC that runs only the workloads its action list serves.",
+    reads: [aws.ec2.VpcEndpoint, ...ENDPOINT_SETTERS],
     config: {
         customerServicePrefix: {
             type: "string", default: "com.amazonaws.vpce.",
@@ -284,6 +289,7 @@ export const vpcEndpointServiceAcceptance = stackPolicy({
     refs: { checkov: ["CKV_AWS_123"] },
     remediation: "Set acceptanceRequired: true, or list the monitored accounts' principals in allowedPrincipals " +
         "(or aws.ec2.VpcEndpointServiceAllowedPrinciple); never \"*\".",
+    reads: [aws.ec2.VpcEndpointService, aws.ec2.VpcEndpointServiceAllowedPrinciple],
     config: {},
     validate({ args, report }) {
         const services = args.resources.filter((r) => r.isType(aws.ec2.VpcEndpointService));
@@ -291,12 +297,12 @@ export const vpcEndpointServiceAcceptance = stackPolicy({
             args.notApplicable("The stack has no VPC endpoint service.");
         }
         const separate = args.resources.filter((r) => r.isType(aws.ec2.VpcEndpointServiceAllowedPrinciple));
-        for (const a of separate.filter((r) => knownValue(() => r.props.principalArn) === "*")) {
+        for (const a of separate.filter((r) => knownValue(() => asSetting(r.props.principalArn)) === "*")) {
             report("The allowed principal \"*\" lets every AWS account connect.", a.urn);
         }
-        const hasSeparateList = separate.some((r) => knownValue(() => r.props.principalArn) !== "*");
+        const hasSeparateList = separate.some((r) => { const p = whenKnown(() => asSetting(r.props.principalArn)); return !p.known || (p.value !== undefined && p.value !== "*"); });
         for (const s of services) {
-            const inline = knownValue(() => asStringArray(s.props.allowedPrincipals));
+            const inline = knownValue(() => asSettingArray(s.props.allowedPrincipals));
             if (inline?.includes("*")) {
                 report("allowedPrincipals contains \"*\".", s.urn);
             }
@@ -318,6 +324,7 @@ export const regulatedPrivateEndpoints = stackPolicy({
     refs: {},
     remediation: "Add aws.ec2.VpcEndpoint (vpcEndpointType Interface, privateDnsEnabled) for com.amazonaws.<region>.<service> " +
         "for each missing service.",
+    reads: [aws.ec2.VpcEndpoint],
     config: {
         requiredServices: {
             type: "array", items: { type: "string" }, default: ["aps-workspaces", "logs", "monitoring", "ssm"],
@@ -360,11 +367,11 @@ export const grafanaWorkspacePrivate = resourcePolicy({
     config: {},
     validate(props, { report }) {
         const vpc = isRecord(props.vpcConfiguration) ? props.vpcConfiguration : undefined;
-        if (vpc === undefined || asStringArray(vpc.subnetIds).length === 0) {
+        if (vpc === undefined || asSettingArray(vpc.subnetIds).length === 0) {
             report("No vpcConfiguration: the workspace reaches data sources over public endpoints.");
         }
         const nac = isRecord(props.networkAccessControl) ? props.networkAccessControl : undefined;
-        if (nac === undefined || (asArray(nac.vpceIds).length === 0 && asArray(nac.prefixListIds).length === 0)) {
+        if (nac === undefined || (asSettingArray(nac.vpceIds).length === 0 && asSettingArray(nac.prefixListIds).length === 0)) {
             report("No networkAccessControl: the workspace URL is reachable from any network.");
         }
     },
@@ -382,7 +389,7 @@ export const eksPrivateEndpoint = resourcePolicy({
     validate(props, { report }) {
         const vpc = asArray(props.vpcConfig).find(isRecord) ?? {};
         if (asBool(vpc.endpointPublicAccess) !== false) {
-            const cidrs = asStringArray(vpc.publicAccessCidrs);
+            const cidrs = asSettingArray(vpc.publicAccessCidrs);
             report(`The API endpoint is public${cidrs.length > 0 ? ` (from ${cidrs.join(", ")})` : " to 0.0.0.0/0"}.`);
         }
         if (asBool(vpc.endpointPrivateAccess) !== true) {
@@ -423,6 +430,47 @@ export const oamSinkPolicyOrgCondition = resourcePolicy({
             const wildcard = s.principals.some((p) => p.kind === "*") || s.notPrincipals.length > 0;
             report(`${describeStatement(s)} ${wildcard ? "allows Principal \"*\"" : `allows ${s.principals.map((p) => p.value).join(", ")}`} ` +
                 `without a condition that pins ${config.orgConditionKeys.join(" or ")}.`);
+        }
+    },
+});
+
+/** Condition keys that confine who may use a resource policy's "*" principal to known accounts, organizations, sources or networks. */
+const DEFAULT_PRINCIPAL_CONFINING_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
+    "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceVpce", "aws:SourceVpc"];
+
+export const resourcePolicyNoPublicPrincipal = resourcePolicy({
+    name: "resource-policy-no-public-principal",
+    theme: "exposure",
+    severity: "critical",
+    summary: "Resource policies of SNS topics, SQS queues, Secrets Manager secrets and ECR repositories/registries (inline on " +
+        "the resource or set by aws.sns.TopicPolicy, aws.sqs.QueuePolicy, aws.secretsmanager.SecretPolicy, aws.ecr " +
+        "RepositoryPolicy/RegistryPolicy) never Allow Principal \"*\" (or NotPrincipal) without a condition that pins the " +
+        "caller's organization, account, ARN, source or network (judged by what it admits, as for trust policies).",
+    refs: { checkov: ["CKV_AWS_168", "CKV_AWS_169", "CKV_AWS_32"], trivy: ["AVD-AWS-0097"] },
+    remediation: "Name the principals (account roots, roles, service principals), or add a condition such as " +
+        "StringEquals aws:PrincipalOrgID / aws:SourceAccount / aws:SourceArn to every statement that allows \"*\".",
+    types: classesWith(["sns:policy", "sqs:policy", "secretsmanager:policy", "ecr:policy"], (t) => !/(dataProtectionPolicy|lifecyclePolicy):/.test(t)),
+    config: {
+        confiningConditionKeys: {
+            type: "array", items: { type: "string" }, default: DEFAULT_PRINCIPAL_CONFINING_KEYS,
+            description: "Condition keys that make a \"*\" principal acceptable when they pin a value.",
+        },
+    },
+    validate(props, { config, report }) {
+        const doc = parseDocument(props.policy);
+        if (doc === undefined) {
+            return; // no policy: only the owning account's identities (through their IAM policies) have access
+        }
+        if (!doc.ok) {
+            report(`The resource policy is unreadable (${doc.error}).`);
+            return;
+        }
+        for (const s of doc.statements.filter((x) => x.effect === "Allow")) {
+            const open = s.principals.some((p) => p.kind === "*") || s.notPrincipals.length > 0;
+            if (open && !hasConstrainingCondition(s, config.confiningConditionKeys)) {
+                report(`${describeStatement(s)} allows ${s.notPrincipals.length > 0 ? "NotPrincipal (everyone else)" : "Principal \"*\""} without a ` +
+                    `condition pinning ${config.confiningConditionKeys.slice(0, 4).join(", ")} or similar: any AWS account can use it.`);
+            }
         }
     },
 });

@@ -13,7 +13,7 @@ import {
     isSensitiveName,
     secretValueKind,
 } from "../lib/aws/secrets";
-import { asBool, asNumber, asString, isRecord, Props } from "../lib/values";
+import { asArray, asBool, asNumber, asSetting, asString, isRecord, Props } from "../lib/values";
 
 export const kmsKeyRotation = resourcePolicy({
     name: "kms-key-rotation",
@@ -53,13 +53,13 @@ export const ampWorkspaceEncryptionLogging = resourcePolicy({
     types: [aws.amp.Workspace],
     config: {},
     validate(props, { report }) {
-        const key = asString(props.kmsKeyArn);
+        const key = asSetting(props.kmsKeyArn);
         if (key === undefined || isAwsManagedKeyRef(key)) {
             report(key === undefined ? "No kmsKeyArn: metrics are encrypted with an AWS-owned key you cannot audit or revoke."
                 : `kmsKeyArn ${key} is an AWS-managed key, not a customer-managed one.`);
         }
         const logging = isRecord(props.loggingConfiguration) ? props.loggingConfiguration : undefined;
-        if (logging === undefined || asString(logging.logGroupArn) === undefined) {
+        if (logging === undefined || asSetting(logging.logGroupArn) === undefined) {
             report("No loggingConfiguration.logGroupArn: rule-evaluation and alerting failures are invisible.");
         }
     },
@@ -78,7 +78,7 @@ export const logGroupKmsRetention = resourcePolicy({
         minRetentionDays: { type: "integer", minimum: 1, default: 365, description: "Shortest accepted retentionInDays (checkov CKV_AWS_338: one year)." },
     },
     validate(props, { config, report }) {
-        const key = asString(props.kmsKeyId);
+        const key = asSetting(props.kmsKeyId);
         if (key === undefined) {
             report("No kmsKeyId: logs are encrypted with a service-owned key.");
         } else if (isAwsManagedKeyRef(key)) {
@@ -89,6 +89,57 @@ export const logGroupKmsRetention = resourcePolicy({
             report("No retentionInDays: the log data never expires.");
         } else if (days < config.minRetentionDays) {
             report(`retentionInDays ${days} is shorter than ${config.minRetentionDays}.`);
+        }
+    },
+});
+
+/**
+ * The customer-managed key a store is encrypted with, or why there is none. What AWS does without one:
+ * SNS topics are not encrypted at all (server-side encryption is off until KmsMasterKeyId is set,
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html), SQS queues use SSE-SQS
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html),
+ * Secrets Manager the AWS-managed aws/secretsmanager key, ECR AES256 or, with encryptionType KMS and no kmsKey,
+ * the AWS-managed aws/ecr key (https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html).
+ */
+function storeKeyProblem(type: string, props: Props): string | undefined {
+    if (type.startsWith("aws:ecr/")) {
+        const configs = asArray(props.encryptionConfigurations).filter(isRecord);
+        const kms = configs.find((c) => /^kms/i.test(asString(c.encryptionType) ?? ""));
+        const key = kms === undefined ? undefined : asSetting(kms.kmsKey);
+        if (kms === undefined) {
+            return "No encryptionConfigurations with encryptionType KMS: images are encrypted with AES256 under an AWS-owned key.";
+        }
+        return key === undefined ? "encryptionType KMS without a kmsKey uses the AWS-managed aws/ecr key." : isAwsManagedKeyRef(key) ? `kmsKey ${key} is an AWS-managed key.` : undefined;
+    }
+    const field = type.startsWith("aws:secretsmanager/") ? "kmsKeyId" : "kmsMasterKeyId";
+    const key = asSetting(props[field]);
+    const fallback: Record<string, string> = {
+        "aws:sns/topic:Topic": "messages are stored unencrypted",
+        "aws:sqs/queue:Queue": "messages are encrypted with SSE-SQS (an AWS-owned key) at most",
+        "aws:secretsmanager/secret:Secret": "the secret is encrypted with the AWS-managed aws/secretsmanager key",
+    };
+    if (key === undefined) {
+        return `No ${field}: ${fallback[type] ?? "no customer-managed key"}.`;
+    }
+    return isAwsManagedKeyRef(key) ? `${field} ${key} is an AWS-managed key, not a customer-managed one.` : undefined;
+}
+
+export const storesCustomerManagedKey = resourcePolicy({
+    name: "stores-customer-managed-key",
+    theme: "hygiene",
+    severity: "medium",
+    summary: "Alert topics, queues, secrets and image repositories (aws.sns.Topic, aws.sqs.Queue, aws.secretsmanager.Secret, " +
+        "aws.ecr Repository and RepositoryCreationTemplate) are encrypted with a customer-managed KMS key: set, not a " +
+        "placeholder, not an alias/aws/* AWS-managed key.",
+    refs: { checkov: ["CKV_AWS_26", "CKV_AWS_27", "CKV_AWS_149", "CKV_AWS_136"], trivy: ["AVD-AWS-0095", "AVD-AWS-0096", "AVD-AWS-0098", "AVD-AWS-0033"] },
+    remediation: "Set kmsMasterKeyId (SNS, SQS), kmsKeyId (Secrets Manager) or encryptionConfigurations [{ encryptionType: \"KMS\", " +
+        "kmsKey }] (ECR) to a customer-managed key whose policy allows the service.",
+    types: classesWith(["sns:kmsMasterKeyId", "sqs:kmsMasterKeyId", "secretsmanager:kmsKeyId", "ecr:encryptionConfigurations"]),
+    config: {},
+    validate(props, { args, report }) {
+        const problem = storeKeyProblem(args.type, props);
+        if (problem !== undefined) {
+            report(problem);
         }
     },
 });
@@ -132,8 +183,10 @@ export const ssmCredentialsSecureString = resourcePolicy({
         }
         if (asString(props.type) !== "SecureString") {
             report(`Type is ${asString(props.type) ?? "unset"} but ${reason}.`);
-        } else if (config.requireCustomerKey && (asString(props.keyId) === undefined || isAwsManagedKeyRef(asString(props.keyId) ?? ""))) {
-            report(`SecureString with ${asString(props.keyId) === undefined ? "no keyId (AWS-managed alias/aws/ssm)" : `the AWS-managed key ${asString(props.keyId)}`} but ${reason}.`);
+        }
+        const key = asSetting(props.keyId);
+        if (asString(props.type) === "SecureString" && config.requireCustomerKey && (key === undefined || isAwsManagedKeyRef(key))) {
+            report(`SecureString with ${key === undefined ? "no keyId (AWS-managed alias/aws/ssm)" : `the AWS-managed key ${key}`} but ${reason}.`);
         }
     },
 });
@@ -195,8 +248,8 @@ export const ecsTaskRoleSeparation = resourcePolicy({
     types: classesWith(["ecs:containerDefinitions"]),
     config: {},
     validate(props, { args, report }) {
-        const task = asString(props.taskRoleArn);
-        const execution = asString(props.executionRoleArn);
+        const task = asSetting(props.taskRoleArn);
+        const execution = asSetting(props.executionRoleArn);
         if (task !== undefined && execution !== undefined && sameRole(task, execution, args.stackTags.get("oss-monitoring:account"))) {
             report(task === execution ? `taskRoleArn and executionRoleArn are the same role (${task}).`
                 : `taskRoleArn ${task} and executionRoleArn ${execution} name the same role.`);

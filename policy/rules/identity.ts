@@ -2,6 +2,7 @@
  * Tenant identity: every ingress path into a telemetry hub requires a client identity, and the
  * tenant labels a hub writes come from that identity, never from what the sender claims.
  */
+import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
 import { CONFIG_TEXT_TYPES } from "../lib/telemetry/configTypes";
 import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "../lib/telemetry/collector";
@@ -12,7 +13,7 @@ import {
 } from "../lib/aws/loadBalancers";
 import { Terminator, terminatorsOf } from "../lib/telemetry/terminators";
 import { tenantLabelFindings } from "../lib/telemetry/tenantLabels";
-import { asArray, asBool, asNumber, asString, isRecord, knownValue } from "../lib/values";
+import { asArray, asBool, asNumber, asSetting, asString, isRecord, knownValue } from "../lib/values";
 
 /** Default OTLP ports: 4317 gRPC and 4318 HTTP (IANA / OTLP spec), and 4319/4320 the pack's fleets have used for extra OTLP receivers. */
 const DEFAULT_OTLP_PORTS = [4317, 4318, 4319, 4320];
@@ -159,6 +160,7 @@ export const hubIngressClientIdentity = stackPolicy({
         "*-ignore-err, or a collector receiver with tls.client_ca_file. Plain HTTP, UDP and GENEVE listeners carry no client identity.",
     refs: {},
     remediation: FIX,
+    reads: [aws.lb.Listener, aws.alb.Listener, aws.lb.LoadBalancer, aws.alb.LoadBalancer, aws.lb.TargetGroup, aws.alb.TargetGroup, aws.lb.TargetGroupAttachment, aws.alb.TargetGroupAttachment, aws.elb.LoadBalancer, aws.ec2.VpcEndpointService, aws.ecs.Service, aws.ecs.TaskDefinition],
     config: {
         otlpPorts: {
             type: "array", items: { type: "integer", minimum: 1, maximum: 65535 }, default: DEFAULT_OTLP_PORTS,
@@ -234,7 +236,7 @@ function listenerProblem(l: PolicyResource, protocol: string, port: number | und
         }
         // During a preview the trust store's ARN is not known yet; its property dependency says it is set.
         const trustStoreDep = (l.propertyDependencies?.mutualAuthentication ?? []).some((d) => /\/trustStore:TrustStore$/.test(d.type));
-        if (asString(ma?.trustStoreArn) === undefined && !trustStoreDep) {
+        if (asSetting(ma?.trustStoreArn) === undefined && !trustStoreDep) {
             return `sets mutualAuthentication.mode verify without a trustStoreArn. Fix: set mutualAuthentication.trustStoreArn to a trust store holding only the tenant CA.`;
         }
         if (asBool(ma?.ignoreClientCertificateExpiry) === true) {

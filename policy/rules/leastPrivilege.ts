@@ -18,7 +18,7 @@ import {
     resourceCoversAllOfAKind,
     Statement,
 } from "../lib/aws/iam";
-import { asArray, asString, asStringArray, globMatch, Props } from "../lib/values";
+import { asArray, asSettingArray, asString, globMatch, Props } from "../lib/values";
 
 /** Every type with an identity-policy document: iam policies (managed and inline), role inline policies, SSO permission sets. */
 const IDENTITY_POLICY_CLASSES = [...classesWith(["iam:policy", "ssoadmin:inlinePolicy"]), aws.iam.Role];
@@ -206,7 +206,7 @@ const ADMIN_POLICIES = new Set(["AdministratorAccess", "IAMFullAccess", "PowerUs
 
 /** Managed-policy ARNs a resource attaches, whichever input carries them. */
 function attachedPolicyArns(props: Props): string[] {
-    return [props.managedPolicyArns, props.policyArns, props.policyArn, props.managedPolicyArn].flatMap((v) => asStringArray(asArray(v)));
+    return [props.managedPolicyArns, props.policyArns, props.policyArn, props.managedPolicyArn].flatMap((v) => asSettingArray(asArray(v)));
 }
 
 export const iamNoBroadManagedPolicies = resourcePolicy({
@@ -220,7 +220,7 @@ export const iamNoBroadManagedPolicies = resourcePolicy({
     refs: { checkov: ["CKV_AWS_274", "CKV2_AWS_56"], cfnNag: ["W43"] },
     remediation: "Replace the managed policy with an inline or customer-managed policy scoped to the needed actions and " +
         "ARNs, or add a narrowly-scoped AWS-managed policy to allowedAwsManagedPolicies.",
-    types: classesWith(["iam:policyArn", "iam:policyArns", "iam:managedPolicyArns", "ssoadmin:managedPolicyArn"]),
+    types: classesWith(["iam:policyArn", "iam:policyArns", "iam:managedPolicyArns", "ssoadmin:managedPolicyArn", "ssoadmin:managedPolicyArns"]),
     config: {
         allowedAwsManagedPolicies: {
             type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_MANAGED_POLICIES,

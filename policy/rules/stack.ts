@@ -1,4 +1,5 @@
 /** Stack level: a private path to the hub for every sender stack, cost-allocation tags on every AWS resource. */
+import * as aws from "@pulumi/aws";
 import { COST_ALLOCATION_TAG_KEYS } from "../../components/security/tags";
 import { resourcePolicy, STACK_TAGS, stackPolicy } from "../lib/define";
 import { interfaceEndpointServiceNames } from "../lib/aws/network";
@@ -15,6 +16,7 @@ export const stackPrivatePathToHub = stackPolicy({
     refs: {},
     remediation: "Add an aws.ec2.VpcEndpoint with vpcEndpointType \"Interface\" whose serviceName is the hub's endpoint " +
         "service (com.amazonaws.vpce.<region>.vpce-svc-...), and point the collector's exporter at it.",
+    reads: [aws.ec2.VpcEndpoint],
     config: {
         roles: {
             type: "array", items: { type: "string" }, default: ["monitored", "onprem"],

@@ -150,6 +150,7 @@ export const lbListenerRuleTls = stackPolicy({
         "listener of the stack is plain HTTP.",
     refs: { checkov: ["CKV_AWS_2"] },
     remediation: "Attach forwarding rules to the HTTPS listener; on the HTTP listener keep only a redirect to HTTPS.",
+    reads: [aws.lb.Listener, aws.alb.Listener, aws.lb.ListenerRule, aws.alb.ListenerRule],
     config: {},
     validate({ args, report }) {
         const listeners = args.resources.filter((r) => r.isType(aws.lb.Listener) || r.isType(aws.alb.Listener));

@@ -19,3 +19,9 @@ export function resourceArgs(module: string): Array<{ readonly token: string; re
         return start < 0 ? [] : [{ token, body: dts.slice(start, dts.indexOf("\n}", start)) }];
     });
 }
+
+/** resourceArgs of every module of @pulumi/aws, with the module name. */
+export function allResourceArgs(): Array<{ readonly token: string; readonly body: string; readonly module: string }> {
+    return fs.readdirSync(AWS_DIR).filter((d) => fs.existsSync(path.join(AWS_DIR, d, "index.js")) && !["types", "config"].includes(d))
+        .flatMap((module) => resourceArgs(module).map((r) => ({ ...r, module })));
+}

@@ -29,9 +29,18 @@ export const TYPES_WITH_INPUT = {
     "ecs:taskRoleArn": ["aws:ecs/daemonTaskDefinition:DaemonTaskDefinition", "aws:ecs/expressGatewayService:ExpressGatewayService", "aws:ecs/taskDefinition:TaskDefinition"],
     "ecs:containerDefinitions": ["aws:ecs/daemonTaskDefinition:DaemonTaskDefinition", "aws:ecs/taskDefinition:TaskDefinition"],
     "ssoadmin:managedPolicyArn": ["aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"],
+    "ssoadmin:managedPolicyArns": ["aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive"],
     "ssoadmin:inlinePolicy": ["aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"],
     "vpc:privateDnsEnabled": ["aws:vpc/endpointPrivateDns:EndpointPrivateDns"],
     "oam:policy": ["aws:oam/sinkPolicy:SinkPolicy"],
+    "sns:policy": ["aws:sns/dataProtectionPolicy:DataProtectionPolicy", "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy"],
+    "sqs:policy": ["aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"],
+    "secretsmanager:policy": ["aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretPolicy:SecretPolicy"],
+    "ecr:policy": ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/registryPolicy:RegistryPolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy"],
+    "sns:kmsMasterKeyId": ["aws:sns/topic:Topic"],
+    "sqs:kmsMasterKeyId": ["aws:sqs/queue:Queue"],
+    "secretsmanager:kmsKeyId": ["aws:secretsmanager/secret:Secret"],
+    "ecr:encryptionConfigurations": ["aws:ecr/repository:Repository", "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"],
 } as const;
 
 export type TypeKey = keyof typeof TYPES_WITH_INPUT;

@@ -92,6 +92,14 @@ export function parseDocument(input: unknown): ParsedDocument | undefined {
     }
     const raw = asArray(parsed.value.Statement ?? parsed.value.statement);
     const statements: Statement[] = [];
+    // "Valid values for Effect are Allow and Deny. The Effect value is case sensitive."
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_effect.html): IAM refuses
+    // `allow`/`DENY`, so such a statement is reported instead of being read as an Allow or a Deny it is not.
+    const badEffect = raw.findIndex((s) => isRecord(s) && s.Effect !== "Allow" && s.Effect !== "Deny");
+    if (badEffect >= 0) {
+        const effect = (raw[badEffect] as Record<string, unknown>).Effect;
+        return { ok: false, error: `statement ${badEffect} has Effect ${effect === undefined ? "missing" : JSON.stringify(effect)}, which AWS rejects (Allow or Deny, case-sensitive)` };
+    }
     raw.forEach((s, index) => {
         if (!isRecord(s)) {
             return;
@@ -99,7 +107,7 @@ export function parseDocument(input: unknown): ParsedDocument | undefined {
         statements.push({
             index,
             sid: asString(s.Sid),
-            effect: typeof s.Effect === "string" && s.Effect.toLowerCase() === "deny" ? "Deny" : "Allow",
+            effect: s.Effect === "Deny" ? "Deny" : "Allow",
             actions: strings(s.Action),
             notActions: strings(s.NotAction),
             resources: strings(s.Resource),

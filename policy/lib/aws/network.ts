@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
-import { asArray, asNumber, asString, asStringArray, isRecord, Props, whenKnown } from "../values";
+import { asArray, asNumber, asSetting, asSettingArray, asString, isRecord, Props, whenKnown } from "../values";
 
 export type Direction = "ingress" | "egress";
 
@@ -31,7 +31,7 @@ function blockRules(direction: Direction, blocks: unknown): SgRule[] {
             ? [{
                 direction,
                 where: `${direction}[${i}]`,
-                cidrs: [...asStringArray(b.cidrBlocks), ...asStringArray(b.ipv6CidrBlocks)],
+                cidrs: [...asSettingArray(b.cidrBlocks), ...asSettingArray(b.ipv6CidrBlocks)],
                 protocol: asString(b.protocol) ?? "-1",
                 fromPort: asNumber(b.fromPort),
                 toPort: asNumber(b.toPort),
@@ -51,7 +51,7 @@ export function securityGroupRules(type: string, props: Props): SgRule[] {
             return [{
                 direction,
                 where: "rule",
-                cidrs: [...asStringArray(props.cidrBlocks), ...asStringArray(props.ipv6CidrBlocks)],
+                cidrs: [...asSettingArray(props.cidrBlocks), ...asSettingArray(props.ipv6CidrBlocks)],
                 protocol: asString(props.protocol) ?? "-1",
                 fromPort: asNumber(props.fromPort),
                 toPort: asNumber(props.toPort),
@@ -62,7 +62,7 @@ export function securityGroupRules(type: string, props: Props): SgRule[] {
             return [{
                 direction: type.includes("Ingress") ? "ingress" : "egress",
                 where: "rule",
-                cidrs: [asString(props.cidrIpv4), asString(props.cidrIpv6)].filter((c): c is string => c !== undefined),
+                cidrs: [asSetting(props.cidrIpv4), asSetting(props.cidrIpv6)].filter((c): c is string => c !== undefined),
                 protocol: asString(props.ipProtocol) ?? "-1",
                 fromPort: asNumber(props.fromPort),
                 toPort: asNumber(props.toPort),

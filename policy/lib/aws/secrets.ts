@@ -61,13 +61,60 @@ export function isSecretReference(value: string): boolean {
 
 export type ContainerDefinition = Record<string, unknown>;
 
-/** The container definitions of an aws.ecs.TaskDefinition (`containerDefinitions` is a JSON string input). */
+/**
+ * Every field name of an ECS container definition and its nested objects: the properties of the
+ * interfaces in @pulumi/aws/ecs/container.d.ts (test/policy/lib/aws/secrets.test.ts re-derives the list).
+ */
+export const CONTAINER_DEFINITION_FIELDS = [
+    "add", "appProtocol", "capabilities", "command", "condition", "containerName", "containerPath", "containerPort",
+    "containerPortRange", "cpu", "credentialsParameter", "dependsOn", "devices", "disableNetworking", "dnsSearchDomains",
+    "dnsServers", "dockerLabels", "dockerSecurityOptions", "drop", "enabled", "entryPoint", "environment", "environmentFiles",
+    "essential", "extraHosts", "firelensConfiguration", "hardLimit", "healthCheck", "hostPath", "hostPort", "hostname",
+    "ignoredExitCodes", "image", "initProcessEnabled", "interactive", "interval", "ipAddress", "links", "linuxParameters",
+    "logConfiguration", "logDriver", "memory", "memoryReservation", "mountPoints", "name", "namespace", "options", "permissions",
+    "portMappings", "privileged", "protocol", "pseudoTerminal", "readOnly", "readonlyRootFilesystem", "repositoryCredentials",
+    "resourceRequirements", "restartAttemptPeriod", "restartPolicy", "retries", "secretOptions", "secrets", "softLimit",
+    "sourceContainer", "sourceVolume", "startPeriod", "startTimeout", "stopTimeout", "systemControls", "timeout", "type",
+    "ulimits", "user", "value", "valueFrom", "versionConsistency", "volumesFrom", "workingDirectory",
+] as const;
+
+const CANONICAL_FIELD = new Map<string, string>(CONTAINER_DEFINITION_FIELDS.map((f) => [f.toLowerCase(), f]));
+/** Objects whose keys are the user's own (label names, log-driver options, secret options): never renamed. */
+const USER_KEYED = new Set(["dockerLabels", "options"]);
+
+/**
+ * The document as the provider reads it. The AWS provider decodes `containerDefinitions` (and Batch
+ * `containerProperties`) with Go's encoding/json into the AWS SDK's ContainerDefinition structs
+ * (terraform-provider-aws internal/service/ecs/container_definitions.go, expandContainerDefinitions),
+ * and encoding/json "matches incoming object keys to the keys used by Marshal (either the struct field
+ * name or its tag), preferring an exact match but also accepting a case-insensitive match"
+ * (https://pkg.go.dev/encoding/json#Unmarshal). So `Environment`/`Name`/`Value` and `PRIVILEGED` are the
+ * fields `environment`/`name`/`value` and `privileged`; when a document spells one field twice, the later
+ * key wins, as each one overwrites the same struct field in document order.
+ */
+export function canonicalContainerKeys(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(canonicalContainerKeys);
+    }
+    if (!isRecord(value)) {
+        return value;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+        const field = CANONICAL_FIELD.get(key.toLowerCase()) ?? key;
+        delete out[field]; // keep document order: the later spelling is the one that counts
+        out[field] = USER_KEYED.has(field) ? v : canonicalContainerKeys(v);
+    }
+    return out;
+}
+
+/** The container definitions of an aws.ecs.TaskDefinition (`containerDefinitions` is a JSON string input), keys as the provider reads them. */
 export function containerDefinitions(value: unknown): { containers: ContainerDefinition[]; error?: string } {
     const parsed = parseJsonish(value);
     if (!parsed.ok) {
         return { containers: [], error: parsed.error };
     }
-    return { containers: asArray(parsed.value).filter(isRecord) };
+    return { containers: asArray(canonicalContainerKeys(parsed.value)).filter(isRecord) };
 }
 
 export function containerName(c: ContainerDefinition, index: number): string {

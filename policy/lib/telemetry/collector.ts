@@ -9,6 +9,7 @@
  */
 import * as YAML from "yaml";
 import { containerDefinitions } from "../aws/secrets";
+import { tokensWith } from "../aws/awsTypes";
 import { asArray, asString, isPlainHttpToNetwork, isRecord, Props } from "../values";
 
 export interface ConfigFinding {
@@ -77,7 +78,11 @@ export function parseConfigText(text: string): unknown {
         }
     }
     try {
-        return YAML.parse(text, { logLevel: "silent" });
+        // The collector reads its configuration with gopkg.in/yaml.v3 into a plain map
+        // (go.opentelemetry.io/collector/confmap/provider/internal NewRetrievedFromYAML), and yaml.v3 resolves
+        // merge keys (`<<: *anchor`, `<<: [*a, *b]`, local keys win) while decoding; the `yaml` package only
+        // does so when asked (YAML 1.2 dropped merge keys). Aliases are expanded by both.
+        return YAML.parse(text, { logLevel: "silent", merge: true });
     } catch {
         return undefined;
     }
@@ -222,7 +227,7 @@ export function environmentVariables(type: string, props: Props): { vars: EnvVar
             }
         }
     };
-    if (type === "aws:ecs/taskDefinition:TaskDefinition") {
+    if (tokensWith(["ecs:containerDefinitions"]).includes(type)) {
         const { containers, error } = containerDefinitions(props.containerDefinitions);
         containers.forEach((c, i) => fromList(c.environment, typeof c.name === "string" ? `container "${c.name}"` : `container ${i}`));
         return { vars, error };

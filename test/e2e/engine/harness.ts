@@ -145,6 +145,11 @@ export class FixtureFleet {
         return this.finish(spawn("npm", ["run", "--silent", "fleet", "--", ...args], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] }), args);
     }
 
+    /** `npm run fleet -- <argv>` exactly as given (no driver flags added), e.g. for `audit`; logged to driver.log like the rest. */
+    fleetRaw(argv: readonly string[]): Promise<RunResult> {
+        return this.finish(spawn("npm", ["run", "--silent", "fleet", "--", ...argv], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] }), argv);
+    }
+
     /**
      * The driver's entry point (what `npm run fleet` runs) in its own process group, as a terminal
      * runs it: `interrupt()` then delivers SIGINT to the driver and its Pulumi processes at once,

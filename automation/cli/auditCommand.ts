@@ -1,0 +1,129 @@
+/**
+ * `npm run fleet -- audit [--stacks SEL] [--refresh] [--config POLICY_CONFIG.json] [--json FILE] [--sarif FILE]`
+ *
+ * Evaluates the policy pack over each selected stack's deployed state (automation/driver/audit.ts).
+ * Exit codes: 0 no mandatory violation, 1 a mandatory violation or a stack that could not be audited,
+ * 2 bad input (nothing written).
+ */
+import { Command } from "commander";
+import * as fs from "fs";
+import * as path from "path";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+import { PACK_ENFORCEMENT_LEVEL, policies } from "../../policy/policies";
+import { InputError, resolveConfig, toSarif, Violation } from "../../policy/offline";
+import { listOption, setExitCode } from "../io/cliKit";
+import { checkOutputTarget, writeOutput } from "../io/output";
+import { loadManifest } from "../fleet/manifest";
+import { selectStacks } from "../fleet/selectors";
+import type { FleetStack } from "../fleet/types";
+import { auditExitCode, auditReport, auditStack, StackAudit } from "../driver/audit";
+import { qualifiedStackName, serialized } from "../driver/engine/engine";
+import { locatePulumi } from "../driver/engine/pulumiCli";
+import { formatViolation, summaryByPolicy } from "./policyCli";
+
+interface AuditArgs {
+    manifest: string;
+    stacks?: string[];
+    backend?: string;
+    refresh?: boolean;
+    config?: string;
+    json?: string;
+    sarif?: string;
+}
+
+function readConfig(file: string): Record<string, unknown> {
+    let json: unknown;
+    try {
+        json = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new InputError(`--config ${file}: ${(e as Error).message}; fix: pass the JSON policy configuration used with --policy-pack-config`);
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+        throw new InputError(`--config ${file}: must be a JSON object keyed by policy name (the --policy-pack-config format)`);
+    }
+    try {
+        // Checked once before any stack is touched: an unknown policy or a bad value is bad input (exit 2), not a failed stack.
+        resolveConfig(policies, PACK_ENFORCEMENT_LEVEL, json as Record<string, unknown>);
+    } catch (e) {
+        throw new InputError(`--config ${file}: ${(e as Error).message}`);
+    }
+    return json as Record<string, unknown>;
+}
+
+/** One stack: refresh when asked, export the state, evaluate the pack. Failures become the stack's error. */
+async function auditOne(s: FleetStack, ctx: { workDir: string; organization: string; pulumi: PulumiCommand; backend?: string; refresh: boolean; config?: Record<string, unknown>; log: (l: string) => void }): Promise<StackAudit> {
+    const envVars: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true", ...(ctx.backend !== undefined ? { PULUMI_BACKEND_URL: ctx.backend } : {}) };
+    try {
+        // Selection rewrites the workspace's current-stack file: one at a time per work dir, as in the driver.
+        const stack = await serialized(path.resolve(ctx.workDir), () =>
+            LocalWorkspace.selectStack({ stackName: qualifiedStackName(ctx.organization, s.name), workDir: ctx.workDir }, { pulumiCommand: ctx.pulumi, envVars }));
+        if (ctx.refresh) {
+            await stack.refresh({ color: "never", message: "fleet audit refresh" });
+        }
+        const tags: Record<string, string> = await stack.listTags().catch(() => ({}));
+        return auditStack(s, await stack.exportStack(), { refreshed: ctx.refresh, tags, ...(ctx.config !== undefined ? { config: ctx.config } : {}) });
+    } catch (e) {
+        const message = (e instanceof Error ? e.message : String(e)).split("\n").map((l) => l.trim()).find((l) => /error|not found|no stack/i.test(l)) ?? String(e);
+        ctx.log(`${s.name}: cannot audit (${message})`);
+        return { stack: s.name, role: s.role, account: s.account, refreshed: false, resources: 0, error: message, violations: [] };
+    }
+}
+
+function stackLine(a: StackAudit): string {
+    if (a.error !== undefined) {
+        return `${a.stack}: NOT AUDITED: ${a.error}`;
+    }
+    const mandatory = a.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    return `${a.stack}: ${mandatory} mandatory, ${a.violations.length - mandatory} other violation(s) over ${a.resources} deployed resource(s)${a.refreshed ? " (refreshed)" : ""}`;
+}
+
+async function audit(args: AuditArgs, workDir: string): Promise<number> {
+    const jsonTarget = args.json !== undefined ? checkOutputTarget(args.json, "--json") : undefined;
+    const sarifTarget = args.sarif !== undefined ? checkOutputTarget(args.sarif, "--sarif") : undefined;
+    const config = args.config !== undefined ? readConfig(args.config) : undefined;
+    const manifest = loadManifest(path.resolve(workDir, args.manifest));
+    const stacks = selectStacks(manifest.stacks, args.stacks ?? []);
+    const pulumi = await locatePulumi();
+    const startedAt = new Date();
+    const ctx = { workDir: manifest.program ?? workDir, organization: manifest.pulumiOrganization, pulumi, refresh: args.refresh === true, log: (l: string) => console.error(l),
+        ...(args.backend !== undefined ? { backend: args.backend } : {}), ...(config !== undefined ? { config } : {}) };
+    // As many stacks at once as a rollout runs (manifest rollout.concurrency); results keep the manifest's order.
+    const audits: StackAudit[] = new Array<StackAudit>(stacks.length);
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < stacks.length; i = next++) {
+            audits[i] = await auditOne(stacks[i], ctx);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(manifest.rollout.concurrency, stacks.length) }, worker));
+    const report = auditReport(audits, startedAt);
+    const all: Violation[] = audits.flatMap((a) => a.violations);
+    audits.forEach((a) => console.log(stackLine(a)));
+    all.forEach((v) => console.log(formatViolation(v)));
+    if (all.length > 0) {
+        console.log("Summary by policy:");
+        summaryByPolicy(all).forEach((l) => console.log(l));
+    }
+    console.log(`audit: ${report.summary.mandatory} mandatory, ${report.summary.advisory} other violation(s) in ${audits.length} stack(s); ${report.summary.failed} not audited.`);
+    if (jsonTarget !== undefined) {
+        writeOutput(jsonTarget, `${JSON.stringify(report, null, 2)}\n`, "--json");
+    }
+    if (sarifTarget !== undefined) {
+        writeOutput(sarifTarget, `${JSON.stringify(toSarif(all, policies, { toolVersion: "audit" }), null, 2)}\n`, "--sarif");
+    }
+    return auditExitCode(report);
+}
+
+export function auditCommand(workDir: string): Command {
+    return new Command("audit")
+        .description("evaluate the policy pack over each selected stack's deployed state (after a refresh with --refresh)")
+        .option("--manifest <file>", "fleet manifest", "stacks/fleet.yaml")
+        .option("--stacks <selectors>", "stacks to audit (names, role:<role>, globs; comma-separated, repeatable)", listOption)
+        .option("--backend <url>", "Pulumi backend (default: the CLI's login)")
+        .option("--refresh", "refresh each stack from the cloud first (pulumi refresh), so the audit sees out-of-band changes")
+        .option("--config <file>", "policy configuration JSON (the --policy-pack-config format the fleet's previews use)")
+        .option("--json <file>", "write the per-stack, per-policy report as JSON (- for standard output)")
+        .option("--sarif <file>", "write SARIF 2.1.0 for code scanning (- for standard output)")
+        .addHelpText("after", "\nExamples:\n  npm run fleet -- audit --refresh --sarif audit.sarif\n  npm run fleet -- audit --stacks role:monitored --json audit.json\n\nExit codes: 0 no mandatory violation, 1 a mandatory violation or a stack not audited, 2 bad input (nothing written).")
+        .action(async (o: AuditArgs, cmd: Command) => setExitCode(cmd, await audit(o, workDir)));
+}
