@@ -1,7 +1,7 @@
 import Mocha from "mocha";
 import * as path from "path";
 import * as fs from "fs";
-import { writeReport } from "./report";
+import { TestOutcome, trackOutcomes, writeReport } from "./report";
 
 /**
  * `npm run e2e [-- --report FILE] [-- --grep PATTERN]`: the end-to-end suite against real
@@ -23,14 +23,18 @@ function main(argv: string[]): number | Promise<number> {
     const root = path.resolve(__dirname, "../..");
     const mocha = new Mocha({ timeout: 600_000, reporter: path.join(root, "test/support/reporter.ts") });
     if (grep !== undefined) mocha.grep(grep);
+    // The pattern as mocha compiled it, to know which tests a failing hook kept from running.
+    const pattern = mocha.options.grep instanceof RegExp ? mocha.options.grep : undefined;
     const dir = path.join(root, "test/e2e");
     const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".e2e.ts")).sort();
     for (const f of files) mocha.addFile(path.join(dir, f));
     return new Promise((resolve) => {
-        mocha.run((failures) => {
-            if (reportFile !== undefined) writeReport(reportFile);
+        const outcomes = new Map<string, TestOutcome>();
+        const runner = mocha.run((failures) => {
+            if (reportFile !== undefined) writeReport(reportFile, [...outcomes.values()]);
             resolve(failures > 0 ? 1 : 0);
         });
+        trackOutcomes(runner, pattern, outcomes);
     });
 }
 

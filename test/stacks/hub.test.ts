@@ -8,6 +8,7 @@ import { scopableActions } from "../../policy/rules/leastPrivilege";
 import { hubStack } from "../../stacks/hub";
 import { Recorded, runProgram } from "../harness";
 import { hubConfig, SITE } from "./fixtures/hub";
+import { taggable, untagged } from "./fixtures/tagging";
 
 const NOW = new Date("2026-11-23T00:00:00Z");
 
@@ -284,7 +285,16 @@ describe("hub stack (under mocks)", function () {
         assert.deepStrictEqual(providers.map((p) => p.inputs.region).sort(), ["us-east-1", "us-west-2"]);
         for (const p of providers) {
             assert.strictEqual(p.inputs.allowedAccountIds, JSON.stringify(["111111111111"]));
+            assert.deepStrictEqual(JSON.parse(String(p.inputs.defaultTags)).tags, { CostCenter: "cc-1", Owner: "team", Environment: "test", MonitoringRole: "hub" }, "the fixture's tags");
         }
+        // Every resource @pulumi/aws can tag ends up with the cost-allocation tags (its own or its provider's).
+        const { checked, problems } = untagged(r);
+        assert.deepStrictEqual(problems, []);
+        assert.ok(checked > 50, `the hub's taggable resources were checked (${checked})`);
+        // The check's own negative case: a resource on the default provider with only a Name tag is caught.
+        const first = r.resources.find((x) => x.custom && taggable(x.type))!;
+        const moved = new Recorded(r.resources.map((x) => (x === first ? { ...x, provider: null, inputs: { ...x.inputs, tags: { Name: "n" } } } : x)), r.outputs, r.publicOutputs);
+        assert.deepStrictEqual(untagged(moved).problems, [`${first.type} ${first.name}: no CostCenter, Owner, Environment, MonitoringRole (default provider)`]);
     });
 });
 

@@ -14,24 +14,23 @@ import { PRIVATELINK_SERVICES } from "../../components/network/endpointCatalog";
 import { activeVpcCidrs, hasEc2Path, s3RouteProblem } from "../../components/monitored/connectivity";
 
 
-/** Plans `name` with an override of its role config; collects a failure instead of throwing. */
-export async function planMonitored(name: string, override: (m: Record<string, any>) => Record<string, any> = (m) => m, invokes?: MockContext["invokeOverrides"]): Promise<{ r: Recorded; errors: string[] }> {
+/**
+ * Plans `name` with an override of its role config. A program error rejects: a test that expects
+ * one says so with assert.rejects, and no test can pass on the partial plan a failed program leaves.
+ */
+export async function planMonitored(name: string, override: (m: Record<string, any>) => Record<string, any> = (m) => m, invokes?: MockContext["invokeOverrides"]): Promise<{ r: Recorded }> {
     const s = entry(name);
     const config = { ...s.config, "oss-monitoring:monitored": override(structuredClone(s.config["oss-monitoring:monitored"]) as Record<string, any>) };
-    const errors: string[] = [];
-    const r = await runProgram(async () => {
-        try {
-            return await program();
-        } catch (e) {
-            errors.push(String(e));
-            return undefined;
-        }
-    }, { config, account: s.account, region: s.region, stack: name, stackOutputs: { [HUB_REF]: hubOutputs }, invokes });
-    return { r, errors };
+    const r = await runProgram(() => program(), { config, account: s.account, region: s.region, stack: name, stackOutputs: { [HUB_REF]: hubOutputs }, invokes });
+    return { r };
 }
 
 describe("monitored accounts: deployable for real (issue 12)", function () {
     this.timeout(120000);
+
+    it("planMonitored rejects when the program throws (a bad config value), instead of returning the partial plan", async () => {
+        await assert.rejects(planMonitored("monitored-payments", (m) => ({ ...m, connectivity: { ...m.connectivity, mode: "carrier-pigeon" } })), /oss-monitoring:monitored\.connectivity\.mode/);
+    });
 
     describe("item 4: hub endpoint subnets in the endpoint service's zones", () => {
         // An interface endpoint in an AZ the service does not offer fails
@@ -45,8 +44,7 @@ describe("monitored accounts: deployable for real (issue 12)", function () {
 
         it("the planned endpoint uses the looked-up zones", async () => {
             const zones = { "aws:ec2/getVpcEndpointService:getVpcEndpointService": () => ({ serviceName: SERVICE, availabilityZones: ["us-east-1b", "us-east-1c"] }) };
-            const { r, errors } = await planMonitored("monitored-payments", (m) => m, zones);
-            assert.deepStrictEqual(errors, []);
+            const { r } = await planMonitored("monitored-payments", (m) => m, zones);
             // Mock zones: …11 → b, …12 → c, …13 → a.
             assert.deepStrictEqual(r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-vpce").inputs.subnetIds, ["subnet-0b2a3c4d5e6f70811", "subnet-0b2a3c4d5e6f70812"]);
             const narrow = { "aws:ec2/getVpcEndpointService:getVpcEndpointService": () => ({ serviceName: SERVICE, availabilityZones: ["us-east-1b"] }) };
@@ -100,8 +98,7 @@ describe("monitored accounts: deployable for real (issue 12)", function () {
                     throw new Error("no matching Route 53 Hosted Zone found");
                 },
             };
-            const { r, errors } = await planMonitored("monitored-payments", (m) => m, invokes);
-            assert.deepStrictEqual(errors, []);
+            const { r } = await planMonitored("monitored-payments", (m) => m, invokes);
             const services = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => String(e.inputs.serviceName));
             assert.ok(!services.includes("com.amazonaws.us-east-1.ssm") && !services.includes("com.amazonaws.us-east-1.sts"));
             assert.ok(services.includes("com.amazonaws.us-east-1.logs"));

@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { GATEWAY_BATCH, GATEWAY_PATHS, GatewayCollectorConfigOptions, renderGatewayCollectorConfig } from "../../../components/onprem/gatewayCollectorConfig";
-import { queueSizing } from "../../../components/onprem/queueSizing";
+import { GATEWAY_PATHS, GatewayCollectorConfigOptions, renderGatewayCollectorConfig } from "../../../components/onprem/gatewayCollectorConfig";
 import { HUB_CA_PEM } from "../../stacks/fixtures/onprem";
 
 const BASE: GatewayCollectorConfigOptions = {
@@ -33,8 +32,8 @@ describe("gateway collector config", () => {
     it("queues on disk, sized for the outage, and retries until the hub is back", () => {
         const c = render();
         const e = c.exporters["otlphttp/hub"];
-        const sizing = queueSizing({ ...BASE.queue, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: sizing.queueSize, storage: "file_storage/queue" });
+        // 240 min at 2,000/s: 28,800,000 samples ÷ 2,048 per batch = 14,063 batches, + 25 % = 17,579 (queueSizing.test.ts).
+        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: 17_579, storage: "file_storage/queue" });
         assert.strictEqual(c.extensions["file_storage/queue"].directory, GATEWAY_PATHS.queue);
         assert.ok(c.service.extensions.includes("file_storage/queue"));
         assert.strictEqual(e.retry_on_failure.enabled, true);
@@ -78,9 +77,11 @@ describe("gateway collector config", () => {
     });
 
     it("matches the batch settings the queue is sized in", () => {
-        const b = render().processors.batch;
-        assert.strictEqual(b.send_batch_size, GATEWAY_BATCH.size);
-        assert.strictEqual(b.timeout, `${GATEWAY_BATCH.timeoutSeconds}s`);
+        // A 60-minute outage at 10 samples/s: one batch closes every 5 s (3,600 ÷ 5 = 720), + 25 % = 900
+        // batches queued; that holds only if the rendered batch processor closes on 5 s with 2,048 per batch.
+        const c = render({ queue: { outageMinutes: 60, samplesPerSecond: 10, storageGi: 1 } });
+        assert.deepStrictEqual([c.processors.batch.send_batch_size, c.processors.batch.timeout], [2048, "5s"]);
+        assert.strictEqual(c.exporters["otlphttp/hub"].sending_queue.queue_size, 900);
     });
 
     it("takes file paths, ports and the hub's certificate name as parameters", () => {

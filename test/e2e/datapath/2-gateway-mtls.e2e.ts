@@ -33,9 +33,13 @@ describe("data path 2: on-prem gateway → hub over mutual TLS (OTLP/HTTP) with 
         f.stored = await waitFor("the site's samples", async () => { const n = await prom.samples(selector); return n >= f.sent ? n : undefined; }, 60_000).catch(async () => prom.samples(selector));
         f.lost = f.sent - f.stored;
         const series = await prom.series(metric);
-        f.details = { series: series.length, labels: series[0], healthCheckStatus: await hub.health() };
+        const storedAnyLabels = await prom.samples(metric);
+        f.details = { rounds: host.rounds, senderFailedRounds: host.failedRequests, series: series.length, labels: series[0], storedUnderAnyLabels: storedAnyLabels, healthCheckStatus: await hub.health() };
 
-        assert.strictEqual(f.stored, f.sent);
+        assert.ok(f.sent > 0, "the site sent samples");
+        assert.strictEqual(host.failedRequests, 0, `the gateway accepted every round (${host.lastError})`);
+        assert.strictEqual(f.stored, f.sent, "every sample stored once under the site");
+        assert.strictEqual(storedAnyLabels, f.stored, "none stored under other labels");
         assert.ok(series.length === 20 && series.every((s) => s.site === SITES.dc1 && s.account === ACCOUNTS.site && s.source_role === "onprem" && s.cluster === "dc1-k8s"), JSON.stringify(series[0]));
     }));
 });

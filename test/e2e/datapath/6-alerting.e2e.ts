@@ -8,7 +8,7 @@ import { RECEIVERS, TEMPLATE_FILE, alertmanagerConfig, renderTemplates } from ".
 import { resolveContentOptions } from "../../../components/content/options";
 import { Collector } from "./lib/collector";
 import { PARAMS } from "./lib/env";
-import { request } from "./lib/http";
+import { parseExposition, request } from "./lib/http";
 import { Proc, freePort, sleep, stopAll, waitFor } from "./lib/procs";
 import { scenario } from "./lib/report";
 import { ACCOUNTS, REGION, contentRules, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
@@ -86,13 +86,22 @@ describe("data path 6: alerting rules in Prometheus, the alert manager config in
                 await sleep(PARAMS.ruleIntervalSeconds * 1000 + 35_000); // beyond group_wait: an uninhibited page would have arrived
                 const pagedForA = received.some((n) => n.alerts.some((a) => a.status === "firing" && a.labels.alertname === ALERTS.accountSilent && a.labels.account === ACCOUNTS.spokeA));
 
-                f.sent = received.length;
+                // Sent: what Alertmanager counts as delivered to the webhook integration (attempted less
+                // failed, alertmanager v0.25.0 notify/notify.go); stored: what the receiver got.
+                const delivered = async (): Promise<number> => {
+                    const m = (await request(`http://127.0.0.1:${amPort}/metrics`)).body;
+                    const webhook = (l: string): boolean => l.includes('integration="webhook"');
+                    return parseExposition(m, "alertmanager_notifications_total", webhook) - parseExposition(m, "alertmanager_notifications_failed_total", webhook);
+                };
+                f.sent = await waitFor("the receiver to have every notification Alertmanager delivered", async () => { const d = await delivered(); return d === received.length ? d : undefined; }, 30_000).catch(delivered);
                 f.stored = received.length;
                 f.details = {
                     options: { silentAfterMinutes: options.silentAfterMinutes, alertForScale: options.alertForScale, ruleIntervalSeconds: options.ruleIntervalSeconds },
                     healthyFiring, healthyNotifications, silentPage: { receiver: page.n.receiver, account: page.a.labels.account, severity: page.a.labels.severity, afterSeconds: silentAfterSeconds },
                     hubDownAfterSeconds, accountAInhibitedBy: inhibited.status.inhibitedBy.length, accountAPaged: pagedForA, notifications: received.length,
                 };
+                assert.strictEqual(f.stored, f.sent, "every notification Alertmanager delivered reached the receiver, once");
+                assert.ok(f.sent >= 2, `the silent-account page and the hub-down page were delivered (${f.sent})`);
                 assert.deepStrictEqual(healthyFiring, [], "a healthy fleet fires nothing");
                 assert.strictEqual(healthyNotifications, 0);
                 assert.strictEqual(page.a.labels.account, ACCOUNTS.spokeB, "the silent account's label reaches the receiver");

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import * as path from "path";
-import { recordScenario } from "../report";
+import { measured } from "../report";
 import { account, CANARY, FixtureFleet, toolsBin, waitFor } from "./harness";
 
 const SUBSET = ["--stacks", "hub,spoke-01,spoke-02,spoke-03", "--force"];
@@ -67,27 +67,27 @@ describe("e2e: canary health gate on a real Prometheus", function () {
         fleet?.cleanup();
     });
 
-    it("passes once the canary account's heartbeat is in Prometheus, then the main wave runs", async () => {
+    it("passes once the canary account's heartbeat is in Prometheus, then the main wave runs", async () => measured("engine: health gate passes", async (f) => {
         heartbeats.add(account(CANARY));
         refused = 0;
         const r = await fleet.fleet("up", SUBSET);
+        const journal = JSON.parse(fs.readFileSync(path.join(fleet.stateDir, "journal.json"), "utf8")) as { runs: { gate?: { ok: boolean } }[] };
+        f.details = { exit: r.code, prometheus: promUrl, results: Object.fromEntries((r.report?.stacks ?? []).map((s) => [s.stack, s.result])), journalGate: journal.runs.at(-1)?.gate };
         assert.strictEqual(r.code, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /health gate passed/);
         assert.ok(r.report!.stacks.every((s) => s.result === "succeeded"));
-        const journal = JSON.parse(fs.readFileSync(path.join(fleet.stateDir, "journal.json"), "utf8")) as { runs: { gate?: { ok: boolean } }[] };
         assert.strictEqual(journal.runs.at(-1)!.gate?.ok, true);
-        recordScenario({ name: "engine: health gate passes", passed: true, sent: 0, stored: 0, lost: 0, seconds: r.seconds, details: { prometheus: promUrl } });
-    });
+    }));
 
-    it("a failing gate stops the rollout like a failed canary: the main wave does not run", async () => {
+    it("a failing gate stops the rollout like a failed canary: the main wave does not run", async () => measured("engine: health gate fails", async (f) => {
         heartbeats.clear();
         const r = await fleet.fleet("up", SUBSET);
+        const results = Object.fromEntries((r.report?.stacks ?? []).map((s) => [s.stack, s.result]));
+        f.details = { exit: r.code, stopReason: r.report?.stopReason, results };
         assert.strictEqual(r.code, 1, r.stdout + r.stderr);
         assert.match(r.report!.stopReason ?? "", /health gate failed after .*canary-heartbeat \(no series\)/);
-        const results = Object.fromEntries(r.report!.stacks.map((s) => [s.stack, s.result]));
         assert.deepStrictEqual(results, { hub: "succeeded", [CANARY]: "succeeded", "spoke-02": "not-run", "spoke-03": "not-run" });
-        recordScenario({ name: "engine: health gate fails", passed: true, sent: 0, stored: 0, lost: 0, seconds: r.seconds, details: { stopReason: r.report!.stopReason } });
-    });
+    }));
 });
 
 function freePort(): Promise<number> {

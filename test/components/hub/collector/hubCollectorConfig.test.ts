@@ -3,8 +3,9 @@ import { parse } from "yaml";
 import { COLLECTOR_INTERNAL_PORTS } from "../../../../components/telemetry/collectorPorts";
 import { unsupportedByAdot } from "../../../../components/telemetry/adotComponents";
 import { TENANT_HEADERS } from "../../../../components/identity/tenants";
+import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
 import {
-    DR_BATCH_MAX_POINTS, DR_BYTES_PER_POINT_BOUND, DR_MEMORY_SHARE, DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, identityKeyPattern, renderHubCollectorConfig, sourceLabelActions,
+    DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, identityKeyPattern, renderHubCollectorConfig, sourceLabelActions,
 } from "../../../../components/hub/collector/hubCollectorConfig";
 import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../../../components/telemetry/labels";
 
@@ -26,6 +27,10 @@ describe("hub collector config", () => {
         }
         assert.deepStrictEqual(Object.keys(c.receivers).sort(), ["otlp", "prometheus/self"], "no other receiver");
         assert.strictEqual(c.extensions.health_check.endpoint, `127.0.0.1:${COLLECTOR_INTERNAL_PORTS.health}`);
+        // The tenant proxy forwards (and health-checks) exactly where this collector listens: the
+        // other renderer's backends, not the shared constant, are the oracle.
+        const servers = Object.fromEntries([...renderHaproxyConfig().matchAll(/^backend (collector_\w+)\n(?:[ \t]+(?!server ).*\n)*[ \t]+server collector (\S+)/gm)].map((m) => [m[1], m[2]]));
+        assert.deepStrictEqual(servers, { collector_grpc: c.receivers.otlp.protocols.grpc.endpoint, collector_http: c.receivers.otlp.protocols.http.endpoint, collector_health: c.extensions.health_check.endpoint });
         // Nothing the collector serves listens beyond loopback, whatever the variant.
         for (const variant of [render(), render({ remoteWrite: [primary, dr] })]) {
             const endpoints = JSON.stringify(variant).match(/"(endpoint|host)":"[^"]*"/g) ?? [];
@@ -101,13 +106,15 @@ describe("hub collector config", () => {
             assert.strictEqual(procs[procs.length - 1], "batch/dr");
         }
         const e = c.exporters["prometheusremotewrite/dr"];
-        assert.deepStrictEqual(e.remote_write_queue, { enabled: true, queue_size: drQueueBatches(2048), num_consumers: 1 });
+        // By hand (README "Disaster recovery"): 10 % of 2,048 MiB = 214,748,364.8 B ÷ (8,192 points × 512 B) = 51.2 → 51 batches.
+        assert.deepStrictEqual(e.remote_write_queue, { enabled: true, queue_size: 51, num_consumers: 1 });
         assert.strictEqual(e.retry_on_failure.max_elapsed_time, "2m");
-        assert.strictEqual(c.processors["batch/dr"].send_batch_max_size, DR_BATCH_MAX_POINTS);
-        // Memory: the whole DR backlog stays under DR_MEMORY_SHARE of the task, far below the 60 %
-        // (limit 80 % - spike 20 %) at which memory_limiter starts refusing.
-        const backlogBytes = drQueueBatches(2048) * DR_BATCH_MAX_POINTS * DR_BYTES_PER_POINT_BOUND;
-        assert.ok(backlogBytes <= 2048 * 1024 * 1024 * DR_MEMORY_SHARE, `DR backlog ${backlogBytes} B`);
+        assert.strictEqual(c.processors["batch/dr"].send_batch_max_size, 8192);
+        // Memory: the whole DR backlog (51 × 8,192 × 512 B = 213,909,504 B) stays under 10 % of the
+        // task, far below the 60 % (limit 80 % - spike 20 %) at which memory_limiter starts refusing.
+        const backlogBytes = e.remote_write_queue.queue_size * c.processors["batch/dr"].send_batch_max_size * 512;
+        assert.strictEqual(backlogBytes, 213_909_504);
+        assert.ok(backlogBytes <= 2048 * 1024 * 1024 * 0.1, `DR backlog ${backlogBytes} B`);
         const ml = c.processors.memory_limiter;
         assert.ok(backlogBytes < 2048 * 1024 * 1024 * (ml.limit_percentage - ml.spike_limit_percentage) / 100);
         assert.strictEqual(drQueueBatches(2048), 51);

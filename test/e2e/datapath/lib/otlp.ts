@@ -50,7 +50,7 @@ interface Point { time: number; value: number; attributes: Array<readonly [strin
  * InstrumentationScope name = 1, attributes = 3), opentelemetry/proto/resource/v1/resource.proto (attributes = 1).
  * google-protobuf's BinaryWriter does the wire format; no generated code is needed for 9 fields.
  */
-function encodeRequest(metric: string, resource: Attributes, scopeAttributes: Attributes | undefined, points: Point[]): Uint8Array {
+export function encodeRequest(metric: string, resource: Attributes, scopeAttributes: Attributes | undefined, points: Point[]): Uint8Array {
     const w = new BinaryWriter();
     // writeMessage skips a null value, so the callbacks get a placeholder; they write the fields themselves.
     const msg = (field: number, body: () => void): void => w.writeMessage(field, {}, body);

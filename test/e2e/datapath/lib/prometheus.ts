@@ -59,6 +59,14 @@ export class Prometheus {
         return this.value(`sum(count_over_time(${selector}[${range}]))`);
     }
 
+    /** Every stored sample of each series matching `selector` over the last `range`, in milliseconds (a range query's raw matrix). */
+    async rawSamples(selector: string, range = "1h"): Promise<Array<{ metric: Record<string, string>; samples: Array<{ ms: number; value: number }> }>> {
+        const r = await request(`${this.url}/api/v1/query?query=${encodeURIComponent(`${selector}[${range}]`)}`, { ca: this.pki.ca });
+        const body = JSON.parse(r.body) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } };
+        if (body.status !== "success") throw new Error(`query ${selector}[${range}]: ${body.error ?? r.body}`);
+        return body.data.result.map((s) => ({ metric: s.metric, samples: s.values.map(([t, v]) => ({ ms: Math.round(t * 1000), value: Number(v) })) }));
+    }
+
     /**
      * Samples stored for a selector that may match several metric names: count_over_time drops the
      * name, so one query over many names would see duplicate label sets; count per name instead.

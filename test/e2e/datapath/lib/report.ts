@@ -1,4 +1,4 @@
-import { recordScenario, setCollector } from "../../report";
+import { measured, setCollector } from "../../report";
 import { ADOT_RELEASE } from "../../../../components/telemetry/adotComponents";
 import { version } from "./collector";
 
@@ -11,18 +11,26 @@ export async function stampCollector(): Promise<void> {
     versionSet = true;
 }
 
-/** Records a scenario whether its assertions pass or not: `body` returns the figures, then asserts. */
-export async function scenario(name: string, body: (figures: Figures) => Promise<void>): Promise<void> {
-    const start = Date.now();
-    const f: Figures = { sent: 0, stored: 0, lost: 0, details: {} };
-    let passed = false;
-    try {
-        await body(f);
-        passed = true;
-    } finally {
-        recordScenario({ name, passed, sent: f.sent, stored: f.stored, lost: f.lost, seconds: Math.round((Date.now() - start) / 100) / 10, details: f.details });
-        console.log(`      [${name}] sent=${f.sent} stored=${f.stored} lost=${f.lost} ${JSON.stringify(f.details)}`);
-    }
-}
-
+/** The data-path scenarios' figures: numbers to the body; a figure never assigned is recorded as null (not measured). */
 export interface Figures { sent: number; stored: number; lost: number; details: Record<string, unknown> }
+
+/**
+ * Records a scenario whether its assertions pass or not: `body` assigns the figures as it measures
+ * them, then asserts. What a failing scenario had measured by then is in the report; what it had
+ * not is null there. lost, unless assigned, is sent - stored.
+ */
+export async function scenario(name: string, body: (figures: Figures) => Promise<void>): Promise<void> {
+    await measured(name, async (out) => {
+        const numeric = (k: "sent" | "stored" | "lost") => ({
+            get: (): number => out[k] ?? 0,
+            set: (v: number): void => { out[k] = v; },
+            enumerable: true,
+        });
+        const f = Object.defineProperties({ details: out.details } as Figures, { sent: numeric("sent"), stored: numeric("stored"), lost: numeric("lost") });
+        try {
+            await body(f);
+        } finally {
+            out.details = f.details;
+        }
+    });
+}
