@@ -126,8 +126,10 @@ const identity = z
         /** Days between certificate rotations; each certificate stays valid three periods. Default 30. */
         rotationDays: z.number().int().min(ROTATION_DAYS.min).max(ROTATION_DAYS.max, { error: `at most ${ROTATION_DAYS.max} days between rotations` }).default(ROTATION_DAYS.default),
         /**
-         * Serials of revoked tenant certificates (hex, e.g. from `aws acm-pca list-certificates` or
-         * `openssl x509 -serial`; `:` separators and either case accepted). The proxy refuses them.
+         * Serials of revoked tenant certificates (hex, e.g. from `openssl x509 -noout -serial` of the
+         * tenant's `tls.crt`, or the `serial` of each issued certificate in the CA's audit report,
+         * `aws acm-pca create-certificate-authority-audit-report`; AWS Private CA has no API that lists
+         * issued certificates; `:` separators and either case accepted). The proxy refuses them.
          */
         // RFC 5280 4.1.2.2: at most 20 octets (21 in DER with a sign byte).
         revokedSerials: z.array(z.string().regex(/^(?=.*[0-9a-fA-F])[0-9a-fA-F:]+$/, { error: "expected a certificate serial in hex, e.g. 0a:1b:2c or 0A1B2C" })

@@ -145,7 +145,7 @@ describe("hub stack (under mocks)", function () {
         assert.strictEqual(collector.portMappings, undefined);
         assert.strictEqual(collector.mountPoints, undefined);
         const proxy = containers.find((c) => c.name === "tenant-proxy");
-        assert.match(proxy.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/docker\/library\/haproxy:2\.6\.\d+$/);
+        assert.match(proxy.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/docker\/library\/haproxy@sha256:[0-9a-f]{64}$/);
         assert.strictEqual(proxy.essential, true);
         assert.strictEqual(proxy.user, "10001:10001");
         assert.deepStrictEqual(proxy.linuxParameters.capabilities.drop, ["ALL"]);
