@@ -18,6 +18,7 @@ import { hubTenants } from "./config/hub";
 import { compact, HubOutputs } from "./outputs";
 import { deployProvider } from "./provider";
 import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
+import { hubEndpointServices } from "../components/network/hubPaths";
 
 /** Composes the central hub and returns what spokes and operators need (HubOutputs). */
 export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {
@@ -119,7 +120,12 @@ function hubNetwork(config: HubStackConfig, opts: StackOpts, drProvider: pulumi.
         existing: hub.network.vpcId !== undefined
             ? { vpcId: hub.network.vpcId, privateSubnetIds: hub.network.privateSubnetIds ?? [], privateRouteTableIds: hub.network.privateRouteTableIds }
             : undefined,
-        endpointServices: HUB_ENDPOINT_SERVICES,
+        // Grafana connected to the VPC sends all its traffic through it; the runner too, when it lives there.
+        endpointServices: hubEndpointServices(HUB_ENDPOINT_SERVICES, {
+            grafanaContent: hub.grafana.apiAccess !== "none",
+            runnerInVpc: hub.grafana.apiAccess === "hubVpcEndpoint",
+        }),
+        s3Buckets: hub.deployRunner.stateBucket !== undefined ? [hub.deployRunner.stateBucket] : [],
         tags,
     }, opts);
 

@@ -240,6 +240,20 @@ export const hubConfig = z
         cloudwatch: cloudwatch.prefault({}),
         /** Who may send as which account or site (tenant certificates). */
         identity: identity.prefault({}),
+        /**
+         * The deploy runner in the hub VPC (grafana.apiAccess hubVpcEndpoint): the hub then gets the
+         * interface endpoints of the control planes it calls (README "Where the hub stack runs").
+         */
+        deployRunner: z
+            .object({
+                /**
+                 * Pulumi state bucket (S3 backend, in the hub region) the runner reads and writes through the
+                 * VPC's S3 gateway endpoint, whose policy otherwise admits only AWS-owned artifact buckets. Default none.
+                 */
+                stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name (3-63 lower-case letters, digits, dots, dashes)" }).optional(),
+            })
+            .strict()
+            .prefault({}),
         /** Derived from the fleet manifest: the monitored accounts (each a tenant, each allowed on the endpoint service). */
         monitoredAccounts: z.array(accountId).default([]),
         /** Derived from the fleet manifest: on-prem sites (each a tenant; its landing account is allowed on the endpoint service). */
