@@ -19,6 +19,8 @@ import { compact, HubOutputs } from "./outputs";
 import { deployProvider } from "./provider";
 import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 import { hubEndpointServices } from "../components/network/hubPaths";
+import { tenantLimitSignals, tenantSeriesLimits } from "../components/hub/tenantLimits";
+import { tenantCertificateSignals } from "../components/identity/tenantIdentities";
 
 /** Composes the central hub and returns what spokes and operators need (HubOutputs). */
 export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {
@@ -44,6 +46,10 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         grafanaDataSourceUid: grafana.dataSourceUid,
         quotas: hub.quotas,
         minHubCollectorReplicas: hub.collector.minTasks,
+        // Tenants' limits and certificate expiry become series with their labels (components/content/tenantRules.ts).
+        tenantSeriesLimits: tenantLimitSignals(front.tenants, hub.tenantLimits),
+        tenantCertificates: tenantCertificateSignals(front.tenants, now ?? new Date(), hub.identity.rotationDays),
+        tenantCertWarningDays: hub.identity.rotationDays,
         dr: amp.dr !== undefined && amp.drProvider !== undefined ? { workspaceId: amp.dr.workspaceId, provider: amp.drProvider } : undefined,
         tags,
     }, { providers: grafana.provider !== undefined ? [provider, grafana.provider] : [provider] });
@@ -94,13 +100,15 @@ type StackOpts = { providers: pulumi.ProviderResource[] };
 function ampWorkspaces(config: HubStackConfig, opts: StackOpts) {
     const hub = config.hub;
     const tags = config.tags;
+    // Each tenant held to its own active-series limit, in both workspaces (the hub dual-writes).
+    const limitsPerLabelSets = tenantSeriesLimits(hubTenants(hub), hub.tenantLimits);
     const amp = new PrometheusWorkspace("hub-amp", {
-        account: config.account, region: config.region, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
+        account: config.account, region: config.region, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, limitsPerLabelSets, tags,
     }, opts);
     const drProvider = hub.drRegion !== undefined ? deployProvider("hub-aws-dr", config, hub.drRegion) : undefined;
     const dr = hub.drRegion !== undefined && drProvider !== undefined
         ? new PrometheusWorkspace("hub-amp-dr", {
-            account: config.account, region: hub.drRegion, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
+            account: config.account, region: hub.drRegion, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, limitsPerLabelSets, tags,
         }, { providers: [drProvider] })
         : undefined;
     const workspaceArns = [amp.workspaceArn, ...(dr ? [dr.workspaceArn] : [])];

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, formatIssues, PROJECT } from "../../stacks/config/common";
+import { tenantKey } from "../../components/identity/tenants";
 import { EC2_AGENT_NAMESPACE } from "../../components/agent/hostMetrics";
 import { monitoredLogGroupPrefix, siteLogGroupPrefix, siteNameOf } from "../../components/agent/logGroups";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
@@ -37,6 +38,30 @@ function cloudwatchSources(raw: RawManifest): Record<string, unknown>[] {
     });
 }
 
+/**
+ * The hub's tenantLimits from the manifest: defaults.maxActiveSeries and each spoke's maxActiveSeries
+ * keyed by its tenant (components/identity/tenants.ts tenantKey), merged over what the hub's own
+ * config says. Two stacks of one account (e.g. two regions) are one tenant: they must agree.
+ */
+function tenantLimitsConfig(raw: RawManifest, sites: readonly { name: string; site: string }[], hubConfig: Record<string, unknown>): Record<string, unknown> {
+    const own = (hubConfig.tenantLimits ?? {}) as { maxActiveSeries?: unknown; overrides?: Record<string, unknown> };
+    const overrides: Record<string, unknown> = { ...(own.overrides ?? {}) };
+    const from: Record<string, string> = {};
+    for (const s of raw.stacks) {
+        if (s.maxActiveSeries === undefined || s.role === "hub") {
+            continue;
+        }
+        const key = s.role === "monitored" ? tenantKey({ kind: "monitored", account: s.account }) : tenantKey({ kind: "onprem", account: s.account, site: sites.find((x) => x.name === s.name)?.site });
+        if (from[key] !== undefined && overrides[key] !== s.maxActiveSeries) {
+            throw new ConfigError(`stacks (${s.name}).maxActiveSeries: ${s.maxActiveSeries} differs from ${from[key]}'s ${String(overrides[key])} for the same tenant ${key}; give both stacks the same limit`);
+        }
+        overrides[key] = s.maxActiveSeries;
+        from[key] = s.name;
+    }
+    const maxActiveSeries = own.maxActiveSeries ?? raw.defaults.maxActiveSeries;
+    return { ...own, ...(maxActiveSeries !== undefined ? { maxActiveSeries } : {}), overrides };
+}
+
 /** Role config the manifest derives from other members, so nothing is repeated by hand. */
 function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number], hubRef: string): Record<string, unknown> {
     if (entry.role !== "hub") {
@@ -54,6 +79,7 @@ function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number
     return {
         hub: {
             ...entry.config,
+            tenantLimits: tenantLimitsConfig(raw, sites, entry.config),
             monitoredAccounts: [...new Set(raw.stacks.filter((s) => s.role === "monitored").map((s) => s.account))].sort(),
             onpremSites: sites,
             spokeDeployRoleName: raw.defaults.deployRoleName,

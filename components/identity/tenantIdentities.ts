@@ -145,6 +145,21 @@ export function tenantResourceNames(name: string, t: Pick<Tenant, "kind" | "acco
 
 type TenantResourceNames = ReturnType<typeof tenantResourceNames>;
 
+/**
+ * The earliest moment the certificate of the period containing `now` can expire: it is issued at
+ * the first deploy of the period (no earlier than the period's start) and valid VALID_PERIODS
+ * periods. An alert on this time fires no later than it would on the real expiry.
+ */
+export function earliestCertificateExpiry(now: Date, rotationDays: number): Date {
+    return new Date((rotationPeriod(now, rotationDays) + VALID_PERIODS) * rotationDays * 86_400_000);
+}
+
+/** Each tenant's current certificate expiry (earliest), with its identity labels, for the expiry alert. */
+export function tenantCertificateSignals(tenants: readonly Tenant[], now: Date, rotationDays: number): { account: string; site?: string; notAfterSeconds: number }[] {
+    const notAfterSeconds = Math.floor(earliestCertificateExpiry(now, rotationDays).getTime() / 1000);
+    return tenants.map((t) => ({ account: t.account, ...(t.kind === "onprem" ? { site: t.site } : {}), notAfterSeconds }));
+}
+
 /** Validity of a tenant certificate, in the shape acmpca.Certificate takes. */
 export function certificateValidity(rotationDays: number): { type: "DAYS"; value: string } {
     return { type: "DAYS", value: String(VALID_PERIODS * rotationDays) };

@@ -8,6 +8,7 @@ import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS, grafanaProblems } from 
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../components/hub/prometheusWorkspace";
 import { AMP_DEFAULT_QUOTAS } from "../../components/content/options";
 import { PRIVATE_NETWORK_DEFAULTS } from "../../components/network/privateNetwork";
+import { tenantLimitProblems } from "../../components/hub/tenantLimits";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { accountId, arnOf, availabilityZoneId, cidr, logRetentionDays, prefixListId, region, routeTableId, subnetId, vpcId } from "./common";
 
@@ -241,6 +242,20 @@ export const hubConfig = z
         /** Who may send as which account or site (tenant certificates). */
         identity: identity.prefault({}),
         /**
+         * Per-tenant active-series limits on the AMP workspaces (label set `account`, `site` for sites;
+         * components/hub/tenantLimits.ts). Derived from the fleet manifest: defaults.maxActiveSeries and each
+         * spoke's maxActiveSeries. Default: no limits.
+         */
+        tenantLimits: z
+            .object({
+                /** Every tenant's limit unless overridden; 0 = no limit, usage metrics only. Default none. */
+                maxActiveSeries: z.number().int().min(0).optional(),
+                /** tenantKey (`account-<id>`, `site-<name>`) → limit. Default none. */
+                overrides: z.record(z.string(), z.number().int().min(0)).default({}),
+            })
+            .strict()
+            .prefault({}),
+        /**
          * The deploy runner in the hub VPC (grafana.apiAccess hubVpcEndpoint): the hub then gets the
          * interface endpoints of the control planes it calls (README "Where the hub stack runs").
          */
@@ -283,6 +298,9 @@ export const hubConfig = z
             }
             sites.set(s.site, i);
         });
+        for (const message of tenantLimitProblems(hubTenants(h), h.tenantLimits, h.quotas.activeSeries)) {
+            ctx.addIssue({ code: "custom", path: ["tenantLimits"], message: message.replace(/^tenantLimits[.:] ?/, "") });
+        }
     });
 
 /**
