@@ -41,22 +41,18 @@ function cloudwatchSources(raw: RawManifest): Record<string, unknown>[] {
 /**
  * The hub's tenantLimits from the manifest: defaults.maxActiveSeries and each spoke's maxActiveSeries
  * keyed by its tenant (components/identity/tenants.ts tenantKey), merged over what the hub's own
- * config says. Two stacks of one account (e.g. two regions) are one tenant: they must agree.
+ * config says. Each spoke is its own tenant: one monitored stack per account in the hub's region,
+ * one site per onprem stack (both checked elsewhere in this file).
  */
 function tenantLimitsConfig(raw: RawManifest, sites: readonly { name: string; site: string }[], hubConfig: Record<string, unknown>): Record<string, unknown> {
     const own = (hubConfig.tenantLimits ?? {}) as { maxActiveSeries?: unknown; overrides?: Record<string, unknown> };
     const overrides: Record<string, unknown> = { ...(own.overrides ?? {}) };
-    const from: Record<string, string> = {};
     for (const s of raw.stacks) {
         if (s.maxActiveSeries === undefined || s.role === "hub") {
             continue;
         }
         const key = s.role === "monitored" ? tenantKey({ kind: "monitored", account: s.account }) : tenantKey({ kind: "onprem", account: s.account, site: sites.find((x) => x.name === s.name)?.site });
-        if (from[key] !== undefined && overrides[key] !== s.maxActiveSeries) {
-            throw new ConfigError(`stacks (${s.name}).maxActiveSeries: ${s.maxActiveSeries} differs from ${from[key]}'s ${String(overrides[key])} for the same tenant ${key}; give both stacks the same limit`);
-        }
         overrides[key] = s.maxActiveSeries;
-        from[key] = s.name;
     }
     const maxActiveSeries = own.maxActiveSeries ?? raw.defaults.maxActiveSeries;
     return { ...own, ...(maxActiveSeries !== undefined ? { maxActiveSeries } : {}), overrides };
