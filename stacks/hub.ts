@@ -20,7 +20,8 @@ import { deployProvider } from "./provider";
 import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 import { hubEndpointServices } from "../components/network/hubPaths";
 import { tenantLimitSignals, tenantSeriesLimits } from "../components/hub/tenantLimits";
-import { tenantCertificateSignals } from "../components/identity/tenantIdentities";
+import { earliestCertificateExpiry, tenantCertificateSignals } from "../components/identity/tenantIdentities";
+import { tenantKey } from "../components/identity/tenants";
 
 /** Composes the central hub and returns what spokes and operators need (HubOutputs). */
 export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {
@@ -91,6 +92,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         cloudwatchDashboardUrl: cw.grafana?.hostContent.dashboardUrl,
         collectorCaBundle: hub.ingress.caBundle,
         vpcId: net.network.vpcId,
+        tenantCertificateExpiresAt: Object.fromEntries(front.tenants.map((t) => [tenantKey(t), earliestCertificateExpiry(now ?? new Date(), hub.identity.rotationDays).toISOString()])),
     } satisfies HubOutputs);
 }
 
