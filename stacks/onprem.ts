@@ -7,7 +7,7 @@ import { OnpremStackConfig } from "./config";
 import { PROJECT } from "./config/common";
 import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
 import { checkLandingS3Gateway, checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
-import { identityExpiryOutput, tenantIdentityTls, TlsSecretData } from "../components/spoke/tenantIdentity";
+import { identityExpiryOutput, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { compact, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
 import { deployProvider } from "./provider";
 import { ONPREM_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
@@ -37,10 +37,9 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
     const providers: pulumi.ProviderResource[] = [aws];
     const endpoints = await landingEndpoints(config, aws);
 
+    const identity = identityArn !== undefined ? tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider: aws }) : undefined;
     let gateway: GatewayArgs;
-    let identity: pulumi.Output<TlsSecretData> | undefined;
-    if (c.gateway !== undefined && identityArn !== undefined) {
-        identity = tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider: aws });
+    if (c.gateway !== undefined && identity !== undefined) {
         providers.push(new k8s.Provider("onprem-k8s", {
             // Explicit and secret: the operator's current kubeconfig context is never used.
             kubeconfig: secrets.requireSecret(ONPREM_SECRET_KEYS.kubeconfig),
