@@ -18,6 +18,10 @@ import { hubTenants } from "./config/hub";
 import { compact, HubOutputs } from "./outputs";
 import { deployProvider } from "./provider";
 import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
+import { hubEndpointServices } from "../components/network/hubPaths";
+import { tenantLimitSignals, tenantSeriesLimits } from "../components/hub/tenantLimits";
+import { earliestCertificateExpiry, tenantCertificateSignals } from "../components/identity/tenantIdentities";
+import { tenantKey } from "../components/identity/tenants";
 
 /** Composes the central hub and returns what spokes and operators need (HubOutputs). */
 export function hubStack(config: HubStackConfig, now?: Date): Record<string, pulumi.Input<unknown>> {
@@ -43,6 +47,10 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         grafanaDataSourceUid: grafana.dataSourceUid,
         quotas: hub.quotas,
         minHubCollectorReplicas: hub.collector.minTasks,
+        // Tenants' limits and certificate expiry become series with their labels (components/content/tenantRules.ts).
+        tenantSeriesLimits: tenantLimitSignals(front.tenants, hub.tenantLimits),
+        tenantCertificates: tenantCertificateSignals(front.tenants, now ?? new Date(), hub.identity.rotationDays),
+        tenantCertWarningDays: hub.identity.rotationDays,
         dr: amp.dr !== undefined && amp.drProvider !== undefined ? { workspaceId: amp.dr.workspaceId, provider: amp.drProvider } : undefined,
         tags,
     }, { providers: grafana.provider !== undefined ? [provider, grafana.provider] : [provider] });
@@ -84,6 +92,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         cloudwatchDashboardUrl: cw.grafana?.hostContent.dashboardUrl,
         collectorCaBundle: hub.ingress.caBundle,
         vpcId: net.network.vpcId,
+        tenantCertificateExpiresAt: Object.fromEntries(front.tenants.map((t) => [tenantKey(t), earliestCertificateExpiry(now ?? new Date(), hub.identity.rotationDays).toISOString()])),
     } satisfies HubOutputs);
 }
 
@@ -93,13 +102,15 @@ type StackOpts = { providers: pulumi.ProviderResource[] };
 function ampWorkspaces(config: HubStackConfig, opts: StackOpts) {
     const hub = config.hub;
     const tags = config.tags;
+    // Each tenant held to its own active-series limit, in both workspaces (the hub dual-writes).
+    const limitsPerLabelSets = tenantSeriesLimits(hubTenants(hub), hub.tenantLimits);
     const amp = new PrometheusWorkspace("hub-amp", {
-        account: config.account, region: config.region, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
+        account: config.account, region: config.region, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, limitsPerLabelSets, tags,
     }, opts);
     const drProvider = hub.drRegion !== undefined ? deployProvider("hub-aws-dr", config, hub.drRegion) : undefined;
     const dr = hub.drRegion !== undefined && drProvider !== undefined
         ? new PrometheusWorkspace("hub-amp-dr", {
-            account: config.account, region: hub.drRegion, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, tags,
+            account: config.account, region: hub.drRegion, retentionDays: hub.retentionDays, logRetentionDays: hub.logRetentionDays, limitsPerLabelSets, tags,
         }, { providers: [drProvider] })
         : undefined;
     const workspaceArns = [amp.workspaceArn, ...(dr ? [dr.workspaceArn] : [])];
@@ -119,7 +130,12 @@ function hubNetwork(config: HubStackConfig, opts: StackOpts, drProvider: pulumi.
         existing: hub.network.vpcId !== undefined
             ? { vpcId: hub.network.vpcId, privateSubnetIds: hub.network.privateSubnetIds ?? [], privateRouteTableIds: hub.network.privateRouteTableIds }
             : undefined,
-        endpointServices: HUB_ENDPOINT_SERVICES,
+        // Grafana connected to the VPC sends all its traffic through it; the runner too, when it lives there.
+        endpointServices: hubEndpointServices(HUB_ENDPOINT_SERVICES, {
+            grafanaContent: hub.grafana.apiAccess !== "none",
+            runnerInVpc: hub.grafana.apiAccess === "hubVpcEndpoint",
+        }),
+        s3Buckets: hub.deployRunner.stateBucket !== undefined ? [hub.deployRunner.stateBucket] : [],
         tags,
     }, opts);
 

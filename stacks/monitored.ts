@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
 import { discoverEndpointServices } from "../components/network/endpointDiscovery";
-import { TlsSecretData, tenantIdentityTls } from "../components/spoke/tenantIdentity";
+import { identityExpiryOutput, TlsSecretData, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { checkMonitoredConfig, MonitoredStackConfig } from "./config";
-import { checkHubRegion, compact, HubOutputsReader, readHubOutputs } from "./outputs";
+import { checkHubRegion, compact, HubOutputsReader, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
 import { deployProvider } from "./provider";
 import { awsServiceEndpoints } from "../components/monitored/connectivity";
 
@@ -79,6 +79,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         agentLogKeyArn: account.logKeyArn,
         collectorRoleArn: account.collectorRoleArn,
         observabilityLinkArn: link.linkArn,
+        [SPOKE_CERTIFICATE_OUTPUT]: identity !== undefined ? identityExpiryOutput(identity) : undefined,
     });
 }
 

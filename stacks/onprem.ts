@@ -7,8 +7,8 @@ import { OnpremStackConfig } from "./config";
 import { PROJECT } from "./config/common";
 import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
 import { checkLandingS3Gateway, checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
-import { tenantIdentityTls } from "../components/spoke/tenantIdentity";
-import { compact, readHubOutputs } from "./outputs";
+import { identityExpiryOutput, tenantIdentityTls } from "../components/spoke/tenantIdentity";
+import { compact, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
 import { deployProvider } from "./provider";
 import { ONPREM_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 
@@ -37,8 +37,9 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
     const providers: pulumi.ProviderResource[] = [aws];
     const endpoints = await landingEndpoints(config, aws);
 
+    const identity = identityArn !== undefined ? tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider: aws }) : undefined;
     let gateway: GatewayArgs;
-    if (c.gateway !== undefined && identityArn !== undefined) {
+    if (c.gateway !== undefined && identity !== undefined) {
         providers.push(new k8s.Provider("onprem-k8s", {
             // Explicit and secret: the operator's current kubeconfig context is never used.
             kubeconfig: secrets.requireSecret(ONPREM_SECRET_KEYS.kubeconfig),
@@ -47,7 +48,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         gateway = {
             settings: c.gateway,
             // The site's certificate, copied from the hub on every deploy (rotation: components/onprem/README.md).
-            identity: tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider: aws }),
+            identity,
         };
     }
 
@@ -100,6 +101,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         directConnectAssociationId: site.directConnectAssociationId,
         gatewayNamespace: site.gatewayNamespace,
         observabilityLinkArn: link.linkArn,
+        [SPOKE_CERTIFICATE_OUTPUT]: identity !== undefined ? identityExpiryOutput(identity) : undefined,
     });
 }
 

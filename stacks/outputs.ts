@@ -61,6 +61,11 @@ export interface HubOutputs {
     /** PEM of the CA that issued the hub's certificate; absent: system roots. */
     readonly collectorCaBundle?: In<string>;
     readonly vpcId: In<string>;
+    /**
+     * tenantKey → the earliest expiry (ISO 8601) of the certificate the hub issued the tenant this
+     * rotation period (components/identity/tenantIdentities.ts earliestCertificateExpiry); `fleet status` shows it.
+     */
+    readonly tenantCertificateExpiresAt?: In<Record<string, string>>;
 }
 
 export type HubOutputKey = keyof HubOutputs;
@@ -77,7 +82,11 @@ export const HUB_OUTPUT_KEYS: { readonly [K in HubOutputKey]-?: K } = {
     grafanaUrl: "grafanaUrl", grafanaWorkspaceId: "grafanaWorkspaceId", grafanaDataSourceUid: "grafanaDataSourceUid", grafanaApiEndpointId: "grafanaApiEndpointId",
     alertTopicArn: "alertTopicArn", dashboardUrls: "dashboardUrls", observabilitySinkArns: "observabilitySinkArns",
     cloudwatchDataSourceUid: "cloudwatchDataSourceUid", cloudwatchDashboardUrl: "cloudwatchDashboardUrl", collectorCaBundle: "collectorCaBundle", vpcId: "vpcId",
+    tenantCertificateExpiresAt: "tenantCertificateExpiresAt",
 };
+
+/** Spoke output: expiry (ISO 8601) of the certificate the stack copied for its senders; `fleet status` shows it. */
+export const SPOKE_CERTIFICATE_OUTPUT = "identityCertificateExpiresAt";
 
 type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
 type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
@@ -86,6 +95,7 @@ type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
 const OPTIONAL_HUB_OUTPUTS: { readonly [K in OptionalKeys<HubOutputs>]-?: true } = {
     drWorkspaceArn: true, drRegion: true, drVpcId: true, drAmpEndpointId: true, certificateArn: true, grafanaDataSourceUid: true,
     grafanaApiEndpointId: true, cloudwatchDataSourceUid: true, cloudwatchDashboardUrl: true, collectorCaBundle: true,
+    tenantCertificateExpiresAt: true,
 };
 
 /** Outputs every deployed hub exports (the non-optional keys of HubOutputs). */

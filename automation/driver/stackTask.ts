@@ -161,6 +161,7 @@ function succeeded(env: StackTaskEnv, s: FleetStack, wave: Wave, log: OpenStackL
         policyViolations: value.policyViolations,
         ...(value.version !== undefined ? { version: value.version } : {}),
         ...(value.drifted !== undefined ? { drifted: value.drifted } : {}),
+        ...(value.certificateExpiresAt !== undefined ? { certificateExpiresAt: value.certificateExpiresAt } : {}),
     });
     return report;
 }

@@ -36,6 +36,8 @@ export interface OperationResult {
     readonly outputs?: Record<string, unknown>;
     /** Stack version after the update (backend history), when known. */
     readonly version?: number;
+    /** up: expiry (ISO 8601) of the tenant certificate the stack holds or issued (record/certificates.ts). */
+    readonly certificateExpiresAt?: string;
     /** A remark for the summary, e.g. "stack does not exist; nothing to destroy". */
     readonly note?: string;
 }

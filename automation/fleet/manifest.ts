@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, formatIssues, PROJECT } from "../../stacks/config/common";
+import { tenantKey } from "../../components/identity/tenants";
 import { EC2_AGENT_NAMESPACE } from "../../components/agent/hostMetrics";
 import { monitoredLogGroupPrefix, siteLogGroupPrefix, siteNameOf } from "../../components/agent/logGroups";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
@@ -37,6 +38,26 @@ function cloudwatchSources(raw: RawManifest): Record<string, unknown>[] {
     });
 }
 
+/**
+ * The hub's tenantLimits from the manifest: defaults.maxActiveSeries and each spoke's maxActiveSeries
+ * keyed by its tenant (components/identity/tenants.ts tenantKey), merged over what the hub's own
+ * config says. Each spoke is its own tenant: one monitored stack per account in the hub's region,
+ * one site per onprem stack (both checked elsewhere in this file).
+ */
+function tenantLimitsConfig(raw: RawManifest, sites: readonly { name: string; site: string }[], hubConfig: Record<string, unknown>): Record<string, unknown> {
+    const own = (hubConfig.tenantLimits ?? {}) as { maxActiveSeries?: unknown; overrides?: Record<string, unknown> };
+    const overrides: Record<string, unknown> = { ...(own.overrides ?? {}) };
+    for (const s of raw.stacks) {
+        if (s.maxActiveSeries === undefined || s.role === "hub") {
+            continue;
+        }
+        const key = s.role === "monitored" ? tenantKey({ kind: "monitored", account: s.account }) : tenantKey({ kind: "onprem", account: s.account, site: sites.find((x) => x.name === s.name)?.site });
+        overrides[key] = s.maxActiveSeries;
+    }
+    const maxActiveSeries = own.maxActiveSeries ?? raw.defaults.maxActiveSeries;
+    return { ...own, ...(maxActiveSeries !== undefined ? { maxActiveSeries } : {}), overrides };
+}
+
 /** Role config the manifest derives from other members, so nothing is repeated by hand. */
 function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number], hubRef: string): Record<string, unknown> {
     if (entry.role !== "hub") {
@@ -54,6 +75,7 @@ function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number
     return {
         hub: {
             ...entry.config,
+            tenantLimits: tenantLimitsConfig(raw, sites, entry.config),
             monitoredAccounts: [...new Set(raw.stacks.filter((s) => s.role === "monitored").map((s) => s.account))].sort(),
             onpremSites: sites,
             spokeDeployRoleName: raw.defaults.deployRoleName,

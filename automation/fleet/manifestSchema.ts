@@ -74,6 +74,11 @@ const stackEntry = z
         dependsOn: z.array(stackName).default([]),
         /** Names of secret config keys the operator sets with `pulumi config set --secret` (never in this file). */
         secrets: z.array(z.string().regex(/^[a-zA-Z][\w]*$/)).default([]),
+        /**
+         * Monitored and on-prem stacks: this tenant's active-series limit in the hub's AMP workspace,
+         * overriding defaults.maxActiveSeries (0: no limit, usage metrics only). Default: the fleet default.
+         */
+        maxActiveSeries: z.number().int().min(0).optional(),
         /** Role-specific settings, validated by the role's schema (`oss-monitoring:<role>`). */
         config: z.record(z.string(), z.unknown()).default({}),
     })
@@ -91,6 +96,11 @@ export const manifestSchema = z
                 deployRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default("OrganizationMonitoringDeploy"),
                 externalId: z.string().min(2).optional(),
                 tags: tags,
+                /**
+                 * Active series each tenant (monitored account, on-prem site) may have in the hub's AMP
+                 * workspace before AMP throttles only its new series (README "Tenant limits"). Default: no limits.
+                 */
+                maxActiveSeries: z.number().int().min(0).optional(),
             })
             .strict(),
         rollout: rolloutSchema.prefault({}),

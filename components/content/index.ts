@@ -5,12 +5,14 @@ import { RenderedDashboard, renderDashboards } from "./dashboards";
 import { ContentOptions, ContentOptionsInput, resolveContentOptions } from "./options";
 import { recordingRuleGroups } from "./recordingRules";
 import { RuleNamespace, renderRuleFile } from "./ruleTypes";
+import { tenantRuleGroups } from "./tenantRules";
 
 export * from "./options";
 export * from "./metrics";
 export * from "./ruleTypes";
 export * from "./recordingRules";
 export * from "./alertingRules";
+export * from "./tenantRules";
 export * from "./alertmanager";
 export * from "./dashboardBuilder";
 export * from "./dashboards";
@@ -30,8 +32,9 @@ export interface RenderedRuleNamespace extends RuleNamespace {
  * below AMP's 1 MB rules-file limit.
  */
 export function renderRuleNamespaces(o: ContentOptions): RenderedRuleNamespace[] {
-    const recording = recordingRuleGroups(o);
-    const alerting = alertingRuleGroups(o);
+    const tenants = tenantRuleGroups(o);
+    const recording = [...recordingRuleGroups(o), ...tenants.recording];
+    const alerting = [...alertingRuleGroups(o), ...tenants.alerting];
     return [
         { kind: "recording", groups: recording, yaml: renderRuleFile(recording) },
         { kind: "alerting", groups: alerting, yaml: renderRuleFile(alerting) },

@@ -18,6 +18,20 @@ export interface AmpQuotas {
  */
 export const AMP_DEFAULT_QUOTAS: AmpQuotas = { activeSeries: 50_000_000, samplesPerSecond: 1_666_666 };
 
+/** One tenant's active-series limit (label set {account} or {account, site}); 0 means no limit. */
+export interface TenantSeriesLimit {
+    readonly account: string;
+    readonly site?: string;
+    readonly maxSeries: number;
+}
+
+/** The earliest expiry of the client certificate the hub issued a tenant, Unix seconds. */
+export interface TenantCertificateExpiry {
+    readonly account: string;
+    readonly site?: string;
+    readonly notAfterSeconds: number;
+}
+
 /** Everything the pure renderers need; `resolveContentOptions` fills defaults and validates. */
 export interface ContentOptions {
     /** Label contract. Default SOURCE_LABELS. */
@@ -50,6 +64,14 @@ export interface ContentOptions {
     readonly certExpiryWarningDays: number;
     /** Rule groups' evaluation interval, seconds. Default 60. */
     readonly ruleIntervalSeconds: number;
+    /** Per-tenant active-series limits of the AMP workspace (components/hub/tenantLimits.ts). Default none. */
+    readonly tenantSeriesLimits: readonly TenantSeriesLimit[];
+    /** A tenant's alert fires above this fraction of its limit. Default 0.8. */
+    readonly tenantLimitWarningRatio: number;
+    /** Expiry of each tenant's current client certificate, as issued by the hub. Default none. */
+    readonly tenantCertificates: readonly TenantCertificateExpiry[];
+    /** Warn this many days before a tenant's certificate expires: at least one rotation period. Default 30. */
+    readonly tenantCertWarningDays: number;
     /**
      * Multiplier of every alert's `for`, in (0, 1]. Default 1 (the durations documented per alert);
      * the end-to-end suite shortens them with it instead of editing rules.
@@ -71,6 +93,10 @@ export const DEFAULT_CONTENT_OPTIONS: ContentOptions = {
     certExpiryWarningDays: 21,
     ruleIntervalSeconds: 60,
     alertForScale: 1,
+    tenantSeriesLimits: [],
+    tenantLimitWarningRatio: 0.8,
+    tenantCertificates: [],
+    tenantCertWarningDays: 30,
 };
 
 export type ContentOptionsInput = Partial<Omit<ContentOptions, "quotas" | "labels">> & {
@@ -113,6 +139,10 @@ export function resolveContentOptions(input: ContentOptionsInput = {}): ContentO
         certExpiryWarningDays: input.certExpiryWarningDays ?? d.certExpiryWarningDays,
         ruleIntervalSeconds: input.ruleIntervalSeconds ?? d.ruleIntervalSeconds,
         alertForScale: input.alertForScale ?? d.alertForScale,
+        tenantSeriesLimits: input.tenantSeriesLimits ?? d.tenantSeriesLimits,
+        tenantLimitWarningRatio: input.tenantLimitWarningRatio ?? d.tenantLimitWarningRatio,
+        tenantCertificates: input.tenantCertificates ?? d.tenantCertificates,
+        tenantCertWarningDays: input.tenantCertWarningDays ?? d.tenantCertWarningDays,
     };
     const errors: string[] = [];
     // Below 2 minutes a single late batch would page; above a day the 24h memory forgets the source first.
@@ -132,6 +162,10 @@ export function resolveContentOptions(input: ContentOptionsInput = {}): ContentO
         errors.push(`alertForScale must be in (0, 1] (got ${o.alertForScale}): 1 keeps the documented alert durations`);
     }
     intIn(errors, "certExpiryWarningDays", o.certExpiryWarningDays, 1, 365, "e.g. 21");
+    ratio(errors, "tenantLimitWarningRatio", o.tenantLimitWarningRatio, "e.g. 0.8 to warn at 80% of a tenant's limit");
+    intIn(errors, "tenantCertWarningDays", o.tenantCertWarningDays, 1, 365, "at least one rotation period, e.g. 30");
+    o.tenantSeriesLimits.forEach((t, i) => intIn(errors, `tenantSeriesLimits[${i}].maxSeries`, t.maxSeries, 0, Number.MAX_SAFE_INTEGER, "active series, 0 for no limit"));
+    o.tenantCertificates.forEach((t, i) => intIn(errors, `tenantCertificates[${i}].notAfterSeconds`, t.notAfterSeconds, 0, Number.MAX_SAFE_INTEGER, "Unix seconds"));
     if (!LABEL_NAME.test(o.hubCollectorJob.replace(/[-.]/g, "_"))) {
         errors.push(`hubCollectorJob "${o.hubCollectorJob}" is not a usable job name: use letters, digits, '-', '.' or '_'`);
     }

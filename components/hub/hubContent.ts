@@ -15,6 +15,8 @@ import {
     renderDashboards,
     renderRuleNamespaces,
     resolveContentOptions,
+    TenantCertificateExpiry,
+    TenantSeriesLimit,
 } from "../content";
 import { Tags, withName } from "../security/tags";
 
@@ -48,6 +50,12 @@ export interface HubContentArgs {
     readonly quotaWarningRatio?: pulumi.Input<number>;
     /** Minimum hub collector replicas (the collector service's minTasks); fewer alerts. Default 2. */
     readonly minHubCollectorReplicas?: pulumi.Input<number>;
+    /** Per-tenant active-series limits, for the tenant-limit alert. Default none. */
+    readonly tenantSeriesLimits?: readonly TenantSeriesLimit[];
+    /** Expiry of each tenant's current certificate, for the certificate alert. Default none. */
+    readonly tenantCertificates?: readonly TenantCertificateExpiry[];
+    /** Warn this many days before a tenant certificate expires (one rotation period). Default 30. */
+    readonly tenantCertWarningDays?: number;
     /**
      * The DR workspace (collector dual-write target) and a provider for its region: it gets the
      * recording rules too, so dashboards keep working after a failover. Alerting stays on the
@@ -80,6 +88,9 @@ export function contentOptionsFromArgs(args: HubContentArgs): pulumi.Output<Cont
                 quotas: { activeSeries: quotas?.activeSeries ?? AMP_DEFAULT_QUOTAS.activeSeries, samplesPerSecond: quotas?.samplesPerSecond ?? AMP_DEFAULT_QUOTAS.samplesPerSecond },
                 quotaWarningRatio,
                 minHubCollectorReplicas,
+                tenantSeriesLimits: args.tenantSeriesLimits,
+                tenantCertificates: args.tenantCertificates,
+                tenantCertWarningDays: args.tenantCertWarningDays,
             }),
         );
 }

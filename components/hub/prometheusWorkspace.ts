@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../security/encryptionKey";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../security/logRetention";
 import { Tags, withName } from "../security/tags";
+import { LimitsPerLabelSet } from "./tenantLimits";
 
 /** Defaults of PrometheusWorkspaceArgs; the hub config schema uses the same values. */
 export const PROMETHEUS_WORKSPACE_DEFAULTS = {
@@ -19,6 +20,8 @@ export interface PrometheusWorkspaceArgs {
     readonly retentionDays?: pulumi.Input<number>;
     /** Days CloudWatch keeps AMP's own logs. Default PROMETHEUS_WORKSPACE_DEFAULTS (365). */
     readonly logRetentionDays?: pulumi.Input<number>;
+    /** Per-tenant active-series limits (tenantLimits.ts tenantSeriesLimits). Default: none. */
+    readonly limitsPerLabelSets?: readonly LimitsPerLabelSet[];
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
 }
@@ -65,6 +68,7 @@ export class PrometheusWorkspace extends pulumi.ComponentResource {
         new aws.amp.WorkspaceConfiguration(`${name}-retention`, {
             workspaceId: workspace.id,
             retentionPeriodInDays: args.retentionDays ?? PROMETHEUS_WORKSPACE_DEFAULTS.retentionDays,
+            limitsPerLabelSets: args.limitsPerLabelSets?.map((l) => ({ labelSet: { ...l.labelSet }, limits: { ...l.limits } })),
         }, { parent: this });
         this.workspaceId = workspace.id;
         this.workspaceArn = workspace.arn;

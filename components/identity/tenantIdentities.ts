@@ -41,6 +41,27 @@ export const ROTATION_DAYS = { default: 30, min: 1, max: 120 } as const;
  */
 export const VALID_PERIODS = 3;
 
+/**
+ * The CA is the trust anchor of every tenant: replacing it makes a new key, and every tenant is
+ * refused until the whole fleet has redeployed. Every argument of acmpca.CertificateAuthority's
+ * certificateAuthorityConfiguration forces a new CA (terraform-provider-aws
+ * internal/service/acmpca/certificate_authority.go: ForceNew on the block), so:
+ * - the subject (from fleetName) is ignored after creation: renaming the fleet keeps the CA, its
+ *   key and its certificate (a new hub gets the new name);
+ * - the CA, its self-signed certificate and its installation are protected: the engine refuses to
+ *   delete or replace a protected resource ("resource … cannot be deleted because it is protected",
+ *   https://www.pulumi.com/docs/iac/concepts/options/protect/), so any other change that would
+ *   replace them (key algorithm, usage mode) fails the preview instead of cutting off the fleet.
+ *   Destroying the hub on purpose: `pulumi state unprotect` those three first.
+ */
+export const CA_LIFECYCLE: { readonly ca: pulumi.CustomResourceOptions; readonly root: pulumi.CustomResourceOptions } = {
+    ca: { protect: true, ignoreChanges: ["certificateAuthorityConfiguration.subject"] },
+    root: { protect: true },
+};
+
+/** Identity secrets are deleted without recovery (see tenantSecret). */
+export const IDENTITY_SECRET_RECOVERY_WINDOW_DAYS = 0;
+
 /** Years the self-signed root is valid; every issued certificate must end before it does. */
 export const ROOT_VALIDITY_YEARS = 10;
 
@@ -123,6 +144,21 @@ export function tenantResourceNames(name: string, t: Pick<Tenant, "kind" | "acco
 }
 
 type TenantResourceNames = ReturnType<typeof tenantResourceNames>;
+
+/**
+ * The earliest moment the certificate of the period containing `now` can expire: it is issued at
+ * the first deploy of the period (no earlier than the period's start) and valid VALID_PERIODS
+ * periods. An alert on this time fires no later than it would on the real expiry.
+ */
+export function earliestCertificateExpiry(now: Date, rotationDays: number): Date {
+    return new Date((rotationPeriod(now, rotationDays) + VALID_PERIODS) * rotationDays * 86_400_000);
+}
+
+/** Each tenant's current certificate expiry (earliest), with its identity labels, for the expiry alert. */
+export function tenantCertificateSignals(tenants: readonly Tenant[], now: Date, rotationDays: number): { account: string; site?: string; notAfterSeconds: number }[] {
+    const notAfterSeconds = Math.floor(earliestCertificateExpiry(now, rotationDays).getTime() / 1000);
+    return tenants.map((t) => ({ account: t.account, ...(t.kind === "onprem" ? { site: t.site } : {}), notAfterSeconds }));
+}
 
 /** Validity of a tenant certificate, in the shape acmpca.Certificate takes. */
 export function certificateValidity(rotationDays: number): { type: "DAYS"; value: string } {
@@ -301,18 +337,18 @@ export class TenantIdentities extends pulumi.ComponentResource {
             revocationConfiguration: { crlConfiguration: { enabled: false }, ocspConfiguration: { enabled: false } },
             permanentDeletionTimeInDays: 30,
             tags: withName(args.tags, `${name}-ca`),
-        }, { parent: this });
+        }, { parent: this, ...CA_LIFECYCLE.ca });
         const root = new aws.acmpca.Certificate(`${name}-ca-root`, {
             certificateAuthorityArn: ca.arn,
             certificateSigningRequest: ca.certificateSigningRequest,
             signingAlgorithm: KEY_ALGORITHM.signing,
             templateArn: PCA_TEMPLATES.root,
             validity: { type: "YEARS", value: String(ROOT_VALIDITY_YEARS) },
-        }, { parent: this });
+        }, { parent: this, ...CA_LIFECYCLE.root });
         const installed = new aws.acmpca.CertificateAuthorityCertificate(`${name}-ca-install`, {
             certificateAuthorityArn: ca.arn,
             certificate: root.certificate,
-        }, { parent: this });
+        }, { parent: this, ...CA_LIFECYCLE.root });
         return { ca, installed };
     }
 
@@ -361,6 +397,13 @@ export class TenantIdentities extends pulumi.ComponentResource {
             name: tenantSecretName(tenant),
             description: `Client certificate and key of ${tenantKey(tenant)} for the monitoring hub`,
             kmsKeyId: key.keyArn,
+            // No recovery window: a deleted secret otherwise keeps its name for 7-30 days (30 by default),
+            // and "you can't create a new secret with the same name" until it ends
+            // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html), so
+            // re-adding a tenant or re-creating the hub within that window would fail on the name. The
+            // value is re-issued by the hub from the CA on every deploy: nothing is lost that a recovery
+            // would give back (the provider maps 0 to ForceDeleteWithoutRecovery).
+            recoveryWindowInDays: IDENTITY_SECRET_RECOVERY_WINDOW_DAYS,
             tags: withName(args.tags, names.secret),
         }, { parent: this });
         new aws.secretsmanager.SecretVersion(names.secretVersion, {

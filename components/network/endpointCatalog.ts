@@ -24,6 +24,16 @@ export const ENDPOINT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
     secretsmanager: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
     kms: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
     "rolesanywhere": ["rolesanywhere:CreateSession"],
+    // Grafana's SNS contact point (components/network/hubPaths.ts).
+    sns: ["sns:Publish", "sns:CreateTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic"],
+    // Control planes the hub's deploy runner calls from the hub VPC (hubPaths.ts HUB_RUNNER_ENDPOINT_SERVICES).
+    "acm-pca": ["acm-pca:CreateCertificateAuthority", "acm-pca:DescribeCertificateAuthority", "acm-pca:GetCertificateAuthorityCsr", "acm-pca:IssueCertificate", "acm-pca:GetCertificate", "acm-pca:ImportCertificateAuthorityCertificate"],
+    "application-autoscaling": ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:Describe*"],
+    aps: ["aps:CreateWorkspace", "aps:DescribeWorkspace", "aps:UpdateWorkspaceConfiguration", "aps:CreateRuleGroupsNamespace", "aps:PutAlertManagerDefinition"],
+    ecs: ["ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:CreateService", "ecs:UpdateService", "ecs:Describe*"],
+    elasticloadbalancing: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "elasticloadbalancing:Describe*"],
+    grafana: ["grafana:CreateWorkspace", "grafana:DescribeWorkspace", "grafana:UpdateWorkspace", "grafana:CreateWorkspaceServiceAccount", "grafana:CreateWorkspaceServiceAccountToken"],
+    iam: ["iam:CreateRole", "iam:GetRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:PassRole"],
 };
 
 export type EndpointService = keyof typeof ENDPOINT_ACTIONS;
@@ -33,7 +43,10 @@ export type EndpointService = keyof typeof ENDPOINT_ACTIONS;
  * place, beside the catalog of their actions.
  */
 
-/** Services the hub's tasks and Grafana call privately. */
+/**
+ * Services the hub's tasks call privately; Grafana's data sources and contact points add theirs
+ * (hubPaths.ts grafanaEndpointServices), and a deploy runner in the hub VPC the control planes.
+ */
 export const HUB_ENDPOINT_SERVICES = ["aps-workspaces", "ecr.api", "ecr.dkr", "logs", "ssm", "sts", "secretsmanager", "kms"];
 
 /**
@@ -87,6 +100,10 @@ export const PRE_AUTHENTICATION_ACTIONS: Readonly<Record<string, { readonly acti
 
 /** The endpoint service name AWS publishes for `service` in `region`. */
 export function awsServiceName(region: string, service: string): string {
+    // IAM's one endpoint service has no region in its name (hubPaths.ts GLOBAL_SERVICES).
+    if (service === "iam") {
+        return "com.amazonaws.iam";
+    }
     return `com.amazonaws.${region}.${service}`;
 }
 
@@ -160,10 +177,13 @@ export function ssmAgentBuckets(region: string): string[] {
 
 /**
  * S3 gateway endpoint policy: ECR image layers and the SSM/CloudWatch agent packages live in
- * AWS-owned buckets; only reads of those are allowed through the gateway.
+ * AWS-owned buckets; only reads of those are allowed through the gateway. `ownBuckets` (e.g. a
+ * Pulumi state bucket, https://www.pulumi.com/docs/iac/concepts/state-and-backends/#aws-s3) are
+ * read and written by principals of the organization only.
  */
-export function s3GatewayPolicy(region: string): PolicyDocument {
-    return policyDocument([
+export function s3GatewayPolicy(region: string, own?: { readonly buckets: readonly string[]; readonly organizationId: string }): PolicyDocument {
+    const ownBuckets = own?.buckets ?? [];
+    const statements: Statement[] = [
         {
             Sid: "AwsOwnedArtifactBucketsReadOnly",
             Effect: "Allow",
@@ -171,5 +191,16 @@ export function s3GatewayPolicy(region: string): PolicyDocument {
             Action: ["s3:GetObject"],
             Resource: [`arn:aws:s3:::prod-${region}-starport-layer-bucket/*`, ...ssmAgentBuckets(region).map((b) => `arn:aws:s3:::${b}/*`)],
         },
-    ]);
+    ];
+    if (ownBuckets.length > 0) {
+        statements.push({
+            Sid: "StateBucketsOfTheOrganization",
+            Effect: "Allow",
+            Principal: "*",
+            Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetBucketLocation"],
+            Resource: [...ownBuckets].sort().flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+            Condition: { StringEquals: { "aws:PrincipalOrgID": own?.organizationId ?? "" } },
+        });
+    }
+    return policyDocument(statements);
 }

@@ -75,6 +75,8 @@ export class InterfaceEndpoints extends pulumi.ComponentResource {
             const ep = new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
                 vpcId: args.vpcId,
                 serviceName: awsServiceName(args.region, service),
+                // IAM's endpoint lives in us-east-1: elsewhere a cross-Region endpoint reaches it.
+                ...(service === "iam" && args.region !== "us-east-1" ? { serviceRegion: "us-east-1" } : {}),
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
                 subnetIds: args.subnetIds,

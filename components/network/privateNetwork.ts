@@ -26,6 +26,11 @@ export interface PrivateNetworkArgs {
     readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[]; readonly privateRouteTableIds?: readonly string[] };
     /** Service suffixes that get interface endpoints (see ENDPOINT_ACTIONS). */
     readonly endpointServices: readonly string[];
+    /**
+     * Buckets of this account the VPC may read and write through the S3 gateway endpoint besides the
+     * AWS-owned artifact buckets (e.g. the Pulumi state bucket of a deploy runner in the VPC). Default: none.
+     */
+    readonly s3Buckets?: readonly string[];
     /** Extra networks allowed to reach the interface endpoints besides the VPC. Default: none. */
     readonly endpointClientCidrs?: readonly string[];
     /** Cost-allocation tags. Default: none. */
@@ -119,7 +124,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             serviceName: `com.amazonaws.${args.region}.s3`,
             vpcEndpointType: "Gateway",
             routeTableIds,
-            policy: toJson(s3GatewayPolicy(args.region)),
+            policy: toJson(s3GatewayPolicy(args.region, { buckets: args.s3Buckets ?? [], organizationId: args.organizationId })),
             tags: withName(args.tags, `${name}-s3`),
         }, { parent: this });
         const endpoints = new InterfaceEndpoints(`${name}-endpoints`, {

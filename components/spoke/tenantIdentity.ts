@@ -14,6 +14,7 @@
  * - `tenantIdentityTls(args, opts)`: the invoke (aws.secretsmanager.getSecretVersion by full ARN,
  *   with the spoke's deploy provider) and the above, as a Pulumi secret. No resources.
  */
+import { X509Certificate } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX, Tenant, tenantKey } from "../identity/tenants";
@@ -152,4 +153,26 @@ export const CLIENT_TLS_MOUNT = {
 /** The read-only `kubernetes.io/tls` Secret volume KubernetesCollector creates from the identity. */
 export function clientTlsVolume(data: pulumi.Input<TlsSecretData>): SecretVolume {
     return { name: CLIENT_TLS_MOUNT.volume, mountPath: CLIENT_TLS_MOUNT.directory, type: "kubernetes.io/tls", data: pulumi.secret(data) };
+}
+
+/**
+ * Expiry (ISO 8601) of the first certificate in `pem` (the tenant's own, before its chain), or
+ * undefined when it does not parse. Not secret: the stack exports it so `fleet status` can show the
+ * days the senders' certificate has left.
+ */
+export function certificateExpiresAt(pem: string): string | undefined {
+    const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+    if (first === undefined) {
+        return undefined;
+    }
+    try {
+        return new Date(new X509Certificate(first).validTo).toISOString();
+    } catch {
+        return undefined;
+    }
+}
+
+/** The expiry of the certificate a spoke stack copied, as a plain (non-secret) output. */
+export function identityExpiryOutput(identity: pulumi.Output<TlsSecretData>): pulumi.Output<string | undefined> {
+    return pulumi.unsecret(identity.apply((d) => certificateExpiresAt(d[TLS_SECRET_KEYS.certificate])));
 }

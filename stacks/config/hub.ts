@@ -8,6 +8,7 @@ import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS, grafanaProblems } from 
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../components/hub/prometheusWorkspace";
 import { AMP_DEFAULT_QUOTAS } from "../../components/content/options";
 import { PRIVATE_NETWORK_DEFAULTS } from "../../components/network/privateNetwork";
+import { tenantLimitProblems } from "../../components/hub/tenantLimits";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { accountId, arnOf, availabilityZoneId, cidr, logRetentionDays, prefixListId, region, routeTableId, subnetId, vpcId } from "./common";
 
@@ -126,8 +127,10 @@ const identity = z
         /** Days between certificate rotations; each certificate stays valid three periods. Default 30. */
         rotationDays: z.number().int().min(ROTATION_DAYS.min).max(ROTATION_DAYS.max, { error: `at most ${ROTATION_DAYS.max} days between rotations` }).default(ROTATION_DAYS.default),
         /**
-         * Serials of revoked tenant certificates (hex, e.g. from `aws acm-pca list-certificates` or
-         * `openssl x509 -serial`; `:` separators and either case accepted). The proxy refuses them.
+         * Serials of revoked tenant certificates (hex, e.g. from `openssl x509 -noout -serial` of the
+         * tenant's `tls.crt`, or the `serial` of each issued certificate in the CA's audit report,
+         * `aws acm-pca create-certificate-authority-audit-report`; AWS Private CA has no API that lists
+         * issued certificates; `:` separators and either case accepted). The proxy refuses them.
          */
         // RFC 5280 4.1.2.2: at most 20 octets (21 in DER with a sign byte).
         revokedSerials: z.array(z.string().regex(/^(?=.*[0-9a-fA-F])[0-9a-fA-F:]+$/, { error: "expected a certificate serial in hex, e.g. 0a:1b:2c or 0A1B2C" })
@@ -238,6 +241,34 @@ export const hubConfig = z
         cloudwatch: cloudwatch.prefault({}),
         /** Who may send as which account or site (tenant certificates). */
         identity: identity.prefault({}),
+        /**
+         * Per-tenant active-series limits on the AMP workspaces (label set `account`, `site` for sites;
+         * components/hub/tenantLimits.ts). Derived from the fleet manifest: defaults.maxActiveSeries and each
+         * spoke's maxActiveSeries. Default: no limits.
+         */
+        tenantLimits: z
+            .object({
+                /** Every tenant's limit unless overridden; 0 = no limit, usage metrics only. Default none. */
+                maxActiveSeries: z.number().int().min(0).optional(),
+                /** tenantKey (`account-<id>`, `site-<name>`) → limit. Default none. */
+                overrides: z.record(z.string(), z.number().int().min(0)).default({}),
+            })
+            .strict()
+            .prefault({}),
+        /**
+         * The deploy runner in the hub VPC (grafana.apiAccess hubVpcEndpoint): the hub then gets the
+         * interface endpoints of the control planes it calls (README "Where the hub stack runs").
+         */
+        deployRunner: z
+            .object({
+                /**
+                 * Pulumi state bucket (S3 backend, in the hub region) the runner reads and writes through the
+                 * VPC's S3 gateway endpoint, whose policy otherwise admits only AWS-owned artifact buckets. Default none.
+                 */
+                stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name (3-63 lower-case letters, digits, dots, dashes)" }).optional(),
+            })
+            .strict()
+            .prefault({}),
         /** Derived from the fleet manifest: the monitored accounts (each a tenant, each allowed on the endpoint service). */
         monitoredAccounts: z.array(accountId).default([]),
         /** Derived from the fleet manifest: on-prem sites (each a tenant; its landing account is allowed on the endpoint service). */
@@ -267,6 +298,9 @@ export const hubConfig = z
             }
             sites.set(s.site, i);
         });
+        for (const message of tenantLimitProblems(hubTenants(h), h.tenantLimits, h.quotas.activeSeries)) {
+            ctx.addIssue({ code: "custom", path: ["tenantLimits"], message: message.replace(/^tenantLimits[.:] ?/, "") });
+        }
     });
 
 /**

@@ -103,14 +103,18 @@ describe("hub stack (under mocks)", function () {
         }
     });
 
-    it("places subnets by AZ ID (names differ per account), exports those IDs, and creates the endpoints the tasks need", () => {
+    it("places subnets by AZ ID (names differ per account), exports those IDs, and creates the endpoints the tasks, Grafana and the deploy runner need", () => {
         const subnets = r.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("hub-net-"));
         assert.deepStrictEqual(subnets.map((s) => s.inputs.availabilityZone), [undefined, undefined, undefined]);
         assert.deepStrictEqual(subnets.map((s) => s.inputs.availabilityZoneId), ["use1-az1", "use1-az2", "use1-az4"]);
         assert.deepStrictEqual(r.outputs.endpointServiceAzIds, ["use1-az1", "use1-az2", "use1-az4"]);
         const interfaces = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface" && !e.name.startsWith("hub-dr-path"));
-        assert.deepStrictEqual(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort(),
-            ["aps-workspaces", "ecr.api", "ecr.dkr", "grafana-workspace", "kms", "logs", "secretsmanager", "ssm", "sts"]);
+        // Tasks: aps-workspaces, ecr.*, kms, logs, secretsmanager, ssm, sts; Grafana adds monitoring and sns;
+        // the runner (apiAccess hubVpcEndpoint) the control planes (test/stacks/hubPaths.test.ts derives them).
+        assert.deepStrictEqual(interfaces.map((e) => String(e.inputs.serviceName).replace("com.amazonaws.us-east-1.", "")).sort(), [
+            "acm-pca", "application-autoscaling", "aps", "aps-workspaces", "com.amazonaws.iam", "ec2", "ecr.api", "ecr.dkr", "ecs", "elasticloadbalancing",
+            "grafana", "grafana-workspace", "kms", "logs", "monitoring", "secretsmanager", "sns", "ssm", "sts",
+        ]);
         for (const e of interfaces) {
             assert.strictEqual(e.inputs.privateDnsEnabled, true);
             if (String(e.inputs.serviceName).endsWith(".grafana-workspace")) {
@@ -146,7 +150,7 @@ describe("hub stack (under mocks)", function () {
         assert.strictEqual(collector.portMappings, undefined);
         assert.strictEqual(collector.mountPoints, undefined);
         const proxy = containers.find((c) => c.name === "tenant-proxy");
-        assert.match(proxy.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/docker\/library\/haproxy:2\.6\.\d+$/);
+        assert.match(proxy.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/docker\/library\/haproxy@sha256:[0-9a-f]{64}$/);
         assert.strictEqual(proxy.essential, true);
         assert.strictEqual(proxy.user, "10001:10001");
         assert.deepStrictEqual(proxy.linuxParameters.capabilities.drop, ["ALL"]);

@@ -1,3 +1,4 @@
+import { certificateExpiryFromOutputs } from "../record/certificates";
 import * as fs from "fs";
 import * as path from "path";
 import * as automation from "@pulumi/pulumi/automation";
@@ -108,6 +109,12 @@ const DRIFT_OPS = ["create", "update", "delete", "replace", "create-replacement"
 
 export function driftCount(changes: ChangeCounts): number {
     return DRIFT_OPS.reduce((n, op) => n + (changes[op] ?? 0), 0);
+}
+
+/** The certificate expiry an `up` result's outputs carry, as an OperationResult field (none: no field). */
+export function expiryOf(outputs: OutputMap | undefined): { certificateExpiresAt?: string } {
+    const at = outputs !== undefined ? certificateExpiryFromOutputs(maskOutputs(outputs)) : undefined;
+    return at !== undefined ? { certificateExpiresAt: at } : {};
 }
 
 export function maskOutputs(outputs: OutputMap): Record<string, unknown> {
@@ -271,7 +278,7 @@ export class AutomationEngine implements FleetEngine {
             }
             case "up": {
                 const r = await stack.up({ ...common, message, policyPacks });
-                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version };
+                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version, ...expiryOf(r.outputs) };
             }
             case "refresh": {
                 const r = await stack.refresh({ ...common, message });
@@ -359,7 +366,7 @@ export class AutomationEngine implements FleetEngine {
                 }
                 case "up": {
                     const r = await stack.up(common);
-                    return { changes: (r.summary.resourceChanges ?? {}), policyViolations: tally.violations, version: r.summary.version };
+                    return { changes: (r.summary.resourceChanges ?? {}), policyViolations: tally.violations, version: r.summary.version, ...expiryOf(r.outputs) };
                 }
                 case "refresh": {
                     const r = await stack.refresh(common);

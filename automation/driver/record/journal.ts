@@ -28,6 +28,8 @@ export interface JournalEntry {
     readonly reason?: string;
     /** Hash of the stack's manifest entry; a resumed rollout re-runs a stack whose entry changed. */
     readonly fingerprint: string;
+    /** up: expiry of the tenant certificate the stack holds (spoke) or issued (hub), from its outputs. */
+    readonly certificateExpiresAt?: string;
     /** Duration of the last successful run of this operation: start-order priority next time. */
     readonly lastSuccessMs?: number;
 }

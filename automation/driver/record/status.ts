@@ -4,6 +4,7 @@ import type { FleetStack } from "../../fleet/types";
 import { EXIT, formatDuration } from "../errors";
 import { JournalData, JournalStore, rolloutComplete, runIsAlive } from "./journal";
 import { policyText } from "./report";
+import { daysLeft } from "./certificates";
 
 export interface StatusRow {
     readonly stack: string;
@@ -16,10 +17,14 @@ export interface StatusRow {
     readonly durationMs?: number;
     readonly resourcesChanged?: number;
     readonly policy: string;
+    /** Expiry of the tenant certificate the stack's senders hold (spoke) or the hub issued, from its last `up`. */
+    readonly certificateExpiresAt?: string;
+    /** Whole days until certificateExpiresAt at the time of `status`. */
+    readonly certificateDaysLeft?: number;
     readonly note?: string;
 }
 
-export function statusRows(journal: JournalData, stacks: readonly FleetStack[]): StatusRow[] {
+export function statusRows(journal: JournalData, stacks: readonly FleetStack[], now: Date = new Date()): StatusRow[] {
     const runs = new Map(journal.runs.map((r) => [r.id, r]));
     return stacks.map((s) => {
         const sj = journal.stacks[s.name];
@@ -27,6 +32,8 @@ export function statusRows(journal: JournalData, stacks: readonly FleetStack[]):
         if (e === undefined) {
             return { stack: s.name, account: s.account, region: s.region, result: "never run", policy: "-" };
         }
+        // The last successful up's record, whatever ran since (a refresh or drift check changes no certificate).
+        const expiresAt = sj?.ops.up?.certificateExpiresAt;
         const result = e.result === "running" && !runIsAlive(runs.get(e.runId)) ? "interrupted" : e.result;
         return {
             stack: s.name,
@@ -38,17 +45,18 @@ export function statusRows(journal: JournalData, stacks: readonly FleetStack[]):
             durationMs: e.durationMs,
             resourcesChanged: e.resourcesChanged,
             policy: e.policyViolations ? policyText(e.policyViolations) : "-",
+            ...(expiresAt !== undefined ? { certificateExpiresAt: expiresAt, certificateDaysLeft: daysLeft(expiresAt, now) } : {}),
             note: e.error ?? e.reason,
         };
     });
 }
 
 /** `status`: the journal's view of the selected stacks, offline. Exit 0 only when all last succeeded. */
-export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: (line: string) => void, jsonFile?: string): number {
+export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: (line: string) => void, jsonFile?: string, now: Date = new Date()): number {
     const store = new JournalStore(path.join(stateDir, "journal.json"));
     const journal = store.load();
-    const rows = statusRows(journal, stacks);
-    const headers = ["STACK", "ACCOUNT", "REGION", "OPERATION", "RESULT", "FINISHED", "DURATION", "CHANGED", "POLICY", "NOTE"];
+    const rows = statusRows(journal, stacks, now);
+    const headers = ["STACK", "ACCOUNT", "REGION", "OPERATION", "RESULT", "FINISHED", "DURATION", "CHANGED", "POLICY", "CERT DAYS", "NOTE"];
     const cells = rows.map((r) => [
         r.stack,
         r.account,
@@ -59,6 +67,7 @@ export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: 
         r.durationMs !== undefined ? formatDuration(r.durationMs) : "-",
         r.resourcesChanged !== undefined ? String(r.resourcesChanged) : "-",
         r.policy,
+        r.certificateDaysLeft !== undefined ? String(r.certificateDaysLeft) : "-",
         (r.note ?? "").slice(0, 100),
     ]);
     const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));

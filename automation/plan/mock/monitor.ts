@@ -21,6 +21,11 @@ export interface RecordedResource {
     readonly inputs: Record<string, unknown>;
     /** URNs of the resources this one waits for (dependsOn and input dependencies, components expanded). */
     readonly dependencies: string[];
+    /**
+     * Lifecycle options as registered: `protect` (the engine refuses to delete or replace the
+     * resource), `retainOnDelete` and `ignoreChanges`. Only set when given.
+     */
+    readonly options?: { readonly protect?: boolean; readonly retainOnDelete?: boolean; readonly ignoreChanges?: readonly string[] };
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -60,6 +65,18 @@ export function markSecretOutputs(state: Record<string, unknown>, names: readonl
         }
     }
     return out;
+}
+
+/** The lifecycle options of a RegisterResourceRequest that were set (undefined when none). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- generated protobuf request class without typings
+function lifecycleOptions(req: any): RecordedResource["options"] {
+    const ignoreChanges = (req.getIgnorechangesList?.() ?? []) as string[];
+    const options = {
+        ...(req.getProtect?.() === true ? { protect: true } : {}),
+        ...(req.getRetainondelete?.() === true ? { retainOnDelete: true } : {}),
+        ...(ignoreChanges.length > 0 ? { ignoreChanges: [...ignoreChanges] } : {}),
+    };
+    return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /**
@@ -125,6 +142,7 @@ export class PlanMonitor extends MockMonitor {
                 provider: provider || null,
                 inputs: unwrapSecrets(rawInputs, false) as Record<string, unknown>,
                 dependencies: [...new Set<string>(req.getDependenciesList() as string[])].sort(),
+                options: lifecycleOptions(req),
             });
             const serializedState = await serializeProperties("", markSecretOutputs(result.state, req.getAdditionalsecretoutputsList() as string[]));
             this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });

@@ -22,12 +22,21 @@ export function pullThroughImage(upstream: string, account: string, region: stri
 export const INIT_IMAGE = "public.ecr.aws/docker/library/busybox:1.36.1";
 
 /**
- * The tenant proxy: Docker's official HAProxy image, 2.6 LTS at the patch level of Debian 12's
- * package that the unit and end-to-end tests run (test/components/identity/haproxyConfig.test.ts checks the minor
- * version against the local binary). The image's USER is haproxy (uid 99) and its ENTRYPOINT a
- * wrapper script (docker-library/haproxy 2.6/Dockerfile); the task overrides both.
+ * The tenant proxy: Docker's official HAProxy image of the 2.6 LTS line, the minor version of Debian
+ * 12's package that the unit and end-to-end tests run (test/components/identity/proxyFiles.test.ts
+ * checks PROXY_IMAGE_VERSION's minor against the local binary). 2.6 is an LTS branch maintained until
+ * 2027-Q2 (https://www.haproxy.org/, "Branch / Status"); 2.6.34 is its newest patch release in
+ * docker-library/repo-info (repos/haproxy/remote/2.6.34.md @ 0ed0a0ed36758e850c095b6380c2517baff81896,
+ * built 2026-09-25 on Debian trixie). Pinned by the digest of that tag's multi-platform image index
+ * (the same file's first `docker pull haproxy@sha256:…` line), so a re-pushed tag cannot change what
+ * the hub runs; Fargate picks the linux/arm64 manifest from the index. ECR Public's docker/library
+ * mirror serves the Official Images under the same digests. To move on: copy the index digest of the
+ * new tag from repo-info (or `docker buildx imagetools inspect haproxy:<tag>`) and run the proxy tests
+ * against that minor version. The image's USER is haproxy (uid 99) and its ENTRYPOINT a wrapper
+ * script (docker-library/haproxy 2.6/Dockerfile); the task overrides both.
  */
-export const PROXY_IMAGE = "public.ecr.aws/docker/library/haproxy:2.6.12";
+export const PROXY_IMAGE_VERSION = "2.6.34";
+export const PROXY_IMAGE = "public.ecr.aws/docker/library/haproxy@sha256:82c023b4f99e2090b14dbe7f04b0590b4e0af608f7c29cedcabf25c34fb066cd";
 
 /** Memory reserved for the proxy (MiB); the collector gets the rest of the task. */
 export const PROXY_MEMORY_MIB = 128;

@@ -45,6 +45,29 @@ describe("fleet manifest", () => {
         assert.strictEqual(hub.hub.spokeDeployRoleName, "OrganizationMonitoringDeploy");
     });
 
+    it("derives the hub's tenant limits from the fleet default and the spokes' overrides", () => {
+        const m = loadManifest(FLEET);
+        const hub = m.hub.parsed;
+        assert.ok(hub.role === "hub");
+        assert.deepStrictEqual(hub.hub.tenantLimits, { maxActiveSeries: 2_000_000, overrides: { "account-333333333333": 5_000_000 } });
+        const doc = example();
+        delete doc.defaults.maxActiveSeries;
+        const site = doc.stacks.findIndex((s: { role: string }) => s.role === "onprem");
+        doc.stacks[site].maxActiveSeries = 300_000;
+        const noDefault = resolveManifest(doc).hub.parsed;
+        assert.ok(noDefault.role === "hub");
+        assert.deepStrictEqual(noDefault.hub.tenantLimits, { overrides: { "account-333333333333": 5_000_000, "site-dc1": 300_000 } });
+    });
+
+    it("refuses tenant limits AMP or the fleet cannot hold, naming the field", () => {
+        const doc = example();
+        doc.defaults.maxActiveSeries = -1;
+        rejects(doc, "defaults.maxActiveSeries");
+        const above = example();
+        above.stacks[1].maxActiveSeries = 60_000_000;
+        rejects(above, "tenantLimits", "account-222222222222", "above the workspace's active-series quota (50000000");
+    });
+
     it("derives the deploy role and session name per account", () => {
         const m = loadManifest(FLEET);
         assert.deepStrictEqual(m.hub.config["oss-monitoring:deployRole"], {

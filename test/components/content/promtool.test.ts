@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { dashboardQueryRuleFile, panelsOf, prometheusTargets, renderDashboards, renderRuleNamespaces, renderRuleFile, resolveContentOptions } from "../../../components/content";
-import { ruleUnitTestFile } from "./ruleUnitTests";
+import { ruleUnitTestFile, TENANT_CASE, tenantRuleUnitTestFile } from "./ruleUnitTests";
 import { removeTempDirs, requireTool, run, tempDir, writeFiles } from "./tools";
 
 /** `promtool check rules` prints "SUCCESS: N rules found" per file; returns N by file name. */
@@ -51,5 +51,19 @@ describe("content: rules and dashboard queries validated by promtool", function 
         writeFiles(dir, { "tests.yaml": ruleUnitTestFile(o, ruleFiles) });
         const output = run("promtool", ["test", "rules", "tests.yaml"], dir);
         assert.match(output, /SUCCESS/);
+    });
+
+    it("promtool test rules: tenant limits and certificate expiry alert per tenant, with its labels", () => {
+        const t = resolveContentOptions({ tenantSeriesLimits: TENANT_CASE.limits, tenantCertificates: TENANT_CASE.certificates, tenantCertWarningDays: TENANT_CASE.warningDays });
+        const rendered = renderRuleNamespaces(t);
+        const dir = tempDir("tenant-rule-tests");
+        writeFiles(dir, Object.fromEntries(rendered.map((ns) => [`${ns.kind}.rules.yaml`, ns.yaml])));
+        const ruleFiles = rendered.map((ns) => `${ns.kind}.rules.yaml`);
+        run("promtool", ["check", "rules", ...ruleFiles], dir);
+        writeFiles(dir, { "tests.yaml": tenantRuleUnitTestFile(t, ruleFiles) });
+        const output = run("promtool", ["test", "rules", "tests.yaml"], dir);
+        assert.match(output, /SUCCESS/);
+        // The default fleet (no limits, no certificates) renders no tenant rule.
+        assert.doesNotMatch(namespaces.map((ns) => ns.yaml).join("\n"), /tenant:/);
     });
 });

@@ -4,7 +4,7 @@
  * contract the rules use, so a renamed label breaks the rules and these series together.
  */
 import YAML from "yaml";
-import { ALERTS, ContentOptions, HUB_SOURCE_ROLE, OTELCOL, SCRAPE_UP, isAlert, renderRuleNamespaces } from "../../../components/content";
+import { ALERTS, ContentOptions, HUB_SOURCE_ROLE, OTELCOL, SCRAPE_UP, TENANT_ALERTS, TENANT_RECORDS, isAlert, renderRuleNamespaces } from "../../../components/content";
 
 export const ACCOUNT_A = "111111111111";
 export const ACCOUNT_B = "222222222222";
@@ -188,6 +188,76 @@ export function ruleUnitTestFile(o: ContentOptions, ruleFiles: string[]): string
                 firing(ALERTS.ingestionRateNearQuota, "8m", 0),
                 firing(ALERTS.ingestionRateNearQuota, "30m", 1),
                 firing(ALERTS.activeSeriesNearQuota, "30m", 1),
+            ],
+        },
+    ];
+    return YAML.stringify({ rule_files: ruleFiles, evaluation_interval: "1m", tests }, { lineWidth: 0 });
+}
+
+/** Limits and certificates of the tenant rules' test (tenantRuleUnitTestFile). */
+export const TENANT_CASE = {
+    // Each account's collector exports 600 points a minute: 10 points/s × 60 s ≈ 600 active series.
+    limits: [{ account: ACCOUNT_A, maxSeries: 700 }, { account: ACCOUNT_B, maxSeries: 10_000 }, { account: SITE_ACCOUNT, site: SITE, maxSeries: 500 }],
+    // A expires 30 days + 30 minutes after the test starts (warn 30 days ahead); the site in 90 days.
+    certificates: [{ account: ACCOUNT_A, notAfterSeconds: 30 * 86400 + 1800 }, { account: SITE_ACCOUNT, site: SITE, notAfterSeconds: 90 * 86400 }],
+    warningDays: 30,
+} as const;
+
+/**
+ * `promtool test rules` for the tenant rules under TENANT_CASE: A (86% of its limit) and the site
+ * (120%) fire with their labels after `for`, B (6%) never; A's certificate alert fires once fewer
+ * than 30 days are left, for an hour, and the site's (90 days) does not.
+ */
+export function tenantRuleUnitTestFile(o: ContentOptions, ruleFiles: string[]): string {
+    const L = o.labels;
+    const siteExport = { [L.account]: SITE_ACCOUNT, [L.region]: REGION, [L.site]: SITE, [L.sourceRole]: "onprem", job: "gateway", instance: "dc1-gateway", exporter: "otlp" };
+    const input = [
+        ...hubSeries(o),
+        ...accountSeries(o, ACCOUNT_A, counter(60)),
+        ...accountSeries(o, ACCOUNT_B, counter(60)),
+        ...siteSeries(o, constant(1)),
+        series(OTELCOL.exporterSent, siteExport, counter(600)),
+    ];
+    const spoke = { severity: "warning", scope: "spoke" };
+    const rules = renderRuleNamespaces(o).flatMap((ns) => ns.groups.flatMap((g) => g.rules)).filter(isAlert);
+    // The annotations as Prometheus expands them for these labels and values.
+    const annotations = (alertname: string, labels: Record<string, string>, value: string) => {
+        const rule = rules.find((r) => r.alert === alertname)!;
+        const expand = (t: string) => t
+            .replace(/\{\{ with \$labels\.(\w+) \}\} site \{\{ \. \}\}\{\{ end \}\}/g, (_, n: string) => (labels[n] !== undefined ? ` site ${labels[n]}` : ""))
+            .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, n: string) => labels[n] ?? "")
+            .replace(/\{\{ \$value \| \w+ \}\}/g, value);
+        return { summary: expand(rule.annotations.summary), description: expand(rule.annotations.description) };
+    };
+    const a = { [L.account]: ACCOUNT_A };
+    const site = { [L.account]: SITE_ACCOUNT, [L.site]: SITE };
+    const tests = [
+        {
+            name: "tenants near their active-series limit fire with their labels, the others never",
+            interval: "1m",
+            input_series: input,
+            alert_rule_test: [
+                { eval_time: "10m", alertname: TENANT_ALERTS.activeSeriesNearLimit, exp_alerts: [] },
+                {
+                    eval_time: "40m", alertname: TENANT_ALERTS.activeSeriesNearLimit,
+                    exp_alerts: [
+                        { exp_labels: { ...a, ...spoke }, exp_annotations: annotations(TENANT_ALERTS.activeSeriesNearLimit, a, "85.71%") },
+                        { exp_labels: { ...site, ...spoke }, exp_annotations: annotations(TENANT_ALERTS.activeSeriesNearLimit, site, "120%") },
+                    ],
+                },
+            ],
+            promql_expr_test: [
+                { expr: `${TENANT_RECORDS.activeSeriesLimit}{${L.account}="${ACCOUNT_B}"}`, eval_time: "5m", exp_samples: [{ labels: `${TENANT_RECORDS.activeSeriesLimit}{${L.account}="${ACCOUNT_B}"}`, value: 10_000 }] },
+            ],
+        },
+        {
+            name: "a tenant certificate with less than the warning left fires after an hour, one further out never",
+            interval: "1m",
+            input_series: input,
+            alert_rule_test: [
+                // Under 30 days left from minute 31, then `for: 1h`.
+                { eval_time: "85m", alertname: TENANT_ALERTS.certificateExpiring, exp_alerts: [] },
+                { eval_time: "95m", alertname: TENANT_ALERTS.certificateExpiring, exp_alerts: [{ exp_labels: { ...a, ...spoke }, exp_annotations: annotations(TENANT_ALERTS.certificateExpiring, a, "29d 22h 55m 0s") }] },
             ],
         },
     ];

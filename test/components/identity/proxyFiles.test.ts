@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { identityMapChunks, normalizeSerial, revokedSerialsFile } from "../../../components/identity/proxyFiles";
 import { TLS_DIR } from "../../../components/telemetry/collectorPorts";
-import { COLLECTOR_UID, collectorContainerDefinitions, initScript, PROXY_IMAGE } from "../../../components/hub/collector/collectorTask";
+import { COLLECTOR_UID, collectorContainerDefinitions, initScript, PROXY_IMAGE, PROXY_IMAGE_VERSION } from "../../../components/hub/collector/collectorTask";
 import { IDENTITY_FILES, renderHaproxyConfig } from "../../../components/identity/haproxyConfig";
 import { Tenant, tenantMaps } from "../../../components/identity/tenants";
 
@@ -103,11 +103,13 @@ describe("tenant proxy files (init container)", () => {
         assert.doesNotMatch(`${check.stdout}${check.stderr}`, /WARNING|ALERT/);
     });
 
-    it("pins the proxy image to the HAProxy minor version the tests run", () => {
+    it("pins the proxy image by digest, at the HAProxy minor version the tests run", () => {
         const local = spawnSync("haproxy", ["-v"], { encoding: "utf8" });
         assert.strictEqual(local.status, 0, "haproxy not found: run `bash tools/setup.sh` (or apt-get install -y haproxy)");
         const minor = /version (\d+\.\d+)\./.exec(local.stdout)?.[1];
         assert.ok(minor !== undefined, local.stdout);
-        assert.match(PROXY_IMAGE, new RegExp(`^public\\.ecr\\.aws/docker/library/haproxy:${minor.replace(".", "\\.")}\\.\\d+$`));
+        assert.match(PROXY_IMAGE_VERSION, new RegExp(`^${minor.replace(".", "\\.")}\\.\\d+$`));
+        // A digest, not a tag: a tag can be re-pushed, a digest names one image index.
+        assert.match(PROXY_IMAGE, /^public\.ecr\.aws\/docker\/library\/haproxy@sha256:[0-9a-f]{64}$/);
     });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as tls from "@pulumi/tls";
 import {
-    caSubject, certificateValidity, identityKeyPolicy, identityKeyStatements, identitySecretPolicy, identitySecretValue, KMS_KEY_POLICY_MAX_BYTES,
+    CA_LIFECYCLE, caSubject, certificateValidity, IDENTITY_SECRET_RECOVERY_WINDOW_DAYS, identityKeyPolicy, identityKeyStatements, identitySecretPolicy, identitySecretValue, KMS_KEY_POLICY_MAX_BYTES,
     PCA_TEMPLATES, rotationPeriod, TenantIdentities, TenantIdentitiesArgs, tenantIdentityProblems, tenantResourceNames,
 } from "../../../components/identity/tenantIdentities";
 import { IDENTITY_SECRET_KEYS, Tenant, tenantKey, tenantSecretName, tenantSubject } from "../../../components/identity/tenants";
@@ -116,6 +116,33 @@ describe("tenant identities (hub PKI)", () => {
         }
         assert.deepEqual(JSON.parse(identitySecretValue({ certificate: "C", chain: "H", privateKey: "K" })), { [IDENTITY_SECRET_KEYS.certificate]: "C", [IDENTITY_SECRET_KEYS.chain]: "H", [IDENTITY_SECRET_KEYS.privateKey]: "K" });
         assert.deepEqual(Object.keys(r.publicOutputs.secretArns as object).sort(), TENANTS.map(tenantKey).sort());
+    });
+
+    it("deletes identity secrets without a recovery window, so a tenant re-added (or a hub re-created) within 30 days gets its name back", () => {
+        assert.equal(IDENTITY_SECRET_RECOVERY_WINDOW_DAYS, 0);
+        for (const secret of r.ofType(T.secret)) {
+            assert.strictEqual(secret.inputs.recoveryWindowInDays, 0, `${secret.name}: Secrets Manager's default window is 30 days`);
+        }
+    });
+
+    it("cannot replace the CA by accident: renaming the fleet keeps its URN and is ignored, and CA, root and installation are protected", async () => {
+        const renamed = await plan({ fleetName: "acme-observability" });
+        const ca = r.one(T.ca);
+        const renamedCa = renamed.one(T.ca);
+        // The new name reaches the inputs (a new hub would get it) ...
+        assert.deepEqual((renamedCa.inputs.certificateAuthorityConfiguration as { subject: unknown }).subject, caSubject("acme-observability"));
+        // ... but neither the URN nor the engine's diff: the subject is ignored after creation.
+        assert.equal(renamedCa.urn, ca.urn);
+        assert.deepEqual(renamedCa.options, { protect: true, ignoreChanges: ["certificateAuthorityConfiguration.subject"] });
+        for (const name of ["identity-ca-root", "identity-ca-install"]) {
+            assert.equal(renamed.named(name).urn, r.named(name).urn, name);
+            assert.deepEqual(r.named(name).options, { protect: true }, `${name} is protected`);
+        }
+        assert.deepEqual(CA_LIFECYCLE.ca, { protect: true, ignoreChanges: ["certificateAuthorityConfiguration.subject"] });
+        // Tenant certificates stay unprotected (they rotate) but are never revoked by a deletion.
+        for (const cert of r.ofType(T.cert).filter((c) => c.name !== "identity-ca-root")) {
+            assert.deepEqual(cert.options, { retainOnDelete: true }, cert.name);
+        }
     });
 
     it("lets only the tenant's deploy role read its secret: account root + aws:PrincipalArn + aws:PrincipalOrgID, public policies blocked", () => {
