@@ -11,6 +11,8 @@ export interface PlanResource {
     name: string;
     parent: string | null;
     inputs: Record<string, unknown>;
+    /** URNs the resource had before a rename (its `aliases` option); absent when none. */
+    aliases?: string[];
 }
 
 export interface PlanViolation {
@@ -77,7 +79,7 @@ export async function planStack(manifest: FleetManifest, stack: FleetStack, upst
         regulated: stack.regulated,
         // Registration order depends on promise timing; URN order makes plans diffable.
         resources: result.resources
-            .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))
+            .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, ...(r.aliases !== undefined ? { aliases: [...r.aliases] } : {}) }))
             .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
         outputs: result.publicOutputs,
         violations: [],

@@ -26,6 +26,11 @@ export interface RecordedResource {
      * resource), `retainOnDelete` and `ignoreChanges`. Only set when given.
      */
     readonly options?: { readonly protect?: boolean; readonly retainOnDelete?: boolean; readonly ignoreChanges?: readonly string[] };
+    /**
+     * The URNs this resource was known by before (its `aliases` option, resolved as the engine does),
+     * so an upgrade check can tell a rename that keeps the resource from a delete and a create.
+     */
+    readonly aliases?: readonly string[];
 }
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -77,6 +82,31 @@ function lifecycleOptions(req: any): RecordedResource["options"] {
         ...(ignoreChanges.length > 0 ? { ignoreChanges: [...ignoreChanges] } : {}),
     };
     return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/**
+ * Resolves a registration's alias specs to URNs as the engine does: a spec's unset name, type and
+ * parent default to the resource's own (@pulumi/pulumi runtime/resource.js mapAliasesForRequest sends
+ * the resource's parent when the alias names none; `noParent` means a root resource). Aliases into
+ * another stack or project cannot match anything in this stack's plan and are kept as given.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- generated protobuf Alias class without typings
+export function aliasUrns(aliases: any[], type: string, name: string, parent: string, newUrn: (parent: string, type: string, name: string) => string): string[] {
+    const out: string[] = [];
+    for (const a of aliases) {
+        const urn: string = a.getUrn?.() ?? "";
+        if (urn !== "") {
+            out.push(urn);
+            continue;
+        }
+        const spec = a.getSpec?.();
+        if (spec === undefined || spec === null) {
+            continue;
+        }
+        const aliasParent: string = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+        out.push(newUrn(aliasParent, spec.getType() || type, spec.getName() || name));
+    }
+    return [...new Set(out)].sort();
 }
 
 /**
@@ -133,6 +163,8 @@ export class PlanMonitor extends MockMonitor {
                 this.providerRegions.set(urn, revealed.region);
             }
             const result = mockResourceState(type, name, revealed, ctx);
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- MockMonitor.newUrn is private in its typings
+            const aliases = aliasUrns(req.getAliasesList?.() ?? [], type, name, parent, (p, t, n) => (this as any).newUrn(p, t, n));
             this.recorded.push({
                 urn,
                 type,
@@ -143,6 +175,7 @@ export class PlanMonitor extends MockMonitor {
                 inputs: unwrapSecrets(rawInputs, false) as Record<string, unknown>,
                 dependencies: [...new Set<string>(req.getDependenciesList() as string[])].sort(),
                 options: lifecycleOptions(req),
+                ...(aliases.length > 0 ? { aliases } : {}),
             });
             const serializedState = await serializeProperties("", markSecretOutputs(result.state, req.getAdditionalsecretoutputsList() as string[]));
             this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
