@@ -45,6 +45,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         accountId: config.account,
         kmsKeyArn: alertsKey.keyArn,
         grafanaDataSourceUid: grafana.dataSourceUid,
+        grafanaDataSourceType: grafana.dataSourceType,
         quotas: hub.quotas,
         minHubCollectorReplicas: hub.collector.minTasks,
         // Tenants' limits and certificate expiry become series with their labels (components/content/tenantRules.ts).
@@ -261,6 +262,7 @@ function grafanaWorkspace(config: HubStackConfig, opts: StackOpts, amp: ReturnTy
         queryUrl: amp.amp.queryUrl,
         workspaceArns: amp.workspaceArns,
         tokenRotationDays: g.tokenRotationDays,
+        grafanaVersion: g.version,
         now,
         tags: config.tags,
     }, opts);

@@ -13,6 +13,7 @@
  * `buildDashboardWith` that turns the panel's query objects into that source's SDK query builders,
  * e.g. `new cloudwatch.CloudWatchMetricsQueryBuilder()...` from "@grafana/grafana-foundation-sdk/cloudwatch".
  */
+import { PROMQL_DATASOURCE_TYPES } from "./dataSource";
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import {
@@ -263,7 +264,7 @@ export function panelsOf(d: Dashboard): Panel[] {
 export function prometheusTargets(p: Panel): prometheus.dataquery[] {
     return (p.targets ?? [])
         .map((t) => t as unknown as prometheus.dataquery)
-        .filter((t) => (t.datasource ?? p.datasource)?.type === "prometheus" && typeof t.expr === "string");
+        .filter((t) => PROMQL_DATASOURCE_TYPES.includes((t.datasource ?? p.datasource)?.type ?? "") && typeof t.expr === "string");
 }
 
 /** A query variable's PromQL: the Grafana 10.4 model keeps it in the Prometheus editor's query object. */
@@ -286,7 +287,7 @@ export function dashboardQueries(d: Dashboard): { readonly where: string; readon
         }
     }
     for (const v of d.templating.list ?? []) {
-        if (v.type !== VariableType.Query || v.datasource?.type !== "prometheus") {
+        if (v.type !== VariableType.Query || !PROMQL_DATASOURCE_TYPES.includes(v.datasource?.type ?? "")) {
             continue;
         }
         const query = variableQuery(v);

@@ -1,4 +1,5 @@
 import { ALERTS, accountOnly, silentSourcesExpr, sitesOnly } from "./alertingRules";
+import { CORE_PROMETHEUS_TYPE } from "./dataSource";
 import { Dashboard, DashboardSpec, DataSourceRef, PanelSpec, RowSpec, VariableSpec, buildDashboard } from "./dashboardBuilder";
 import { COLLECTOR_LABELS, OTELCOL } from "./metrics";
 import { ContentOptions } from "./options";
@@ -259,9 +260,9 @@ function onpremSites(o: ContentOptions, uidPrefix: string): DashboardSpec {
     };
 }
 
-/** The hub's dashboards, bound to the AMP data source `dataSourceUid`. */
-export function renderDashboards(o: ContentOptions, dataSourceUid: string, uidPrefix = "oss-monitoring"): RenderedDashboard[] {
-    const ds: DataSourceRef = { type: "prometheus", uid: dataSourceUid };
+/** The hub's dashboards, bound to the AMP data source `dataSourceUid` of type `dataSourceType` (dataSource.ts). */
+export function renderDashboards(o: ContentOptions, dataSourceUid: string, uidPrefix = "oss-monitoring", dataSourceType: string = CORE_PROMETHEUS_TYPE): RenderedDashboard[] {
+    const ds: DataSourceRef = { type: dataSourceType, uid: dataSourceUid };
     const specs: Record<DashboardKey, DashboardSpec> = {
         "fleet-overview": fleetOverview(o, uidPrefix),
         "collector-health": collectorHealth(o, uidPrefix),

@@ -17,6 +17,7 @@ export * from "./alertmanager";
 export * from "./dashboardBuilder";
 export * from "./dashboards";
 export * from "./queries";
+export * from "./dataSource";
 export * from "./snsPolicy";
 
 export type RuleNamespaceKind = "recording" | "alerting";
@@ -50,6 +51,8 @@ export interface HubContentRenderInput extends ContentOptionsInput {
     readonly dataSourceUid: string;
     /** Prefix of dashboard uids. Default "oss-monitoring". */
     readonly dashboardUidPrefix?: string;
+    /** Type of that data source (dataSource.ts ampDataSourceType). Default the core "prometheus". */
+    readonly dataSourceType?: string;
 }
 
 export interface RenderedHubContent {
@@ -73,6 +76,6 @@ export function renderHubContent(input: HubContentRenderInput): RenderedHubConte
         options,
         ruleNamespaces: renderRuleNamespaces(options),
         alertmanager: { definition: renderAlertManagerDefinition(am), config: renderAlertmanagerConfig(am), templates: renderTemplates(options.labels) },
-        dashboards: renderDashboards(options, input.dataSourceUid, input.dashboardUidPrefix ?? "oss-monitoring"),
+        dashboards: renderDashboards(options, input.dataSourceUid, input.dashboardUidPrefix ?? "oss-monitoring", input.dataSourceType),
     };
 }

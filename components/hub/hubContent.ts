@@ -39,6 +39,8 @@ export interface HubContentArgs {
      * Undefined: no Grafana content (folders, dashboards) is managed (the stack cannot reach the workspace API).
      */
     readonly grafanaDataSourceUid?: pulumi.Input<string>;
+    /** Type of that data source (content/dataSource.ts ampDataSourceType). Default the core "prometheus". */
+    readonly grafanaDataSourceType?: string;
     /** Minutes without data before a monitored account or on-prem site alerts as silent. Default 15. */
     readonly silentAfterMinutes?: pulumi.Input<number>;
     /**
@@ -180,7 +182,7 @@ export class HubContent extends pulumi.ComponentResource {
         for (const key of Object.keys(FOLDERS) as FolderKey[]) {
             folders[key] = new grafana.oss.Folder(`${name}-folder-${key}`, { uid: FOLDERS[key].uid, title: FOLDERS[key].title }, { parent: this });
         }
-        const dashboardJson = pulumi.all([options, dataSourceUid]).apply(([o, uid]) => renderDashboards(o, uid));
+        const dashboardJson = pulumi.all([options, dataSourceUid]).apply(([o, uid]) => renderDashboards(o, uid, undefined, args.grafanaDataSourceType));
         const dashboards = DASHBOARD_KEYS.map(
             (key) =>
                 [

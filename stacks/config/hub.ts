@@ -4,6 +4,7 @@ import { ROTATION_DAYS } from "../../components/identity/tenantIdentities";
 import { Tenant } from "../../components/identity/tenants";
 import { AGENT_ALERT_DEFAULTS } from "../../components/cloudwatch/agentAlerts";
 import { COLLECTOR_SERVICE_DEFAULTS, collectorTasksProblem } from "../../components/hub/collector/collectorService";
+import { GRAFANA_VERSIONS } from "../../components/content/dataSource";
 import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS, grafanaProblems } from "../../components/hub/grafana/grafanaWorkspace";
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../components/hub/prometheusWorkspace";
 import { AMP_DEFAULT_QUOTAS } from "../../components/content/options";
@@ -170,6 +171,11 @@ const grafana = z
         /** With apiAccess prefixList: the managed prefix list of the deploy runner's public egress IPs. */
         apiAccessPrefixListId: prefixListId.optional(),
         /** Token rotation period; each token lives two periods (AMG caps tokens at 30 days). Default 15. */
+        /**
+         * Managed Grafana version. Default 12.4. Moving a deployed 10.4 workspace to 12.4 is an in-place,
+         * one-way update (README "Upgrading"); pin "10.4" to stay on 10.4.
+         */
+        version: z.enum(GRAFANA_VERSIONS, { error: `expected one of ${GRAFANA_VERSIONS.join(", ")} (the Managed Grafana versions this project deploys)` }).default(GRAFANA_WORKSPACE_DEFAULTS.grafanaVersion),
         tokenRotationDays: z.number().int().min(1).max(15, { error: "at most 15: tokens live two periods and Managed Grafana caps them at 30 days" }).default(GRAFANA_WORKSPACE_DEFAULTS.tokenRotationDays),
     })
     .strict()

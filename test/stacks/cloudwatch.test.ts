@@ -54,7 +54,7 @@ describe("CloudWatch cross-account observability in the hub (under mocks)", () =
 
     it("adds a CloudWatch data source beside the AMP one, and its role reads CloudWatch in the monitoring account only", () => {
         const sources = r.ofType("grafana:oss/dataSource:DataSource");
-        assert.deepStrictEqual(sources.map((d) => d.inputs.type).sort(), ["cloudwatch", "prometheus"]);
+        assert.deepStrictEqual(sources.map((d) => d.inputs.type).sort(), ["cloudwatch", "grafana-amazonprometheus-datasource"]);
         const cw = sources.find((d) => d.inputs.type === "cloudwatch")!;
         assert.deepStrictEqual(JSON.parse(String(cw.inputs.jsonDataEncoded)), { authType: "ec2_iam_role", defaultRegion: "us-east-1" });
         const read = r.one("aws:iam/rolePolicy:RolePolicy", "hub-cloudwatch-read");

@@ -263,10 +263,15 @@ describe("hub stack (under mocks)", function () {
         const assoc = r.one("aws:grafana/roleAssociation:RoleAssociation");
         assert.deepStrictEqual([assoc.inputs.role, assoc.inputs.groupIds], ["ADMIN", ["90677e8d-a0d1-70e1-1234-5678abcdef01"]]);
         assert.strictEqual((ws.inputs.vpcConfiguration as any).subnetIds.length, 3);
+        // Default Grafana 12.4: the AMP data source is the Amazon Managed Service for Prometheus plugin,
+        // signing with the workspace role for the aps service (content/dataSource.ts, grafanaIam.ts).
+        assert.strictEqual(ws.inputs.grafanaVersion, "12.4");
         const ds = r.one("grafana:oss/dataSource:DataSource", "hub-grafana-amp");
-        assert.strictEqual(ds.inputs.type, "prometheus");
+        assert.strictEqual(ds.inputs.type, "grafana-amazonprometheus-datasource");
         assert.match(String(ds.inputs.url), /^https:\/\/aps-workspaces\.us-east-1\.amazonaws\.com\/workspaces\/ws-/);
-        assert.deepStrictEqual(JSON.parse(String(ds.inputs.jsonDataEncoded)).sigV4Auth, true);
+        assert.deepStrictEqual(JSON.parse(String(ds.inputs.jsonDataEncoded)), {
+            httpMethod: "POST", sigV4Auth: true, sigV4AuthType: "ec2_iam_role", sigV4Region: "us-east-1", sigv4Service: "aps", manageAlerts: false, timeInterval: "30s",
+        });
         const token = r.one("aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken");
         assert.strictEqual(token.inputs.secondsToLive, 30 * 86_400);
         const provider = r.one("pulumi:providers:grafana");
@@ -314,6 +319,16 @@ describe("hub stack variants", () => {
         assert.deepStrictEqual(none.resources.filter((x) => x.type.startsWith("grafana:")), []);
         assert.strictEqual(none.ofType("aws:amp/alertManagerDefinition:AlertManagerDefinition").length, 1, "alerting is still deployed");
         assert.deepStrictEqual(none.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => String(e.inputs.serviceName).endsWith("grafana-workspace")), []);
+    });
+
+    it("keeps a workspace pinned to Grafana 10.4 on the core Prometheus data source with SigV4", async () => {
+        const r = await planHub({ grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"], adminGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef01"], version: "10.4" } });
+        assert.strictEqual(r.one("aws:grafana/workspace:Workspace").inputs.grafanaVersion, "10.4");
+        const ds = r.one("grafana:oss/dataSource:DataSource", "hub-grafana-amp");
+        assert.strictEqual(ds.inputs.type, "prometheus");
+        const json = JSON.parse(String(ds.inputs.jsonDataEncoded));
+        assert.deepStrictEqual([json.sigV4Auth, json.sigV4AuthType, json.sigv4Service], [true, "ec2_iam_role", undefined]);
+        await assert.rejects(planHub({ grafana: { allowedVpceIds: ["vpce-0a1b2c3d4e5f60718"], adminGroupIds: ["90677e8d-a0d1-70e1-1234-5678abcdef01"], version: "11.5" } }), /grafana\.version.*expected one of 10\.4, 12\.4/);
     });
 
     it("uses a bring-your-own VPC without creating one", async () => {

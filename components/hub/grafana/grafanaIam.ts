@@ -1,3 +1,4 @@
+import { AMP_PLUGIN_TYPE, GrafanaVersion, ampDataSourceType } from "../../content/dataSource";
 import { PolicyDocument, policyDocument, serviceTrust } from "../../security/iam";
 
 /** Amazon Managed Grafana may assume the role only for workspaces of this account. */
@@ -20,9 +21,16 @@ export function grafanaQueryPolicy(workspaceArns: readonly string[]): PolicyDocu
     ]);
 }
 
-/** Prometheus data-source settings for AMP through the workspace's IAM role (SigV4). */
-export function ampDataSourceJson(region: string): Record<string, unknown> {
-    return { httpMethod: "POST", sigV4Auth: true, sigV4AuthType: "ec2_iam_role", sigV4Region: region, manageAlerts: false, timeInterval: "30s" };
+/**
+ * AMP data-source settings: SigV4 with the workspace's IAM role (`ec2_iam_role`: the credentials of
+ * the environment Grafana runs in, which on Managed Grafana is the workspace role). On 12.4 the
+ * Amazon Managed Service for Prometheus plugin takes the same keys plus `sigv4Service`
+ * (grafana/grafana-amazonprometheus-datasource docs/sources/configure.md "Provision the data source";
+ * pkg/datasource.go falls back to "aps" when it is unset: stated anyway, so the signing service is explicit).
+ */
+export function ampDataSourceJson(region: string, version: GrafanaVersion = "10.4"): Record<string, unknown> {
+    const common = { httpMethod: "POST", sigV4Auth: true, sigV4AuthType: "ec2_iam_role", sigV4Region: region, manageAlerts: false, timeInterval: "30s" };
+    return ampDataSourceType(version) === AMP_PLUGIN_TYPE ? { ...common, sigv4Service: "aps" } : common;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
+import { GrafanaVersion, ampDataSourceType } from "../../content/dataSource";
 import { ampDataSourceJson, grafanaQueryPolicy, grafanaTrust, grafanaWorkspaceEndpointPolicy } from "./grafanaIam";
 import { toJson } from "../../security/iam";
 import { Tags, withName } from "../../security/tags";
@@ -41,6 +42,13 @@ export interface GrafanaWorkspaceArgs {
     readonly tokenRotationDays?: number;
     /** Clock for the rotation period; tests pin it. Default: now. */
     readonly now?: Date;
+    /**
+     * Grafana version of the workspace: "10.4" or "12.4". Default 12.4. A change is applied in place
+     * (UpdateWorkspaceConfiguration; terraform-provider-aws grafana_version is not ForceNew) and only
+     * upward: Managed Grafana cannot downgrade a workspace
+     * (https://docs.aws.amazon.com/grafana/latest/userguide/AMG-workspace-version-update.html).
+     */
+    readonly grafanaVersion?: GrafanaVersion;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
 }
@@ -56,7 +64,8 @@ export const GRAFANA_WORKSPACE_DEFAULTS = {
     apiAccess: "hubVpcEndpoint",
     /** Each token lives two periods; Managed Grafana caps tokens at 30 days. */
     tokenRotationDays: 15,
-} as const satisfies Pick<GrafanaWorkspaceArgs, "authentication" | "apiAccess" | "tokenRotationDays"> & { samlAdminRoleValues: readonly string[] };
+    grafanaVersion: "12.4",
+} as const satisfies Pick<GrafanaWorkspaceArgs, "authentication" | "apiAccess" | "tokenRotationDays" | "grafanaVersion"> & { samlAdminRoleValues: readonly string[] };
 
 /** The Grafana settings the cross-field rules read. */
 export interface GrafanaRuleInput {
@@ -156,9 +165,14 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
     public readonly provider?: grafana.Provider;
     /** The grafana-workspace interface endpoint the deploy runner uses (apiAccess hubVpcEndpoint). */
     public readonly apiEndpointId?: pulumi.Output<string>;
+    /** The workspace's Grafana version, and the type of the AMP data source on it (dashboards name it). */
+    public readonly grafanaVersion: GrafanaVersion;
+    public readonly dataSourceType: string;
 
     constructor(name: string, args: GrafanaWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:hub:GrafanaWorkspace", name, {}, opts);
+        this.grafanaVersion = args.grafanaVersion ?? GRAFANA_WORKSPACE_DEFAULTS.grafanaVersion;
+        this.dataSourceType = ampDataSourceType(this.grafanaVersion);
         const authentication = args.authentication ?? GRAFANA_WORKSPACE_DEFAULTS.authentication;
         const apiAccess = args.apiAccess ?? GRAFANA_WORKSPACE_DEFAULTS.apiAccess;
         const problem = grafanaProblems({
@@ -199,7 +213,7 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
             permissionType: "CUSTOMER_MANAGED",
             roleArn: role.arn,
             dataSources: ["PROMETHEUS"],
-            grafanaVersion: "10.4",
+            grafanaVersion: this.grafanaVersion,
             configuration: JSON.stringify({ plugins: { pluginAdminEnabled: false }, unifiedAlerting: { enabled: true } }),
             vpcConfiguration: { securityGroupIds: [sg.id], subnetIds: args.subnetIds },
             networkAccessControl: nac,
@@ -298,10 +312,13 @@ export class GrafanaWorkspace extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: apiEndpoint !== undefined ? [apiEndpoint] : [] });
         const dataSource = new grafana.oss.DataSource(`${name}-amp`, {
             name: "Amazon Managed Prometheus (hub)",
-            type: "prometheus",
+            // On a 10.4 -> 12.4 change the type is updated in place (terraform-provider-grafana
+            // grafana_data_source: `type` is not ForceNew, UpdateDataSource PUTs by uid), so the uid
+            // every dashboard names is kept.
+            type: this.dataSourceType,
             url: args.queryUrl,
             isDefault: true,
-            jsonDataEncoded: JSON.stringify(ampDataSourceJson(args.region)),
+            jsonDataEncoded: JSON.stringify(ampDataSourceJson(args.region, this.grafanaVersion)),
         }, { parent: this, provider });
         const folder = new grafana.oss.Folder(`${name}-folder`, { title: "Central monitoring" }, { parent: this, provider });
         return { provider, dataSourceUid: dataSource.uid, folderUid: folder.uid };

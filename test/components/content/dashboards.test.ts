@@ -20,6 +20,7 @@ import {
     renderDashboards,
     resolveContentOptions,
     substituteVariables,
+    ampDataSourceType,
 } from "../../../components/content";
 
 const o = resolveContentOptions();
@@ -77,6 +78,19 @@ describe("content: Grafana dashboards (foundation SDK)", () => {
             assert.match(region, new RegExp(`${o.labels.account}=~"\\$account".*, ${o.labels.region}\\)$`));
             assert.match(site, new RegExp(`${o.labels.region}=~"\\$region".*, ${o.labels.site}\\)$`));
         }
+    });
+
+    it("on Grafana 12.4 names the Amazon Managed Service for Prometheus plugin everywhere, and its queries are still checked as PromQL", () => {
+        const onPlugin = renderDashboards(o, DS_UID, "oss-monitoring", ampDataSourceType("12.4"));
+        for (const { dashboard } of onPlugin) {
+            const refs = [...panelsOf(dashboard).flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t) => (t as { datasource?: unknown }).datasource)]), ...(dashboard.templating.list ?? []).map((v) => v.datasource)];
+            assert.ok(refs.length > 0);
+            refs.forEach((r) => assert.deepStrictEqual(r, { type: "grafana-amazonprometheus-datasource", uid: DS_UID }, dashboard.uid));
+        }
+        // The same PromQL as on the core type: nothing drops out of the promtool and metric-name checks.
+        assert.deepStrictEqual(onPlugin.map((d) => dashboardQueries(d.dashboard).map((q) => q.expr)), rendered.map((d) => dashboardQueries(d.dashboard).map((q) => q.expr)));
+        assert.ok(rendered.every((d) => dashboardQueries(d.dashboard).length > 0));
+        assert.strictEqual(ampDataSourceType("10.4"), "prometheus");
     });
 
     it("points every panel and every query at the AMP data source the hub creates", () => {
