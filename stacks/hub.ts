@@ -15,7 +15,8 @@ import { PrivateNetwork } from "../components/network/privateNetwork";
 import { PrometheusWorkspace } from "../components/hub/prometheusWorkspace";
 import { HubStackConfig } from "./config";
 import { hubTenants } from "./config/hub";
-import { compact, HubOutputs } from "./outputs";
+import { compact, deployedVersions, HubOutputs } from "./outputs";
+import { PROJECT_RELEASE } from "./release";
 import { deployProvider } from "./provider";
 import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 import { hubEndpointServices } from "../components/network/hubPaths";
@@ -93,6 +94,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         cloudwatchDashboardUrl: cw.grafana?.hostContent.dashboardUrl,
         collectorCaBundle: hub.ingress.caBundle,
         vpcId: net.network.vpcId,
+        deployedVersions: deployedVersions(PROJECT_RELEASE, hub.collector.image, grafana.grafanaVersion),
         tenantCertificateExpiresAt: Object.fromEntries(front.tenants.map((t) => [tenantKey(t), earliestCertificateExpiry(now ?? new Date(), hub.identity.rotationDays).toISOString()])),
     } satisfies HubOutputs);
 }

@@ -5,7 +5,8 @@ import { discoverEndpointServices } from "../components/network/endpointDiscover
 import { identityExpiryOutput, TlsSecretData, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { checkMonitoredConfig, MonitoredStackConfig } from "./config";
-import { checkHubRegion, compact, HubOutputsReader, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
+import { checkHubRegion, compact, DEPLOYED_VERSIONS_OUTPUT, deployedVersions, HubOutputsReader, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
+import { PROJECT_RELEASE } from "./release";
 import { deployProvider } from "./provider";
 import { awsServiceEndpoints } from "../components/monitored/connectivity";
 
@@ -79,6 +80,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         agentLogKeyArn: account.logKeyArn,
         collectorRoleArn: account.collectorRoleArn,
         observabilityLinkArn: link.linkArn,
+        [DEPLOYED_VERSIONS_OUTPUT]: deployedVersions(PROJECT_RELEASE, m.eks?.image),
         [SPOKE_CERTIFICATE_OUTPUT]: identity !== undefined ? identityExpiryOutput(identity) : undefined,
     });
 }

@@ -8,7 +8,8 @@ import { PROJECT } from "./config/common";
 import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
 import { checkLandingS3Gateway, checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { identityExpiryOutput, tenantIdentityTls } from "../components/spoke/tenantIdentity";
-import { compact, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
+import { compact, DEPLOYED_VERSIONS_OUTPUT, deployedVersions, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
+import { PROJECT_RELEASE } from "./release";
 import { deployProvider } from "./provider";
 import { ONPREM_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 
@@ -84,6 +85,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         account: config.account,
         region: config.region,
         site: siteName,
+        [DEPLOYED_VERSIONS_OUTPUT]: deployedVersions(PROJECT_RELEASE, c.gateway?.image),
         hubUrl: site.hubUrl,
         resolverAddresses: site.resolverAddresses,
         reusedEndpoints: Object.keys(endpoints.reused).length > 0 ? endpoints.reused : undefined,

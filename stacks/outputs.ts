@@ -66,6 +66,8 @@ export interface HubOutputs {
      * rotation period (components/identity/tenantIdentities.ts earliestCertificateExpiry); `fleet status` shows it.
      */
     readonly tenantCertificateExpiresAt?: In<Record<string, string>>;
+    /** What this stack deployed (DEPLOYED_VERSIONS_OUTPUT); optional so spokes still read a hub from before it existed. */
+    readonly deployedVersions?: In<DeployedVersions>;
 }
 
 export type HubOutputKey = keyof HubOutputs;
@@ -82,8 +84,26 @@ export const HUB_OUTPUT_KEYS: { readonly [K in HubOutputKey]-?: K } = {
     grafanaUrl: "grafanaUrl", grafanaWorkspaceId: "grafanaWorkspaceId", grafanaDataSourceUid: "grafanaDataSourceUid", grafanaApiEndpointId: "grafanaApiEndpointId",
     alertTopicArn: "alertTopicArn", dashboardUrls: "dashboardUrls", observabilitySinkArns: "observabilitySinkArns",
     cloudwatchDataSourceUid: "cloudwatchDataSourceUid", cloudwatchDashboardUrl: "cloudwatchDashboardUrl", collectorCaBundle: "collectorCaBundle", vpcId: "vpcId",
-    tenantCertificateExpiresAt: "tenantCertificateExpiresAt",
+    tenantCertificateExpiresAt: "tenantCertificateExpiresAt", deployedVersions: "deployedVersions",
 };
+
+/**
+ * Every stack's output of what it deployed: the project release, the collector image it runs (hub
+ * collector, EKS collector, on-prem gateway; absent where the stack runs none) and, on the hub, the
+ * Managed Grafana version. `fleet status` shows it per stack, so a half-upgraded fleet is visible.
+ */
+export const DEPLOYED_VERSIONS_OUTPUT = "deployedVersions";
+
+export interface DeployedVersions {
+    readonly release: string;
+    readonly collectorImage?: string;
+    readonly grafanaVersion?: string;
+}
+
+/** The output value, without the fields a stack does not have. */
+export function deployedVersions(release: string, collectorImage?: string, grafanaVersion?: string): DeployedVersions {
+    return { release, ...(collectorImage !== undefined ? { collectorImage } : {}), ...(grafanaVersion !== undefined ? { grafanaVersion } : {}) };
+}
 
 /** Spoke output: expiry (ISO 8601) of the certificate the stack copied for its senders; `fleet status` shows it. */
 export const SPOKE_CERTIFICATE_OUTPUT = "identityCertificateExpiresAt";
@@ -95,7 +115,7 @@ type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
 const OPTIONAL_HUB_OUTPUTS: { readonly [K in OptionalKeys<HubOutputs>]-?: true } = {
     drWorkspaceArn: true, drRegion: true, drVpcId: true, drAmpEndpointId: true, certificateArn: true, grafanaDataSourceUid: true,
     grafanaApiEndpointId: true, cloudwatchDataSourceUid: true, cloudwatchDashboardUrl: true, collectorCaBundle: true,
-    tenantCertificateExpiresAt: true,
+    tenantCertificateExpiresAt: true, deployedVersions: true,
 };
 
 /** Outputs every deployed hub exports (the non-optional keys of HubOutputs). */

@@ -162,6 +162,7 @@ function succeeded(env: StackTaskEnv, s: FleetStack, wave: Wave, log: OpenStackL
         ...(value.version !== undefined ? { version: value.version } : {}),
         ...(value.drifted !== undefined ? { drifted: value.drifted } : {}),
         ...(value.certificateExpiresAt !== undefined ? { certificateExpiresAt: value.certificateExpiresAt } : {}),
+        ...(value.deployedVersions !== undefined ? { deployedVersions: value.deployedVersions } : {}),
     });
     return report;
 }

@@ -1,3 +1,4 @@
+import type { DeployedVersions } from "../../stacks/outputs";
 import type { FleetStack } from "../fleet/types";
 
 /** Commands that run one Pulumi operation per stack. `plan`, `config` and `status` do not touch stacks. */
@@ -38,6 +39,8 @@ export interface OperationResult {
     readonly version?: number;
     /** up: expiry (ISO 8601) of the tenant certificate the stack holds or issued (record/certificates.ts). */
     readonly certificateExpiresAt?: string;
+    /** up: release, collector image and Grafana version the stack's outputs say it deployed (record/versions.ts). */
+    readonly deployedVersions?: DeployedVersions;
     /** A remark for the summary, e.g. "stack does not exist; nothing to destroy". */
     readonly note?: string;
 }

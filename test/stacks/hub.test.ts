@@ -8,6 +8,8 @@ import { scopableActions } from "../../policy/rules/leastPrivilege";
 import { hubStack } from "../../stacks/hub";
 import { Recorded, runProgram } from "../harness";
 import { hubConfig, SITE } from "./fixtures/hub";
+import { PROJECT_RELEASE } from "../../stacks/release";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { taggable, untagged } from "./fixtures/tagging";
 
 const NOW = new Date("2026-11-23T00:00:00Z");
@@ -266,6 +268,8 @@ describe("hub stack (under mocks)", function () {
         // Default Grafana 12.4: the AMP data source is the Amazon Managed Service for Prometheus plugin,
         // signing with the workspace role for the aps service (content/dataSource.ts, grafanaIam.ts).
         assert.strictEqual(ws.inputs.grafanaVersion, "12.4");
+        // fleet status reads what the stack deployed from this output (automation/driver/record/versions.ts).
+        assert.deepStrictEqual(r.outputs.deployedVersions, { release: PROJECT_RELEASE, collectorImage: DEFAULT_COLLECTOR_IMAGE, grafanaVersion: "12.4" });
         const ds = r.one("grafana:oss/dataSource:DataSource", "hub-grafana-amp");
         assert.strictEqual(ds.inputs.type, "grafana-amazonprometheus-datasource");
         assert.match(String(ds.inputs.url), /^https:\/\/aps-workspaces\.us-east-1\.amazonaws\.com\/workspaces\/ws-/);

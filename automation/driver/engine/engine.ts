@@ -1,4 +1,6 @@
 import { certificateExpiryFromOutputs } from "../record/certificates";
+import { deployedVersionsFromOutputs } from "../record/versions";
+import type { DeployedVersions } from "../../../stacks/outputs";
 import * as fs from "fs";
 import * as path from "path";
 import * as automation from "@pulumi/pulumi/automation";
@@ -115,6 +117,12 @@ export function driftCount(changes: ChangeCounts): number {
 export function expiryOf(outputs: OutputMap | undefined): { certificateExpiresAt?: string } {
     const at = outputs !== undefined ? certificateExpiryFromOutputs(maskOutputs(outputs)) : undefined;
     return at !== undefined ? { certificateExpiresAt: at } : {};
+}
+
+/** What an `up` result's outputs say the stack deployed, as an OperationResult field (none: no field). */
+export function versionsOf(outputs: OutputMap | undefined): { deployedVersions?: DeployedVersions } {
+    const v = outputs !== undefined ? deployedVersionsFromOutputs(maskOutputs(outputs)) : undefined;
+    return v !== undefined ? { deployedVersions: v } : {};
 }
 
 export function maskOutputs(outputs: OutputMap): Record<string, unknown> {
@@ -278,7 +286,7 @@ export class AutomationEngine implements FleetEngine {
             }
             case "up": {
                 const r = await stack.up({ ...common, message, policyPacks });
-                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version, ...expiryOf(r.outputs) };
+                return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version, ...expiryOf(r.outputs), ...versionsOf(r.outputs) };
             }
             case "refresh": {
                 const r = await stack.refresh({ ...common, message });
@@ -366,7 +374,7 @@ export class AutomationEngine implements FleetEngine {
                 }
                 case "up": {
                     const r = await stack.up(common);
-                    return { changes: (r.summary.resourceChanges ?? {}), policyViolations: tally.violations, version: r.summary.version, ...expiryOf(r.outputs) };
+                    return { changes: (r.summary.resourceChanges ?? {}), policyViolations: tally.violations, version: r.summary.version, ...expiryOf(r.outputs), ...versionsOf(r.outputs) };
                 }
                 case "refresh": {
                     const r = await stack.refresh(common);

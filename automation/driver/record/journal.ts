@@ -1,3 +1,4 @@
+import type { DeployedVersions } from "../../../stacks/outputs";
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -30,6 +31,8 @@ export interface JournalEntry {
     readonly fingerprint: string;
     /** up: expiry of the tenant certificate the stack holds (spoke) or issued (hub), from its outputs. */
     readonly certificateExpiresAt?: string;
+    /** up: what the stack deployed, from its outputs (record/versions.ts). */
+    readonly deployedVersions?: DeployedVersions;
     /** Duration of the last successful run of this operation: start-order priority next time. */
     readonly lastSuccessMs?: number;
 }

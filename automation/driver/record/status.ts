@@ -5,6 +5,8 @@ import { EXIT, formatDuration } from "../errors";
 import { JournalData, JournalStore, rolloutComplete, runIsAlive } from "./journal";
 import { policyText } from "./report";
 import { daysLeft } from "./certificates";
+import { mixedReleases, versionsText } from "./versions";
+import type { DeployedVersions } from "../../../stacks/outputs";
 
 export interface StatusRow {
     readonly stack: string;
@@ -21,6 +23,8 @@ export interface StatusRow {
     readonly certificateExpiresAt?: string;
     /** Whole days until certificateExpiresAt at the time of `status`. */
     readonly certificateDaysLeft?: number;
+    /** What the stack's last successful `up` deployed (release, collector image, Grafana version). */
+    readonly versions?: DeployedVersions;
     readonly note?: string;
 }
 
@@ -34,6 +38,7 @@ export function statusRows(journal: JournalData, stacks: readonly FleetStack[], 
         }
         // The last successful up's record, whatever ran since (a refresh or drift check changes no certificate).
         const expiresAt = sj?.ops.up?.certificateExpiresAt;
+        const versions = sj?.ops.up?.deployedVersions;
         const result = e.result === "running" && !runIsAlive(runs.get(e.runId)) ? "interrupted" : e.result;
         return {
             stack: s.name,
@@ -46,6 +51,7 @@ export function statusRows(journal: JournalData, stacks: readonly FleetStack[], 
             resourcesChanged: e.resourcesChanged,
             policy: e.policyViolations ? policyText(e.policyViolations) : "-",
             ...(expiresAt !== undefined ? { certificateExpiresAt: expiresAt, certificateDaysLeft: daysLeft(expiresAt, now) } : {}),
+            ...(versions !== undefined ? { versions } : {}),
             note: e.error ?? e.reason,
         };
     });
@@ -56,7 +62,7 @@ export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: 
     const store = new JournalStore(path.join(stateDir, "journal.json"));
     const journal = store.load();
     const rows = statusRows(journal, stacks, now);
-    const headers = ["STACK", "ACCOUNT", "REGION", "OPERATION", "RESULT", "FINISHED", "DURATION", "CHANGED", "POLICY", "CERT DAYS", "NOTE"];
+    const headers = ["STACK", "ACCOUNT", "REGION", "OPERATION", "RESULT", "FINISHED", "DURATION", "CHANGED", "POLICY", "CERT DAYS", "VERSIONS", "NOTE"];
     const cells = rows.map((r) => [
         r.stack,
         r.account,
@@ -68,12 +74,17 @@ export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: 
         r.resourcesChanged !== undefined ? String(r.resourcesChanged) : "-",
         r.policy,
         r.certificateDaysLeft !== undefined ? String(r.certificateDaysLeft) : "-",
+        versionsText(r.versions),
         (r.note ?? "").slice(0, 100),
     ]);
     const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     const fmt = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]))).join("  ").trimEnd();
     out(fmt(headers));
     cells.forEach((c) => out(fmt(c)));
+    const mixed = mixedReleases(rows.filter((r) => r.result !== "never run"));
+    if (mixed !== undefined) {
+        out(mixed);
+    }
     for (const rollout of Object.values(journal.rollouts)) {
         if (rollout === undefined) {
             continue;

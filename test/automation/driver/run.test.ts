@@ -245,8 +245,8 @@ describe("fleet driver (fake engine)", () => {
         assert.strictEqual(code, EXIT.failed);
         assert.strictEqual(located, false, "status needs no CLI");
         const out = t.captured.out.join("\n");
-        // CHANGED, POLICY and CERT DAYS are "-" (the fake engine's stacks export no certificate expiry).
-        assert.match(out, /spoke-002\s+200000000002\s+us-east-1\s+up\s+failed\s+\S+\s+1s\s+-\s+-\s+-\s+error: quota exceeded/);
+        // CHANGED, POLICY, CERT DAYS and VERSIONS are "-" (the fake engine's stacks export no certificate expiry or versions).
+        assert.match(out, /spoke-002\s+200000000002\s+us-east-1\s+up\s+failed\s+\S+\s+1s\s+-\s+-\s+-\s+-\s+error: quota exceeded/);
         assert.match(out, /up rollout \S+: incomplete, 1 of 3 stacks not done; `npm run fleet -- up` resumes it/);
         const status = readJson<{ stacks: { stack: string; result: string }[] }>(path.join(t.workDir, "status.json"));
         assert.deepStrictEqual(status.stacks.map((s) => s.result), ["succeeded", "succeeded", "failed"]);
