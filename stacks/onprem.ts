@@ -84,8 +84,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
     return compact({
         account: config.account,
         region: config.region,
-        site: siteName,
-        [DEPLOYED_VERSIONS_OUTPUT]: deployedVersions(PROJECT_RELEASE, c.gateway?.image),
+        site: siteName, [DEPLOYED_VERSIONS_OUTPUT]: deployedVersions(PROJECT_RELEASE, c.gateway?.image),
         hubUrl: site.hubUrl,
         resolverAddresses: site.resolverAddresses,
         reusedEndpoints: Object.keys(endpoints.reused).length > 0 ? endpoints.reused : undefined,

@@ -13,7 +13,7 @@
  * `buildDashboardWith` that turns the panel's query objects into that source's SDK query builders,
  * e.g. `new cloudwatch.CloudWatchMetricsQueryBuilder()...` from "@grafana/grafana-foundation-sdk/cloudwatch".
  */
-import { PROMQL_DATASOURCE_TYPES } from "./dataSource";
+import { PROMQL_DATASOURCE_TYPES } from "../telemetry/ampDataSource";
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import {

@@ -1,5 +1,5 @@
 import { ALERTS, accountOnly, silentSourcesExpr, sitesOnly } from "./alertingRules";
-import { CORE_PROMETHEUS_TYPE } from "./dataSource";
+import { CORE_PROMETHEUS_TYPE } from "../telemetry/ampDataSource";
 import { Dashboard, DashboardSpec, DataSourceRef, PanelSpec, RowSpec, VariableSpec, buildDashboard } from "./dashboardBuilder";
 import { COLLECTOR_LABELS, OTELCOL } from "./metrics";
 import { ContentOptions } from "./options";
@@ -260,7 +260,7 @@ function onpremSites(o: ContentOptions, uidPrefix: string): DashboardSpec {
     };
 }
 
-/** The hub's dashboards, bound to the AMP data source `dataSourceUid` of type `dataSourceType` (dataSource.ts). */
+/** The hub's dashboards, bound to the AMP data source `dataSourceUid` of type `dataSourceType` (telemetry/ampDataSource.ts). */
 export function renderDashboards(o: ContentOptions, dataSourceUid: string, uidPrefix = "oss-monitoring", dataSourceType: string = CORE_PROMETHEUS_TYPE): RenderedDashboard[] {
     const ds: DataSourceRef = { type: dataSourceType, uid: dataSourceUid };
     const specs: Record<DashboardKey, DashboardSpec> = {

@@ -17,7 +17,7 @@ export * from "./alertmanager";
 export * from "./dashboardBuilder";
 export * from "./dashboards";
 export * from "./queries";
-export * from "./dataSource";
+export * from "../telemetry/ampDataSource";
 export * from "./snsPolicy";
 
 export type RuleNamespaceKind = "recording" | "alerting";
@@ -51,7 +51,7 @@ export interface HubContentRenderInput extends ContentOptionsInput {
     readonly dataSourceUid: string;
     /** Prefix of dashboard uids. Default "oss-monitoring". */
     readonly dashboardUidPrefix?: string;
-    /** Type of that data source (dataSource.ts ampDataSourceType). Default the core "prometheus". */
+    /** Type of that data source (telemetry/ampDataSource.ts ampDataSourceType). Default the core "prometheus". */
     readonly dataSourceType?: string;
 }
 

@@ -39,7 +39,7 @@ export interface HubContentArgs {
      * Undefined: no Grafana content (folders, dashboards) is managed (the stack cannot reach the workspace API).
      */
     readonly grafanaDataSourceUid?: pulumi.Input<string>;
-    /** Type of that data source (content/dataSource.ts ampDataSourceType). Default the core "prometheus". */
+    /** Type of that data source (telemetry/ampDataSource.ts ampDataSourceType). Default the core "prometheus". */
     readonly grafanaDataSourceType?: string;
     /** Minutes without data before a monitored account or on-prem site alerts as silent. Default 15. */
     readonly silentAfterMinutes?: pulumi.Input<number>;

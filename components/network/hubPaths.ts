@@ -7,6 +7,8 @@
  * when it runs in the hub VPC (grafana.apiAccess hubVpcEndpoint).
  */
 
+import { AMP_PLUGIN_TYPE, CORE_PROMETHEUS_TYPE, GRAFANA_WORKSPACE_VERSION_DEFAULT, ampDataSourceType } from "../telemetry/ampDataSource";
+
 /**
  * Endpoint services a Grafana data source type calls (Grafana's data source `type`):
  * - prometheus (AMP, SigV4): the AMP query API, `aps-workspaces`
@@ -18,7 +20,9 @@
  *   queries the monitoring account, which sees linked accounts' metrics through the sink.
  */
 export const GRAFANA_DATA_SOURCE_PATHS: Readonly<Record<string, readonly string[]>> = {
-    prometheus: ["aps-workspaces"],
+    [CORE_PROMETHEUS_TYPE]: ["aps-workspaces"],
+    // Grafana 12.4's AMP data source (telemetry/ampDataSource.ts): the same query API, signed for `aps`.
+    [AMP_PLUGIN_TYPE]: ["aps-workspaces"],
     cloudwatch: ["monitoring", "logs"],
 };
 
@@ -53,7 +57,7 @@ export function grafanaEndpointServices(features: GrafanaFeatures): string[] {
 }
 
 /** What the hub stack deploys in Grafana (CloudWatchDataSource, GrafanaWorkspace, CloudWatchHostContent). */
-export const HUB_GRAFANA_FEATURES: GrafanaFeatures = { dataSources: ["prometheus", "cloudwatch"], contactPoints: ["sns"] };
+export const HUB_GRAFANA_FEATURES: GrafanaFeatures = { dataSources: [ampDataSourceType(GRAFANA_WORKSPACE_VERSION_DEFAULT), "cloudwatch"], contactPoints: ["sns"] };
 
 /**
  * AWS APIs that have no interface endpoint (none in "AWS services that integrate with AWS

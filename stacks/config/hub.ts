@@ -4,7 +4,7 @@ import { ROTATION_DAYS } from "../../components/identity/tenantIdentities";
 import { Tenant } from "../../components/identity/tenants";
 import { AGENT_ALERT_DEFAULTS } from "../../components/cloudwatch/agentAlerts";
 import { COLLECTOR_SERVICE_DEFAULTS, collectorTasksProblem } from "../../components/hub/collector/collectorService";
-import { GRAFANA_VERSIONS } from "../../components/content/dataSource";
+import { GRAFANA_VERSIONS } from "../../components/telemetry/ampDataSource";
 import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS, grafanaProblems } from "../../components/hub/grafana/grafanaWorkspace";
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../components/hub/prometheusWorkspace";
 import { AMP_DEFAULT_QUOTAS } from "../../components/content/options";

@@ -266,7 +266,7 @@ describe("hub stack (under mocks)", function () {
         assert.deepStrictEqual([assoc.inputs.role, assoc.inputs.groupIds], ["ADMIN", ["90677e8d-a0d1-70e1-1234-5678abcdef01"]]);
         assert.strictEqual((ws.inputs.vpcConfiguration as any).subnetIds.length, 3);
         // Default Grafana 12.4: the AMP data source is the Amazon Managed Service for Prometheus plugin,
-        // signing with the workspace role for the aps service (content/dataSource.ts, grafanaIam.ts).
+        // signing with the workspace role for the aps service (telemetry/ampDataSource.ts, grafanaIam.ts).
         assert.strictEqual(ws.inputs.grafanaVersion, "12.4");
         // fleet status reads what the stack deployed from this output (automation/driver/record/versions.ts).
         assert.deepStrictEqual(r.outputs.deployedVersions, { release: PROJECT_RELEASE, collectorImage: DEFAULT_COLLECTOR_IMAGE, grafanaVersion: "12.4" });

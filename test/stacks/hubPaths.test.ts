@@ -43,7 +43,7 @@ describe("hub VPC paths: every Grafana data source, contact point and deploy-run
     it("gives every Grafana data source and contact point the hub plans an endpoint in the hub VPC (a new one without its path fails here)", () => {
         const dataSources = r.ofType("grafana:oss/dataSource:DataSource").map((d) => String(d.inputs.type));
         const contactPoints = r.ofType("grafana:alerting/contactPoint:ContactPoint").flatMap(contactPointIntegrations);
-        assert.deepEqual([...new Set(dataSources)].sort(), ["cloudwatch", "prometheus"]);
+        assert.deepEqual([...new Set(dataSources)].sort(), ["cloudwatch", "grafana-amazonprometheus-datasource"]);
         assert.deepEqual(contactPoints, ["sns"]);
         // The features the stack declares are the ones it plans.
         assert.deepEqual({ dataSources: [...HUB_GRAFANA_FEATURES.dataSources].sort(), contactPoints: [...HUB_GRAFANA_FEATURES.contactPoints] }, { dataSources: [...new Set(dataSources)].sort(), contactPoints });
@@ -63,7 +63,9 @@ describe("hub VPC paths: every Grafana data source, contact point and deploy-run
     it("refuses a data source or contact point whose path is unknown, naming it and where to add it", () => {
         assert.throws(() => grafanaEndpointServices({ dataSources: ["prometheus", "x-ray"], contactPoints: [] }), /Grafana data source "x-ray" has no known network path.*hubPaths\.ts/);
         assert.throws(() => grafanaEndpointServices({ dataSources: [], contactPoints: ["slack"] }), /Grafana contact point "slack" has no known network path/);
-        assert.deepEqual(Object.keys(GRAFANA_DATA_SOURCE_PATHS).sort(), ["cloudwatch", "prometheus"]);
+        assert.deepEqual(Object.keys(GRAFANA_DATA_SOURCE_PATHS).sort(), ["cloudwatch", "grafana-amazonprometheus-datasource", "prometheus"]);
+        // 10.4's core type and 12.4's plugin query the same AMP API.
+        assert.deepEqual(GRAFANA_DATA_SOURCE_PATHS["grafana-amazonprometheus-datasource"], GRAFANA_DATA_SOURCE_PATHS.prometheus);
         assert.deepEqual(Object.keys(GRAFANA_CONTACT_POINT_PATHS), ["sns"]);
     });
 

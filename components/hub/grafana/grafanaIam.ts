@@ -1,4 +1,4 @@
-import { AMP_PLUGIN_TYPE, GrafanaVersion, ampDataSourceType } from "../../content/dataSource";
+import { AMP_PLUGIN_TYPE, GrafanaVersion, ampDataSourceType } from "../../telemetry/ampDataSource";
 import { PolicyDocument, policyDocument, serviceTrust } from "../../security/iam";
 
 /** Amazon Managed Grafana may assume the role only for workspaces of this account. */

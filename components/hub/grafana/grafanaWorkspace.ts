@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
-import { GrafanaVersion, ampDataSourceType } from "../../content/dataSource";
+import { GRAFANA_WORKSPACE_VERSION_DEFAULT, GrafanaVersion, ampDataSourceType } from "../../telemetry/ampDataSource";
 import { ampDataSourceJson, grafanaQueryPolicy, grafanaTrust, grafanaWorkspaceEndpointPolicy } from "./grafanaIam";
 import { toJson } from "../../security/iam";
 import { Tags, withName } from "../../security/tags";
@@ -64,7 +64,7 @@ export const GRAFANA_WORKSPACE_DEFAULTS = {
     apiAccess: "hubVpcEndpoint",
     /** Each token lives two periods; Managed Grafana caps tokens at 30 days. */
     tokenRotationDays: 15,
-    grafanaVersion: "12.4",
+    grafanaVersion: GRAFANA_WORKSPACE_VERSION_DEFAULT,
 } as const satisfies Pick<GrafanaWorkspaceArgs, "authentication" | "apiAccess" | "tokenRotationDays" | "grafanaVersion"> & { samlAdminRoleValues: readonly string[] };
 
 /** The Grafana settings the cross-field rules read. */

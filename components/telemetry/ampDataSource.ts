@@ -14,6 +14,9 @@
 export const GRAFANA_VERSIONS = ["10.4", "12.4"] as const;
 export type GrafanaVersion = (typeof GRAFANA_VERSIONS)[number];
 
+/** The version a new workspace gets (GRAFANA_WORKSPACE_DEFAULTS.grafanaVersion, the hub config's default). */
+export const GRAFANA_WORKSPACE_VERSION_DEFAULT: GrafanaVersion = "12.4";
+
 /** Plugin id of the Amazon Managed Service for Prometheus data source (grafana/grafana-amazonprometheus-datasource). */
 export const AMP_PLUGIN_TYPE = "grafana-amazonprometheus-datasource";
 export const CORE_PROMETHEUS_TYPE = "prometheus";
