@@ -59,10 +59,10 @@ describe("cost estimate", function () {
         const e = estimate(example, DEFAULTS, shipped);
         assert.deepStrictEqual(e.uncovered, []);
         // Each spoke: 50,000 series / 60 s × 730 h × 3,600 s = 2.19e9 samples a month; × 4 bytes = 8.76 GB. Four spokes: 8.76e9 samples, 35.04 GB.
-        // Endpoint-AZ-hours × $0.01: hub 9 endpoints × 3 AZ = 27 → $197.10, DR aps 2 AZ → $14.60, payments 7 × 3 = 21 → $153.30,
-        // analytics 7 × 2 = 14 → $102.20, legacy 1 × 2 → $14.60, dc1 8 × 2 = 16 → $116.80: $598.60. Data × $0.01/GB: hub aps 35.04
-        // + DR aps 35.04 + spokes' hub endpoint 4 × 8.76 + logs (hub 10 + 20 + 20 + dc1 50 = 100) = 205.12 GB → $2.0512. Total $600.6512.
-        near(service(e, "Interface endpoints"), 600.6512, "interface endpoints");
+        // Endpoint-AZ-hours × $0.01: hub 19 endpoints (9 + Grafana's monitoring and sns + the deploy runner's 8) × 3 AZ = 57 → $416.10, DR aps 2 AZ → $14.60, payments 7 × 3 = 21 → $153.30,
+        // analytics 7 × 2 = 14 → $102.20, legacy 1 × 2 → $14.60, dc1 8 × 2 = 16 → $116.80: $817.60. Data × $0.01/GB: hub aps 35.04
+        // + DR aps 35.04 + spokes' hub endpoint 4 × 8.76 + logs (hub 10 + 20 + 20 + dc1 50 = 100) = 205.12 GB → $2.0512. Total $819.6512.
+        near(service(e, "Interface endpoints"), 819.6512, "interface endpoints");
         // Per workspace (primary and DR, each its own Region's tiers): 2e9 × $0.90/1e7 = $180 + 6.76e9 × $0.35/1e7 = $236.60 → $416.60.
         // Storage: 8.76e9 × 150 days × 24 / 730 = 4.32e10 samples × 2 bytes / 2^30 = 80.4663 GB × $0.03 = $2.41399 each.
         // Queries (primary only): 100e9 × $0.10/1e9 = $10. 2 × (416.60 + 2.41399) + 10 = $848.02798.
@@ -96,7 +96,7 @@ describe("cost estimate", function () {
         near(service(e, "Data transfer"), 1.1680, "data transfer");
         // hub-collector-config is 5,005 bytes: an Intelligent-Tiering parameter over 4 KB is advanced.
         near(service(e, "Systems Manager"), 0.05, "Systems Manager");
-        near(e.usd, 4115.7095, "total");
+        near(e.usd, 4334.7095, "total");
         near(e.stacks.reduce((a, s) => a + s.usd, 0), e.usd, "stacks sum to the total");
     });
 
