@@ -32,7 +32,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         region: config.region,
         ownerStack: stackName,
         wanted: awsServiceEndpoints(c.mode, c.extraServices),
-        declared: c.existingEndpoints,
+        declared: [...c.existingEndpoints, ...Object.keys(c.sharedZones)],
         detect: c.detectExistingEndpoints,
         provider,
     });
@@ -49,7 +49,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         subnetIds: m.vpc.subnetIds,
         workloadCidrs: m.workloads.cidrs,
         workloadPrefixListIds: m.workloads.prefixListIds,
-        connectivity: { ...c, existingEndpoints: Object.keys(endpoints.reused) },
+        connectivity: { ...c, existingEndpoints: Object.keys(endpoints.reused).filter((s) => c.sharedZones[s] === undefined) },
         hub: { endpointServiceName: serviceName, collectorDomain: hub.string("collectorDomain"), caBundle, collectorPorts: m.eks !== undefined ? hub.collectorPorts() : undefined },
         agent: m.agent,
         eks: eksCollector(config, identity),

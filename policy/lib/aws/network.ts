@@ -99,6 +99,17 @@ export function interfaceEndpointServiceNames(resources: readonly PolicyResource
     });
 }
 
+/**
+ * zoneId of every Route 53 VPC association in the stack (the shared-endpoint shape joins the VPC to a central
+ * zone); `undefined` for one the preview does not know yet.
+ */
+export function associatedZoneIds(resources: readonly PolicyResource[]): (string | undefined)[] {
+    return resources.filter((r) => r.isType(aws.route53.ZoneAssociation)).map((r) => {
+        const id = whenKnown(() => asString(r.props.zoneId));
+        return id.known ? id.value : undefined;
+    });
+}
+
 interface Range {
     start: bigint;
     end: bigint;
