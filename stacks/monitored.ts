@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
-import { discoverEndpointServices } from "../components/network/endpointDiscovery";
+import { discoverEndpointServices, sharedZoneConflict } from "../components/network/endpointDiscovery";
 import { TlsSecretData, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { checkMonitoredConfig, MonitoredStackConfig } from "./config";
@@ -36,6 +36,10 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         detect: c.detectExistingEndpoints,
         provider,
     });
+    const conflict = await sharedZoneConflict({ vpcId: m.vpc.vpcId, region: config.region, ownerStack: stackName, services: Object.keys(c.sharedZones), detect: c.detectExistingEndpoints, provider });
+    if (conflict !== undefined) {
+        throw new Error(conflict);
+    }
     const caBundle = hub.collectorCaBundle();
 
     const identity = identityArn !== undefined ? tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider }) : undefined;
