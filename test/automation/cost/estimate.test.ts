@@ -14,6 +14,7 @@ import { projectRoot } from "../../../automation/io/paths";
 import { PlanDocument, PlanStack, planFleet } from "../../../automation/plan/plan";
 import { FleetManifest } from "../../../automation/fleet/types";
 import { generateFleet } from "../../bench/fleetGen";
+import { evaluatePlanStack } from "../../../policy/offline";
 
 const EXAMPLE = path.join(projectRoot(), "stacks/fleet.yaml");
 const DEFAULTS: CostModel = costModelSchema.parse({});
@@ -138,6 +139,22 @@ describe("shared-endpoint shape", function () {
         near(shape.perAccountUsd, 219.4, "planned");
         // 6 × 3 AZ × 7.30 = $131.40 + 40 GB × $0.01 + 40 GB × $0.02 through the transit gateway + 6 zones × $0.50.
         near(shape.sharedUsd, 135.6, "shared");
+    });
+
+    it("plans a regulated account on central zones: associations instead of endpoints, accepted by the pack only for the configured zones", async () => {
+        const raw = parse(fs.readFileSync(EXAMPLE, "utf8"));
+        const zones = { ec2messages: "Z01EC2M0000000000001", logs: "Z01LOGS0000000000001", monitoring: "Z01MON00000000000001", ssm: "Z01SSM00000000000001", ssmmessages: "Z01SSMM0000000000001", sts: "Z01STS00000000000001" };
+        raw.stacks.find((s: { name: string }) => s.name === "monitored-payments").config.connectivity.sharedZones = zones;
+        const plan = await planOf(resolveManifest(raw, EXAMPLE));
+        const payments = plan.stacks.find((s) => s.stack === "monitored-payments")!;
+        const interfaceServices = payments.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface").map((r) => String(r.inputs.serviceName));
+        assert.deepStrictEqual(interfaceServices.map((n) => n.replace(/vpce-svc-\w+/, "vpce-svc")), ["com.amazonaws.vpce.us-east-1.vpce-svc"], "only the hub's PrivateLink endpoint stays");
+        const associations = payments.resources.filter((r) => r.type === "aws:route53/zoneAssociation:ZoneAssociation").map((r) => r.inputs.zoneId).sort();
+        assert.deepStrictEqual(associations, Object.values(zones).sort());
+        assert.deepStrictEqual(estimate(plan, DEFAULTS, shipped).uncovered, []);
+        const config = { "regulated-private-endpoints": { sharedZoneIds: { logs: [zones.logs], monitoring: [zones.monitoring], ssm: [zones.ssm] } } };
+        assert.deepStrictEqual(evaluatePlanStack(payments, { config }).filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.deepStrictEqual(evaluatePlanStack(payments).map((v) => v.policy), ["regulated-private-endpoints"], "without the configured central zones the pack refuses");
     });
 
     it("costs what the estimate says at 500 accounts", () => {
