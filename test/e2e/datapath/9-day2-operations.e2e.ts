@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as https from "https";
 import * as path from "path";
 import { PRW_RETRY_BUDGET } from "../../../components/hub/collector/hubCollectorConfig";
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../components/hub/prometheusWorkspace";
@@ -7,7 +8,7 @@ import { PARAMS } from "./lib/env";
 import { parseExposition } from "./lib/http";
 import { OtlpSender } from "./lib/otlp";
 import { Prometheus } from "./lib/prometheus";
-import { sleep, stopAll, waitFor } from "./lib/procs";
+import { freePort, sleep, stopAll, waitFor } from "./lib/procs";
 import { scenario } from "./lib/report";
 import { RunPki, issueTenantCert } from "./lib/tls";
 import { ACCOUNTS, Hub, KEYS, SITES, TENANTS, gatewayCollector, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
@@ -56,6 +57,41 @@ function senderAnswers(log: string): { retriedOnHubAnswer: number; retried: numb
 }
 
 const seconds = (d: string): number => Number(/^(\d+)s$/.exec(d)?.[1] ?? NaN);
+
+/**
+ * AMP's throttling answer in front of the stand-in store: an HTTPS front with the store's certificate
+ * that answers 429 while `throttling` is on (AMP's answer to a write over its rate or series quota:
+ * https://docs.aws.amazon.com/prometheus/latest/userguide/AMP_quotas.html) and forwards to Prometheus otherwise.
+ */
+class ThrottlingFront {
+    throttling = false;
+    answered429 = 0;
+    private server: https.Server | undefined;
+    constructor(private readonly pki: RunPki, private readonly store: Prometheus, readonly port: number) {}
+    get remoteWriteUrl(): string { return `https://127.0.0.1:${this.port}/api/v1/write`; }
+    async start(): Promise<this> {
+        this.server = https.createServer({ cert: fs.readFileSync(this.pki.store.cert), key: fs.readFileSync(this.pki.store.key), minVersion: "TLSv1.2" }, (req, res) => {
+            const chunks: Buffer[] = [];
+            req.on("data", (c: Buffer) => chunks.push(c));
+            req.on("end", () => {
+                if (this.throttling) {
+                    this.answered429++;
+                    res.writeHead(429, { "content-type": "text/plain" }).end("rate limit exceeded");
+                    return;
+                }
+                const fwd = https.request(`${this.store.remoteWriteUrl}`, { method: "POST", headers: { ...req.headers, host: `127.0.0.1:${this.store.port}` }, ca: fs.readFileSync(this.pki.ca), agent: false }, (up) => {
+                    res.writeHead(up.statusCode ?? 502, up.headers);
+                    up.pipe(res);
+                });
+                fwd.on("error", () => res.writeHead(502).end());
+                fwd.end(Buffer.concat(chunks));
+            });
+        });
+        await new Promise<void>((r) => this.server!.listen(this.port, "127.0.0.1", () => r()));
+        return this;
+    }
+    async stop(): Promise<void> { await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r())); }
+}
 
 async function drained(prom: Prometheus, metric: string, sent: number): Promise<number> {
     return waitFor(`every sample of ${metric}`, async () => { const n = await prom.samples(metric); return n >= sent ? n : undefined; }, 300_000, 2_000)
@@ -133,6 +169,38 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             assert.deepStrictEqual([refusedBySpoke.dropped, refusedByGateway.dropped], [0, 0], "no sender dropped anything as final");
             assert.strictEqual(f.stored, f.sent, "stored == sent");
             await Promise.all([spoke.stop(), gw.stop(), hub.stop()]);
+        });
+    });
+
+    it("AMP throttling (HTTP 429) longer than the hub's answer budget: retried by the hub, then by the sender, stored == sent", async function () {
+        this.timeout(3_600_000);
+        await scenario("9-store-throttling-429", async (f) => {
+            const front = await new ThrottlingFront(pki, prom, await freePort()).start();
+            const hub = await startHub("hub-429", dir, pki, [{ name: "primary", url: front.remoteWriteUrl }]);
+            const gp = await spokePorts();
+            const gw = await gatewayCollector("gateway-429", dir, pki, hub.ports.otlpHttp, gp, { outageMinutes: 10, samplesPerSecond: 25, storageGi: 1 }).start();
+            const metric = "e2e_day2_throttled_gauge";
+            const a = app(`http://127.0.0.1:${gp.otlpHttp}/v1/metrics`, metric, 50, "site-app");
+            const sending = a.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + 3_600_000);
+            await sleep(10_000);
+            front.throttling = true;
+            await sleep((seconds(PRW_RETRY_BUDGET) + 25) * 1000);
+            front.throttling = false;
+            await sleep(10_000);
+            a.stop();
+            await sending;
+            f.sent = tried(a);
+            f.stored = await drained(prom, metric, f.sent);
+            f.lost = f.sent - f.stored;
+            const answers = senderAnswers(gw.proc.logTail(100_000));
+            // The hub's own retries of a 429 (the RetryOn429 gate): more 429s than requests the sender retried.
+            f.details = { throttledSeconds: seconds(PRW_RETRY_BUDGET) + 25, storeAnswered429: front.answered429, gatewayAnswers: answers, appFailedRounds: a.failedRequests };
+            assert.strictEqual(a.failedRequests, 0, "the gateway accepted every round");
+            assert.ok(answers.retriedOnHubAnswer > 0, "the hub answered 'unavailable' after its budget, and the gateway retried");
+            assert.ok(front.answered429 > answers.retriedOnHubAnswer, `the hub retried 429 itself (${front.answered429} answers of 429 for ${answers.retriedOnHubAnswer} refused requests)`);
+            assert.strictEqual(answers.dropped, 0, "nothing dropped as final");
+            assert.strictEqual(f.stored, f.sent, "stored == sent");
+            await Promise.all([gw.stop(), hub.stop(), front.stop()]);
         });
     });
 
