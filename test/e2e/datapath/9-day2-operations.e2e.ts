@@ -326,7 +326,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
                 sentWhileRevokedPoints: sentWhileRevoked, queuedBatchesWhileRevoked: queuedWhileRevoked,
                 secondsRevokedBeforeRotation: Math.round((rotated - revoked) / 1000),
                 secondsFromRotationToFirstAcceptedExport: Math.round((flowing - rotated) / 1000),
-                gatewayRetriedPoints: await gw.metric("otelcol_exporter_send_failed_metric_points"),
+                gatewayAnswers: senderAnswers(gw.proc.logTail(100_000)),
                 gatewayDroppedPoints: await gw.metric("otelcol_exporter_enqueue_failed_metric_points"),
                 appFailedRounds: a.failedRequests,
             };
@@ -334,6 +334,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             assert.strictEqual(sentWhileRevoked, 0, "the revoked certificate is refused");
             assert.ok(queuedWhileRevoked > 0, "the refused tenant's data waits in its queue");
             assert.strictEqual(a.failedRequests, 0, "the gateway accepted every round");
+            assert.strictEqual(senderAnswers(gw.proc.logTail(100_000)).dropped, 0, "the gateway dropped nothing as final (no 403)");
             assert.strictEqual(f.stored, f.sent, "stored == sent: nothing the queue held was dropped");
             await Promise.all([gw.stop(), hub.stop()]);
         });
