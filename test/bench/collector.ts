@@ -2,10 +2,11 @@
  * `npm run bench:collector`: figures, never pass/fail. The hub task as deployed: the tenant proxy
  * (HAProxy, mutual TLS, identity headers) in front of the built collector (tools/collector) with the hub
  * configuration (loopback OTLP with client metadata, memory limiter, identity and resource processors,
- * batch, SigV4 remote write out to a Prometheus remote-write receiver over TLS), beside the same collector with a pass-through
+ * synchronous SigV4 remote write out to a Prometheus remote-write receiver over TLS), beside the same task
+ * with the old batch processor + queue (acknowledging on enqueue) and the same collector with a pass-through
  * configuration (plain OTLP in, remote write out, nothing between: the ceiling), at GOMAXPROCS 1
  * and 2. Prints samples/s, samples per collector CPU-second (and the proxy's CPU beside it), RSS per 100k active series, the
- * queue's replay rate after an outage, and the hub sizing rule's answers.
+ * replay rate of a site gateway (1 and 4 queue consumers) through the hub after a store outage, and the hub sizing rule's answers.
  * BENCH_SECONDS (default 20) sets each load phase.
  */
 import * as fs from "fs";
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
     }
 
     // The proxy and the collector share the task's vCPUs: a sample costs the CPU of both.
-    const perCpu = rows.filter((r) => r.config.startsWith("hub")).map((r) => Math.round(1 / (1 / r.samplesPerCpuSecond + 1 / (r.proxySamplesPerCpuSecond ?? Infinity))));
+    const perCpu = rows.filter((r) => r.config === "hub (proxy + collector)").map((r) => Math.round(1 / (1 / r.samplesPerCpuSecond + 1 / (r.proxySamplesPerCpuSecond ?? Infinity))));
     const perVcpu = Math.min(...perCpu);
     console.log(`\nhub task (proxy + collector): ${perCpu.join(" / ")} samples per task CPU-second (GOMAXPROCS 1 / 2)`);
     console.log(`\nsizing rule: tasks = ceil(active series / scrape interval / (${perVcpu} samples/s per vCPU x task vCPU x CPU target))`);

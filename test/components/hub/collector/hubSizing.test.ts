@@ -27,8 +27,8 @@ describe("hub collector defaults come from the sizing rule", () => {
         const src = (await import("fs")).readFileSync(require.resolve("../../../../components/hub/collector/collectorService"), "utf8");
         const schema = (await import("fs")).readFileSync(require.resolve("../../../../stacks/config/hub"), "utf8");
         const s = hubSizing({ activeSeries: 500 * 50_000, scrapeIntervalSeconds: 60, taskVcpu: 1, targetCpuPercent: 60 });
-        assert.strictEqual(s.tasks, 6);
-        assert.strictEqual(s.maxTasks, 12);
+        assert.strictEqual(s.tasks, 7);
+        assert.strictEqual(s.maxTasks, 14);
         assert.match(src, new RegExp(`\\n    maxTasks: ${s.maxTasks},\\n`));
         assert.match(src, /\n {4}targetCpuPercent: 60,\n/);
         assert.match(schema, /maxTasks: z\.number\(\)\.int\(\)\.min\(2\)\.max\(100\)\.default\(COLLECTOR_SERVICE_DEFAULTS\.maxTasks\)/);
