@@ -69,8 +69,8 @@ export function writeContent(outDir: string, flags: Partial<Record<Flag, string>
 }
 
 /** `npm run content`: returns the exit code. */
-export function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
-    const program = new Command("npm run content --")
+export function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error, name = "npm run content --"): number {
+    const program = new Command(name)
         .description("render the hub's rules, alert manager configuration and dashboards into a folder, for review or promtool/amtool")
         .requiredOption("--out <dir>", "folder to write into (created if missing)")
         .option("--silent-after-minutes <n>", "minutes without data before a source counts as silent")

@@ -82,7 +82,7 @@ interface RunState {
     readonly manifest: FleetManifest;
     readonly d: FleetDeps;
     readonly op: Operation;
-    /** Progress lines: stderr for `outputs` (its stdout is the JSON), stdout otherwise. */
+    /** Progress lines: stderr for `outputs` and `--json -` (their stdout is the JSON), stdout otherwise. */
     readonly show: (line: string) => void;
     readonly at: () => string;
     readonly startMs: number;
@@ -111,7 +111,8 @@ function startRun(settings: RunSettings, manifest: FleetManifest, d: FleetDeps):
             setMaxListeners(0, signal);
         }
     }
-    const show = op === "outputs" ? d.err : d.out;
+    // Standard output carries only machine-readable output when there is some: outputs' JSON, or the report with --json -.
+    const show = op === "outputs" || settings.jsonReport === "-" ? d.err : d.out;
     const selected = selectStacks(manifest.stacks, settings.selectors);
     const store = new JournalStore(path.join(settings.stateDir, "journal.json"));
     store.load();
@@ -259,11 +260,14 @@ function fleetReport(r: RunState, reports: ReadonlyMap<string, StackReport>, sto
 function publishReport(r: RunState, report: FleetReport): void {
     const { settings, d, show } = r;
     summaryLines(report).forEach(show);
-    if (r.op === "outputs") {
+    if (r.op === "outputs" && settings.jsonReport !== "-") {
         d.out(JSON.stringify(Object.fromEntries(report.stacks.filter((s) => s.outputs !== undefined).map((s) => [s.stack, s.outputs])), null, 2));
     }
     if (settings.jsonReport !== undefined) {
         writeOutput(settings.jsonReport, `${JSON.stringify(report, null, 2)}\n`, "--json");
+        if (settings.jsonReport === "-") {
+            return;
+        }
         const rel = path.relative(settings.workDir, settings.jsonReport);
         show(`wrote ${rel.startsWith("..") || path.isAbsolute(rel) ? settings.jsonReport : rel}`);
     }
@@ -287,22 +291,20 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
 export async function runFleetCommand(argv: readonly string[], deps: Partial<FleetDeps> & { readonly workDir: string }): Promise<number> {
     const d: FleetDeps = { ...defaultDeps(deps.workDir), ...deps };
     try {
-        const { command, flags } = parseArgs(argv);
+        const { command, flags, topic } = parseArgs(argv);
         if (command === "help") {
-            d.out(usage());
+            d.out(usage(topic, d.program));
             return EXIT.ok;
         }
-        const manifest = d.loadManifest(path.resolve(d.workDir, flags.manifest ?? "stacks/fleet.yaml"));
+        const cwd = d.cwd ?? d.workDir;
+        const manifest = d.loadManifest(flags.manifest !== undefined ? path.resolve(cwd, flags.manifest) : path.resolve(d.workDir, "stacks/fleet.yaml"));
         assertAcyclic(manifest.stacks);
         if (command === "status") {
             const selected = selectStacks(manifest.stacks, flags.stacks);
-            const statusJson = flags.json !== undefined ? path.resolve(d.workDir, flags.json) : undefined;
-            if (statusJson !== undefined) {
-                checkOutputTarget(statusJson, "--json");
-            }
-            return runStatus(path.resolve(d.workDir, flags.stateDir ?? ".fleet"), selected, d.out, statusJson);
+            const statusJson = flags.json === undefined ? undefined : checkOutputTarget(flags.json === "-" ? "-" : path.resolve(cwd, flags.json), "--json");
+            return runStatus(flags.stateDir !== undefined ? path.resolve(cwd, flags.stateDir) : path.resolve(d.workDir, ".fleet"), selected, statusJson?.kind === "stdout" ? d.err : d.out, statusJson);
         }
-        const settings = resolveSettings(command, flags, manifest, d.workDir);
+        const settings = resolveSettings(command, flags, manifest, d.workDir, cwd);
         checkSettingsPaths(settings);
         const report = await runFleet(settings, manifest, d);
         return report.exitCode;

@@ -47,7 +47,8 @@ export function describeTolerance(t: FailureTolerance, mainWaveSize: number): st
     return t.kind === "count" ? String(t.value) : `${toleratedFailures(t, mainWaveSize)} (${t.value}% of ${mainWaveSize})`;
 }
 
-export function resolveSettings(operation: Operation, flags: FleetFlags, manifest: FleetManifest, workDir: string): RunSettings {
+/** Paths on the command line resolve against `cwd` (where the operator is); defaults against `workDir` (the project). */
+export function resolveSettings(operation: Operation, flags: FleetFlags, manifest: FleetManifest, workDir: string, cwd: string = workDir): RunSettings {
     const r = manifest.rollout;
     let tolerance = flags.failureTolerance;
     if (tolerance === undefined) {
@@ -88,13 +89,13 @@ export function resolveSettings(operation: Operation, flags: FleetFlags, manifes
         regionOrder: r.regionOrder,
         backend: flags.backend,
         secretsProvider: flags.secretsProvider,
-        policyPacks: executor === "remote" ? [] : [path.resolve(workDir, flags.policyPack ?? "policy")],
-        jsonReport: flags.json === undefined ? undefined : flags.json === "-" ? "-" : path.resolve(workDir, flags.json),
+        policyPacks: executor === "remote" ? [] : [flags.policyPack !== undefined ? path.resolve(cwd, flags.policyPack) : path.resolve(workDir, "policy")],
+        jsonReport: flags.json === undefined ? undefined : flags.json === "-" ? "-" : path.resolve(cwd, flags.json),
         yes: flags.yes,
         force: flags.force,
         executor,
         remote: { url: flags.remoteUrl, branch: flags.remoteBranch, projectPath: flags.remoteProjectPath },
-        stateDir: path.resolve(workDir, flags.stateDir ?? ".fleet"),
+        stateDir: flags.stateDir !== undefined ? path.resolve(cwd, flags.stateDir) : path.resolve(workDir, ".fleet"),
         workDir,
         programDir: manifest.program ?? workDir,
         ...(r.gate !== undefined ? { gate: r.gate } : {}),
