@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import * as readline from "readline";
-import { configureProgram, isInputError, runProgram } from "../io/cliKit";
+import { condenseSdkWarnings, configureProgram, isInputError, runProgram } from "../io/cliKit";
 import { runFleetCommand } from "../driver";
 import { COMMAND_HELP } from "../driver/flags";
 import { planCommand } from "../plan/command";
@@ -74,6 +74,7 @@ function forDriver(argv: readonly string[]): boolean {
 /** The fleet commands (plan, config and the driver's); `name` is how the operator invoked them, for help. */
 export async function fleetMain(argv: string[], name = "npm run fleet --"): Promise<number> {
     const [command] = argv;
+    condenseSdkWarnings();
     guardStdout(ROLLOUTS.includes(command ?? "") ? "drop" : "exit");
     if (!forDriver(argv)) {
         return runProgram(program(name), argv.length === 0 ? ["--help"] : argv);

@@ -11,7 +11,7 @@ import { locatePulumi } from "./engine/pulumiCli";
 import { EXIT } from "./errors";
 import { parseArgs, usage } from "./flags";
 import { acquireLock, decideResume, durationPrior, JournalStore, newId, ResumeDecision, RolloutRecord } from "./record/journal";
-import { countResults, FleetReport, previewSummaryLines, StackReport, summaryLines } from "./record/report";
+import { countResults, FleetReport, previewSummaryLines, shortError, StackReport, summaryLines } from "./record/report";
 import { runStatus } from "./record/status";
 import { rollout } from "./rollout";
 import { assertAcyclic } from "./schedule/graph";
@@ -211,7 +211,8 @@ async function runStacks(r: RunState, reports: Map<string, StackReport>): Promis
         try {
             await engine.prepare(toRun, op, abort);
         } catch (e) {
-            throw new UsageError(`preparing the ${engine.kind} engine failed, no stack was touched: ${e instanceof Error ? e.message : String(e)}`);
+            // The Automation API's CommandError is a multi-line dump (code, stdout, stderr, err?): its error line is the news.
+            throw new UsageError(`preparing the ${engine.kind} engine failed, no stack was touched: ${shortError(e)}`);
         }
         const ctx = { runId: r.runId, rolloutId: r.resume.rolloutId, revision: r.revision, previous: r.previous, resumed: r.resume.resumed, show, at: r.at };
         return await rollout({ settings, plan: r.plan, tolerance: r.tolerance, toRun, engine, store: r.store, reports, ctx, deps: d });

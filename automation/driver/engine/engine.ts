@@ -17,7 +17,7 @@ import type { FleetStack } from "../../fleet/types";
 import { PROJECT } from "../../../stacks/config/common";
 import { UsageError } from "../../io/cliKit";
 import { NotStartedError } from "../errors";
-import { checkDeployRoles, deployRoleOf, RoleAssumer, roleProblemLines } from "./preflight";
+import { checkDeployRoles, deployRoleFix, deployRoleOf, RoleAssumer, roleProblemLines } from "./preflight";
 import { compareStackFile, configJson, configMap, secretProblems, stackFileFor, stackTags } from "../../fleet/stackConfig";
 import type { ChangeCounts, ExecutorKind, FleetEngine, Operation, OperationRequest, OperationResult, PolicyViolations, StackLog } from "../types";
 
@@ -164,7 +164,7 @@ export class AutomationEngine implements FleetEngine {
                 const problems = await checkDeployRoles(stacks, this.opts.assumeRole);
                 if (problems.length > 0) {
                     const count = problems.reduce((n, p) => n + p.stacks.length, 0);
-                    throw new UsageError([`pre-flight: ${count} stack(s) cannot assume their deploy role with the current AWS credentials; no stack was touched:`, ...roleProblemLines(problems), "Check the credentials (aws sts get-caller-identity) and the roles' trust policies, or set rollout.checkDeployRoles: false."].join("\n"));
+                    throw new UsageError([`pre-flight: ${count} stack(s) cannot assume their deploy role with the current AWS credentials; no stack was touched:`, ...roleProblemLines(problems), deployRoleFix(problems)].join("\n"));
                 }
                 const roles = new Set(stacks.map((s) => deployRoleOf(s)?.roleArn).filter((r) => r !== undefined)).size;
                 lines.push(`pre-flight: ${roles} deploy role(s) assumed`);
