@@ -23,6 +23,8 @@ export interface FleetFlags {
     readonly secretsProvider?: string;
     readonly policyPack?: string;
     readonly json?: string;
+    readonly savePlan?: string;
+    readonly plan?: string;
     readonly yes: boolean;
     readonly force: boolean;
     readonly executor?: ExecutorKind;
@@ -216,6 +218,22 @@ export const FLAGS: readonly FlagSpec[] = [
         example: "--json fleet-report.json",
         help: "Write the run report (or status/outputs) as JSON; - for standard output (then nothing else goes there).",
         apply: (f, raw) => ((f.json = raw), undefined),
+    },
+    {
+        name: "save-plan",
+        value: "DIR",
+        commands: ["preview"],
+        example: "--save-plan plans/",
+        help: "preview: save each stack's Pulumi update plan as DIR/<stack>.json, for up --plan DIR (approve in one step, run in another).",
+        apply: (f, raw) => ((f.savePlan = raw), undefined),
+    },
+    {
+        name: "plan",
+        value: "DIR",
+        commands: ["up"],
+        example: "--plan plans/",
+        help: "up: run exactly the plans preview --save-plan DIR saved; a stack without one, or whose program now wants other changes, fails and changes nothing.",
+        apply: (f, raw) => ((f.plan = raw), undefined),
     },
     {
         name: "executor",

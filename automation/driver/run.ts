@@ -10,6 +10,7 @@ import { defaultDeps, FleetDeps } from "./deps";
 import { locatePulumi } from "./engine/pulumiCli";
 import { EXIT } from "./errors";
 import { parseArgs, usage } from "./flags";
+import { checkApproval, recordApproval, startApproval } from "./record/approval";
 import { acquireLock, decideResume, durationPrior, JournalStore, newId, ResumeDecision, RolloutRecord } from "./record/journal";
 import { countResults, FleetReport, previewSummaryLines, shortError, StackReport, summaryLines } from "./record/report";
 import { runStatus } from "./record/status";
@@ -172,26 +173,37 @@ function doneReports(r: RunState): Map<string, StackReport> {
     return reports;
 }
 
-/** up, destroy and refresh change stacks: they need --yes, or the operator's yes (after a preview, for up). */
-async function confirmRun(r: RunState): Promise<void> {
-    const { settings, manifest, d, op, toRun, show } = r;
+/**
+ * up, destroy and refresh change stacks: they need --yes, or the operator's yes. An interactive
+ * `up` first previews the same stacks with saved Pulumi plans and shows every resource change;
+ * the yes approves those plans, and the run then executes exactly them (returns their folder).
+ */
+async function confirmRun(r: RunState): Promise<string | undefined> {
+    const { settings, manifest, d, op, toRun } = r;
     const mutating = op === "up" || op === "destroy" || op === "refresh";
     if (!mutating || settings.yes) {
-        return;
+        return settings.planDir;
     }
     if (d.confirm === undefined) {
         throw new UsageError(`${op} changes ${toRun.length} stack(s); pass --yes to run without a terminal, e.g. npm run fleet -- ${op} --yes`);
     }
-    if (op === "up") {
-        // What would change, before the operator says yes: a preview of the same stacks.
-        const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true }, manifest, { ...d, confirm: undefined });
-        for (const line of previewSummaryLines(preview)) {
-            show(line);
+    let planDir = settings.planDir;
+    if (op === "up" && planDir === undefined) {
+        planDir = path.join(settings.stateDir, "plans", r.runId);
+        // What would change, before the operator says yes: a preview of the same stacks, its plans saved.
+        // Its report ends with every resource change (publishReport), right above the question.
+        const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true, planDir }, manifest, { ...d, confirm: undefined });
+        const failed = preview.stacks.filter((s) => s.result !== "succeeded").length;
+        if (failed > 0) {
+            throw new UsageError(`up: the preview of ${failed} stack(s) did not succeed, so there is nothing complete to approve; fix those (see above) and run up again; nothing was touched`);
         }
+        checkApproval(planDir, toRun, r.revision);
     }
-    if (!(await d.confirm(`Run ${op} on ${toRun.length} stack(s)?`))) {
+    const what = op === "up" ? `Run up on ${toRun.length} stack(s), exactly as previewed${settings.planDir !== undefined ? ` in ${settings.planDir}` : " above"}?` : `Run ${op} on ${toRun.length} stack(s)?`;
+    if (!(await d.confirm(what))) {
         throw new UsageError(`${op} not confirmed; nothing was touched`);
     }
+    return planDir;
 }
 
 /** Finds the Pulumi CLI, checks and confirms, then runs the stacks under the lock; returns why the rollout stopped early. */
@@ -204,7 +216,13 @@ async function runStacks(r: RunState, reports: Map<string, StackReport>): Promis
             show(line);
         }
     }
-    await confirmRun(r);
+    if (op === "up" && settings.planDir !== undefined) {
+        checkApproval(settings.planDir, toRun, r.revision);
+    }
+    if (op === "preview" && settings.planDir !== undefined) {
+        startApproval(settings.planDir, toRun);
+    }
+    const planDir = await confirmRun(r);
     const release = acquireLock(path.join(settings.stateDir, "lock"), r.runId, new Date(d.clock.now()));
     try {
         const abort = d.abort ?? new AbortController().signal;
@@ -215,7 +233,12 @@ async function runStacks(r: RunState, reports: Map<string, StackReport>): Promis
             throw new UsageError(`preparing the ${engine.kind} engine failed, no stack was touched: ${shortError(e)}`);
         }
         const ctx = { runId: r.runId, rolloutId: r.resume.rolloutId, revision: r.revision, previous: r.previous, resumed: r.resume.resumed, show, at: r.at };
-        return await rollout({ settings, plan: r.plan, tolerance: r.tolerance, toRun, engine, store: r.store, reports, ctx, deps: d });
+        const stopped = await rollout({ settings: planDir !== undefined ? { ...settings, planDir } : settings, plan: r.plan, tolerance: r.tolerance, toRun, engine, store: r.store, reports, ctx, deps: d });
+        if (op === "preview" && settings.planDir !== undefined) {
+            const approval = recordApproval(settings.planDir, toRun, r.at(), r.revision);
+            show(`saved ${Object.keys(approval.stacks).length} of ${toRun.length} plan(s) in ${settings.planDir}; run exactly them with up --plan ${settings.planDir}`);
+        }
+        return stopped;
     } finally {
         await r.store.flush();
         release();
@@ -261,6 +284,10 @@ function fleetReport(r: RunState, reports: ReadonlyMap<string, StackReport>, sto
 function publishReport(r: RunState, report: FleetReport): void {
     const { settings, d, show } = r;
     summaryLines(report).forEach(show);
+    if (r.op === "preview") {
+        // What `pulumi preview --diff` shows, per resource: replacements and deletions first, security-relevant flagged.
+        previewSummaryLines(report).forEach(show);
+    }
     if (r.op === "outputs" && settings.jsonReport !== "-") {
         d.out(JSON.stringify(Object.fromEntries(report.stacks.filter((s) => s.outputs !== undefined).map((s) => [s.stack, s.outputs])), null, 2));
     }

@@ -17,6 +17,7 @@ import type { FleetStack } from "../../fleet/types";
 import { PROJECT } from "../../../stacks/config/common";
 import { UsageError } from "../../io/cliKit";
 import { NotStartedError } from "../errors";
+import { ResourceChange, resourceChanges } from "../record/changes";
 import { checkDeployRoles, deployRoleFix, deployRoleOf, RoleAssumer, roleProblemLines } from "./preflight";
 import { compareStackFile, configJson, configMap, secretProblems, stackFileFor, stackTags } from "../../fleet/stackConfig";
 import type { ChangeCounts, ExecutorKind, FleetEngine, Operation, OperationRequest, OperationResult, PolicyViolations, StackLog } from "../types";
@@ -80,10 +81,15 @@ class EventTally {
     mandatory = 0;
     advisory = 0;
     changes: ChangeCounts | undefined;
+    readonly steps: ResourceChange[] = [];
 
     constructor(private readonly log: StackLog) {}
 
     readonly onEvent = (e: EngineEvent): void => {
+        const pre = e.resourcePreEvent?.metadata;
+        if (pre !== undefined) {
+            this.steps.push({ urn: pre.urn, type: pre.type, op: pre.op, diffs: pre.diffs ?? [] });
+        }
         if (e.policyEvent) {
             const p = e.policyEvent;
             if (p.enforcementLevel === "mandatory") {
@@ -266,11 +272,11 @@ export class AutomationEngine implements FleetEngine {
         const policyPacks = [...this.opts.policyPacks];
         switch (operation) {
             case "preview": {
-                const r = await stack.preview({ ...common, message, policyPacks });
-                return { changes: r.changeSummary, policyViolations: tally.violations };
+                const r = await stack.preview({ ...common, message, policyPacks, ...(req.planFile !== undefined ? { plan: req.planFile } : {}) });
+                return { changes: r.changeSummary, policyViolations: tally.violations, resources: resourceChanges(tally.steps) };
             }
             case "up": {
-                const r = await stack.up({ ...common, message, policyPacks });
+                const r = await stack.up({ ...common, message, policyPacks, ...(req.planFile !== undefined ? { plan: req.planFile } : {}) });
                 return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version };
             }
             case "refresh": {
