@@ -195,7 +195,7 @@ async function confirmRun(r: RunState): Promise<string | undefined> {
         const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true, planDir }, manifest, { ...d, confirm: undefined });
         const failed = preview.stacks.filter((s) => s.result !== "succeeded").length;
         if (failed > 0) {
-            throw new UsageError(`up: the preview of ${failed} stack(s) did not succeed, so there is nothing complete to approve; fix those (see above) and run up again; nothing was touched`);
+            throw new UsageError(`up: the preview of ${failed} stack(s) did not succeed, so there is nothing complete to approve; nothing was touched; fix: see the errors above (a spoke cannot be previewed before the hub whose outputs it reads is deployed: up --stacks ${manifest.hub.name} first)`);
         }
         checkApproval(planDir, toRun, r.revision);
     }

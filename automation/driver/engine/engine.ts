@@ -12,6 +12,7 @@ import type {
     RemoteStack,
     RemoteWorkspaceOptions,
     Stack,
+    StepEventMetadata,
 } from "@pulumi/pulumi/automation";
 import type { FleetStack } from "../../fleet/types";
 import { PROJECT } from "../../../stacks/config/common";
@@ -88,7 +89,7 @@ class EventTally {
     readonly onEvent = (e: EngineEvent): void => {
         const pre = e.resourcePreEvent?.metadata;
         if (pre !== undefined) {
-            this.steps.push({ urn: pre.urn, type: pre.type, op: pre.op, diffs: pre.diffs ?? [] });
+            this.steps.push({ urn: pre.urn, type: pre.type, op: pre.op, diffs: changedKeys(pre) });
         }
         if (e.policyEvent) {
             const p = e.policyEvent;
@@ -107,6 +108,25 @@ class EventTally {
     get violations(): PolicyViolations {
         return { mandatory: this.mandatory, advisory: this.advisory };
     }
+}
+
+/**
+ * The top-level properties a step changes: the engine's diff keys, the keys forcing a replacement,
+ * the detailed diff's paths; when a provider reports none of them (the engine then diffed the
+ * inputs itself), the inputs that differ between the old and new state.
+ */
+export function changedKeys(m: StepEventMetadata): string[] {
+    const top = (p: string) => p.split(/[.[]/)[0];
+    const keys = new Set([...(m.diffs ?? []), ...(m.keys ?? []), ...Object.keys(m.detailedDiff ?? {})].map(top));
+    if (keys.size === 0 && m.old?.inputs !== undefined && m.new?.inputs !== undefined) {
+        const [o, n] = [m.old.inputs, m.new.inputs];
+        for (const k of new Set([...Object.keys(o), ...Object.keys(n)])) {
+            if (JSON.stringify(o[k]) !== JSON.stringify(n[k])) {
+                keys.add(k);
+            }
+        }
+    }
+    return [...keys].filter((k) => k !== "").sort();
 }
 
 /** Refresh-preview ops that mean "the cloud differs from state". */

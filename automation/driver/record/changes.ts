@@ -23,7 +23,8 @@ export function resourceChanges(steps: readonly ResourceChange[]): ResourceChang
     const replaced = new Set(steps.filter((s) => s.op === "replace").map((s) => s.urn));
     const seen = new Set<string>();
     return steps.filter((s) => {
-        if (UNCHANGED.has(s.op) || (REPLACEMENT_PARTS.has(s.op) && replaced.has(s.urn)) || seen.has(`${s.urn}\u0000${s.op}`)) {
+        // Providers are not counted in the engine's summary (nor shown by a plain preview): listing them would make counts disagree.
+        if (UNCHANGED.has(s.op) || s.type.startsWith("pulumi:providers:") || (REPLACEMENT_PARTS.has(s.op) && replaced.has(s.urn)) || seen.has(`${s.urn}\u0000${s.op}`)) {
             return false;
         }
         seen.add(`${s.urn}\u0000${s.op}`);

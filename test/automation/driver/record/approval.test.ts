@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { approvalProblem, planFileOf, recordApproval, startApproval } from "../../../../automation/driver/record/approval";
 import { changeLine, orderChanges, resourceChanges, securityFlag, stackChangeLines } from "../../../../automation/driver/record/changes";
+import { changedKeys } from "../../../../automation/driver/engine/engine";
 import { fleet, spokeNames, tempDir } from "../fixtures";
 
 const urn = (type: string, name: string) => `urn:pulumi:hub::oss-monitoring::${type}::${name}`;
@@ -18,6 +19,14 @@ describe("approval: what up shows and what it may run", () => {
             { urn: urn("aws:s3/bucket:Bucket", "r"), type: "aws:s3/bucket:Bucket", op: "read", diffs: [] },
         ];
         assert.deepStrictEqual(resourceChanges(steps).map((s) => s.op), ["replace"]);
+    });
+
+    it("a step's changed properties: diff keys, replacement keys and detailed-diff paths, else the inputs that differ", () => {
+        const base = { urn: "u", type: "t", provider: "p" };
+        assert.deepStrictEqual(changedKeys({ ...base, op: "update", diffs: ["policy"], detailedDiff: { "tags.Owner": { kind: "update", inputDiff: true } } }), ["policy", "tags"]);
+        assert.deepStrictEqual(changedKeys({ ...base, op: "replace", keys: ["port"] }), ["port"]);
+        const state = (inputs: Record<string, unknown>) => ({ type: "t", urn: "u", custom: true, id: "i", parent: "", provider: "p", inputs, outputs: {} }) as never;
+        assert.deepStrictEqual(changedKeys({ ...base, op: "replace", old: state({ triggers: ["a"], create: "x" }), new: state({ triggers: ["b"], create: "x" }) }), ["triggers"]);
     });
 
     it("flags IAM, security groups, key policies, endpoint policies and resource policies, and nothing else", () => {
