@@ -23,7 +23,7 @@ describe("approval: what up shows and what it may run", () => {
 
     it("a step's changed properties: diff keys, replacement keys and detailed-diff paths, else the inputs that differ", () => {
         const base = { urn: "u", type: "t", provider: "p" };
-        assert.deepStrictEqual(changedKeys({ ...base, op: "update", diffs: ["policy"], detailedDiff: { "tags.Owner": { kind: "update", inputDiff: true } } }), ["policy", "tags"]);
+        assert.deepStrictEqual(changedKeys({ ...base, op: "update", diffs: ["policy"], detailedDiff: { "tags.Owner": { kind: "update", inputDiff: true } } as never }), ["policy", "tags"]);
         assert.deepStrictEqual(changedKeys({ ...base, op: "replace", keys: ["port"] }), ["port"]);
         const state = (inputs: Record<string, unknown>) => ({ type: "t", urn: "u", custom: true, id: "i", parent: "", provider: "p", inputs, outputs: {} }) as never;
         assert.deepStrictEqual(changedKeys({ ...base, op: "replace", old: state({ triggers: ["a"], create: "x" }), new: state({ triggers: ["b"], create: "x" }) }), ["triggers"]);
