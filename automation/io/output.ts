@@ -88,10 +88,10 @@ export function guardStdout(policy: ClosedStdoutPolicy = "exit", stream: NodeJS.
     });
 }
 
-/** One line on standard output, unless its reader went away. */
+/** One line on standard output, unless its reader went away (an EPIPE arrives as the stream's error event: guardStdout). */
 export function stdoutLine(line: string): void {
     if (!stdoutGone) {
-        writeAll(1, Buffer.from(`${line}\n`));
+        process.stdout.write(`${line}\n`);
     }
 }
 

@@ -59,6 +59,12 @@ describe("oss-monitoring: the installed command (tools/oss-monitoring.js)", func
         assert.doesNotMatch(r.stderr, /EPIPE|✘|skipped|FAILED/);
     });
 
+    it("plan --tree | head -c 1 (the human report on stdout) also ends quietly with exit 0", () => {
+        const r = runIntoHead(dir, ["plan", "--tree"]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.doesNotMatch(r.stderr, /EPIPE|✘|skipped|FAILED|internal error/);
+    });
+
     it("policy check --sarif -: stdout is the SARIF alone, the human report goes to stderr", () => {
         const r = run(dir, ["policy", "check", GOOD_PLAN, "--sarif", "-"]);
         assert.strictEqual(r.status, 0, r.stderr);
