@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, formatIssues, PROJECT } from "../../stacks/config/common";
+import { ConfigError, PROJECT } from "../../stacks/config/common";
 import { tenantKey } from "../../components/identity/tenants";
 import { EC2_AGENT_NAMESPACE } from "../../components/agent/hostMetrics";
 import { monitoredLogGroupPrefix, siteLogGroupPrefix, siteNameOf } from "../../components/agent/logGroups";
