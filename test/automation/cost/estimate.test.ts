@@ -83,7 +83,7 @@ describe("cost estimate", function () {
         near(service(e, "CloudWatch Logs"), 103.89041, "CloudWatch Logs");
         // VPN 730 × $0.05 + TGW attachment 730 × $0.05 + (8.76 + 50) GB × $0.02 = 36.5 + 36.5 + 1.1752.
         near(service(e, "VPN + Transit Gateway"), 74.1752, "VPN + TGW");
-        // Sizing rule: 200,000 series / 60 = 3,333 samples/s; a 1-vCPU task carries 130,000 × 0.6 = 78,000 → 1, floor minTasks 2.
+        // Sizing rule: 200,000 series / 60 = 3,333 samples/s; a 1-vCPU task carries 100,000 × 0.6 = 60,000 → 1, floor minTasks 2.
         // 2 tasks × 730 h: 1,460 vCPU-h × $0.03238 (ARM64) = $47.2748 + 2,920 GB-h × $0.00356 = $10.3952.
         near(service(e, "ECS Fargate"), 57.67, "Fargate");
         // Hosts 3 × 20 + 50 = 110 × 2 heartbeat metrics × 8,640 rounds = 1,900,800 metrics × $0.01/1,000.
@@ -95,9 +95,10 @@ describe("cost estimate", function () {
         near(service(e, "Secrets Manager"), 1.62, "Secrets Manager");
         // DR remote write 35.04 GB × $0.02 + NLB cross-zone 35.04 × 2/3 × 2 directions = 46.72 GB × $0.01.
         near(service(e, "Data transfer"), 1.1680, "data transfer");
-        // hub-collector-config is 5,005 bytes: an Intelligent-Tiering parameter over 4 KB is advanced.
-        near(service(e, "Systems Manager"), 0.05, "Systems Manager");
-        near(e.usd, 4334.7095, "total");
+        // hub-collector-config and hub-collector-proxy-config are over 4 KB each: an Intelligent-Tiering parameter over
+        // 4 KB is advanced, 2 × $0.05.
+        near(service(e, "Systems Manager"), 0.10, "Systems Manager");
+        near(e.usd, 4334.7595, "total");
         near(e.stacks.reduce((a, s) => a + s.usd, 0), e.usd, "stacks sum to the total");
     });
 
@@ -106,9 +107,10 @@ describe("cost estimate", function () {
         const busy = estimate(example, { ...DEFAULTS, hostsPerAccount: 40, activeSeriesPerAccount: 20_000_000 }, shipped);
         // Accounts: 2,000 metrics × $0.30 each (tier 1 covers 10,000) → +$300 × 3 accounts.
         near(service(busy, "CloudWatch metrics") - service(base, "CloudWatch metrics"), 900, "CloudWatch metrics delta");
-        // 3 × 20M + 50k = 60.05M series / 60 = 1,000,833 samples/s ÷ 78,000 = 12.8 → 13 tasks, capped at the service's maxTasks 12.
+        // 3 × 20M + 50k = 60.05M series / 60 = 1,000,833 samples/s ÷ (100,000 × 60 %) = 16.7 → 17 tasks, capped at the
+        // example hub's maxTasks 12 (stacks/fleet.yaml).
         const fargate = busy.stacks[0].lines.find((l) => l.service === "ECS Fargate")!;
-        assert.match(fargate.item, /^12 hub tasks .*capped at maxTasks 12 \(the sizing rule asks 13\)/);
+        assert.match(fargate.item, /^12 hub tasks .*capped at maxTasks 12 \(the sizing rule asks 17\)/);
         near(fargate.quantity, 12 * 730, "vCPU-hours at 12 tasks");
         assert.ok(service(busy, "AMP") > 100 * service(base, "AMP") / 10);
     });

@@ -8,7 +8,7 @@ import * as path from "path";
 import { revokedSerialsFile } from "../../../components/identity/proxyFiles";
 import { renderHaproxyConfig } from "../../../components/identity/haproxyConfig";
 import { TENANT_HEADERS, Tenant, tenantMaps, tenantSubject } from "../../../components/identity/tenants";
-import { freePort } from "../../e2e/datapath/lib/procs";
+import { freePorts } from "../../e2e/datapath/lib/procs";
 
 /**
  * The rendered proxy config running in Debian's HAProxy 2.6 on loopback, in front of a stand-in
@@ -75,7 +75,9 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         // As an operator would paste it: lower case with colons.
         fs.writeFileSync(p("revoked.lst"), revokedSerialsFile([serial.toLowerCase().replace(/(..)(?!$)/g, "$1:"), "00:80:aa:bb:cc"]));
 
-        for (const k of Object.keys(ports) as Array<keyof typeof ports>) ports[k] = await freePort();
+        // Distinct ports: the kernel may hand the same free port out twice in a row.
+        const free = await freePorts(Object.keys(ports).length);
+        for (const [i, k] of (Object.keys(ports) as Array<keyof typeof ports>).entries()) ports[k] = free[i];
         // The stand-in collector: echoes the identity headers it was given, or answers what a test asks
         // (x-test-status / x-test-body: the collector's error answers, see "store answers" below).
         backend = http.createServer((req, res) => {
