@@ -40,7 +40,7 @@ export default tseslint.config(
     {
         // CommonJS on purpose (the fixture policy pack: see its header).
         files: ["**/*.js"],
-        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly" } },
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly" } },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

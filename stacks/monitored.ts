@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EC2_AGENT_NAMESPACE } from "../components/agent/hostMetrics";
 import { ObservabilityLink } from "../components/cloudwatch/observabilityLink";
-import { discoverEndpointServices } from "../components/network/endpointDiscovery";
+import { discoverEndpointServices, sharedZoneConflict } from "../components/network/endpointDiscovery";
 import { identityExpiryOutput, TlsSecretData, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { checkMonitoredConfig, MonitoredStackConfig } from "./config";
@@ -33,10 +33,14 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         region: config.region,
         ownerStack: stackName,
         wanted: awsServiceEndpoints(c.mode, c.extraServices),
-        declared: c.existingEndpoints,
+        declared: [...c.existingEndpoints, ...Object.keys(c.sharedZones)],
         detect: c.detectExistingEndpoints,
         provider,
     });
+    const conflict = await sharedZoneConflict({ vpcId: m.vpc.vpcId, region: config.region, ownerStack: stackName, services: Object.keys(c.sharedZones), detect: c.detectExistingEndpoints, provider });
+    if (conflict !== undefined) {
+        throw new Error(conflict);
+    }
     const caBundle = hub.collectorCaBundle();
 
     const identity = identityArn !== undefined ? tenantIdentityTls({ hubStack: config.hubStack, secretArn: identityArn, tenant }, { provider }) : undefined;
@@ -50,7 +54,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         subnetIds: m.vpc.subnetIds,
         workloadCidrs: m.workloads.cidrs,
         workloadPrefixListIds: m.workloads.prefixListIds,
-        connectivity: { ...c, existingEndpoints: Object.keys(endpoints.reused) },
+        connectivity: { ...c, existingEndpoints: Object.keys(endpoints.reused).filter((s) => c.sharedZones[s] === undefined) },
         hub: { endpointServiceName: serviceName, collectorDomain: hub.string("collectorDomain"), caBundle, collectorPorts: m.eks !== undefined ? hub.collectorPorts() : undefined },
         agent: m.agent,
         eks: eksCollector(config, identity),

@@ -10,6 +10,7 @@ import * as path from "path";
 import { dashboardQueryRuleFile, renderHubContent, TEMPLATE_FILE } from "../../components/content";
 import { ConfigError } from "../../stacks/config/common";
 import { configureProgram, runProgramSync, setExitCode } from "../io/cliKit";
+import { dashboardSummary, ruleGroupsSummary } from "./contentSummary";
 import { checkOutputTarget, checkStateDir, writeOutput } from "../io/output";
 
 const FLAGS = ["out", "silent-after-minutes", "active-series-quota", "samples-per-second-quota", "quota-warning-ratio", "topic-arn", "region", "datasource-uid"] as const;
@@ -47,6 +48,8 @@ export function writeContent(outDir: string, flags: Partial<Record<Flag, string>
     const files: Record<string, string> = {};
     for (const ns of content.ruleNamespaces) {
         files[path.join("rules", `${ns.kind}.rules.yaml`)] = ns.yaml;
+        // A readable summary beside each file: rule, query, for, severity (what to review before deploying).
+        files[path.join("rules", `${ns.kind}.rules.md`)] = ruleGroupsSummary(ns.kind, ns.groups);
     }
     files[path.join("rules", "dashboard-queries.rules.yaml")] = dashboardQueryRuleFile(content.dashboards.map((d) => d.dashboard));
     files[path.join("alertmanager", "definition.yaml")] = content.alertmanager.definition;
@@ -55,6 +58,7 @@ export function writeContent(outDir: string, flags: Partial<Record<Flag, string>
     files[path.join("alertmanager", TEMPLATE_FILE)] = content.alertmanager.templates;
     for (const d of content.dashboards) {
         files[path.join("dashboards", d.folder, `${d.key}.json`)] = JSON.stringify(d.dashboard, null, 2) + "\n";
+        files[path.join("dashboards", d.folder, `${d.key}.md`)] = dashboardSummary(d.dashboard as Parameters<typeof dashboardSummary>[0]);
     }
     // The folder is checked before anything is written; each file then replaces its old version atomically.
     checkStateDir(outDir, "--out");
@@ -69,8 +73,8 @@ export function writeContent(outDir: string, flags: Partial<Record<Flag, string>
 }
 
 /** `npm run content`: returns the exit code. */
-export function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
-    const program = new Command("npm run content --")
+export function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error, name = "npm run content --"): number {
+    const program = new Command(name)
         .description("render the hub's rules, alert manager configuration and dashboards into a folder, for review or promtool/amtool")
         .requiredOption("--out <dir>", "folder to write into (created if missing)")
         .option("--silent-after-minutes <n>", "minutes without data before a source counts as silent")

@@ -1,12 +1,14 @@
 import { Command } from "commander";
 import * as readline from "readline";
-import { configureProgram, isInputError, runProgram } from "../io/cliKit";
+import { condenseSdkWarnings, configureProgram, isInputError, runProgram } from "../io/cliKit";
 import { runFleetCommand } from "../driver";
+import { COMMAND_HELP } from "../driver/flags";
 import { planCommand } from "../plan/command";
 import { configCommand } from "../fleet/stackFiles";
 import { costCommand } from "../cost/command";
 import { projectRoot } from "../io/paths";
 import { auditCommand } from "./auditCommand";
+import { guardStdout, stdoutLine } from "../io/output";
 
 /** The repository root (also when this runs compiled under bin/): the Pulumi project the driver runs, and the base of relative paths. */
 const WORK_DIR = projectRoot();
@@ -49,54 +51,66 @@ function installSignalHandlers(stop: AbortController, abort: AbortController): v
     });
 }
 
-/** The driver's commands (everything but plan and config), with their one-line help. */
-const DRIVER_HELP: Record<string, string> = {
-    preview: "pulumi preview of every selected stack, with the policy pack",
-    up: "deploy: hub, then the canary wave, then the rest in parallel; resumes after a failure",
-    refresh: "refresh state from the cloud",
-    destroy: "destroy in reverse order: spokes before the hub",
-    drift: "refresh preview; exit 3 when any stack drifted",
-    outputs: "print stack outputs (secrets masked)",
-    status: "what the journal says about the last runs (offline)",
-};
-
-function program(): Command {
-    const root = new Command("npm run fleet --")
+function program(name: string): Command {
+    const root = new Command(name)
         .description("Plan, configure and roll out the monitoring fleet of stacks/fleet.yaml")
         .addCommand(planCommand())
         .addCommand(configCommand())
         .addCommand(costCommand())
         .addCommand(auditCommand(WORK_DIR));
-    for (const [name, help] of Object.entries(DRIVER_HELP)) {
-        // Listed for help and suggestions; main() hands these to the driver before commander parses.
-        root.command(name).description(help);
+    for (const [command, help] of Object.entries(COMMAND_HELP)) {
+        // Listed for help and suggestions; fleetMain() hands these to the driver before commander parses.
+        root.command(command).description(help);
     }
-    root.addHelpText("after", `\npreview, up, refresh, destroy, drift, outputs and status take the fleet flags: npm run fleet -- up --help\n\nExamples:\n  npm run fleet -- plan --json plan.json\n  npm run fleet -- config\n  npm run fleet -- up --stacks role:monitored --yes\n\nExit codes: 0 success, 1 a stack failed or was skipped (or policy violations), 2 bad input or environment, 3 drift, 130 cancelled.`);
+    root.addHelpText("after", `\nEach command lists its flags: ${name} up --help (or ${name} help up)\n\nExamples:\n  ${name} plan --json plan.json\n  ${name} config\n  ${name} up --stacks role:monitored --yes\n\nExit codes: 0 success, 1 a stack failed or was skipped (or policy violations), 2 bad input or environment, 3 drift, 130 cancelled.`);
     return configureProgram(root);
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Commands that change stacks: a closed standard output must not abandon them half-way. */
+const ROLLOUTS = ["up", "refresh", "destroy", "preview", "drift"];
+
+/** Is this argv for the driver (a driver command, or help about one)? */
+function forDriver(argv: readonly string[]): boolean {
+    const driver = Object.keys(COMMAND_HELP);
+    return argv[0] !== undefined && (driver.includes(argv[0]) || (argv[0] === "help" && driver.includes(argv[1] ?? "")));
+}
+
+/** The fleet commands (plan, config and the driver's); `name` is how the operator invoked them, for help. */
+export async function fleetMain(argv: string[], name = "npm run fleet --"): Promise<number> {
     const [command] = argv;
-    if (command === undefined || !Object.keys(DRIVER_HELP).includes(command)) {
-        return runProgram(program(), argv.length === 0 ? ["--help"] : argv);
+    condenseSdkWarnings();
+    guardStdout(ROLLOUTS.includes(command ?? "") ? "drop" : "exit");
+    if (!forDriver(argv)) {
+        return runProgram(program(name), argv.length === 0 ? ["--help"] : argv);
     }
     const stop = new AbortController();
     const abort = new AbortController();
     installSignalHandlers(stop, abort);
     return runFleetCommand(argv, {
         workDir: WORK_DIR,
+        cwd: process.cwd(),
+        program: name,
+        out: stdoutLine,
         stop: stop.signal,
         abort: abort.signal,
         ...(process.stdin.isTTY ? { confirm } : {}),
     });
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-        // The driver maps input errors to exit 2 itself; what reaches here is unexpected.
-        const input = isInputError(e);
-        console.error(input || !process.env.DEBUG ? `${input ? "" : "internal error: "}${e instanceof Error ? e.message : String(e)}` : (e as Error).stack);
-        process.exit(input ? 2 : 1);
-    },
-);
+/** Runs a command's promise to its exit code; what reaches here unexpected is one line (the stack with DEBUG=1). */
+export function exitWith(run: Promise<number>): void {
+    run.then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            // The driver maps input errors to exit 2 itself; what reaches here is unexpected.
+            const input = isInputError(e);
+            console.error(input || !process.env.DEBUG ? `${input ? "" : "internal error: "}${e instanceof Error ? e.message : String(e)}` : (e as Error).stack);
+            process.exit(input ? 2 : 1);
+        },
+    );
+}
+
+// Entry point both when run directly and when automation/cli/launch.ts requires the compiled file with argv[1] set to it.
+if (require.main === module || process.argv[1] === __filename) {
+    exitWith(fleetMain(process.argv.slice(2)));
+}

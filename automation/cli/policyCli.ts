@@ -9,7 +9,7 @@ import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { configureProgram, runProgramSync, setExitCode } from "../io/cliKit";
-import { checkOutputTarget, writeOutput } from "../io/output";
+import { checkOutputTarget, guardStdout, stdoutLine, writeOutput } from "../io/output";
 import { projectRoot } from "../io/paths";
 import { EvaluateOptions, evaluatePlanStack, InputError, parsePlan, toSarif, Violation } from "../../policy/offline";
 import { policies } from "../../policy/policies";
@@ -102,9 +102,11 @@ export function summaryByPolicy(violations: readonly Violation[]): string[] {
 /** Plans at least this large show progress on stderr without asking. */
 const PROGRESS_THRESHOLD = 20;
 
-function check(planFile: string, args: CheckArgs, io: Io): number {
+function check(planFile: string, args: CheckArgs, streams: Io): number {
     // The SARIF target is checked before the (long) evaluation, so a typo in its folder costs nothing.
     const sarifTarget = args.sarif !== undefined ? checkOutputTarget(args.sarif, "--sarif") : undefined;
+    // With the SARIF on standard output, the human report goes to stderr so the SARIF stays valid JSON.
+    const io: Io = sarifTarget?.kind === "stdout" ? { out: streams.err, err: streams.err } : streams;
     const plan = parsePlan(readJson(planFile, "plan"));
     const problem = planProblems(plan);
     if (problem !== undefined) {
@@ -130,14 +132,16 @@ function check(planFile: string, args: CheckArgs, io: Io): number {
     io.out(`${mandatory} mandatory, ${violations.length - mandatory} other violation(s) in ${plan.stacks.length} stack(s).`);
     if (sarifTarget !== undefined) {
         writeOutput(sarifTarget, `${JSON.stringify(toSarif(violations, policies, { toolVersion: toolVersion() }), null, 2)}\n`, "--sarif");
-        io.out(`SARIF written to ${sarifTarget.kind === "stdout" ? "standard output" : args.sarif}`);
+        if (sarifTarget.kind === "file") {
+            io.out(`SARIF written to ${args.sarif}`);
+        }
     }
     return mandatory > 0 ? 1 : 0;
 }
 
 /** The commander program of `npm run policy`. */
-export function policyProgram(io: Io): Command {
-    const program = new Command("npm run policy --").description("the policy pack, offline: no cloud credentials");
+export function policyProgram(io: Io, name = "npm run policy --"): Command {
+    const program = new Command(name).description("the policy pack, offline: no cloud credentials");
     program
         .command("check")
         .description("evaluate every policy over an offline plan (npm run fleet -- plan --json PLAN.json)")
@@ -152,8 +156,8 @@ export function policyProgram(io: Io): Command {
 }
 
 /** Runs the CLI and returns its exit code (the process wrapper below only sets process.exitCode). */
-export function main(argv: readonly string[], io: Io): number {
-    const program = policyProgram(io);
+export function main(argv: readonly string[], io: Io, name?: string): number {
+    const program = policyProgram(io, name);
     if (argv.length === 0) {
         io.err(program.helpInformation().trimEnd());
         return 2;
@@ -163,5 +167,7 @@ export function main(argv: readonly string[], io: Io): number {
 
 // Entry point both when run directly and when automation/cli/launch.ts requires the compiled file with argv[1] set to it.
 if (require.main === module || process.argv[1] === __filename) {
-    process.exitCode = main(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) });
+    // The exit code is the gate's verdict: a closed pipe drops the rest of the output, never the verdict.
+    guardStdout("drop");
+    process.exitCode = main(process.argv.slice(2), { out: (l) => stdoutLine(l), err: (l) => console.error(l) });
 }

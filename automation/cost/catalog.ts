@@ -40,6 +40,7 @@ const FREE_AWS: Record<string, string> = {
     "aws:oam/link:Link": "CloudWatch cross-account observability adds no charge for metrics and logs (https://aws.amazon.com/cloudwatch/pricing/, 'Cross-account observability'); queries are priced",
     "aws:oam/sink:Sink": "CloudWatch cross-account observability adds no charge for metrics and logs; queries are priced",
     "aws:oam/sinkPolicy:SinkPolicy": "policies have no charge",
+    "aws:route53/zoneAssociation:ZoneAssociation": "associating a VPC with a hosted zone has no charge; the central zones and endpoints of the shared-endpoint shape live outside the fleet (priced by --shapes)",
     "aws:route53/record:Record": "records in a hosted zone have no charge of their own; the zone is priced",
     "aws:secretsmanager/secretPolicy:SecretPolicy": "policies have no charge; the secret is priced",
     "aws:secretsmanager/secretVersion:SecretVersion": "versions are part of the secret's monthly charge",

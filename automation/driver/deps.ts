@@ -22,6 +22,13 @@ export interface EngineContext {
 export interface FleetDeps {
     /** The Pulumi project directory (repository root); relative paths resolve against it. */
     readonly workDir: string;
+    /**
+     * Where the operator is (default workDir): paths given on the command line resolve against it, so the
+     * installed command works from any folder; defaults (stacks/fleet.yaml, .fleet, policy/) stay in workDir.
+     */
+    readonly cwd?: string;
+    /** How the operator invoked the tool, for help pages (default `npm run fleet --`). */
+    readonly program?: string;
     readonly out: (line: string) => void;
     readonly err: (line: string) => void;
     readonly clock: Clock;

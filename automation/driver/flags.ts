@@ -23,6 +23,8 @@ export interface FleetFlags {
     readonly secretsProvider?: string;
     readonly policyPack?: string;
     readonly json?: string;
+    readonly savePlan?: string;
+    readonly plan?: string;
     readonly yes: boolean;
     readonly force: boolean;
     readonly executor?: ExecutorKind;
@@ -36,6 +38,8 @@ export interface FleetFlags {
 export interface ParsedArgs {
     readonly command: DriverCommand;
     readonly flags: FleetFlags;
+    /** For `help`: the command whose help was asked for (`up --help`, `help up`). */
+    readonly topic?: DriverCommand;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -47,6 +51,8 @@ interface FlagSpec {
     readonly value?: string;
     readonly example: string;
     readonly help: string;
+    /** Commands whose help lists the flag (absent: every command). */
+    readonly commands?: readonly DriverCommand[];
     /** Validates the raw value and stores it; returns a problem description or undefined. */
     readonly apply: (flags: Mutable<FleetFlags>, raw: string) => string | undefined;
 }
@@ -83,6 +89,11 @@ export function parseFailureTolerance(raw: string): FailureTolerance | string {
     return `expected a number of failures (3) or a percentage of the main wave from 0% to 100% (10%), got "${raw}"`;
 }
 
+/** Commands that run the Pulumi engine (all but the offline status). */
+const ENGINE_COMMANDS: readonly DriverCommand[] = ["preview", "up", "refresh", "destroy", "drift", "outputs"];
+/** Commands that roll out in waves behind the hub and canary (failure tolerance, mode, canary). */
+const WAVE_COMMANDS: readonly DriverCommand[] = ["up", "destroy"];
+
 const BACKEND_SCHEMES = ["file://", "s3://", "azblob://", "gs://", "https://", "http://"];
 const SECRETS_PROVIDERS = ["passphrase", "default", "awskms://", "azurekeyvault://", "gcpkms://", "hashivault://"];
 
@@ -96,7 +107,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "stacks",
-        aliases: ["only"],
+        aliases: ["only", "s"],
         value: "SELECTORS",
         example: "--stacks role:monitored,tag:Environment=prod",
         help: "Comma-separated selectors, unioned: a stack name (globs with *), role:<role>, tag:<Key>=<Value>, account:<id>, region:<region>. Repeatable.",
@@ -111,6 +122,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "concurrency",
+        commands: ENGINE_COMMANDS,
         value: "N",
         example: "--concurrency 25",
         help: "Stacks deployed at once (manifest rollout.concurrency).",
@@ -118,6 +130,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "failure-tolerance",
+        commands: WAVE_COMMANDS,
         value: "N|N%",
         example: "--failure-tolerance 5%",
         help: "Failures tolerated in the main wave before the rollout stops (manifest rollout.failureTolerance).",
@@ -132,6 +145,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "mode",
+        commands: WAVE_COMMANDS,
         value: "strict|soft",
         example: "--mode soft",
         help: "strict lowers concurrency as failures mount; soft keeps it (manifest rollout.mode).",
@@ -139,6 +153,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "retries",
+        commands: ENGINE_COMMANDS,
         value: "N",
         example: "--retries 3",
         help: "Retries of a stack after a concurrent-update or throttling error (manifest rollout.retries).",
@@ -146,6 +161,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "timeout-minutes",
+        commands: ENGINE_COMMANDS,
         value: "N",
         example: "--timeout-minutes 90",
         help: "Per-operation timeout (manifest rollout.timeoutMinutes).",
@@ -153,6 +169,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "canary-count",
+        commands: WAVE_COMMANDS,
         value: "N",
         example: "--canary-count 3",
         help: "Canary wave size when rollout.canary names no stacks (manifest rollout.canaryCount); 0 disables the canary.",
@@ -160,6 +177,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "backend",
+        commands: ENGINE_COMMANDS,
         value: "URL",
         example: "--backend s3://my-pulumi-state?region=us-east-1",
         help: "State backend: file://, s3://, azblob://, gs:// or a Pulumi Cloud URL (sets PULUMI_BACKEND_URL).",
@@ -174,6 +192,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "secrets-provider",
+        commands: ENGINE_COMMANDS,
         value: "PROVIDER",
         example: "--secrets-provider awskms://alias/pulumi-fleet?region=us-east-1",
         help: "Secrets provider for new stacks: passphrase, default (Pulumi Cloud), awskms://, azurekeyvault://, gcpkms://, hashivault://.",
@@ -187,6 +206,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "policy-pack",
+        commands: ["preview", "up"],
         value: "DIR",
         example: "--policy-pack ./policy",
         help: "Policy pack run with preview and up (default: this project's policy/).",
@@ -196,11 +216,28 @@ export const FLAGS: readonly FlagSpec[] = [
         name: "json",
         value: "FILE",
         example: "--json fleet-report.json",
-        help: "Write the run report (or status/outputs) as JSON.",
+        help: "Write the run report (or status/outputs) as JSON; - for standard output (then nothing else goes there).",
         apply: (f, raw) => ((f.json = raw), undefined),
     },
     {
+        name: "save-plan",
+        value: "DIR",
+        commands: ["preview"],
+        example: "--save-plan plans/",
+        help: "preview: save each stack's Pulumi update plan as DIR/<stack>.json, for up --plan DIR (approve in one step, run in another).",
+        apply: (f, raw) => ((f.savePlan = raw), undefined),
+    },
+    {
+        name: "plan",
+        value: "DIR",
+        commands: ["up"],
+        example: "--plan plans/",
+        help: "up: run exactly the plans preview --save-plan DIR saved; a stack without one, or whose program now wants other changes, fails and changes nothing.",
+        apply: (f, raw) => ((f.plan = raw), undefined),
+    },
+    {
         name: "executor",
+        commands: ENGINE_COMMANDS,
         value: "local|remote",
         example: "--executor remote --remote-url https://github.com/acme/monitoring.git",
         help: "local runs the Pulumi CLI here; remote runs each stack on Pulumi Deployments.",
@@ -208,6 +245,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "remote-url",
+        commands: ENGINE_COMMANDS,
         value: "GIT_URL",
         example: "--remote-url https://github.com/acme/monitoring.git",
         help: "Git repository Pulumi Deployments clones (--executor remote; default: the stack's deployment settings).",
@@ -221,6 +259,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "remote-branch",
+        commands: ENGINE_COMMANDS,
         value: "BRANCH",
         example: "--remote-branch refs/heads/main",
         help: "Branch Pulumi Deployments checks out (--executor remote).",
@@ -228,6 +267,7 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "remote-project-path",
+        commands: ENGINE_COMMANDS,
         value: "PATH",
         example: "--remote-project-path infra/monitoring",
         help: "Folder of Pulumi.yaml inside the repository (--executor remote; default: the root).",
@@ -242,12 +282,15 @@ export const FLAGS: readonly FlagSpec[] = [
     },
     {
         name: "yes",
+        aliases: ["y"],
+        commands: ["up", "refresh", "destroy"],
         example: "--yes",
         help: "Do not ask for confirmation (required for up, refresh and destroy without a terminal).",
         apply: (f) => ((f.yes = true), undefined),
     },
     {
         name: "force",
+        commands: ["up", "destroy"],
         example: "--force",
         help: "up/destroy: re-run every selected stack instead of resuming; destroy: allow destroying a stack whose dependents still exist.",
         apply: (f) => ((f.force = true), undefined),
@@ -361,6 +404,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         }
         const name = /'-{1,2}([^' =]+)/.exec(e.message)?.[1] ?? "";
         if (e.code === "commander.unknownOption") {
+            if (name === "dry-run" || name === "preview") {
+                throw new UsageError(`unknown flag --${name}; a dry run is its own command: npm run fleet -- preview (same flags as up), or the offline npm run fleet -- plan`);
+            }
             const hint = suggest(name);
             throw new UsageError(`unknown flag --${name}${hint ? `; did you mean --${hint.name}? e.g. ${hint.example}` : "; see npm run fleet -- help"}`);
         }
@@ -370,36 +416,57 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (command !== undefined && !(DRIVER_COMMANDS as readonly string[]).includes(command)) {
         throw new UsageError(`unknown command "${command}"; expected one of plan, config, ${DRIVER_COMMANDS.join(", ")}, e.g. npm run fleet -- up --stacks role:monitored`);
     }
+    if (command === "help") {
+        const topic = extra[0];
+        if (topic !== undefined && !(DRIVER_COMMANDS as readonly string[]).includes(topic)) {
+            throw new UsageError(`unknown command "${topic}"; expected one of ${DRIVER_COMMANDS.filter((c) => c !== "help").join(", ")}, e.g. npm run fleet -- help up`);
+        }
+        return { command: "help", flags, ...(topic !== undefined ? { topic: topic as DriverCommand } : {}) };
+    }
     if (extra.length > 0) {
         throw new UsageError(`unexpected argument "${extra[0]}"; select stacks with a flag, e.g. --stacks ${extra[0]}`);
     }
     if (flags.help || command === undefined) {
-        return { command: "help", flags };
+        return { command: "help", flags, ...(command !== undefined ? { topic: command as DriverCommand } : {}) };
     }
     return { command: command as DriverCommand, flags };
 }
 
-export function usage(): string {
-    const lines = [
-        "Usage: npm run fleet -- <command> [flags]",
+/** One line per driver command (plan and config are commander commands of their own). */
+export const COMMAND_HELP: Readonly<Record<Exclude<DriverCommand, "help">, string>> = {
+    preview: "pulumi preview --diff of every selected stack, with the policy pack (what up would change)",
+    up: "deploy: shows the preview and asks, then the hub, the canary wave and the rest in parallel; resumes after a failure",
+    refresh: "refresh state from the cloud",
+    destroy: "destroy in reverse order: spokes before the hub",
+    drift: "refresh preview; exit 3 when any stack drifted",
+    outputs: "print stack outputs (secrets masked)",
+    status: "what the journal says about the last runs (offline; never-deployed stacks are not failures)",
+};
+
+function flagLines(topic: DriverCommand | undefined): string[] {
+    return FLAGS.filter((f) => topic === undefined || f.commands === undefined || f.commands.includes(topic)).map((f) => {
+        const names = [`--${f.name}`, ...(f.aliases ?? []).map((a) => (a.length === 1 ? `-${a}` : `--${a}`))].join(", ");
+        return `  ${`${names}${f.value ? ` ${f.value}` : ""}`.padEnd(36)} ${f.help}`;
+    });
+}
+
+/** The help page: every command and flag, or one command (`up --help`, `help up`) with only the flags it takes. */
+export function usage(topic?: DriverCommand, program = "npm run fleet --"): string {
+    const exit = "Exit codes: 0 all succeeded, 1 a stack failed/skipped/did not run, 2 bad input or environment, 3 drift, 130 cancelled.";
+    if (topic !== undefined && topic !== "help") {
+        return [`Usage: ${program} ${topic} [flags]`, "", COMMAND_HELP[topic], "", "Flags (manifest rollout values are the defaults):", ...flagLines(topic), "", exit].join("\n");
+    }
+    return [
+        `Usage: ${program} <command> [flags]`,
         "",
         "Commands:",
         "  plan       offline plan of every stack (no cloud access)",
         "  config     generate stacks/Pulumi.<stack>.yaml from the manifest",
-        "  preview    pulumi preview of every selected stack, with the policy pack",
-        "  up         deploy: hub, then the canary wave, then the rest in parallel; resumes after a failure",
-        "  refresh    refresh state from the cloud",
-        "  destroy    destroy in reverse order: spokes before the hub",
-        "  drift      refresh preview; exit 3 when any stack drifted",
-        "  outputs    print stack outputs (secrets masked)",
-        "  status     what the journal says about the last runs (offline)",
+        ...Object.entries(COMMAND_HELP).map(([c, h]) => `  ${c.padEnd(10)} ${h}`),
         "",
-        "Flags (manifest rollout values are the defaults):",
-    ];
-    for (const f of FLAGS) {
-        const names = [`--${f.name}`, ...(f.aliases ?? []).map((a) => (a.length === 1 ? `-${a}` : `--${a}`))].join(", ");
-        lines.push(`  ${`${names}${f.value ? ` ${f.value}` : ""}`.padEnd(36)} ${f.help}`);
-    }
-    lines.push("", "Exit codes: 0 all succeeded, 1 a stack failed/skipped/did not run, 2 bad input or environment, 3 drift, 130 cancelled.");
-    return lines.join("\n");
+        `Per-command flags: ${program} <command> --help. Flags (manifest rollout values are the defaults):`,
+        ...flagLines(undefined),
+        "",
+        exit,
+    ].join("\n");
 }

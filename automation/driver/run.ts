@@ -10,8 +10,9 @@ import { defaultDeps, FleetDeps } from "./deps";
 import { locatePulumi } from "./engine/pulumiCli";
 import { EXIT } from "./errors";
 import { parseArgs, usage } from "./flags";
+import { checkApproval, recordApproval, startApproval } from "./record/approval";
 import { acquireLock, decideResume, durationPrior, JournalStore, newId, ResumeDecision, RolloutRecord } from "./record/journal";
-import { countResults, FleetReport, previewSummaryLines, StackReport, summaryLines } from "./record/report";
+import { countResults, FleetReport, previewSummaryLines, shortError, StackReport, summaryLines } from "./record/report";
 import { runStatus } from "./record/status";
 import { rollout } from "./rollout";
 import { assertAcyclic } from "./schedule/graph";
@@ -82,7 +83,7 @@ interface RunState {
     readonly manifest: FleetManifest;
     readonly d: FleetDeps;
     readonly op: Operation;
-    /** Progress lines: stderr for `outputs` (its stdout is the JSON), stdout otherwise. */
+    /** Progress lines: stderr for `outputs` and `--json -` (their stdout is the JSON), stdout otherwise. */
     readonly show: (line: string) => void;
     readonly at: () => string;
     readonly startMs: number;
@@ -111,7 +112,8 @@ function startRun(settings: RunSettings, manifest: FleetManifest, d: FleetDeps):
             setMaxListeners(0, signal);
         }
     }
-    const show = op === "outputs" ? d.err : d.out;
+    // Standard output carries only machine-readable output when there is some: outputs' JSON, or the report with --json -.
+    const show = op === "outputs" || settings.jsonReport === "-" ? d.err : d.out;
     const selected = selectStacks(manifest.stacks, settings.selectors);
     const store = new JournalStore(path.join(settings.stateDir, "journal.json"));
     store.load();
@@ -171,26 +173,37 @@ function doneReports(r: RunState): Map<string, StackReport> {
     return reports;
 }
 
-/** up, destroy and refresh change stacks: they need --yes, or the operator's yes (after a preview, for up). */
-async function confirmRun(r: RunState): Promise<void> {
-    const { settings, manifest, d, op, toRun, show } = r;
+/**
+ * up, destroy and refresh change stacks: they need --yes, or the operator's yes. An interactive
+ * `up` first previews the same stacks with saved Pulumi plans and shows every resource change;
+ * the yes approves those plans, and the run then executes exactly them (returns their folder).
+ */
+async function confirmRun(r: RunState): Promise<string | undefined> {
+    const { settings, manifest, d, op, toRun } = r;
     const mutating = op === "up" || op === "destroy" || op === "refresh";
     if (!mutating || settings.yes) {
-        return;
+        return settings.planDir;
     }
     if (d.confirm === undefined) {
         throw new UsageError(`${op} changes ${toRun.length} stack(s); pass --yes to run without a terminal, e.g. npm run fleet -- ${op} --yes`);
     }
-    if (op === "up") {
-        // What would change, before the operator says yes: a preview of the same stacks.
-        const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true }, manifest, { ...d, confirm: undefined });
-        for (const line of previewSummaryLines(preview)) {
-            show(line);
+    let planDir = settings.planDir;
+    if (op === "up" && planDir === undefined) {
+        planDir = path.join(settings.stateDir, "plans", r.runId);
+        // What would change, before the operator says yes: a preview of the same stacks, its plans saved.
+        // Its report ends with every resource change (publishReport), right above the question.
+        const preview = await runFleet({ ...settings, operation: "preview", yes: true, jsonReport: undefined, selectors: toRun.map((s) => s.name), preflightDone: true, planDir }, manifest, { ...d, confirm: undefined });
+        const failed = preview.stacks.filter((s) => s.result !== "succeeded").length;
+        if (failed > 0) {
+            throw new UsageError(`up: the preview of ${failed} stack(s) did not succeed, so there is nothing complete to approve; nothing was touched; fix: see the errors above (a spoke cannot be previewed before the hub whose outputs it reads is deployed: up --stacks ${manifest.hub.name} first)`);
         }
+        checkApproval(planDir, toRun, r.revision);
     }
-    if (!(await d.confirm(`Run ${op} on ${toRun.length} stack(s)?`))) {
+    const what = op === "up" ? `Run up on ${toRun.length} stack(s), exactly as previewed${settings.planDir !== undefined ? ` in ${settings.planDir}` : " above"}?` : `Run ${op} on ${toRun.length} stack(s)?`;
+    if (!(await d.confirm(what))) {
         throw new UsageError(`${op} not confirmed; nothing was touched`);
     }
+    return planDir;
 }
 
 /** Finds the Pulumi CLI, checks and confirms, then runs the stacks under the lock; returns why the rollout stopped early. */
@@ -203,17 +216,29 @@ async function runStacks(r: RunState, reports: Map<string, StackReport>): Promis
             show(line);
         }
     }
-    await confirmRun(r);
+    if (op === "up" && settings.planDir !== undefined) {
+        checkApproval(settings.planDir, toRun, r.revision);
+    }
+    if (op === "preview" && settings.planDir !== undefined) {
+        startApproval(settings.planDir, toRun);
+    }
+    const planDir = await confirmRun(r);
     const release = acquireLock(path.join(settings.stateDir, "lock"), r.runId, new Date(d.clock.now()));
     try {
         const abort = d.abort ?? new AbortController().signal;
         try {
             await engine.prepare(toRun, op, abort);
         } catch (e) {
-            throw new UsageError(`preparing the ${engine.kind} engine failed, no stack was touched: ${e instanceof Error ? e.message : String(e)}`);
+            // The Automation API's CommandError is a multi-line dump (code, stdout, stderr, err?): its error line is the news.
+            throw new UsageError(`preparing the ${engine.kind} engine failed, no stack was touched: ${shortError(e)}`);
         }
         const ctx = { runId: r.runId, rolloutId: r.resume.rolloutId, revision: r.revision, previous: r.previous, resumed: r.resume.resumed, show, at: r.at };
-        return await rollout({ settings, plan: r.plan, tolerance: r.tolerance, toRun, engine, store: r.store, reports, ctx, deps: d });
+        const stopped = await rollout({ settings: planDir !== undefined ? { ...settings, planDir } : settings, plan: r.plan, tolerance: r.tolerance, toRun, engine, store: r.store, reports, ctx, deps: d });
+        if (op === "preview" && settings.planDir !== undefined) {
+            const approval = recordApproval(settings.planDir, toRun, r.at(), r.revision);
+            show(`saved ${Object.keys(approval.stacks).length} of ${toRun.length} plan(s) in ${settings.planDir}; run exactly them with up --plan ${settings.planDir}`);
+        }
+        return stopped;
     } finally {
         await r.store.flush();
         release();
@@ -259,11 +284,18 @@ function fleetReport(r: RunState, reports: ReadonlyMap<string, StackReport>, sto
 function publishReport(r: RunState, report: FleetReport): void {
     const { settings, d, show } = r;
     summaryLines(report).forEach(show);
-    if (r.op === "outputs") {
+    if (r.op === "preview") {
+        // What `pulumi preview --diff` shows, per resource: replacements and deletions first, security-relevant flagged.
+        previewSummaryLines(report).forEach(show);
+    }
+    if (r.op === "outputs" && settings.jsonReport !== "-") {
         d.out(JSON.stringify(Object.fromEntries(report.stacks.filter((s) => s.outputs !== undefined).map((s) => [s.stack, s.outputs])), null, 2));
     }
     if (settings.jsonReport !== undefined) {
         writeOutput(settings.jsonReport, `${JSON.stringify(report, null, 2)}\n`, "--json");
+        if (settings.jsonReport === "-") {
+            return;
+        }
         const rel = path.relative(settings.workDir, settings.jsonReport);
         show(`wrote ${rel.startsWith("..") || path.isAbsolute(rel) ? settings.jsonReport : rel}`);
     }
@@ -287,22 +319,20 @@ export async function runFleet(settings: RunSettings, manifest: FleetManifest, d
 export async function runFleetCommand(argv: readonly string[], deps: Partial<FleetDeps> & { readonly workDir: string }): Promise<number> {
     const d: FleetDeps = { ...defaultDeps(deps.workDir), ...deps };
     try {
-        const { command, flags } = parseArgs(argv);
+        const { command, flags, topic } = parseArgs(argv);
         if (command === "help") {
-            d.out(usage());
+            d.out(usage(topic, d.program));
             return EXIT.ok;
         }
-        const manifest = d.loadManifest(path.resolve(d.workDir, flags.manifest ?? "stacks/fleet.yaml"));
+        const cwd = d.cwd ?? d.workDir;
+        const manifest = d.loadManifest(flags.manifest !== undefined ? path.resolve(cwd, flags.manifest) : path.resolve(d.workDir, "stacks/fleet.yaml"));
         assertAcyclic(manifest.stacks);
         if (command === "status") {
             const selected = selectStacks(manifest.stacks, flags.stacks);
-            const statusJson = flags.json !== undefined ? path.resolve(d.workDir, flags.json) : undefined;
-            if (statusJson !== undefined) {
-                checkOutputTarget(statusJson, "--json");
-            }
-            return runStatus(path.resolve(d.workDir, flags.stateDir ?? ".fleet"), selected, d.out, statusJson);
+            const statusJson = flags.json === undefined ? undefined : checkOutputTarget(flags.json === "-" ? "-" : path.resolve(cwd, flags.json), "--json");
+            return runStatus(flags.stateDir !== undefined ? path.resolve(cwd, flags.stateDir) : path.resolve(d.workDir, ".fleet"), selected, statusJson?.kind === "stdout" ? d.err : d.out, statusJson);
         }
-        const settings = resolveSettings(command, flags, manifest, d.workDir);
+        const settings = resolveSettings(command, flags, manifest, d.workDir, cwd);
         checkSettingsPaths(settings);
         const report = await runFleet(settings, manifest, d);
         return report.exitCode;

@@ -36,6 +36,11 @@ export interface RunSettings {
     readonly preflightDone?: boolean;
     /** Health gate after the canary wave of `up` (manifest rollout.gate). */
     readonly gate?: GateSpec;
+    /**
+     * Pulumi update plans, one `<stack>.json` per stack: preview saves them (--save-plan), up runs
+     * exactly them (--plan; the interactive up saves and uses its own under <state-dir>/plans/<run>).
+     */
+    readonly planDir?: string;
 }
 
 /** Absolute number of tolerated main-wave failures; percentages round down, like StackSets. */
@@ -47,7 +52,23 @@ export function describeTolerance(t: FailureTolerance, mainWaveSize: number): st
     return t.kind === "count" ? String(t.value) : `${toleratedFailures(t, mainWaveSize)} (${t.value}% of ${mainWaveSize})`;
 }
 
-export function resolveSettings(operation: Operation, flags: FleetFlags, manifest: FleetManifest, workDir: string): RunSettings {
+/** `preview --save-plan DIR` and `up --plan DIR`; the other commands take neither. */
+function planDirOf(operation: Operation, flags: FleetFlags, cwd: string): { planDir?: string } {
+    const [flag, value, owner] = flags.savePlan !== undefined ? ["save-plan", flags.savePlan, "preview"] : flags.plan !== undefined ? ["plan", flags.plan, "up"] : [];
+    if (flag === undefined || value === undefined) {
+        return {};
+    }
+    if (operation !== owner) {
+        throw new UsageError(`--${flag} applies to ${owner} only (preview --save-plan DIR, then up --plan DIR), e.g. npm run fleet -- ${owner} --${flag} ${value}`);
+    }
+    if (flags.executor === "remote") {
+        throw new UsageError(`--${flag} needs --executor local: Pulumi Deployments runs its own preview`);
+    }
+    return { planDir: path.resolve(cwd, value) };
+}
+
+/** Paths on the command line resolve against `cwd` (where the operator is); defaults against `workDir` (the project). */
+export function resolveSettings(operation: Operation, flags: FleetFlags, manifest: FleetManifest, workDir: string, cwd: string = workDir): RunSettings {
     const r = manifest.rollout;
     let tolerance = flags.failureTolerance;
     if (tolerance === undefined) {
@@ -88,16 +109,17 @@ export function resolveSettings(operation: Operation, flags: FleetFlags, manifes
         regionOrder: r.regionOrder,
         backend: flags.backend,
         secretsProvider: flags.secretsProvider,
-        policyPacks: executor === "remote" ? [] : [path.resolve(workDir, flags.policyPack ?? "policy")],
-        jsonReport: flags.json === undefined ? undefined : flags.json === "-" ? "-" : path.resolve(workDir, flags.json),
+        policyPacks: executor === "remote" ? [] : [flags.policyPack !== undefined ? path.resolve(cwd, flags.policyPack) : path.resolve(workDir, "policy")],
+        jsonReport: flags.json === undefined ? undefined : flags.json === "-" ? "-" : path.resolve(cwd, flags.json),
         yes: flags.yes,
         force: flags.force,
         executor,
         remote: { url: flags.remoteUrl, branch: flags.remoteBranch, projectPath: flags.remoteProjectPath },
-        stateDir: path.resolve(workDir, flags.stateDir ?? ".fleet"),
+        stateDir: flags.stateDir !== undefined ? path.resolve(cwd, flags.stateDir) : path.resolve(workDir, ".fleet"),
         workDir,
         programDir: manifest.program ?? workDir,
         ...(r.gate !== undefined ? { gate: r.gate } : {}),
+        ...planDirOf(operation, flags, cwd),
     };
 }
 

@@ -108,7 +108,8 @@ function attemptOperation(env: StackTaskEnv, s: FleetStack, log: OpenStackLog, t
                 throw attempt === 1 || !timing.operationStarted ? new NotStartedError() : new OperationCancelledError();
             }
             log.line(`attempt ${attempt}: ${op} ${s.name} (${s.account}/${s.region})`);
-            return env.engine.run({ stack: s, operation: op, signal, log, attempt, runId: ctx.runId, ...(d.stop !== undefined ? { stop: d.stop } : {}), onStarted: timing.onStarted });
+            const planFile = settings.planDir !== undefined ? { planFile: path.join(settings.planDir, `${s.name}.json`) } : {};
+            return env.engine.run({ stack: s, operation: op, signal, log, attempt, runId: ctx.runId, ...planFile, ...(d.stop !== undefined ? { stop: d.stop } : {}), onStarted: timing.onStarted });
         },
         {
             retries: settings.retries,
@@ -146,6 +147,7 @@ function succeeded(env: StackTaskEnv, s: FleetStack, wave: Wave, log: OpenStackL
         policyViolations: value.policyViolations,
         ...(value.drifted !== undefined ? { drifted: value.drifted } : {}),
         ...(value.outputs !== undefined ? { outputs: value.outputs } : {}),
+        ...(value.resources !== undefined ? { resources: value.resources } : {}),
         ...(value.note !== undefined ? { note: value.note } : {}),
         ...logField(env, log),
     };

@@ -1,5 +1,6 @@
 import type { DeployedVersions } from "../../stacks/outputs";
 import type { FleetStack } from "../fleet/types";
+import type { ResourceChange } from "./record/changes";
 
 /** Commands that run one Pulumi operation per stack. `plan`, `config` and `status` do not touch stacks. */
 export const STACK_OPERATIONS = ["preview", "up", "refresh", "destroy", "drift", "outputs"] as const;
@@ -43,6 +44,8 @@ export interface OperationResult {
     readonly deployedVersions?: DeployedVersions;
     /** A remark for the summary, e.g. "stack does not exist; nothing to destroy". */
     readonly note?: string;
+    /** preview: every resource that would change, with its changed properties. */
+    readonly resources?: readonly ResourceChange[];
 }
 
 /** Where an engine writes the per-stack log (.fleet/logs/<stack>.log). */
@@ -66,6 +69,11 @@ export interface OperationRequest {
      * (workspace selection) and, when set, throws NotStartedError instead of starting the operation.
      */
     readonly stop?: AbortSignal;
+    /**
+     * Pulumi update plan: preview saves the proposed operations there (`preview --save-plan`); up runs
+     * only them (`up --plan`) and fails when the program now wants anything else.
+     */
+    readonly planFile?: string;
     /** Called once, right before the Pulumi operation itself starts: durations are measured from here. */
     readonly onStarted?: () => void;
 }

@@ -1,16 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, formatIssues, PROJECT } from "../../stacks/config/common";
+import { ConfigError, PROJECT } from "../../stacks/config/common";
 import { tenantKey } from "../../components/identity/tenants";
 import { EC2_AGENT_NAMESPACE } from "../../components/agent/hostMetrics";
 import { monitoredLogGroupPrefix, siteLogGroupPrefix, siteNameOf } from "../../components/agent/logGroups";
-import { parseStackConfig, StackConfig } from "../../stacks/config";
+import { parseStackConfig, roleSchemas, StackConfig } from "../../stacks/config";
 import { DEFAULT_ONPREM_NAMESPACE } from "../../stacks/config/onprem";
 import { manifestSchema, RawManifest } from "./manifestSchema";
 import type { FleetManifest, FleetStack } from "./types";
 import { checkRawManifest, checkResolvedFleet } from "./validate/fleetChecks";
 import { unknownStackFileKeys } from "./validate/stackFileKeys";
+import { issueLines, topLevelProblem } from "./validate/manifestIssues";
+import { closest } from "./validate/suggest";
 
 /**
  * The fleet manifest (stacks/fleet.yaml) is the single source of truth for every stack's
@@ -98,18 +100,14 @@ function referenceProblems(raw: RawManifest): string[] {
     if (hubs.length !== 1) {
         problems.push(`stacks: expected exactly one stack with role: hub, found ${hubs.length}`);
     }
+    const unknown = (field: string, name: string) => {
+        const hint = closest(name, [...names]);
+        problems.push(`${field}: "${name}" is not a stack of this manifest; ${hint !== undefined ? `did you mean ${hint}? fix: write ${hint}` : `expected one of ${[...names].join(", ")}; fix: use one of those names`}`);
+    };
     for (const [i, s] of raw.stacks.entries()) {
-        for (const d of s.dependsOn) {
-            if (!names.has(d)) {
-                problems.push(`stacks[${i}].dependsOn: "${d}" is not a stack of this manifest`);
-            }
-        }
+        s.dependsOn.forEach((d) => names.has(d) || unknown(`stacks[${i}].dependsOn`, d));
     }
-    for (const c of raw.rollout.canary) {
-        if (!names.has(c)) {
-            problems.push(`rollout.canary: "${c}" is not a stack of this manifest`);
-        }
-    }
+    raw.rollout.canary.forEach((c) => names.has(c) || unknown("rollout.canary", c));
     return problems;
 }
 
@@ -140,6 +138,15 @@ function resolveStack(raw: RawManifest, s: RawManifest["stacks"][number], i: num
     try {
         typed = parseStackConfig(raw_, `stacks[${i}] (${s.name}): `);
     } catch (e) {
+        // The role's schema, parsed again for its structured issues: one line per mistake with the closest key.
+        const again = roleSchemas[s.role].safeParse(raw_);
+        if (e instanceof ConfigError && !again.success) {
+            const configDoc = { [s.role]: roleSettings };
+            const lines = issueLines(again.error.issues.filter((x) => x.path[0] === s.role), configDoc, roleSchemas[s.role]);
+            if (lines.length > 0) {
+                fail(file, lines.map((l) => `stacks[${i}] (${s.name}): config${l.slice(s.role.length)}`));
+            }
+        }
         if (e instanceof ConfigError) {
             // Re-point role-specific keys at where they live in the manifest.
             fail(file, e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4).replace(`(${s.name}): ${s.role}.`, `(${s.name}): config.`)));
@@ -168,9 +175,13 @@ function resolveStack(raw: RawManifest, s: RawManifest["stacks"][number], i: num
 
 /** Validates a parsed manifest document and resolves every stack's configuration. */
 export function resolveManifest(doc: unknown, file = "stacks/fleet.yaml"): FleetManifest {
+    const top = topLevelProblem(doc);
+    if (top !== undefined) {
+        fail(file, [top]);
+    }
     const parsed = manifestSchema.safeParse(doc);
     if (!parsed.success) {
-        fail(file, formatIssues(parsed.error, "").split("\n").map((l) => l.replace(/^\s*-\s*/, "")));
+        fail(file, issueLines(parsed.error.issues, doc, manifestSchema));
     }
     const raw = parsed.data;
     const problems = referenceProblems(raw);

@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify } from "yaml";
 import { ConfigError } from "../../stacks/config/common";
 import { configureProgram, EXIT_HELP, runProgram, setExitCode } from "../io/cliKit";
 import { checkOutputTarget, writeOutput } from "../io/output";
+import { defaultManifest } from "../io/paths";
 import { loadManifest } from "./manifest";
 import { FleetManifest, FleetStack } from "./types";
 
@@ -93,10 +94,10 @@ export function configureStacks(opts: { manifest: string; check?: boolean }, out
 export function configCommand(): Command {
     return new Command("config")
         .description("generate stacks/Pulumi.<stack>.yaml from the manifest (secrets and the encryption salt are kept)")
-        .option("--manifest <file>", "fleet manifest", "stacks/fleet.yaml")
+        .option("--manifest <file>", "fleet manifest (default: the project's stacks/fleet.yaml)")
         .option("--check", "only check that every stack file matches the manifest (exit 1 if not)")
         .addHelpText("after", `\n${EXIT_HELP}`)
-        .action((o: { manifest: string; check?: boolean }, cmd: Command) => setExitCode(cmd, configureStacks(o)));
+        .action((o: { manifest?: string; check?: boolean }, cmd: Command) => setExitCode(cmd, configureStacks({ ...o, manifest: o.manifest ?? defaultManifest() })));
 }
 
 /** `npm run fleet -- config ...` on its own (tests). */

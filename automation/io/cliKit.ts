@@ -115,3 +115,30 @@ export function setExitCode(cmd: Command, code: number): void {
     }
     (root as Command & { exitCodeResult?: number }).exitCodeResult = code;
 }
+
+/**
+ * The AWS SDK for JavaScript v3 warns in nine lines, before the real output, that its releases after
+ * early January 2027 need Node.js 22 (@aws-sdk/core emitWarningIfUnsupportedVersion, a plain
+ * process.emitWarning whose text starts with "NodeVersionSupportWarning"). The pinned SDK works on
+ * this project's Node (package.json engines); the warning becomes one line, once, and every other
+ * warning passes through unchanged. Returns the function that restores process.emitWarning.
+ */
+export function condenseSdkWarnings(err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): () => void {
+    const original = process.emitWarning;
+    let shown = false;
+    const replacement = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
+        const text = typeof warning === "string" ? warning : warning.message;
+        if (/^NodeVersionSupportWarning\b/.test(text)) {
+            if (!shown) {
+                shown = true;
+                err(`note: AWS SDK for JavaScript releases after early January 2027 need Node.js >= 22 (this is ${process.version}); the pinned SDK works: upgrade Node before upgrading the SDK`);
+            }
+            return;
+        }
+        (original as (...a: unknown[]) => void).call(process, warning, ...rest);
+    };
+    process.emitWarning = replacement;
+    return () => {
+        process.emitWarning = original;
+    };
+}

@@ -44,6 +44,57 @@ function hookExit(): void {
     }
 }
 
+/**
+ * What happens when the reader of standard output goes away (`... --json - | head -1`): Node ignores
+ * SIGPIPE, so the next write fails with EPIPE. A reader that stopped reading wanted no more; the
+ * command ends quietly with exit 0 ("exit", the default: offline commands, which change nothing), or
+ * drops further standard output and carries on ("drop": a rollout must not fail or abandon its stacks
+ * because a pager was closed; its exit code stays the rollout's).
+ */
+export type ClosedStdoutPolicy = "exit" | "drop";
+let closedPolicy: ClosedStdoutPolicy = "exit";
+let stdoutGone = false;
+let stdoutGuarded = false;
+
+/** The reader of standard output is gone (EPIPE): quietly exit, or from now on drop what goes there. */
+export function stdoutClosed(): void {
+    stdoutGone = true;
+    if (closedPolicy === "exit") {
+        process.exit(0);
+    }
+}
+
+/** true after the reader of standard output went away. */
+export function isStdoutClosed(): boolean {
+    return stdoutGone;
+}
+
+/**
+ * Makes an EPIPE on standard output (also from console.log, whose stream reports it as an error
+ * event) follow `policy` instead of crashing with an unhandled 'error' event.
+ */
+export function guardStdout(policy: ClosedStdoutPolicy = "exit", stream: NodeJS.WriteStream = process.stdout): void {
+    closedPolicy = policy;
+    if (stdoutGuarded) {
+        return;
+    }
+    stdoutGuarded = true;
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code === "EPIPE") {
+            stdoutClosed();
+            return;
+        }
+        throw e;
+    });
+}
+
+/** One line on standard output, unless its reader went away (an EPIPE arrives as the stream's error event: guardStdout). */
+export function stdoutLine(line: string): void {
+    if (!stdoutGone) {
+        process.stdout.write(`${line}\n`);
+    }
+}
+
 export type OutputTarget = { readonly kind: "stdout" } | { readonly kind: "file"; readonly path: string };
 
 function reason(e: unknown): string {
@@ -155,10 +206,18 @@ export function writeAll(fd: number, data: Uint8Array): void {
     const pause = new Int32Array(new SharedArrayBuffer(4));
     let offset = 0;
     while (offset < data.length) {
+        if (fd === 1 && stdoutGone) {
+            return;
+        }
         try {
             offset += fs.writeSync(fd, data, offset, data.length - offset);
         } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EAGAIN") {
+            const code = (e as NodeJS.ErrnoException).code;
+            if (fd === 1 && code === "EPIPE") {
+                stdoutClosed();
+                return;
+            }
+            if (code !== "EAGAIN") {
                 throw e;
             }
             Atomics.wait(pause, 0, 0, 5);

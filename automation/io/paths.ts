@@ -18,3 +18,14 @@ export function projectRoot(from: string = __dirname): string {
         dir = parent;
     }
 }
+
+/**
+ * The project's manifest, stacks/fleet.yaml, as the operator would type it from where they are:
+ * relative when it is below the working directory (`npm run` runs in the root), absolute otherwise
+ * (the installed command run from another folder).
+ */
+export function defaultManifest(cwd: string = process.cwd()): string {
+    const abs = path.join(projectRoot(), "stacks", "fleet.yaml");
+    const rel = path.relative(cwd, abs);
+    return rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
+}

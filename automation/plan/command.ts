@@ -4,10 +4,10 @@ import * as os from "os";
 import { ConfigError } from "../../stacks/config/common";
 import { configureProgram, EXIT_HELP, intOption, listOption, runProgram, setExitCode } from "../io/cliKit";
 import { selectStacks } from "../fleet/selectors";
-import { AtomicWriter, checkOutputTarget, OutputTarget, writeOutput } from "../io/output";
+import { AtomicWriter, checkOutputTarget, OutputTarget, stdoutLine, writeOutput } from "../io/output";
 import { loadManifest } from "../fleet/manifest";
 import { FleetManifest } from "../fleet/types";
-import { projectRoot } from "../io/paths";
+import { defaultManifest, projectRoot } from "../io/paths";
 import { diffPlans, formatDiff } from "./diff";
 import { disableSourcePositions } from "./mock/fastRuntime";
 import { renderGraph, topologyDot } from "./graph";
@@ -91,7 +91,7 @@ export async function plan(opts: PlanOptions): Promise<number> {
     const manifest: FleetManifest = loadManifest(opts.manifest);
     const selected = opts.stacks !== undefined ? new Set(selectStacks(manifest.stacks, opts.stacks).map((s) => s.name)) : undefined;
     // With the plan on standard output, the human report goes to stderr so the JSON stays clean.
-    const say = jsonTarget?.kind === "stdout" ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
+    const say = jsonTarget?.kind === "stdout" ? (l: string) => process.stderr.write(`${l}\n`) : stdoutLine;
     const total = manifest.stacks.filter((s) => selected === undefined || selected.has(s.name) || s.role === "hub").length;
     const progress = opts.progress ?? total >= PROGRESS_THRESHOLD;
     // A worker costs a few seconds to start (loading the AWS SDK), so small fleets plan in-process.
@@ -163,9 +163,9 @@ export async function plan(opts: PlanOptions): Promise<number> {
 export function planCommand(): Command {
     return new Command("plan")
         .description("offline plan of every stack: no cloud access, the policy pack evaluated per stack")
-        .option("--manifest <file>", "fleet manifest", "stacks/fleet.yaml")
+        .option("--manifest <file>", "fleet manifest (default: the project's stacks/fleet.yaml)")
         .option("--json <file>", "write the plan as JSON (pretty-printed, written atomically; - for standard output)")
-        .option("--stacks <selectors>", SELECTOR_HELP, listOption)
+        .option("-s, --stacks <selectors>", SELECTOR_HELP, listOption)
         .addOption(new Option("--only <selectors>", "alias of --stacks").argParser(listOption).hideHelp())
         .option("--workers <n>", "worker processes (default: one per core for fleets of 20+ stacks)", intOption(1, 64))
         .option("--tree", "print each stack's resource tree")
@@ -176,7 +176,7 @@ export function planCommand(): Command {
         .addHelpText("after", `\nExamples:\n  npm run fleet -- plan --json plan.json\n  npm run fleet -- plan --stacks role:monitored --tree\n  npm run fleet -- plan --json new.json --diff old.json --graph fleet.svg\n\n${EXIT_HELP}`)
         .action(async (o: PlanOptions & { only?: string[] }, cmd: Command) => {
             const stacks = o.stacks !== undefined || o.only !== undefined ? [...(o.stacks ?? []), ...(o.only ?? [])] : undefined;
-            setExitCode(cmd, await plan({ ...o, stacks }));
+            setExitCode(cmd, await plan({ ...o, manifest: o.manifest ?? defaultManifest(), stacks }));
         });
 }
 

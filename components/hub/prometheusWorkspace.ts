@@ -11,6 +11,23 @@ export const PROMETHEUS_WORKSPACE_DEFAULTS = {
     retentionDays: 150,
     /** Days CloudWatch keeps AMP's own logs: the audit minimum. */
     logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+    /**
+     * How far behind a series' newest sample AMP still accepts one (AMP default 60, range 0-600:
+     * https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-workspace-configuration.md). The
+     * maximum, on purpose: a sender's persistent queue replays its backlog after an outage, and a
+     * collector that crashes mid-replay puts its in-flight batches back at the tail of the queue
+     * (exporterhelper persistent queue, read back after the rest), so they arrive after newer data, as
+     * old as the backlog; with several queue consumers batches of one series also land a few seconds
+     * apart. Within this window all of that is stored instead of refused as out of order (e2e scenario 9).
+     */
+    outOfOrderTimeWindowSeconds: 600,
+    /**
+     * Delay before AMP's rules query (same page): what normally arrives late is a sender's batch
+     * (5 s timeout) plus the hub's synchronous export with a retry or two (1 s, 2 s backoff), so 30 s
+     * lets rules see it, while alerts fire only 30 s later. Backlogs replayed after an outage arrive
+     * later still; the silence alerts about that outage are meant to fire anyway.
+     */
+    ruleQueryOffsetSeconds: 30,
 } as const;
 
 export interface PrometheusWorkspaceArgs {
@@ -22,6 +39,10 @@ export interface PrometheusWorkspaceArgs {
     readonly logRetentionDays?: pulumi.Input<number>;
     /** Per-tenant active-series limits (tenantLimits.ts tenantSeriesLimits). Default: none. */
     readonly limitsPerLabelSets?: readonly LimitsPerLabelSet[];
+    /** Out-of-order window of the workspace, seconds (0-600). Default PROMETHEUS_WORKSPACE_DEFAULTS (600). */
+    readonly outOfOrderTimeWindowSeconds?: pulumi.Input<number>;
+    /** Rule query offset of the workspace, seconds. Default PROMETHEUS_WORKSPACE_DEFAULTS (30). */
+    readonly ruleQueryOffsetSeconds?: pulumi.Input<number>;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;
 }
@@ -69,6 +90,8 @@ export class PrometheusWorkspace extends pulumi.ComponentResource {
             workspaceId: workspace.id,
             retentionPeriodInDays: args.retentionDays ?? PROMETHEUS_WORKSPACE_DEFAULTS.retentionDays,
             limitsPerLabelSets: args.limitsPerLabelSets?.map((l) => ({ labelSet: { ...l.labelSet }, limits: { ...l.limits } })),
+            outOfOrderTimeWindowInSeconds: args.outOfOrderTimeWindowSeconds ?? PROMETHEUS_WORKSPACE_DEFAULTS.outOfOrderTimeWindowSeconds,
+            ruleQueryOffsetInSeconds: args.ruleQueryOffsetSeconds ?? PROMETHEUS_WORKSPACE_DEFAULTS.ruleQueryOffsetSeconds,
         }, { parent: this });
         this.workspaceId = workspace.id;
         this.workspaceArn = workspace.arn;

@@ -70,23 +70,62 @@ function port(field: string, v: number): number {
 
 /**
  * The identity rules of one mutual-TLS frontend, in order:
- * 1. delete every identity header the client sent (a sender must never name itself);
- * 2. look the verified certificate's CN up in the maps;
- * 3. refuse a CN the account map does not know (a CA-valid certificate of a tenant removed from the
- *    fleet) and a revoked serial (`ssl_c_serial` is binary; `hex` gives upper-case hex, the list's form);
- * 4. set the headers the collector copies into `account`/`site`/`source_role`.
+ * 1. close the connection of a revoked serial right after the handshake (`tcp-request session`, 2.6
+ *    manual 4.2: evaluated once the TLS session is established, so `ssl_c_serial` is known; `hex` gives
+ *    upper-case hex, the list's form). Not a 403: that is final to OTLP exporters (they retry only
+ *    429/502/503/504 and UNAVAILABLE-like codes) and kept the connection, so a sender never
+ *    re-handshook with its renewed certificate (issue 31). A closed connection is retried by both
+ *    exporters, each retry is a new handshake, so the tenant's data waits in its queue and flows
+ *    again as soon as its collector presents the new certificate (CLIENT_CERT_RELOAD_INTERVAL);
+ * 2. delete every identity header the client sent (a sender must never name itself);
+ * 3. look the verified certificate's CN up in the maps;
+ * 4. refuse a CN the account map does not know (a CA-valid certificate of a tenant removed from the
+ *    fleet) with 403: final, the sender drops the data, as it should for a tenant that no longer exists;
+ * 5. set the headers the collector copies into `account`/`site`/`source_role`.
  */
 function identityRules(files: Required<NonNullable<HaproxyConfigOptions["files"]>>): string[] {
     const h = TENANT_HEADERS;
     return [
+        `tcp-request session reject if { ssl_c_serial,hex -m str -f ${files.revokedSerials} }`,
         ...Object.values(h).map((name) => `http-request del-header ${name}`),
         `http-request set-var(txn.tenant_account) ssl_c_s_dn(CN),map(${files.accountMap})`,
         `http-request set-var(txn.tenant_site) ssl_c_s_dn(CN),map(${files.siteMap})`,
         "http-request deny deny_status 403 unless { var(txn.tenant_account) -m found }",
-        `http-request deny deny_status 403 if { ssl_c_serial,hex -m str -f ${files.revokedSerials} }`,
         `http-request set-header ${h.account} %[var(txn.tenant_account)]`,
         `http-request set-header ${h.site} %[var(txn.tenant_site)] if { var(txn.tenant_site) -m found }`,
         `http-request set-header ${h.role} %[ssl_c_s_dn(OU)]`,
+    ];
+}
+
+/**
+ * AMP's own refusals of a remote write, as the collector reports them: the pinned remote-write exporter
+ * words a refused write `remote write returned HTTP status <code> ...` (contrib v0.117.0
+ * exporter/prometheusremotewriteexporter/exporter.go:359) and the receiver passes the message on
+ * (grpc-message, or the rpc.Status body of OTLP/HTTP). A 4xx other than 429 (invalid, too old,
+ * duplicate-with-another-value samples, a request too large) fails again on every retry.
+ */
+export const STORE_REFUSED_PATTERN = "HTTP status 4([01][0-9]|2[0-8]|[3-9][0-9])";
+
+/**
+ * Rules that turn the collector's answers about the store into what a sender should do. The exporter
+ * marks every failure permanent once its retries are spent (exporter.go:286 and 390 wrap each error in
+ * consumererror.NewPermanent), and the receiver answers a permanent error as gRPC INTERNAL / HTTP 500
+ * (otlpreceiver@v0.117.0 internal/errors/errors.go:15-27 and 30-58), which OTLP exporters never retry:
+ * with the hub acknowledging only what AMP stored, an AMP outage or throttling would otherwise make
+ * senders drop what the hub refused. So:
+ * - AMP unreachable, 5xx, 429, a timeout ("wait"): gRPC status 13 → 14 UNAVAILABLE, HTTP 500 → 503,
+ *   both retried by the senders' exporters from their queues;
+ * - AMP refused the data itself (STORE_REFUSED_PATTERN, "give up"): left as INTERNAL / 500, final, so
+ *   one bad batch cannot block a sender's single-consumer queue forever.
+ * gRPC errors come back trailers-only (one HEADERS frame when no header was sent yet: grpc-go v1.69.2,
+ * the collector's, internal/transport/http2_server.go:1045-1062), so grpc-status is a response header here. The HTTP body is waited for only on a 500.
+ */
+function storeAnswerRules(): string[] {
+    return [
+        `acl store_refused_grpc res.hdr(grpc-message) -m reg "${STORE_REFUSED_PATTERN}"`,
+        "http-response set-header grpc-status 14 if { res.hdr(grpc-status) -m str 13 } !store_refused_grpc",
+        "http-response wait-for-body time 5s if { status 500 }",
+        `http-response set-status 503 if { status 500 } !{ res.body -m reg "${STORE_REFUSED_PATTERN}" }`,
     ];
 }
 
@@ -171,12 +210,14 @@ function frontends(host: string, ports: Ports, files: Files): string[] {
         "frontend otlp_grpc",
         `    bind ${host}:${ports.otlpGrpc} ${mtls} alpn h2`,
         ...identityRules(files).map((l) => `    ${l}`),
+        ...storeAnswerRules().map((l) => `    ${l}`),
         "    default_backend collector_grpc",
         "",
         "# OTLP/HTTP: mutual TLS, identity from the client certificate.",
         "frontend otlp_http",
         `    bind ${host}:${ports.otlpHttp} ${mtls} alpn h2,http/1.1`,
         ...identityRules(files).map((l) => `    ${l}`),
+        ...storeAnswerRules().map((l) => `    ${l}`),
         "    default_backend collector_http",
         "",
         // The NLB health checker presents no client certificate, so this frontend asks for none and

@@ -27,6 +27,23 @@ export function awsServiceEndpoints(mode: ConnectivityMode, extra: readonly stri
     return [...new Set([...PRIVATELINK_SERVICES, ...extra])];
 }
 
+/**
+ * The shared-endpoint shape (`connectivity.sharedZones`): a central zone may only stand for a service this
+ * account would otherwise get an endpoint for, and a service is either served by a central zone or declared
+ * as served by something else (`existingEndpoints`), not both. Returns the first problem, or undefined.
+ */
+export function sharedZonesProblem(wanted: readonly string[], sharedZones: Readonly<Record<string, string>>, existing: readonly string[]): { service: string; message: string } | undefined {
+    for (const service of Object.keys(sharedZones)) {
+        if (!wanted.includes(service)) {
+            return { service, message: `"${service}" is not an endpoint service of this account (${wanted.join(", ") || "none outside privatelink mode"}); fix: one of those, or add it to extraServices` };
+        }
+        if (existing.includes(service)) {
+            return { service, message: `"${service}" is also in existingEndpoints; fix: list it in one of the two` };
+        }
+    }
+    return undefined;
+}
+
 /** IPv4 CIDRs of a VPC that route traffic (EC2 CidrBlockState: associating/associated). */
 export function activeVpcCidrs(associations: readonly { cidrBlock: string; state: string }[]): string[] {
     return associations.filter((a) => !/^(disassociat|failed)/.test(a.state)).map((a) => a.cidrBlock);

@@ -79,6 +79,8 @@ export interface MonitoredAccountArgs {
         readonly routeTableIds?: readonly string[];
         /** privatelink mode: services served by endpoints/zones this stack does not own (no endpoint created). Default none. */
         readonly existingEndpoints?: readonly string[];
+        /** privatelink mode, shared-endpoint shape: central private hosted zones by service, associated with the VPC (no endpoint created for them). Default none. */
+        readonly sharedZones?: Readonly<Record<string, string>>;
     };
     /** The hub's outputs (StackReference). */
     readonly hub: {
@@ -142,7 +144,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
         if (c.mode === "nat" && c.natGatewayId === undefined) {
             throw new Error(`${name}: connectivity.natGatewayId: required in nat mode`);
         }
-        const services = awsServiceEndpoints(c.mode, c.extraServices).filter((s) => !(c.existingEndpoints ?? []).includes(s));
+        const services = awsServiceEndpoints(c.mode, c.extraServices).filter((s) => !(c.existingEndpoints ?? []).includes(s) && (c.sharedZones ?? {})[s] === undefined);
         const layers = renderAgentLayers({
             parameterPrefix: args.stackName,
             logGroupPrefix: monitoredLogGroupPrefix(args.stackName),
@@ -170,6 +172,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
         this.awsEndpointIds = services.length > 0 ? this.serviceEndpoints(name, args, services) : {};
         if (c.mode === "privatelink") {
             this.s3RouteTableIds = this.s3Path(name, args, c.s3Path ?? "gateway", tags);
+            this.associateSharedZones(name, args.vpcId, c.sharedZones ?? {});
         }
         if (c.mode === "nat" && c.natGatewayId !== undefined) {
             this.natGatewayId = this.natGateway(name, c.natGatewayId);
@@ -219,6 +222,16 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             tags: args.tags,
         }, child);
         return endpoints.endpointIds;
+    }
+
+    /**
+     * Shared-endpoint shape: the VPC joins each central zone (the zone's account authorized it first). A VPC
+     * that kept its own private-DNS endpoint for the service would hold a conflicting zone for the same name.
+     */
+    private associateSharedZones(name: string, vpcId: string, zones: Readonly<Record<string, string>>): void {
+        for (const [service, zoneId] of Object.entries(zones).sort(([a], [b]) => a.localeCompare(b))) {
+            new aws.route53.ZoneAssociation(`${name}-shared-zone-${service}`, { zoneId, vpcId }, { parent: this });
+        }
     }
 
     /** nat mode: the workloads' NAT gateway, which must exist and be available. */

@@ -101,6 +101,23 @@ export async function discoverEndpointServices(o: {
     return planEndpointServices(o.wanted, o.declared, found);
 }
 
+/**
+ * Shared-endpoint shape: a service mapped to a central zone must not also be answered in the VPC by another
+ * endpoint's private DNS name or a zone of this account, or the association fails on the conflicting name
+ * (the conflict manage-dns-names.html describes, met from the other side). Returns the problem naming the
+ * key, or undefined; detection off skips the lookups.
+ */
+export async function sharedZoneConflict(o: { vpcId: string; region: string; ownerStack: string; services: readonly string[]; detect: boolean; provider?: pulumi.ProviderResource }): Promise<string | undefined> {
+    for (const service of o.detect ? o.services : []) {
+        const hit = await findExistingEndpoint({ vpcId: o.vpcId, region: o.region, service, ownerStack: o.ownerStack, provider: o.provider });
+        if (hit !== undefined) {
+            return `connectivity.sharedZones.${service}: the VPC already answers ${service}.${o.region}.amazonaws.com through ${hit.kind === "zone" ? "private hosted zone" : "endpoint"} ${hit.id}, ` +
+                "so the central zone cannot be associated; fix: remove that one first, or list the service in existingEndpoints instead";
+        }
+    }
+    return undefined;
+}
+
 /** Whether the VPC has an S3 gateway endpoint (any owner). */
 export async function hasS3GatewayEndpoint(o: { vpcId: string; region: string; provider?: pulumi.ProviderResource }): Promise<boolean> {
     try {

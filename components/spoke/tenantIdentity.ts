@@ -172,7 +172,10 @@ export function certificateExpiresAt(pem: string): string | undefined {
     }
 }
 
-/** The expiry of the certificate a spoke stack copied, as a plain (non-secret) output. */
-export function identityExpiryOutput(identity: pulumi.Output<TlsSecretData>): pulumi.Output<string | undefined> {
-    return pulumi.unsecret(identity.apply((d) => certificateExpiresAt(d[TLS_SECRET_KEYS.certificate])));
+/**
+ * The expiry of the certificate a spoke stack copied, as a plain (non-secret) output; null when the copy
+ * holds no parsable certificate (an offline plan's placeholder): Pulumi warns about an undefined stack output.
+ */
+export function identityExpiryOutput(identity: pulumi.Output<TlsSecretData>): pulumi.Output<string | null> {
+    return pulumi.unsecret(identity.apply((d) => certificateExpiresAt(d[TLS_SECRET_KEYS.certificate]) ?? null));
 }

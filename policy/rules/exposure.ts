@@ -5,7 +5,7 @@ import { isRegulated, ResourceClass, resourcePolicy, STACK_TAGS, stackPolicy } f
 import { classesWith } from "../lib/aws/awsTypes";
 import { servicesFullyGranted } from "../lib/aws/iamCatalog";
 import { conditionsAdmitEverything, describeStatement, hasConstrainingCondition, parseDocument, resourceCoversAllOfAKind, Statement } from "../lib/aws/iam";
-import { describePorts, interfaceEndpointServiceNames, securityGroupRules, SgRule, WorldExposure, worldExposures } from "../lib/aws/network";
+import { associatedZoneIds, describePorts, interfaceEndpointServiceNames, securityGroupRules, SgRule, WorldExposure, worldExposures } from "../lib/aws/network";
 import { asArray, asBool, asSetting, asSettingArray, asString, isPlaceholder, isRecord, knownValue, whenKnown } from "../lib/values";
 
 const SG_CLASSES = [...classesWith(["ec2:ingress"], (t) => t.includes("SecurityGroup")), aws.ec2.SecurityGroupRule];
@@ -339,17 +339,27 @@ export const regulatedPrivateEndpoints = stackPolicy({
             type: "string", default: "com.amazonaws.vpce.",
             description: "serviceName prefix of PrivateLink endpoint services.",
         },
+        sharedZoneIds: {
+            type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: {},
+            description: "Shared-endpoint shape: by service, the private hosted zones of the organization's central endpoint VPC. " +
+                "A stack's aws.route53.ZoneAssociation to one of them serves the service. Set by the platform team, never by the " +
+                "sender (a stack cannot name its own zone as the central one). Default none: only the stack's own endpoints count.",
+        },
     },
     validate({ args, config, report }) {
         if (!isRegulated(args.stackTags)) {
             args.notApplicable("The stack is not tagged oss-monitoring:regulated=true.");
         }
         const names = interfaceEndpointServiceNames(args.resources);
+        const zones = associatedZoneIds(args.resources);
+        const shared = config.sharedZoneIds as Record<string, string[] | undefined>;
         const viaHub = names.some((n) => n?.startsWith(config.endpointServicePrefix));
         const missing = config.requiredServices.filter((svc) =>
-            !names.some((n) => n?.endsWith(`.${svc}`)) && !(viaHub && config.servicesViaHubEndpoint.includes(svc)));
-        // Each endpoint whose service the preview cannot know yet may stand for one missing service.
-        if (missing.length > names.filter((n) => n === undefined).length) {
+            !names.some((n) => n?.endsWith(`.${svc}`)) && !(viaHub && config.servicesViaHubEndpoint.includes(svc)) &&
+            !zones.some((z) => z !== undefined && asSettingArray(shared[svc]).includes(z)));
+        // Each endpoint or zone association the preview cannot know yet may stand for one missing service.
+        const unknownZones = Object.keys(shared).length > 0 ? zones.filter((z) => z === undefined).length : 0;
+        if (missing.length > names.filter((n) => n === undefined).length + unknownZones) {
             report(`Regulated stack without interface endpoints for: ${missing.join(", ")}.`);
         }
     },

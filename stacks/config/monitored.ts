@@ -4,7 +4,8 @@ import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentCon
 import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { cidr, logRetentionDays, prefixListId, routeTableId, subnetId, vpcId } from "./common";
-import { CONNECTIVITY_MODES, connectivityProblem } from "../../components/monitored/connectivity";
+import { awsServiceEndpoints, CONNECTIVITY_MODES, connectivityProblem, sharedZonesProblem } from "../../components/monitored/connectivity";
+import { ENDPOINT_ACTIONS } from "../../components/network/endpointCatalog";
 
 /**
  * `oss-monitoring:monitored`: one AWS account whose workloads send metrics to the hub through
@@ -74,6 +75,14 @@ const connectivity = z
          */
         existingEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
         /**
+         * privatelink mode, shared-endpoint shape (README "Cost"): private hosted zones of a central endpoint
+         * VPC, by service (e.g. logs: Z0123456789ABCDEFGHIJ). The stack associates the VPC with each zone (the
+         * zone's account authorizes it first with CreateVPCAssociationAuthorization, one per VPC:
+         * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html)
+         * and creates no endpoint for those services. Default none.
+         */
+        sharedZones: z.record(z.string().regex(/^[a-z0-9.-]+$/), z.string().regex(/^Z[A-Z0-9]{1,32}$/, { error: "expected a hosted zone ID, e.g. Z0123456789ABCDEFGHIJ" })).default({}),
+        /**
          * privatelink mode: look up endpoints and this account's private hosted zones for each
          * service and reuse them instead of failing on "conflicting DNS domain". Default true;
          * false creates every endpoint (the opt-out).
@@ -88,8 +97,12 @@ const connectivity = z
         if (c.mode !== "nat" && c.natGatewayId !== undefined) {
             ctx.addIssue({ code: "custom", path: ["natGatewayId"], message: "only used in nat mode; remove it or set mode: nat" });
         }
-        if (c.mode !== "privatelink" && (c.extraServices.length > 0 || c.existingEndpoints.length > 0 || c.routeTableIds !== undefined)) {
-            ctx.addIssue({ code: "custom", path: ["mode"], message: "extraServices, existingEndpoints and routeTableIds need mode: privatelink" });
+        if (c.mode !== "privatelink" && (c.extraServices.length > 0 || c.existingEndpoints.length > 0 || c.routeTableIds !== undefined || Object.keys(c.sharedZones).length > 0)) {
+            ctx.addIssue({ code: "custom", path: ["mode"], message: "extraServices, existingEndpoints, sharedZones and routeTableIds need mode: privatelink" });
+        }
+        const problem = sharedZonesProblem(c.mode === "privatelink" ? awsServiceEndpoints("privatelink", c.extraServices.filter((x) => ENDPOINT_ACTIONS[x] !== undefined)) : [], c.sharedZones, c.existingEndpoints);
+        if (problem !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["sharedZones", problem.service], message: problem.message });
         }
     });
 

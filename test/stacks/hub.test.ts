@@ -147,6 +147,9 @@ describe("hub stack (under mocks)", function () {
         assert.strictEqual(collector.user, "10001:10001");
         assert.match(collector.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/aws-observability\/aws-otel-collector:/);
         assert.deepStrictEqual(collector.secrets.map((x: any) => x.name), ["AOT_CONFIG_CONTENT"]);
+        // AMP answers throttling with 429; the pinned remote-write exporter drops it as final without this
+        // gate (contrib v0.117.0 exporter/prometheusremotewriteexporter/exporter.go:366, factory.go:22-27).
+        assert.deepStrictEqual(collector.command, ["--config=env:AOT_CONFIG_CONTENT", "--feature-gates=exporter.prometheusremotewritexporter.RetryOn429"]);
         assert.deepStrictEqual(collector.linuxParameters.capabilities.drop, ["ALL"]);
         // Loopback only: nothing to map, and no access to the volume with the server key.
         assert.strictEqual(collector.portMappings, undefined);
@@ -169,6 +172,18 @@ describe("hub stack (under mocks)", function () {
         const scaling = r.ofType("aws:appautoscaling/policy:Policy").map((p) => (p.inputs as any).targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType);
         assert.deepStrictEqual(scaling.sort(), ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
         assert.strictEqual(r.one("aws:appautoscaling/target:Target").inputs.minCapacity, 2);
+    });
+
+    it("states each workspace's out-of-order window and rule query offset, within AMP's documented range", () => {
+        // AMP: out-of-order window 0-600 s, default 60 (AMP-workspace-configuration.md); the hub sets it on purpose.
+        const configs = r.ofType("aws:amp/workspaceConfiguration:WorkspaceConfiguration");
+        assert.deepStrictEqual(configs.map((c) => c.name).sort(), ["hub-amp-dr-retention", "hub-amp-retention"]);
+        for (const c of configs) {
+            const ooo = Number(c.inputs.outOfOrderTimeWindowInSeconds);
+            assert.ok(Number.isInteger(ooo) && ooo >= 0 && ooo <= 600, `${c.name}: outOfOrderTimeWindowInSeconds ${ooo}`);
+            assert.strictEqual(ooo, 600, `${c.name}: the replay window the data path is tested with`);
+            assert.strictEqual(c.inputs.ruleQueryOffsetInSeconds, 30, c.name);
+        }
     });
 
     it("delivers the collector config through SSM and dual-writes to the DR workspace", () => {

@@ -203,7 +203,7 @@ describe("monitored stack", function () {
         const cfg = parse((analytics.one("kubernetes:core/v1:ConfigMap").inputs.data as any)["collector.yaml"]);
         const exporter = cfg.exporters["otlp/hub"];
         assert.strictEqual(exporter.endpoint, "collector.monitoring.internal:4317");
-        assert.deepStrictEqual(exporter.tls, { min_version: "1.2", ca_pem: CA, cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1h" });
+        assert.deepStrictEqual(exporter.tls, { min_version: "1.2", ca_pem: CA, cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1m" });
         assert.strictEqual(exporter.tls.insecure, undefined);
         assert.strictEqual(exporter.retry_on_failure.enabled, true);
         assert.strictEqual(exporter.sending_queue.enabled, true);
@@ -220,7 +220,7 @@ describe("monitored stack", function () {
         const { collectorCaBundle: _ca, ...noCa } = hubOutputs;
         const r = await plan("monitored-analytics", (m) => m, noCa);
         const cfg = parse((r.one("kubernetes:core/v1:ConfigMap").inputs.data as any)["collector.yaml"]);
-        assert.deepStrictEqual(cfg.exporters["otlp/hub"].tls, { min_version: "1.2", cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1h" });
+        assert.deepStrictEqual(cfg.exporters["otlp/hub"].tls, { min_version: "1.2", cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1m" });
         assert.throws(() => checkHubRegion(HUB_REF, "eu-west-1", "us-east-1"), /hub stack organization\/oss-monitoring\/hub is in eu-west-1 but this stack is in us-east-1/);
         assert.doesNotThrow(() => checkHubRegion(HUB_REF, "us-east-1", "us-east-1"));
     });

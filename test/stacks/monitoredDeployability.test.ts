@@ -108,6 +108,28 @@ describe("monitored accounts: deployable for real (issue 12)", function () {
             assert.strictEqual((ours.inputs.tags as Record<string, string>).MonitoringStack, "monitored-payments");
         });
 
+        it("refuses a central zone for a service the VPC already answers through another endpoint or zone (shared-endpoint shape)", async () => {
+            const sharedZones = { logs: "Z01LOGS0000000000001", ssm: "Z01SSM00000000000001" };
+            const invokes = {
+                "aws:ec2/getVpcEndpoint:getVpcEndpoint": (i: Record<string, any>) => {
+                    if (String(i.serviceName).endsWith(".ssm")) {
+                        return { id: "vpce-0123456789abcdef0", tags: { Name: "landing-zone-ssm" } };
+                    }
+                    throw new Error("no matching EC2 VPC Endpoint found");
+                },
+                "aws:route53/getZone:getZone": () => {
+                    throw new Error("no matching Route 53 Hosted Zone found");
+                },
+            };
+            await assert.rejects(planMonitored("monitored-payments", (m) => ({ ...m, connectivity: { ...m.connectivity, sharedZones } }), invokes),
+                /connectivity\.sharedZones\.ssm: the VPC already answers ssm\.us-east-1\.amazonaws\.com through endpoint vpce-0123456789abcdef0, so the central zone cannot be associated; fix: remove that one first/);
+            // Nothing found: associations for the mapped services, endpoints for the rest.
+            const clean = await planMonitored("monitored-payments", (m) => ({ ...m, connectivity: { ...m.connectivity, sharedZones } }));
+            assert.deepStrictEqual(clean.r.ofType("aws:route53/zoneAssociation:ZoneAssociation").map((a) => a.inputs.zoneId).sort(), Object.values(sharedZones).sort());
+            const services = clean.r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface").map((e) => String(e.inputs.serviceName).split(".").pop());
+            assert.deepStrictEqual(services.filter((x) => !String(x).startsWith("vpce-")).sort(), ["ec2messages", "monitoring", "ssmmessages", "sts"]);
+        });
+
         it("detection can be turned off (every endpoint created) and services declared by hand", async () => {
             const found = { "aws:ec2/getVpcEndpoint:getVpcEndpoint": () => ({ id: "vpce-0123456789abcdef0", tags: {} }) };
             const off = await planMonitored("monitored-payments", (m) => ({ ...m, connectivity: { ...m.connectivity, detectExistingEndpoints: false, existingEndpoints: ["sts"] } }), found);

@@ -360,7 +360,7 @@ describe("onprem stack (under mocks)", function () {
             const c = parse(yaml);
             const e = c.exporters["otlphttp/hub"];
             assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4318");
-            assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: HUB_CA_PEM, cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1h" });
+            assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: HUB_CA_PEM, cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1m" });
             assert.strictEqual(e.auth, undefined);
             assert.deepStrictEqual(Object.keys(c.extensions).filter((k) => k.startsWith("bearertokenauth")), []);
             assert.strictEqual(e.sending_queue.storage, "file_storage/queue");

@@ -15,12 +15,14 @@ import type {
     RemoteStack,
     RemoteWorkspaceOptions,
     Stack,
+    StepEventMetadata,
 } from "@pulumi/pulumi/automation";
 import type { FleetStack } from "../../fleet/types";
 import { PROJECT } from "../../../stacks/config/common";
 import { UsageError } from "../../io/cliKit";
 import { NotStartedError } from "../errors";
-import { checkDeployRoles, deployRoleOf, RoleAssumer, roleProblemLines } from "./preflight";
+import { ResourceChange, resourceChanges } from "../record/changes";
+import { checkDeployRoles, deployRoleFix, deployRoleOf, RoleAssumer, roleProblemLines } from "./preflight";
 import { compareStackFile, configJson, configMap, secretProblems, stackFileFor, stackTags } from "../../fleet/stackConfig";
 import type { ChangeCounts, ExecutorKind, FleetEngine, Operation, OperationRequest, OperationResult, PolicyViolations, StackLog } from "../types";
 
@@ -83,10 +85,15 @@ class EventTally {
     mandatory = 0;
     advisory = 0;
     changes: ChangeCounts | undefined;
+    readonly steps: ResourceChange[] = [];
 
     constructor(private readonly log: StackLog) {}
 
     readonly onEvent = (e: EngineEvent): void => {
+        const pre = e.resourcePreEvent?.metadata;
+        if (pre !== undefined) {
+            this.steps.push({ urn: pre.urn, type: pre.type, op: pre.op, diffs: changedKeys(pre) });
+        }
         if (e.policyEvent) {
             const p = e.policyEvent;
             if (p.enforcementLevel === "mandatory") {
@@ -104,6 +111,25 @@ class EventTally {
     get violations(): PolicyViolations {
         return { mandatory: this.mandatory, advisory: this.advisory };
     }
+}
+
+/**
+ * The top-level properties a step changes: the engine's diff keys, the keys forcing a replacement,
+ * the detailed diff's paths; when a provider reports none of them (the engine then diffed the
+ * inputs itself), the inputs that differ between the old and new state.
+ */
+export function changedKeys(m: StepEventMetadata): string[] {
+    const top = (p: string) => p.split(/[.[]/)[0];
+    const keys = new Set([...(m.diffs ?? []), ...(m.keys ?? []), ...Object.keys(m.detailedDiff ?? {})].map(top));
+    if (keys.size === 0 && m.old?.inputs !== undefined && m.new?.inputs !== undefined) {
+        const [o, n] = [m.old.inputs, m.new.inputs];
+        for (const k of new Set([...Object.keys(o), ...Object.keys(n)])) {
+            if (JSON.stringify(o[k]) !== JSON.stringify(n[k])) {
+                keys.add(k);
+            }
+        }
+    }
+    return [...keys].filter((k) => k !== "").sort();
 }
 
 /** Refresh-preview ops that mean "the cloud differs from state". */
@@ -179,7 +205,7 @@ export class AutomationEngine implements FleetEngine {
                 const problems = await checkDeployRoles(stacks, this.opts.assumeRole);
                 if (problems.length > 0) {
                     const count = problems.reduce((n, p) => n + p.stacks.length, 0);
-                    throw new UsageError([`pre-flight: ${count} stack(s) cannot assume their deploy role with the current AWS credentials; no stack was touched:`, ...roleProblemLines(problems), "Check the credentials (aws sts get-caller-identity) and the roles' trust policies, or set rollout.checkDeployRoles: false."].join("\n"));
+                    throw new UsageError([`pre-flight: ${count} stack(s) cannot assume their deploy role with the current AWS credentials; no stack was touched:`, ...roleProblemLines(problems), deployRoleFix(problems)].join("\n"));
                 }
                 const roles = new Set(stacks.map((s) => deployRoleOf(s)?.roleArn).filter((r) => r !== undefined)).size;
                 lines.push(`pre-flight: ${roles} deploy role(s) assumed`);
@@ -281,11 +307,11 @@ export class AutomationEngine implements FleetEngine {
         const policyPacks = [...this.opts.policyPacks];
         switch (operation) {
             case "preview": {
-                const r = await stack.preview({ ...common, message, policyPacks });
-                return { changes: r.changeSummary, policyViolations: tally.violations };
+                const r = await stack.preview({ ...common, message, policyPacks, ...(req.planFile !== undefined ? { plan: req.planFile } : {}) });
+                return { changes: r.changeSummary, policyViolations: tally.violations, resources: resourceChanges(tally.steps) };
             }
             case "up": {
-                const r = await stack.up({ ...common, message, policyPacks });
+                const r = await stack.up({ ...common, message, policyPacks, ...(req.planFile !== undefined ? { plan: req.planFile } : {}) });
                 return { changes: (r.summary.resourceChanges ?? tally.changes ?? {}), policyViolations: tally.violations, version: r.summary.version, ...expiryOf(r.outputs), ...versionsOf(r.outputs) };
             }
             case "refresh": {

@@ -106,3 +106,17 @@ export function roleProblemLines(problems: readonly RoleProblem[]): string[] {
         return `  ${p.stacks.length} stack(s): ${p.error} (${shown}${more})`;
     });
 }
+
+/**
+ * The fix for the pre-flight's failures, by cause. The check itself stays on: switching it off only
+ * moves the same failure into every stack's provider, hundreds of times, after the hub has changed.
+ */
+export function deployRoleFix(problems: readonly RoleProblem[]): string {
+    const noCredentials = problems.some((p) => /CredentialsProviderError|Could not load credentials|ExpiredToken|security token included in the request is (invalid|expired)/i.test(p.error));
+    const denied = problems.some((p) => /AccessDenied|not authorized to perform: sts:AssumeRole/i.test(p.error));
+    const fixes = [
+        ...(noCredentials ? ["give this shell AWS credentials for the account the runner deploys from (aws sso login --profile <p> && export AWS_PROFILE=<p>, or the runner's instance role), then check them with aws sts get-caller-identity"] : []),
+        ...(denied ? ["make each deploy role trust that identity (its trust policy, created by the bootstrap StackSet: README, How the deploy role gets into every account), with the external ID when the manifest sets defaults.externalId"] : []),
+    ];
+    return `fix: ${fixes.length > 0 ? fixes.join("; and ") : "check the credentials (aws sts get-caller-identity) and each deploy role's trust policy"}`;
+}

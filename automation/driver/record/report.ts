@@ -1,6 +1,7 @@
 import type { Clock } from "../schedule/clock";
 import { formatDuration } from "../errors";
 import type { ChangeCounts, Operation, PolicyViolations, StackResult } from "../types";
+import { ResourceChange, stackChangeLines } from "./changes";
 
 export interface StackReport {
     readonly stack: string;
@@ -18,6 +19,8 @@ export interface StackReport {
     readonly policyViolations: PolicyViolations;
     readonly drifted?: boolean;
     readonly outputs?: Record<string, unknown>;
+    /** preview: every resource that would change (create, update, replace, delete) and its changed properties. */
+    readonly resources?: readonly ResourceChange[];
     readonly note?: string;
     readonly error?: string;
     readonly reason?: string;
@@ -208,8 +211,10 @@ export function previewSummaryLines(preview: FleetReport): string[] {
     return [
         `preview: ${ops.map((op) => `${totals[op]} to ${op}`).join(", ") || "no changes"} across ${preview.stacks.length} stack(s); ${changing.length} stack(s) would change` +
             (failed.length > 0 ? `, ${failed.length} failed to preview` : ""),
-        ...changing.slice(0, 20).map((s) => `  ${s.stack}: ${Object.entries(s.changes).filter(([op]) => op !== "same").map(([op, n]) => `${n} ${op}`).join(", ")}`),
-        ...(changing.length > 20 ? [`  … and ${changing.length - 20} more`] : []),
+        ...changing.slice(0, 20).flatMap((s) => s.resources !== undefined && s.resources.length > 0
+            ? stackChangeLines(s.stack, s.resources).map((l) => `  ${l}`)
+            : [`  ${s.stack}: ${Object.entries(s.changes).filter(([op]) => op !== "same").map(([op, n]) => `${n} ${op}`).join(", ")}`]),
+        ...(changing.length > 20 ? [`  … and ${changing.length - 20} more stack(s) (every change is in the --json report)`] : []),
         ...failureGroupLines(failed),
     ];
 }

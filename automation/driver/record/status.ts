@@ -1,6 +1,6 @@
-import * as fs from "fs";
 import * as path from "path";
 import type { FleetStack } from "../../fleet/types";
+import { OutputTarget, writeOutput } from "../../io/output";
 import { EXIT, formatDuration } from "../errors";
 import { JournalData, JournalStore, rolloutComplete, runIsAlive } from "./journal";
 import { policyText } from "./report";
@@ -13,7 +13,7 @@ export interface StatusRow {
     readonly account: string;
     readonly region: string;
     readonly operation?: string;
-    /** The journal's result, or "never run", or "interrupted" for a run whose process is gone. */
+    /** The journal's result, or "never deployed" (no operation in the journal), or "interrupted" for a run whose process is gone. */
     readonly result: string;
     readonly finishedAt?: string;
     readonly durationMs?: number;
@@ -28,13 +28,16 @@ export interface StatusRow {
     readonly note?: string;
 }
 
+/** A stack the journal has no operation for: a new stack before its first `up`, not a failure. */
+export const NEVER_DEPLOYED = "never deployed";
+
 export function statusRows(journal: JournalData, stacks: readonly FleetStack[], now: Date = new Date()): StatusRow[] {
     const runs = new Map(journal.runs.map((r) => [r.id, r]));
     return stacks.map((s) => {
         const sj = journal.stacks[s.name];
         const e = sj?.ops[sj.last];
         if (e === undefined) {
-            return { stack: s.name, account: s.account, region: s.region, result: "never run", policy: "-" };
+            return { stack: s.name, account: s.account, region: s.region, result: NEVER_DEPLOYED, policy: "-" };
         }
         // The last successful up's record, whatever ran since (a refresh or drift check changes no certificate).
         const expiresAt = sj?.ops.up?.certificateExpiresAt;
@@ -57,8 +60,12 @@ export function statusRows(journal: JournalData, stacks: readonly FleetStack[], 
     });
 }
 
-/** `status`: the journal's view of the selected stacks, offline. Exit 0 only when all last succeeded. */
-export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: (line: string) => void, jsonFile?: string, now: Date = new Date()): number {
+/**
+ * `status`: the journal's view of the selected stacks, offline. Exit 0 when every stack's last
+ * operation succeeded or the stack was never deployed (a fresh checkout, a stack just added to the
+ * manifest: nothing failed); 1 when one failed, was skipped, cancelled or interrupted.
+ */
+export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: (line: string) => void, jsonFile?: OutputTarget | string, now: Date = new Date()): number {
     const store = new JournalStore(path.join(stateDir, "journal.json"));
     const journal = store.load();
     const rows = statusRows(journal, stacks, now);
@@ -98,7 +105,7 @@ export function runStatus(stateDir: string, stacks: readonly FleetStack[], out: 
         );
     }
     if (jsonFile !== undefined) {
-        fs.writeFileSync(jsonFile, `${JSON.stringify({ version: 1, stacks: rows, rollouts: journal.rollouts }, null, 2)}\n`);
+        writeOutput(jsonFile, `${JSON.stringify({ version: 1, stacks: rows, rollouts: journal.rollouts }, null, 2)}\n`, "--json");
     }
-    return rows.every((r) => r.result === "succeeded") ? EXIT.ok : EXIT.failed;
+    return rows.every((r) => r.result === "succeeded" || r.result === NEVER_DEPLOYED) ? EXIT.ok : EXIT.failed;
 }

@@ -4,6 +4,7 @@ import type { FleetStack } from "../types";
 import { ACM_CERTIFICATE_RESOURCE, parseArn, SECRET_RESOURCE } from "./arn";
 import { pemBundleProblem } from "./pem";
 import { AWS_REGIONS, isKnownRegion, nearestRegions, partitionOf } from "./regions";
+import { closest } from "./suggest";
 
 /**
  * The cross-stack pass over the manifest: everything a single stack's schema cannot see, checked
@@ -30,7 +31,8 @@ function regionProblems(raw: RawManifest): string[] {
     const problems: string[] = [];
     const check = (field: string, region: string | undefined) => {
         if (region !== undefined && !isKnownRegion(region)) {
-            problems.push(`${field}: "${region}" is not an AWS region (the pinned @pulumi/aws knows ${AWS_REGIONS.length}); fix: use a region name such as ${nearestRegions(region).join(", ")}`);
+            const hint = closest(region, AWS_REGIONS);
+            problems.push(`${field}: "${region}" is not an AWS region (the pinned @pulumi/aws knows ${AWS_REGIONS.length}); ${hint !== undefined ? `did you mean ${hint}? fix: write ${hint}` : `fix: use a region name such as ${nearestRegions(region).join(", ")}`}`);
         }
     };
     check("defaults.region", raw.defaults.region);
@@ -141,7 +143,8 @@ function placementProblems(raw: RawManifest): string[] {
     if (hubIndex >= 0) {
         const hubRegion = regionOf(raw.stacks[hubIndex]);
         raw.stacks.forEach((s, i) => {
-            if (s.role !== "hub" && regionOf(s) !== hubRegion) {
+            // An unknown region is reported once, as such (regionProblems), not again as "not the hub's region".
+            if (s.role !== "hub" && regionOf(s) !== hubRegion && isKnownRegion(regionOf(s)) && isKnownRegion(hubRegion)) {
                 problems.push(`${at(i, s)}.region: ${regionOf(s)} is not the hub's region ${hubRegion}; spokes connect through the hub's PrivateLink endpoint service, which is regional; fix: deploy this spoke in ${hubRegion} (remove region to inherit it), or run a separate fleet with its own hub in ${regionOf(s)}`);
             }
         });
@@ -172,10 +175,21 @@ function networksOf(stacks: readonly FleetStack[]): Network[] {
     return nets;
 }
 
+/**
+ * The overlap rules, one principle: the manifest is the fleet's address inventory, and a range of it
+ * names one sender. Site networks (the hub's security groups admit and route them) and monitored
+ * accounts' workload ranges (their endpoint security groups admit them) may not overlap each other in
+ * any pairing, and no site may overlap the hub VPC, to which its traffic is routed. The hub VPC may
+ * overlap a monitored account's workloads: those reach it only through an interface endpoint in their
+ * own VPC, with no route between the two networks: "consumer and service provider VPCs can have
+ * overlapping IP address ranges"
+ * (https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/aws-privatelink.html).
+ */
 const OVERLAP_REASON: Record<string, string> = {
     "site/site": "the hub admits and routes each site by its networks, so one address range cannot belong to two sites",
     "hub/site": "the site's traffic to that range would stay on premises instead of reaching the hub VPC",
     "workload/workload": "the manifest is the fleet's network inventory (endpoint security groups admit these ranges), so one range cannot belong to two accounts",
+    "site/workload": "the manifest is the fleet's network inventory, so one range cannot be both a site's network (admitted and routed by the hub) and an account's workloads (admitted by its endpoint security groups)",
 };
 
 /** Overlaps between stacks (overlaps inside one stack are the role schema's job). */

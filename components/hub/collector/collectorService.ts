@@ -13,13 +13,13 @@ import { Tags, withName } from "../../security/tags";
 
 /** Defaults of CollectorServiceArgs; the hub config's `hub.collector` schema uses the same values. */
 export const COLLECTOR_SERVICE_DEFAULTS = {
-    /** Fargate CPU units: one vCPU carries ~130k samples/s through the hub task (hubSizing.ts, README "Scale"). */
+    /** Fargate CPU units: one vCPU carries ~100k samples/s through the hub task (hubSizing.ts, README "Hub collector capacity"). */
     cpu: 1024,
     /** Fargate memory, MiB. */
     memory: 2048,
-    /** Replica bounds. 2+ keeps ingestion up through an AZ or task failure; 12 is the sizing rule's answer for 500 accounts x 50k series at 60 s (6 tasks steady, doubled for a backlog drain). */
+    /** Replica bounds. 2+ keeps ingestion up through an AZ or task failure; 14 is the sizing rule's answer for 500 accounts x 50k series at 60 s (7 tasks steady, doubled for a backlog drain). */
     minTasks: 2,
-    maxTasks: 12,
+    maxTasks: 14,
     /** Autoscaling targets, percent. */
     targetCpuPercent: 60,
     targetMemoryPercent: 70,

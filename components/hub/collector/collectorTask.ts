@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { COLLECTOR_PORTS, TLS_DIR } from "../../telemetry/collectorPorts";
-import { CONFIG_ENV_VAR } from "./hubCollectorConfig";
+import { CONFIG_ENV_VAR, hubFeatureGateArgs } from "./hubCollectorConfig";
 import { IDENTITY_FILES } from "../../identity/haproxyConfig";
 
 /** Non-root identity the proxy and the collector run as (matches the ADOT image's own user). */
@@ -180,7 +180,7 @@ export function collectorContainerDefinitions(a: ContainerDefinitionArgs): objec
             readonlyRootFilesystem: true,
             privileged: false,
             memoryReservation: a.memoryMiB,
-            command: ["--config=env:" + CONFIG_ENV_VAR],
+            command: ["--config=env:" + CONFIG_ENV_VAR, ...hubFeatureGateArgs()],
             // No port mappings: the collector listens on 127.0.0.1 only (COLLECTOR_INTERNAL_PORTS); in
             // awsvpc mode the containers of a task share one network namespace, so the proxy reaches it
             // there (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html).

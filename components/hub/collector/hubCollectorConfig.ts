@@ -18,8 +18,6 @@ export interface HubCollectorConfigOptions {
     readonly region: string;
     /** One or more AMP workspaces; every series is written to each (dual-write for DR). */
     readonly remoteWrite: readonly RemoteWriteTarget[];
-    /** Sending queue size of the primary exporter, in batches. Default 10000. */
-    readonly queueSize?: number;
     /** Fargate task memory (MiB); sizes the DR queue so its backlog stays within DR_MEMORY_SHARE. Default 2048. */
     readonly taskMemoryMiB?: number;
     /**
@@ -63,8 +61,32 @@ export interface HubListenOptions {
     readonly selfMetricsPort?: number;
 }
 
-/** How long remote write retries one batch (an AMP or DR outage up to this long loses nothing). */
-export const PRW_RETRY_BUDGET = "10m";
+/**
+ * How long the primary remote write may take for one request, retries included, before the hub answers
+ * the sender "unavailable, retry". The primary pipeline exports synchronously (no batch processor, no
+ * remote-write queue), so the receiver answers only once AMP has answered: an acknowledgement means
+ * stored, and what AMP cannot take stays in the sender's queue (its persistent queue for sites), not in
+ * a hub task's memory that a stop, scale-in or crash would lose (issue 31). It must end before the
+ * senders' own exporter timeout (SENDER_EXPORT_TIMEOUT, 30s): the sender then gets the hub's retryable
+ * answer, not a timeout of its own after the hub may already have written.
+ */
+export const PRW_RETRY_BUDGET = "20s";
+
+/**
+ * Collector feature gates the hub runs with (`--feature-gates`, otelcol command flag).
+ * `exporter.prometheusremotewritexporter.RetryOn429`: without it the pinned exporter treats AMP's
+ * throttling answer (HTTP 429) as final and drops the data (contrib v0.117.0
+ * exporter/prometheusremotewriteexporter/exporter.go:359-370: 5xx retried, 429 only with
+ * `retryOnHTTP429`, read from this gate in exporter.go:137; the gate is alpha, off by default:
+ * factory.go:22-27). With it, 429 is retried within PRW_RETRY_BUDGET and then answered to the sender as
+ * retryable (the proxy's store-answer rules, components/identity/haproxyConfig.ts).
+ */
+export const HUB_FEATURE_GATES = ["exporter.prometheusremotewritexporter.RetryOn429"] as const;
+
+/** The collector's command-line flags for HUB_FEATURE_GATES. */
+export function hubFeatureGateArgs(): string[] {
+    return [`--feature-gates=${HUB_FEATURE_GATES.join(",")}`];
+}
 /** How long the DR target retries one batch before dropping it (its queue is small and drops when full). */
 export const DR_RETRY_BUDGET = "2m";
 
@@ -229,11 +251,16 @@ function remoteWriteExporter(o: HubCollectorConfigOptions, t: RemoteWriteTarget,
         // outage after 15s (e2e scenario 4). The timeout is each target's retry budget, so it matches it.
         // Secondary (DR) targets give up sooner: a dead DR region must not hold memory for long.
         timeout: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET,
-        retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET },
-        // The PRW exporter's queue is exporterhelper's, non-blocking: when full it returns an error
-        // and drops the batch (opentelemetry-collector-contrib exporter/prometheusremotewriteexporter/factory.go).
+        retry_on_failure: { enabled: true, initial_interval: isPrimary ? "1s" : "5s", max_interval: isPrimary ? "10s" : "30s", max_elapsed_time: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET },
+        // Primary: no queue, so exporterhelper calls the exporter in the receiver's own call and the
+        // sender's answer waits for AMP's (exporter@v0.117.0 exporterhelper/internal/base_exporter.go:93-101
+        // installs a QueueSender only when enabled; factory.go:62-66 maps remote_write_queue.enabled onto it). A queue
+        // would acknowledge on enqueue, in memory. num_consumers still sets how many remote-write
+        // requests one export sends in parallel (exporter.go:133, 265).
+        // DR: exporterhelper's queue, non-blocking: when full it returns an error and drops the batch;
+        // the DR copy is best effort and never acknowledged to anyone (secondaryPipelines).
         remote_write_queue: isPrimary
-            ? { enabled: true, queue_size: o.queueSize ?? 10000, num_consumers: 5 }
+            ? { enabled: false, num_consumers: 5 }
             : { enabled: true, queue_size: drQueueBatches(o.taskMemoryMiB ?? 2048), num_consumers: 1 },
         tls: { min_version: "1.2" },
     };
@@ -262,7 +289,10 @@ function hubProcessors(o: HubCollectorConfigOptions, hasSecondaries: boolean): R
 function hubPipelines(primary: RemoteWriteTarget, secondaries: readonly RemoteWriteTarget[]): Record<string, unknown> {
     const ingestReceivers = ["otlp"];
     return {
-        metrics: { receivers: ingestReceivers, processors: ["memory_limiter", ...INGEST_LABEL_PROCESSORS, "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
+        // No batch processor: it answers the receiver once the data is in its buffer
+        // (batchprocessor@v0.117.0 batch_processor.go:285-287 hands the data to the shard's channel and
+        // returns nil; sendItems, lines 258-264, only logs the export's error), which would acknowledge before AMP has it.
+        metrics: { receivers: ingestReceivers, processors: ["memory_limiter", ...INGEST_LABEL_PROCESSORS], exporters: [`prometheusremotewrite/${primary.name}`] },
         "metrics/self": { receivers: ["prometheus/self"], processors: ["memory_limiter", "resourcedetection/ecs", "resource/self", "batch"], exporters: [`prometheusremotewrite/${primary.name}`] },
         ...Object.fromEntries(secondaries.flatMap((t) => secondaryPipelines(t.name, ingestReceivers))),
     };

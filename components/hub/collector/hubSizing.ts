@@ -8,13 +8,18 @@
 
 /**
  * Measured samples/s one vCPU carries through the hub task on the project's machine
- * (`npm run bench:collector`, 2026-11-29, README "Scale": proxy and collector together ~141,000
- * at GOMAXPROCS 2; before the proxy, the collector terminating TLS itself ~133,000). Rounded down.
+ * (`npm run bench:collector`, 2026-12-06, README "Hub collector capacity": proxy and collector together
+ * 103,054 at GOMAXPROCS 1 and 119,231 at 2, with the synchronous primary path of issue 31: one remote
+ * write per incoming request; 148,387 / 133,460 in the same run with the old batch processor and queue,
+ * which acknowledged before AMP had the data). Rounded down.
  */
-export const MEASURED_SAMPLES_PER_VCPU = 130_000;
+export const MEASURED_SAMPLES_PER_VCPU = 100_000;
 
-/** Measured resident memory per 100k active series in flight (batch + queue), MiB, rounded up. */
-export const MEASURED_MIB_PER_100K_SERIES = 76;
+/**
+ * Measured resident memory per 100k active series in flight, MiB, rounded up (same run: 159 with 100
+ * concurrent 1,000-series requests, each held until AMP answers; 73-76 with the old batch + queue).
+ */
+export const MEASURED_MIB_PER_100K_SERIES = 160;
 
 export interface HubSizingInput {
     readonly activeSeries: number;

@@ -99,6 +99,22 @@ export function interfaceEndpointServiceNames(resources: readonly PolicyResource
     });
 }
 
+/**
+ * zoneId of every Route 53 VPC association in the stack (the shared-endpoint shape joins the VPC to a central
+ * zone); `undefined` for one the preview does not know yet.
+ */
+export function associatedZoneIds(resources: readonly PolicyResource[]): (string | undefined)[] {
+    return resources.filter((r) => r.isType(aws.route53.ZoneAssociation)).flatMap((r) => {
+        const id = whenKnown(() => asString(r.props.zoneId));
+        if (!id.known) {
+            return [undefined];
+        }
+        // A placeholder zone id joins no zone: it serves nothing (and is not "unknown").
+        const zone = asSetting(id.value);
+        return zone === undefined ? [] : [zone];
+    });
+}
+
 interface Range {
     start: bigint;
     end: bigint;

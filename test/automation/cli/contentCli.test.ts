@@ -21,10 +21,15 @@ describe("content CLI (automation/cli/contentCli.ts)", () => {
             "alertmanager/default_template",
             "alertmanager/definition.yaml",
             "dashboards/collectors/collector-health.json",
+            "dashboards/collectors/collector-health.md",
             "dashboards/fleet/fleet-overview.json",
+            "dashboards/fleet/fleet-overview.md",
             "dashboards/fleet/onprem-sites.json",
+            "dashboards/fleet/onprem-sites.md",
+            "rules/alerting.rules.md",
             "rules/alerting.rules.yaml",
             "rules/dashboard-queries.rules.yaml",
+            "rules/recording.rules.md",
             "rules/recording.rules.yaml",
         ]);
         const expected = renderHubContent({ topicArn: "arn:aws:sns:eu-west-1:111111111111:oss-monitoring-alerts", region: "eu-west-1", dataSourceUid: "amp-x", silentAfterMinutes: 25 });
@@ -61,7 +66,7 @@ describe("content CLI (automation/cli/contentCli.ts)", () => {
     it("runs as documented: npm run content -- --out DIR", () => {
         const dir = tempDir("hub-content-cli-run");
         const out = execFileSync("npm", ["run", "-s", "content", "--", "--out", dir], { cwd: ROOT, encoding: "utf8" });
-        assert.strictEqual(out.trim().split("\n").length, 9);
+        assert.strictEqual(out.trim().split("\n").length, 14, "one line per file written (9 rendered files and 5 summaries)");
         const def = YAML.parse(fs.readFileSync(path.join(dir, "alertmanager/definition.yaml"), "utf8"));
         assert.ok(typeof def.alertmanager_config === "string" && def.alertmanager_config.includes("sns_configs"));
     });

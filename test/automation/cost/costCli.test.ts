@@ -22,7 +22,7 @@ describe("fleet cost (command line)", function () {
         const r = fleet("cost", plan, "--json", "-");
         assert.strictEqual(r.status, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.strictEqual(doc.usd, 4115.71);
+        assert.strictEqual(doc.usd, 4334.76);
         assert.deepStrictEqual(doc.stacks.map((s: { stack: string }) => s.stack), ["hub", "monitored-payments", "monitored-analytics", "monitored-legacy", "onprem-dc1"]);
         const cited = new Set(doc.prices.map((p: { region: string; key: string }) => `${p.region} ${p.key}`));
         for (const s of doc.stacks) {
@@ -32,8 +32,8 @@ describe("fleet cost (command line)", function () {
         }
         assert.ok(doc.prices.every((p: { source: string; read: string }) => p.source.startsWith("https://") && /^\d{4}-\d{2}-\d{2}$/.test(p.read)));
         // The human report moves to stderr so the JSON stays clean.
-        assert.match(r.stderr, /^hub \(hub, 111111111111\/us-east-1\): \$1,719\.48 a month$/m);
-        assert.match(r.stderr, /^Total: \$4,115\.71 a month for 5 stacks/m);
+        assert.match(r.stderr, /^hub \(hub, 111111111111\/us-east-1\): \$1,938\.53 a month$/m);
+        assert.match(r.stderr, /^Total: \$4,334\.76 a month for 5 stacks/m);
     });
 
     it("prints the shared-endpoint comparison with --shapes", () => {
@@ -41,7 +41,7 @@ describe("fleet cost (command line)", function () {
         assert.strictEqual(r.status, 0, r.stderr);
         const lines = r.stdout.trimEnd().split("\n");
         assert.match(lines[lines.length - 1], /^ {4}difference: {2}\$83\.80 a month; if the accounts are not attached to a transit gateway yet, attaching them adds \$73\.00$/);
-        assert.ok(lines.some((l) => /^Total: \$4,115\.71 a month/.test(l)));
+        assert.ok(lines.some((l) => /^Total: \$4,334\.76 a month/.test(l)));
     });
 
     it("writes the whole report of a 500-account plan through a pipe (the CLI exits right after writing)", () => {

@@ -14,6 +14,7 @@ import { projectRoot } from "../../../automation/io/paths";
 import { PlanDocument, PlanStack, planFleet } from "../../../automation/plan/plan";
 import { FleetManifest } from "../../../automation/fleet/types";
 import { generateFleet } from "../../bench/fleetGen";
+import { evaluatePlanStack } from "../../../policy/offline";
 
 const EXAMPLE = path.join(projectRoot(), "stacks/fleet.yaml");
 const DEFAULTS: CostModel = costModelSchema.parse({});
@@ -59,10 +60,10 @@ describe("cost estimate", function () {
         const e = estimate(example, DEFAULTS, shipped);
         assert.deepStrictEqual(e.uncovered, []);
         // Each spoke: 50,000 series / 60 s × 730 h × 3,600 s = 2.19e9 samples a month; × 4 bytes = 8.76 GB. Four spokes: 8.76e9 samples, 35.04 GB.
-        // Endpoint-AZ-hours × $0.01: hub 9 endpoints × 3 AZ = 27 → $197.10, DR aps 2 AZ → $14.60, payments 7 × 3 = 21 → $153.30,
-        // analytics 7 × 2 = 14 → $102.20, legacy 1 × 2 → $14.60, dc1 8 × 2 = 16 → $116.80: $598.60. Data × $0.01/GB: hub aps 35.04
-        // + DR aps 35.04 + spokes' hub endpoint 4 × 8.76 + logs (hub 10 + 20 + 20 + dc1 50 = 100) = 205.12 GB → $2.0512. Total $600.6512.
-        near(service(e, "Interface endpoints"), 600.6512, "interface endpoints");
+        // Endpoint-AZ-hours × $0.01: hub 19 endpoints (9 + Grafana's monitoring and sns + the deploy runner's 8) × 3 AZ = 57 → $416.10, DR aps 2 AZ → $14.60, payments 7 × 3 = 21 → $153.30,
+        // analytics 7 × 2 = 14 → $102.20, legacy 1 × 2 → $14.60, dc1 8 × 2 = 16 → $116.80: $817.60. Data × $0.01/GB: hub aps 35.04
+        // + DR aps 35.04 + spokes' hub endpoint 4 × 8.76 + logs (hub 10 + 20 + 20 + dc1 50 = 100) = 205.12 GB → $2.0512. Total $819.6512.
+        near(service(e, "Interface endpoints"), 819.6512, "interface endpoints");
         // Per workspace (primary and DR, each its own Region's tiers): 2e9 × $0.90/1e7 = $180 + 6.76e9 × $0.35/1e7 = $236.60 → $416.60.
         // Storage: 8.76e9 × 150 days × 24 / 730 = 4.32e10 samples × 2 bytes / 2^30 = 80.4663 GB × $0.03 = $2.41399 each.
         // Queries (primary only): 100e9 × $0.10/1e9 = $10. 2 × (416.60 + 2.41399) + 10 = $848.02798.
@@ -82,7 +83,7 @@ describe("cost estimate", function () {
         near(service(e, "CloudWatch Logs"), 103.89041, "CloudWatch Logs");
         // VPN 730 × $0.05 + TGW attachment 730 × $0.05 + (8.76 + 50) GB × $0.02 = 36.5 + 36.5 + 1.1752.
         near(service(e, "VPN + Transit Gateway"), 74.1752, "VPN + TGW");
-        // Sizing rule: 200,000 series / 60 = 3,333 samples/s; a 1-vCPU task carries 130,000 × 0.6 = 78,000 → 1, floor minTasks 2.
+        // Sizing rule: 200,000 series / 60 = 3,333 samples/s; a 1-vCPU task carries 100,000 × 0.6 = 60,000 → 1, floor minTasks 2.
         // 2 tasks × 730 h: 1,460 vCPU-h × $0.03238 (ARM64) = $47.2748 + 2,920 GB-h × $0.00356 = $10.3952.
         near(service(e, "ECS Fargate"), 57.67, "Fargate");
         // Hosts 3 × 20 + 50 = 110 × 2 heartbeat metrics × 8,640 rounds = 1,900,800 metrics × $0.01/1,000.
@@ -94,9 +95,10 @@ describe("cost estimate", function () {
         near(service(e, "Secrets Manager"), 1.62, "Secrets Manager");
         // DR remote write 35.04 GB × $0.02 + NLB cross-zone 35.04 × 2/3 × 2 directions = 46.72 GB × $0.01.
         near(service(e, "Data transfer"), 1.1680, "data transfer");
-        // hub-collector-config is 5,005 bytes: an Intelligent-Tiering parameter over 4 KB is advanced.
-        near(service(e, "Systems Manager"), 0.05, "Systems Manager");
-        near(e.usd, 4115.7095, "total");
+        // hub-collector-config and hub-collector-proxy-config are over 4 KB each: an Intelligent-Tiering parameter over
+        // 4 KB is advanced, 2 × $0.05.
+        near(service(e, "Systems Manager"), 0.10, "Systems Manager");
+        near(e.usd, 4334.7595, "total");
         near(e.stacks.reduce((a, s) => a + s.usd, 0), e.usd, "stacks sum to the total");
     });
 
@@ -105,9 +107,10 @@ describe("cost estimate", function () {
         const busy = estimate(example, { ...DEFAULTS, hostsPerAccount: 40, activeSeriesPerAccount: 20_000_000 }, shipped);
         // Accounts: 2,000 metrics × $0.30 each (tier 1 covers 10,000) → +$300 × 3 accounts.
         near(service(busy, "CloudWatch metrics") - service(base, "CloudWatch metrics"), 900, "CloudWatch metrics delta");
-        // 3 × 20M + 50k = 60.05M series / 60 = 1,000,833 samples/s ÷ 78,000 = 12.8 → 13 tasks, capped at the service's maxTasks 12.
+        // 3 × 20M + 50k = 60.05M series / 60 = 1,000,833 samples/s ÷ (100,000 × 60 %) = 16.7 → 17 tasks, capped at the
+        // example hub's maxTasks 12 (stacks/fleet.yaml).
         const fargate = busy.stacks[0].lines.find((l) => l.service === "ECS Fargate")!;
-        assert.match(fargate.item, /^12 hub tasks .*capped at maxTasks 12 \(the sizing rule asks 13\)/);
+        assert.match(fargate.item, /^12 hub tasks .*capped at maxTasks 12 \(the sizing rule asks 17\)/);
         near(fargate.quantity, 12 * 730, "vCPU-hours at 12 tasks");
         assert.ok(service(busy, "AMP") > 100 * service(base, "AMP") / 10);
     });
@@ -138,6 +141,22 @@ describe("shared-endpoint shape", function () {
         near(shape.perAccountUsd, 219.4, "planned");
         // 6 × 3 AZ × 7.30 = $131.40 + 40 GB × $0.01 + 40 GB × $0.02 through the transit gateway + 6 zones × $0.50.
         near(shape.sharedUsd, 135.6, "shared");
+    });
+
+    it("plans a regulated account on central zones: associations instead of endpoints, accepted by the pack only for the configured zones", async () => {
+        const raw = parse(fs.readFileSync(EXAMPLE, "utf8"));
+        const zones = { ec2messages: "Z01EC2M0000000000001", logs: "Z01LOGS0000000000001", monitoring: "Z01MON00000000000001", ssm: "Z01SSM00000000000001", ssmmessages: "Z01SSMM0000000000001", sts: "Z01STS00000000000001" };
+        raw.stacks.find((s: { name: string }) => s.name === "monitored-payments").config.connectivity.sharedZones = zones;
+        const plan = await planOf(resolveManifest(raw, EXAMPLE));
+        const payments = plan.stacks.find((s) => s.stack === "monitored-payments")!;
+        const interfaceServices = payments.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface").map((r) => String(r.inputs.serviceName));
+        assert.deepStrictEqual(interfaceServices.map((n) => n.replace(/vpce-svc-\w+/, "vpce-svc")), ["com.amazonaws.vpce.us-east-1.vpce-svc"], "only the hub's PrivateLink endpoint stays");
+        const associations = payments.resources.filter((r) => r.type === "aws:route53/zoneAssociation:ZoneAssociation").map((r) => r.inputs.zoneId).sort();
+        assert.deepStrictEqual(associations, Object.values(zones).sort());
+        assert.deepStrictEqual(estimate(plan, DEFAULTS, shipped).uncovered, []);
+        const config = { "regulated-private-endpoints": { sharedZoneIds: { logs: [zones.logs], monitoring: [zones.monitoring], ssm: [zones.ssm] } } };
+        assert.deepStrictEqual(evaluatePlanStack(payments, { config }).filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.deepStrictEqual(evaluatePlanStack(payments).map((v) => v.policy), ["regulated-private-endpoints"], "without the configured central zones the pack refuses");
     });
 
     it("costs what the estimate says at 500 accounts", () => {

@@ -100,6 +100,8 @@ export interface FakeCall {
     readonly operation: Operation;
     readonly attempt: number;
     readonly start: number;
+    /** The Pulumi update plan the call saved (preview) or ran (up). */
+    readonly planFile?: string;
     end?: number;
     outcome?: "ok" | "error" | "aborted";
     inFlightAtStart: number;
@@ -124,7 +126,7 @@ export class FakeEngine implements FleetEngine {
 
     async run(req: OperationRequest): Promise<OperationResult> {
         const b = this.behave(req.stack.name, req.operation, req.attempt);
-        const call: FakeCall = { stack: req.stack.name, operation: req.operation, attempt: req.attempt, start: this.clock.now(), inFlightAtStart: this.inFlight + 1 };
+        const call: FakeCall = { stack: req.stack.name, operation: req.operation, attempt: req.attempt, start: this.clock.now(), inFlightAtStart: this.inFlight + 1, ...(req.planFile !== undefined ? { planFile: req.planFile } : {}) };
         this.calls.push(call);
         this.inFlight++;
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -140,6 +142,10 @@ export class FakeEngine implements FleetEngine {
                 throw b.error;
             }
             call.outcome = "ok";
+            if (req.operation === "preview" && req.planFile !== undefined) {
+                // Like `pulumi preview --save-plan`: the plan exists once the preview succeeded.
+                fs.writeFileSync(req.planFile, JSON.stringify({ stack: req.stack.name }));
+            }
             return { changes: { create: 3, same: 2 }, policyViolations: { mandatory: 0, advisory: 1 }, ...b.result };
         } finally {
             call.end = this.clock.now();

@@ -161,11 +161,37 @@ describe("fleet driver (fake engine)", () => {
         const questions: string[] = [];
         let shownBeforeQuestion = "";
         assert.strictEqual(await t.run(["up"], { confirm: async (q: string) => ((shownBeforeQuestion = t.captured.out.join("\n")), questions.push(q), false) }), EXIT.usage);
-        assert.deepStrictEqual(questions, ["Run up on 2 stack(s)?"]);
+        assert.deepStrictEqual(questions, ["Run up on 2 stack(s), exactly as previewed above?"]);
         // The operator sees what would change first: a preview of the same stacks, nothing else ran.
         assert.deepStrictEqual(t.engine.calls.map((c) => c.operation), ["preview", "preview"]);
         assert.match(shownBeforeQuestion, /^preview: .* across 2 stack\(s\)/m);
         assert.strictEqual(await t.run(["preview"]), EXIT.ok, "preview needs no confirmation");
+    });
+
+    it("an approved interactive up runs exactly the plans its preview saved, one per stack", async () => {
+        const t = setup(spokeNames(1), {});
+        assert.strictEqual(await t.run(["up"], { confirm: async () => true }), EXIT.ok, t.captured.err.join("\n"));
+        const previews = t.engine.calls.filter((c) => c.operation === "preview");
+        const ups = t.engine.calls.filter((c) => c.operation === "up");
+        assert.deepStrictEqual(ups.map((c) => c.stack).sort(), previews.map((c) => c.stack).sort());
+        for (const up of ups) {
+            const saved = previews.find((p) => p.stack === up.stack)!.planFile!;
+            assert.match(saved, /\.fleet\/plans\/[^/]+\/(hub|spoke-001)\.json$/);
+            assert.strictEqual(up.planFile, saved, `${up.stack} runs the plan its preview saved`);
+            assert.ok(fs.existsSync(saved));
+        }
+    });
+
+    it("up --plan refuses before touching anything when a stack has no saved plan, and runs exactly the saved ones", async () => {
+        const t = setup(spokeNames(2), {});
+        assert.strictEqual(await t.run(["preview", "--save-plan", "plans", "--stacks", "hub,spoke-001"]), EXIT.ok, t.captured.err.join("\n"));
+        assert.match(t.captured.out.join("\n"), /saved 2 of 2 plan\(s\) in .*plans; run exactly them with up --plan/);
+        const before = t.engine.calls.length;
+        assert.strictEqual(await t.run(["up", "--plan", "plans", "--yes"]), EXIT.usage);
+        assert.match(t.captured.err.join("\n"), /--plan .*plans: no saved plan for spoke-002 \(not previewed, or its preview failed\); fix: run preview --save-plan/);
+        assert.strictEqual(t.engine.calls.length, before, "nothing ran");
+        assert.strictEqual(await t.run(["up", "--plan", "plans", "--yes", "--stacks", "hub,spoke-001"]), EXIT.ok, t.captured.err.join("\n"));
+        assert.deepStrictEqual(t.engine.calls.slice(before).map((c) => [c.operation, c.stack, path.basename(c.planFile ?? "")]).sort(), [["up", "hub", "hub.json"], ["up", "spoke-001", "spoke-001.json"]]);
     });
 
     it("on cancel starts nothing new, lets running stacks finish, journals the rest and exits 130", async () => {

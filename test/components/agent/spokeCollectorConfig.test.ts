@@ -28,7 +28,7 @@ describe("spoke collector config", () => {
         const e = c.exporters["otlp/hub"];
         assert.strictEqual(e.endpoint, "collector.monitoring.internal:4317");
         assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: CA, ...clientTls });
-        assert.strictEqual(CLIENT_CERT_RELOAD_INTERVAL, "1h");
+        assert.strictEqual(CLIENT_CERT_RELOAD_INTERVAL, "1m");
         assert.strictEqual(e.auth, undefined);
         assert.strictEqual(e.retry_on_failure.enabled, true);
         assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: 5000 });

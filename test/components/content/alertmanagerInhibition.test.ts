@@ -69,8 +69,13 @@ describe("content: inhibit rules in a real Alertmanager", function () {
         throw new Error("alertmanager did not become ready");
     });
 
-    after(() => {
-        am?.kill();
+    after(async () => {
+        // Alertmanager writes its snapshot on the way out: remove its data directory only once it has exited.
+        if (am !== undefined && am.exitCode === null) {
+            const exited = new Promise((r) => am!.once("exit", r));
+            am.kill();
+            await exited;
+        }
         removeTempDirs();
     });
 

@@ -89,12 +89,11 @@ describe("tenant proxy (HAProxy) config", () => {
             assert.ok(rules.includes(`http-request set-header ${TENANT_HEADERS.role} %[ssl_c_s_dn(OU)]`));
             // Refusals come before any header is set, so a refused request never carries an identity.
             const denies = rules.filter((l) => l.startsWith("http-request deny "));
-            assert.deepStrictEqual(denies, [
-                "http-request deny deny_status 403 unless { var(txn.tenant_account) -m found }",
-                `http-request deny deny_status 403 if { ssl_c_serial,hex -m str -f ${IDENTITY_FILES.revokedSerials} }`,
-            ]);
-            const lastDeny = rules.lastIndexOf(denies[1]);
+            assert.deepStrictEqual(denies, ["http-request deny deny_status 403 unless { var(txn.tenant_account) -m found }"]);
+            const lastDeny = rules.lastIndexOf(denies[0]);
             assert.ok(rules.findIndex((l) => l.startsWith("http-request set-header ")) > lastDeny);
+            // A revoked serial's connection is closed once the handshake is done: no HTTP answer at all.
+            assert.deepStrictEqual(s[fe].filter((l) => l.startsWith("tcp-request ")), [`tcp-request session reject if { ssl_c_serial,hex -m str -f ${IDENTITY_FILES.revokedSerials} }`]);
         }
     });
 
@@ -128,7 +127,7 @@ describe("tenant proxy (HAProxy) config", () => {
         assert.match(s["frontend otlp_grpc"][0], /^bind 127\.0\.0\.1:24317 ssl crt \/run\/s\.pem .* ca-file \/run\/ca\.pem verify required/);
         assert.match(s["frontend health"][0], /^bind 127\.0\.0\.1:23133 /);
         assert.deepStrictEqual(s["backend collector_grpc"], ["server collector 127.0.0.1:25317 proto h2"]);
-        assert.ok(s["frontend otlp_http"].includes("http-request deny deny_status 403 if { ssl_c_serial,hex -m str -f /run/r.lst }"));
+        assert.ok(s["frontend otlp_http"].includes("tcp-request session reject if { ssl_c_serial,hex -m str -f /run/r.lst }"));
         assert.ok(s.global.includes("stats socket /run/haproxy.sock mode 600 level admin"));
         assert.ok(!sections(renderHaproxyConfig()).global.some((l) => l.startsWith("stats socket")), "no runtime API unless asked");
         assert.throws(() => renderHaproxyConfig({ ports: { health: 4317 } }), /ports: the gRPC, HTTP and health frontends need their own port/);

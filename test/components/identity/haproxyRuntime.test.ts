@@ -8,7 +8,7 @@ import * as path from "path";
 import { revokedSerialsFile } from "../../../components/identity/proxyFiles";
 import { renderHaproxyConfig } from "../../../components/identity/haproxyConfig";
 import { TENANT_HEADERS, Tenant, tenantMaps, tenantSubject } from "../../../components/identity/tenants";
-import { freePort } from "../../e2e/datapath/lib/procs";
+import { freePorts } from "../../e2e/datapath/lib/procs";
 
 /**
  * The rendered proxy config running in Debian's HAProxy 2.6 on loopback, in front of a stand-in
@@ -75,10 +75,18 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         // As an operator would paste it: lower case with colons.
         fs.writeFileSync(p("revoked.lst"), revokedSerialsFile([serial.toLowerCase().replace(/(..)(?!$)/g, "$1:"), "00:80:aa:bb:cc"]));
 
-        for (const k of Object.keys(ports) as Array<keyof typeof ports>) ports[k] = await freePort();
-        // The stand-in collector: echoes the identity headers it was given.
+        // Distinct ports: the kernel may hand the same free port out twice in a row.
+        const free = await freePorts(Object.keys(ports).length);
+        for (const [i, k] of (Object.keys(ports) as Array<keyof typeof ports>).entries()) ports[k] = free[i];
+        // The stand-in collector: echoes the identity headers it was given, or answers what a test asks
+        // (x-test-status / x-test-body: the collector's error answers, see "store answers" below).
         backend = http.createServer((req, res) => {
             req.resume();
+            const asked = req.headers["x-test-status"];
+            if (typeof asked === "string") {
+                req.on("end", () => { res.statusCode = Number(asked); res.end(String(req.headers["x-test-body"] ?? "")); });
+                return;
+            }
             req.on("end", () => res.end(JSON.stringify(Object.fromEntries(Object.values(TENANT_HEADERS).map((h) => [h, req.headers[h]])))));
         }).listen(ports.backendHttp, "127.0.0.1");
         fs.writeFileSync(p("haproxy.cfg"), renderHaproxyConfig({
@@ -134,10 +142,35 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
                 assert.ok(r.status === undefined && r.error !== undefined, `${port} ${name}: refused in the handshake (${JSON.stringify(r)})`);
             }
         }
-        assert.strictEqual((await post(ports.otlpHttp, pem.revoked)).status, 403, `revoked serial ${serial}`);
-        assert.strictEqual((await post(ports.otlpHttp, pem.revokedHighBit)).status, 403, "revoked serial 80AABBCC, listed as 00:80:aa:bb:cc");
+        // A revoked serial: the handshake completes, then the connection is closed without an answer
+        // (ECONNRESET, "socket hang up"), which OTLP exporters retry over a new handshake.
+        for (const [name, cert] of [[`revoked serial ${serial}`, pem.revoked], ["revoked serial 80AABBCC, listed as 00:80:aa:bb:cc", pem.revokedHighBit]] as const) {
+            const r = await post(ports.otlpHttp, cert);
+            assert.deepStrictEqual([r.status, r.error], [undefined, "ECONNRESET"], name);
+        }
         assert.strictEqual((await post(ports.otlpHttp, pem.a)).status, 200, "its sibling with another serial is not");
         assert.strictEqual((await post(ports.otlpHttp, pem.unknown)).status, 403);
+    });
+
+    it("store answers: the collector's 500 about an unreachable, failing or throttling store becomes 503 (retry), AMP's refusal of the data stays 500 (final)", async () => {
+        // The collector's words for each case (contrib v0.117.0 prometheusremotewriteexporter exporter.go:359,
+        // wrapped by consumererror.NewPermanent, as otlpreceiver's writeError puts them in the body).
+        const cases: Array<[string, number]> = [
+            ["Permanent error: Permanent error: context deadline exceeded", 503],
+            ["Permanent error: Permanent error: Post \"https://aps/api/v1/remote_write\": dial tcp 127.0.0.1:9: connect: connection refused", 503],
+            ["Permanent error: Permanent error: remote write returned HTTP status 503 Service Unavailable; err = %!w(<nil>): down", 503],
+            ["Permanent error: Permanent error: remote write returned HTTP status 429 Too Many Requests; err = %!w(<nil>): throttled", 503],
+            ["Permanent error: Permanent error: remote write returned HTTP status 400 Bad Request; err = %!w(<nil>): out of bounds", 500],
+            ["Permanent error: Permanent error: remote write returned HTTP status 413 Request Entity Too Large; err = %!w(<nil>): ", 500],
+        ];
+        for (const [body, expected] of cases) {
+            const r = await post(ports.otlpHttp, pem.a, { "x-test-status": "500", "x-test-body": body });
+            assert.strictEqual(r.status, expected, body);
+        }
+        // Other answers pass unchanged.
+        assert.strictEqual((await post(ports.otlpHttp, pem.a, { "x-test-status": "503", "x-test-body": "memory limiter" })).status, 503);
+        assert.strictEqual((await post(ports.otlpHttp, pem.a, { "x-test-status": "400", "x-test-body": "bad request" })).status, 400);
+        assert.strictEqual((await post(ports.otlpHttp, pem.a)).status, 200);
     });
 
     it("answers the health check without a client certificate: 503 while the collector is down, 200 once it is up, 404 elsewhere", async () => {

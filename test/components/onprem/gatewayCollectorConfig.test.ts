@@ -22,7 +22,7 @@ describe("gateway collector config", () => {
         const c = render({ hubCaPem: HUB_CA_PEM });
         const e = c.exporters["otlphttp/hub"];
         assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4318");
-        assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: HUB_CA_PEM, cert_file: GATEWAY_PATHS.clientCert, key_file: GATEWAY_PATHS.clientKey, reload_interval: "1h" });
+        assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_pem: HUB_CA_PEM, cert_file: GATEWAY_PATHS.clientCert, key_file: GATEWAY_PATHS.clientKey, reload_interval: "1m" });
         assert.deepStrictEqual([GATEWAY_PATHS.clientCert, GATEWAY_PATHS.clientKey], ["/etc/otel/client/tls.crt", "/etc/otel/client/tls.key"], "the files of the mounted kubernetes.io/tls Secret");
         assert.strictEqual(e.tls.insecure, undefined);
         assert.strictEqual(e.tls.insecure_skip_verify, undefined);
@@ -87,7 +87,7 @@ describe("gateway collector config", () => {
     it("takes file paths, ports and the hub's certificate name as parameters", () => {
         const c = render({ hubUrl: "https://localhost:24319", hubServerName: "collector.monitoring.internal", paths: { queue: "/tmp/q", clientCert: "/tmp/c.pem", clientKey: "/tmp/k.pem" }, ports: { otlpHttp: 14318 } });
         const e = c.exporters["otlphttp/hub"];
-        assert.deepStrictEqual(e.tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", cert_file: "/tmp/c.pem", key_file: "/tmp/k.pem", reload_interval: "1h" });
+        assert.deepStrictEqual(e.tls, { min_version: "1.2", server_name_override: "collector.monitoring.internal", cert_file: "/tmp/c.pem", key_file: "/tmp/k.pem", reload_interval: "1m" });
         assert.strictEqual(c.extensions["file_storage/queue"].directory, "/tmp/q");
         assert.strictEqual(c.receivers.otlp.protocols.http.endpoint, "${env:MY_POD_IP}:14318");
     });

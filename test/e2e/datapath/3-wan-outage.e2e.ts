@@ -39,18 +39,23 @@ describe("data path 3: WAN outage between an on-prem gateway and the hub", funct
         await hub.stop();
         const outageStart = Date.now();
         await sleep(PARAMS.outageSeconds * 500);
+        const pidBefore = gw.proc.pid;
         await gw.restart(); // the persistent queue must come back with what it held
+        const gatewayRestarted = gw.proc.pid !== undefined && gw.proc.pid !== pidBefore;
         await sleep(Math.max(0, PARAMS.outageSeconds * 1000 - (Date.now() - outageStart)));
         const queuedAtRecovery = await gw.metric("otelcol_exporter_queue_size");
         await hub.start();
         await sleep(10_000);
         app.stop();
         await sending;
-        f.sent = app.accepted;
+        // Every round the application tried, accepted or not (issue 30): the gateway must refuse none.
+        f.sent = (app.rounds + app.failedRequests) * SERIES;
         const recovered = Date.now();
         f.stored = await waitFor("the backlog to drain into the store", async () => { const n = await prom.samples(metric); return n >= f.sent ? n : undefined; }, 240_000, 2_000).catch(async () => prom.samples(metric));
         f.lost = f.sent - f.stored;
-        f.details = { outageSeconds: PARAMS.outageSeconds, samplesPerSecond: rate, queuedBatchesAtRecovery: queuedAtRecovery, drainSeconds: Math.round((Date.now() - recovered) / 1000), gatewayRestarted: true, senderFailedRounds: app.failedRequests };
+        f.details = { outageSeconds: PARAMS.outageSeconds, samplesPerSecond: rate, queuedBatchesAtRecovery: queuedAtRecovery, drainSeconds: Math.round((Date.now() - recovered) / 1000), gatewayRestarted, senderFailedRounds: app.failedRequests };
+        assert.ok(gatewayRestarted, "the gateway restarted during the outage");
+        assert.strictEqual(app.failedRequests, 0, `the gateway accepted every round (${app.lastError})`);
         assert.strictEqual(f.stored, f.sent, "sent == stored");
         await gw.stop();
     }));

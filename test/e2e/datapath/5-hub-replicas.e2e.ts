@@ -64,7 +64,8 @@ describe("data path 5: two hub replicas behind a TCP load balancer, with churn",
             await sleep(15_000);
             senders.forEach((s) => s.stop());
             await Promise.all(runs);
-            f.sent = senders.reduce((n, s) => n + s.accepted, 0);
+            // Every round tried, accepted or not (issue 30): the spoke and the gateway must refuse none.
+            f.sent = senders.reduce((n, s) => n + (s.rounds + s.failedRequests) * 50, 0);
             f.stored = await waitFor("every sample", async () => { const n = await prom.samples(metric); return n >= f.sent ? n : undefined; }, 120_000, 2_000).catch(async () => prom.samples(metric));
             f.lost = f.sent - f.stored;
             // Whichever task took a connection, the labels come from the sender's certificate.
@@ -78,7 +79,9 @@ describe("data path 5: two hub replicas behind a TCP load balancer, with churn",
                 outOfOrderSamples: ooo, rejectedWriteLogLines: rejectedRequests,
                 tooOldSamples: parseExposition(self, "prometheus_tsdb_too_old_samples_total"),
                 storedByTenant: { [KEYS.spokeA]: byTenant[0], [KEYS.dc1]: byTenant[1] },
+                senderFailedRounds: senders.map((s) => s.failedRequests),
             };
+            assert.deepStrictEqual(senders.map((s) => s.failedRequests), [0, 0], "the spoke and the gateway accepted every round");
             assert.strictEqual(ooo, 0, "no out-of-order samples");
             assert.strictEqual(rejectedRequests, 0, "no rejected remote writes");
             assert.strictEqual(f.stored, f.sent, "stored == sent");

@@ -245,9 +245,10 @@ describe("data path 8: tenant identity — the hub labels series from the client
         ];
         // How each is refused (HAProxy 2.6 manual 5.1 `verify required` + `ca-file`, and the renderer's
         // deny rules): no certificate → TLS alert certificate_required (116, RFC 8446 4.4.2.4 / 6.2),
-        // expired → certificate_expired, foreign CA → unknown_ca, during the handshake; unmapped CN and
-        // revoked serial → HTTP 403 after it, which grpc-js reports as PERMISSION_DENIED
-        // (@grpc/grpc-js 1.14.7 src/subchannel-call.ts, HTTP status mapping). `error` records what happened.
+        // expired → certificate_expired, foreign CA → unknown_ca, during the handshake; unmapped CN →
+        // HTTP 403 after it, which grpc-js reports as PERMISSION_DENIED (@grpc/grpc-js 1.14.7
+        // src/subchannel-call.ts, HTTP status mapping); revoked serial → the connection closed right after
+        // the handshake (UNAVAILABLE / socket hang up: retried by OTLP exporters, issue 31). `error` records what happened.
         const attempts: Record<string, { accepted: number; refusedRounds: number; error: string }> = {};
         let sentRefused = 0;
         for (const [name, cert] of identities) {

@@ -157,6 +157,21 @@ describe("policy/rules/exposure", () => {
             assert.deepEqual(runStack(regulatedPrivateEndpoints, [hub, ...others.slice(1)], { regulated: true }).messages, ["Regulated stack without interface endpoints for: logs."]);
             assert.equal(runStack(regulatedPrivateEndpoints, [hub, ...others], { regulated: true, config: { servicesViaHubEndpoint: [] } }).messages.length, 1);
         });
+        it("counts an association to a central zone the pack's configuration names for that service (shared-endpoint shape)", () => {
+            const hub = { type: VPCE, name: "to-hub", inputs: { vpcEndpointType: "Interface", serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" } };
+            const assoc = (svc: string, zoneId: string) => ({ type: "aws:route53/zoneAssociation:ZoneAssociation", name: `shared-zone-${svc}`, inputs: { zoneId, vpcId: "vpc-0b2a3c4d5e6f70801" } });
+            const stack = [hub, assoc("logs", "ZLOGS"), assoc("monitoring", "ZMON"), assoc("ssm", "ZSSM")];
+            const sharedZoneIds = { logs: ["ZLOGS"], monitoring: ["ZMON"], ssm: ["ZSSM"] };
+            assert.deepEqual(runStack(regulatedPrivateEndpoints, stack, { regulated: true, config: { sharedZoneIds } }).messages, []);
+            // Without the platform team's list, a stack's own zone proves nothing.
+            assert.deepEqual(runStack(regulatedPrivateEndpoints, stack, { regulated: true }).messages, ["Regulated stack without interface endpoints for: logs, monitoring, ssm."]);
+            // An association to a zone the configuration does not list for the service does not serve it.
+            assert.deepEqual(runStack(regulatedPrivateEndpoints, stack, { regulated: true, config: { sharedZoneIds: { ...sharedZoneIds, monitoring: ["ZCENTRALMON"] } } }).messages, ["Regulated stack without interface endpoints for: monitoring."]);
+            // An association whose zone the preview cannot know yet stands for one service only when central zones are configured.
+            const later = [hub, assoc("logs", "ZLOGS"), assoc("ssm", "ZSSM"), { ...assoc("monitoring", "x"), inputs: { zoneId: UNKNOWN_STRING, vpcId: "vpc-0b2a3c4d5e6f70801" } }];
+            assert.deepEqual(runStack(regulatedPrivateEndpoints, later, { regulated: true, config: { sharedZoneIds } }).messages, []);
+            assert.equal(runStack(regulatedPrivateEndpoints, later, { regulated: true }).messages.length, 1);
+        });
         it("is not applicable to stacks that are not regulated", () => {
             assert.notEqual(runStack(regulatedPrivateEndpoints, [], { regulated: false }).notApplicable, undefined);
         });

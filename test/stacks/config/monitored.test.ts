@@ -69,7 +69,19 @@ describe("monitored config", () => {
     it("nat mode needs the NAT gateway; privatelink-only options are refused elsewhere", () => {
         assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "nat" } }))), /monitored.connectivity.natGatewayId: required in nat mode/);
         assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "internet", natGatewayId: "nat-0d4c5b6a7e8f90a31" } }))), /connectivity.natGatewayId: only used in nat mode/);
-        assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "nat", natGatewayId: "nat-0d4c5b6a7e8f90a31", extraServices: ["kms"] } }))), /connectivity.mode: extraServices, existingEndpoints and routeTableIds need mode: privatelink/);
+        assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "nat", natGatewayId: "nat-0d4c5b6a7e8f90a31", extraServices: ["kms"] } }))), /connectivity.mode: extraServices, existingEndpoints, sharedZones and routeTableIds need mode: privatelink/);
+    });
+
+    it("takes central zones for the account's own endpoint services only, once, in privatelink mode (shared-endpoint shape)", () => {
+        const zones = { logs: "Z01LOGS0000000000001", ssm: "Z01SSM00000000000001" };
+        const ok = parseStackConfig(raw({ connectivity: { sharedZones: zones } }));
+        assert.ok(ok.role === "monitored");
+        assert.deepStrictEqual(ok.monitored.connectivity.sharedZones, zones);
+        assert.match(error(() => parseStackConfig(raw({ connectivity: { sharedZones: { kms: "Z01KMS00000000000001" } } }))), /connectivity.sharedZones.kms: "kms" is not an endpoint service of this account .*add it to extraServices/);
+        assert.doesNotThrow(() => parseStackConfig(raw({ connectivity: { extraServices: ["kms"], sharedZones: { kms: "Z01KMS00000000000001" } } })));
+        assert.match(error(() => parseStackConfig(raw({ connectivity: { existingEndpoints: ["logs"], sharedZones: { logs: "Z01LOGS0000000000001" } } }))), /connectivity.sharedZones.logs: "logs" is also in existingEndpoints/);
+        assert.match(error(() => parseStackConfig(raw({ connectivity: { sharedZones: { logs: "zone-1" } } }))), /connectivity.sharedZones.logs: expected a hosted zone ID/);
+        assert.match(error(() => parseStackConfig(raw({ connectivity: { mode: "nat", natGatewayId: "nat-0d4c5b6a7e8f90a31", sharedZones: { logs: "Z01LOGS0000000000001" } } }))), /connectivity.mode: .*sharedZones.*need mode: privatelink/);
     });
 
     it("needs workload networks, and CIDRs for the EKS NetworkPolicy", () => {

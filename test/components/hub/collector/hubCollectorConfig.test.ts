@@ -7,10 +7,25 @@ import { renderHaproxyConfig } from "../../../../components/identity/haproxyConf
 import {
     DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, identityKeyPattern, renderHubCollectorConfig, sourceLabelActions,
 } from "../../../../components/hub/collector/hubCollectorConfig";
+import { renderSpokeCollectorConfig } from "../../../../components/agent/spokeCollectorConfig";
+import { renderGatewayCollectorConfig } from "../../../../components/onprem/gatewayCollectorConfig";
 import { HUB_COLLECTOR_JOB, KEPT_RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../../../components/telemetry/labels";
 
 const primary = { name: "primary", url: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", region: "us-east-1" };
 const dr = { name: "dr", url: "https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-2/api/v1/remote_write", region: "us-west-2" };
+
+/** The hub exporters of the senders as their renderers emit them: a monitored account's (gRPC) and a site gateway's (HTTP). */
+function senderExporters(): Record<string, any> {
+    const spoke = parse(renderSpokeCollectorConfig({
+        source: { account: "222222222222", region: "us-east-1", sourceRole: "monitored", cluster: "analytics" },
+        exporter: { kind: "otlp", endpoint: "collector.monitoring.internal:4317", caPem: "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n", clientCert: { certFile: "/c.crt", keyFile: "/c.key" } },
+    }));
+    const gateway = parse(renderGatewayCollectorConfig({
+        account: "777777777777", region: "us-east-1", site: "dc1", cluster: "dc1-k8s", hubUrl: "https://collector.monitoring.internal:4318",
+        replicas: 2, queue: { outageMinutes: 240, samplesPerSecond: 2000, storageGi: 20 },
+    }));
+    return { spoke: spoke.exporters["otlp/hub"], gateway: gateway.exporters["otlphttp/hub"] };
+}
 
 function render(extra: Partial<Parameters<typeof renderHubCollectorConfig>[0]> = {}): any {
     return parse(renderHubCollectorConfig({ account: "111111111111", region: "us-east-1", remoteWrite: [primary], ...extra }));
@@ -42,12 +57,13 @@ describe("hub collector config", () => {
     it("overwrites account, site and source_role from the proxy's headers before any batch, in every ingest pipeline", () => {
         const c = render({ remoteWrite: [primary, dr] });
         const identity = ["resource/source-labels", "resource/identity", "attributes/identity", "filter/identity"];
-        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", ...identity, "batch"]);
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", ...identity]);
         assert.deepStrictEqual(c.service.pipelines["metrics/dr"].processors, [...identity, "batch/dr"]);
         for (const [name, p] of Object.entries<any>(c.service.pipelines)) {
             if (!p.receivers.includes("otlp")) continue;
             const procs: string[] = p.processors;
-            const firstBatch = procs.findIndex((x) => x.startsWith("batch"));
+            const batchAt = procs.findIndex((x) => x.startsWith("batch"));
+            const firstBatch = batchAt === -1 ? procs.length : batchAt;
             // batch drops client metadata (batchprocessor@v0.117.0 batch_processor.go:153).
             for (const x of identity) {
                 assert.ok(procs.indexOf(x) >= 0 && procs.indexOf(x) < firstBatch, `${name}: ${x} before batch`);
@@ -72,14 +88,22 @@ describe("hub collector config", () => {
         assert.ok(!c.service.pipelines["metrics/self"].processors.includes("resource/identity"));
     });
 
-    it("remote-writes with SigV4, retries and a queue", () => {
-        const c = render();
+    it("remote-writes with SigV4 and retries, synchronously: nothing between the receiver and AMP's answer holds data", () => {
+        const c = render({ remoteWrite: [primary, dr] });
         const e = c.exporters["prometheusremotewrite/primary"];
         assert.strictEqual(e.endpoint, primary.url);
         assert.strictEqual(e.auth.authenticator, "sigv4auth/primary");
         assert.deepStrictEqual(c.extensions["sigv4auth/primary"], { region: "us-east-1", service: "aps" });
         assert.strictEqual(e.retry_on_failure.enabled, true);
-        assert.strictEqual(e.remote_write_queue.enabled, true);
+        // A queue or a batch processor answers the receiver once the data is in memory (exporterhelper
+        // base_exporter.go:93-101; batchprocessor batch_processor.go:285-287): neither may sit on the
+        // path whose answer tells the sender "stored".
+        assert.strictEqual(e.remote_write_queue.enabled, false);
+        for (const [name, p] of Object.entries<any>(c.service.pipelines)) {
+            if (p.receivers.includes("otlp") && p.exporters.includes("prometheusremotewrite/primary")) {
+                assert.ok(!p.processors.some((x: string) => x.startsWith("batch")), `${name}: ${p.processors.join(", ")}`);
+            }
+        }
         assert.strictEqual(e.resource_to_telemetry_conversion.enabled, true);
     });
 
@@ -119,8 +143,8 @@ describe("hub collector config", () => {
         assert.ok(backlogBytes < 2048 * 1024 * 1024 * (ml.limit_percentage - ml.spike_limit_percentage) / 100);
         assert.strictEqual(drQueueBatches(2048), 51);
         assert.strictEqual(drQueueBatches(8192), 204);
-        // The old 10,000-batch queue per exporter is kept only for the primary.
-        assert.strictEqual(c.exporters["prometheusremotewrite/primary"].remote_write_queue.queue_size, 10000);
+        // The primary holds nothing: it answers senders only once AMP has answered.
+        assert.strictEqual(c.exporters["prometheusremotewrite/primary"].remote_write_queue.enabled, false);
     });
 
     it("limits memory before batching and normalises source labels", () => {
@@ -193,8 +217,14 @@ describe("hub collector config", () => {
         for (const e of [exporters["prometheusremotewrite/primary"], exporters["prometheusremotewrite/dr"]]) {
             assert.strictEqual(e.timeout, e.retry_on_failure.max_elapsed_time);
         }
-        // The primary rides out a 10-minute AMP outage; DR gives up after 2 minutes (its small queue drops).
-        assert.strictEqual(exporters["prometheusremotewrite/primary"].timeout, "10m");
+        // The primary answers within 20 s, before the senders' own exporter timeout (30 s) ends their
+        // request: the sender then gets the hub's retryable answer and keeps the data in its queue.
+        // DR gives up after 2 minutes (its small queue drops).
+        assert.strictEqual(exporters["prometheusremotewrite/primary"].timeout, "20s");
+        const seconds = (d: string): number => Number(/^(\d+)s$/.exec(d)?.[1] ?? NaN);
+        for (const [name, sender] of Object.entries(senderExporters())) {
+            assert.ok(seconds(exporters["prometheusremotewrite/primary"].timeout) < seconds(sender.timeout), `${name}: timeout ${sender.timeout}`);
+        }
         assert.strictEqual(exporters["prometheusremotewrite/dr"].timeout, "2m");
     });
 });

@@ -28,10 +28,11 @@ export function collectorEnv(pki: RunPki, extra: Record<string, string> = {}): R
 export class Collector {
     readonly proc: Proc;
     readonly configFile: string;
-    constructor(readonly name: string, dir: string, yaml: string, readonly selfMetricsPort: number, env: Record<string, string>) {
+    /** `args`: command-line flags after --config, as the deployed container passes them (e.g. feature gates). */
+    constructor(readonly name: string, dir: string, yaml: string, readonly selfMetricsPort: number, env: Record<string, string>, args: readonly string[] = []) {
         this.configFile = path.join(dir, `${name}.yaml`);
         fs.writeFileSync(this.configFile, yaml);
-        this.proc = new Proc(name, collectorBinaries().collector, [`--config=file:${this.configFile}`], path.join(dir, `${name}.log`), env);
+        this.proc = new Proc(name, collectorBinaries().collector, [`--config=file:${this.configFile}`, ...args], path.join(dir, `${name}.log`), env);
     }
 
     async start(): Promise<this> {

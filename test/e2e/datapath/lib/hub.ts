@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { identityMapChunks, revokedSerialsFile } from "../../../../components/identity/proxyFiles";
-import { renderHubCollectorConfig } from "../../../../components/hub/collector/hubCollectorConfig";
+import { hubFeatureGateArgs, renderHubCollectorConfig } from "../../../../components/hub/collector/hubCollectorConfig";
 import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
 import { Tenant } from "../../../../components/identity/tenants";
 import { Collector, collectorEnv } from "./collector";
@@ -37,7 +37,8 @@ export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubP
         remoteWrite: remoteWrite.map((t) => ({ ...t, region: REGION })),
         listen: { host: "127.0.0.1", ports: ports.internal, selfMetricsPort: ports.selfMetrics },
     });
-    return new Collector(name, dir, yaml, ports.selfMetrics, collectorEnv(pki, env));
+    // The feature gates the ECS task passes (collectorTask.ts command).
+    return new Collector(name, dir, yaml, ports.selfMetrics, collectorEnv(pki, env), hubFeatureGateArgs());
 }
 
 export interface HubOptions {

@@ -39,6 +39,14 @@ export class Proc {
         clearTimeout(timer);
     }
 
+    /** SIGKILL: the process gets no chance to flush or close anything (a crash, an OOM kill, a stop timeout). */
+    async kill(): Promise<void> {
+        const child = this.child;
+        if (child === undefined) return;
+        child.kill("SIGKILL");
+        await this.exited;
+    }
+
     logTail(lines = 30): string {
         try { return fs.readFileSync(this.log, "utf8").split("\n").slice(-lines).join("\n"); } catch { return ""; }
     }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
+import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../../components/hub/prometheusWorkspace";
 import { Proc, waitFor } from "./procs";
 import { request } from "./http";
 import { RunPki } from "./tls";
@@ -13,7 +14,11 @@ import { RunPki } from "./tls";
 export class Prometheus {
     readonly proc: Proc;
     readonly url: string;
-    constructor(readonly name: string, dir: string, readonly port: number, private readonly pki: RunPki, opts: { ruleFiles?: string[]; alertmanagerPort?: number; evaluationSeconds?: number; lookbackDelta?: string } = {}) {
+    /**
+     * `outOfOrderWindowSeconds`: the TSDB's out_of_order_time_window (Prometheus >= 2.39, storage.tsdb
+     * in the configuration file). Default the hub workspace's (PROMETHEUS_WORKSPACE_DEFAULTS), as AMP runs it.
+     */
+    constructor(readonly name: string, dir: string, readonly port: number, private readonly pki: RunPki, opts: { ruleFiles?: string[]; alertmanagerPort?: number; evaluationSeconds?: number; lookbackDelta?: string; outOfOrderWindowSeconds?: number } = {}) {
         const home = path.join(dir, name);
         fs.mkdirSync(home, { recursive: true });
         const web = path.join(home, "web.yml");
@@ -22,6 +27,7 @@ export class Prometheus {
         fs.writeFileSync(cfg, stringify({
             global: { evaluation_interval: `${opts.evaluationSeconds ?? 60}s`, scrape_interval: "60s" },
             rule_files: opts.ruleFiles ?? [],
+            storage: { tsdb: { out_of_order_time_window: `${opts.outOfOrderWindowSeconds ?? PROMETHEUS_WORKSPACE_DEFAULTS.outOfOrderTimeWindowSeconds}s` } },
             ...(opts.alertmanagerPort !== undefined ? {
                 alerting: { alertmanagers: [{ scheme: "http", static_configs: [{ targets: [`127.0.0.1:${opts.alertmanagerPort}`] }] }] },
             } : {}),

@@ -116,3 +116,14 @@ export function generatePki(dir: string, collectorDomain: string, tenants: reado
         roots: ca.cert,
     };
 }
+
+/**
+ * A new certificate for `tenant` from the run's tenant CA (generatePki wrote its key beside it in
+ * `pkiDir`): a rotation, as the hub's Private CA issues the next period's certificate (new key, new
+ * serial, same subject). `file` names the files; `days` its validity.
+ */
+export function issueTenantCert(pkiDir: string, tenant: Tenant, file: string, days = 2): TenantCert {
+    const ca = { cert: path.join(pkiDir, "tenant-ca.pem"), key: path.join(pkiDir, "tenant-ca.key") };
+    const s = tenantSubject(tenant);
+    return { ...issue(pkiDir, ca, file, subj(s), CLIENT_EXT, days), cn: s.commonName };
+}
