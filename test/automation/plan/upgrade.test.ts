@@ -125,6 +125,12 @@ describe(`upgrade from the previous release (${PREVIOUS_RELEASE}) to the working
         assert.deepStrictEqual(formatFindings(upgradeFindings(previous, current)), []);
     });
 
+    it("rolling back to the previous release deletes or replaces nothing stateful (it only removes what this release added)", () => {
+        const back = upgradeFindings(current, previous);
+        assert.deepStrictEqual(formatFindings(back.filter((f) => STATEFUL_TYPES[f.type] !== undefined)), []);
+        assert.ok(back.every((f) => f.kind === "delete"), formatFindings(back).join("\n"));
+    });
+
     it("is red on a stateful resource renamed without an alias (renamed here, in a copy of the plan)", () => {
         const { stack, resource } = find(current, "aws:amp/workspace:Workspace");
         const findings = upgradeFindings(previous, renamed(current, resource.urn, false).doc);
