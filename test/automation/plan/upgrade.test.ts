@@ -9,6 +9,9 @@ import { STATEFUL_TYPES } from "../../../automation/plan/forceNew";
 import { runStackProgram } from "../../../automation/plan/mock/runStackProgram";
 import type { PlanDocument, PlanResource } from "../../../automation/plan/plan";
 import { formatFindings, upgradeFindings } from "../../../automation/plan/upgrade";
+import { deployedVersionsFromOutputs } from "../../../automation/driver/record/versions";
+import { DEFAULT_COLLECTOR_IMAGE } from "../../../components/telemetry/adotComponents";
+import { PROJECT_RELEASE } from "../../../stacks/release";
 
 /**
  * The upgrade test: the example fleet planned offline at the previous release of this project and
@@ -123,6 +126,18 @@ describe(`upgrade from the previous release (${PREVIOUS_RELEASE}) to the working
 
     it("deletes nothing and replaces no stateful resource", () => {
         assert.deepStrictEqual(formatFindings(upgradeFindings(previous, current)), []);
+    });
+
+    it("every stack of the working tree exports what it deploys (fleet status VERSIONS), the previous release none", () => {
+        const versions = (doc: PlanDocument) => Object.fromEntries(doc.stacks.map((st) => [st.stack, deployedVersionsFromOutputs(st.outputs)]));
+        assert.ok(Object.values(versions(previous)).every((v) => v === undefined));
+        const now = versions(current);
+        assert.ok(Object.values(now).every((v) => v?.release === PROJECT_RELEASE), JSON.stringify(now));
+        const byRole = (role: string) => current.stacks.filter((st) => st.role === role).map((st) => now[st.stack]);
+        assert.deepStrictEqual(byRole("hub").map((v) => [v?.collectorImage, v?.grafanaVersion]), [[DEFAULT_COLLECTOR_IMAGE, "12.4"]]);
+        // Sites run the gateway collector; monitored accounts run one only with an EKS cluster; only the hub has Grafana.
+        assert.ok(byRole("onprem").every((v) => v?.collectorImage === DEFAULT_COLLECTOR_IMAGE && v.grafanaVersion === undefined));
+        assert.ok(byRole("monitored").every((v) => v?.grafanaVersion === undefined));
     });
 
     it("rolling back to the previous release deletes or replaces nothing stateful (it only removes what this release added)", () => {
