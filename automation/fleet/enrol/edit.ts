@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, parseDocument, stringify, YAMLSeq } from "yaml";
+import { Document, isMap, isSeq, parseDocument, stringify } from "yaml";
 import type { Proposal } from "./propose";
 
 /** Indents a YAML block as a `stacks:` list item, each line prefixed by the diff marker. */
@@ -31,7 +31,7 @@ export function applyProposal(text: string, p: Proposal): string {
         throw new Error("stacks: expected a list");
     }
     const retired = new Set(p.retire.map((r) => r.name));
-    const seq = stacks as YAMLSeq;
+    const seq = stacks;
     seq.items = seq.items.filter((item) => !(isMap(item) && retired.has(String(item.get("name")))));
     for (const a of p.add) {
         const node = doc.createNode(a);

@@ -35,7 +35,7 @@ export class MotoServer {
         const port = await freePort();
         const proc = spawn(bin, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
         let stderr = "";
-        proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         const endpoint = `http://127.0.0.1:${port}`;
         for (let i = 0; i < 300; i++) {
             if (proc.exitCode !== null) {
