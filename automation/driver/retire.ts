@@ -162,6 +162,10 @@ export async function retireStacks(c: RetireContext, targets: readonly string[])
                 c.d.out(`retire ${name}: ${step} already (${done[step]})`);
                 continue;
             }
+            if (c.d.stop?.aborted) {
+                c.d.err(`retire ${name}: stopped before ${step}; rerun the same command to resume`);
+                return EXIT.cancelled;
+            }
             const code = await runStep(c, target, step);
             if (code !== EXIT.ok) {
                 c.d.err(`retire ${name}: stopped at ${step} (exit ${code}); fix the cause and rerun the same command to resume`);

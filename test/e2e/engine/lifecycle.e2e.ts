@@ -7,8 +7,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { spawn } from "child_process";
 import { parse, stringify } from "yaml";
-import { account, FixtureFleet, toolsBin } from "./harness";
+import { account, FixtureFleet, ROOT, toolsBin } from "./harness";
 
 function collect(child: import("child_process").ChildProcess): Promise<{ code: number; stdout: string }> {
     let stdout = "";
@@ -23,8 +24,9 @@ describe("fleet lifecycle on the real engine: retiring an account removed from t
 
     /** The fixture manifest cut down to the hub and the given spokes (three stacks keep the run short). */
     function writeManifest(stacks: readonly string[]): void {
-        const doc = parse(fs.readFileSync(fleet.manifest, "utf8")) as { stacks: { name: string }[] };
+        const doc = parse(fs.readFileSync(fleet.manifest, "utf8")) as { stacks: { name: string }[]; rollout: { canary: string[] } };
         doc.stacks = doc.stacks.filter((s) => stacks.includes(s.name));
+        doc.rollout.canary = doc.rollout.canary.filter((c) => stacks.includes(c));
         fs.writeFileSync(fleet.manifest, stringify(doc));
     }
 
@@ -72,5 +74,38 @@ describe("fleet lifecycle on the real engine: retiring an account removed from t
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(fleet.stateDir, "retire.json"), "utf8")), {}, "the retire journal is empty once done");
         const after = await fleet.fleetRaw(["config", "--check", "--manifest", fleet.manifest]);
         assert.strictEqual(after.code, 0, after.stderr);
+    });
+
+    it("Ctrl-C during retirement stops it after the running step; the same command resumes and finishes it", async () => {
+        writeManifest(["hub"]);
+        // The hub update takes 20 s (its work command re-runs and sleeps on cue): time to press Ctrl-C in it.
+        fleet.cue("hub", "sleep", "20");
+        fleet.resetEvents();
+        const argv = ["retire", "--stacks", "spoke-01", "--manifest", fleet.manifest, "--state-dir", fleet.stateDir, "--backend", fleet.backend, "--policy-pack", path.join(fleet.program, "policy"), "--yes"];
+        // As a terminal runs it: its own process group, so SIGINT reaches the driver and Pulumi together.
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/cli/launch.ts", "automation/cli/fleetCli", ...argv], { cwd: ROOT, env: fleet.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        let out = "";
+        child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+        child.stderr.on("data", (b: Buffer) => (out += b.toString()));
+        let code: number | undefined;
+        const exited = new Promise<number>((resolve) => child.on("close", (c) => resolve((code = c ?? -1))));
+        for (let i = 0; i < 1200 && code === undefined && !fleet.events().some((e) => e.kind === "start" && e.stack === "hub"); i++) {
+            await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.ok(fleet.events().some((e) => e.kind === "start" && e.stack === "hub"), `the hub update never started:\n${out}`);
+        process.kill(-child.pid!, "SIGINT");
+        assert.strictEqual(await exited, 130, out);
+        const journal = JSON.parse(fs.readFileSync(path.join(fleet.stateDir, "retire.json"), "utf8")) as Record<string, Record<string, string>>;
+        assert.deepStrictEqual(Object.keys(journal["spoke-01"]), ["destroyed"], "only the destroy is recorded as done");
+        assert.ok((await backendStacks()).some((s) => s.name.endsWith("spoke-01")), "the backend stack is still there");
+
+        fleet.clearCue("hub", "sleep");
+        const r = await fleet.fleetRaw(argv);
+        assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /retire spoke-01: destroyed already/);
+        assert.ok(!r.stdout.includes("destroy: 1 stack(s) selected"), "the resumed run does not destroy again");
+        assert.ok(!(await hubState()).includes(account("spoke-01")));
+        assert.deepStrictEqual((await backendStacks()).map((s) => s.name.split("/").pop()), ["hub"]);
+        assert.deepStrictEqual(stackFiles("spoke-01"), []);
     });
 });
