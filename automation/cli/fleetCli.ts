@@ -9,6 +9,8 @@ import { costCommand } from "../cost/command";
 import { projectRoot } from "../io/paths";
 import { auditCommand } from "./auditCommand";
 import { guardStdout, stdoutLine } from "../io/output";
+import { enrolCommand } from "../fleet/enrol/command";
+import { retireCommand } from "./retireCommand";
 
 /** The repository root (also when this runs compiled under bin/): the Pulumi project the driver runs, and the base of relative paths. */
 const WORK_DIR = projectRoot();
@@ -57,7 +59,9 @@ function program(name: string): Command {
         .addCommand(planCommand())
         .addCommand(configCommand())
         .addCommand(costCommand())
-        .addCommand(auditCommand(WORK_DIR));
+        .addCommand(auditCommand(WORK_DIR))
+        .addCommand(enrolCommand())
+        .addCommand(retireCommand(WORK_DIR));
     for (const [command, help] of Object.entries(COMMAND_HELP)) {
         // Listed for help and suggestions; fleetMain() hands these to the driver before commander parses.
         root.command(command).description(help);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accountId, orgId, region, ROLES, tags } from "../../stacks/config/common";
 import { costModelSchema } from "./costModel";
+import { enrolmentSchema } from "./enrol/schema";
 
 /** The schema of stacks/fleet.yaml as written (before resolution: see manifest.ts). */
 
@@ -79,6 +80,8 @@ const stackEntry = z
          * overriding defaults.maxActiveSeries (0: no limit, usage metrics only). Default: the fleet default.
          */
         maxActiveSeries: z.number().int().min(0).optional(),
+        /** Set by `fleet enrol`: the enrolment profile this entry was built from; enrol retires only such entries. */
+        profile: z.string().optional(),
         /** Role-specific settings, validated by the role's schema (`oss-monitoring:<role>`). */
         config: z.record(z.string(), z.unknown()).default({}),
     })
@@ -109,6 +112,8 @@ export const manifestSchema = z
         stacks: z.array(stackEntry).min(1),
         /** The load the cost estimate prices (automation/fleet/costModel.ts); every field has a default. */
         costModel: costModelSchema.prefault({}),
+        /** Enrolment from AWS Organizations (`fleet enrol`, automation/fleet/enrol/schema.ts). Default: none. */
+        enrolment: enrolmentSchema.optional(),
     })
     .strict();
 

@@ -7,6 +7,7 @@ import { configureProgram, EXIT_HELP, runProgram, setExitCode } from "../io/cliK
 import { checkOutputTarget, writeOutput } from "../io/output";
 import { defaultManifest } from "../io/paths";
 import { loadManifest } from "./manifest";
+import { orphanLine, orphanStackFiles } from "./orphans";
 import { FleetManifest, FleetStack } from "./types";
 
 export const GENERATED_HEADER =
@@ -71,9 +72,14 @@ export function configureStacks(opts: { manifest: string; check?: boolean }, out
             writes.push([file, next]);
         }
     }
+    const orphans = orphanStackFiles(manifest);
+    orphans.forEach((o) => err(orphanLine(o, opts.manifest)));
     if (opts.check) {
         if (stale.length > 0) {
             err(`stack files out of date with ${opts.manifest}: ${stale.join(", ")}; fix: npm run fleet -- config`);
+            return 1;
+        }
+        if (orphans.length > 0) {
             return 1;
         }
     } else {
@@ -84,7 +90,7 @@ export function configureStacks(opts: { manifest: string; check?: boolean }, out
             out(`wrote ${file}`);
         });
     }
-    if (stale.length === 0) {
+    if (stale.length === 0 && orphans.length === 0) {
         out(`all ${manifest.stacks.length} stack files match ${opts.manifest}`);
     }
     return 0;

@@ -6,6 +6,7 @@ import { configureProgram, EXIT_HELP, intOption, listOption, runProgram, setExit
 import { selectStacks } from "../fleet/selectors";
 import { AtomicWriter, checkOutputTarget, OutputTarget, stdoutLine, writeOutput } from "../io/output";
 import { loadManifest } from "../fleet/manifest";
+import { orphanLine, orphanStackFiles } from "../fleet/orphans";
 import { FleetManifest } from "../fleet/types";
 import { defaultManifest, projectRoot } from "../io/paths";
 import { diffPlans, formatDiff } from "./diff";
@@ -89,6 +90,8 @@ export async function plan(opts: PlanOptions): Promise<number> {
     const graphTarget = opts.graph !== undefined ? checkOutputTarget(opts.graph, "--graph") : undefined;
     const old = opts.diff !== undefined ? readPlan(opts.diff, "--diff") : undefined;
     const manifest: FleetManifest = loadManifest(opts.manifest);
+    // Reported, not fatal: the plan of what the manifest names is still right; the orphan costs money until retired.
+    orphanStackFiles(manifest).forEach((o) => process.stderr.write(`warning: ${orphanLine(o, opts.manifest)}\n`));
     const selected = opts.stacks !== undefined ? new Set(selectStacks(manifest.stacks, opts.stacks).map((s) => s.name)) : undefined;
     // With the plan on standard output, the human report goes to stderr so the JSON stays clean.
     const say = jsonTarget?.kind === "stdout" ? (l: string) => process.stderr.write(`${l}\n`) : stdoutLine;
