@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import YAML from "yaml";
 import { ALERTS, ALERT_LABELS, PRIMARY_REMOTE_WRITE_EXPORTER, alertmanagerConfig, resolveContentOptions } from "../../../components/content";
 import { removeTempDirs, tempDir } from "./tools";
+import { freePort } from "../../e2e/datapath/lib/procs";
 
 /**
  * The real Alertmanager (Debian prometheus-alertmanager) evaluates the rendered inhibit rules on
@@ -26,16 +26,6 @@ function binary(): string {
     throw new Error("alertmanager not found: apt-get install -y prometheus-alertmanager");
 }
 
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const port = (srv.address() as net.AddressInfo).port;
-            srv.close(() => resolve(port));
-        });
-    });
-}
 
 interface AmAlert { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }
 

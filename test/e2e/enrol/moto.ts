@@ -9,22 +9,12 @@
  * (moto/organizations/models.py FakeAccount.close; real AWS passes through PENDING_CLOSURE).
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
-import * as net from "net";
 import * as path from "path";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { freePort } from "../datapath/lib/procs";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
-}
 
 export class MotoServer {
     private constructor(readonly endpoint: string, private readonly proc: ChildProcess) {}
