@@ -129,6 +129,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
 
             const steps: string[] = [];
             await prom.proc.stop(); // AMP unreachable
+            const storeDownAt = Date.now();
             steps.push("store down");
             await sleep(15_000);
             // ECS kills a task (failure, stop timeout): both containers die with what they hold.
@@ -143,8 +144,17 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             await hub.start();
             steps.push("hub task started");
             // Longer than the hub's answer budget: requests now end with the hub's own "unavailable".
+            // The store stays down until each sender has had that answer: when a sender's next retry
+            // lands is its exponential backoff's choice (5s doubling to 60s, randomised ±50%), so a
+            // fixed window let a spoke whose retry fell after it skip the path this test is about.
             await sleep((seconds(PRW_RETRY_BUDGET) + 15) * 1000);
+            const answeredAt = await waitFor("both senders to retry on the hub's 'unavailable' answer", async () => {
+                const s = senderAnswers(spoke.proc.logTail(100_000)).retriedOnHubAnswer, g = senderAnswers(gw.proc.logTail(100_000)).retriedOnHubAnswer;
+                return s > 0 && g > 0 ? Date.now() : undefined;
+            }, 240_000, 1_000).catch(() => undefined);
+            steps.push(answeredAt === undefined ? "no hub answer to both senders in 240s" : "both senders had the hub's answer");
             await prom.start();
+            const storeDownSeconds = Math.round((Date.now() - storeDownAt) / 1000);
             steps.push("store up");
             await sleep(10_000);
             apps.forEach((a) => a.stop());
@@ -156,7 +166,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             const refusedBySpoke = senderAnswers(spoke.proc.logTail(100_000));
             const refusedByGateway = senderAnswers(gw.proc.logTail(100_000));
             f.details = {
-                steps, storedBeforeOutage: before,
+                steps, storeDownSeconds, storedBeforeOutage: before,
                 appFailedRounds: apps.map((a) => a.failedRequests),
                 // What the hub did not acknowledge while the store was down: the senders kept it and retried.
                 senderAnswers: { spoke: refusedBySpoke, gateway: refusedByGateway },
