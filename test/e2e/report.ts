@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import Mocha from "mocha";
+import * as os from "os";
 import * as path from "path";
 
 /**
@@ -27,12 +28,26 @@ export interface ScenarioResult {
     readonly error?: string;
 }
 
+/** Where and when the run happened: figures from a loaded 2-core machine read differently from an idle one. */
+export interface RunInfo {
+    readonly startedAt: string;
+    readonly seconds: number;
+    readonly node: string;
+    readonly cpus: number;
+    /** The 1-minute load average when the run ended. */
+    readonly loadAverage: number;
+    /** The pattern the run was limited to; absent for a whole-suite run. */
+    readonly grep?: string;
+}
+
 export interface E2eReport {
     collector: { version: string; adot: string };
+    run?: RunInfo;
     scenarios: ScenarioResult[];
 }
 
 const report: E2eReport = { collector: { version: "", adot: "" }, scenarios: [] };
+const startedAt = new Date();
 let currentTest: string | undefined;
 
 export function setCollector(version: string, adot: string): void {
@@ -127,9 +142,15 @@ export function trackOutcomes(runner: Mocha.Runner, pattern: RegExp | undefined,
 }
 
 /** Writes the report atomically (temporary file + rename) so a reader never sees half of it. */
-export function writeReport(file: string, outcomes: readonly TestOutcome[] = []): void {
+export function writeReport(file: string, outcomes: readonly TestOutcome[] = [], grep?: string): void {
     const target = path.resolve(file);
     const tmp = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ ...report, scenarios: reconcile(report.scenarios, outcomes) }, null, 2) + "\n");
+    const run: RunInfo = {
+        startedAt: startedAt.toISOString(), seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+        node: process.version, cpus: os.cpus().length, loadAverage: Math.round(os.loadavg()[0] * 10) / 10,
+        ...(grep !== undefined ? { grep } : {}),
+    };
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify({ collector: report.collector, run, scenarios: reconcile(report.scenarios, outcomes) }, null, 2) + "\n");
     fs.renameSync(tmp, target);
 }

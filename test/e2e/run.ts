@@ -31,7 +31,7 @@ function main(argv: string[]): number | Promise<number> {
     return new Promise((resolve) => {
         const outcomes = new Map<string, TestOutcome>();
         const runner = mocha.run((failures) => {
-            if (reportFile !== undefined) writeReport(reportFile, [...outcomes.values()]);
+            if (reportFile !== undefined) writeReport(reportFile, [...outcomes.values()], grep);
             resolve(failures > 0 ? 1 : 0);
         });
         trackOutcomes(runner, pattern, outcomes);
