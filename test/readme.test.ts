@@ -5,6 +5,7 @@ import { policies } from "../policy/policies";
 import { COMMAND_HELP, DriverCommand, FLAGS, parseArgs, usage } from "../automation/driver/flags";
 import { loadManifest } from "../automation/fleet/manifest";
 import { planFleet, PlanStack } from "../automation/plan/plan";
+import { currentBlock, readReport, renderReportTable } from "./e2e/table";
 import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS } from "../components/hub/grafana/grafanaWorkspace";
 
 const root = path.resolve(__dirname, "..");
@@ -114,5 +115,26 @@ describe("documentation stays true", () => {
         assert.ok(Object.keys(pkg.bin).includes("oss-monitoring"));
         assert.match(readme, /use `npm run -s` \(`--silent`\): plain `npm run` prints its own banner/);
         assert.ok(readme.includes(`\`./${pkg.bin["oss-monitoring"]}\``));
+    });
+});
+
+describe("the README's end-to-end figures are one whole-suite run's", () => {
+    const report = readReport(path.join(root, "docs/e2e-report.json"));
+
+    it("the table between the markers is the committed report, rendered (npm run e2e:table)", () => {
+        assert.strictEqual(currentBlock(read("README.md")), renderReportTable(report));
+    });
+
+    it("the committed report is of the whole suite, and every entry in it passed", () => {
+        assert.strictEqual(report.run?.grep, undefined, "a report limited by --grep is not the whole suite");
+        assert.deepStrictEqual(report.scenarios.filter((s) => !s.passed).map((s) => s.name), []);
+    });
+
+    it("every end-to-end test in test/e2e is in the committed report", () => {
+        const files = (fs.readdirSync(path.join(root, "test/e2e"), { recursive: true }) as string[]).filter((f) => f.endsWith(".e2e.ts"));
+        const titles = files.flatMap((f) => [...read(path.join("test/e2e", f)).matchAll(/^\s*it\("((?:[^"\\]|\\.)*)"/gm)].map((m) => JSON.parse(`"${m[1]}"`) as string));
+        assert.ok(titles.length > 40, `found ${titles.length} tests`);
+        const ran = report.scenarios.map((s) => s.test ?? "");
+        assert.deepStrictEqual(titles.filter((t) => !ran.some((r) => r.endsWith(` ${t}`))), [], "tests the committed report does not have: run the whole suite and commit its report");
     });
 });
