@@ -10,7 +10,7 @@ import { parseExposition } from "./lib/http";
 import { OtlpSender } from "./lib/otlp";
 import { Prometheus } from "./lib/prometheus";
 import { freePort, sleep, stopAll, waitFor } from "./lib/procs";
-import { scenario } from "./lib/report";
+import { Figures, scenario } from "./lib/report";
 import { RunPki, issueTenantCert } from "./lib/tls";
 import { ACCOUNTS, Hub, KEYS, SITES, TENANTS, gatewayCollector, prepareRun, spokeCollector, spokePorts, startHub, startStore } from "./lib/topology";
 
@@ -94,6 +94,19 @@ class ThrottlingFront {
     async stop(): Promise<void> { await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r())); }
 }
 
+/**
+ * Ends a scenario's traffic 10 s after its last step and counts it: every round the applications
+ * tried is sent, what the store holds once it stops growing towards that is stored.
+ */
+async function settle(f: Figures, prom: Prometheus, metric: string, apps: readonly OtlpSender[], runs: readonly Promise<void>[]): Promise<void> {
+    await sleep(10_000);
+    apps.forEach((a) => a.stop());
+    await Promise.all(runs);
+    f.sent = apps.reduce((n, a) => n + tried(a), 0);
+    f.stored = await drained(prom, metric, f.sent);
+    f.lost = f.sent - f.stored;
+}
+
 async function drained(prom: Prometheus, metric: string, sent: number): Promise<number> {
     return waitFor(`every sample of ${metric}`, async () => { const n = await prom.samples(metric); return n >= sent ? n : undefined; }, 300_000, 2_000)
         .catch(async () => prom.samples(metric));
@@ -156,13 +169,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             await prom.start();
             const storeDownSeconds = Math.round((Date.now() - storeDownAt) / 1000);
             steps.push("store up");
-            await sleep(10_000);
-            apps.forEach((a) => a.stop());
-            await Promise.all(runs);
-
-            f.sent = apps.reduce((n, a) => n + tried(a), 0);
-            f.stored = await drained(prom, metric, f.sent);
-            f.lost = f.sent - f.stored;
+            await settle(f, prom, metric, apps, runs);
             const refusedBySpoke = senderAnswers(spoke.proc.logTail(100_000));
             const refusedByGateway = senderAnswers(gw.proc.logTail(100_000));
             f.details = {
@@ -197,12 +204,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             front.throttling = true;
             await sleep((seconds(PRW_RETRY_BUDGET) + 25) * 1000);
             front.throttling = false;
-            await sleep(10_000);
-            a.stop();
-            await sending;
-            f.sent = tried(a);
-            f.stored = await drained(prom, metric, f.sent);
-            f.lost = f.sent - f.stored;
+            await settle(f, prom, metric, [a], [sending]);
             const answers = senderAnswers(gw.proc.logTail(100_000));
             // The hub's own retries of a 429 (the RetryOn429 gate): more 429s than requests the sender retried.
             f.details = { throttledSeconds: seconds(PRW_RETRY_BUDGET) + 25, storeAnswered429: front.answered429, gatewayAnswers: answers, appFailedRounds: a.failedRequests };
@@ -265,12 +267,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             await gw.start();
             resume();
             const restarted = Date.now();
-            await sleep(10_000);
-            a.stop();
-            await sending;
-            f.sent = tried(a);
-            f.stored = await drained(prom, metric, f.sent);
-            f.lost = f.sent - f.stored;
+            await settle(f, prom, metric, [a], [sending]);
             const ingestAfter = await ingestion(prom);
             const delta = Object.fromEntries(Object.entries(ingestAfter).map(([k, v]) => [k, v - ingestBefore[k as keyof typeof ingestBefore]]));
             f.details = {
@@ -328,12 +325,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
                 const sent = await gw.metric("otelcol_exporter_sent_metric_points");
                 return sent > sentAtRevoke + sentWhileRevoked ? Date.now() : undefined;
             }, 600_000, 1_000);
-            await sleep(10_000);
-            a.stop();
-            await sending;
-            f.sent = tried(a);
-            f.stored = await drained(prom, metric, f.sent);
-            f.lost = f.sent - f.stored;
+            await settle(f, prom, metric, [a], [sending]);
             f.details = {
                 storedBeforeRevocation: before, revokedSerial: current.serial, newSerial: next.serial,
                 sentWhileRevokedPoints: sentWhileRevoked, queuedBatchesWhileRevoked: queuedWhileRevoked,
