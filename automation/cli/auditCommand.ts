@@ -2,7 +2,8 @@
  * `npm run fleet -- audit [--stacks SEL] [--refresh] [--config POLICY_CONFIG.json] [--json FILE] [--sarif FILE]`
  *
  * Evaluates the policy pack over each selected stack's deployed state (automation/driver/audit.ts).
- * Exit codes: 0 no mandatory violation, 1 a mandatory violation or a stack that could not be audited,
+ * Exit codes: 0 nothing found, 1 a mandatory violation, a stack that could not be audited or a backend
+ * stack no manifest entry explains (listed with the command that retires or adopts it),
  * 2 bad input (nothing written).
  */
 import { Command } from "commander";
@@ -15,7 +16,8 @@ import { listOption, setExitCode } from "../io/cliKit";
 import { checkOutputTarget, writeOutput } from "../io/output";
 import { loadManifest } from "../fleet/manifest";
 import { selectStacks } from "../fleet/selectors";
-import type { FleetStack } from "../fleet/types";
+import type { FleetManifest, FleetStack } from "../fleet/types";
+import { Orphan, orphanBackendStacks, orphanLine } from "../fleet/orphans";
 import { auditExitCode, auditReport, auditStack, StackAudit } from "../driver/audit";
 import { qualifiedStackName, serialized } from "../driver/engine/engine";
 import { locatePulumi } from "../driver/engine/pulumiCli";
@@ -69,6 +71,21 @@ async function auditOne(s: FleetStack, ctx: { workDir: string; organization: str
     }
 }
 
+/**
+ * The backend's stacks of this project that no manifest entry explains: what a removed entry left
+ * running (and billed). Undefined, with one line on stderr, when the backend cannot be listed.
+ */
+async function backendOrphans(manifest: FleetManifest, ctx: { workDir: string; pulumi: PulumiCommand; backend?: string; log: (l: string) => void }): Promise<Orphan[] | undefined> {
+    const envVars: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true", ...(ctx.backend !== undefined ? { PULUMI_BACKEND_URL: ctx.backend } : {}) };
+    try {
+        const ws = await LocalWorkspace.create({ workDir: ctx.workDir, pulumiCommand: ctx.pulumi, envVars });
+        return orphanBackendStacks(manifest, (await ws.listStacks()).map((s) => s.name));
+    } catch (e) {
+        ctx.log(`cannot list the backend's stacks (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); orphans not checked`);
+        return undefined;
+    }
+}
+
 function stackLine(a: StackAudit): string {
     if (a.error !== undefined) {
         return `${a.stack}: NOT AUDITED: ${a.error}`;
@@ -96,7 +113,8 @@ async function audit(args: AuditArgs, workDir: string): Promise<number> {
         }
     };
     await Promise.all(Array.from({ length: Math.min(manifest.rollout.concurrency, stacks.length) }, worker));
-    const report = auditReport(audits, startedAt);
+    const orphans = await backendOrphans(manifest, ctx);
+    const report = auditReport(audits, startedAt, orphans);
     const all: Violation[] = audits.flatMap((a) => a.violations);
     audits.forEach((a) => console.log(stackLine(a)));
     all.forEach((v) => console.log(formatViolation(v)));
@@ -104,7 +122,8 @@ async function audit(args: AuditArgs, workDir: string): Promise<number> {
         console.log("Summary by policy:");
         summaryByPolicy(all).forEach((l) => console.log(l));
     }
-    console.log(`audit: ${report.summary.mandatory} mandatory, ${report.summary.advisory} other violation(s) in ${audits.length} stack(s); ${report.summary.failed} not audited.`);
+    orphans?.forEach((o) => console.log(orphanLine(o, args.manifest)));
+    console.log(`audit: ${report.summary.mandatory} mandatory, ${report.summary.advisory} other violation(s) in ${audits.length} stack(s); ${report.summary.failed} not audited; ${orphans === undefined ? "backend stacks not listed" : `${orphans.length} backend stack(s) no entry explains`}.`);
     if (jsonTarget !== undefined) {
         writeOutput(jsonTarget, `${JSON.stringify(report, null, 2)}\n`, "--json");
     }
@@ -124,6 +143,6 @@ export function auditCommand(workDir: string): Command {
         .option("--config <file>", "policy configuration JSON (the --policy-pack-config format the fleet's previews use)")
         .option("--json <file>", "write the per-stack, per-policy report as JSON (- for standard output)")
         .option("--sarif <file>", "write SARIF 2.1.0 for code scanning (- for standard output)")
-        .addHelpText("after", "\nExamples:\n  npm run fleet -- audit --refresh --sarif audit.sarif\n  npm run fleet -- audit --stacks role:monitored --json audit.json\n\nExit codes: 0 no mandatory violation, 1 a mandatory violation or a stack not audited, 2 bad input (nothing written).")
+        .addHelpText("after", "\nExamples:\n  npm run fleet -- audit --refresh --sarif audit.sarif\n  npm run fleet -- audit --stacks role:monitored --json audit.json\n\nExit codes: 0 nothing found, 1 a mandatory violation, a stack not audited, or a backend stack no manifest entry explains, 2 bad input (nothing written).")
         .action(async (o: AuditArgs, cmd: Command) => setExitCode(cmd, await audit(o, workDir)));
 }

@@ -44,10 +44,10 @@ interface RetireOptions {
     readonly secretsProvider?: string;
 }
 
-/** `fleet retire --stacks <name>`: destroy the spoke, update the hub, then remove its state and stack file. */
+/** `fleet retire --stacks <name>`: destroy the spoke, remove its manifest entry, update the hub, then remove its state and stack file. */
 export function retireCommand(workDir: string): Command {
     return new Command("retire")
-        .description("retire stacks the manifest no longer names: destroy the spoke, update the hub, remove state and stack file (resumable)")
+        .description("retire stacks marked retiring: true (or no longer in the manifest): destroy the spoke, remove its entry, update the hub, remove state and stack file (resumable)")
         .requiredOption("--stacks <names>", "stack names to retire (comma-separated, repeatable)", listOption)
         .option("--manifest <file>", "fleet manifest", "stacks/fleet.yaml")
         .option("--state-dir <dir>", "journal folder", ".fleet")
@@ -62,6 +62,6 @@ export function retireCommand(workDir: string): Command {
             const { flags } = parseArgs(["destroy", "--stacks", o.stacks.join(","), "--state-dir", o.stateDir ?? ".fleet", ...(o.backend ? ["--backend", o.backend] : []), ...(o.yes ? ["--yes"] : []), ...(o.policyPack ? ["--policy-pack", o.policyPack] : []), ...(o.secretsProvider ? ["--secrets-provider", o.secretsProvider] : [])]);
             const settings = resolveSettings("destroy", flags, manifest, workDir);
             checkSettingsPaths(settings);
-            setExitCode(cmd, await retireStacks({ settings, manifest, d }, o.stacks));
+            setExitCode(cmd, await retireStacks({ settings, manifest, d, reload: d.loadManifest }, o.stacks));
         });
 }

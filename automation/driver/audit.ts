@@ -13,6 +13,7 @@
  */
 import { evaluatePlanStack, PlanResource, PlanStack, Violation } from "../../policy/offline";
 import { InputError } from "../../policy/offline/types";
+import type { Orphan } from "../fleet/orphans";
 import type { FleetStack } from "../fleet/types";
 
 /** Pulumi's marker for a secret value in a state file (sdk/go/common/resource/sig). */
@@ -112,7 +113,9 @@ export interface AuditReport {
     readonly version: 1;
     readonly startedAt: string;
     readonly stacks: ReadonlyArray<StackAudit & { readonly byPolicy: Record<string, number> }>;
-    readonly summary: { readonly stacks: number; readonly failed: number; readonly mandatory: number; readonly advisory: number; readonly byPolicy: Record<string, number> };
+    /** Backend stacks no manifest entry explains (left running and billed by a removed entry); absent when the backend could not be listed. */
+    readonly orphans?: readonly Orphan[];
+    readonly summary: { readonly stacks: number; readonly failed: number; readonly mandatory: number; readonly advisory: number; readonly orphans: number; readonly byPolicy: Record<string, number> };
 }
 
 function countByPolicy(violations: readonly Violation[]): Record<string, number> {
@@ -123,24 +126,26 @@ function countByPolicy(violations: readonly Violation[]): Record<string, number>
     return byPolicy;
 }
 
-export function auditReport(stacks: readonly StackAudit[], startedAt: Date): AuditReport {
+export function auditReport(stacks: readonly StackAudit[], startedAt: Date, orphans?: readonly Orphan[]): AuditReport {
     const all = stacks.flatMap((s) => s.violations);
     const byPolicy = countByPolicy(all);
     return {
         version: 1,
         startedAt: startedAt.toISOString(),
         stacks: stacks.map((s) => ({ ...s, byPolicy: countByPolicy(s.violations) })),
+        ...(orphans !== undefined ? { orphans } : {}),
         summary: {
             stacks: stacks.length,
             failed: stacks.filter((s) => s.error !== undefined).length,
             mandatory: all.filter((v) => v.enforcementLevel === "mandatory").length,
             advisory: all.filter((v) => v.enforcementLevel !== "mandatory").length,
+            orphans: orphans?.length ?? 0,
             byPolicy,
         },
     };
 }
 
-/** 0 nothing mandatory found, 1 a mandatory violation or a stack that could not be audited. */
+/** 0 nothing found, 1 a mandatory violation, a stack that could not be audited, or a backend stack no entry explains. */
 export function auditExitCode(report: AuditReport): number {
-    return report.summary.mandatory > 0 || report.summary.failed > 0 ? 1 : 0;
+    return report.summary.mandatory > 0 || report.summary.failed > 0 || report.summary.orphans > 0 ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { parse as parseYaml } from "yaml";
+import { isMap, isSeq, parse as parseYaml, parseDocument } from "yaml";
 import { PROJECT } from "../../stacks/config/common";
 import { parseStackConfig } from "../../stacks/config";
 import { stackFileFor } from "../fleet/stackConfig";
@@ -17,15 +17,20 @@ import { runFleet } from "./run";
 import type { RunSettings } from "./settings";
 
 /**
- * Retiring a stack the manifest no longer names, in the only safe order:
+ * Retiring a spoke marked `retiring: true` in the manifest (or whose entry is already gone), in the
+ * only safe order:
  *   1. destroy the spoke (the driver's destroy: preview-free approval, journal, resume);
- *   2. update the hub from the manifest, which no longer lists the account: its certificate name
- *      leaves the proxy's map, its OAM link and identity secret are deleted;
- *   3. remove the stack from the backend (`pulumi stack rm`), then its generated stack file.
- * Each step is recorded in <state-dir>/retire.json once it succeeded, so a rerun after a failure or
- * Ctrl-C continues with the first step not done (step 1 also resumes inside the driver's journal).
+ *   2. remove its entry from the manifest (comments and the other entries kept as written), so the
+ *      hub's tenants no longer include it;
+ *   3. update the hub from that manifest: its certificate name leaves the proxy's map, its OAM link
+ *      and identity secret are deleted;
+ *   4. remove the stack from the backend (`pulumi stack rm`), then its generated stack file.
+ * Until step 3 the hub keeps admitting the tenant, so nothing the spoke still sends is refused while
+ * it is being destroyed. Each step is recorded in <state-dir>/retire.json once it succeeded, so a
+ * rerun after a failure or Ctrl-C continues with the first step not done (step 1 also resumes inside
+ * the driver's journal).
  */
-export const RETIRE_STEPS = ["destroyed", "hub-updated", "state-removed", "file-removed"] as const;
+export const RETIRE_STEPS = ["destroyed", "entry-removed", "hub-updated", "state-removed", "file-removed"] as const;
 export type RetireStep = (typeof RETIRE_STEPS)[number];
 
 type RetireJournal = Record<string, Partial<Record<RetireStep, string>>>;
@@ -82,8 +87,8 @@ export function retireProblems(manifest: FleetManifest, targets: readonly string
             if (spokes.length > 0) {
                 problems.push(`retire ${t}: the hub cannot be retired while spokes exist (${spokes.map((s) => s.name).join(", ")}); fix: retire them first`);
             }
-        } else if (entry !== undefined) {
-            problems.push(`retire ${t}: ${manifest.path} still names it, so the next up would deploy it again; fix: remove its entry (fleet enrol --write does for departed accounts), then retire`);
+        } else if (entry !== undefined && entry.retiring !== true) {
+            problems.push(`retire ${t}: ${manifest.path} still names it without retiring: true, so the next up would deploy it again; fix: add retiring: true to its entry (fleet enrol --write does for departed accounts), then retire`);
         }
     }
     return problems;
@@ -93,6 +98,29 @@ export interface RetireContext {
     readonly settings: RunSettings;
     readonly manifest: FleetManifest;
     readonly d: FleetDeps;
+    /** Loads the manifest again (after the entry's removal), validated like any other load. */
+    readonly reload: (file: string) => FleetManifest;
+}
+
+/**
+ * The manifest file without the named entry, written atomically through the yaml Document API so
+ * every comment, key order and anchor of the other entries stays as written. Idempotent: an entry
+ * already gone is reported, not an error (a resumed retirement, or one removed by hand).
+ */
+export function removeEntry(file: string, name: string): string {
+    const text = fs.readFileSync(file, "utf8");
+    const doc = parseDocument(text, { merge: true });
+    const stacks = doc.get("stacks");
+    if (!isSeq(stacks)) {
+        throw new UsageError(`${file}: stacks: expected a list; fix: restore the manifest from git and rerun`);
+    }
+    const before = stacks.items.length;
+    stacks.items = stacks.items.filter((item) => !(isMap(item) && String(item.get("name")) === name));
+    if (stacks.items.length === before) {
+        return `${path.relative(process.cwd(), file) || file} has no entry ${name} (already removed)`;
+    }
+    writeOutput(file, doc.toString({ lineWidth: 0 }), "fleet manifest");
+    return `removed its entry from ${path.relative(process.cwd(), file) || file}`;
 }
 
 async function removeBackendStack(c: RetireContext, name: string): Promise<string> {
@@ -127,12 +155,18 @@ async function runStep(c: RetireContext, target: FleetStack, step: RetireStep): 
             const withTarget: FleetManifest = { ...manifest, stacks: [...manifest.stacks.filter((s) => s.name !== target.name), target] };
             return (await runFleet({ ...settings, operation: "destroy", selectors: [target.name], jsonReport: undefined }, withTarget, d)).exitCode;
         }
-        case "hub-updated":
+        case "entry-removed":
+            d.out(`retire ${target.name}: ${removeEntry(manifest.path, target.name)}`);
+            return EXIT.ok;
+        case "hub-updated": {
             if (target.role === "hub") {
                 return EXIT.ok;
             }
+            // The manifest as step 2 left it: the hub's tenants no longer include the target.
+            const now = c.reload(manifest.path);
             // force: a resumable up rollout the journal holds must not skip the hub as "already done".
-            return (await runFleet({ ...settings, operation: "up", selectors: [manifest.hub.name], force: true, jsonReport: undefined }, manifest, d)).exitCode;
+            return (await runFleet({ ...settings, operation: "up", selectors: [now.hub.name], force: true, jsonReport: undefined }, now, d)).exitCode;
+        }
         case "state-removed":
             d.out(`retire ${target.name}: ${await removeBackendStack(c, target.name)}`);
             return EXIT.ok;
@@ -153,10 +187,11 @@ export async function retireStacks(c: RetireContext, targets: readonly string[])
     for (const name of targets) {
         const done = (journal[name] ??= {});
         const file = stackFilePath(c.manifest, name);
-        if (done.destroyed === undefined && !fs.existsSync(file) && !fs.existsSync(stackFileFor(c.settings.programDir, name))) {
+        const entry = c.manifest.stacks.find((s) => s.name === name);
+        if (entry === undefined && done.destroyed === undefined && !fs.existsSync(file) && !fs.existsSync(stackFileFor(c.settings.programDir, name))) {
             throw new UsageError(`retire ${name}: no stack file ${file} and no retirement under way; fix: check the name (npm run fleet -- config --check lists orphans)`);
         }
-        const target = c.manifest.stacks.find((s) => s.name === name) ?? stackFromFile(name, fs.existsSync(file) ? file : stackFileFor(c.settings.programDir, name), c.manifest.hub.name);
+        const target = entry ?? stackFromFile(name, fs.existsSync(file) ? file : stackFileFor(c.settings.programDir, name), c.manifest.hub.name);
         for (const step of RETIRE_STEPS) {
             if (done[step] !== undefined) {
                 c.d.out(`retire ${name}: ${step} already (${done[step]})`);

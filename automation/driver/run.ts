@@ -77,6 +77,20 @@ function waveSummary(plan: WavePlan): string {
     return plan.waves.map((w) => `${w.name} wave ${w.stacks.length <= 3 ? `[${w.stacks.join(", ")}]` : `${w.stacks.length} stacks`}`).join(" → ");
 }
 
+/**
+ * A stack marked `retiring: true` is left as it is by the operations that would change or plan it
+ * (up, preview): it keeps running and the hub keeps its tenant until `fleet retire` destroys it in
+ * order. Every other operation (destroy, refresh, drift, outputs) still sees it.
+ */
+export function withoutRetiring(selected: readonly FleetStack[], op: Operation, show: (line: string) => void): FleetStack[] {
+    if (op !== "up" && op !== "preview") {
+        return [...selected];
+    }
+    const retiring = selected.filter((s) => s.retiring === true);
+    retiring.forEach((s) => show(`${s.name}: retiring, left as it is by ${op}; finish it with \`fleet retire --stacks ${s.name}\``));
+    return selected.filter((s) => s.retiring !== true);
+}
+
 /** One fleet operation, decided before any stack runs: what is selected, resumed and planned. */
 interface RunState {
     readonly settings: RunSettings;
@@ -114,7 +128,7 @@ function startRun(settings: RunSettings, manifest: FleetManifest, d: FleetDeps):
     }
     // Standard output carries only machine-readable output when there is some: outputs' JSON, or the report with --json -.
     const show = op === "outputs" || settings.jsonReport === "-" ? d.err : d.out;
-    const selected = selectStacks(manifest.stacks, settings.selectors);
+    const selected = withoutRetiring(selectStacks(manifest.stacks, settings.selectors), op, show);
     const store = new JournalStore(path.join(settings.stateDir, "journal.json"));
     store.load();
     const runId = newId(new Date(clock.now()));

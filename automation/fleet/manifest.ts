@@ -100,6 +100,14 @@ function referenceProblems(raw: RawManifest): string[] {
     if (hubs.length !== 1) {
         problems.push(`stacks: expected exactly one stack with role: hub, found ${hubs.length}`);
     }
+    for (const [i, s] of raw.stacks.entries()) {
+        if (s.role === "hub" && s.retiring) {
+            problems.push(`stacks[${i}].retiring: the hub cannot be retiring (it admits the retiring spokes until they are gone); fix: remove retiring from ${s.name}, and retire it last with \`fleet retire --stacks ${s.name}\``);
+        }
+        if (s.retiring && raw.rollout.canary.includes(s.name)) {
+            problems.push(`rollout.canary: "${s.name}" is retiring and is never deployed again; fix: name another canary`);
+        }
+    }
     const unknown = (field: string, name: string) => {
         const hint = closest(name, [...names]);
         problems.push(`${field}: "${name}" is not a stack of this manifest; ${hint !== undefined ? `did you mean ${hint}? fix: write ${hint}` : `expected one of ${[...names].join(", ")}; fix: use one of those names`}`);
@@ -165,6 +173,7 @@ function resolveStack(raw: RawManifest, s: RawManifest["stacks"][number], i: num
         account: s.account,
         region: stackRegion,
         regulated: s.regulated,
+        ...(s.retiring ? { retiring: true } : {}),
         dependsOn: s.role === "hub" ? s.dependsOn : [...new Set([hubName, ...s.dependsOn])],
         secrets: s.secrets,
         tags: raw_.tags as Record<string, string>,

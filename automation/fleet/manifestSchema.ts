@@ -82,6 +82,13 @@ const stackEntry = z
         maxActiveSeries: z.number().int().min(0).optional(),
         /** Set by `fleet enrol`: the enrolment profile this entry was built from; enrol retires only such entries. */
         profile: z.string().optional(),
+        /**
+         * Monitored and on-prem stacks: the account is leaving (set by `fleet enrol --write` for an account
+         * that left the enrolled OUs, or by hand). The hub keeps admitting the tenant and `up`/`preview` leave
+         * the spoke as it is, until `fleet retire --stacks <name>` destroys it, removes this entry, then
+         * updates the hub. Default false.
+         */
+        retiring: z.boolean().default(false),
         /** Role-specific settings, validated by the role's schema (`oss-monitoring:<role>`). */
         config: z.record(z.string(), z.unknown()).default({}),
     })

@@ -10,6 +10,8 @@ export interface FleetStack {
     readonly account: string;
     readonly region: string;
     readonly regulated: boolean;
+    /** Marked `retiring: true` in the manifest: the hub keeps its tenant, up/preview skip it, `fleet retire` finishes it. */
+    readonly retiring?: boolean;
     /** Stacks that must succeed first (the hub for every spoke, plus explicit dependsOn). */
     readonly dependsOn: readonly string[];
     readonly secrets: readonly string[];

@@ -14,7 +14,7 @@ export function renderProposal(file: string, p: Proposal): string[] {
         out.push(...asListItem(a, "+", `new: account ${a.account}, profile ${a.profile}`));
     }
     for (const r of p.retire) {
-        out.push(`-   - name: ${r.name}    # retire: account ${r.account} ${r.reason}; then npm run fleet -- retire --stacks ${r.name}`);
+        out.push(`~   - name: ${r.name}`, `+     retiring: true    # account ${r.account} ${r.reason}; then npm run fleet -- retire --stacks ${r.name}`);
     }
     return out;
 }
@@ -22,7 +22,8 @@ export function renderProposal(file: string, p: Proposal): string[] {
 /**
  * The manifest text with the proposal applied through the yaml Document API, so every comment,
  * key order and anchor of the untouched entries stays as written: new entries go at the end of
- * `stacks:`, retired ones are removed.
+ * `stacks:`, departing ones are marked `retiring: true` (the hub keeps their tenant and `up` leaves
+ * them alone until `fleet retire` destroys them and removes the entry).
  */
 export function applyProposal(text: string, p: Proposal): string {
     const doc: Document = parseDocument(text, { merge: true });
@@ -30,9 +31,16 @@ export function applyProposal(text: string, p: Proposal): string {
     if (!isSeq(stacks)) {
         throw new Error("stacks: expected a list");
     }
-    const retired = new Set(p.retire.map((r) => r.name));
+    const departing = new Map(p.retire.map((r) => [r.name, r]));
     const seq = stacks;
-    seq.items = seq.items.filter((item) => !(isMap(item) && retired.has(String(item.get("name")))));
+    for (const item of seq.items) {
+        const r = isMap(item) ? departing.get(String(item.get("name"))) : undefined;
+        if (r !== undefined && isMap(item)) {
+            const flag = doc.createNode(true);
+            flag.comment = ` fleet enrol: account ${r.account} ${r.reason}; finish with fleet retire --stacks ${r.name}`;
+            item.set("retiring", flag);
+        }
+    }
     for (const a of p.add) {
         const node = doc.createNode(a);
         node.commentBefore = ` Enrolled by fleet enrol: account ${a.account}, profile ${a.profile}.`;

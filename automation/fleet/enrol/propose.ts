@@ -144,7 +144,8 @@ export function propose(raw: RawManifest, e: Enrolment, org: OrgSnapshot): Propo
         return { problems };
     }
     const byId = new Map(org.accounts.map((a) => [a.id, a]));
-    const enrolled = raw.stacks.filter((s) => s.profile !== undefined);
+    // Entries already marked retiring are on their way out: proposed once, not again on every run.
+    const enrolled = raw.stacks.filter((s) => s.profile !== undefined && !s.retiring);
     const retire: Retirement[] = [];
     for (const s of enrolled) {
         const a = byId.get(s.account);

@@ -68,4 +68,12 @@ describe("automation/driver/audit", () => {
         assert.equal(auditExitCode(auditReport([clean], new Date(0))), 0);
         assert.equal(auditExitCode(auditReport([{ ...clean, violations: [], error: "stack not found" }], new Date(0))), 1);
     });
+
+    it("counts backend stacks no entry explains, and exits 1 on one; a backend it could not list is no finding", () => {
+        const clean = auditStack(hub, exported([]), { refreshed: false });
+        const withOrphan = auditReport([clean], new Date(0), [{ stack: "monitored-gone", where: "backend" }]);
+        assert.deepEqual({ orphans: withOrphan.orphans, count: withOrphan.summary.orphans, exit: auditExitCode(withOrphan) }, { orphans: [{ stack: "monitored-gone", where: "backend" }], count: 1, exit: 1 });
+        const unlisted = auditReport([clean], new Date(0), undefined);
+        assert.deepEqual({ has: "orphans" in unlisted, count: unlisted.summary.orphans, exit: auditExitCode(unlisted) }, { has: false, count: 0, exit: 0 });
+    });
 });

@@ -10,6 +10,8 @@ import { orphanBackendStacks, orphanLine, orphanStackFiles } from "../../../auto
 import { applyProposal } from "../../../automation/fleet/enrol/edit";
 import { enrolmentSchema, ENROLMENT_DEFAULTS } from "../../../automation/fleet/enrol/schema";
 import { propose, stackNameFor } from "../../../automation/fleet/enrol/propose";
+import { withoutRetiring } from "../../../automation/driver/run";
+import { removeEntry, retireProblems } from "../../../automation/driver/retire";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -102,9 +104,96 @@ describe("enrolment (pure parts)", () => {
         assert.strictEqual(p.retireShare, 1);
     });
 
-    it("applies a proposal keeping the comments of the entries it leaves", () => {
+    it("marks a departing entry retiring (with why and what next) instead of removing it, keeping every comment, and is idempotent", () => {
         const text = "version: 1\nstacks:\n  # the hub\n  - name: hub # inline\n    role: hub\n  - name: gone\n    role: monitored\n";
-        const next = applyProposal(text, { add: [], retire: [{ name: "gone", account: "1", reason: "x" }], waiting: [], retireShare: 0 });
-        assert.strictEqual(next, "version: 1\nstacks:\n  # the hub\n  - name: hub # inline\n    role: hub\n");
+        const proposal = { add: [], retire: [{ name: "gone", account: "444444444444", reason: "left the enrolled OUs" }], waiting: [], retireShare: 0 };
+        const next = applyProposal(text, proposal);
+        assert.strictEqual(next, "version: 1\nstacks:\n  # the hub\n  - name: hub # inline\n    role: hub\n  - name: gone\n    role: monitored\n    retiring: true # fleet enrol: account 444444444444 left the enrolled OUs; finish with fleet retire --stacks gone\n");
+        assert.strictEqual(applyProposal(next, proposal), next);
+    });
+
+    it("does not propose an entry already marked retiring again", () => {
+        const marked = { ...raw, stacks: raw.stacks.map((s) => (s.name === "monitored-legacy" ? { ...s, profile: "default", retiring: true } : s)) };
+        const p = propose(marked, enrolment, { organizationId: raw.awsOrganizationId, accounts: [] });
+        assert.ok(!("problems" in p));
+        assert.deepStrictEqual(p.retire, []);
+    });
+});
+
+describe("retiring: true: the hub keeps the tenant, up and preview leave the spoke, retire finishes it", () => {
+    let dir: string;
+    beforeEach(() => (dir = copyStacks()));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** The example manifest with edits applied to its parsed document (comments kept). */
+    function edited(edit: (doc: ReturnType<typeof parseDocument>) => void): string {
+        const file = path.join(dir, "fleet.yaml");
+        const doc = parseDocument(fs.readFileSync(file, "utf8"));
+        edit(doc);
+        fs.writeFileSync(file, doc.toString());
+        return file;
+    }
+    const indexOf = (file: string, name: string) => (parse(fs.readFileSync(file, "utf8")) as { stacks: { name: string }[] }).stacks.findIndex((s) => s.name === name);
+
+    it("a retiring spoke stays one of the hub's tenants and is flagged on its stack", () => {
+        const file = edited((doc) => doc.setIn(["stacks", 0, "retiring"], false));
+        const i = indexOf(file, "monitored-legacy");
+        const marked = edited((doc) => doc.setIn(["stacks", i, "retiring"], true));
+        const m = loadManifest(marked);
+        const legacy = m.stacks.find((s) => s.name === "monitored-legacy")!;
+        assert.strictEqual(legacy.retiring, true);
+        const hub = m.hub.parsed as { hub?: { monitoredAccounts?: string[] } };
+        assert.ok(hub.hub?.monitoredAccounts?.includes(legacy.account), "the hub still admits the retiring account");
+        removeEntry(marked, "monitored-legacy");
+        const gone = loadManifest(marked).hub.parsed as { hub?: { monitoredAccounts?: string[] } };
+        assert.ok(!(gone.hub?.monitoredAccounts ?? []).includes(legacy.account), "once its entry is removed the hub no longer names it");
+    });
+
+    it("refuses a retiring hub and a retiring canary, naming the field and the fix", () => {
+        const hubFile = edited((doc) => doc.setIn(["stacks", 0, "retiring"], true));
+        assert.throws(() => loadManifest(hubFile), /stacks\[0\]\.retiring: the hub cannot be retiring .*fix: remove retiring from hub/);
+        const canaryFile = edited((doc) => {
+            doc.setIn(["stacks", 0, "retiring"], false);
+            const canary = String((doc.getIn(["rollout", "canary"]) as { items: { value: string }[] }).items[0].value);
+            doc.setIn(["stacks", indexOf(path.join(dir, "fleet.yaml"), canary), "retiring"], true);
+        });
+        assert.throws(() => loadManifest(canaryFile), /rollout\.canary: ".*" is retiring and is never deployed again; fix: name another canary/);
+    });
+
+    it("up and preview skip a retiring stack and say how to finish it; destroy, refresh and drift still see it", () => {
+        const file = edited((doc) => doc.setIn(["stacks", indexOf(path.join(dir, "fleet.yaml"), "monitored-legacy"), "retiring"], true));
+        const stacks = loadManifest(file).stacks;
+        for (const op of ["up", "preview"] as const) {
+            const lines: string[] = [];
+            const kept = withoutRetiring(stacks, op, (l) => lines.push(l));
+            assert.deepStrictEqual(kept.map((s) => s.name), stacks.filter((s) => s.name !== "monitored-legacy").map((s) => s.name));
+            assert.deepStrictEqual(lines, [`monitored-legacy: retiring, left as it is by ${op}; finish it with \`fleet retire --stacks monitored-legacy\``]);
+        }
+        for (const op of ["destroy", "refresh", "drift"] as const) {
+            assert.strictEqual(withoutRetiring(stacks, op, () => assert.fail("nothing to say")).length, stacks.length);
+        }
+    });
+
+    it("retire accepts a retiring entry and refuses one still deployed by up, naming the marker", () => {
+        const file = edited((doc) => doc.setIn(["stacks", indexOf(path.join(dir, "fleet.yaml"), "monitored-legacy"), "retiring"], true));
+        const m = loadManifest(file);
+        assert.deepStrictEqual(retireProblems(m, ["monitored-legacy"]), []);
+        const other = m.stacks.find((s) => s.role === "monitored" && s.name !== "monitored-legacy")!.name;
+        assert.deepStrictEqual(retireProblems(m, [other]), [`retire ${other}: ${file} still names it without retiring: true, so the next up would deploy it again; fix: add retiring: true to its entry (fleet enrol --write does for departed accounts), then retire`]);
+    });
+
+    it("removing the entry keeps every other entry and comment as written, and a second removal changes nothing", () => {
+        const file = path.join(dir, "fleet.yaml");
+        const before = fs.readFileSync(file, "utf8");
+        assert.match(removeEntry(file, "monitored-legacy"), /^removed its entry from /);
+        const after = fs.readFileSync(file, "utf8");
+        const doc = parse(after) as { stacks: { name: string }[] };
+        assert.deepStrictEqual(doc.stacks.map((s) => s.name), (parse(before) as { stacks: { name: string }[] }).stacks.map((s) => s.name).filter((n) => n !== "monitored-legacy"));
+        const comments = (t: string) => t.split("\n").filter((l) => l.trim().startsWith("#"));
+        assert.deepStrictEqual(comments(after), comments(before).filter((c) => after.includes(c)), "no comment rewritten");
+        assert.ok(comments(before).length - comments(after).length <= 3, "only the removed entry's own comments go");
+        assert.match(removeEntry(file, "monitored-legacy"), /has no entry monitored-legacy \(already removed\)$/);
+        assert.strictEqual(fs.readFileSync(file, "utf8"), after);
+        assert.doesNotThrow(() => loadManifest(file));
     });
 });

@@ -86,6 +86,24 @@ describe("fleet audit: the policy pack over deployed state (real engine)", funct
         assert.ok(exportedState().includes("edited out of band"), "audit --refresh refreshed the stack");
     });
 
+    it("lists a backend stack no manifest entry explains, with the command that retires or adopts it, and exits 1", async () => {
+        const init = spawnSync(path.join(fleet.bin, "pulumi"), ["stack", "init", "organization/oss-monitoring/monitored-gone", "--non-interactive"], { cwd: fleet.program, env: fleet.env, encoding: "utf8" });
+        assert.strictEqual(init.status, 0, init.stdout + init.stderr);
+        try {
+            // The spoke alone: its only finding is advisory, so exit 1 is the orphan's.
+            const json = path.join(fleet.dir, "orphan.json");
+            const r = await fleet.fleetRaw(["audit", "--manifest", fleet.manifest, "--backend", fleet.backend, "--stacks", "spoke-01", "--config", config, "--json", json]);
+            const report = JSON.parse(fs.readFileSync(json, "utf8")) as AuditReport;
+            assert.strictEqual(r.code, 1, r.stdout + r.stderr);
+            assert.deepStrictEqual(report.orphans, [{ stack: "monitored-gone", where: "backend" }]);
+            assert.deepStrictEqual([report.summary.mandatory, report.summary.failed, report.summary.orphans], [0, 0, 1]);
+            assert.match(r.stdout, /^backend stack monitored-gone: no entry of .* explains it; fix: retire it with `npm run fleet -- retire --stacks monitored-gone`, or adopt it by adding an entry named monitored-gone to /m);
+            assert.match(r.stdout, /1 backend stack\(s\) no entry explains\.$/m);
+        } finally {
+            spawnSync(path.join(fleet.bin, "pulumi"), ["stack", "rm", "organization/oss-monitoring/monitored-gone", "--yes", "--non-interactive"], { cwd: fleet.program, env: fleet.env, encoding: "utf8" });
+        }
+    });
+
     it("exits 2 on bad input and writes nothing", async () => {
         const json = path.join(fleet.dir, "bad.json");
         const r = await fleet.fleetRaw(["audit", "--manifest", fleet.manifest, "--backend", fleet.backend, "--stacks", "no-such-stack", "--json", json]);

@@ -1,8 +1,9 @@
 /**
- * Retiring an account on the real engine (the fixture fleet, test/e2e/engine/harness.ts): the
- * account leaves the manifest, `config --check` reports its stack file with the retire command,
- * and `fleet retire` destroys the spoke, updates the hub (its tenants no longer name the account),
- * and leaves no backend stack and no stack file.
+ * Retiring an account on the real engine (the fixture fleet, test/e2e/engine/harness.ts): an
+ * account removed from the manifest by hand (`config --check` reports its stack file with the retire
+ * command) or marked `retiring: true` (`up` leaves it and the hub keeps its tenant), then `fleet
+ * retire` destroys the spoke, removes the entry, updates the hub (its tenants no longer name the
+ * account), and leaves no backend stack and no stack file.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -29,6 +30,15 @@ describe("fleet lifecycle on the real engine: retiring an account removed from t
         doc.rollout.canary = doc.rollout.canary.filter((c) => stacks.includes(c));
         fs.writeFileSync(fleet.manifest, stringify(doc));
     }
+
+    /** Marks a spoke `retiring: true` (as fleet enrol --write does) and takes it out of the canary wave. */
+    function markRetiring(name: string): void {
+        const doc = parse(fs.readFileSync(fleet.manifest, "utf8")) as { stacks: { name: string; retiring?: boolean }[]; rollout: { canary: string[] } };
+        doc.stacks.find((s) => s.name === name)!.retiring = true;
+        doc.rollout.canary = doc.rollout.canary.filter((c) => c !== name);
+        fs.writeFileSync(fleet.manifest, stringify(doc));
+    }
+    const manifestNames = () => (parse(fs.readFileSync(fleet.manifest, "utf8")) as { stacks: { name: string }[] }).stacks.map((s) => s.name);
 
     const backendStacks = async () => JSON.parse((await collect(fleet.pulumi(["stack", "ls", "--json"]))).stdout) as { name: string }[];
     const hubState = async () => (await collect(fleet.pulumi(["stack", "export", "--stack", "organization/oss-monitoring/hub"]))).stdout;
@@ -76,8 +86,13 @@ describe("fleet lifecycle on the real engine: retiring an account removed from t
         assert.strictEqual(after.code, 0, after.stderr);
     });
 
-    it("Ctrl-C during retirement stops it after the running step; the same command resumes and finishes it", async () => {
-        writeManifest(["hub"]);
+    it("a spoke marked retiring: up leaves it and the hub keeps its tenant; Ctrl-C during retire stops after the running step, the same command resumes and finishes it", async () => {
+        markRetiring("spoke-01");
+        const up = await fleet.fleet("up");
+        assert.strictEqual(up.code, 0, up.stdout + up.stderr);
+        assert.match(up.stdout, /spoke-01: retiring, left as it is by up; finish it with `fleet retire --stacks spoke-01`/);
+        assert.ok((await hubState()).includes(account("spoke-01")), "while retiring, the hub still names the account");
+        assert.ok(fs.existsSync(fleet.registrationFile("spoke-01")), "while retiring, the spoke still runs");
         // The hub update takes 20 s (its work command re-runs and sleeps on cue): time to press Ctrl-C in it.
         fleet.cue("hub", "sleep", "20");
         fleet.resetEvents();
@@ -96,7 +111,8 @@ describe("fleet lifecycle on the real engine: retiring an account removed from t
         process.kill(-child.pid!, "SIGINT");
         assert.strictEqual(await exited, 130, out);
         const journal = JSON.parse(fs.readFileSync(path.join(fleet.stateDir, "retire.json"), "utf8")) as Record<string, Record<string, string>>;
-        assert.deepStrictEqual(Object.keys(journal["spoke-01"]), ["destroyed"], "only the destroy is recorded as done");
+        assert.deepStrictEqual(Object.keys(journal["spoke-01"]), ["destroyed", "entry-removed"], "the destroy and the entry's removal are recorded as done, the hub update is not");
+        assert.deepStrictEqual(manifestNames(), ["hub"], "the entry left the manifest before the hub update");
         assert.ok((await backendStacks()).some((s) => s.name.endsWith("spoke-01")), "the backend stack is still there");
 
         fleet.clearCue("hub", "sleep");

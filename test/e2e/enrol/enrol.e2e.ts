@@ -160,15 +160,23 @@ describe("fleet enrol against moto's Organizations emulator", function () {
         assert.strictEqual(stopped.err.length, 1);
         assert.match(stopped.err[0], /would retire 2 of the enrolled stacks \(50%\).*--confirm-retire 2/);
         assert.strictEqual(fs.readFileSync(file, "utf8"), enrolled, "nothing written when it stops");
-        const retired = stopped.out.filter((l) => l.startsWith("-   - name:"));
-        assert.deepStrictEqual(retired.map((l) => l.replace(/^- {3}- name: (\S+).*$/, "$1")), ["monitored-acct-a1", "monitored-acct-a2"]);
-        assert.match(retired[0], /left the enrolled OUs/);
-        assert.match(retired[1], /SUSPENDED/);
+        const marked = stopped.out.filter((l) => l.startsWith("~   - name:"));
+        assert.deepStrictEqual(marked.map((l) => l.replace(/^~ {3}- name: (\S+).*$/, "$1")), ["monitored-acct-a1", "monitored-acct-a2"]);
+        const why = stopped.out.filter((l) => l.startsWith("+     retiring: true"));
+        assert.strictEqual(why.length, 2);
+        assert.match(why[0], /left the enrolled OUs; then npm run fleet -- retire --stacks monitored-acct-a1/);
+        assert.match(why[1], /SUSPENDED; then npm run fleet -- retire --stacks monitored-acct-a2/);
 
         const confirmed = await run(moto, ["--manifest", file, "--write", "--confirm-retire", "2"]);
         assert.strictEqual(confirmed.code, 0, confirmed.err.join("\n"));
+        // The departing entries stay, marked, until fleet retire removes them (the hub keeps their tenants meanwhile).
+        const entries = (parseYaml(fs.readFileSync(file, "utf8")) as { stacks: { name: string; retiring?: boolean }[] }).stacks.filter((s) => s.name.startsWith("monitored-acct"));
         // New entries are appended in account-ID order and moto's IDs are random: compare the names as a set.
-        assert.deepStrictEqual(stackNames(file).filter((n) => n.startsWith("monitored-acct")).sort(), ["monitored-acct-a3", "monitored-acct-a4"]);
+        assert.deepStrictEqual(entries.filter((s) => s.retiring === true).map((s) => s.name).sort(), ["monitored-acct-a1", "monitored-acct-a2"]);
+        assert.deepStrictEqual(entries.filter((s) => s.retiring !== true).map((s) => s.name).sort(), ["monitored-acct-a3", "monitored-acct-a4"]);
+        const rerun = await run(moto, ["--manifest", file, "--write"]);
+        assert.strictEqual(rerun.code, 0, rerun.err.join("\n"));
+        assert.match(rerun.out.join("\n"), /^no change: /, "marked entries are not proposed again");
     });
 
     describe("bad input: one line naming the cause and the fix, exit 2, nothing written", () => {
