@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { CloudWatchDataSource } from "../components/cloudwatch/cloudwatchDataSource";
 import { CloudWatchHostContent } from "../components/cloudwatch/cloudwatchHostContent";
 import { ObservabilitySink } from "../components/cloudwatch/observabilitySink";
-import { sinkRegions } from "../components/cloudwatch/observabilityPolicy";
 import { CollectorIngress, ingressListeners } from "../components/hub/collectorIngress";
 import { CollectorService } from "../components/hub/collector/collectorService";
 import { DrRemoteWritePath } from "../components/hub/drRemoteWritePath";
@@ -20,8 +19,9 @@ import { PROJECT_RELEASE } from "./release";
 import { deployProvider } from "./provider";
 import { HUB_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
 import { hubEndpointServices } from "../components/network/hubPaths";
-import { tenantLimitSignals, tenantSeriesLimits } from "../components/hub/tenantLimits";
-import { earliestCertificateExpiry, tenantCertificateSignals } from "../components/identity/tenantIdentities";
+import { tenantSeriesLimits } from "../components/hub/tenantLimits";
+import { earliestCertificateExpiry } from "../components/identity/tenantIdentities";
+import { HubContentInputs, hubContentInputs } from "./hubContentInputs";
 import { tenantKey } from "../components/identity/tenants";
 
 /** Composes the central hub and returns what spokes and operators need (HubOutputs). */
@@ -36,6 +36,7 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
     const hub = config.hub;
     const tags = config.tags;
 
+    const contentInputs = hubContentInputs(config, now ?? new Date());
     const alertsKey = new EncryptionKey("hub-alerts-cmk", {
         account: config.account, region: config.region, services: ["sns-from-aps"], description: "AMP alert notifications (SNS)", tags,
     }, opts);
@@ -47,16 +48,12 @@ export function hubStack(config: HubStackConfig, now?: Date): Record<string, pul
         kmsKeyArn: alertsKey.keyArn,
         grafanaDataSourceUid: grafana.dataSourceUid,
         grafanaDataSourceType: grafana.dataSourceType,
-        quotas: hub.quotas,
-        minHubCollectorReplicas: hub.collector.minTasks,
-        // Tenants' limits and certificate expiry become series with their labels (components/content/tenantRules.ts).
-        tenantSeriesLimits: tenantLimitSignals(front.tenants, hub.tenantLimits),
-        tenantCertificates: tenantCertificateSignals(front.tenants, now ?? new Date(), hub.identity.rotationDays),
-        tenantCertWarningDays: hub.identity.rotationDays,
+        // The same inputs `oss-monitoring content` renders for review (stacks/hubContentInputs.ts).
+        ...contentInputs.amp,
         dr: amp.dr !== undefined && amp.drProvider !== undefined ? { workspaceId: amp.dr.workspaceId, provider: amp.drProvider } : undefined,
         tags,
     }, { providers: grafana.provider !== undefined ? [provider, grafana.provider] : [provider] });
-    const cw = cloudwatch(config, opts, { provider, grafana, content, alertsKey });
+    const cw = cloudwatch(config, opts, { provider, grafana, content, alertsKey, inputs: contentInputs });
 
     return compact({
         account: config.account,
@@ -274,10 +271,10 @@ function grafanaWorkspace(config: HubStackConfig, opts: StackOpts, amp: ReturnTy
 function cloudwatch(
     config: HubStackConfig,
     opts: StackOpts,
-    d: { provider: pulumi.ProviderResource; grafana: GrafanaWorkspace; content: HubContent; alertsKey: EncryptionKey },
+    d: { provider: pulumi.ProviderResource; grafana: GrafanaWorkspace; content: HubContent; alertsKey: EncryptionKey; inputs: HubContentInputs },
 ) {
     const cw = config.hub.cloudwatch;
-    const cwRegions = sinkRegions(config.region, cw.sources.map((s) => s.region));
+    const cwRegions = d.inputs.cloudwatchRegions;
     const sinks = new ObservabilitySink("hub-oam", {
         regions: cwRegions,
         organizationId: config.organizationId,
@@ -294,8 +291,8 @@ function cloudwatch(
         account: config.account, region: config.region, regions: cwRegions, sinkArns: sinks.sinkArns, workspaceRoleName: d.grafana.roleName,
     }, grafanaOpts);
     const hostContent = new CloudWatchHostContent("hub-cloudwatch-content", {
-        dataSourceUid: dataSource.dataSourceUid, regions: cwRegions, sources: cw.sources, alertTopicArn: d.content.alertTopicArn,
-        alertKmsKeyArn: d.alertsKey.keyArn, workspaceRoleName: d.grafana.roleName, silentAfterMinutes: cw.silentAfterMinutes,
+        dataSourceUid: dataSource.dataSourceUid, regions: cwRegions, sources: d.inputs.cloudwatchSources, alertTopicArn: d.content.alertTopicArn,
+        alertKmsKeyArn: d.alertsKey.keyArn, workspaceRoleName: d.grafana.roleName, silentAfterMinutes: d.inputs.agentSilentAfterMinutes,
     }, grafanaOpts);
     return { sinks, grafana: { dataSource, hostContent } };
 }

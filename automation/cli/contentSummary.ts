@@ -1,3 +1,4 @@
+import type { AgentRuleGroup, GRAFANA_ALERT_ROUTING } from "../../components/cloudwatch/agentAlerts";
 import type { AlertingRule, RecordingRule, RuleGroup } from "../../components/content";
 
 /**
@@ -6,8 +7,16 @@ import type { AlertingRule, RecordingRule, RuleGroup } from "../../components/co
  * query, unit and thresholds; per rule group each rule's name, query, `for`, severity and summary.
  */
 
+/** A panel query: PromQL (`expr`), CloudWatch Metrics Insights SQL (`sqlExpression`) or a Logs Insights query (`expression`). */
 interface Target {
     readonly expr?: string;
+    readonly sqlExpression?: string;
+    readonly expression?: string;
+}
+
+/** The query text of a target, whatever its data source. */
+export function targetQuery(t: Target): string | undefined {
+    return t.expr ?? t.sqlExpression ?? t.expression;
 }
 interface Panel {
     readonly type?: string;
@@ -43,7 +52,7 @@ export function dashboardSummary(d: Dashboard): string {
             lines.push(`| **${cell(p.title ?? "")}** | row | | | |`);
             continue;
         }
-        const queries = (p.targets ?? []).map((t) => t.expr).filter((e): e is string => e !== undefined);
+        const queries = (p.targets ?? []).map(targetQuery).filter((e): e is string => e !== undefined);
         lines.push(`| ${cell(p.title ?? "")} | ${p.type ?? "-"} | ${queries.length > 0 ? queries.map((q) => `\`${cell(q)}\``).join("<br>") : "-"} | ${p.fieldConfig?.defaults?.unit ?? "-"} | ${thresholds(p)} |`);
     }
     return `${lines.join("\n")}\n`;
@@ -69,4 +78,40 @@ export function ruleGroupsSummary(kind: string, groups: readonly RuleGroup<Recor
         lines.push("");
     }
     return `${lines.join("\n").trimEnd()}\n`;
+}
+
+const minutes = (seconds: number) => `${seconds / 60}m`;
+
+/** A Grafana-managed rule's data: queries with their time window, then the expressions over them. */
+function grafanaRuleData(r: AgentRuleGroup["rules"][number]): { queries: string; condition: string } {
+    const queries: string[] = [];
+    const steps: string[] = [];
+    for (const d of r.datas) {
+        const model = JSON.parse(d.model) as { type?: string; expression?: string; reducer?: string };
+        if (d.datasourceUid === "__expr__") {
+            steps.push(model.type === "reduce" ? `${d.refId} = ${model.reducer}(${model.expression})` : `${d.refId} = \`${cell(model.expression ?? "")}\``);
+            continue;
+        }
+        const window = d.relativeTimeRange.to === 0 ? `last ${minutes(d.relativeTimeRange.from)}` : `${minutes(d.relativeTimeRange.from)} to ${minutes(d.relativeTimeRange.to)} ago`;
+        queries.push(`${d.refId} (${window}): \`${cell(model.expression ?? "")}\``);
+    }
+    return { queries: queries.join("<br>"), condition: `${steps.join("; ")}; fires on ${r.condition}` };
+}
+
+/** A Grafana-managed rule group as Markdown: where it notifies, then per rule its queries, condition, `for`, severity and summary. */
+export function grafanaRuleGroupSummary(g: AgentRuleGroup, routing: typeof GRAFANA_ALERT_ROUTING): string {
+    const lines = [
+        `# Grafana rule group ${g.name} (folder ${g.folderUid}, every ${minutes(g.intervalSeconds)})`,
+        "",
+        `Notifies contact point \`${routing.contactPoint}\` (SNS: the AMP alert topic), grouped by ${routing.groupBies.join(", ")}; ` +
+            `group wait ${routing.groupWait}, group interval ${routing.groupInterval}, repeat ${routing.repeatInterval}.`,
+        "",
+        "| rule | queries | condition | for | severity | no data | summary |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ];
+    for (const r of g.rules) {
+        const { queries, condition } = grafanaRuleData(r);
+        lines.push(`| ${cell(r.name)} | ${queries} | ${condition} | ${r.for} | ${r.labels.severity ?? "-"} | ${r.noDataState} | ${cell(r.annotations.summary ?? "")} |`);
+    }
+    return `${lines.join("\n")}\n`;
 }

@@ -25,7 +25,7 @@ export function versionLine(root: string = projectRoot()): string {
 
 const EXTRA_HELP = [
     "  policy     check PLAN.json [--sarif FILE] [--config FILE]: the policy pack over an offline plan (oss-monitoring policy check --help)",
-    "  content    --out DIR: render the hub's dashboards, rules and alert manager configuration for review (oss-monitoring content --help)",
+    "  content    --out DIR [--manifest FILE]: render what the hub deploys (dashboards, AMP and Grafana rules, alert manager) with summaries, for review (oss-monitoring content --help)",
     "  version    print the version (also --version, -V)",
 ];
 

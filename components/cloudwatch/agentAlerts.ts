@@ -114,3 +114,67 @@ export function agentAlertRules(sources: readonly AgentSource[], o: AgentAlertOp
         };
     });
 }
+
+/** The Grafana folder of the CloudWatch agents' dashboard and rule group (uid and title as deployed). */
+export const CLOUDWATCH_AGENTS_FOLDER = { uid: "cloudwatch-agents", title: "CloudWatch agents" } as const;
+
+/**
+ * Name and evaluation interval of that rule group. Every evaluation is billed GetMetricData (two
+ * SEARCHes per account): five minutes keeps the fleet-size bill documented in the README while
+ * detection stays < 20 minutes.
+ */
+export const AGENT_RULE_GROUP = { name: "cloudwatch-agents", intervalSeconds: 300 } as const;
+
+/**
+ * Where Grafana sends what it alerts on: one SNS contact point (the AMP alert topic) as the root of
+ * the organization's notification policy tree, grouped per alert and account.
+ */
+export const GRAFANA_ALERT_ROUTING = {
+    contactPoint: "oss-monitoring-alert-topic",
+    groupBies: ["alertname", "account"],
+    groupWait: "1m",
+    groupInterval: "5m",
+    repeatInterval: "4h",
+} as const;
+
+/** One rule of a Grafana rule group, in the shape grafana.alerting.RuleGroup's `rules` input takes. */
+export interface GrafanaRuleInput {
+    readonly name: string;
+    readonly condition: string;
+    readonly for: string;
+    readonly noDataState: string;
+    readonly execErrState: string;
+    readonly labels: Record<string, string>;
+    readonly annotations: Record<string, string>;
+    readonly datas: { readonly refId: string; readonly datasourceUid: string; readonly relativeTimeRange: RuleData["relativeTimeRange"]; readonly model: string }[];
+}
+
+/** The "CloudWatch agent not reporting" rule group as the hub deploys it (grafana.alerting.RuleGroup inputs). */
+export interface AgentRuleGroup {
+    readonly name: string;
+    readonly folderUid: string;
+    readonly intervalSeconds: number;
+    readonly rules: GrafanaRuleInput[];
+}
+
+/** The rule group the hub deploys for these sources; undefined (none deployed) without sources. */
+export function agentRuleGroup(sources: readonly AgentSource[], o: AgentAlertOptions): AgentRuleGroup | undefined {
+    if (sources.length === 0) {
+        return undefined;
+    }
+    return {
+        name: AGENT_RULE_GROUP.name,
+        folderUid: CLOUDWATCH_AGENTS_FOLDER.uid,
+        intervalSeconds: AGENT_RULE_GROUP.intervalSeconds,
+        rules: agentAlertRules(sources, o).map((r) => ({
+            name: r.name,
+            condition: r.condition,
+            for: r.forDuration,
+            noDataState: "OK",
+            execErrState: "Error",
+            labels: r.labels,
+            annotations: r.annotations,
+            datas: r.data.map((d) => ({ refId: d.refId, datasourceUid: d.datasourceUid, relativeTimeRange: d.relativeTimeRange, model: JSON.stringify(d.model) })),
+        })),
+    };
+}

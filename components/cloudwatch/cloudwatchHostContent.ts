@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../security/iam";
-import { agentAlertRules } from "./agentAlerts";
+import { AGENT_RULE_GROUP, agentRuleGroup, CLOUDWATCH_AGENTS_FOLDER, GRAFANA_ALERT_ROUTING } from "./agentAlerts";
 import { alertPublishPolicy } from "./cloudwatchIam";
 import { AgentSource, buildHostDashboard } from "./hostDashboard";
 
@@ -34,7 +34,7 @@ export class CloudWatchHostContent extends pulumi.ComponentResource {
     constructor(name: string, args: CloudWatchHostContentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("oss-monitoring:cloudwatch:CloudWatchHostContent", name, {}, opts);
         const child = { parent: this };
-        const folder = new grafana.oss.Folder(`${name}-folder`, { uid: "cloudwatch-agents", title: "CloudWatch agents" }, child);
+        const folder = new grafana.oss.Folder(`${name}-folder`, { uid: CLOUDWATCH_AGENTS_FOLDER.uid, title: CLOUDWATCH_AGENTS_FOLDER.title }, child);
         const dashboard = new grafana.oss.Dashboard(`${name}-hosts`, {
             configJson: pulumi.output(args.dataSourceUid).apply((uid) => JSON.stringify(buildHostDashboard({ dataSourceUid: uid, regions: args.regions, sources: args.sources }))),
             folder: folder.uid,
@@ -47,36 +47,25 @@ export class CloudWatchHostContent extends pulumi.ComponentResource {
             policy: pulumi.all([args.alertTopicArn, args.alertKmsKeyArn]).apply(([topic, key]) => toJson(alertPublishPolicy(topic, key))),
         }, child);
         const contactPoint = new grafana.alerting.ContactPoint(`${name}-sns`, {
-            name: "oss-monitoring-alert-topic",
+            name: GRAFANA_ALERT_ROUTING.contactPoint,
             // authProvider default: the workspace's IAM role.
             sns: [{ topic: args.alertTopicArn, messageFormat: "json" }],
         }, { parent: this, dependsOn: [publish] });
         // The organization's policy tree has one root; everything Grafana alerts on goes to the AMP alert topic.
         new grafana.alerting.NotificationPolicy(`${name}-routing`, {
             contactPoint: contactPoint.name,
-            groupBies: ["alertname", "account"],
-            groupWait: "1m",
-            groupInterval: "5m",
-            repeatInterval: "4h",
+            groupBies: [...GRAFANA_ALERT_ROUTING.groupBies],
+            groupWait: GRAFANA_ALERT_ROUTING.groupWait,
+            groupInterval: GRAFANA_ALERT_ROUTING.groupInterval,
+            repeatInterval: GRAFANA_ALERT_ROUTING.repeatInterval,
         }, child);
-        const rules = pulumi.output(args.dataSourceUid).apply((uid) => agentAlertRules(args.sources, { dataSourceUid: uid, silentAfterMinutes: args.silentAfterMinutes }));
+        const group = pulumi.output(args.dataSourceUid).apply((uid) => agentRuleGroup(args.sources, { dataSourceUid: uid, silentAfterMinutes: args.silentAfterMinutes }));
         if (args.sources.length > 0) {
             new grafana.alerting.RuleGroup(`${name}-agents`, {
-                name: "cloudwatch-agents",
+                name: AGENT_RULE_GROUP.name,
                 folderUid: folder.uid,
-                // Every evaluation is billed GetMetricData (two SEARCHes per account): five minutes
-                // keeps the fleet-size bill documented in the README while detection stays < 20 minutes.
-                intervalSeconds: 300,
-                rules: rules.apply((rs) => rs.map((r) => ({
-                    name: r.name,
-                    condition: r.condition,
-                    for: r.forDuration,
-                    noDataState: "OK",
-                    execErrState: "Error",
-                    labels: r.labels,
-                    annotations: r.annotations,
-                    datas: r.data.map((d) => ({ refId: d.refId, datasourceUid: d.datasourceUid, relativeTimeRange: d.relativeTimeRange, model: JSON.stringify(d.model) })),
-                }))),
+                intervalSeconds: AGENT_RULE_GROUP.intervalSeconds,
+                rules: group.apply((g) => g!.rules),
             }, child);
         }
         this.dashboardUrl = dashboard.url;

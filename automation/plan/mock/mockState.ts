@@ -121,6 +121,12 @@ const STATE: Record<string, StateFn> = {
     },
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": (n) => ({ id: `${hex(n, 4)}`, extra: { serviceAccountId: `${parseInt(hex(n, 4), 16) % 1000}` } }),
     "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": (n) => ({ id: hex(n, 12), extra: { key: `glsa_offline_${hex(n, 32)}`, serviceAccountTokenId: hex(n, 6) } }),
+    // Grafana generates a data source's uid when none is given: a stable stand-in, so the plan shows
+    // the AMP dashboards' JSON (which names it) instead of an unknown.
+    "grafana:oss/dataSource:DataSource": (n, i) => {
+        const uid = String(i.uid ?? `offline-${hex(n, 10)}`);
+        return { id: `1:${uid}`, extra: { uid } };
+    },
     "aws:ssm/activation:Activation": (n) => ({ id: `${hex(n, 8)}-${hex(n + "x", 4)}-${hex(n + "y", 4)}-${hex(n + "z", 4)}-${hex(n + "w", 12)}`, extra: { activationCode: hex(n + "code", 20) } }),
     "aws:secretsmanager/secret:Secret": (n, i, c) => ({ id: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}`, extra: { arn: `arn:aws:secretsmanager:${c.region}:${c.account}:secret:${i.name ?? n}-${hex(n, 6)}` } }),
     // The secret material is marked secret by the monitor from the SDK's additionalSecretOutputs, as the engine does.

@@ -10,30 +10,53 @@ describe("content summaries beside the rendered JSON and YAML", () => {
     let dir: string;
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "content-summary-"));
-        writeContent(dir, {});
+        writeContent({ out: dir, now: "2026-12-01" });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("every dashboard's summary lists each panel with its queries, unit and thresholds", () => {
+    it("every dashboard's summary (the CloudWatch hosts one included) lists each panel, rows' panels too, with its queries, unit and thresholds", () => {
+        type Panel = { title: string; type: string; panels?: Panel[]; targets?: { expr?: string; sqlExpression?: string; expression?: string }[]; fieldConfig?: { defaults?: { unit?: string } } };
+        const flat = (ps: Panel[]): Panel[] => ps.flatMap((p) => [p, ...flat(p.panels ?? [])]);
         const jsons = fs.readdirSync(path.join(dir, "dashboards"), { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
-        assert.ok(jsons.length >= 3);
+        assert.deepStrictEqual(jsons.length, 4, "three AMP dashboards and the CloudWatch hosts dashboard");
         for (const rel of jsons) {
-            const d = JSON.parse(fs.readFileSync(path.join(dir, "dashboards", rel), "utf8")) as { title: string; panels: { title: string; type: string; targets?: { expr?: string }[]; fieldConfig?: { defaults?: { unit?: string } } }[] };
+            const d = JSON.parse(fs.readFileSync(path.join(dir, "dashboards", rel), "utf8")) as { title: string; panels: Panel[] };
             const md = fs.readFileSync(path.join(dir, "dashboards", rel.replace(/\.json$/, ".md")), "utf8");
             assert.ok(md.startsWith(`# ${d.title}\n`), rel);
             // Panels in order (two panels may share a title): each is the next table row with its title.
             const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| panel |") && !l.startsWith("| ---"));
-            assert.strictEqual(rows.length, d.panels.length, `${rel}: one row per panel`);
-            for (const [i, p] of d.panels.entries()) {
+            const panels = flat(d.panels);
+            assert.strictEqual(rows.length, panels.length, `${rel}: one row per panel`);
+            for (const [i, p] of panels.entries()) {
                 const row = rows[i].startsWith(`| ${p.type === "row" ? `**${p.title}**` : p.title} |`) ? rows[i] : undefined;
                 assert.ok(row !== undefined, `${rel}: panel ${p.title}`);
                 for (const t of p.targets ?? []) {
-                    assert.ok(row.includes(`\`${(t.expr ?? "").replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ")}\``), `${rel}: ${p.title} query`);
+                    const q = t.expr ?? t.sqlExpression ?? t.expression;
+                    assert.ok(q !== undefined, `${rel}: ${p.title} has a query`);
+                    assert.ok(row.includes(`\`${q.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ")}\``), `${rel}: ${p.title} query`);
                 }
                 if (p.fieldConfig?.defaults?.unit !== undefined) {
                     assert.ok(row.includes(`| ${p.fieldConfig.defaults.unit} |`), `${rel}: ${p.title} unit`);
                 }
             }
+        }
+        assert.match(fs.readFileSync(path.join(dir, "dashboards/cloudwatch-agents/cloudwatch-hosts.md"), "utf8"), /\| Agent warnings and errors \(us-east-1\) \| logs \| `fields @timestamp/);
+    });
+
+    it("the Grafana-managed agent rule group's summary lists each rule with both SEARCH windows, the condition, for, severity", () => {
+        const group = JSON.parse(fs.readFileSync(path.join(dir, "grafana-alerting/cloudwatch-agents.json"), "utf8")) as { rules: { name: string; for: string; labels: { severity: string }; datas: { refId: string; model: string }[] }[] };
+        const md = fs.readFileSync(path.join(dir, "grafana-alerting/cloudwatch-agents.md"), "utf8");
+        assert.ok(md.startsWith("# Grafana rule group cloudwatch-agents (folder cloudwatch-agents, every 5m)\n"));
+        assert.match(md, /contact point `oss-monitoring-alert-topic`/);
+        assert.strictEqual(group.rules.length, 4, "one rule per agent source of the example fleet");
+        for (const r of group.rules) {
+            const row = md.split("\n").find((l) => l.startsWith(`| ${r.name} |`));
+            assert.ok(row !== undefined, r.name);
+            const search = (JSON.parse(r.datas.find((d) => d.refId === "RECENT")!.model) as { expression: string }).expression;
+            assert.ok(row.includes(`EARLIER (60m to 10m ago): \`${search}\``), `${r.name}: earlier window`);
+            assert.ok(row.includes(`RECENT (last 10m): \`${search}\``), `${r.name}: recent window`);
+            assert.ok(row.includes("| SEEN = max(EARLIER); SENT = sum(RECENT); SILENT = `$SEEN > 0 && $SENT == 0`; fires on SILENT |"), `${r.name}: condition`);
+            assert.ok(row.includes(`| ${r.for} | ${r.labels.severity} | OK |`), `${r.name}: for, severity, no-data state`);
         }
     });
 
