@@ -6,6 +6,7 @@ import { COMMAND_HELP, DriverCommand, FLAGS, parseArgs, usage } from "../automat
 import { loadManifest } from "../automation/fleet/manifest";
 import { planFleet, PlanStack } from "../automation/plan/plan";
 import { currentBlock, readReport, renderReportTable } from "./e2e/table";
+import type { E2eReport } from "./e2e/report";
 import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS } from "../components/hub/grafana/grafanaWorkspace";
 
 const root = path.resolve(__dirname, "..");
@@ -119,7 +120,10 @@ describe("documentation stays true", () => {
 });
 
 describe("the README's end-to-end figures are one whole-suite run's", () => {
-    const report = readReport(path.join(root, "docs/e2e-report.json"));
+    let report: E2eReport;
+    before(() => {
+        report = readReport(path.join(root, "docs/e2e-report.json"));
+    });
 
     it("the table between the markers is the committed report, rendered (npm run e2e:table)", () => {
         assert.strictEqual(currentBlock(read("README.md")), renderReportTable(report));
