@@ -70,7 +70,7 @@ describe("e2e: drift on a real provider (Pulumi's Node.js language host, the SDK
         }
     }));
 
-    it("drift: an out-of-band edit of one stack's file exits 3 naming exactly that stack and resource, the others clean; refresh + up repair it", async () => measured("engine (real provider): drift, refresh, repair", async (f) => {
+    it("drift: an out-of-band edit of one stack's file exits 3 naming exactly that stack, its resource and the changed output, the others clean; refresh + up repair it", async () => measured("engine (real provider): drift, refresh, repair", async (f) => {
         fs.writeFileSync(fleet.registrationFile(DRIFTED), "edited out of band\n");
         const d = await fleet.fleet("drift", ["--stacks", STACKS.join(",")]);
         const rep = byStack(d.report?.stacks ?? []);
@@ -83,8 +83,16 @@ describe("e2e: drift on a real provider (Pulumi's Node.js language host, the SDK
             assert.strictEqual(rep.get(stack)!.drifted, stack === DRIFTED, `${stack} drifted flag`);
         }
         assert.deepStrictEqual(rep.get(DRIFTED)!.changes.update, 1, "one resource drifted");
-        assert.match(d.stdout, new RegExp(`${DRIFTED}.*DRIFTED|${DRIFTED} .*\\(drift\\)`));
-        // The stack's engine log names the resource and the property the provider's read changed.
+        // The driver names the resource and the output the provider's read changed; the clean stacks name none.
+        f.details.resources = Object.fromEntries([...rep].map(([k, v]) => [k, (v.resources ?? []).map((x) => `${x.urn.split("::").pop()} ${x.op} [${x.diffs.join(",")}]`)]));
+        assert.deepStrictEqual(rep.get(DRIFTED)!.resources, [
+            { urn: `urn:pulumi:${DRIFTED}::oss-monitoring::pulumi-nodejs:dynamic:Resource::${DRIFTED}-registration`, type: "pulumi-nodejs:dynamic:Resource", op: "update", diffs: ["content"] },
+        ]);
+        for (const stack of STACKS.filter((s) => s !== DRIFTED)) {
+            assert.deepStrictEqual(rep.get(stack)!.resources, [], `${stack} has no drifted resource`);
+        }
+        assert.match(d.stdout, new RegExp(`${DRIFTED} succeeded \\(.*DRIFTED: ${DRIFTED}-registration update \\[content\\]`));
+        // The stack's engine log says the same.
         const log = fs.readFileSync(path.join(fleet.stateDir, "logs", `${DRIFTED}.log`), "utf8");
         assert.match(log, new RegExp(`~ +pulumi-nodejs:dynamic:Resource +${DRIFTED}-registration`));
 
@@ -105,7 +113,7 @@ describe("e2e: drift on a real provider (Pulumi's Node.js language host, the SDK
         assert.deepStrictEqual(f.details.driftedAfterRepair, []);
     }));
 
-    it("drift: a stack whose file was deleted out of band is drifted (the provider's read reports the resource gone)", async () => measured("engine (real provider): drift on a deleted resource", async (f) => {
+    it("drift: a stack whose file was deleted out of band is drifted, its resource named as deleted (the provider's read reports it gone)", async () => measured("engine (real provider): drift on a deleted resource", async (f) => {
         fs.rmSync(fleet.registrationFile("spoke-03"));
         const d = await fleet.fleet("drift", ["--stacks", STACKS.join(",")]);
         const drifted = (d.report?.stacks ?? []).filter((s) => s.drifted).map((s) => s.stack);
@@ -113,5 +121,6 @@ describe("e2e: drift on a real provider (Pulumi's Node.js language host, the SDK
         assert.strictEqual(d.code, 3, d.stdout + d.stderr);
         assert.deepStrictEqual(drifted, ["spoke-03"]);
         assert.strictEqual(byStack(d.report!.stacks).get("spoke-03")!.changes.delete, 1, "the refresh would drop the vanished resource from the state");
+        assert.deepStrictEqual(byStack(d.report!.stacks).get("spoke-03")!.resources?.map((x) => [x.urn.split("::").pop(), x.op]), [["spoke-03-registration", "delete"]]);
     }));
 });
