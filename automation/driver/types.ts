@@ -44,7 +44,7 @@ export interface OperationResult {
     readonly deployedVersions?: DeployedVersions;
     /** A remark for the summary, e.g. "stack does not exist; nothing to destroy". */
     readonly note?: string;
-    /** preview: every resource that would change, with its changed properties. */
+    /** preview: every resource that would change, with its changed properties; drift: every resource that drifted, with the outputs that differ. */
     readonly resources?: readonly ResourceChange[];
 }
 

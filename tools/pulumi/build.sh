@@ -6,6 +6,7 @@
 # Skips the Go build when the binary is there; recompiles the plugins when their sources changed.
 # Put the directory first on PATH; the engine then finds pulumi-language-nodejs and
 # pulumi-resource-command there as ambient plugins (keep PULUMI_IGNORE_AMBIENT_PLUGINS unset).
+# Also builds Pulumi's own Node.js language host into a directory of its own (nodejs-host/build.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -49,4 +50,7 @@ for pair in pulumi-language-nodejs:languageHost pulumi-resource-command:commandP
     printf '#!/bin/sh\nexec node "$(dirname "$0")/../lib/%s.js" "$@"\n' "${pair##*:}" > "$bin/$name"
     chmod +x "$bin/$name"
 done
+# Pulumi's own Node.js language host and dynamic-provider shim beside this CLI (nodejs-host/build.sh
+# says why they sit in a directory of their own); the e2e drift scenario on a real provider uses them.
+bash "$here/nodejs-host/build.sh" "$bin" >/dev/null || fail "building Pulumi's Node.js language host failed (see above)"
 echo "$bin"

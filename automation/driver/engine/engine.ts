@@ -86,6 +86,8 @@ class EventTally {
     advisory = 0;
     changes: ChangeCounts | undefined;
     readonly steps: ResourceChange[] = [];
+    /** Each resource's step once it finished: a refresh's verdict (update, delete) arrives only here. */
+    readonly finished: ResourceChange[] = [];
 
     constructor(private readonly log: StackLog) {}
 
@@ -93,6 +95,10 @@ class EventTally {
         const pre = e.resourcePreEvent?.metadata;
         if (pre !== undefined) {
             this.steps.push({ urn: pre.urn, type: pre.type, op: pre.op, diffs: changedKeys(pre) });
+        }
+        const out = e.resOutputsEvent?.metadata;
+        if (out !== undefined) {
+            this.finished.push({ urn: out.urn, type: out.type, op: out.op, diffs: changedOutputKeys(out) });
         }
         if (e.policyEvent) {
             const p = e.policyEvent;
@@ -132,8 +138,26 @@ export function changedKeys(m: StepEventMetadata): string[] {
     return [...keys].filter((k) => k !== "").sort();
 }
 
+/**
+ * The top-level outputs a refresh step changed: what the provider's read returned (new) against the
+ * state (old). A refresh preview announces every resource as `refresh` and says `update` or `delete`
+ * only in the step's outputs event, with no diff keys (seen with Pulumi 3.248's engine).
+ */
+export function changedOutputKeys(m: StepEventMetadata): string[] {
+    const [o, n] = [m.old?.outputs, m.new?.outputs];
+    if (o === undefined || n === undefined) {
+        return [];
+    }
+    return [...new Set([...Object.keys(o), ...Object.keys(n)])].filter((k) => JSON.stringify(o[k]) !== JSON.stringify(n[k])).sort();
+}
+
 /** Refresh-preview ops that mean "the cloud differs from state". */
 const DRIFT_OPS = ["create", "update", "delete", "replace", "create-replacement", "delete-replaced"];
+
+/** drift: the resources whose refreshed state differs from the state file, with the outputs that differ. */
+export function driftedResources(finished: readonly ResourceChange[]): ResourceChange[] {
+    return resourceChanges(finished).filter((r) => DRIFT_OPS.includes(r.op));
+}
 
 export function driftCount(changes: ChangeCounts): number {
     return DRIFT_OPS.reduce((n, op) => n + (changes[op] ?? 0), 0);
@@ -321,7 +345,7 @@ export class AutomationEngine implements FleetEngine {
             case "drift": {
                 const r = await stack.previewRefresh({ ...common, message });
                 const changes = r.changeSummary as ChangeCounts;
-                return { changes, policyViolations: tally.violations, drifted: driftCount(changes) > 0 };
+                return { changes, policyViolations: tally.violations, drifted: driftCount(changes) > 0, resources: driftedResources(tally.finished) };
             }
             case "destroy": {
                 const r = await stack.destroy({ ...common, message });

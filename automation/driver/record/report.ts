@@ -19,7 +19,7 @@ export interface StackReport {
     readonly policyViolations: PolicyViolations;
     readonly drifted?: boolean;
     readonly outputs?: Record<string, unknown>;
-    /** preview: every resource that would change (create, update, replace, delete) and its changed properties. */
+    /** preview: every resource that would change (create, update, replace, delete) and its changed properties; drift: every resource that drifted. */
     readonly resources?: readonly ResourceChange[];
     readonly note?: string;
     readonly error?: string;
@@ -41,6 +41,15 @@ export interface FleetReport {
     readonly settings: Record<string, unknown>;
     readonly counts: Record<StackResult, number>;
     readonly stacks: readonly StackReport[];
+}
+
+/** ": <name> <op> [<outputs>]; …" for a drifted stack's resources (none known: nothing). */
+function driftedText(resources: readonly ResourceChange[] | undefined): string {
+    if (resources === undefined || resources.length === 0) {
+        return "";
+    }
+    const one = (c: ResourceChange) => `${c.urn.split("::").pop()} ${c.op}${c.diffs.length > 0 ? ` [${c.diffs.join(", ")}]` : ""}`;
+    return `: ${resources.slice(0, 5).map(one).join("; ")}${resources.length > 5 ? `; … and ${resources.length - 5} more` : ""}`;
 }
 
 export const RESULT_ORDER: readonly StackResult[] = ["succeeded", "up-to-date", "failed", "skipped", "not-run", "cancelled"];
@@ -136,7 +145,7 @@ export class Progress {
         const bits = [
             r.durationMs !== undefined ? formatDuration(r.durationMs) : "",
             r.result === "succeeded" ? `${r.resourcesChanged} changed` : "",
-            r.drifted ? "DRIFTED" : "",
+            r.drifted ? `DRIFTED${driftedText(r.resources)}` : "",
             r.error ?? r.reason ?? r.note ?? "",
             r.result === "failed" && r.log !== undefined ? `log ${r.log}` : "",
         ].filter(Boolean);

@@ -12,6 +12,8 @@ import type { FleetReport } from "../../../automation/driver/record/report";
 
 export const ROOT = path.resolve(__dirname, "../../..");
 const FIXTURE = path.join(__dirname, "fixture");
+/** The fleet of `pulumi.dynamic.Resource`s, for Pulumi's own language host and dynamic provider (see its index.ts). */
+export const DYNAMIC_FIXTURE = path.join(__dirname, "dynamic-fixture");
 
 export const SPOKES = Array.from({ length: 21 }, (_, i) => `spoke-${String(i + 1).padStart(2, "0")}`);
 export const CANARY = "spoke-01";
@@ -20,6 +22,15 @@ export const account = (stack: string) => (stack === "hub" ? "111111111111" : St
 /** Builds (or finds cached) the CLI and plugins; returns their directory. */
 export function toolsBin(): string {
     const out = execFileSync("bash", [path.join(ROOT, "tools/pulumi/build.sh")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    return out.trim().split("\n").pop()!;
+}
+
+/**
+ * Pulumi's own Node.js language host and dynamic-provider shim beside the CLI in `cliBin`
+ * (tools/pulumi/nodejs-host/build.sh); returns their directory, which holds the CLI too.
+ */
+export function pulumiNodeHostBin(cliBin: string): string {
+    const out = execFileSync("bash", [path.join(ROOT, "tools/pulumi/nodejs-host/build.sh"), cliBin], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     return out.trim().split("\n").pop()!;
 }
 
@@ -40,11 +51,24 @@ export class FixtureFleet {
     readonly manifest: string;
     private runs = 0;
 
-    constructor(readonly bin: string) {
+    /**
+     * `modules`: link only these packages of the repository's node_modules into the program's
+     * (default: all of it). Pulumi's language host lists every package under the program's
+     * node_modules that declares a resource plugin (sdk/v3@v3.68.0 nodejs/cmd/pulumi-language-nodejs
+     * main.go getPluginsFromDir), and the driver's `pulumi install` would then download them.
+     */
+    constructor(readonly bin: string, fixture: string = FIXTURE, modules?: readonly string[]) {
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-e2e-"));
         this.program = path.join(this.dir, "program");
-        fs.cpSync(FIXTURE, this.program, { recursive: true });
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.program, "node_modules"));
+        fs.cpSync(fixture, this.program, { recursive: true });
+        if (modules === undefined) {
+            fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.program, "node_modules"));
+        } else {
+            for (const m of modules) {
+                fs.mkdirSync(path.dirname(path.join(this.program, "node_modules", m)), { recursive: true });
+                fs.symlinkSync(path.join(ROOT, "node_modules", m), path.join(this.program, "node_modules", m));
+            }
+        }
         this.cues = path.join(this.dir, "fixture");
         fs.mkdirSync(path.join(this.cues, "cues"), { recursive: true });
         fs.mkdirSync(path.join(this.dir, "backend"));

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import type { ConfigMap, LocalProgramArgs, LocalWorkspaceOptions, PulumiCommand, RemoteGitProgramArgs, RemoteWorkspaceOptions } from "@pulumi/pulumi/automation";
+import type { ConfigMap, EngineEvent, LocalProgramArgs, LocalWorkspaceOptions, PulumiCommand, RemoteGitProgramArgs, RemoteWorkspaceOptions } from "@pulumi/pulumi/automation";
 import { realClock } from "../../../../automation/driver/schedule/clock";
 import type { AutomationApi, RemoteStackLike, StackLike } from "../../../../automation/driver/engine/engine";
 import { EXIT } from "../../../../automation/driver/errors";
@@ -22,6 +22,8 @@ interface FakeOptions {
     readonly missing?: readonly string[];
     readonly noJsonConfig?: boolean;
     readonly remoteDurationMs?: number;
+    /** Engine events each stack's refresh preview sends (by short stack name). */
+    readonly refreshEvents?: Record<string, readonly EngineEvent[]>;
 }
 
 /** A stand-in for @pulumi/pulumi/automation that records every call the engine makes. */
@@ -36,7 +38,11 @@ function fakeAutomation(calls: Call[], opts: FakeOptions = {}): AutomationApi {
             name,
             up: async (o) => (rec("up")(o), { stdout: "", stderr: "", outputs: {}, summary: summary as never }),
             preview: async (o) => (rec("preview")(o), { stdout: "", stderr: "", changeSummary: { create: 4 } }),
-            previewRefresh: async (o) => (rec("previewRefresh")(o), { stdout: "", stderr: "", changeSummary: { same: 3, update: 1 } }),
+            previewRefresh: async (o) => {
+                rec("previewRefresh")(o);
+                (opts.refreshEvents?.[short] ?? []).forEach((e) => o?.onEvent?.(e));
+                return { stdout: "", stderr: "", changeSummary: { same: 3, update: 1 } };
+            },
             refresh: async (o) => (rec("refresh")(o), { stdout: "", stderr: "", summary: summary as never }),
             destroy: async (o) => (rec("destroy")(o), { stdout: "", stderr: "", summary: summary as never }),
             outputs: async () => (rec("outputs")(), { url: { value: "https://grafana.example", secret: false }, token: { value: "s3cr3t", secret: true } }),
@@ -257,6 +263,33 @@ describe("Automation API engine contract", () => {
         assert.strictEqual(calls.filter((c) => c.method === "previewRefresh").length, 3);
         assert.ok(report!.stacks.every((s) => s.drifted === true && s.changes.update === 1));
         assert.ok(!calls.some((c) => c.method === "setAllConfigJson" || c.method === "setTag"), "drift changes nothing");
+    });
+
+    it("drift names each drifted resource and the outputs its refresh changed, and only those", async () => {
+        // The event sequence Pulumi 3.248's refresh preview sends (recorded against a dynamic
+        // resource whose file was edited): every step is announced as `refresh`; the verdict
+        // (`same`, `update`, `delete`) and the refreshed outputs come only in the outputs event.
+        const urn = (t: string, n: string) => `urn:pulumi:ct-spoke-b::oss-monitoring::${t}::${n}`;
+        const step = (kind: "resourcePreEvent" | "resOutputsEvent", op: string, type: string, name: string, old?: Record<string, unknown>, now?: Record<string, unknown>) =>
+            ({ sequence: 0, timestamp: 0, [kind]: { metadata: { op, urn: urn(type, name), type, provider: "", ...(old ? { old: { outputs: old } } : {}), ...(now ? { new: { outputs: now } } : {}) } } }) as unknown as EngineEvent;
+        const T = "pulumi-nodejs:dynamic:Resource";
+        const events = [
+            step("resourcePreEvent", "refresh", "pulumi:providers:pulumi-nodejs", "default"),
+            step("resOutputsEvent", "same", "pulumi:providers:pulumi-nodejs", "default"),
+            step("resourcePreEvent", "refresh", T, "edited"),
+            step("resOutputsEvent", "update", T, "edited", { path: "/r", content: "a\n", __provider: "p" }, { path: "/r", content: "b\n", __provider: "p" }),
+            step("resourcePreEvent", "refresh", T, "untouched"),
+            step("resOutputsEvent", "same", T, "untouched", { content: "x" }, { content: "x" }),
+            step("resourcePreEvent", "refresh", T, "gone"),
+            step("resOutputsEvent", "delete", T, "gone", { content: "y" }),
+        ];
+        const { code, report, out } = await run(["drift", "--stacks", "ct-spoke-b"], [], { refreshEvents: { "ct-spoke-b": events } });
+        assert.strictEqual(code, EXIT.drift);
+        assert.deepStrictEqual(report!.stacks[0].resources, [
+            { urn: urn(T, "edited"), type: T, op: "update", diffs: ["content"] },
+            { urn: urn(T, "gone"), type: T, op: "delete", diffs: [] },
+        ]);
+        assert.ok(out.some((l) => l.includes("ct-spoke-b succeeded") && l.includes("DRIFTED: edited update [content]; gone delete")), out.join("\n"));
     });
 
     it("destroys through selectStack and treats a stack that does not exist as destroyed", async () => {
