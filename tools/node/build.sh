@@ -5,7 +5,9 @@
 #   bash tools/node/build.sh 24   installs line 24 when missing and prints its bin directory
 #   bash tools/node/build.sh      installs every line of the manifest and prints each bin directory
 # Integrity twice over: `npm pack` fetches through npm's own client (pacote), which refuses a tarball
-# whose sha512 differs from the registry's dist.integrity; this script then compares the tarball's
+# whose sha512 differs from the registry's dist.integrity (pacote 21.5.1, bundled with npm 11.19.1:
+# lib/registry.js takes dist.integrity from the packument, lib/fetcher.js verifies the tarball stream
+# against it with ssri and fails with EINTEGRITY); this script then compares the tarball's
 # sha512 with the one committed in versions.json, so a registry that changed a published version
 # is refused too. The binary must answer `node --version` with the pinned version before the
 # directory is moved into place, so a failed or partial install never looks installed.
