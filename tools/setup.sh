@@ -3,7 +3,8 @@
 # fresh machine of the project's kind (Debian, root, Go toolchain + module proxy, npm).
 # Debian packages are installed when missing; binaries built from the Go module proxy go into a
 # git-ignored cache keyed by version ($OSSMON_TOOLS_CACHE, default .cache/tools), so only the
-# first run builds. Each tools/<name>/build.sh prints the path of what it built.
+# first run builds. The supported Node.js releases (tools/node/versions.json) come from the npm
+# registry into the same cache. Each tools/<name>/build.sh prints the path of what it built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -11,8 +11,11 @@ import { projectRoot } from "../io/paths";
 
 export const PROGRAM = "oss-monitoring";
 
-/** The tool's version and the Pulumi SDK it drives, for bug reports and for pinning in CI. */
-export function versionLine(root: string = projectRoot()): string {
+/**
+ * The tool's version, the Pulumi SDK it drives and the Node.js runtime it runs on (package.json
+ * engines.node names the supported lines), for bug reports and for pinning in CI.
+ */
+export function versionLine(root: string = projectRoot(), runtime: string = process.version): string {
     const own = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
     let sdk = "not installed";
     try {
@@ -20,13 +23,13 @@ export function versionLine(root: string = projectRoot()): string {
     } catch {
         // reported as such; the offline commands do not need it
     }
-    return `${PROGRAM} ${own} (@pulumi/pulumi ${sdk})`;
+    return `${PROGRAM} ${own} (@pulumi/pulumi ${sdk}, Node.js ${runtime})`;
 }
 
 const EXTRA_HELP = [
     "  policy     check PLAN.json [--sarif FILE] [--config FILE]: the policy pack over an offline plan (oss-monitoring policy check --help)",
     "  content    --out DIR [--manifest FILE]: render what the hub deploys (dashboards, AMP and Grafana rules, alert manager) with summaries, for review (oss-monitoring content --help)",
-    "  version    print the version (also --version, -V)",
+    "  version    print the version, the Pulumi SDK's and the Node.js runtime's (also --version, -V)",
 ];
 
 /** Runs one invocation and returns its exit code. */

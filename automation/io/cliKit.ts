@@ -119,9 +119,10 @@ export function setExitCode(cmd: Command, code: number): void {
 /**
  * The AWS SDK for JavaScript v3 warns in nine lines, before the real output, that its releases after
  * early January 2027 need Node.js 22 (@aws-sdk/core emitWarningIfUnsupportedVersion, a plain
- * process.emitWarning whose text starts with "NodeVersionSupportWarning"). The pinned SDK works on
- * this project's Node (package.json engines); the warning becomes one line, once, and every other
- * warning passes through unchanged. Returns the function that restores process.emitWarning.
+ * process.emitWarning whose text starts with "NodeVersionSupportWarning"). It fires only on Node.js
+ * 20 or older, which package.json engines no longer admits (22 and 24 are the supported lines); the
+ * pinned SDK still works there, so the warning becomes one line, once, and every other warning
+ * passes through unchanged. Returns the function that restores process.emitWarning.
  */
 export function condenseSdkWarnings(err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): () => void {
     const original = process.emitWarning;

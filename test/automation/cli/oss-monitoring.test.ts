@@ -37,11 +37,11 @@ describe("oss-monitoring: the installed command (tools/oss-monitoring.js)", func
         assert.ok((fs.statSync(BIN).mode & 0o111) !== 0, "executable");
     });
 
-    it("--version prints the package version and the Pulumi SDK version, exit 0", () => {
+    it("--version prints the package version, the Pulumi SDK version and the Node.js runtime it runs on, exit 0", () => {
         const r = run(dir, ["--version"]);
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
         assert.strictEqual(r.status, 0, r.stderr);
-        assert.strictEqual(r.stdout, `oss-monitoring ${pkg.version} (@pulumi/pulumi ${pkg.dependencies["@pulumi/pulumi"]})\n`);
+        assert.strictEqual(r.stdout, `oss-monitoring ${pkg.version} (@pulumi/pulumi ${pkg.dependencies["@pulumi/pulumi"]}, Node.js ${process.version})\n`);
     });
 
     it("plan --json - from another folder: only the plan JSON on stdout, the report on stderr, no file named -", () => {

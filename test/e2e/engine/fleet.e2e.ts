@@ -45,6 +45,10 @@ describe("e2e: fleet driver on the real Pulumi engine", function () {
         assert.match(log, /mandatory/);
     }));
 
+    it("the engine ran the stack program on the Node.js that runs the tests (the language host takes node from PATH)", () => {
+        assert.strictEqual(fs.readFileSync(path.join(fleet.cues, "runtime", "hub"), "utf8"), process.version);
+    });
+
     it("up: hub → canary → main in order, at most --concurrency in flight, strict budget stops at the first main-wave failure", async () => measured("engine: up strict, first main-wave failure stops", async (f) => {
         fleet.cue("spoke-02", "sleep", "4");
         fleet.cue("spoke-03", "sleep", "4");

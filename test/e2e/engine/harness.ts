@@ -136,7 +136,9 @@ export class FixtureFleet {
     get env(): NodeJS.ProcessEnv {
         const env: NodeJS.ProcessEnv = {
             ...process.env,
-            PATH: `${this.bin}:${process.env.PATH ?? ""}`,
+            // The language host runs `node` from PATH: the stack programs then run on the Node.js that runs
+            // the tests (the line under test), not on whichever node the machine has first on PATH.
+            PATH: `${this.bin}:${path.dirname(process.execPath)}:${process.env.PATH ?? ""}`,
             PULUMI_HOME: path.join(this.dir, "home"),
             PULUMI_BACKEND_URL: this.backend,
             PULUMI_CONFIG_PASSPHRASE: "e2e-fixture-passphrase",
