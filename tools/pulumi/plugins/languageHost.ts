@@ -1,9 +1,11 @@
 /**
  * `pulumi-language-nodejs`: the Node.js language host the Pulumi engine starts to run a program or
  * a policy pack. Pulumi's own host (github.com/pulumi/pulumi, sdk/nodejs/cmd/pulumi-language-nodejs)
- * is a separate Go module that the Go module proxy reachable here does not serve (403 for every
- * version), so this project ships a host of its own that speaks the same gRPC protocol
- * (proto/pulumi/language.proto, whose generated stubs ship in @pulumi/pulumi/proto) and delegates
+ * is served by the Go module proxy here only inside the sdk/v3 module up to v3.68.0, and that host
+ * cannot run a policy pack for the 3.248 engine ("not supported"): tools/pulumi/nodejs-host builds it
+ * for the drift scenario's programs (test/e2e/engine/drift.e2e.ts), and this project-made host, which
+ * speaks the same gRPC protocol (proto/pulumi/language.proto, whose generated stubs ship in
+ * @pulumi/pulumi/proto), runs every policy pack and the other engine scenarios' programs. It delegates
  * the real work to the SDK's own entry points, exactly as Pulumi's host does:
  *  - Run: `node @pulumi/pulumi/cmd/run --monitor … --engine … --project … --stack … <entry>`, config
  *    in PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS (the names the SDK reads: @pulumi/pulumi
