@@ -45,10 +45,12 @@ describe("npm install -g of the checkout installs the oss-monitoring command (of
         assert.strictEqual(fs.realpathSync(bin), fs.realpathSync(path.join(ROOT, "tools", "oss-monitoring.js")));
     });
 
-    it("--version from another folder prints the package and Pulumi SDK versions, exit 0, writes nothing there", () => {
+    it("--version from another folder prints the package, Pulumi SDK and Node.js versions, exit 0, writes nothing there", () => {
         const r = spawnSync(bin, ["--version"], { cwd: elsewhere, encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stderr);
-        assert.strictEqual(r.stdout, `oss-monitoring ${PKG.version} (@pulumi/pulumi ${PKG.dependencies["@pulumi/pulumi"]})\n`);
+        // The launcher's `#!/usr/bin/env node` runs the first node on PATH, which may not be this process's.
+        const nodeOnPath = spawnSync("node", ["--version"], { cwd: elsewhere, encoding: "utf8" }).stdout.trim();
+        assert.strictEqual(r.stdout, `oss-monitoring ${PKG.version} (@pulumi/pulumi ${PKG.dependencies["@pulumi/pulumi"]}, Node.js ${nodeOnPath})\n`);
         assert.deepStrictEqual(fs.readdirSync(elsewhere), []);
     });
 
