@@ -5,7 +5,7 @@ import { isMap, isSeq, parse as parseYaml, parseDocument } from "yaml";
 import { PROJECT } from "../../stacks/config/common";
 import { parseStackConfig } from "../../stacks/config";
 import { stackFileFor } from "../fleet/stackConfig";
-import { stackFilePath } from "../fleet/stackFiles";
+import { renderStackFile, stackFilePath } from "../fleet/stackFiles";
 import type { FleetManifest, FleetStack } from "../fleet/types";
 import { UsageError } from "../io/cliKit";
 import { writeOutput } from "../io/output";
@@ -139,6 +139,18 @@ async function removeBackendStack(c: RetireContext, name: string): Promise<strin
     return `removed ${fq} from the backend`;
 }
 
+/** A stack's generated file rendered again from the manifest (secrets kept); the path when it changed. */
+function rewriteStackFile(m: FleetManifest, stack: FleetStack): string | undefined {
+    const file = stackFilePath(m, stack.name);
+    const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    const next = renderStackFile(stack, existing);
+    if (next === existing) {
+        return undefined;
+    }
+    writeOutput(file, next, "stack file");
+    return file;
+}
+
 function removeFiles(c: RetireContext, name: string): string[] {
     const files = [...new Set([stackFilePath(c.manifest, name), stackFileFor(c.settings.programDir, name)])];
     return files.filter((f) => fs.existsSync(f)).map((f) => {
@@ -162,8 +174,13 @@ async function runStep(c: RetireContext, target: FleetStack, step: RetireStep): 
             if (target.role === "hub") {
                 return EXIT.ok;
             }
-            // The manifest as step 2 left it: the hub's tenants no longer include the target.
+            // The manifest as step 2 left it: the hub's tenants no longer include the target. Its
+            // generated stack file follows, so `fleet config --check` agrees with what is deployed.
             const now = c.reload(manifest.path);
+            const wrote = rewriteStackFile(now, now.hub);
+            if (wrote !== undefined) {
+                d.out(`retire ${target.name}: wrote ${path.relative(process.cwd(), wrote) || wrote} (the hub's tenants without ${target.name})`);
+            }
             // force: a resumable up rollout the journal holds must not skip the hub as "already done".
             return (await runFleet({ ...settings, operation: "up", selectors: [now.hub.name], force: true, jsonReport: undefined }, now, d)).exitCode;
         }
