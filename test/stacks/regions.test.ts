@@ -5,12 +5,12 @@ import { parse } from "yaml";
 import { loadManifest, resolveManifest } from "../../automation/fleet/manifest";
 import { PlanStack, planFleet } from "../../automation/plan/plan";
 import { program } from "../../stacks/program";
-import { runProgram } from "../harness";
+import { HarnessOptions, runProgram } from "../harness";
 import { entry, HUB_OUTPUTS, HUB_REF, SERVICE } from "./fixtures/monitored";
 
 const FLEET = path.resolve(__dirname, "../../stacks/fleet.yaml");
 const GET_SERVICE = "aws:ec2/getVpcEndpointService:getVpcEndpointService";
-const EU_SINK = "arn:aws:oam:eu-west-1:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000002";
+const WEST_SINK = "arn:aws:oam:us-west-2:111111111111:sink/0a1b2c3d-0000-4000-8000-000000000002";
 
 async function plans(doc: unknown, only: string[]): Promise<PlanStack[]> {
     const planned: PlanStack[] = [];
@@ -29,22 +29,22 @@ describe("one fleet across regions (offline plan of the example fleet)", functio
     this.timeout(180_000);
     let planned: PlanStack[];
     before(async () => {
-        planned = await plans(parse(fs.readFileSync(FLEET, "utf8")), ["hub", "monitored-eu-web", "monitored-legacy", "onprem-dc1"]);
+        planned = await plans(parse(fs.readFileSync(FLEET, "utf8")), ["hub", "monitored-web-west", "monitored-legacy", "onprem-dc1"]);
     });
     const stack = (name: string) => planned.find((p) => p.stack === name)!;
 
     it("the hub offers its endpoint service to the fleet's other region and keeps a sink there", () => {
         const service = stack("hub").resources.filter((r) => r.type === "aws:ec2/vpcEndpointService:VpcEndpointService");
         assert.strictEqual(service.length, 1);
-        assert.deepStrictEqual(service[0].inputs.supportedRegions, ["eu-west-1"]);
+        assert.deepStrictEqual(service[0].inputs.supportedRegions, ["us-west-2"]);
         const allowed = service[0].inputs.allowedPrincipals as string[];
         assert.ok(allowed.includes("arn:aws:iam::555555555555:root"), "the second-region account may create an endpoint");
         const sinks = stack("hub").resources.filter((r) => r.type === "aws:oam/sink:Sink").map((r) => r.inputs.region).sort();
-        assert.deepStrictEqual(sinks, ["eu-west-1", "us-east-1"]);
+        assert.deepStrictEqual(sinks, ["us-east-1", "us-west-2"]);
     });
 
     it("the second-region account's endpoint names the hub's region, uses every configured subnet, and links to its own region's sink", () => {
-        const eu = stack("monitored-eu-web");
+        const eu = stack("monitored-web-west");
         const ep = hubEndpoint(eu);
         assert.strictEqual(ep.inputs.serviceRegion, "us-east-1");
         assert.match(String(ep.inputs.serviceName), /^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-/);
@@ -52,8 +52,8 @@ describe("one fleet across regions (offline plan of the example fleet)", functio
         assert.strictEqual(ep.inputs.privateDnsEnabled, false);
         const sinkArns = stack("hub").outputs.observabilitySinkArns as Record<string, string>;
         const link = eu.resources.find((r) => r.type === "aws:oam/link:Link")!;
-        assert.strictEqual(link.inputs.sinkIdentifier, sinkArns["eu-west-1"]);
-        assert.notStrictEqual(sinkArns["eu-west-1"], sinkArns["us-east-1"]);
+        assert.strictEqual(link.inputs.sinkIdentifier, sinkArns["us-west-2"]);
+        assert.notStrictEqual(sinkArns["us-west-2"], sinkArns["us-east-1"]);
     });
 
     it("same-region spokes keep an in-region endpoint: no serviceRegion at all", () => {
@@ -71,7 +71,7 @@ describe("one fleet across regions (offline plan of the example fleet)", functio
     it("a single-region manifest plans the hub's endpoint service without supportedRegions", async () => {
         const doc = parse(fs.readFileSync(FLEET, "utf8"));
         delete doc.regions;
-        doc.stacks = doc.stacks.filter((s: { name: string }) => s.name !== "monitored-eu-web");
+        doc.stacks = doc.stacks.filter((s: { name: string }) => s.name !== "monitored-web-west");
         const [hub] = await plans(doc, ["hub"]);
         const service = hub.resources.find((r) => r.type === "aws:ec2/vpcEndpointService:VpcEndpointService")!;
         assert.ok(!("supportedRegions" in service.inputs));
@@ -81,9 +81,9 @@ describe("one fleet across regions (offline plan of the example fleet)", functio
 
 describe("a cross-region spoke under mocks", function () {
     this.timeout(60_000);
-    const outputs = { ...HUB_OUTPUTS, observabilitySinkArns: { ...HUB_OUTPUTS.observabilitySinkArns, "eu-west-1": EU_SINK } };
-    const run = (hubOutputs: Record<string, unknown>, invokes: Parameters<typeof runProgram>[1]["invokes"] = {}) => {
-        const s = entry("monitored-eu-web");
+    const outputs = { ...HUB_OUTPUTS, observabilitySinkArns: { ...HUB_OUTPUTS.observabilitySinkArns, "us-west-2": WEST_SINK } };
+    const run = (hubOutputs: Record<string, unknown>, invokes: HarnessOptions["invokes"] = {}) => {
+        const s = entry("monitored-web-west");
         return runProgram(program, { config: s.config, account: s.account, region: s.region, stack: s.name, stackOutputs: { [HUB_REF]: hubOutputs }, invokes });
     };
 
@@ -93,7 +93,7 @@ describe("a cross-region spoke under mocks", function () {
         const ep = r.one("aws:ec2/vpcEndpoint:VpcEndpoint", "hub-vpce");
         assert.strictEqual(ep.inputs.serviceName, SERVICE);
         assert.strictEqual(ep.inputs.serviceRegion, "us-east-1");
-        assert.strictEqual(r.one("aws:oam/link:Link").inputs.sinkIdentifier, EU_SINK);
+        assert.strictEqual(r.one("aws:oam/link:Link").inputs.sinkIdentifier, WEST_SINK);
     });
 
     it("refuses a deployed hub in another region than the one the manifest names", async () => {
@@ -102,7 +102,7 @@ describe("a cross-region spoke under mocks", function () {
 
     it("the example manifest derives the spoke's hubRegion and the hub's spokeRegions from `regions:`", () => {
         const m = loadManifest(FLEET);
-        assert.strictEqual(m.stacks.find((s) => s.name === "monitored-eu-web")!.config["oss-monitoring:hubRegion"], "us-east-1");
-        assert.deepStrictEqual((m.hub.parsed as { hub: { spokeRegions: string[] } }).hub.spokeRegions, ["eu-west-1"]);
+        assert.strictEqual(m.stacks.find((s) => s.name === "monitored-web-west")!.config["oss-monitoring:hubRegion"], "us-east-1");
+        assert.deepStrictEqual((m.hub.parsed as { hub: { spokeRegions: string[] } }).hub.spokeRegions, ["us-west-2"]);
     });
 });

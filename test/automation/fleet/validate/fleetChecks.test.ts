@@ -170,32 +170,32 @@ describe("fleet manifest: cross-stack checks", () => {
     it("refuses spokes outside the fleet's regions, naming the field and both fixes", () => {
         const doc = example();
         byName(doc, "monitored-analytics").region = "ap-southeast-2";
-        rejects(doc, "stacks[2] (monitored-analytics).region", "ap-southeast-2 is not one of the fleet's regions (us-east-1, eu-west-1)",
-            "admits endpoints from listed regions only", "fix: add ap-southeast-2 to regions, or deploy this spoke in one of us-east-1, eu-west-1");
+        rejects(doc, "stacks[2] (monitored-analytics).region", "ap-southeast-2 is not one of the fleet's regions (us-east-1, us-west-2)",
+            "admits endpoints from listed regions only", "fix: add ap-southeast-2 to regions, or deploy this spoke in one of us-east-1, us-west-2");
         // Without `regions:` the fleet is the hub's region alone: the second-region account is refused.
         const single = example();
         delete single.regions;
-        rejects(single, "stacks[5] (monitored-eu-web).region", "eu-west-1 is not one of the fleet's regions (us-east-1)", "fix: add eu-west-1 to regions");
+        rejects(single, "stacks[5] (monitored-web-west).region", "us-west-2 is not one of the fleet's regions (us-east-1)", "fix: add us-west-2 to regions");
     });
 
     it("refuses a site landing in an unlisted region: its landing VPC would have no endpoint the hub admits", () => {
         const doc = example();
         byName(doc, "onprem-dc1").region = "eu-central-1";
         rejects(doc, "stacks[4] (onprem-dc1).region", "the site's landing account is in eu-central-1, which is not one of the fleet's regions",
-            "interface endpoint in its own landing VPC", "fix: add eu-central-1 to regions (the landing VPC then gets its own cross-region endpoint), or land the site in one of us-east-1, eu-west-1");
+            "interface endpoint in its own landing VPC", "fix: add eu-central-1 to regions (the landing VPC then gets its own cross-region endpoint), or land the site in one of us-east-1, us-west-2");
     });
 
     it("refuses a regions list without the hub's region, with repeats, or reaching into another partition", () => {
         const noHub = example();
-        noHub.regions = ["eu-west-1"];
+        noHub.regions = ["us-west-2"];
         rejects(noHub, "regions: does not list", "the hub's region us-east-1", "fix: add us-east-1 to regions");
         const twice = example();
-        twice.regions = ["us-east-1", "eu-west-1", "eu-west-1"];
-        rejects(twice, "regions[2]", "eu-west-1 is listed twice", "fix: remove the repeat");
+        twice.regions = ["us-east-1", "us-west-2", "us-west-2"];
+        rejects(twice, "regions[2]", "us-west-2 is listed twice", "fix: remove the repeat");
         // Cross-region PrivateLink stays inside one partition (AWS what's new, 2024-11: "in the same AWS partition").
         for (const [region, partition] of [["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"]]) {
             const other = example();
-            other.regions = ["us-east-1", "eu-west-1", region];
+            other.regions = ["us-east-1", "us-west-2", region];
             rejects(other, "regions[2]", `${region} is in the ${partition} partition but the hub's region us-east-1 is in aws`, "one partition only", "fix: remove it");
         }
         const typo = example();
@@ -206,7 +206,7 @@ describe("fleet manifest: cross-stack checks", () => {
     it("a single-region manifest derives no cross-region settings: no supportedRegions, no hubRegion on any spoke", () => {
         const doc = example();
         delete doc.regions;
-        doc.stacks = doc.stacks.filter((s: any) => s.name !== "monitored-eu-web");
+        doc.stacks = doc.stacks.filter((s: any) => s.name !== "monitored-web-west");
         const m = resolveManifest(doc);
         assert.ok(!("spokeRegions" in (m.hub.config["oss-monitoring:hub"] as object)));
         assert.deepStrictEqual((m.hub.parsed as any).hub.spokeRegions, []);
@@ -214,8 +214,8 @@ describe("fleet manifest: cross-stack checks", () => {
             assert.ok(!("oss-monitoring:hubRegion" in s.config), s.name);
         }
         const multi = resolveManifest(example());
-        assert.deepStrictEqual((multi.hub.parsed as any).hub.spokeRegions, ["eu-west-1"]);
-        assert.strictEqual(multi.stacks.find((s) => s.name === "monitored-eu-web")!.config["oss-monitoring:hubRegion"], "us-east-1");
+        assert.deepStrictEqual((multi.hub.parsed as any).hub.spokeRegions, ["us-west-2"]);
+        assert.strictEqual(multi.stacks.find((s) => s.name === "monitored-web-west")!.config["oss-monitoring:hubRegion"], "us-east-1");
         assert.ok(!("oss-monitoring:hubRegion" in multi.stacks.find((s) => s.name === "monitored-payments")!.config));
     });
 
