@@ -141,8 +141,10 @@ export class HubEndpoint extends pulumi.ComponentResource {
 
     /**
      * In the service's region, the subnets in zones the service offers (subnetsInServiceZones). Across
-     * regions zones cannot align (they are another region's) and AWS places the endpoint in any zone of
-     * the consumer's region; the provider's zone list is not even readable from here
+     * regions the provider's zones are another region's and need not align with the consumer's ("If
+     * you're creating a cross-region connection, then you don't need to check that your VPC is present in
+     * all availability zones", elastic/docs-content deploy-manage/security/private-connectivity-aws.md, after
+     * AWS's cross-region PrivateLink launch post); the provider's zone list is not even readable from here
      * (hashicorp/terraform-provider-aws#44402), so every configured subnet (two or more) is used.
      */
     private endpointSubnets(name: string, args: HubEndpointArgs): pulumi.Input<pulumi.Input<string>[]> {

@@ -56,6 +56,18 @@ describe("one fleet across regions (offline plan of the example fleet)", functio
         assert.notStrictEqual(sinkArns["us-west-2"], sinkArns["us-east-1"]);
     });
 
+    it("Grafana sees both regions: the hosts dashboard's region variable and an agent-silence rule querying the second region", () => {
+        const hub = stack("hub");
+        const dashboard = hub.resources.find((r) => r.urn.endsWith("::hub-cloudwatch-content-hosts"))!;
+        const region = JSON.parse(String(dashboard.inputs.configJson)).templating.list.find((v: { name: string }) => v.name === "region");
+        assert.strictEqual(region.query, "us-east-1,us-west-2");
+        const rules = hub.resources.find((r) => r.urn.endsWith("::hub-cloudwatch-content-agents"))!.inputs.rules as Array<{ name: string; datas: Array<{ model: string }> }>;
+        const west = rules.filter((r) => r.name.includes("monitored-web-west"));
+        assert.strictEqual(west.length, 1);
+        assert.strictEqual(JSON.parse(west[0].datas[0].model).region, "us-west-2");
+        assert.ok(rules.filter((r) => !r.name.includes("monitored-web-west")).every((r) => JSON.parse(r.datas[0].model).region === "us-east-1"));
+    });
+
     it("same-region spokes keep an in-region endpoint: no serviceRegion at all", () => {
         for (const name of ["monitored-legacy", "onprem-dc1"]) {
             assert.ok(!("serviceRegion" in hubEndpoint(stack(name)).inputs), name);
