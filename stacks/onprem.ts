@@ -64,8 +64,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         network: c.network,
         agent: c.agent,
         hub: {
-            endpointServiceName: hubServiceName(hub, config),
-            serviceRegion: config.hubRegion,
+            endpointServiceName: hubServiceName(hub, config), serviceRegion: config.hubRegion,
             collectorDomain: hub.string("collectorDomain"),
             collectorPorts: hub.collectorPorts(),
             caBundle: hub.collectorCaBundle(),

@@ -38,7 +38,7 @@ describe("one fleet across regions (offline plan of the example fleet)", functio
         assert.strictEqual(service.length, 1);
         assert.deepStrictEqual(service[0].inputs.supportedRegions, ["us-west-2"]);
         const allowed = service[0].inputs.allowedPrincipals as string[];
-        assert.ok(allowed.includes("arn:aws:iam::555555555555:root"), "the second-region account may create an endpoint");
+        assert.ok(allowed.includes("arn:aws:iam::565656565656:root"), "the second-region account may create an endpoint");
         const sinks = stack("hub").resources.filter((r) => r.type === "aws:oam/sink:Sink").map((r) => r.inputs.region).sort();
         assert.deepStrictEqual(sinks, ["us-east-1", "us-west-2"]);
     });
