@@ -98,7 +98,9 @@ describe("plan output", function () {
         for (const s of plan.stacks.filter((x) => x.role === "monitored")) {
             assert.ok(dot.includes(s.stack), s.stack);
         }
-        assert.strictEqual((dot.match(/-> hub_eps \[label="interface endpoint\\nOTLP\/mTLS 4317-4318"\]/g) ?? []).length, 4);
+        assert.strictEqual((dot.match(/-> hub_eps \[label="interface endpoint\\nOTLP\/mTLS 4317-4318"\]/g) ?? []).length, 3);
+        // The second-region account's path says it crosses regions, and which way.
+        assert.match(dot, /n\d+ -> hub_eps \[label="cross-region interface endpoint\nus-west-2 → us-east-1\nOTLP\/mTLS 4317-4318"\]/);
         const svg = fs.readFileSync(path.join(dir, "fleet.svg"), "utf8");
         assert.match(svg, /<svg/);
         assert.match(svg, /monitored&#45;payments/);
