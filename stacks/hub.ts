@@ -186,6 +186,7 @@ function collectorFrontDoor(config: HubStackConfig, opts: StackOpts, network: Pr
         // Landing accounts reach the endpoint service too; their sites still need their certificate.
         allowedAccounts: [...hub.monitoredAccounts, ...hub.onpremSites.map((s) => s.account), ...hub.ingress.extraAllowedAccounts],
         acceptanceRequired: hub.ingress.acceptanceRequired,
+        supportedRegions: hub.spokeRegions,
         collectorDomain: hub.ingress.collectorDomain,
         tags,
     }, opts);

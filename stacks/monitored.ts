@@ -5,7 +5,7 @@ import { discoverEndpointServices, sharedZoneConflict } from "../components/netw
 import { identityExpiryOutput, TlsSecretData, tenantIdentityTls } from "../components/spoke/tenantIdentity";
 import { MonitoredAccount } from "../components/monitored/monitoredAccount";
 import { checkMonitoredConfig, MonitoredStackConfig } from "./config";
-import { checkHubRegion, compact, DEPLOYED_VERSIONS_OUTPUT, deployedVersions, HubOutputsReader, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
+import { compact, hubServiceName, DEPLOYED_VERSIONS_OUTPUT, deployedVersions, HubOutputsReader, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
 import { PROJECT_RELEASE } from "./release";
 import { deployProvider } from "./provider";
 import { awsServiceEndpoints } from "../components/monitored/connectivity";
@@ -20,10 +20,7 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
     const stackName = pulumi.getStack();
     const provider = deployProvider("monitored-aws", config);
     const hub = readHubOutputs(new pulumi.StackReference(config.hubStack, { name: config.hubStack }), config.hubStack);
-    const serviceName = pulumi.all([hub.string("endpointServiceName"), hub.string("region")]).apply(([service, hubRegion]) => {
-        checkHubRegion(config.hubStack, hubRegion, config.region);
-        return service;
-    });
+    const serviceName = hubServiceName(hub, config);
     // Only a collector presents the account's certificate (the CloudWatch agent sends to CloudWatch).
     const tenant = { kind: "monitored" as const, account: config.account };
     const identityArn = m.eks !== undefined ? await hub.tenantIdentitySecretArn(tenant) : undefined;
@@ -55,13 +52,13 @@ export async function monitoredStack(config: MonitoredStackConfig): Promise<Reco
         workloadCidrs: m.workloads.cidrs,
         workloadPrefixListIds: m.workloads.prefixListIds,
         connectivity: { ...c, existingEndpoints: Object.keys(endpoints.reused).filter((s) => c.sharedZones[s] === undefined) },
-        hub: { endpointServiceName: serviceName, collectorDomain: hub.string("collectorDomain"), caBundle, collectorPorts: m.eks !== undefined ? hub.collectorPorts() : undefined },
+        hub: { endpointServiceName: serviceName, serviceRegion: config.hubRegion, collectorDomain: hub.string("collectorDomain"), caBundle, collectorPorts: m.eks !== undefined ? hub.collectorPorts() : undefined },
         agent: m.agent,
         eks: eksCollector(config, identity),
         tags: config.tags,
     }, { providers: [provider] });
 
-    // Shares the agents' metrics and log groups with the hub (CloudWatch cross-account observability, same region).
+    // Shares the agents' metrics and log groups with the hub's sink in this region (CloudWatch cross-account observability).
     const link = observabilityLink(config, hub, provider);
 
     return compact({

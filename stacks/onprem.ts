@@ -8,7 +8,7 @@ import { PROJECT } from "./config/common";
 import { discoverEndpointServices, hasS3GatewayEndpoint } from "../components/network/endpointDiscovery";
 import { checkLandingS3Gateway, checkOnpremConfig, checkRemovedSecretKeys, ONPREM_SECRET_KEYS } from "./config/onprem";
 import { identityExpiryOutput, tenantIdentityTls } from "../components/spoke/tenantIdentity";
-import { compact, DEPLOYED_VERSIONS_OUTPUT, deployedVersions, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
+import { compact, DEPLOYED_VERSIONS_OUTPUT, deployedVersions, hubServiceName, readHubOutputs, SPOKE_CERTIFICATE_OUTPUT } from "./outputs";
 import { PROJECT_RELEASE } from "./release";
 import { deployProvider } from "./provider";
 import { ONPREM_ENDPOINT_SERVICES } from "../components/network/endpointCatalog";
@@ -64,7 +64,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         network: c.network,
         agent: c.agent,
         hub: {
-            endpointServiceName: hub.string("endpointServiceName"),
+            endpointServiceName: hubServiceName(hub, config), serviceRegion: config.hubRegion,
             collectorDomain: hub.string("collectorDomain"),
             collectorPorts: hub.collectorPorts(),
             caBundle: hub.collectorCaBundle(),
@@ -73,7 +73,7 @@ async function composeSite(config: OnpremStackConfig): Promise<Record<string, pu
         tags: config.tags,
     }, { providers });
 
-    // Shares the site's agent metrics and log groups with the hub (CloudWatch cross-account observability, same region).
+    // Shares the site's agent metrics and log groups with the hub's sink in this region (CloudWatch cross-account observability).
     const link = new ObservabilityLink(`onprem-${siteName}-oam`, {
         sinkArn: hub.observabilitySinkArn(config.region),
         namespaces: [c.agent.namespace],

@@ -127,12 +127,23 @@ export function compact<T extends object>(outputs: T): Record<string, pulumi.Inp
     return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 }
 
-/** An endpoint service is reachable from its own region only (the hub enables no cross-region access). */
-export function checkHubRegion(hubStack: string, hubRegion: string, region: string): void {
-    if (hubRegion !== region) {
-        throw new Error(`hub stack ${hubStack} is in ${hubRegion} but this stack is in ${region}; ` +
-            "deploy monitored accounts in the hub's region (PrivateLink endpoint services are regional)");
+/**
+ * The deployed hub must be in the region this spoke's endpoint names: its own region, or `hubRegion`
+ * (a cross-region endpoint, which the hub's endpoint service admits only from its supportedRegions).
+ */
+export function checkHubRegion(hubStack: string, hubRegion: string, region: string, expected: string = region): void {
+    if (hubRegion !== expected) {
+        throw new Error(`hub stack ${hubStack} is in ${hubRegion} but this stack expects it in ${expected}` +
+            (expected === region ? ` (its own region); list ${region} in the manifest's regions and regenerate the stack files (\`npm run fleet -- config\`)` : "; regenerate the stack files from the manifest (`npm run fleet -- config`)"));
     }
+}
+
+/** The hub's endpoint service name, once the deployed hub's region is the one this spoke's endpoint names. */
+export function hubServiceName(hub: HubOutputsReader, config: { readonly hubStack: string; readonly region: string; readonly hubRegion?: string }): pulumi.Output<string> {
+    return pulumi.all([hub.string("endpointServiceName"), hub.string("region")]).apply(([service, hubRegion]) => {
+        checkHubRegion(config.hubStack, hubRegion, config.region, config.hubRegion ?? config.region);
+        return service;
+    });
 }
 
 /** The hub's outputs as a spoke reads them: each one validated when it is read. */

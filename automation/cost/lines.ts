@@ -67,7 +67,9 @@ export function endpointLines(ctx: LineContext): CostLine[] {
             continue; // gateway endpoints (S3, DynamoDB) have no charge
         }
         const service = str(r.inputs.serviceName) ?? "";
-        const region = endpointRegion(service, ctx.stack.region);
+        // A cross-region endpoint (serviceRegion) lives, and is billed, in the stack's region, whatever its service name says.
+        const serviceRegion = str(r.inputs.serviceRegion);
+        const region = serviceRegion !== undefined ? ctx.stack.region : endpointRegion(service, ctx.stack.region);
         const azs = arr(r.inputs.subnetIds).length;
         const hours = ctx.prices(region).hoursPerMonth;
         const hub = service.includes(".vpce-svc-");
@@ -77,6 +79,11 @@ export function endpointLines(ctx: LineContext): CostLine[] {
         const gb = endpointGb(ctx, service);
         if (gb > 0) {
             out.push({ ...line(ctx, region, "Interface endpoints", `${name} endpoint data`, "interfaceEndpointGb", gb, "GB"), ...tag });
+        }
+        if (serviceRegion !== undefined && serviceRegion !== region && gb > 0) {
+            // Cross-region PrivateLink: "you will incur data transfer charges if you send data to a VPC endpoint"
+            // (https://aws.amazon.com/privatelink/pricing/); the bytes leave this region for the service's at the inter-region rate.
+            out.push({ ...line(ctx, region, "Data transfer", `${name} endpoint to ${serviceRegion} (cross-region)`, "interRegionGb", gb, "GB"), ...tag });
         }
     }
     return out;

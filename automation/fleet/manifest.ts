@@ -10,6 +10,7 @@ import { DEFAULT_ONPREM_NAMESPACE } from "../../stacks/config/onprem";
 import { manifestSchema, RawManifest } from "./manifestSchema";
 import type { FleetManifest, FleetStack } from "./types";
 import { checkRawManifest, checkResolvedFleet } from "./validate/fleetChecks";
+import { hubRegionOf, spokeRegions } from "./validate/fleetRegions";
 import { unknownStackFileKeys } from "./validate/stackFileKeys";
 import { issueLines, topLevelProblem } from "./validate/manifestIssues";
 import { closest } from "./validate/suggest";
@@ -43,7 +44,7 @@ function cloudwatchSources(raw: RawManifest): Record<string, unknown>[] {
 /**
  * The hub's tenantLimits from the manifest: defaults.maxActiveSeries and each spoke's maxActiveSeries
  * keyed by its tenant (components/identity/tenants.ts tenantKey), merged over what the hub's own
- * config says. Each spoke is its own tenant: one monitored stack per account in the hub's region,
+ * config says. Each spoke is its own tenant: one monitored stack per account and region,
  * one site per onprem stack (both checked elsewhere in this file).
  */
 function tenantLimitsConfig(raw: RawManifest, sites: readonly { name: string; site: string }[], hubConfig: Record<string, unknown>): Record<string, unknown> {
@@ -63,8 +64,12 @@ function tenantLimitsConfig(raw: RawManifest, sites: readonly { name: string; si
 /** Role config the manifest derives from other members, so nothing is repeated by hand. */
 function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number], hubRef: string): Record<string, unknown> {
     if (entry.role !== "hub") {
-        return { hubStack: hubRef };
+        // A spoke outside the hub's region names the hub's region on its endpoint (serviceRegion);
+        // same-region spokes get no key, so their stack files stay as they were.
+        const hubRegion = hubRegionOf(raw);
+        return { hubStack: hubRef, ...(hubRegion !== undefined && (entry.region ?? raw.defaults.region) !== hubRegion ? { hubRegion } : {}) };
     }
+    const others = spokeRegions(raw);
     // Tenants (components/identity/tenants.ts): every monitored account, and every site under its
     // landing account. Nothing here comes from a site's auth settings: identity is the hub's to issue.
     const sites = raw.stacks
@@ -81,6 +86,7 @@ function derivedRoleConfig(raw: RawManifest, entry: RawManifest["stacks"][number
             monitoredAccounts: [...new Set(raw.stacks.filter((s) => s.role === "monitored").map((s) => s.account))].sort(),
             onpremSites: sites,
             spokeDeployRoleName: raw.defaults.deployRoleName,
+            ...(others.length > 0 ? { spokeRegions: others } : {}),
             cloudwatch: { ...cloudwatch, sources: cloudwatchSources(raw) },
         },
     };

@@ -113,6 +113,12 @@ export const manifestSchema = z
                 maxActiveSeries: z.number().int().min(0).optional(),
             })
             .strict(),
+        /**
+         * The regions the fleet's spokes may live in (README "One fleet across regions"). The hub offers
+         * its ingest endpoint service to the others (cross-region PrivateLink) and keeps an OAM sink in
+         * each. Default: the hub's region only.
+         */
+        regions: z.array(region).min(1, { error: "list at least the hub's region" }).optional(),
         rollout: rolloutSchema.prefault({}),
         /** The Pulumi project the driver deploys, relative to this file; default the repository root. */
         program: z.string().min(1).optional(),

@@ -38,6 +38,10 @@ export function topologyDot(plan: PlanDocument): string {
         }
         lines.push(`    hub_eps -> hub_nlb -> hub_col;`, `    hub_col -> hub_amp [label="remote write (SigV4)"];`, "  }");
     }
+    // A spoke in another region than the hub reaches it over a cross-region endpoint (serviceRegion).
+    const via = (s: PlanStack, ports: string): string => (hub !== undefined && s.region !== hub.region
+        ? q(`cross-region interface endpoint\n${s.region} → ${hub.region}\nOTLP/mTLS ${ports}`)
+        : `"interface endpoint\\nOTLP/mTLS ${ports}"`);
     for (const [i, s] of plan.stacks.entries()) {
         if (s.role === "hub") {
             continue;
@@ -47,7 +51,7 @@ export function topologyDot(plan: PlanDocument): string {
             const endpoints = s.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").length;
             lines.push(`  ${id} [label=${q(`${s.stack}\n${s.account}${s.regulated ? " (regulated)" : ""}\nagents + ${endpoints} VPC endpoints`)}, fillcolor="#e6f4ea"];`);
             if (hub !== undefined) {
-                lines.push(`  ${id} -> hub_eps [label="interface endpoint\\nOTLP/mTLS 4317-4318"];`);
+                lines.push(`  ${id} -> hub_eps [label=${via(s, "4317-4318")}];`);
             }
         } else {
             const link = has(s, "aws:ec2/vpnConnection:VpnConnection") ? "Site-to-Site VPN" : "Direct Connect";
@@ -55,7 +59,7 @@ export function topologyDot(plan: PlanDocument): string {
             lines.push(`  ${id}_landing [label=${q(`landing VPC\n${s.account}`)}, fillcolor="#fff3cd"];`);
             lines.push(`  ${id} -> ${id}_landing [label=${q(link)}];`);
             if (hub !== undefined) {
-                lines.push(`  ${id}_landing -> hub_eps [label="interface endpoint\\nOTLP/mTLS 4318"];`);
+                lines.push(`  ${id}_landing -> hub_eps [label=${via(s, "4318")}];`);
             }
         }
     }

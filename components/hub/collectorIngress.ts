@@ -95,6 +95,11 @@ export interface CollectorIngressArgs {
     readonly allowedAccounts: readonly string[];
     /** Require manual acceptance of endpoint connections (besides the allow-list). Default false. */
     readonly acceptanceRequired?: boolean;
+    /**
+     * Other regions whose spokes may create interface endpoints to the service (cross-region
+     * PrivateLink, `SupportedRegion.N` of CreateVpcEndpointServiceConfiguration). Default none: the hub's region only.
+     */
+    readonly supportedRegions?: readonly string[];
     /** Private hosted zone name agents resolve the collector by. */
     readonly collectorDomain: string;
     /** Cost-allocation tags. Default: none. */
@@ -140,6 +145,8 @@ export class CollectorIngress extends pulumi.ComponentResource {
             networkLoadBalancerArns: [lb.arn],
             allowedPrincipals: endpointServicePrincipals(args.allowedAccounts),
             supportedIpAddressTypes: ["ipv4"],
+            // Only set when the fleet spans regions, so a single-region hub's inputs stay as they were.
+            ...((args.supportedRegions ?? []).length > 0 ? { supportedRegions: [...new Set(args.supportedRegions)].sort() } : {}),
             tags: withName(args.tags, `${name}-endpoint-service`),
         }, { parent: this });
         const zone = new aws.route53.Zone(`${name}-zone`, {

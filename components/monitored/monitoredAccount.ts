@@ -51,7 +51,7 @@ export interface MonitoredAccountArgs {
     readonly stackName: string;
     /** The monitored account (where everything is created). */
     readonly account: string;
-    /** Its region, which must be the hub's (endpoint services are regional). */
+    /** Its region; the hub's, or another the hub's endpoint service supports (hub.serviceRegion). */
     readonly region: string;
     /** Organization whose principals may use the AWS service endpoints. */
     readonly organizationId: string;
@@ -86,6 +86,8 @@ export interface MonitoredAccountArgs {
     readonly hub: {
         readonly endpointServiceName: pulumi.Input<string>;
         readonly collectorDomain: pulumi.Input<string>;
+        /** The hub's region when it is not `region` (a cross-region endpoint). Default: the same region. */
+        readonly serviceRegion?: string;
         /** PEM of the CA that issued the hub certificate. Default: system roots. */
         readonly caBundle?: pulumi.Input<string | undefined>;
         /** Ports the hub serves; the EKS collector checks its own is among them. Default: not checked. */
@@ -163,6 +165,7 @@ export class MonitoredAccount extends pulumi.ComponentResource {
             subnetIds: args.subnetIds,
             subnetsKey: "oss-monitoring:monitored.vpc.subnetIds",
             serviceName: args.hub.endpointServiceName,
+            serviceRegion: args.hub.serviceRegion,
             collectorDomain: args.hub.collectorDomain,
             allowedCidrs: args.workloadCidrs,
             allowedPrefixListIds: args.workloadPrefixListIds,

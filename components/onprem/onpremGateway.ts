@@ -41,6 +41,8 @@ export interface HubReference {
     readonly endpointServiceName: pulumi.Input<string>;
     /** Private name of the collector, e.g. collector.monitoring.internal. */
     readonly collectorDomain: pulumi.Input<string>;
+    /** The hub's region when the landing VPC is in another one (a cross-region endpoint). Default: the same region. */
+    readonly serviceRegion?: string;
     /** Ports the hub serves. */
     readonly collectorPorts: pulumi.Input<number[]>;
     /** PEM of the CA that issued the hub's certificate. Default: system roots. */
@@ -191,6 +193,7 @@ export class OnPremGateway extends pulumi.ComponentResource {
             subnetIds,
             subnetsKey: "oss-monitoring:onprem.landingVpc.subnetIds",
             serviceName: args.hub.endpointServiceName,
+            serviceRegion: args.hub.serviceRegion,
             ports: [hubPort],
             collectorDomain: args.hub.collectorDomain,
             allowedCidrs: args.siteCidrs,

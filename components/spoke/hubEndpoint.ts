@@ -21,6 +21,11 @@ export interface HubEndpointArgs {
     readonly allowedPrefixListIds?: readonly string[];
     /** Hub ports admitted (the sender's protocols). Default MONITORED_HUB_PORTS (4317, 4318). */
     readonly ports?: readonly pulumi.Input<number>[];
+    /**
+     * The hub's region when it is not this VPC's: the endpoint then connects cross-region
+     * (`ServiceRegion` of CreateVpcEndpoint). Default: the service is in this VPC's region.
+     */
+    readonly serviceRegion?: string;
     /** Config key the subnets came from, for the error when too few are in the service's zones. Default `subnetIds`. */
     readonly subnetsKey?: string;
     /** Cost-allocation tags. Default none. */
@@ -96,14 +101,12 @@ export class HubEndpoint extends pulumi.ComponentResource {
                 tags: args.tags,
             }, { parent: this });
         }
-        const zones = aws.ec2.getVpcEndpointServiceOutput({ serviceName: args.serviceName }, { parent: this }).availabilityZones;
-        const subnets = pulumi.all(args.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this })))
-            .apply((all) => all.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })));
         const endpoint = new aws.ec2.VpcEndpoint(`${name}-vpce`, {
             vpcId: args.vpcId,
             serviceName: args.serviceName,
+            ...(args.serviceRegion !== undefined ? { serviceRegion: args.serviceRegion } : {}),
             vpcEndpointType: "Interface",
-            subnetIds: pulumi.all([subnets, zones]).apply(([s, z]) => subnetsInServiceZones(args.subnetsKey ?? `${name}: subnetIds`, s, z)),
+            subnetIds: this.endpointSubnets(name, args),
             securityGroupIds: [sg.id],
             ipAddressType: "ipv4",
             // The hub's service has no verified private DNS name; the zone below provides the name.
@@ -134,5 +137,23 @@ export class HubEndpoint extends pulumi.ComponentResource {
         this.zoneId = zone.zoneId;
         this.collectorDomain = pulumi.output(args.collectorDomain);
         this.registerOutputs({ endpointId: this.endpointId, endpointDnsName: this.endpointDnsName, securityGroupId: this.securityGroupId, zoneId: this.zoneId });
+    }
+
+    /**
+     * In the service's region, the subnets in zones the service offers (subnetsInServiceZones). Across
+     * regions the provider's zones are another region's and need not align with the consumer's ("If
+     * you're creating a cross-region connection, then you don't need to check that your VPC is present in
+     * all availability zones", elastic/docs-content deploy-manage/security/private-connectivity-aws.md, after
+     * AWS's cross-region PrivateLink launch post); the provider's zone list is not even readable from here
+     * (hashicorp/terraform-provider-aws#44402), so every configured subnet (two or more) is used.
+     */
+    private endpointSubnets(name: string, args: HubEndpointArgs): pulumi.Input<pulumi.Input<string>[]> {
+        if (args.serviceRegion !== undefined) {
+            return [...args.subnetIds];
+        }
+        const zones = aws.ec2.getVpcEndpointServiceOutput({ serviceName: args.serviceName }, { parent: this }).availabilityZones;
+        const subnets = pulumi.all(args.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this })))
+            .apply((all) => all.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })));
+        return pulumi.all([subnets, zones]).apply(([s, z]) => subnetsInServiceZones(args.subnetsKey ?? `${name}: subnetIds`, s, z));
     }
 }

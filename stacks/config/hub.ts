@@ -277,6 +277,11 @@ export const hubConfig = z
             .prefault({}),
         /** Derived from the fleet manifest: the monitored accounts (each a tenant, each allowed on the endpoint service). */
         monitoredAccounts: z.array(accountId).default([]),
+        /**
+         * Derived from the fleet manifest (`regions:` minus the hub's): the other regions whose spokes may
+         * create endpoints to the hub's endpoint service (its supportedRegions). Default none: the hub's region only.
+         */
+        spokeRegions: z.array(region).default([]),
         /** Derived from the fleet manifest: on-prem sites (each a tenant; its landing account is allowed on the endpoint service). */
         onpremSites: z.array(onpremSite).default([]),
         /**

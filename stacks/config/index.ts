@@ -5,13 +5,13 @@ import { availabilityZoneIdsProblem } from "../../components/network/availabilit
 import { hubConfig } from "./hub";
 import { monitoredConfig } from "./monitored";
 import { onpremConfig } from "./onprem";
-import { hubStackRef } from "./spoke";
+import { hubRegion, hubStackRef } from "./spoke";
 
 /** Role-specific keys, validated after the common ones so the schema matches the declared role. */
 export const roleSchemas = {
     hub: z.object({ hub: hubConfig }),
-    monitored: z.object({ hubStack: hubStackRef, monitored: monitoredConfig }),
-    onprem: z.object({ hubStack: hubStackRef, onprem: onpremConfig }),
+    monitored: z.object({ hubStack: hubStackRef, hubRegion, monitored: monitoredConfig }),
+    onprem: z.object({ hubStack: hubStackRef, hubRegion, onprem: onpremConfig }),
 } as const;
 
 type Common = z.infer<typeof commonConfig>;
@@ -33,6 +33,12 @@ export function parseStackConfig(raw: Record<string, unknown>, keyPrefix = `${PR
     const config = { ...common, ...specific } as StackConfig;
     if (config.role === "hub" && config.hub.drRegion === config.region) {
         throw configError(`${keyPrefix}hub.drRegion`, `must differ from the stack's region (${config.region}) to survive a regional outage`, FIX);
+    }
+    if (config.role === "hub" && config.hub.spokeRegions.includes(config.region)) {
+        throw configError(`${keyPrefix}hub.spokeRegions`, `lists the hub's own region ${config.region}; it holds the other regions whose spokes reach the hub`, FIX);
+    }
+    if (config.role !== "hub" && config.hubRegion === config.region) {
+        throw configError(`${keyPrefix}hubRegion`, `is this stack's own region ${config.region}; set it only for a hub in another region`, FIX);
     }
     if (config.role === "hub" && config.hub.network.availabilityZoneIds !== undefined) {
         const problem = availabilityZoneIdsProblem(config.region, config.hub.network.availabilityZoneIds);

@@ -78,7 +78,7 @@ describe("bootstrap: the deploy role StackSet template", () => {
         const glob = new RegExp(`^${pattern.split("*").map((p: string) => p.replace(/\./g, "\\.")).join(".*")}$`);
         const tenants = manifest.stacks.flatMap((x): Array<Pick<Tenant, "kind" | "account" | "site">> => (x.parsed.role === "monitored" ? [{ kind: "monitored" as const, account: x.account }]
             : x.parsed.role === "onprem" ? [{ kind: "onprem" as const, account: x.account, site: siteNameOf(x.parsed.onprem.siteName, x.name) }] : []));
-        assert.strictEqual(tenants.length, 4);
+        assert.strictEqual(tenants.length, 5);
         tenants.forEach((tenant) => assert.match(`arn:aws:secretsmanager:${manifest.hub.region}:${manifest.hub.account}:secret:${tenantSecretName(tenant)}-AbCdEf`, glob));
         const hub = manifest.hub.parsed;
         assert.ok(hub.role === "hub");
@@ -91,7 +91,11 @@ describe("bootstrap: the deploy role StackSet template", () => {
         const allowed = new Set(statements.filter((s: any) => s.Effect === "Allow").flatMap((s: any) => [s.Action].flat()).map((a: string) => a.split(":")[0]));
         const planned: PlanStack[] = [];
         await planFleet(loadManifest(path.resolve(__dirname, "../../stacks/fleet.yaml")), { onStack: (s) => void planned.push(s) });
-        assert.strictEqual(planned.length, 5);
+        assert.strictEqual(planned.length, 6);
+        // Cross-region PrivateLink needs the permission-only vpce:AllowMultiRegion on both sides (list_vpce).
+        const crossRegion = planned.flatMap((st) => st.resources).filter((r) => r.inputs.supportedRegions !== undefined || r.inputs.serviceRegion !== undefined);
+        assert.ok(crossRegion.length >= 2, "the example fleet plans a cross-region service and endpoint");
+        assert.ok(statements.some((s: any) => s.Effect === "Allow" && [s.Action].flat().includes("vpce:AllowMultiRegion")), "vpce:AllowMultiRegion is allowed");
         for (const st of planned) {
             for (const r of st.resources) {
                 const m = /^aws:([a-zA-Z0-9]+)\//.exec(r.type);

@@ -221,8 +221,11 @@ describe("monitored stack", function () {
         const r = await plan("monitored-analytics", (m) => m, noCa);
         const cfg = parse((r.one("kubernetes:core/v1:ConfigMap").inputs.data as any)["collector.yaml"]);
         assert.deepStrictEqual(cfg.exporters["otlp/hub"].tls, { min_version: "1.2", cert_file: "/etc/otel/client/tls.crt", key_file: "/etc/otel/client/tls.key", reload_interval: "1m" });
-        assert.throws(() => checkHubRegion(HUB_REF, "eu-west-1", "us-east-1"), /hub stack organization\/oss-monitoring\/hub is in eu-west-1 but this stack is in us-east-1/);
+        assert.throws(() => checkHubRegion(HUB_REF, "eu-west-1", "us-east-1"), /hub stack organization\/oss-monitoring\/hub is in eu-west-1 but this stack expects it in us-east-1 \(its own region\); list us-east-1 in the manifest's regions/);
         assert.doesNotThrow(() => checkHubRegion(HUB_REF, "us-east-1", "us-east-1"));
+        // A cross-region spoke expects the hub where its manifest-derived hubRegion says, nowhere else.
+        assert.doesNotThrow(() => checkHubRegion(HUB_REF, "us-east-1", "eu-west-1", "us-east-1"));
+        assert.throws(() => checkHubRegion(HUB_REF, "us-west-2", "eu-west-1", "us-east-1"), /is in us-west-2 but this stack expects it in us-east-1; regenerate the stack files/);
     });
 
     it("EKS: copies the account's hub-issued certificate into a kubernetes.io/tls Secret the collector mounts read-only", async () => {

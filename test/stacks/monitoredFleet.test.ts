@@ -10,9 +10,10 @@ const monitored = manifest.stacks.filter((s) => s.role === "monitored");
 describe("monitored stacks of the example fleet", function () {
     this.timeout(120000);
 
-    it("has the three example accounts: one regulated, one with EKS, one using NAT", () => {
+    it("has the four example accounts: one regulated, one with EKS, one using NAT, one in a second region", () => {
         const byName = Object.fromEntries(monitored.map((s) => [s.name, s.parsed]));
-        assert.deepStrictEqual(Object.keys(byName).sort(), ["monitored-analytics", "monitored-legacy", "monitored-payments"]);
+        assert.deepStrictEqual(Object.keys(byName).sort(), ["monitored-analytics", "monitored-legacy", "monitored-payments", "monitored-web-west"]);
+        assert.strictEqual(monitored.find((s) => s.name === "monitored-web-west")!.region, "us-west-2");
         const cfg = (n: string) => {
             const p = byName[n];
             assert.ok(p.role === "monitored");

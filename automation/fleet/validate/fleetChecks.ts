@@ -2,6 +2,7 @@ import { cidrsOverlap } from "../../../components/network/cidr";
 import type { RawManifest } from "../manifestSchema";
 import type { FleetStack } from "../types";
 import { ACM_CERTIFICATE_RESOURCE, parseArn, SECRET_RESOURCE } from "./arn";
+import { fleetRegionProblems } from "./fleetRegions";
 import { pemBundleProblem } from "./pem";
 import { AWS_REGIONS, isKnownRegion, nearestRegions, partitionOf } from "./regions";
 import { closest } from "./suggest";
@@ -36,6 +37,7 @@ function regionProblems(raw: RawManifest): string[] {
         }
     };
     check("defaults.region", raw.defaults.region);
+    (raw.regions ?? []).forEach((r, j) => check(`regions[${j}]`, r));
     raw.rollout.regionOrder.forEach((r, j) => check(`rollout.regionOrder[${j}]`, r));
     raw.stacks.forEach((s, i) => {
         check(`${at(i, s)}.region`, s.region);
@@ -118,13 +120,11 @@ function dependencyCycles(raw: RawManifest): string[] {
 }
 
 /**
- * Where stacks may go: one stack per account and region, spokes in the hub's region.
+ * Where stacks may go: one stack per account and region, spokes in the fleet's regions.
  * Fixed names are per account and region (e.g. every monitored stack's KMS alias is
  * alias/oss-monitoring/monitored-logs, components/security/encryptionKey.ts), so two stacks there collide.
- * Spokes reach the hub through its PrivateLink endpoint service, which the hub offers in its own
- * region only (cross-region PrivateLink is opt-in per service and the hub does not enable it:
- * https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html;
- * stacks/outputs.ts checkHubRegion fails the same way at deploy time).
+ * Spokes reach the hub through its PrivateLink endpoint service, offered to the fleet's other
+ * regions by cross-region PrivateLink (fleetRegions.ts).
  */
 function placementProblems(raw: RawManifest): string[] {
     const problems: string[] = [];
@@ -139,17 +139,8 @@ function placementProblems(raw: RawManifest): string[] {
         }
         problems.push(`${at(i, s)}.account: account ${s.account} in ${regionOf(s)} already holds ${at(j, raw.stacks[j])}; two stacks in one account and region collide on fixed names (KMS aliases, SSM parameters, log groups); fix: give this stack another account or region, or merge the two entries`);
     });
-    const hubIndex = raw.stacks.findIndex((s) => s.role === "hub");
-    if (hubIndex >= 0) {
-        const hubRegion = regionOf(raw.stacks[hubIndex]);
-        raw.stacks.forEach((s, i) => {
-            // An unknown region is reported once, as such (regionProblems), not again as "not the hub's region".
-            if (s.role !== "hub" && regionOf(s) !== hubRegion && isKnownRegion(regionOf(s)) && isKnownRegion(hubRegion)) {
-                problems.push(`${at(i, s)}.region: ${regionOf(s)} is not the hub's region ${hubRegion}; spokes connect through the hub's PrivateLink endpoint service, which is regional; fix: deploy this spoke in ${hubRegion} (remove region to inherit it), or run a separate fleet with its own hub in ${regionOf(s)}`);
-            }
-        });
-    }
-    return problems;
+    // Spokes outside the fleet's regions: fleetRegionProblems (an unknown region is reported once, by regionProblems).
+    return [...problems, ...fleetRegionProblems(raw)];
 }
 
 interface Network {

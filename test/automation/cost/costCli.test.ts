@@ -22,8 +22,8 @@ describe("fleet cost (command line)", function () {
         const r = fleet("cost", plan, "--json", "-");
         assert.strictEqual(r.status, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.strictEqual(doc.usd, 4334.76);
-        assert.deepStrictEqual(doc.stacks.map((s: { stack: string }) => s.stack), ["hub", "monitored-payments", "monitored-analytics", "monitored-legacy", "onprem-dc1"]);
+        assert.strictEqual(doc.usd, 4915.8);
+        assert.deepStrictEqual(doc.stacks.map((s: { stack: string }) => s.stack), ["hub", "monitored-payments", "monitored-analytics", "monitored-legacy", "onprem-dc1", "monitored-web-west"]);
         const cited = new Set(doc.prices.map((p: { region: string; key: string }) => `${p.region} ${p.key}`));
         for (const s of doc.stacks) {
             for (const l of s.lines) {
@@ -32,16 +32,20 @@ describe("fleet cost (command line)", function () {
         }
         assert.ok(doc.prices.every((p: { source: string; read: string }) => p.source.startsWith("https://") && /^\d{4}-\d{2}-\d{2}$/.test(p.read)));
         // The human report moves to stderr so the JSON stays clean.
-        assert.match(r.stderr, /^hub \(hub, 111111111111\/us-east-1\): \$1,938\.53 a month$/m);
-        assert.match(r.stderr, /^Total: \$4,334\.76 a month for 5 stacks/m);
+        assert.match(r.stderr, /^hub \(hub, 111111111111\/us-east-1\): \$2,098\.18 a month$/m);
+        assert.match(r.stderr, /^Total: \$4,915\.80 a month for 6 stacks/m);
     });
 
     it("prints the shared-endpoint comparison with --shapes", () => {
         const r = fleet("cost", plan, "--shapes");
         assert.strictEqual(r.status, 0, r.stderr);
         const lines = r.stdout.trimEnd().split("\n");
-        assert.match(lines[lines.length - 1], /^ {4}difference: {2}\$83\.80 a month; if the accounts are not attached to a transit gateway yet, attaching them adds \$73\.00$/);
-        assert.ok(lines.some((l) => /^Total: \$4,334\.76 a month/.test(l)));
+        // us-east-1's two accounts gain from sharing; us-west-2's one account alone does not: 6 endpoints × 2 AZ × 730 h × $0.01
+        // + 20 GB × $0.01 = $87.80 planned, against 6 × 3 AZ × 730 h × $0.01 + 20 GB × ($0.01 + $0.02) + 6 zones × $0.50 = $135.00 shared.
+        assert.match(lines[lines.length - 5], /^ {4}difference: {2}\$83\.80 a month; if the accounts are not attached to a transit gateway yet, attaching them adds \$73\.00$/);
+        assert.match(lines[lines.length - 4], /^ {2}us-west-2: 1 accounts, /);
+        assert.match(lines[lines.length - 1], /^ {4}difference: {2}\$-47\.20 a month; if the accounts are not attached to a transit gateway yet, attaching them adds \$36\.50$/);
+        assert.ok(lines.some((l) => /^Total: \$4,915\.80 a month/.test(l)));
     });
 
     it("writes the whole report of a 500-account plan through a pipe (the CLI exits right after writing)", () => {

@@ -59,58 +59,74 @@ describe("cost estimate", function () {
     it("pins the example fleet under the default load model to hand-checked figures", () => {
         const e = estimate(example, DEFAULTS, shipped);
         assert.deepStrictEqual(e.uncovered, []);
-        // Each spoke: 50,000 series / 60 s × 730 h × 3,600 s = 2.19e9 samples a month; × 4 bytes = 8.76 GB. Four spokes: 8.76e9 samples, 35.04 GB.
+        // Each spoke: 50,000 series / 60 s × 730 h × 3,600 s = 2.19e9 samples a month; × 4 bytes = 8.76 GB. Five spokes: 10.95e9 samples, 43.8 GB.
         // Endpoint-AZ-hours × $0.01: hub 19 endpoints (9 + Grafana's monitoring and sns + the deploy runner's 8) × 3 AZ = 57 → $416.10, DR aps 2 AZ → $14.60, payments 7 × 3 = 21 → $153.30,
-        // analytics 7 × 2 = 14 → $102.20, legacy 1 × 2 → $14.60, dc1 8 × 2 = 16 → $116.80: $817.60. Data × $0.01/GB: hub aps 35.04
-        // + DR aps 35.04 + spokes' hub endpoint 4 × 8.76 + logs (hub 10 + 20 + 20 + dc1 50 = 100) = 205.12 GB → $2.0512. Total $819.6512.
-        near(service(e, "Interface endpoints"), 819.6512, "interface endpoints");
-        // Per workspace (primary and DR, each its own Region's tiers): 2e9 × $0.90/1e7 = $180 + 6.76e9 × $0.35/1e7 = $236.60 → $416.60.
-        // Storage: 8.76e9 × 150 days × 24 / 730 = 4.32e10 samples × 2 bytes / 2^30 = 80.4663 GB × $0.03 = $2.41399 each.
-        // Queries (primary only): 100e9 × $0.10/1e9 = $10. 2 × (416.60 + 2.41399) + 10 = $848.02798.
-        near(service(e, "AMP"), 848.02798, "AMP");
-        // Three accounts × 20 hosts × 50 metrics = 1,000 metrics × $0.30 = $300 each; dc1 50 × 50 = 2,500 × $0.30 = $750: $1,650.
-        near(service(e, "CloudWatch metrics"), 1650, "CloudWatch metrics");
-        // $400 general-purpose CA; 4 tenant certificates valid 90 days, re-issued every 30: 4 × (730 / 24 / 30) = 4.05556, plus the
-        // CA's own 10-year certificate 730 / 24 / 3650 = 0.00833: 4.06389 × $0.75 = $3.04792.
-        near(service(e, "Private CA"), 403.04792, "Private CA");
-        // Resolver inbound endpoint 2 IPs × 730 h × $0.125 = $182.50; 6 private hosted zones × $0.50 = $3.
-        near(service(e, "Route 53"), 185.5, "Route 53");
+        // analytics 7 × 2 = 14 → $102.20, legacy 1 × 2 → $14.60, dc1 8 × 2 = 16 → $116.80, web-west (us-west-2) 7 × 2 = 14 → $102.20: $919.80.
+        // Data × $0.01/GB: hub aps 43.8 + DR aps 43.8 + spokes' hub endpoint 5 × 8.76 + logs (hub 10 + 3 × 20 + dc1 50 = 120) = 251.4 GB
+        // → $2.514. Total $922.314.
+        near(service(e, "Interface endpoints"), 922.314, "interface endpoints");
+        // Per workspace (primary and DR, each its own Region's tiers): 2e9 × $0.90/1e7 = $180 + 8.95e9 × $0.35/1e7 = $313.25 → $493.25.
+        // Storage: 10.95e9 × 150 days × 24 / 730 = 5.4e10 samples × 2 bytes / 2^30 = 100.58284 GB × $0.03 = $3.01749 each.
+        // Queries (primary only): 100e9 × $0.10/1e9 = $10. 2 × (493.25 + 3.01749) + 10 = $1,002.53497.
+        near(service(e, "AMP"), 1002.53497, "AMP");
+        // Four accounts × 20 hosts × 50 metrics = 1,000 metrics × $0.30 = $300 each; dc1 50 × 50 = 2,500 × $0.30 = $750: $1,950.
+        near(service(e, "CloudWatch metrics"), 1950, "CloudWatch metrics");
+        // $400 general-purpose CA; 5 tenant certificates valid 90 days, re-issued every 30: 5 × (730 / 24 / 30) = 5.06944, plus the
+        // CA's own 10-year certificate 730 / 24 / 3650 = 0.00833: 5.07778 × $0.75 = $3.80833.
+        near(service(e, "Private CA"), 403.80833, "Private CA");
+        // Resolver inbound endpoint 2 IPs × 730 h × $0.125 = $182.50; 7 private hosted zones × $0.50 = $3.50.
+        near(service(e, "Route 53"), 186, "Route 53");
         // 5 editors × $9 + 20 viewers × $5.
         near(service(e, "Managed Grafana"), 145, "Managed Grafana");
-        // Ingest (hub 10 + 3 × 20 + dc1 50) = 120 GB × $0.50 = $60. Stored at steady state, GB × retention days × 24 / 730:
-        // hub 10 × 365 → 120, payments 20 × 400 → 263.0137, analytics and legacy 20 × 365 → 240 each, dc1 50 × 365 → 600:
-        // 1,463.0137 GB-months × $0.03 = $43.89041. Total $103.89041.
-        near(service(e, "CloudWatch Logs"), 103.89041, "CloudWatch Logs");
+        // Ingest (hub 10 + 4 × 20 + dc1 50) = 140 GB × $0.50 = $70. Stored at steady state, GB × retention days × 24 / 730:
+        // hub 10 × 365 → 120, payments 20 × 400 → 263.0137, analytics, legacy and web-west 20 × 365 → 240 each, dc1 50 × 365 → 600:
+        // 1,703.0137 GB-months × $0.03 = $51.09041. Total $121.09041.
+        near(service(e, "CloudWatch Logs"), 121.09041, "CloudWatch Logs");
         // VPN 730 × $0.05 + TGW attachment 730 × $0.05 + (8.76 + 50) GB × $0.02 = 36.5 + 36.5 + 1.1752.
         near(service(e, "VPN + Transit Gateway"), 74.1752, "VPN + TGW");
-        // Sizing rule: 200,000 series / 60 = 3,333 samples/s; a 1-vCPU task carries 100,000 × 0.6 = 60,000 → 1, floor minTasks 2.
+        // Sizing rule: 250,000 series / 60 = 4,167 samples/s; a 1-vCPU task carries 100,000 × 0.6 = 60,000 → 1, floor minTasks 2.
         // 2 tasks × 730 h: 1,460 vCPU-h × $0.03238 (ARM64) = $47.2748 + 2,920 GB-h × $0.00356 = $10.3952.
         near(service(e, "ECS Fargate"), 57.67, "Fargate");
-        // Hosts 3 × 20 + 50 = 110 × 2 heartbeat metrics × 8,640 rounds = 1,900,800 metrics × $0.01/1,000.
-        near(service(e, "CloudWatch queries"), 19.008, "CloudWatch queries");
-        // NLB 730 × $0.0225 = $16.425 + 35.04 NLCU-hours × $0.006 = $0.21024.
-        near(service(e, "NLB + PrivateLink"), 16.63524, "NLB");
-        // 9 keys × $1 + 9 × 10,000 requests × $0.03/10,000; 4 secrets × $0.40 + 4,000 calls × $0.05/10,000.
-        near(service(e, "KMS"), 9.27, "KMS");
-        near(service(e, "Secrets Manager"), 1.62, "Secrets Manager");
-        // DR remote write 35.04 GB × $0.02 + NLB cross-zone 35.04 × 2/3 × 2 directions = 46.72 GB × $0.01.
-        near(service(e, "Data transfer"), 1.1680, "data transfer");
+        // Hosts 4 × 20 + 50 = 130 × 2 heartbeat metrics × 8,640 rounds = 2,246,400 metrics × $0.01/1,000.
+        near(service(e, "CloudWatch queries"), 22.464, "CloudWatch queries");
+        // NLB 730 × $0.0225 = $16.425 + 43.8 NLCU-hours × $0.006 = $0.2628.
+        near(service(e, "NLB + PrivateLink"), 16.6878, "NLB");
+        // 10 keys × $1 + 10 × 10,000 requests × $0.03/10,000; 5 secrets × $0.40 + 5,000 calls × $0.05/10,000.
+        near(service(e, "KMS"), 10.30, "KMS");
+        near(service(e, "Secrets Manager"), 2.025, "Secrets Manager");
+        // DR remote write 43.8 GB × $0.02 = $0.876 + NLB cross-zone 43.8 × 2/3 × 2 directions = 58.4 GB × $0.01 = $0.584
+        // + web-west's cross-region endpoint to us-east-1, 8.76 GB × $0.02 (us-west-2's interRegionGb) = $0.1752.
+        near(service(e, "Data transfer"), 1.6352, "data transfer");
         // hub-collector-config and hub-collector-proxy-config are over 4 KB each: an Intelligent-Tiering parameter over
         // 4 KB is advanced, 2 × $0.05.
         near(service(e, "Systems Manager"), 0.10, "Systems Manager");
-        near(e.usd, 4334.7595, "total");
+        near(e.usd, 4915.80491, "total");
         near(e.stacks.reduce((a, s) => a + s.usd, 0), e.usd, "stacks sum to the total");
+    });
+
+    it("prices the bytes a cross-region spoke sends to the hub's region at the inter-region rate, in the spoke's region, and nowhere else", () => {
+        const e = estimate(example, DEFAULTS, shipped);
+        const crossRegion = e.stacks.flatMap((st) => st.lines.map((l) => ({ stack: st.stack, ...l }))).filter((l) => l.item.includes("(cross-region)"));
+        assert.deepStrictEqual(crossRegion.map((l) => [l.stack, l.region, l.service, l.item]), [
+            ["monitored-web-west", "us-west-2", "Data transfer", "hub PrivateLink service endpoint to us-east-1 (cross-region)"],
+        ]);
+        // The spoke's wire bytes (8.76 GB) at us-west-2's interRegionGb ($0.02, "GB sent to another US Region").
+        near(crossRegion[0].quantity, 8.76, "GB");
+        near(crossRegion[0].usd, 8.76 * 0.02, "USD");
+        // Its endpoint is billed where it lives (us-west-2), not in the region its service name carries.
+        const web = e.stacks.find((st) => st.stack === "monitored-web-west")!;
+        assert.ok(web.lines.filter((l) => l.service === "Interface endpoints").every((l) => l.region === "us-west-2"));
     });
 
     it("follows the manifest's load model: hosts scale CloudWatch, series scale AMP and the hub tasks up to maxTasks", () => {
         const base = estimate(example, DEFAULTS, shipped);
         const busy = estimate(example, { ...DEFAULTS, hostsPerAccount: 40, activeSeriesPerAccount: 20_000_000 }, shipped);
-        // Accounts: 2,000 metrics × $0.30 each (tier 1 covers 10,000) → +$300 × 3 accounts.
-        near(service(busy, "CloudWatch metrics") - service(base, "CloudWatch metrics"), 900, "CloudWatch metrics delta");
-        // 3 × 20M + 50k = 60.05M series / 60 = 1,000,833 samples/s ÷ (100,000 × 60 %) = 16.7 → 17 tasks, capped at the
+        // Accounts: 2,000 metrics × $0.30 each (tier 1 covers 10,000) → +$300 × 4 accounts.
+        near(service(busy, "CloudWatch metrics") - service(base, "CloudWatch metrics"), 1200, "CloudWatch metrics delta");
+        // 4 × 20M + 50k = 80.05M series / 60 = 1,334,167 samples/s ÷ (100,000 × 60 %) = 22.2 → 23 tasks, capped at the
         // example hub's maxTasks 12 (stacks/fleet.yaml).
         const fargate = busy.stacks[0].lines.find((l) => l.service === "ECS Fargate")!;
-        assert.match(fargate.item, /^12 hub tasks .*capped at maxTasks 12 \(the sizing rule asks 17\)/);
+        assert.match(fargate.item, /^12 hub tasks .*capped at maxTasks 12 \(the sizing rule asks 23\)/);
         near(fargate.quantity, 12 * 730, "vCPU-hours at 12 tasks");
         assert.ok(service(busy, "AMP") > 100 * service(base, "AMP") / 10);
     });

@@ -149,7 +149,7 @@ describe("outputs: checked first, written atomically, never clobbering", functio
         fs.writeFileSync(hubFile, "encryptionsalt: v1:salt\nconfig:\n  oss-monitoring:grafanaToken:\n    secure: v1:cipher\n", { mode: 0o600 });
         const out: string[] = [];
         assert.strictEqual(configureStacks({ manifest }, (l) => out.push(l), () => undefined), 0);
-        assert.strictEqual(out.length, 5);
+        assert.strictEqual(out.length, 6);
         const hub = parse(fs.readFileSync(hubFile, "utf8"));
         assert.strictEqual(hub.encryptionsalt, "v1:salt");
         assert.deepStrictEqual(hub.config["oss-monitoring:grafanaToken"], { secure: "v1:cipher" });

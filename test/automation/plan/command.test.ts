@@ -41,15 +41,15 @@ describe("plan output", function () {
 
     it("selects stacks with the driver's selector grammar (role:, =, repeated flags)", () => {
         assert.strictEqual(run.code, 0, run.err);
-        assert.deepStrictEqual(plan.stacks.map((s) => s.stack), ["hub", "monitored-payments", "monitored-analytics", "monitored-legacy"]);
+        assert.deepStrictEqual(plan.stacks.map((s) => s.stack), ["hub", "monitored-payments", "monitored-analytics", "monitored-legacy", "monitored-web-west"]);
     });
 
     it("prints N to create per stack with a progress counter, and the total", () => {
         for (const s of plan.stacks) {
-            assert.match(run.out, new RegExp(`\\[\\d/4 \\d+\\.\\ds\\] ✔ ${s.stack} \\(${s.role}, ${s.account}/${s.region}\\): ${s.resources.length} to create, no policy violations`));
+            assert.match(run.out, new RegExp(`\\[\\d/5 \\d+\\.\\ds\\] ✔ ${s.stack} \\(${s.role}, ${s.account}/${s.region}\\): ${s.resources.length} to create, no policy violations`));
         }
         const total = plan.stacks.reduce((n, s) => n + s.resources.length, 0);
-        assert.match(run.out, new RegExp(`Plan: ${total} to create in 4 stacks`));
+        assert.match(run.out, new RegExp(`Plan: ${total} to create in 5 stacks`));
     });
 
     it("prints the resource tree, children indented under their parent", () => {
@@ -99,6 +99,8 @@ describe("plan output", function () {
             assert.ok(dot.includes(s.stack), s.stack);
         }
         assert.strictEqual((dot.match(/-> hub_eps \[label="interface endpoint\\nOTLP\/mTLS 4317-4318"\]/g) ?? []).length, 3);
+        // The second-region account's path says it crosses regions, and which way.
+        assert.match(dot, /n\d+ -> hub_eps \[label="cross-region interface endpoint\nus-west-2 → us-east-1\nOTLP\/mTLS 4317-4318"\]/);
         const svg = fs.readFileSync(path.join(dir, "fleet.svg"), "utf8");
         assert.match(svg, /<svg/);
         assert.match(svg, /monitored&#45;payments/);

@@ -31,6 +31,7 @@ describe("hub.cloudwatch configuration", () => {
             ["monitored-analytics", "monitored", "333333333333", "us-east-1", "CWAgent", "/oss-monitoring/monitored-analytics", undefined],
             ["monitored-legacy", "monitored", "444444444444", "us-east-1", "CWAgent", "/oss-monitoring/monitored-legacy", undefined],
             ["onprem-dc1", "onprem", "777777777777", "us-east-1", "Site/DC1", "/oss-monitoring/onprem/dc1", "dc1"],
+            ["monitored-web-west", "monitored", "565656565656", "us-west-2", "CWAgent", "/oss-monitoring/monitored-web-west", undefined],
         ]);
     });
 });

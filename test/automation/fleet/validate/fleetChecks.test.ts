@@ -46,7 +46,7 @@ describe("fleet manifest: cross-stack checks", () => {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("accepts the example fleet", () => {
-        assert.strictEqual(resolveManifest(example()).stacks.length, 5);
+        assert.strictEqual(resolveManifest(example()).stacks.length, 6);
     });
 
     it("refuses two stacks in one account and region", () => {
@@ -62,7 +62,7 @@ describe("fleet manifest: cross-stack checks", () => {
         second.config.siteName = "dc2";
         second.config.siteCidrs = ["172.16.8.0/24"];
         doc.stacks.push(second);
-        rejects(doc, "stacks[5] (onprem-dc2).config.siteCidrs[0]", "172.16.8.0/24 overlaps 172.16.0.0/20", "stacks[4] (onprem-dc1).config.siteCidrs[0]");
+        rejects(doc, "stacks[6] (onprem-dc2).config.siteCidrs[0]", "172.16.8.0/24 overlaps 172.16.0.0/20", "stacks[4] (onprem-dc1).config.siteCidrs[0]");
         const hubOverlap = example();
         byName(hubOverlap, "onprem-dc1").config.siteCidrs = ["10.60.128.0/20"];
         rejects(hubOverlap, "stacks[4] (onprem-dc1).config.siteCidrs[0]", "overlaps 10.60.0.0/16 (stacks[0] (hub).config.network.cidr)");
@@ -164,14 +164,59 @@ describe("fleet manifest: cross-stack checks", () => {
         rejectsWith(doc, "stacks[1].role", ["expected one of hub, monitored, onprem"]);
         const dup = example();
         dup.stacks.push({ ...dup.stacks[1] });
-        assert.throws(() => resolveManifest(dup), /stacks\[5\]\.name: "monitored-payments" is used twice/);
+        assert.throws(() => resolveManifest(dup), /stacks\[6\]\.name: "monitored-payments" is used twice/);
     });
 
-    it("refuses spokes outside the hub's region, explaining the rule", () => {
+    it("refuses spokes outside the fleet's regions, naming the field and both fixes", () => {
         const doc = example();
-        byName(doc, "monitored-analytics").region = "eu-west-1";
-        byName(doc, "monitored-analytics").account = "333333333333";
-        rejects(doc, "stacks[2] (monitored-analytics).region", "eu-west-1 is not the hub's region us-east-1", "PrivateLink endpoint service", "deploy this spoke in us-east-1");
+        byName(doc, "monitored-analytics").region = "ap-southeast-2";
+        rejects(doc, "stacks[2] (monitored-analytics).region", "ap-southeast-2 is not one of the fleet's regions (us-east-1, us-west-2)",
+            "admits endpoints from listed regions only", "fix: add ap-southeast-2 to regions, or deploy this spoke in one of us-east-1, us-west-2");
+        // Without `regions:` the fleet is the hub's region alone: the second-region account is refused.
+        const single = example();
+        delete single.regions;
+        rejects(single, "stacks[5] (monitored-web-west).region", "us-west-2 is not one of the fleet's regions (us-east-1)", "fix: add us-west-2 to regions");
+    });
+
+    it("refuses a site landing in an unlisted region: its landing VPC would have no endpoint the hub admits", () => {
+        const doc = example();
+        byName(doc, "onprem-dc1").region = "eu-central-1";
+        rejects(doc, "stacks[4] (onprem-dc1).region", "the site's landing account is in eu-central-1, which is not one of the fleet's regions",
+            "interface endpoint in its own landing VPC", "fix: add eu-central-1 to regions (the landing VPC then gets its own cross-region endpoint), or land the site in one of us-east-1, us-west-2");
+    });
+
+    it("refuses a regions list without the hub's region, with repeats, or reaching into another partition", () => {
+        const noHub = example();
+        noHub.regions = ["us-west-2"];
+        rejects(noHub, "regions: does not list", "the hub's region us-east-1", "fix: add us-east-1 to regions");
+        const twice = example();
+        twice.regions = ["us-east-1", "us-west-2", "us-west-2"];
+        rejects(twice, "regions[2]", "us-west-2 is listed twice", "fix: remove the repeat");
+        // Cross-region PrivateLink stays inside one partition (AWS what's new, 2024-11: "in the same AWS partition").
+        for (const [region, partition] of [["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"]]) {
+            const other = example();
+            other.regions = ["us-east-1", "us-west-2", region];
+            rejects(other, "regions[2]", `${region} is in the ${partition} partition but the hub's region us-east-1 is in aws`, "one partition only", "fix: remove it");
+        }
+        const typo = example();
+        typo.regions = ["us-east-1", "eu-west-9"];
+        rejects(typo, "regions[1]", "\"eu-west-9\" is not an AWS region");
+    });
+
+    it("a single-region manifest derives no cross-region settings: no supportedRegions, no hubRegion on any spoke", () => {
+        const doc = example();
+        delete doc.regions;
+        doc.stacks = doc.stacks.filter((s: any) => s.name !== "monitored-web-west");
+        const m = resolveManifest(doc);
+        assert.ok(!("spokeRegions" in (m.hub.config["oss-monitoring:hub"] as object)));
+        assert.deepStrictEqual((m.hub.parsed as any).hub.spokeRegions, []);
+        for (const s of m.stacks.filter((x) => x.role !== "hub")) {
+            assert.ok(!("oss-monitoring:hubRegion" in s.config), s.name);
+        }
+        const multi = resolveManifest(example());
+        assert.deepStrictEqual((multi.hub.parsed as any).hub.spokeRegions, ["us-west-2"]);
+        assert.strictEqual(multi.stacks.find((s) => s.name === "monitored-web-west")!.config["oss-monitoring:hubRegion"], "us-east-1");
+        assert.ok(!("oss-monitoring:hubRegion" in multi.stacks.find((s) => s.name === "monitored-payments")!.config));
     });
 
     it("resolves YAML merge keys (<<: *anchor)", () => {

@@ -51,9 +51,9 @@ export async function spokePorts(): Promise<SpokePorts> {
  * presenting the tenant certificate `cert` (the mounted kubernetes.io/tls Secret's files in the pod).
  * Pod discovery is off: it needs a Kubernetes API server, which this host does not run.
  */
-export function spokeCollector(name: string, dir: string, pki: RunPki, account: string, cluster: string, hubGrpcPort: number, ports: SpokePorts, cert: KeyPair = pki.tenants[`account-${account}`]): Collector {
+export function spokeCollector(name: string, dir: string, pki: RunPki, account: string, cluster: string, hubGrpcPort: number, ports: SpokePorts, cert: KeyPair = pki.tenants[`account-${account}`], region: string = REGION): Collector {
     const yaml = renderSpokeCollectorConfig({
-        source: { account, region: REGION, sourceRole: "monitored", cluster },
+        source: { account, region, sourceRole: "monitored", cluster },
         exporter: { kind: "otlp", endpoint: `localhost:${hubGrpcPort}`, caPem: fs.readFileSync(pki.ca, "utf8"), serverName: DOMAIN, clientCert: { certFile: cert.cert, keyFile: cert.key } },
         podScrape: false,
         ports,
@@ -62,11 +62,11 @@ export function spokeCollector(name: string, dir: string, pki: RunPki, account: 
 }
 
 /** The on-prem site gateway as components/onprem/onpremGateway.ts renders it (site certificate, persistent queue). */
-export function gatewayCollector(name: string, dir: string, pki: RunPki, hubHttpPort: number, ports: SpokePorts, queue: { outageMinutes: number; samplesPerSecond: number; storageGi: number }, clientCert: KeyPair = pki.tenants[KEYS.dc1]): Collector {
+export function gatewayCollector(name: string, dir: string, pki: RunPki, hubHttpPort: number, ports: SpokePorts, queue: { outageMinutes: number; samplesPerSecond: number; storageGi: number }, clientCert: KeyPair = pki.tenants[KEYS.dc1], region: string = REGION): Collector {
     const queueDir = path.join(dir, `${name}-queue`);
     fs.mkdirSync(queueDir, { recursive: true });
     const yaml = renderGatewayCollectorConfig({
-        account: ACCOUNTS.site, region: REGION, site: SITES.dc1, cluster: "dc1-k8s",
+        account: ACCOUNTS.site, region, site: SITES.dc1, cluster: "dc1-k8s",
         hubUrl: `https://localhost:${hubHttpPort}`, hubServerName: DOMAIN,
         hubCaPem: fs.readFileSync(pki.ca, "utf8"), replicas: 1, queue,
         paths: { queue: queueDir, clientCert: clientCert.cert, clientKey: clientCert.key },
