@@ -24,13 +24,17 @@ interface Worker {
     busy?: string;
 }
 
-/** Compiled worker entry; the project is transpiled once into bin/ (git-ignored). */
+/**
+ * Compiled worker entry. Running compiled (bin/ from automation/cli/launch.ts, or dist/<build>/ from
+ * the installed command), the worker is this build's own, never another build's; from source
+ * (tests), the project is transpiled into bin/ (git-ignored) first.
+ */
 function workerEntry(root: string): string {
-    const outDir = path.join(root, "bin");
-    // Running from bin/ means automation/cli/launch.ts has just compiled; from source (tests), compile here.
-    if (__filename.endsWith(".ts")) {
-        compileProject(root, outDir);
+    if (!__filename.endsWith(".ts")) {
+        return path.join(__dirname, "worker.js");
     }
+    const outDir = path.join(root, "bin");
+    compileProject(root, outDir);
     return path.join(outDir, "automation", "plan", "worker.js");
 }
 
