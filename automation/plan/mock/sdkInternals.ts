@@ -25,9 +25,15 @@ export const withLocalStorage: <T>(fn: () => Promise<T>) => Promise<T> = state.w
  * planned resource keeps hundreds of promises pending until it registers. Only valid while no other
  * stack runs in this process (see runStackProgram).
  */
-export function withFreshGlobalStore<T>(fn: () => Promise<T>): Promise<T> {
-    (globalThis as { globalStore?: unknown }).globalStore = new state.LocalStore();
-    return fn();
+export async function withFreshGlobalStore<T>(fn: () => Promise<T>): Promise<T> {
+    const global = globalThis as { globalStore?: unknown };
+    global.globalStore = new state.LocalStore();
+    const result = await fn();
+    // Left behind once done, as an async-local store is: the SDK's exit-time leak report reads the
+    // process-wide store. A failed stack's store stays in place: its unfinished chains still reach it,
+    // and it must remain the store nobody else uses (runStackProgram switches to async-local stores).
+    global.globalStore = new state.LocalStore();
+    return result;
 }
 export const getStore: () => RuntimeStore = state.getStore;
 export const waitForRPCs: () => Promise<void> = settings.waitForRPCs;
