@@ -1,14 +1,27 @@
 #!/usr/bin/env node
 // The `oss-monitoring` command (package.json "bin"): works from any folder, through `npm link`,
 // `npm install -g` of the checkout, or directly as tools/oss-monitoring.js. It finds the checkout
-// from its own (symlink-resolved) location, registers ts-node for launch.ts, which transpiles the
-// sources into bin/ and runs the compiled CLI; paths on the command line stay relative to the
-// folder the operator is in.
+// from its own (symlink-resolved) location and runs the compiled JavaScript of the sources as they
+// are now (tools/dist.js: dist/<hash of the sources>/, rebuilt first when any source changed, so
+// stale output never runs); paths on the command line stay relative to the folder the operator is in.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(fs.realpathSync(__dirname), "..");
-require(require.resolve("ts-node", { paths: [root] })).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-process.argv = [process.argv[0], path.join(root, "automation", "cli", "launch.ts"), "automation/cli/main", ...process.argv.slice(2)];
-require(path.join(root, "automation", "cli", "launch.ts"));
+const dist = require("./dist");
+let dir = dist.freshBuild(root);
+if (dir === undefined) {
+    try {
+        dir = dist.build(root);
+    } catch (e) {
+        // dist/ is a cache next to the sources; an unwritable checkout is the environment, not a bug (exit 2).
+        process.stderr.write(`${`cannot build into ${path.join(root, "dist")}: ${e.code ? `${e.code} ${e.path ?? ""}` : e.message}; fix: make the checkout writable (or run \`npm run build\` as its owner)`.replace(/ +;/, ";")}\n`);
+        process.exit(e.code !== undefined ? 2 : 1);
+    }
+} else {
+    dist.touch(dir);
+}
+const entry = path.join(dir, "automation", "cli", "main.js");
+process.argv = [process.argv[0], entry, ...process.argv.slice(2)];
+require(entry);

@@ -11,6 +11,7 @@ import { FleetManifest } from "../fleet/types";
 import { defaultManifest, projectRoot } from "../io/paths";
 import { diffPlans, formatDiff } from "./diff";
 import { disableSourcePositions } from "./mock/fastRuntime";
+import { planStacksOneAtATime } from "./mock/runStackProgram";
 import { renderGraph, topologyDot } from "./graph";
 import { planFleetParallel } from "./parallel";
 import { PlanDocument, PlanEvents, PlanStack, planFleet } from "./plan";
@@ -132,6 +133,8 @@ export async function plan(opts: PlanOptions): Promise<number> {
             result = await planFleetParallel(manifest, { workers, selected, root: projectRoot() }, events);
         } else {
             disableSourcePositions({ stackTraces: false });
+            // planFleet awaits each stack before the next.
+            planStacksOneAtATime();
             result = await planFleet(manifest, events, selected);
         }
     } catch (e) {

@@ -22,15 +22,21 @@ export interface ParallelResult {
 interface Worker {
     proc: ChildProcess;
     busy?: string;
+    /** Version of `upstream` this worker holds (-1: none yet). */
+    upstreamVersion: number;
 }
 
-/** Compiled worker entry; the project is transpiled once into bin/ (git-ignored). */
+/**
+ * Compiled worker entry. Running compiled (bin/ from automation/cli/launch.ts, or dist/<build>/ from
+ * the installed command), the worker is this build's own, never another build's; from source
+ * (tests), the project is transpiled into bin/ (git-ignored) first.
+ */
 function workerEntry(root: string): string {
-    const outDir = path.join(root, "bin");
-    // Running from bin/ means automation/cli/launch.ts has just compiled; from source (tests), compile here.
-    if (__filename.endsWith(".ts")) {
-        compileProject(root, outDir);
+    if (!__filename.endsWith(".ts")) {
+        return path.join(__dirname, "worker.js");
     }
+    const outDir = path.join(root, "bin");
+    compileProject(root, outDir);
     return path.join(outDir, "automation", "plan", "worker.js");
 }
 
@@ -42,6 +48,7 @@ class PlanQueue {
     private readonly failed: string[] = [];
     private readonly skipped: string[] = [];
     private readonly upstream = new Map<string, Record<string, unknown>>();
+    private upstreamVersion = 0;
     private readonly hubRef: string;
     private readonly workers: Worker[] = [];
     private workersRssKiB = 0;
@@ -62,7 +69,7 @@ class PlanQueue {
     start(entry: string, count: number, reject: (e: Error) => void): void {
         for (let i = 0; i < count; i++) {
             const proc = fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0"] });
-            const w: Worker = { proc };
+            const w: Worker = { proc, upstreamVersion: -1 };
             proc.on("message", (msg: FromWorker) => void this.onMessage(w, msg));
             proc.on("exit", (code) => {
                 if (!this.finishing && code !== 0) {
@@ -117,7 +124,9 @@ class PlanQueue {
             }
             const [s] = this.pending.splice(next, 1);
             w.busy = s.name;
-            w.proc.send({ type: "plan", manifest: this.manifest.path, stack: s.name, upstream: [...this.upstream] } satisfies ToWorker);
+            const upstream = w.upstreamVersion !== this.upstreamVersion ? [...this.upstream] : undefined;
+            w.upstreamVersion = this.upstreamVersion;
+            w.proc.send({ type: "plan", manifest: this.manifest.path, stack: s.name, ...(upstream !== undefined ? { upstream } : {}) } satisfies ToWorker);
         }
         if (this.pending.length === 0 && this.workers.every((w) => w.busy === undefined)) {
             this.finish();
@@ -131,6 +140,7 @@ class PlanQueue {
             const s = this.byName.get(msg.stack)!;
             if (s.role === "hub") {
                 this.upstream.set(this.hubRef, msg.outputs);
+                this.upstreamVersion++;
             }
             this.done.add(msg.stack);
             await this.events.onStack?.(msg.plan);

@@ -1,5 +1,8 @@
 import { disableSourcePositions } from "./mock/fastRuntime";
+import { planStacksOneAtATime } from "./mock/runStackProgram";
 disableSourcePositions({ stackTraces: false });
+// The parent sends a worker one stack at a time.
+planStacksOneAtATime();
 
 import { loadManifest } from "../fleet/manifest";
 import { FleetManifest } from "../fleet/types";
@@ -11,6 +14,8 @@ import { FromWorker, ToWorker } from "./protocol";
  * as soon as it is done so the parent can stream it to the plan file.
  */
 const manifests = new Map<string, FleetManifest>();
+/** Outputs of planned stacks, as last sent by the parent (only when they changed). */
+let upstream = new Map<string, Record<string, unknown>>();
 
 function send(msg: FromWorker): void {
     process.send?.(msg);
@@ -40,12 +45,15 @@ process.on("message", (msg: ToWorker) => {
                 manifest = loadManifest(msg.manifest);
                 manifests.set(msg.manifest, manifest);
             }
+            if (msg.upstream !== undefined) {
+                upstream = new Map(msg.upstream);
+            }
             const stack = manifest.stacks.find((s) => s.name === msg.stack);
             if (stack === undefined) {
                 throw new Error(`stack ${msg.stack} is not in ${msg.manifest}`);
             }
             current = msg.stack;
-            const planned = await planStack(manifest, stack, new Map(msg.upstream));
+            const planned = await planStack(manifest, stack, upstream);
             if (current !== msg.stack) {
                 return;
             }

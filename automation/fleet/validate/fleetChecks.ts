@@ -1,4 +1,4 @@
-import { cidrsOverlap } from "../../../components/network/cidr";
+import { parseNetwork } from "../../../components/network/cidr";
 import type { RawManifest } from "../manifestSchema";
 import type { FleetStack } from "../types";
 import { ACM_CERTIFICATE_RESOURCE, parseArn, SECRET_RESOURCE } from "./arn";
@@ -183,20 +183,41 @@ const OVERLAP_REASON: Record<string, string> = {
     "site/workload": "the manifest is the fleet's network inventory, so one range cannot be both a site's network (admitted and routed by the hub) and an account's workloads (admitted by its endpoint security groups)",
 };
 
+/**
+ * Index pairs [a, b] (a < b, in that order) of the networks that share an address. A sweep over the
+ * networks sorted by first address: CIDRs are nested or disjoint, so the ones still open when a network
+ * starts are exactly those containing it. O(n log n + overlaps); comparing every pair took 2 s at 220
+ * stacks and grew with the square of the fleet (issue 26). Invalid CIDRs are the schema's to report.
+ */
+export function overlappingPairs(cidrs: readonly string[]): Array<[number, number]> {
+    const parsed = cidrs
+        .map((c, i) => ({ i, n: parseNetwork(c) }))
+        .flatMap(({ i, n }) => (typeof n === "string" ? [] : [{ i, version: n.version, start: n.network, end: n.network + (1n << BigInt((n.version === 4 ? 32 : 128) - n.prefix)) - 1n }]))
+        .sort((x, y) => x.version - y.version || (x.start < y.start ? -1 : x.start > y.start ? 1 : x.end > y.end ? -1 : x.end < y.end ? 1 : x.i - y.i));
+    const pairs: Array<[number, number]> = [];
+    let open: typeof parsed = [];
+    for (const n of parsed) {
+        open = open.filter((o) => o.version === n.version && o.end >= n.start);
+        for (const o of open) {
+            pairs.push(o.i < n.i ? [o.i, n.i] : [n.i, o.i]);
+        }
+        open.push(n);
+    }
+    return pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+}
+
 /** Overlaps between stacks (overlaps inside one stack are the role schema's job). */
 function networkOverlaps(stacks: readonly FleetStack[]): string[] {
     const nets = networksOf(stacks);
     const problems: string[] = [];
-    for (let a = 0; a < nets.length; a++) {
-        for (let b = a + 1; b < nets.length; b++) {
-            const x = nets[a];
-            const y = nets[b];
-            const reason = OVERLAP_REASON[[x.kind, y.kind].sort().join("/")];
-            if (x.owner === y.owner || reason === undefined || !cidrsOverlap(x.cidr, y.cidr)) {
-                continue;
-            }
-            problems.push(`${y.field}: ${y.cidr} overlaps ${x.cidr} (${x.field}); ${reason}; fix: correct one of the two ranges`);
+    for (const [a, b] of overlappingPairs(nets.map((n) => n.cidr))) {
+        const x = nets[a];
+        const y = nets[b];
+        const reason = OVERLAP_REASON[[x.kind, y.kind].sort().join("/")];
+        if (x.owner === y.owner || reason === undefined) {
+            continue;
         }
+        problems.push(`${y.field}: ${y.cidr} overlaps ${x.cidr} (${x.field}); ${reason}; fix: correct one of the two ranges`);
     }
     return problems;
 }

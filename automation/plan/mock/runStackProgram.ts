@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { getStore, waitForRPCs, withLocalStorage } from "./sdkInternals";
+import { getStore, waitForRPCs, withFreshGlobalStore, withLocalStorage } from "./sdkInternals";
 import { MockContext } from "./mockState";
 import { PlanMonitor, RecordedResource, SECRET_PLACEHOLDER } from "./monitor";
 
@@ -43,12 +43,40 @@ async function resolveOutputs(raw: Record<string, unknown> | undefined): Promise
     return { all, shown };
 }
 
+let sequentialProcess = false;
+let running = 0;
+let globalStoreTainted = false;
+
+/**
+ * Declares that this process plans one stack at a time (the plan workers, the in-process fleet plan):
+ * a stack then runs on a fresh process-wide runtime store rather than an async-local one, which
+ * cuts the memory of a pending resource by about a quarter and its CPU by a few percent (figures in
+ * README "Scale"). A stack started while another runs, or any stack after one failed (its
+ * unfinished promise chains may still reach the global store), still gets its own async-local store.
+ */
+export function planStacksOneAtATime(on = true): void {
+    sequentialProcess = on;
+}
+
 /**
  * Runs a stack program in-process against the plan monitor, isolated in its own
  * async-local runtime store (the same mechanism the Automation API uses for inline
  * programs), so several stacks can be planned one after another in one process.
  */
 export async function runStackProgram(opts: StackRunOptions): Promise<StackRunResult> {
+    const onGlobalStore = sequentialProcess && running === 0 && !globalStoreTainted;
+    running++;
+    try {
+        return await runIsolated(opts, onGlobalStore ? withFreshGlobalStore : withLocalStorage);
+    } catch (e) {
+        globalStoreTainted ||= onGlobalStore;
+        throw e;
+    } finally {
+        running--;
+    }
+}
+
+async function runIsolated(opts: StackRunOptions, isolate: <T>(fn: () => Promise<T>) => Promise<T>): Promise<StackRunResult> {
     // An error thrown inside an apply (or a failed read such as a StackReference) surfaces only
     // as an unhandled rejection while the stack's outputs wait forever: fail the run with it.
     let onUnhandled: ((e: unknown) => void) | undefined;
@@ -57,7 +85,7 @@ export async function runStackProgram(opts: StackRunOptions): Promise<StackRunRe
     });
     process.on("unhandledRejection", onUnhandled!);
     try {
-        return await Promise.race([run(opts), failure]);
+        return await Promise.race([run(opts, isolate), failure]);
     } finally {
         // A program that throws leaves the SDK's stack-outputs promise rejected with the same error;
         // Node reports it as unhandled only after this turn, so keep listening one more turn or the
@@ -67,8 +95,8 @@ export async function runStackProgram(opts: StackRunOptions): Promise<StackRunRe
     }
 }
 
-function run(opts: StackRunOptions): Promise<StackRunResult> {
-    return withLocalStorage(async () => {
+function run(opts: StackRunOptions, isolate: <T>(fn: () => Promise<T>) => Promise<T>): Promise<StackRunResult> {
+    return isolate(async () => {
         const monitor = new PlanMonitor(opts.context);
         setMockOptions(monitor, opts.project, opts.stack, true);
         const store = getStore();

@@ -10,6 +10,8 @@ import { runPlanCommand } from "../../../../automation/plan/command";
 import { renderStackFile } from "../../../../automation/fleet/stackFiles";
 import { pemBundleProblem } from "../../../../automation/fleet/validate/pem";
 import { AWS_REGIONS } from "../../../../automation/fleet/validate/regions";
+import { overlappingPairs } from "../../../../automation/fleet/validate/fleetChecks";
+import { cidrsOverlap } from "../../../../components/network/cidr";
 
 const FLEET = path.resolve(__dirname, "../../../../stacks/fleet.yaml");
 
@@ -269,5 +271,32 @@ describe("fleet manifest: cross-stack checks", () => {
         assert.match(errors.join("\n"), /rollout\.failureTolerance: 150% is more than the whole main wave/);
         assert.ok(!fs.existsSync(out));
         assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.startsWith("never")), []);
+    });
+});
+
+describe("overlappingPairs: the fleet's network overlap sweep", function () {
+    // The reference below compares every pair with the per-call parsing cidrsOverlap: slow on purpose.
+    this.timeout(60_000);
+    it("finds exactly the pairs a comparison of every pair finds, in the same order, across nested, equal, disjoint, IPv6 and invalid ranges", () => {
+        // Deterministic pseudo-random ranges, dense enough that many nest or coincide.
+        let seed = 26;
+        const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+        const cidrs: string[] = [];
+        for (let k = 0; k < 150; k++) {
+            const prefix = 8 + next(17);
+            const base = (((10 << 24) | (next(4) << 22) | next(1 << 22)) >>> 0) & (prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0);
+            cidrs.push(`${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.${base & 255}/${prefix}`);
+        }
+        cidrs.push("2001:db8::/32", "2001:db8:1::/48", "10.0.0.0/8", "not-a-cidr", "10.1.2.3/8");
+        const expected: Array<[number, number]> = [];
+        for (let a = 0; a < cidrs.length; a++) {
+            for (let b = a + 1; b < cidrs.length; b++) {
+                if (cidrsOverlap(cidrs[a], cidrs[b])) {
+                    expected.push([a, b]);
+                }
+            }
+        }
+        assert.ok(expected.length > 150, `the sample must overlap a lot (${expected.length} pairs)`);
+        assert.deepStrictEqual(overlappingPairs(cidrs), expected);
     });
 });

@@ -1,7 +1,10 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { runStackProgram } from "../../../../automation/plan/mock/runStackProgram";
+import { loadManifest } from "../../../../automation/fleet/manifest";
+import { defaultManifest } from "../../../../automation/io/paths";
+import { planStacksOneAtATime, runStackProgram } from "../../../../automation/plan/mock/runStackProgram";
+import { planFleet, PlanStack } from "../../../../automation/plan/plan";
 
 const ctx = { account: "111111111111", region: "us-east-1", stackOutputs: new Map() };
 
@@ -23,5 +26,46 @@ describe("stack runs that fail asynchronously", () => {
             ...base,
             program: () => ({ x: new pulumi.StackReference("organization/oss-monitoring/nowhere").requireOutput("x") }),
         }), /StackReference "organization\/oss-monitoring\/nowhere" is not a stack planned before this one/);
+    });
+});
+
+describe("stacks planned one at a time on the process-wide runtime store", function () {
+    this.timeout(60_000);
+    const base = { project: "oss-monitoring", config: {}, context: ctx };
+    afterEach(() => planStacksOneAtATime(false));
+
+    it("plan the example fleet byte-identically to async-local stores", async () => {
+        const manifest = loadManifest(defaultManifest());
+        const planAll = async () => {
+            const stacks: PlanStack[] = [];
+            const r = await planFleet(manifest, { onStack: (s) => void stacks.push(s) });
+            assert.deepStrictEqual(r, { failed: [], skipped: [] });
+            return JSON.stringify(stacks, null, 2);
+        };
+        const asyncLocal = await planAll();
+        planStacksOneAtATime();
+        assert.strictEqual(await planAll(), asyncLocal);
+    });
+
+    it("after a stack fails, the next gets its own store: the failed stack's late registration stays out of its plan", async () => {
+        planStacksOneAtATime();
+        await assert.rejects(runStackProgram({
+            ...base,
+            stack: "failing",
+            program: () => {
+                // A registration the failed program schedules for later, as an unfinished promise chain would.
+                setTimeout(() => new aws.kms.Key("late-from-failed-stack"), 50);
+                return { x: pulumi.output("x").apply((): string => { throw new Error("boom"); }) };
+            },
+        }), /boom/);
+        const next = await runStackProgram({
+            ...base,
+            stack: "next",
+            program: async () => {
+                await new Promise((resolve) => setTimeout(resolve, 200));
+                return { arn: new aws.kms.Key("own").arn };
+            },
+        });
+        assert.deepStrictEqual(next.resources.filter((r) => r.type === "aws:kms/key:Key").map((r) => r.name), ["own"]);
     });
 });
