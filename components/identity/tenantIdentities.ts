@@ -114,7 +114,11 @@ export function tenantIdentityProblems(args: TenantIdentitiesArgs): string[] {
     if (tenantIssues.length === 0 && problems.length === 0) {
         const bytes = Buffer.byteLength(toJson(identityKeyPolicy(args)));
         if (bytes > KMS_KEY_POLICY_MAX_BYTES) {
-            problems.push(`tenants: ${args.tenants.length} tenants make the identity key policy ${bytes} bytes, over the KMS limit of ${KMS_KEY_POLICY_MAX_BYTES}; split the fleet over several hubs`);
+            // Monitored accounts add nothing to it (identityKeyStatements); site landing accounts and reader role names do.
+            const siteAccounts = new Set(args.tenants.filter((t) => t.kind === "onprem").map((t) => t.account)).size;
+            const readerNames = new Set(args.tenants.map((t) => t.readerRoleArn.replace(/^.*:role\//, ""))).size;
+            problems.push(`tenants: the identity key policy would be ${bytes} bytes, over the KMS limit of ${KMS_KEY_POLICY_MAX_BYTES} ` +
+                `(it lists ${siteAccounts} on-prem site landing accounts and ${readerNames} reader role names); split the sites over several hubs`);
         }
     }
     return problems;
@@ -170,11 +174,6 @@ export function caSubject(fleetName: string): { organization: string; commonName
     return { organization: fleetName, commonName: `${fleetName} tenant identity CA` };
 }
 
-/** ARN pattern of every identity secret in the hub (Secrets Manager appends -XXXXXX to the name). */
-export function identitySecretArnPattern(region: string, account: string): string {
-    return `arn:aws:secretsmanager:${region}:${account}:secret:${IDENTITY_SECRET_PREFIX}*`;
-}
-
 /**
  * Resource policy of a tenant's identity secret: only the tenant's deploy role may read it.
  *
@@ -209,40 +208,98 @@ export function identitySecretPolicy(t: Tenant, organizationId: string): PolicyD
 }
 
 /**
- * What the tenants' readers need from the CMK: kms:Decrypt, only through Secrets Manager in the hub
- * region, only for the identity secrets (Secrets Manager passes the secret ARN as the encryption
- * context key SecretARN: https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context),
- * only for roles named like the readers in the tenants' accounts, in the organization. The
- * AWS-managed aws/secretsmanager key cannot be shared across accounts, hence a CMK
- * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
- * Principals are the tenant accounts' roots (not "*": the policy pack refuses a wildcard principal in a
- * key policy), de-duplicated and sorted so the document is stable.
+ * IAM policy variable that resolves, at evaluation, to the account of the calling principal. Policy
+ * variables may be used in resource-based policies (a key policy is one:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html) and in string comparisons of the
+ * Condition element (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html,
+ * "Where you can use policy variables"); aws:PrincipalAccount is in the context of every signed request
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount),
+ * so the variable always resolves and the statement is never invalid for lack of a value.
  */
-export function identityKeyStatements(args: Pick<TenantIdentitiesArgs, "account" | "region" | "organizationId" | "tenants">): Statement[] {
-    const roots = [...new Set(args.tenants.map((t) => t.account))].sort().map((a) => accountRoot(a));
-    // One pattern per reader role name (normally one: every spoke uses the manifest's deploy role).
-    const readers = [...new Set(args.tenants.map((t) => t.readerRoleArn.replace(/^(arn:[^:]+:iam::)\d{12}:/, "$1*:")))].sort();
-    if (roots.length === 0) {
-        return [];
-    }
-    return [
-        {
+export const PRINCIPAL_ACCOUNT_VARIABLE = "${aws:PrincipalAccount}";
+
+/**
+ * ARN pattern of the one identity secret a monitored account's reader may decrypt: its own, named after
+ * the caller's account (tenantSecretName: `…/account-<12 digits>`). Secrets Manager appends a hyphen and
+ * six random characters to a secret's name in its ARN
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources),
+ * hence `-??????` (StringLike: `?` is exactly one character,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String).
+ */
+export function ownAccountSecretArnPattern(region: string, account: string): string {
+    const name = tenantSecretName({ kind: "monitored", account: PRINCIPAL_ACCOUNT_VARIABLE });
+    return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-??????`;
+}
+
+/** ARN pattern of every site's identity secret (`…/site-<name>`: the name does not carry the landing account). */
+export function siteSecretArnPattern(region: string, account: string): string {
+    return `arn:aws:secretsmanager:${region}:${account}:secret:${IDENTITY_SECRET_PREFIX}site-*`;
+}
+
+type KeyStatementArgs = Pick<TenantIdentitiesArgs, "account" | "region" | "organizationId" | "tenants">;
+
+/** `arn:…:iam::*:role/<name>` for each distinct reader role name of `tenants`, sorted. */
+function readerPatterns(tenants: readonly Tenant[]): string[] {
+    return [...new Set(tenants.map((t) => t.readerRoleArn.replace(/^(arn:[^:]+:iam::)\d{12}:/, "$1*:")))].sort();
+}
+
+const one = (xs: string[]): string | string[] => (xs.length === 1 ? xs[0] : xs);
+
+/**
+ * What the tenants' readers need from the CMK: kms:Decrypt, only through Secrets Manager in the hub
+ * region (kms:ViaService), only for identity secrets (Secrets Manager passes the secret ARN as the
+ * encryption context key SecretARN: https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context),
+ * only for roles named like the readers, in the organization. The AWS-managed aws/secretsmanager key
+ * cannot be shared across accounts, hence a CMK
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
+ *
+ * Constant size in the number of monitored accounts (KMS caps a key policy at 32 KB, see
+ * KMS_KEY_POLICY_MAX_BYTES): monitored accounts are not listed; Principal "*" is bounded by
+ * aws:PrincipalOrgID, the reader-role ARN pattern, kms:ViaService and a SecretARN pattern that holds
+ * ${aws:PrincipalAccount}, so a monitored account's reader passes the key policy only for the secret
+ * named after its own account (before, every tenant's root was listed and the pattern admitted every
+ * identity secret). Sites' secrets are named after the site, not the landing account, so their landing
+ * accounts are still listed (one root each, for the site-* secrets only): what can still grow, and what the
+ * 32 KB check in tenantIdentityProblems still guards. Per site, the secret's own resource policy
+ * (identitySecretPolicy) names the one reader: Secrets Manager decrypts with KMS on the caller's behalf only
+ * for a GetSecretValue that policy allowed (cross-account access needs the secret's policy and the key's:
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
+ */
+export function identityKeyStatements(args: KeyStatementArgs): Statement[] {
+    const monitored = args.tenants.filter((t) => t.kind === "monitored");
+    const sites = args.tenants.filter((t) => t.kind === "onprem");
+    const condition = (secretArn: string, readers: readonly Tenant[]) => ({
+        StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com`, "aws:PrincipalOrgID": args.organizationId },
+        StringLike: { "kms:EncryptionContext:SecretARN": secretArn },
+        ArnLike: { "aws:PrincipalArn": one(readerPatterns(readers)) },
+    });
+    const statements: Statement[] = [];
+    if (monitored.length > 0) {
+        statements.push({
             Sid: "TenantReadersDecryptTheirIdentitySecrets",
             Effect: "Allow",
-            Principal: { AWS: roots.length === 1 ? roots[0] : roots },
+            Principal: { AWS: "*" },
             Action: "kms:Decrypt",
             Resource: "*",
-            Condition: {
-                StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com`, "aws:PrincipalOrgID": args.organizationId },
-                StringLike: { "kms:EncryptionContext:SecretARN": identitySecretArnPattern(args.region, args.account) },
-                ArnLike: { "aws:PrincipalArn": readers.length === 1 ? readers[0] : readers },
-            },
-        },
-    ];
+            Condition: condition(ownAccountSecretArnPattern(args.region, args.account), monitored),
+        });
+    }
+    if (sites.length > 0) {
+        const roots = [...new Set(sites.map((t) => t.account))].sort().map((a) => accountRoot(a));
+        statements.push({
+            Sid: "SiteReadersDecryptSiteIdentitySecrets",
+            Effect: "Allow",
+            Principal: { AWS: one(roots) },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: condition(siteSecretArnPattern(args.region, args.account), sites),
+        });
+    }
+    return statements;
 }
 
 /** The identity CMK's policy: the hub account administers and uses it (kmsKeyPolicy), tenants decrypt as above. */
-export function identityKeyPolicy(args: Pick<TenantIdentitiesArgs, "account" | "region" | "organizationId" | "tenants">): PolicyDocument {
+export function identityKeyPolicy(args: KeyStatementArgs): PolicyDocument {
     return encryptionKeyPolicy({ account: args.account, region: args.region, extraStatements: identityKeyStatements(args) });
 }
 

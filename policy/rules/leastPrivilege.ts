@@ -364,20 +364,29 @@ export const iamNoUserPolicies = resourcePolicy({
     },
 });
 
+/**
+ * A "*" principal bounded by the caller's organization: aws:PrincipalOrgID "compares the identifier of the
+ * organization in AWS Organizations to which the requesting principal belongs", the documented way to grant
+ * every principal of an organization (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid).
+ */
+const KMS_ORG_CONDITION_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
+
 export const kmsKeyPolicyNoWildcardPrincipal = resourcePolicy({
     name: "kms-key-policy-no-wildcard-principal",
     theme: "least-privilege",
     severity: "critical",
     summary: "KMS key policies (aws.kms Key, ExternalKey, ReplicaKey, ReplicaExternalKey, KeyPolicy) never Allow Principal \"*\" " +
-        "(or NotPrincipal): the key's users are named accounts, roles or services.",
+        "(or NotPrincipal) unless a condition pins the caller's organization (aws:PrincipalOrgID or aws:PrincipalOrgPaths, " +
+        "judged by what it admits: no IfExists, no wildcard org ID): the key's users are named accounts, roles or services, " +
+        "or the organization's principals (AWS's documented way to share a key with an organization without listing accounts).",
     refs: { checkov: ["CKV_AWS_33"], cfnNag: ["F76"] },
     remediation: "Name the account root (arn:aws:iam::<account>:root), the roles, or the service principals (with " +
         "aws:SourceAccount/aws:SourceArn) that use the key.",
     types: classesWith(["kms:policy"]),
     config: {
         allowedConditionKeys: {
-            type: "array", items: { type: "string" }, default: [] as string[],
-            description: "Condition keys (e.g. kms:CallerAccount, aws:PrincipalOrgID) that make a \"*\" principal acceptable. Empty: never.",
+            type: "array", items: { type: "string" }, default: KMS_ORG_CONDITION_KEYS,
+            description: "Condition keys that make a \"*\" principal acceptable when they pin a value (default: the organization keys). Empty: never.",
         },
     },
     validate(props, { config, report }) {

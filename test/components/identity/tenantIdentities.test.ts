@@ -169,26 +169,74 @@ describe("tenant identities (hub PKI)", () => {
         }
     });
 
-    it("lets tenants decrypt with the CMK only via Secrets Manager, for identity secrets, as their reader role, inside the organization", () => {
+    it("lets tenants decrypt with the CMK only via Secrets Manager, for their identity secrets, as their reader role, inside the organization", () => {
         const statements = identityKeyStatements(ARGS);
+        const condition = (secretArn: string) => ({
+            StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com", "aws:PrincipalOrgID": ORG },
+            StringLike: { "kms:EncryptionContext:SecretARN": secretArn },
+            ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationMonitoringDeploy" },
+        });
         assert.deepEqual(statements, [{
             Sid: "TenantReadersDecryptTheirIdentitySecrets",
             Effect: "Allow",
-            Principal: { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root", "arn:aws:iam::777777777777:root"] },
+            Principal: { AWS: "*" },
             Action: "kms:Decrypt",
             Resource: "*",
-            Condition: {
-                StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com", "aws:PrincipalOrgID": ORG },
-                StringLike: { "kms:EncryptionContext:SecretARN": "arn:aws:secretsmanager:us-east-1:111111111111:secret:oss-monitoring/identity/*" },
-                ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationMonitoringDeploy" },
-            },
+            Condition: condition("arn:aws:secretsmanager:us-east-1:111111111111:secret:oss-monitoring/identity/account-${aws:PrincipalAccount}-??????"),
+        }, {
+            Sid: "SiteReadersDecryptSiteIdentitySecrets",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::777777777777:root" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: condition("arn:aws:secretsmanager:us-east-1:111111111111:secret:oss-monitoring/identity/site-*"),
         }]);
         const doc = identityKeyPolicy(ARGS);
-        assert.deepEqual(doc.Statement.map((s) => s.Sid), ["AccountAdministersKey", "AccountUsesKeyThroughIam", "TenantReadersDecryptTheirIdentitySecrets"]);
+        assert.deepEqual(doc.Statement.map((s) => s.Sid), ["AccountAdministersKey", "AccountUsesKeyThroughIam", "TenantReadersDecryptTheirIdentitySecrets", "SiteReadersDecryptSiteIdentitySecrets"]);
         assert.deepEqual(doc.Statement[0].Principal, { AWS: "arn:aws:iam::111111111111:root" });
-        assert.ok(doc.Statement.every((s) => s.Principal !== "*"), "no wildcard principal");
         assert.deepEqual(r.json(r.one(T.kms), "policy"), doc);
         assert.equal(r.one(T.kms).inputs.enableKeyRotation, true);
+    });
+
+    /**
+     * StringLike as IAM evaluates it: policy variables are replaced by the request's values first
+     * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html), then `*` matches
+     * any run of characters and `?` exactly one
+     * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String).
+     */
+    function stringLike(pattern: string, value: string, context: Record<string, string>): boolean {
+        const resolved = pattern.replace(/\$\{([^}]+)\}/g, (_, k: string) => context[k] ?? "\u0000unresolved");
+        const re = resolved.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^$()|[\]\\{}]/g, "\\$&"))).join("");
+        return new RegExp(`^${re}$`).test(value);
+    }
+
+    it("lets a monitored account's reader match only its own identity secret's ARN", () => {
+        const [own] = identityKeyStatements(ARGS);
+        const pattern = String(own.Condition?.StringLike["kms:EncryptionContext:SecretARN"]);
+        // Secrets Manager ARNs: the secret's name, a hyphen and six random characters.
+        const arnOf = (t: Tenant, suffix = "Ab12Cd") => `arn:aws:secretsmanager:us-east-1:111111111111:secret:${tenantSecretName(t)}-${suffix}`;
+        const a = mon("222222222222");
+        const b = mon("333333333333");
+        const ctx = (t: Tenant) => ({ "aws:PrincipalAccount": t.account });
+        assert.equal(stringLike(pattern, arnOf(a), ctx(a)), true, "own secret");
+        assert.equal(stringLike(pattern, arnOf(b), ctx(b)), true, "own secret, other tenant");
+        assert.equal(stringLike(pattern, arnOf(b), ctx(a)), false, "another tenant's secret");
+        assert.equal(stringLike(pattern, arnOf(a), ctx(b)), false, "another tenant's secret, the other way");
+        assert.equal(stringLike(pattern, arnOf(site("dc1", "222222222222")), ctx(a)), false, "a site's secret in its landing account");
+        assert.equal(stringLike(pattern, arnOf(a, "Ab12Cd-x"), ctx(a)), false, "a longer name that starts like its own");
+        assert.equal(stringLike(pattern, arnOf(a).replace(":111111111111:", ":999999999999:"), ctx(a)), false, "the same name in another account");
+        assert.equal(stringLike(pattern, arnOf(a), {}), false, "no value for the variable");
+    });
+
+    it("keeps the key policy the same size for 1, 500 and 5,000 monitored accounts", () => {
+        const sizes = [1, 500, 5000].map((n) => {
+            const accounts = Array.from({ length: n }, (_, i) => mon(String(100000000000 + i)));
+            return Buffer.byteLength(toJson(identityKeyPolicy({ ...ARGS, tenants: [...accounts, site("dc1", "777777777777")] })));
+        });
+        assert.deepEqual(sizes, [sizes[0], sizes[0], sizes[0]]);
+        assert.ok(sizes[0] < 2048, `${sizes[0]} bytes`);
+        const fiveThousand = Array.from({ length: 5000 }, (_, i) => mon(String(100000000000 + i)));
+        assert.deepEqual(tenantIdentityProblems({ ...ARGS, tenants: fiveThousand }), []);
     });
 
     it("EncryptionKey appends extra statements to the unchanged account-and-services policy", () => {
@@ -199,15 +247,16 @@ describe("tenant identities (hub PKI)", () => {
         assert.deepEqual(identityKeyStatements({ ...ARGS, tenants: [] }), []);
     });
 
-    it("fits 500 accounts + 20 sites in one key policy (KMS limit 32 KB) and refuses a fleet that does not fit", () => {
-        const accounts = Array.from({ length: 500 }, (_, i) => mon(String(100000000000 + i)));
-        const sites = Array.from({ length: 20 }, (_, i) => site(`dc${i}`, String(200000000000 + i)));
-        const big = { ...ARGS, tenants: [...accounts, ...sites] };
-        const bytes = Buffer.byteLength(toJson(identityKeyPolicy(big)));
-        assert.ok(bytes <= KMS_KEY_POLICY_MAX_BYTES, `${bytes} bytes`);
-        assert.deepEqual(tenantIdentityProblems(big), []);
-        const huge = { ...ARGS, tenants: Array.from({ length: 1000 }, (_, i) => mon(String(100000000000 + i))) };
-        assert.match(tenantIdentityProblems(huge).join("\n"), /^tenants: 1000 tenants make the identity key policy \d+ bytes, over the KMS limit of 32768/);
+    it("still refuses at plan time what grows the key policy past 32 KB: site landing accounts and reader role names", () => {
+        const sites = Array.from({ length: 1000 }, (_, i) => site(`dc${i}`, String(200000000000 + i)));
+        assert.match(tenantIdentityProblems({ ...ARGS, tenants: sites }).join("\n"),
+            /^tenants: the identity key policy would be \d+ bytes, over the KMS limit of 32768 \(it lists 1000 on-prem site landing accounts and 1 reader role names\)/);
+        const readers = Array.from({ length: 1000 }, (_, i) => ({ ...mon(String(100000000000 + i)), readerRoleArn: `arn:aws:iam::${100000000000 + i}:role/Reader${i}` }));
+        assert.match(tenantIdentityProblems({ ...ARGS, tenants: readers }).join("\n"), /over the KMS limit of 32768 \(it lists 0 on-prem site landing accounts and 1000 reader role names\)/);
+        const fits = [...Array.from({ length: 2000 }, (_, i) => mon(String(100000000000 + i))), ...sites.slice(0, 50)];
+        assert.deepEqual(tenantIdentityProblems({ ...ARGS, tenants: fits }), [], "2,000 accounts + 50 sites fit");
+        // 32 KB: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html#key-policy-limit
+        assert.equal(KMS_KEY_POLICY_MAX_BYTES, 32 * 1024);
     });
 
     it("rotates: a new period gets new key, CSR and certificate names; the secret, its version and policy keep theirs", async () => {
@@ -280,7 +329,7 @@ describe("tenant identities (hub PKI)", () => {
         assert.equal(caSubject("acme").commonName, "acme tenant identity CA");
     });
 
-    it("passes the policy pack with no mandatory or advisory violation on its resources, even in a regulated stack", () => {
+    it("passes the policy pack with no mandatory or advisory violation on its resources (the key's org-bound wildcard principal included), even in a regulated stack", () => {
         const own = new Set(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack").map((x) => x.urn));
         for (const regulated of [false, true]) {
             // Stack-wide rules (e.g. a regulated stack's interface endpoints) concern the whole hub, not this component.

@@ -197,5 +197,30 @@ describe("policy/rules/leastPrivilege", () => {
             assert.equal(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", { policy: conditioned }).messages.length, 1);
             assert.deepEqual(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", { policy: conditioned }, { config: { allowedConditionKeys: ["kms:CallerAccount"] } }).messages, []);
         });
+        // The hub's identity key shape (components/identity/tenantIdentities.ts identityKeyStatements).
+        const orgBound = (org: Record<string, Record<string, string>>) => doc(root, {
+            Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
+            Condition: {
+                ...org,
+                StringLike: { ...org.StringLike, "kms:EncryptionContext:SecretARN": "arn:aws:secretsmanager:us-east-1:111111111111:secret:x/account-${aws:PrincipalAccount}-??????" },
+                ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/Reader" },
+            },
+        });
+        it("accepts Principal * when a condition pins the caller's organization (by default)", () => {
+            assert.deepEqual(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", { policy: orgBound({ StringEquals: { "aws:PrincipalOrgID": "o-abcd123456" } }) }).messages, []);
+            assert.deepEqual(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", {
+                policy: orgBound({ "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abcd123456/r-ab12/ou-ab12-11111111/*" } }),
+            }).messages, []);
+        });
+        it("rejects Principal * whose other conditions bound it but no organization condition does, or one that admits any organization", () => {
+            const expected = ["statement 1 allows Principal \"*\"."];
+            // Reader-role pattern, encryption context and ViaService alone: any AWS account can create a role of that name.
+            assert.deepEqual(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", { policy: orgBound({ StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } }) }).messages, expected);
+            assert.deepEqual(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", { policy: orgBound({ StringLike: { "aws:PrincipalOrgID": "o-*" } }) }).messages, expected);
+            assert.deepEqual(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", { policy: orgBound({ StringEqualsIfExists: { "aws:PrincipalOrgID": "o-abcd123456" } }) }).messages, expected);
+            assert.deepEqual(runResource(kmsKeyPolicyNoWildcardPrincipal, "aws:kms/key:Key", {
+                policy: orgBound({ StringEquals: { "aws:PrincipalOrgID": "o-abcd123456" } }),
+            }, { config: { allowedConditionKeys: [] } }).messages, expected, "an empty list still means never");
+        });
     });
 });
