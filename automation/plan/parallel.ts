@@ -40,8 +40,11 @@ function workerEntry(root: string): string {
     return path.join(outDir, "automation", "plan", "worker.js");
 }
 
+/** Starts worker `i` (a forked worker.js; tests pass a stand-in). */
+export type SpawnWorker = (i: number) => ChildProcess;
+
 /** One parallel plan: the queue of stacks, the workers, and what they reported. */
-class PlanQueue {
+export class PlanQueue {
     private readonly byName: Map<string, FleetStack>;
     private readonly pending: FleetStack[];
     private readonly done = new Set<string>();
@@ -65,10 +68,10 @@ class PlanQueue {
         this.hubRef = hubStackName(manifest);
     }
 
-    /** Forks `count` workers on `entry`; a worker that dies before the end rejects the plan. */
-    start(entry: string, count: number, reject: (e: Error) => void): void {
+    /** Starts `count` workers; a worker that dies before the end rejects the plan. */
+    start(spawn: SpawnWorker, count: number, reject: (e: Error) => void): void {
         for (let i = 0; i < count; i++) {
-            const proc = fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0"] });
+            const proc = spawn(i);
             const w: Worker = { proc, upstreamVersion: -1 };
             proc.on("message", (msg: FromWorker) => void this.onMessage(w, msg));
             proc.on("exit", (code) => {
@@ -134,6 +137,12 @@ class PlanQueue {
     }
 
     private async onMessage(w: Worker, msg: FromWorker): Promise<void> {
+        if ((msg.type === "planned" || msg.type === "failed") && w.busy !== msg.stack) {
+            // A second report of a stack (a stray rejection reported before the stack's own failure):
+            // counting it would count the stack twice ("[2052/2051]") and free a worker that is busy with
+            // its next stack. The first report stands.
+            return;
+        }
         if (msg.type === "ready") {
             this.dispatch();
         } else if (msg.type === "planned") {
@@ -166,6 +175,7 @@ export async function planFleetParallel(manifest: FleetManifest, opts: ParallelO
     const entry = workerEntry(opts.root);
     const order = planOrder(manifest, opts.selected);
     return new Promise<ParallelResult>((resolve, reject) => {
-        new PlanQueue(manifest, order, events, resolve).start(entry, Math.max(1, Math.min(opts.workers, order.length)), reject);
+        const spawn = () => fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0"] });
+        new PlanQueue(manifest, order, events, resolve).start(spawn, Math.max(1, Math.min(opts.workers, order.length)), reject);
     });
 }

@@ -39,6 +39,9 @@ process.on("message", (msg: ToWorker) => {
         return;
     }
     void (async () => {
+        // Set first: a stack is reported once, by whichever of the stray-rejection handler and this
+        // function sees its failure first (both used to report it: the plan counted it twice).
+        current = msg.stack;
         try {
             let manifest = manifests.get(msg.manifest);
             if (manifest === undefined) {
@@ -52,7 +55,6 @@ process.on("message", (msg: ToWorker) => {
             if (stack === undefined) {
                 throw new Error(`stack ${msg.stack} is not in ${msg.manifest}`);
             }
-            current = msg.stack;
             const planned = await planStack(manifest, stack, upstream);
             if (current !== msg.stack) {
                 return;
@@ -60,6 +62,9 @@ process.on("message", (msg: ToWorker) => {
             current = undefined;
             send({ type: "planned", stack: msg.stack, plan: planned.plan, outputs: stack.role === "hub" ? planned.outputs : {} });
         } catch (e) {
+            if (current !== msg.stack) {
+                return; // already reported by the stray-rejection handler
+            }
             current = undefined;
             send({ type: "failed", stack: msg.stack, message: e instanceof Error ? e.message : String(e) });
         }
