@@ -18,8 +18,9 @@ import { benchScheduler } from "./scheduler";
 
 const root = projectRoot();
 /**
- * On-prem sites of a generated fleet: the issue 26 row is 2,000 accounts + 50 sites (which one hub refuses:
- * its identity key policy would pass AWS's 32 KB limit), 850 + 50 is about the most one hub takes; smaller rows keep 20.
+ * On-prem sites of a generated fleet: the issue 26 row is 2,000 accounts + 50 sites (one hub takes it since its
+ * identity key policy stopped listing monitored accounts; before, it passed AWS's 32 KB limit and was refused),
+ * 850 + 50 was the most one hub took before that; smaller rows keep 20.
  */
 const sitesFor = (monitored: number) => (monitored >= 850 ? 50 : 20);
 const TIME = "/usr/bin/time";
