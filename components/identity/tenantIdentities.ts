@@ -258,7 +258,11 @@ const one = (xs: string[]): string | string[] => (xs.length === 1 ? xs[0] : xs);
  * aws:PrincipalOrgID, the reader-role ARN pattern, kms:ViaService and a SecretARN pattern that holds
  * ${aws:PrincipalAccount}, so a monitored account's reader passes the key policy only for the secret
  * named after its own account (before, every tenant's root was listed and the pattern admitted every
- * identity secret). Sites' secrets are named after the site, not the landing account, so their landing
+ * identity secret). KMS takes a "*" principal bounded by conditions: the policies of AWS managed keys are
+ * written that way (Principal "*" with kms:CallerAccount and kms:ViaService,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account), as is
+ * the CDK's kms.ViaServicePrincipal (aws/aws-cdk packages/aws-cdk-lib/aws-kms/lib/via-service-principal.ts: AnyPrincipal
+ * plus kms:ViaService). Sites' secrets are named after the site, not the landing account, so their landing
  * accounts are still listed (one root each, for the site-* secrets only): what can still grow, and what the
  * 32 KB check in tenantIdentityProblems still guards. Per site, the secret's own resource policy
  * (identitySecretPolicy) names the one reader: Secrets Manager decrypts with KMS on the caller's behalf only
