@@ -1,15 +1,17 @@
 /**
  * Judges whether a collector configuration binds the tenant labels it writes to a metrics store to
- * an identity the sender cannot forge. Collector semantics relied on (contrib/core v0.117.0):
+ * an identity the sender cannot forge. Collector semantics relied on (contrib/core v0.117.0; the
+ * attraction, pdata and resourcetotelemetry points re-read at contrib v0.156.0 / pdata v1.62.0 for ADOT v0.49.0):
  * - resource/attributes processors run their actions in order; insert/update/upsert whose source
  *   (from_context, from_attribute, value) is missing do nothing, so the sender's value survives;
  *   insert never overwrites, update only overwrites (opentelemetry-collector-contrib
- *   internal/coreinternal@v0.117.0 attraction/attraction.go:287-330);
+ *   internal/coreinternal@v0.117.0 attraction/attraction.go:287-330; @v0.156.0 :304-348);
  * - an OTLP request may repeat an attribute key and pdata keeps every copy (opentelemetry-collector
  *   issue #6169); a `key` delete, update and upsert touch only the first copy (pdata@v1.23.0
- *   pcommon/map.go:63-86 Get/Remove), a `pattern` delete removes every copy of every matching key
- *   (attraction.go:294-299 with getMatchingKeys, :436-450), and the exporter copies resource attributes
- *   onto data points with the last copy winning (pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112);
+ *   pcommon/map.go:63-86 Get/Remove; @v1.62.0 :65-88), a `pattern` delete removes every copy of every
+ *   matching key (attraction.go:294-299 with getMatchingKeys, :436-450; @v0.156.0 :312-318, RemoveIf over
+ *   every entry), and the exporter copies resource attributes onto data points with the last copy winning
+ *   (pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112; @v0.156.0 :147-152);
  * - keys that get one label name are merged into it (promLabels.ts: otlptranslator v1.0.0 LabelNamer as
  *   contrib v0.156.0's exporter builds it, including its translation_strategy and the target_info namer),
  *   so every key of the label's class must go, not only the label's own name;
