@@ -103,24 +103,20 @@ export function keyNamesLabel(key: string, label: string, namers: readonly Label
 const SEPARATOR_RUNS = [
     "_", ".", "-", "/", " ", ":", "\n", "\r", "\t", "\v", "\u0000", "\u00b7", "\u00b2", "\u0663", "\u00e9", "\u212a", "\u5b57\u7b26",
     "\u2028", "\u200b", "\u3000", "\u{1F600}", "\ufffd", "__", "..", "_-_", "-_", "_.", ". \n", "\u00e9_", "\u{1F600}\u{1F600}",
+    // Longer than any bounded repetition: Go refuses counts above 1000 (go1.26 regexp/syntax/parse.go:1003-1005).
+    "._-/ \t:\u00e9", "_".repeat(1001), "-.".repeat(501),
 ];
-
-/** Keys whose sanitized form starts with `_` (and so becomes `key_<rest>`), or with a digit. */
-function prefixSources(label: string): string[] {
-    if (!label.startsWith("key_")) return [];
-    const rest = label.slice(4);
-    return [rest, ...SEPARATOR_RUNS.map((run) => run + rest)];
-}
 
 /**
  * A finite sample of the attribute keys that become `label` under any of `namers`: the label itself
- * and the keys its `key_` prefix comes from, then in each of them every `_` replaced by each separator
- * run (one `_` at a time and all at once). A pattern or key list that handles all of them handles the
- * class; each sample is checked to become the label.
+ * (and, for `key_<rest>`, `<rest>` and `_<rest>`, whose sanitized forms get the prefix), each with every
+ * `_` replaced by each separator run (one `_` at a time and all at once), and each run before `<rest>`.
+ * A pattern or key list that handles all of them handles the class; each sample is checked to become the label.
  */
 export function keysNamingLabel(label: string, namers: readonly LabelNamer[] = DEFAULT_NAMERS): string[] {
     const out = new Set<string>();
-    for (const base of [label, ...prefixSources(label)]) {
+    const rest = label.startsWith("key_") ? label.slice(4) : undefined;
+    for (const base of rest === undefined ? [label] : [label, rest, `_${rest}`]) {
         out.add(base);
         const parts = base.split("_");
         for (const run of SEPARATOR_RUNS) {
@@ -130,6 +126,7 @@ export function keysNamingLabel(label: string, namers: readonly LabelNamer[] = D
             }
         }
     }
+    if (rest !== undefined) SEPARATOR_RUNS.forEach((run) => out.add(run + rest));
     return [...out].filter((k) => keyNamesLabel(k, label, namers));
 }
 

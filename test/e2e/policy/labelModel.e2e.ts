@@ -48,7 +48,7 @@ const PATTERNS = [
     "^source\\srole$", "^source\\Srole$", "^source[\\s\\S]role$", "^source\\prole$", "^\\pL+$", "^\\p{L}+$", "^[[:alpha:]]+$", "^[[:punct:]]$",
     "^[[:^alpha:]]+$", "^[^[:alnum:]]+$", "\\Aaccount\\z", "^(?P<x>site)$", "^(?:a|b)*ccount$", "^[]a]$", "^[^]a]$", "^\\-\\_\\:$", "^[\\-\\.]$", "^\\d+$", "^\\w+$",
     "^\\x41$", "(?U)^a+$", "a(?i)b", "(?i:site)", "(unclosed", "[a-", "x{2,", "^\\Qa.b\\E$", "\\bsite\\b", "^.{6}$", "^..$", "^.$", "^[\\d\\s]$",
-    "source.role", "(?s)source.role", "^(?:source)(?:.)(?:role)$", "^source(?:_|\\.|-|/| |:)role$", "^_+site$", "^__.*__$",
+    "source.role", "(?s)source.role", "^(?:source)(?:.)(?:role)$", "^source(?:_|\\.|-|/| |:)role$", "^_+site$", "^__.*__$", "^source[^0-9A-Za-z]{1,3}role$", "^source[^0-9A-Za-z]{1,1000}role$",
 ];
 
 const NAMERS = [

@@ -97,6 +97,8 @@ describe("policy/lib/telemetry/promLabels: Prometheus label names (otlptranslato
         assert.ok(keysMissedBy("(?s)^(?:account|site|source.role)$", "source_role").includes("source..role"), "one rune no longer covers a collapsed run");
         assert.ok(keysMissedBy("^source\\W+role$", "source_role").includes("source_-_role"), "\\W excludes `_`");
         assert.ok(keysMissedBy("^source[^\\pL\\d]+role$", "source_role").includes("source\u00e9role"), "non-ASCII letters now become `_`");
+        assert.ok(keysMissedBy("^source[^0-9A-Za-z]{1,3}role$", "source_role").includes("source._-/ \t:\u00e9role"), "a bounded run misses longer ones");
+        assert.ok(keysMissedBy("^source[^0-9A-Za-z]{1,1000}role$", "source_role").includes(`source${"_".repeat(1001)}role`), "even the largest bound Go allows");
         assert.ok(keysMissedBy("^(account|site|source_role)$", "source_role").includes("source.role"));
         assert.ok(keysMissedBy("^source[._-]role$", "source_role").includes("source/role"));
         assert.deepStrictEqual(keysMissedBy("^source.+role$", "source_role").filter((k) => !k.includes("\n")), [], "without (?s) Go's `.` misses only a newline");
