@@ -284,14 +284,16 @@ export const collectorTenantLabelsFromIdentity = resourcePolicy({
         "connectors, from an otlp/otlp/* receiver to a prometheusremotewrite* exporter), every tenant label is set from an identity " +
         "the sender cannot forge: a resource processor action from_context metadata.<key> or auth.<key> (upsert or insert) placed " +
         "after a delete that removes every copy of every key the exporter turns into that label (an OTLP request may repeat a key, " +
-        "and a key delete, upsert or update touches only the first copy; keys such as `source.role` also become `source_role`), " +
+        "and a key delete, upsert or update touches only the first copy; keys such as `source.role`, `source..role` or `source_-_role` also become `source_role`, and with a UTF-8 translation_strategy resource attributes still do on target_info), " +
         "after every processor that sets the label from attributes or values, before any batch processor that does not keep that " +
         "metadata key (metadata_keys); the pipeline's OTLP receivers set include_metadata: true on every protocol for metadata.* " +
         "keys; and on data points every copy of those keys is deleted (attributes processor delete by pattern, or a transform " +
         "delete_matching_keys/keep_keys) before export, because a data-point attribute survives beside or instead of the resource's. " +
+        "Label names follow the exporter's translation_strategy (NoUTF8EscapingWithSuffixes/NoTranslation: the raw key on data points); " +
+        "a value the exporter's Validate refuses (the collector would not start) is reported. " +
         "Collectors without a metrics-store exporter (forwarders) and stacks outside `roles` (default hub; spokes label themselves) are out of scope.",
     refs: {},
-    remediation: "In every ingest pipeline, before batch: resource/identity { delete pattern (?s)^(?:account|site|source.role)$; " +
+    remediation: "In every ingest pipeline, before batch: resource/identity { delete pattern ^(?:account|site|source[^0-9A-Za-z]+role)$; " +
         "upsert <label> from_context: metadata.<header set by the TLS terminator from the client certificate> } and attributes/identity " +
         "{ delete the same pattern }, and include_metadata: true on the OTLP receivers' grpc and http protocols.",
     types: CONFIG_TEXT_TYPES,

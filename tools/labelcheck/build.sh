@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds labelcheck (main.go: the remote-write exporter's NormalizeLabel and Go's regexp, from the
+# Builds labelcheck (main.go: the remote-write exporter's LabelNamer (otlptranslator v1.0.0, contrib v0.156.0) and Go's regexp, from the
 # Go module proxy at the collector's pinned contrib version) into
 # ${OSSMON_TOOLS_CACHE:-<repo>/.cache/tools}/labelcheck-<hash of go.mod, go.sum, main.go>/, once.
 # Prints the binary's path on stdout; progress and errors go to stderr.
@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 if ! command -v go >/dev/null 2>&1; then
-    echo "labelcheck build: the Go toolchain is missing; install Go >= 1.22 (https://go.dev/doc/install) and re-run" >&2
+    echo "labelcheck build: the Go toolchain is missing; install Go >= 1.25 (https://go.dev/doc/install) and re-run" >&2
     exit 2
 fi
 stamp="$(cat "$here/go.mod" "$here/go.sum" "$here/main.go" | sha256sum | cut -c1-16)"

@@ -142,15 +142,17 @@ const IDENTITY_HEADER: Record<(typeof IDENTITY_LABELS)[number], string> = {
  * `delete` removes only the first copy (pdata@v1.23.0 pcommon/map.go:75 `Remove` returns at the first
  * match). A `pattern` delete removes them all: attraction.go:294-299 calls `Remove` once per entry that
  * `getMatchingKeys` (attraction.go:436-450, a `Range` over every entry, copies included) found.
- * The exporter names a label by `NormalizeLabel` (pkg/translator/prometheus@v0.117.0 normalize_label.go:
- * every rune that is not a letter or digit becomes `_`) and joins colliding keys' values with `;`
- * (translator/prometheusremotewrite@v0.117.0 helper.go:141-148), so `source.role` or `source-role`
- * would corrupt `source_role`: each `_` of a label stands for any one rune here (`.` with `s`, so a
- * newline too). Deleting a sender's `sourceXrole` as well costs nothing.
+ * The exporter of contrib v0.156.0 names a label with otlptranslator v1.0.0 `LabelNamer` (strconv.go:52-76:
+ * every run of runes outside ASCII [0-9A-Za-z], `_` included, becomes ONE `_`; v0.117.0's NormalizeLabel
+ * mapped each non-letter/digit rune to `_`) and joins colliding keys' values with `;`
+ * (translator/prometheusremotewrite@v0.156.0 helper.go:146-161), so `source.role`, `source..role` or
+ * `source字role` would corrupt `source_role`: each `_` of a label stands for any such run here (a
+ * negated class matches a newline in Go). This covers both versions' classes
+ * (policy/lib/telemetry/promLabels.ts models the namer; test/e2e/policy/labelModel.e2e.ts checks it).
  */
 export function identityKeyPattern(labels: readonly string[] = IDENTITY_LABELS): string {
-    const alternatives = labels.map((l) => l.split("_").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("."));
-    return `(?s)^(?:${alternatives.join("|")})$`;
+    const alternatives = labels.map((l) => l.split("_").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^0-9A-Za-z]+"));
+    return `^(?:${alternatives.join("|")})$`;
 }
 
 /**

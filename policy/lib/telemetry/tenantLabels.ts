@@ -1,17 +1,20 @@
 /**
  * Judges whether a collector configuration binds the tenant labels it writes to a metrics store to
- * an identity the sender cannot forge. Collector semantics relied on (contrib/core v0.117.0):
+ * an identity the sender cannot forge. Collector semantics relied on (contrib/core v0.117.0; the
+ * attraction, pdata and resourcetotelemetry points re-read at contrib v0.156.0 / pdata v1.62.0 for ADOT v0.49.0):
  * - resource/attributes processors run their actions in order; insert/update/upsert whose source
  *   (from_context, from_attribute, value) is missing do nothing, so the sender's value survives;
  *   insert never overwrites, update only overwrites (opentelemetry-collector-contrib
- *   internal/coreinternal@v0.117.0 attraction/attraction.go:287-330);
+ *   internal/coreinternal@v0.117.0 attraction/attraction.go:287-330; @v0.156.0 :304-348);
  * - an OTLP request may repeat an attribute key and pdata keeps every copy (opentelemetry-collector
  *   issue #6169); a `key` delete, update and upsert touch only the first copy (pdata@v1.23.0
- *   pcommon/map.go:63-86 Get/Remove), a `pattern` delete removes every copy of every matching key
- *   (attraction.go:294-299 with getMatchingKeys, :436-450), and the exporter copies resource attributes
- *   onto data points with the last copy winning (pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112);
- * - keys that normalise to one label name are merged into it (promLabels.ts), so every key of the
- *   label's class must go, not only the label's own name;
+ *   pcommon/map.go:63-86 Get/Remove; @v1.62.0 :65-88), a `pattern` delete removes every copy of every
+ *   matching key (attraction.go:294-299 with getMatchingKeys, :436-450; @v0.156.0 :312-318, RemoveIf over
+ *   every entry), and the exporter copies resource attributes onto data points with the last copy winning
+ *   (pkg/resourcetotelemetry@v0.117.0 resource_to_telemetry.go:107-112; @v0.156.0 :147-152);
+ * - keys that get one label name are merged into it (promLabels.ts: otlptranslator v1.0.0 LabelNamer as
+ *   contrib v0.156.0's exporter builds it, including its translation_strategy and the target_info namer),
+ *   so every key of the label's class must go, not only the label's own name;
  * - from_context `metadata.<k>` reads client.Info.Metadata, `auth.<k>` the authenticator's
  *   attributes, any other value falls back to metadata, `client.address` is the peer address
  *   (attraction.go:344-385); metadata lookups are case-insensitive (go.opentelemetry.io/collector/client@v1.23.0
@@ -22,7 +25,7 @@
  *   to keep (case-insensitive) and no auth data (processor/batchprocessor@v0.117.0 batch_processor.go:151-160, config.go:31-41).
  */
 import { goRegExp } from "./goRegexp";
-import { keyNamesLabel, keysNamingLabel, showKey } from "./promLabels";
+import { keyNamesLabel, keysNamingLabel, LabelNamer, namersForStrategy, showKey, TARGET_INFO_NAMER } from "./promLabels";
 import { asArray, asString, asStringArray, globMatch, isRecord } from "../values";
 
 export interface TenantLabelOptions {
@@ -179,8 +182,13 @@ class LabelState {
     identity: { proc: string; index: number; key: string } | undefined;
     overriddenBy: string | undefined;
     readonly notes: string[] = [];
-    constructor(readonly label: string) {
-        this.remaining = new Set(keysNamingLabel(label));
+    constructor(readonly label: string, readonly namers: readonly LabelNamer[]) {
+        this.remaining = new Set(keysNamingLabel(label, namers));
+    }
+
+    /** True when a key becomes (or joins) this label under the exporters' namers. */
+    names(key: string): boolean {
+        return keyNamesLabel(key, this.label, this.namers);
     }
 
     get clean(): boolean {
@@ -200,7 +208,7 @@ class LabelState {
 
     /** pcommon.Map.Remove: the first copy only; a sender's repeated copies stay. */
     removeFirstCopy(key: string, proc: string): void {
-        if (!keyNamesLabel(key, this.label)) return;
+        if (!this.names(key)) return;
         if (key === this.label) this.identity = undefined;
         if (!this.clean) {
             this.notes.push(`${proc} deletes ${showKey(key)} by key, which removes only the first copy of a key an OTLP request may repeat (delete with a pattern instead)`);
@@ -209,7 +217,7 @@ class LabelState {
 
     /** Sender data written under `key` ("*": any key). */
     senderSet(key: string, what: string): void {
-        if (key !== "*" && !keyNamesLabel(key, this.label)) return;
+        if (key !== "*" && !this.names(key)) return;
         if (this.identity !== undefined) this.overriddenBy = what;
         this.identity = undefined;
         this.remaining.add(key === "*" ? this.label : key);
@@ -231,8 +239,8 @@ class LabelState {
 }
 
 /** Resource level: the label must end up set from the client identity, alone. */
-function resourceLevel(label: string, chain: { id: string; cfg: Record<string, unknown> }[]): LabelState {
-    const st = new LabelState(label);
+function resourceLevel(label: string, chain: { id: string; cfg: Record<string, unknown> }[], namers: readonly LabelNamer[]): LabelState {
+    const st = new LabelState(label, namers);
     chain.forEach(({ id, cfg }, index) => {
         const type = typeOf(id);
         if (type === "resource") {
@@ -274,8 +282,8 @@ function applyTransform(st: LabelState, id: string, cfg: Record<string, unknown>
 }
 
 /** Data-point level: no sender copy of a key that becomes the label may reach the exporter. */
-function dataPointLevel(label: string, chain: { id: string; cfg: Record<string, unknown> }[]): LabelState {
-    const st = new LabelState(label);
+function dataPointLevel(label: string, chain: { id: string; cfg: Record<string, unknown> }[], namers: readonly LabelNamer[]): LabelState {
+    const st = new LabelState(label, namers);
     for (const { id, cfg } of chain) {
         const type = typeOf(id);
         if (type === "attributes") {
@@ -285,24 +293,24 @@ function dataPointLevel(label: string, chain: { id: string; cfg: Record<string, 
                 const key = asString(a.key);
                 const pattern = asString(a.pattern);
                 if (action === "delete" && filtered) {
-                    if ((key !== undefined && keyNamesLabel(key, label)) || (pattern !== undefined && matcher(pattern)(label))) {
+                    if ((key !== undefined && st.names(key)) || (pattern !== undefined && matcher(pattern)(label))) {
                         st.notes.push(`${id} deletes it only for data its include/exclude selects`);
                     }
                 } else if (action === "delete") {
                     if (key !== undefined) st.removeFirstCopy(key, id);
                     if (pattern !== undefined) st.removeEvery(matcher(pattern), `${id} deletes by pattern ${pattern} but`);
                 } else if (key !== undefined && SETTING.has(action) && !(key === label && isIdentitySource(asString(a.from_context)))) {
-                    if (keyNamesLabel(key, label)) st.notes.push(`${id} sets it again after the delete`);
+                    if (st.names(key)) st.notes.push(`${id} sets it again after the delete`);
                     st.senderSet(key, id);
                 } else if (action === "extract" && pattern !== undefined) {
-                    for (const k of extractedKeys(pattern).filter((x) => keyNamesLabel(x, label))) {
+                    for (const k of extractedKeys(pattern).filter((x) => st.names(x))) {
                         st.notes.push(`${id} extracts it again after the delete`);
                         st.senderSet(k, id);
                     }
                 }
             }
         } else if (type === "metricstransform") {
-            for (const k of metricstransformNewLabels(cfg).filter((x) => keyNamesLabel(x, label))) {
+            for (const k of metricstransformNewLabels(cfg).filter((x) => st.names(x))) {
                 st.notes.push(`${id} adds or renames a data-point label to it after the delete`);
                 st.senderSet(k, id);
             }
@@ -338,9 +346,9 @@ function identityTransportProblems(label: string, id: { proc: string; index: num
     return problems;
 }
 
-function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unknown> }[], receivers: { id: string; cfg: unknown }[]): string[] {
+function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unknown> }[], receivers: { id: string; cfg: unknown }[], namers: { resource: readonly LabelNamer[]; dataPoint: readonly LabelNamer[] }): string[] {
     const problems: string[] = [];
-    const res = resourceLevel(label, chain);
+    const res = resourceLevel(label, chain, namers.resource);
     if (res.identity === undefined) {
         problems.push(res.overriddenBy !== undefined
             ? `label "${label}" is set from the client identity but ${res.overriddenBy} sets it again afterwards from sender data`
@@ -349,13 +357,42 @@ function judgeLabel(label: string, chain: { id: string; cfg: Record<string, unkn
         problems.push(...identityTransportProblems(label, res.identity, chain, receivers));
     }
     // A data-point attribute that becomes the label survives beside or instead of the resource's.
-    const dp = dataPointLevel(label, chain);
+    const dp = dataPointLevel(label, chain, namers.dataPoint);
     if (!dp.clean) {
         const why = dp.notes.length > 0 ? [...new Set(dp.notes)].join("; ")
             : `every copy of every key that becomes it must go; still kept: ${[...dp.remaining].slice(0, 2).map(showKey).join(", ")}`;
         problems.push(`no attributes processor (or transform) deletes the data-point attribute "${label}" before export (${why})`);
     }
     return problems;
+}
+
+/**
+ * The label namers of the metrics-store exporters a path writes to (union: a key is judged by every
+ * name it can get), per level: data-point attributes get the data-point namer; resource attributes get
+ * it too (resource_to_telemetry_conversion) and the target_info namer (escaping, whatever the strategy:
+ * prometheusremotewrite@v0.156.0 helper.go:571). translation_strategy NoUTF8EscapingWithSuffixes or
+ * NoTranslation names data-point labels by the raw key (UTF-8 allowed), which the model follows.
+ * Any other value fails the exporter's Validate, so the collector refuses to start
+ * (exporter/prometheusremotewriteexporter@v0.156.0 config.go:163-168); it is reported, not modelled.
+ */
+export function exporterLabelNamers(doc: Record<string, unknown>, exporters: readonly string[]): { resource: LabelNamer[]; dataPoint: LabelNamer[]; problems: string[] } {
+    const defs = isRecord(doc.exporters) ? doc.exporters : {};
+    const namers = new Set<LabelNamer>();
+    const problems: string[] = [];
+    for (const id of exporters) {
+        const cfg = defs[id];
+        const raw = isRecord(cfg) ? cfg.translation_strategy : undefined;
+        const strategy = raw === undefined || raw === null ? undefined : typeof raw === "string" ? raw : JSON.stringify(raw);
+        const found = namersForStrategy(strategy);
+        if (found === undefined) {
+            problems.push(`exporter ${id} sets translation_strategy ${JSON.stringify(strategy)}, which the collector refuses at start-up ` +
+                "(one of UnderscoreEscapingWithSuffixes, UnderscoreEscapingWithoutSuffixes, NoUTF8EscapingWithSuffixes, NoTranslation, or leave it unset)");
+        } else {
+            found.forEach((n) => namers.add(n));
+        }
+    }
+    const dataPoint = [...namers].filter((n) => n !== TARGET_INFO_NAMER);
+    return { resource: [...namers], dataPoint, problems };
 }
 
 /** One message per ingest path that does not bind every tenant label to the client identity. */
@@ -366,7 +403,8 @@ export function tenantLabelFindings(doc: Record<string, unknown>, o: TenantLabel
     for (const { path, exporters } of ingestPaths(doc, o)) {
         const chain = path.flatMap((p) => p.processors.map((id) => ({ id, cfg: isRecord(processors[id]) ? processors[id] : {} })));
         const receivers = path[0].receivers.filter((r) => o.ingestReceivers.includes(typeOf(r))).map((id) => ({ id, cfg: receiverDefs[id] }));
-        const problems = o.tenantLabels.flatMap((label) => judgeLabel(label, chain, receivers));
+        const naming = exporterLabelNamers(doc, exporters);
+        const problems = [...naming.problems, ...o.tenantLabels.flatMap((label) => judgeLabel(label, chain, receivers, naming))];
         // Two tenant labels read from one context key name one identity twice: one of them is not what the terminator vouches for.
         const sources = new Map<string, string[]>();
         for (const { cfg } of chain) {
@@ -387,7 +425,8 @@ export function tenantLabelFindings(doc: Record<string, unknown>, o: TenantLabel
             out.push(`pipeline ${path.map((p) => p.id).join(" -> ")} receives ${receivers.map((r) => r.id).join(", ")} and writes to ` +
                 `${exporters.join(", ")}, but ${[...new Set(problems)].join("; ")}. Fix: in this pipeline, before any batch and after ` +
                 "every processor that sets the labels from sender data, delete with a pattern every key that becomes a tenant label " +
-                "(e.g. `(?s)^(?:account|site|source.role)$`: a key delete removes only the first of repeated copies) and then upsert " +
+                "(e.g. `^(?:account|site|source[^0-9A-Za-z]+role)$`: the exporter turns every run of other runes into one `_`, and a key " +
+                "delete removes only the first of repeated copies) and then upsert " +
                 "each label from_context metadata.<header the TLS terminator sets from the client certificate>, delete the same keys " +
                 "from data points by pattern, and set include_metadata: true on its OTLP receivers.");
         }

@@ -285,8 +285,11 @@ describe("policy/rules/identity", () => {
 
     describe("collector-tenant-labels-from-identity", () => {
         const R = "aws:ssm/parameter:Parameter";
-        /** Every key the exporter turns into account, site or source_role (the hub's own pattern). */
-        const IDENTITY_PATTERN = "(?s)^(?:account|site|source.role)$";
+        /**
+         * Every key the exporter (contrib v0.156.0, otlptranslator v1.0.0 LabelNamer) turns into account, site
+         * or source_role: a run of runes outside ASCII [0-9A-Za-z] collapses to one `_` (strconv.go:52-76).
+         */
+        const IDENTITY_PATTERN = "^(?:account|site|source[^0-9A-Za-z]+role)$";
         interface Opts { identity?: string[]; dr?: string[]; grpcMeta?: boolean; httpMeta?: boolean; batch?: Record<string, unknown>; extraProcessors?: Record<string, unknown> }
         /** The hub collector of the design, with knobs for the near misses. */
         function hubConfig(o: Opts = {}): Record<string, unknown> {
@@ -375,7 +378,7 @@ describe("policy/rules/identity", () => {
             const insert = { "resource/identity": { attributes: [
                 { key: "account", from_context: "metadata.x-tenant-account", action: "insert" },
                 { pattern: "^site$", action: "delete" }, { key: "site", from_context: "metadata.x-tenant-site", action: "insert" },
-                { pattern: "(?s)^source.role$", action: "delete" }, { key: "source_role", from_context: "metadata.x-tenant-role", action: "insert" }] } };
+                { pattern: "^source[^0-9A-Za-z]+role$", action: "delete" }, { key: "source_role", from_context: "metadata.x-tenant-role", action: "insert" }] } };
             const r = check(hubConfig({ extraProcessors: insert }));
             assert.equal(r.length, 2);
             assert.match(r[0], /resource\/identity inserts it from_context metadata\.x-tenant-account without deleting it first/);
@@ -400,7 +403,7 @@ describe("policy/rules/identity", () => {
             assert.match(check(hubConfig({ extraProcessors: filtered }))[0], /deletes it only for data its include\/exclude selects/);
             const transform = { "attributes/identity": { actions: [] }, "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['keep_keys(attributes, ["series", "cluster"])', 'delete_matching_keys(attributes, "^(site|region)$")'] }] } };
             assert.deepEqual(check(hubConfig({ identity: ["resource/identity", "transform/dp", "batch"], extraProcessors: transform })), []);
-            const matching = { "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['delete_matching_keys(attributes, "(?s)^(account|site|source.role)$")'] }] } };
+            const matching = { "transform/dp": { metric_statements: [{ context: "datapoint", statements: ['delete_matching_keys(attributes, "(?s)^(account|site|source.+role)$")'] }] } };
             assert.deepEqual(check(hubConfig({ identity: ["resource/identity", "transform/dp", "batch"], extraProcessors: matching })), []);
             const mt = { metricstransform: { transforms: [{ include: ".*", match_type: "regexp", action: "update", operations: [{ action: "update_label", label: "claimed_account", new_label: "account" }] }] } };
             assert.match(check(hubConfig({ identity: ["resource/identity", "attributes/identity", "metricstransform", "batch"], extraProcessors: mt }))[0],
@@ -438,12 +441,45 @@ describe("policy/rules/identity", () => {
             } }));
             assert.match(withPattern("^(account|site|source_role)$")[0], /misses "source\.role"/);
             assert.match(withPattern("^(account|site|source[._-]role)$")[0], /misses "source\/role"/);
-            assert.match(withPattern("^(account|site|source.role)$")[0], /misses "source\\nrole"/, "Go's `.` skips a newline without (?s)");
+            assert.match(withPattern("^(account|site|source.+role)$")[0], /misses "source\\nrole"/, "Go's `.` skips a newline without (?s)");
+            // The pre-v0.156.0 pattern: one rune per `_` no longer covers a run that LabelNamer collapses.
+            assert.match(withPattern("(?s)^(?:account|site|source.role)$")[0], /label "source_role".*misses [^;]*"source__role"/);
+            assert.match(withPattern("^(?:account|site|source[^a-z]role)$")[0], /misses [^;]*"source__role"/);
+            assert.match(withPattern("^(account|site|source\\W+role|source_role)$")[0], /misses [^;]*"source_-_role"/, "\\W does not take `_`");
+            assert.match(withPattern("^(account|site|source[^\\pL\\d]+role)$")[0], /misses "source\\u00e9role"/, "non-ASCII letters become `_` now");
             assert.match(withPattern("^(account|site)$")[0], /label "source_role"/);
             assert.deepEqual(withPattern(IDENTITY_PATTERN), []);
-            assert.deepEqual(withPattern("^(?:account|site|source[^a-z]role)$"), []);
-            assert.deepEqual(withPattern("^(account|site|source\\Wrole|source_role)$"), []);
-            assert.deepEqual(withPattern("(?is)account|site|source.?role"), [], "unanchored and case-insensitive: deletes more, misses none");
+            assert.deepEqual(withPattern("^(?:account|site|source[^a-z]+role)$"), []);
+            assert.deepEqual(withPattern("^(account|site|source[\\W_]+role)$"), []);
+            assert.deepEqual(withPattern("(?is)account|site|source.*role"), [], "unanchored and case-insensitive: deletes more, misses none");
+        });
+
+        it("names labels by the exporter's translation_strategy: UTF-8 strategies by the raw key on data points, escaped on target_info; refuses unknown values", () => {
+            const withStrategy = (strategy: unknown, pattern: string) => {
+                const doc = hubConfig({ extraProcessors: {
+                    "resource/identity": { attributes: [{ pattern, action: "delete" },
+                        { key: "account", from_context: "metadata.x-tenant-account", action: "upsert" },
+                        { key: "site", from_context: "metadata.x-tenant-site", action: "upsert" },
+                        { key: "source_role", from_context: "metadata.x-tenant-role", action: "upsert" }] },
+                    "attributes/identity": { actions: [{ pattern, action: "delete" }] },
+                } });
+                const exporters = doc.exporters as Record<string, Record<string, unknown>>;
+                for (const e of Object.values(exporters)) Object.assign(e, { translation_strategy: strategy, protobuf_message: "io.prometheus.write.v2.Request" });
+                return check(doc);
+            };
+            // NoTranslation: a data-point attribute `source.role` stays `source.role`, so deleting the raw names suffices there...
+            assert.deepEqual(withStrategy("NoTranslation", "^(?:account|site|source_role)$").filter((m) => /data-point attribute/.test(m)), []);
+            // ...but resource attributes still become target_info labels escaped (helper.go:571), so `source.role` on the resource joins source_role.
+            assert.match(withStrategy("NoTranslation", "^(?:account|site|source_role)$")[0], /no resource processor sets label "source_role" .*misses [^;]*"source\.role"/);
+            assert.match(withStrategy("NoUTF8EscapingWithSuffixes", "^(?:account|site|source_role)$")[0], /label "source_role"/);
+            assert.deepEqual(withStrategy("NoTranslation", IDENTITY_PATTERN), []);
+            assert.deepEqual(withStrategy("UnderscoreEscapingWithoutSuffixes", IDENTITY_PATTERN), []);
+            // Escaping strategies collapse runs on data points: the raw-name pattern misses `source..role` there.
+            assert.match(withStrategy("UnderscoreEscapingWithSuffixes", "(?s)^(?:account|site|source.role)$")[0], /data-point attribute "source_role" .*misses [^;]*"source__role"/);
+            const bad = withStrategy("noTranslation", IDENTITY_PATTERN);
+            assert.equal(bad.length, 2, "primary and DR");
+            assert.match(bad[0], /exporter prometheusremotewrite\/primary sets translation_strategy "noTranslation", which the collector refuses at start-up \(one of UnderscoreEscapingWithSuffixes, .*NoTranslation, or leave it unset\)/);
+            assert.match(withStrategy(3, IDENTITY_PATTERN)[0], /translation_strategy "3"/);
         });
 
         it("fails a processor that writes a key merging into a tenant label after the identity is set", () => {

@@ -55,7 +55,7 @@ export function collectorBinaries(): { collector: string; telemetrygen: string }
 
 let labelcheck: string | undefined;
 
-/** tools/labelcheck: the exporter's NormalizeLabel and Go's regexp, built at the collector's contrib version (cached). */
+/** tools/labelcheck: the exporter's LabelNamer (otlptranslator v1.0.0, contrib v0.156.0) and Go's regexp (cached build). */
 export function labelcheckBinary(): string {
     if (labelcheck === undefined) {
         const out = execFileSync("bash", [path.join(REPO, "tools/labelcheck/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 1_800_000 });
