@@ -25,6 +25,7 @@
  *   to keep (case-insensitive) and no auth data (processor/batchprocessor@v0.117.0 batch_processor.go:151-160, config.go:31-41).
  */
 import { goRegExp } from "./goRegexp";
+import { componentTypeKey, isOfType, typeKey } from "./componentTypes";
 import { keyNamesLabel, keysNamingLabel, LabelNamer, namersForStrategy, showKey, TARGET_INFO_NAMER } from "./promLabels";
 import { asArray, asString, asStringArray, globMatch, isRecord } from "../values";
 
@@ -41,7 +42,8 @@ interface Pipeline {
     exporters: string[];
 }
 
-const typeOf = (id: string) => id.split("/")[0];
+// Aliased type names (prometheus_remote_write, otlp_http, metrics_transform, ...) judged as their type.
+const typeOf = (id: string) => componentTypeKey(id);
 
 function pipelinesOf(doc: Record<string, unknown>): Pipeline[] {
     const service = isRecord(doc.service) ? doc.service : {};
@@ -56,7 +58,7 @@ function pipelinesOf(doc: Record<string, unknown>): Pipeline[] {
 function ingestPaths(doc: Record<string, unknown>, o: TenantLabelOptions): { path: Pipeline[]; exporters: string[] }[] {
     const pipelines = pipelinesOf(doc);
     const connectors = new Set(isRecord(doc.connectors) ? Object.keys(doc.connectors) : []);
-    const isStore = (e: string) => o.metricsStoreExporters.some((g) => globMatch(g, typeOf(e)));
+    const isStore = (e: string) => o.metricsStoreExporters.some((g) => globMatch(typeKey(g), typeOf(e)));
     const out: { path: Pipeline[]; exporters: string[] }[] = [];
     const walk = (path: Pipeline[]) => {
         const last = path[path.length - 1];
@@ -71,7 +73,7 @@ function ingestPaths(doc: Record<string, unknown>, o: TenantLabelOptions): { pat
             }
         }
     };
-    for (const p of pipelines.filter((x) => x.receivers.some((r) => o.ingestReceivers.includes(typeOf(r))))) {
+    for (const p of pipelines.filter((x) => x.receivers.some((r) => isOfType(r, o.ingestReceivers)))) {
         walk([p]);
     }
     return out;
@@ -402,7 +404,7 @@ export function tenantLabelFindings(doc: Record<string, unknown>, o: TenantLabel
     const out: string[] = [];
     for (const { path, exporters } of ingestPaths(doc, o)) {
         const chain = path.flatMap((p) => p.processors.map((id) => ({ id, cfg: isRecord(processors[id]) ? processors[id] : {} })));
-        const receivers = path[0].receivers.filter((r) => o.ingestReceivers.includes(typeOf(r))).map((id) => ({ id, cfg: receiverDefs[id] }));
+        const receivers = path[0].receivers.filter((r) => isOfType(r, o.ingestReceivers)).map((id) => ({ id, cfg: receiverDefs[id] }));
         const naming = exporterLabelNamers(doc, exporters);
         const problems = [...naming.problems, ...o.tenantLabels.flatMap((label) => judgeLabel(label, chain, receivers, naming))];
         // Two tenant labels read from one context key name one identity twice: one of them is not what the terminator vouches for.

@@ -5,6 +5,7 @@
  * listen on and whether they require a verified client certificate.
  */
 import { configLocations, findCollectorDocs, podSpecs } from "./collector";
+import { componentTypeKey, isOfType } from "./componentTypes";
 import { containerDefinitions } from "../aws/secrets";
 import { bindClientCertGap, HaproxyBind, looksLikeHaproxy, parseHaproxyConfig } from "./haproxy";
 import { asArray, asNumber, asString, asStringArray, isRecord, Props } from "../values";
@@ -65,7 +66,7 @@ const OTLP_DEFAULTS: Record<string, string> = { grpc: "localhost:4317", http: "l
 const UDP_PROTOCOLS = /^(thrift_compact|thrift_binary|udp)$/;
 
 function receiverType(id: string): string {
-    return id.split("/")[0];
+    return componentTypeKey(id);
 }
 
 /** Every server endpoint of the given receiver types in a collector configuration. */
@@ -74,7 +75,7 @@ export function receiverServers(doc: Record<string, unknown>, types: readonly st
     const receivers = isRecord(doc.receivers) ? doc.receivers : {};
     for (const [id, cfg] of Object.entries(receivers)) {
         const type = receiverType(id);
-        if (!types.includes(type)) {
+        if (!isOfType(id, types)) {
             continue;
         }
         const add = (protocol: string | undefined, settings: unknown, path: string) => {

@@ -342,6 +342,25 @@ describe("policy/rules/identity", () => {
             assert.match(r[0], /no attributes processor \(or transform\) deletes the data-point attribute "site"/);
         });
 
+        it("judges the component types under their v0.156.0 names too (prometheus_remote_write, otlp_http, metrics_transform)", () => {
+            /** The design with every type written under another of its names, as a config may (aliases). */
+            const renamed = (doc: Record<string, any>, dr: string[] | undefined): Record<string, any> => {
+                const c = JSON.parse(JSON.stringify(doc));
+                c.exporters = { "prometheus_remote_write/primary": c.exporters["prometheusremotewrite/primary"], "prometheus_remote_write/dr": c.exporters["prometheusremotewrite/dr"] };
+                for (const p of Object.values<any>(c.service.pipelines)) p.exporters = p.exporters.map((e: string) => e.replace("prometheusremotewrite", "prometheus_remote_write"));
+                if (dr !== undefined) c.service.pipelines["metrics/dr"].processors = dr;
+                return c;
+            };
+            assert.deepEqual(check(renamed(hubConfig(), undefined)), []);
+            const r = check(renamed(hubConfig(), ["resource/source-labels", "batch"]));
+            assert.equal(r.length, 1, "a pipeline writing to prometheus_remote_write is a store path like prometheusremotewrite");
+            assert.match(r[0], /pipeline metrics\/dr receives otlp and writes to prometheus_remote_write\/dr, but no resource processor sets label "account"/);
+            // A label renamed onto the tenant label by a metrics_transform after the delete is seen as with metricstransform.
+            const mt = { "metrics_transform/late": { transforms: [{ include: ".*", match_type: "regexp", action: "update", operations: [{ action: "update_label", label: "tenant", new_label: "account" }] }] } };
+            const late = check(hubConfig({ extraProcessors: mt, identity: ["resource/source-labels", "resource/identity", "attributes/identity", "metrics_transform/late", "batch"] }));
+            assert.ok(late.some((m) => /metrics_transform\/late adds or renames a data-point label to it after the delete/.test(m)), late.join("\n"));
+        });
+
         it("fails identity processors placed after a batch that drops the metadata, and passes with metadata_keys (case-insensitive)", () => {
             const after = ["resource/source-labels", "batch", "resource/identity", "attributes/identity"];
             const r = check(hubConfig({ identity: after }));
