@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { selfTelemetry } from "../../telemetry/selfTelemetry";
 import { COLLECTOR_INTERNAL_PORTS } from "../../telemetry/collectorPorts";
 import { TENANT_HEADERS } from "../../identity/tenants";
 import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../telemetry/labels";
@@ -347,10 +348,7 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         service: {
             extensions: Object.keys(extensions),
             pipelines: hubPipelines(primary, secondaries),
-            telemetry: {
-                logs: { level: "info", encoding: "json" },
-                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: listen.selfMetricsPort } } } }] },
-            },
+            telemetry: selfTelemetry(listen.selfMetricsPort),
         },
     };
     return stringify(config, { lineWidth: 0 });
