@@ -22,6 +22,7 @@
  *   `SPOKE_PORTS` (otlpGrpc 4317, otlpHttp 4318, health 13133), `SHARD_INDEX_ENV`, `POD_IP_ENV`.
  */
 import { stringify } from "yaml";
+import { selfTelemetry } from "../telemetry/selfTelemetry";
 import { RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS, SourceLabel } from "../telemetry/labels";
 import { OTLP_PORTS } from "../telemetry/collectorPorts";
 
@@ -305,10 +306,7 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
                     exporters: [exporterName],
                 },
             },
-            telemetry: {
-                logs: { level: "info", encoding: "json" },
-                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: ports.selfMetrics } } } }] },
-            },
+            telemetry: selfTelemetry(ports.selfMetrics),
         },
     };
     return stringify(config, { lineWidth: 0 });

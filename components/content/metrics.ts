@@ -1,6 +1,6 @@
 /**
  * OpenTelemetry collector self-telemetry as it lands in AMP, measured against the collector built
- * from ADOT v0.43.3's components (contrib/core v0.117.0; e2e scenario 1 records the names the
+ * from ADOT v0.43.3's components (contrib/core v0.117.0) and again from v0.49.0's (v0.156.0; e2e scenario 1 records the names the
  * store holds). The collector exposes its own metrics without unit or `_total` suffixes
  * (`otelcol_process_uptime`, `otelcol_process_memory_rss`); its prometheus receiver and the
  * prometheusremotewrite exporter then add `_total` to counters only, so no name carries a unit

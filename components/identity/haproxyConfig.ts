@@ -98,27 +98,31 @@ function identityRules(files: Required<NonNullable<HaproxyConfigOptions["files"]
 }
 
 /**
- * AMP's own refusals of a remote write, as the collector reports them: the pinned remote-write exporter
- * words a refused write `remote write returned HTTP status <code> ...` (contrib v0.117.0
- * exporter/prometheusremotewriteexporter/exporter.go:359) and the receiver passes the message on
- * (grpc-message, or the rpc.Status body of OTLP/HTTP). A 4xx other than 429 (invalid, too old,
- * duplicate-with-another-value samples, a request too large) fails again on every retry.
+ * AMP's own refusals of a remote write, as the collector reports them. The remote-write exporter of contrib
+ * v0.156.0 answers any non-2xx with `remote write request failed` (exporter/prometheusremotewriteexporter
+ * exporter.go:498) and marks it permanent only for a 4xx other than 429 (exporter.go:500-510: 5xx, and 429
+ * with the RetryOn429 gate, stay retryable); the receiver passes the message on (grpc-message, or the
+ * rpc.Status body of OTLP/HTTP) behind consumererror's `Permanent error: ` prefix. A 4xx other than 429
+ * (invalid, too old, duplicate-with-another-value samples, a request too large) fails again on every retry.
+ * Checked against the built collector: 400 and 413 → `Permanent error: remote write request failed`
+ * (INTERNAL / 500); 503, 429 and a refused connection → `remote write request failed` or the dial error
+ * (UNAVAILABLE / 503); a store that does not answer within the budget → `Permanent error: context deadline exceeded`.
  */
-export const STORE_REFUSED_PATTERN = "HTTP status 4([01][0-9]|2[0-8]|[3-9][0-9])";
+export const STORE_REFUSED_PATTERN = "Permanent error: remote write request failed";
 
 /**
- * Rules that turn the collector's answers about the store into what a sender should do. The exporter
- * marks every failure permanent once its retries are spent (exporter.go:286 and 390 wrap each error in
- * consumererror.NewPermanent), and the receiver answers a permanent error as gRPC INTERNAL / HTTP 500
- * (otlpreceiver@v0.117.0 internal/errors/errors.go:15-27 and 30-58), which OTLP exporters never retry:
- * with the hub acknowledging only what AMP stored, an AMP outage or throttling would otherwise make
- * senders drop what the hub refused. So:
- * - AMP unreachable, 5xx, 429, a timeout ("wait"): gRPC status 13 → 14 UNAVAILABLE, HTTP 500 → 503,
- *   both retried by the senders' exporters from their queues;
+ * Rules that turn the collector's answers about the store into what a sender should do. The receiver
+ * answers a permanent error as gRPC INTERNAL / HTTP 500 and any other as UNAVAILABLE / 503
+ * (otlpreceiver@v0.156.0 internal/errors/errors.go:15-57); OTLP exporters never retry INTERNAL / 500.
+ * With the hub acknowledging only what AMP stored, the exporter's permanent answers that are not AMP's
+ * verdict on the data (a remote write that timed out: `context deadline exceeded`, exporter.go:524-527)
+ * would otherwise make senders drop what the hub could not write. So:
+ * - AMP unreachable, 5xx, 429 (retryable already), a timeout ("wait"): gRPC status 13 → 14 UNAVAILABLE,
+ *   HTTP 500 → 503, both retried by the senders' exporters from their queues;
  * - AMP refused the data itself (STORE_REFUSED_PATTERN, "give up"): left as INTERNAL / 500, final, so
  *   one bad batch cannot block a sender's single-consumer queue forever.
- * gRPC errors come back trailers-only (one HEADERS frame when no header was sent yet: grpc-go v1.69.2,
- * the collector's, internal/transport/http2_server.go:1045-1062), so grpc-status is a response header here. The HTTP body is waited for only on a 500.
+ * gRPC errors come back trailers-only (one HEADERS frame when no header was sent yet: grpc-go's
+ * internal/transport/http2_server.go writeStatus), so grpc-status is a response header here. The HTTP body is waited for only on a 500.
  */
 function storeAnswerRules(): string[] {
     return [

@@ -148,7 +148,7 @@ describe("hub stack (under mocks)", function () {
         assert.match(collector.image, /^111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/ecr-public\/aws-observability\/aws-otel-collector:/);
         assert.deepStrictEqual(collector.secrets.map((x: any) => x.name), ["AOT_CONFIG_CONTENT"]);
         // AMP answers throttling with 429; the pinned remote-write exporter drops it as final without this
-        // gate (contrib v0.117.0 exporter/prometheusremotewriteexporter/exporter.go:366, factory.go:22-27).
+        // gate (contrib v0.156.0 exporter/prometheusremotewriteexporter/exporter.go:506-510, internal/metadata/generated_feature_gates.go:17-23).
         assert.deepStrictEqual(collector.command, ["--config=env:AOT_CONFIG_CONTENT", "--feature-gates=exporter.prometheusremotewritexporter.RetryOn429"]);
         assert.deepStrictEqual(collector.linuxParameters.capabilities.drop, ["ALL"]);
         // Loopback only: nothing to map, and no access to the volume with the server key.

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { selfTelemetry } from "../../telemetry/selfTelemetry";
 import { COLLECTOR_INTERNAL_PORTS } from "../../telemetry/collectorPorts";
 import { TENANT_HEADERS } from "../../identity/tenants";
 import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../telemetry/labels";
@@ -75,11 +76,13 @@ export const PRW_RETRY_BUDGET = "20s";
 /**
  * Collector feature gates the hub runs with (`--feature-gates`, otelcol command flag).
  * `exporter.prometheusremotewritexporter.RetryOn429`: without it the pinned exporter treats AMP's
- * throttling answer (HTTP 429) as final and drops the data (contrib v0.117.0
- * exporter/prometheusremotewriteexporter/exporter.go:359-370: 5xx retried, 429 only with
- * `retryOnHTTP429`, read from this gate in exporter.go:137; the gate is alpha, off by default:
- * factory.go:22-27). With it, 429 is retried within PRW_RETRY_BUDGET and then answered to the sender as
- * retryable (the proxy's store-answer rules, components/identity/haproxyConfig.ts).
+ * throttling answer (HTTP 429) as final and drops the data (contrib v0.156.0
+ * exporter/prometheusremotewriteexporter/exporter.go:500-510: 5xx retried, 429 only with
+ * `retryOnHTTP429`, read from this gate in exporter.go:212; the gate is alpha, off by default:
+ * internal/metadata/generated_feature_gates.go:17-23). With it, 429 is retried within PRW_RETRY_BUDGET
+ * and then answered to the sender as retryable (the proxy's store-answer rules, components/identity/haproxyConfig.ts).
+ * Never `exporter.prometheusremotewritexporter.EnableMultipleWorkers`: it would give the DR queue
+ * `num_consumers` consumers (factory.go:54-57) and replay it out of order.
  */
 export const HUB_FEATURE_GATES = ["exporter.prometheusremotewritexporter.RetryOn429"] as const;
 
@@ -142,13 +145,15 @@ const IDENTITY_HEADER: Record<(typeof IDENTITY_LABELS)[number], string> = {
  * `delete` removes only the first copy (pdata@v1.23.0 pcommon/map.go:75 `Remove` returns at the first
  * match). A `pattern` delete removes them all: attraction.go:294-299 calls `Remove` once per entry that
  * `getMatchingKeys` (attraction.go:436-450, a `Range` over every entry, copies included) found.
- * The exporter of contrib v0.156.0 names a label with otlptranslator v1.0.0 `LabelNamer` (strconv.go:52-76:
- * every run of runes outside ASCII [0-9A-Za-z], `_` included, becomes ONE `_`; v0.117.0's NormalizeLabel
- * mapped each non-letter/digit rune to `_`) and joins colliding keys' values with `;`
- * (translator/prometheusremotewrite@v0.156.0 helper.go:146-161), so `source.role`, `source..role` or
- * `source字role` would corrupt `source_role`: each `_` of a label stands for any such run here (a
- * negated class matches a newline in Go). This covers both versions' classes
- * (policy/lib/telemetry/promLabels.ts models the namer; test/e2e/policy/labelModel.e2e.ts checks it).
+ * The exporter names a label with prometheus/otlptranslator's LabelNamer (contrib v0.156.0
+ * pkg/translator/prometheusremotewrite metrics_to_prw.go:77-85, escaping strategy: the hub states
+ * `translation_strategy`): every rune outside [A-Za-z0-9], `_` included, becomes `_`, and a run of them
+ * collapses into one (otlptranslator@v1.0.0 strconv.go:30-76, label_namer.go:65-91); colliding keys'
+ * values are joined with `;` (translator/prometheusremotewrite@v0.156.0 helper.go:148-160). So
+ * `source.role`, `source-role`, `source._role` or `source\u00e9\u00e9role` would corrupt `source_role`:
+ * each `_` of a label stands for a run of one or more runes outside [A-Za-z0-9] here. Go's regexp reads
+ * an invalid UTF-8 byte as U+FFFD, as the namer's range loop does, so the class covers it too.
+ * (policy/lib/telemetry/promLabels.ts models the namer; test/e2e/policy/labelModel.e2e.ts checks it.)
  */
 export function identityKeyPattern(labels: readonly string[] = IDENTITY_LABELS): string {
     const alternatives = labels.map((l) => l.split("_").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^0-9A-Za-z]+"));
@@ -241,12 +246,26 @@ function hubReceivers({ host, ports, selfMetricsPort }: HubListen): Record<strin
     };
 }
 
+/**
+ * Remote-write requests one primary export sends in parallel (the exporter's pre-v0.118.0 default of
+ * 5 through num_consumers). Order between them does not matter within AMP's out-of-order window.
+ */
+export const PRIMARY_REQUEST_PARALLELISM = 5;
+
 function remoteWriteExporter(o: HubCollectorConfigOptions, t: RemoteWriteTarget, isPrimary: boolean): Record<string, unknown> {
     return {
         endpoint: t.url,
         auth: { authenticator: `sigv4auth/${t.name}` },
         resource_to_telemetry_conversion: { enabled: true },
         target_info: { enabled: false },
+        // Stated, not left to the default: the strategy decides how attribute keys become label names
+        // (contrib v0.156.0 pkg/translator/prometheusremotewrite metrics_to_prw.go:55-85; the UTF-8
+        // strategies keep keys as they are), which the pack's tenant-label model relies on.
+        translation_strategy: "UnderscoreEscapingWithSuffixes",
+        // Scope name, version and attributes would become `otel_scope_*` labels on every series
+        // (helper.go:189-209, on by default since the exporter added them): new series for every
+        // existing one on upgrade, and labels a sender chooses freely. The hub keeps series as they were.
+        disable_scope_info: true,
         // The exporter retries inside its own export call, under exporterhelper's timeout
         // (contrib v0.117.0 exporter/prometheusremotewriteexporter/config.go squashes
         // TimeoutSettings, factory.go WithTimeout): a 15s timeout dropped every batch of a DR
@@ -255,15 +274,18 @@ function remoteWriteExporter(o: HubCollectorConfigOptions, t: RemoteWriteTarget,
         timeout: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET,
         retry_on_failure: { enabled: true, initial_interval: isPrimary ? "1s" : "5s", max_interval: isPrimary ? "10s" : "30s", max_elapsed_time: isPrimary ? PRW_RETRY_BUDGET : DR_RETRY_BUDGET },
         // Primary: no queue, so exporterhelper calls the exporter in the receiver's own call and the
-        // sender's answer waits for AMP's (exporter@v0.117.0 exporterhelper/internal/base_exporter.go:93-101
-        // installs a QueueSender only when enabled; factory.go:62-66 maps remote_write_queue.enabled onto it). A queue
-        // would acknowledge on enqueue, in memory. num_consumers still sets how many remote-write
-        // requests one export sends in parallel (exporter.go:133, 265).
+        // sender's answer waits for AMP's (exporter@v0.156.0 exporterhelper installs a queue sender only
+        // when the optional queue config is set; contrib v0.156.0 prometheusremotewriteexporter factory.go:58-65
+        // sets it only for remote_write_queue.enabled). A queue would acknowledge on enqueue, in memory.
         // DR: exporterhelper's queue, non-blocking: when full it returns an error and drops the batch;
         // the DR copy is best effort and never acknowledged to anyone (secondaryPipelines).
-        remote_write_queue: isPrimary
-            ? { enabled: false, num_consumers: 5 }
-            : { enabled: true, queue_size: drQueueBatches(o.taskMemoryMiB ?? 2048), num_consumers: 1 },
+        // Since contrib v0.118.0 `num_consumers` no longer sets the queue's consumers: without the
+        // exporter.prometheusremotewritexporter.EnableMultipleWorkers gate the queue has exactly one
+        // (factory.go:54-57), so the DR replay stays in order; the parallelism of one export's
+        // remote-write requests is `max_batch_request_parallelism` (exporter.go:189-196), stated here
+        // instead of through num_consumers, whose meaning the exporter announces it will change (factory.go:42-44).
+        remote_write_queue: isPrimary ? { enabled: false } : { enabled: true, queue_size: drQueueBatches(o.taskMemoryMiB ?? 2048) },
+        max_batch_request_parallelism: isPrimary ? PRIMARY_REQUEST_PARALLELISM : 1,
         tls: { min_version: "1.2" },
     };
 }
@@ -327,10 +349,7 @@ export function renderHubCollectorConfig(o: HubCollectorConfigOptions): string {
         service: {
             extensions: Object.keys(extensions),
             pipelines: hubPipelines(primary, secondaries),
-            telemetry: {
-                logs: { level: "info", encoding: "json" },
-                metrics: { level: "detailed", readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: listen.selfMetricsPort } } } }] },
-            },
+            telemetry: selfTelemetry(listen.selfMetricsPort),
         },
     };
     return stringify(config, { lineWidth: 0 });

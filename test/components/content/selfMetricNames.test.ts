@@ -4,7 +4,7 @@ import { OTELCOL } from "../../../components/content/metrics";
 /**
  * Names the pinned collector's own telemetry has in the store, as recorded by e2e scenario 1
  * (hubSelfMetricNames: the hub's prometheus/self receiver → prometheusremotewrite round trip of
- * the collector built from ADOT v0.43.3's components). Rules built on any other name never fire.
+ * the collector built from ADOT v0.43.3's components, and again from v0.49.0's). Rules built on any other name never fire.
  */
 const STORED = [
     "otelcol_exporter_prometheusremotewrite_translated_time_series_total", "otelcol_exporter_queue_capacity", "otelcol_exporter_queue_size",

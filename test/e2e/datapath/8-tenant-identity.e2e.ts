@@ -36,7 +36,9 @@ function claims(account: string, site: string, serviceName: string): Pick<OtlpSe
 /**
  * A claim repeated the way the OTLP wire allows (attributes are a list; nothing makes keys unique):
  * several copies of each identity label, of the semantic-convention keys the hub maps to them, and of
- * keys the remote-write exporter merges into `source_role` (`source.role`, `source-role`, a newline),
+ * keys the remote-write exporter merges into `source_role` (`source.role`, `source-role`, a newline, and,
+ * since its label namer collapses a run of non-alphanumeric runes into one `_`, `source._role`,
+ * `source--role`, `source_\u00e9_role`: prometheus/otlptranslator@v1.0.0 strconv.go:52-66),
  * in resource, scope and data-point attributes. Before the fix a key delete removed only the first
  * copy and the exporter built labels from the rest (issue 21).
  */
@@ -45,6 +47,7 @@ function repeatedClaims(account: string, site: string, role: string, serviceName
     const identity = (n: number): Array<readonly [string, string]> => [
         ...times(n, ["account", account]), ...times(n, ["site", site]), ...times(n, ["source_role", role]),
         ["source.role", role], ["source-role", role], ["source\nrole", role],
+        ["source._role", role], ["source--role", role], ["source_\u00e9_role", role],
     ];
     const resource: Attributes = [
         ["service.name", serviceName], ...identity(3),

@@ -43,15 +43,18 @@ async function ingestion(prom: Prometheus): Promise<{ outOfOrderAppended: number
 }
 
 /**
- * What a sender's exporter logged about the hub's answers (exporterhelper@v0.117.0
- * internal/retry_sender.go: "Exporting failed. Will retry ..." for a retryable error, "... not
- * retryable. Dropping data." for a final one): retries on the hub's own "unavailable" answer
- * (OTLP/HTTP 503, gRPC UNAVAILABLE carrying the exporter's message), every retry, and drops.
+ * What a sender's exporter logged about the hub's answers (exporterhelper's retry sender: "Exporting
+ * failed. Will retry ..." for a retryable error, "... not retryable. Dropping data." for a final one):
+ * retries on the hub's own "unavailable" answer about its store (OTLP/HTTP 503, or gRPC UNAVAILABLE
+ * carrying the hub exporter's words: the proxy's rewrite of a permanent error, `remote write request
+ * failed`, or the failed POST to the store's remote-write URL, which the v0.156.0 exporter answers as
+ * retryable itself), every retry, and drops. Connection errors to the hub itself (EOF, a refused dial
+ * of the hub) are retries, not the hub's answer.
  */
 function senderAnswers(log: string): { retriedOnHubAnswer: number; retried: number; dropped: number } {
     const lines = log.split("\n");
     return {
-        retriedOnHubAnswer: lines.filter((l) => l.includes("Will retry") && /HTTP Status Code 503|code = Unavailable desc = .*[Pp]ermanent error/.test(l)).length,
+        retriedOnHubAnswer: lines.filter((l) => l.includes("Will retry") && /HTTP Status Code 503|code = Unavailable desc = .*([Pp]ermanent error|remote write request failed|\/api\/v1\/write)/.test(l)).length,
         retried: lines.filter((l) => l.includes("Will retry")).length,
         dropped: lines.filter((l) => l.includes("Dropping data")).length,
     };

@@ -131,7 +131,8 @@ describe("hub collector config", () => {
         }
         const e = c.exporters["prometheusremotewrite/dr"];
         // By hand (README "Disaster recovery"): 10 % of 2,048 MiB = 214,748,364.8 B ÷ (8,192 points × 512 B) = 51.2 → 51 batches.
-        assert.deepStrictEqual(e.remote_write_queue, { enabled: true, queue_size: 51, num_consumers: 1 });
+        assert.deepStrictEqual(e.remote_write_queue, { enabled: true, queue_size: 51 });
+        assert.strictEqual(e.max_batch_request_parallelism, 1, "one request at a time: the DR replay stays in order");
         assert.strictEqual(e.retry_on_failure.max_elapsed_time, "2m");
         assert.strictEqual(c.processors["batch/dr"].send_batch_max_size, 8192);
         // Memory: the whole DR backlog (51 × 8,192 × 512 B = 213,909,504 B) stays under 10 % of the
