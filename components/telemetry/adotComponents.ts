@@ -146,12 +146,6 @@ export function canonicalType(kind: keyof typeof ADOT_MODULES, type: string): st
     return Object.prototype.hasOwnProperty.call(aliases, type) ? aliases[type] : type;
 }
 
-/** The pre-v0.156.0 name of a type (the inverse of the aliases), the one rules and dashboards are written in. */
-export function legacyType(kind: keyof typeof ADOT_MODULES, type: string): string {
-    const hit = Object.entries(DEPRECATED_TYPE_ALIASES[kind]).find(([, now]) => now === type);
-    return hit === undefined ? type : hit[0];
-}
-
 const typesOf = <T extends object>(m: T): ReadonlyArray<keyof T & string> => Object.keys(m) as Array<keyof T & string>;
 export const ADOT_COMPONENTS = {
     receivers: typesOf(ADOT_MODULES.receivers),

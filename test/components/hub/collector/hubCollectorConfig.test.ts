@@ -98,7 +98,11 @@ describe("hub collector config", () => {
         // A queue or a batch processor answers the receiver once the data is in memory (exporterhelper
         // base_exporter.go:93-101; batchprocessor batch_processor.go:285-287): neither may sit on the
         // path whose answer tells the sender "stored".
-        assert.strictEqual(e.remote_write_queue.enabled, false);
+        assert.deepStrictEqual(e.remote_write_queue, { enabled: false }, "no num_consumers: its meaning changed at contrib v0.118.0");
+        assert.strictEqual(e.max_batch_request_parallelism, 5, "one export's requests in parallel, stated");
+        // The label naming the tenant-label model assumes, and no sender-chosen scope labels.
+        assert.strictEqual(e.translation_strategy, "UnderscoreEscapingWithSuffixes");
+        assert.strictEqual(e.disable_scope_info, true);
         for (const [name, p] of Object.entries<any>(c.service.pipelines)) {
             if (p.receivers.includes("otlp") && p.exporters.includes("prometheusremotewrite/primary")) {
                 assert.ok(!p.processors.some((x: string) => x.startsWith("batch")), `${name}: ${p.processors.join(", ")}`);
