@@ -44,6 +44,21 @@ describe("oss-monitoring: the installed command (tools/oss-monitoring.js)", func
         assert.strictEqual(r.stdout, `oss-monitoring ${pkg.version} (@pulumi/pulumi ${pkg.dependencies["@pulumi/pulumi"]}, Node.js ${process.version})\n`);
     });
 
+    it("keeps V8's compile cache inside its own build folder, so later runs skip compiling what they load and a pruned build takes its cache along", () => {
+        const env = { ...process.env };
+        delete env.NODE_COMPILE_CACHE;
+        delete env.NODE_DISABLE_COMPILE_CACHE;
+        const r = spawnSync(process.execPath, [BIN, "--version"], { cwd: dir, encoding: "utf8", env });
+        assert.strictEqual(r.status, 0, r.stderr);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const build = (require(path.join(ROOT, "tools/dist.js")) as { freshBuild(root: string): string | undefined }).freshBuild(ROOT);
+        assert.ok(build !== undefined, "the run left a complete build");
+        const cache = path.join(build, ".node-compile-cache");
+        const entries = fs.readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+        assert.ok(entries.length > 0, `compile cache entries in ${cache}`);
+        assert.deepStrictEqual(fs.readdirSync(dir), [], "nothing written where the operator runs it");
+    });
+
     it("plan --json - from another folder: only the plan JSON on stdout, the report on stderr, no file named -", () => {
         const r = run(dir, ["plan", "-s", "hub", "--json", "-"]);
         assert.strictEqual(r.status, 0, r.stderr);
