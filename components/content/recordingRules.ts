@@ -50,7 +50,12 @@ function sourceRecords(o: ContentOptions): RecordingRule[] {
     const spoke = spokeMatchers(o);
     return [
         { record: RECORDS.sourcePresent, expr: `group ${key} (${heartbeatSelector(o)})` },
-        { record: RECORDS.sourceLastSeen, expr: `max ${key} (timestamp(${heartbeatSelector(o)}))` },
+        // timestamp() drops the metric name, so over one selector of several heartbeat names a collector's `up`
+        // and its uptime (same labels) would collide: "vector cannot contain metrics with the same labelset",
+        // and the rule would record nothing (Prometheus functions drop __name__, prometheus/docs querying/functions).
+        // One timestamp() per name, each tagged with its name so `or` keeps every one (`or` drops a right-hand
+        // series whose labels the left already has), and the max is over all of them.
+        { record: RECORDS.sourceLastSeen, expr: `max ${key} (${HEARTBEAT_METRICS.map((m) => `label_replace(timestamp(${sel(m, ...spoke)}), "heartbeat", "${m}", "", "")`).join(" or ")})` },
         { record: RECORDS.sourceSentPoints, expr: `sum ${key} (rate(${sel(OTELCOL.exporterSent, ...spoke)}[5m]))` },
         { record: RECORDS.sourceAcceptedPoints, expr: `sum ${key} (rate(${sel(OTELCOL.receiverAccepted, ...spoke)}[5m]))` },
         // A series sampled once per interval contributes 1/interval samples/s, hence rate × interval.

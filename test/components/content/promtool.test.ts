@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import * as path from "path";
 import { dashboardQueryRuleFile, panelsOf, prometheusTargets, renderDashboards, renderRuleNamespaces, renderRuleFile, resolveContentOptions } from "../../../components/content";
-import { ruleUnitTestFile, TENANT_CASE, tenantRuleUnitTestFile } from "./ruleUnitTests";
+import YAML from "yaml";
+import { OTELCOL, RECORDS, SCRAPE_UP } from "../../../components/content";
+import { ACCOUNT_A, REGION, ruleUnitTestFile, TENANT_CASE, tenantRuleUnitTestFile } from "./ruleUnitTests";
 import { removeTempDirs, requireTool, run, tempDir, writeFiles } from "./tools";
 
 /** `promtool check rules` prints "SUCCESS: N rules found" per file; returns N by file name. */
@@ -51,6 +53,32 @@ describe("content: rules and dashboard queries validated by promtool", function 
         writeFiles(dir, { "tests.yaml": ruleUnitTestFile(o, ruleFiles) });
         const output = run("promtool", ["test", "rules", "tests.yaml"], dir);
         assert.match(output, /SUCCESS/);
+    });
+
+    it("promtool test rules: a source's last-seen record is its newest heartbeat when the scrape's up and the collector's uptime carry the same labels", () => {
+        // A collector scraping itself publishes both heartbeat names with one label set; the record must neither
+        // fail on the collision nor keep only one of them (up's last sample is the newer here).
+        const dir = tempDir("last-seen");
+        writeFiles(dir, Object.fromEntries(namespaces.map((ns) => [`${ns.kind}.rules.yaml`, ns.yaml])));
+        const labels = `${o.labels.account}="${ACCOUNT_A}", ${o.labels.region}="${REGION}", job="adot-spoke-collector", instance="10.0.0.1:8888"`;
+        const tests = {
+            rule_files: namespaces.map((ns) => `${ns.kind}.rules.yaml`),
+            evaluation_interval: "1m",
+            tests: [{
+                interval: "1m",
+                input_series: [
+                    { series: `${SCRAPE_UP}{${labels}}`, values: "1x30" },
+                    { series: `${OTELCOL.uptime}{${labels}}`, values: "0+60x29" },
+                ],
+                promql_expr_test: [{
+                    expr: RECORDS.sourceLastSeen,
+                    eval_time: "31m",
+                    exp_samples: [{ labels: `${RECORDS.sourceLastSeen}{${o.labels.account}="${ACCOUNT_A}", ${o.labels.region}="${REGION}"}`, value: 30 * 60 }],
+                }],
+            }],
+        };
+        writeFiles(dir, { "tests.yaml": YAML.stringify(tests) });
+        assert.match(run("promtool", ["test", "rules", "tests.yaml"], dir), /SUCCESS/);
     });
 
     it("promtool test rules: tenant limits and certificate expiry alert per tenant, with its labels", () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { SPOKE_COLLECTOR_JOB } from "../../../components/agent/spokeCollectorConfig";
 import { RECORDS } from "../../../components/content/recordingRules";
 import { TENANT_HEADERS } from "../../../components/identity/tenants";
 import { PARAMS } from "./lib/env";
@@ -302,7 +303,17 @@ describe("data path 8: tenant identity — the hub labels series from the client
         const app = new OtlpSender(`http://127.0.0.1:${sp.otlpHttp}/v1/metrics`, { metric, series: 10, ...claims(ACCOUNTS.spokeB, SITES.dc2, "payments-app") });
         const sending = app.run(PARAMS.sampleIntervalSeconds * 1000, Date.now() + 3_600_000);
         const present = (account: string): Promise<number> => prom.value(`count(${RECORDS.sourcePresent}{account="${account}"})`);
-        await waitFor("the compromised spoke's heartbeat recorded", async () => ((await present(ACCOUNTS.spokeA)) > 0 ? true : undefined), 180_000, 2_000);
+        // The store is shared by this file's tests: earlier ones leave heartbeats (the honest spoke's under A, the
+        // site gateway's under dc1) inside the 5-minute lookback, so select this spoke's own series by its
+        // self-metrics instance, and wait for a rule evaluation that saw its heartbeat before judging the records.
+        const own = `up{job="${SPOKE_COLLECTOR_JOB}", instance="127.0.0.1:${sp.selfMetrics}"}`;
+        const firstBeat = await waitFor("the compromised spoke's heartbeat stored", async () => {
+            const ms = (await prom.rawSamples(own)).flatMap((r) => r.samples.map((x) => x.ms));
+            return ms.length > 0 ? Math.min(...ms) / 1000 : undefined;
+        }, 180_000, 2_000);
+        const lastSeenA = (): Promise<number> => prom.value(`max(${RECORDS.sourceLastSeen}{account="${ACCOUNTS.spokeA}", site=""})`);
+        await waitFor("a rule evaluation that saw the compromised spoke's heartbeat", async () => ((await lastSeenA()) >= firstBeat ? true : undefined), 180_000, 2_000)
+            .catch(async (e: Error) => { throw new Error(`${e.message}: first heartbeat ${firstBeat}, ${JSON.stringify(await prom.query(RECORDS.sourceLastSeen))}, own ${JSON.stringify(await prom.rawSamples(own, "5m"))}`); });
         app.stop();
         await sending;
         await spoke.stop(); // graceful: the spoke flushes its queue
@@ -310,8 +321,9 @@ describe("data path 8: tenant identity — the hub labels series from the client
         const underA = `${metric}{account="${ACCOUNTS.spokeA}", cluster="payments"}`;
         f.stored = await waitFor("the application's samples", async () => { const n = await prom.samples(underA); return n >= f.sent ? n : undefined; }, 60_000).catch(async () => prom.samples(underA));
         f.lost = f.sent - f.stored;
-        const heartbeats = await prom.series(`up{job="adot-spoke-collector"}`);
-        const recorded = await prom.query(RECORDS.sourcePresent);
+        const heartbeats = await prom.series(own);
+        // Monitored accounts only (no site): the site gateway's records of an earlier test carry `site`.
+        const recorded = await prom.query(`${RECORDS.sourcePresent}{site=""}`);
         const storedUnderB = await prom.samplesAcrossNames(`{account="${ACCOUNTS.spokeB}"}`);
         f.details = {
             recordedPresent: recorded.map((r) => r.metric), heartbeatLabels: heartbeats.map((h) => ({ account: h.account, cluster: h.cluster, source_role: h.source_role })),
