@@ -20,7 +20,7 @@ const A = TENANTS.find((t) => t.kind === "monitored" && t.account === ACCOUNTS.s
 const B = TENANTS.find((t) => t.kind === "onprem" && t.site === SITES.dc1)!;
 
 /**
- * The hub exporter's log lines about a failed remote write (exporter.go:489-496 at contrib v0.156.0:
+ * The hub exporter's log lines about a failed remote write (exporter.go:492-497 at contrib v0.156.0:
  * "failed to send WriteRequest to remote endpoint" with status_code, retry_attempt and the store's body).
  * retry_attempt counts attempts from 1 (exporter.go:423-426): 1 is the first, a retry is above 1.
  */
@@ -116,11 +116,11 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         assert.strictEqual(usageA, LIMIT, "Cortex's own usage gauge of A's label set is its limit");
         assert.strictEqual(f.details.cortexUsageOfB, STEADY, "and B's is its series, all of them");
         // What Cortex answered: 400 once per round of A (the ingester appends the rest and returns the first
-        // refusal, ingester.go:1405-1413, 1666-1673), each refused series counted under its reason.
+        // refusal, cortex@v1.21.1 pkg/ingester/ingester.go:1360-1364, 1405-1413, 1674-1681), each refused series counted under its reason.
         assert.strictEqual(await pushAnswers(primary, 400), attemptsA, "Cortex answered 400 exactly once per round of A: no retry reached it");
         assert.strictEqual(await primary.metric("cortex_discarded_samples_total", 'reason="per_labelset_series_limit"'), (FLOOD - LIMIT) * attemptsA, "the series above the limit were refused every round");
         // What the hub did: one failed write per round, status 400 with Cortex's words, never retried (a 4xx
-        // other than 429 is permanent: exporter.go:498-510), all of A's points counted as failed.
+        // other than 429 is permanent: exporter.go:499-510), all of A's points counted as failed.
         assert.strictEqual(writes.length, attemptsA, "one failed remote write per round of A");
         assert.ok(writes.every((w) => w.status === 400 && w.retryAttempt === 1), `every failed write was a first attempt answered 400 (${JSON.stringify(f.details.hubFailedWriteStatuses)})`);
         assert.ok(writes.every((w) => w.error.includes(`per-labelset series limit of ${LIMIT} exceeded (labelSet: {account="${ACCOUNTS.spokeA}"}`)), `Cortex named the limit and A's label set: ${String(f.details.hubFirstError)}`);

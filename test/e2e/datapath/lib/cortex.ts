@@ -84,6 +84,8 @@ export function renderCortexConfig(o: { home: string; httpPort: number; grpcPort
         compactor: { data_dir: dir("compactor"), sharding_ring: { ...inmemory, instance_interface_names: ["lo"] } },
         store_gateway: { sharding_ring: { ...inmemory, instance_interface_names: ["lo"] } },
         frontend_worker: { match_max_concurrent: true },
+        // Default ./active-query-tracker: relative to the suite's working directory, the repository.
+        querier: { active_query_tracker_dir: dir("active-query-tracker") },
         ruler: { rule_path: dir("ruler"), ring: { ...inmemory, instance_interface_names: ["lo"] } },
         ruler_storage: { backend: "local", local: { directory: dir("rules") } },
         alertmanager: { data_dir: dir("alertmanager"), external_url: "http://127.0.0.1/alertmanager", cluster: { listen_address: "" }, sharding_ring: { ...inmemory, instance_interface_names: ["lo"] } },
