@@ -42,6 +42,8 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
     let a: OtlpSender;
     let b: OtlpSender;
     let attemptsA = 0;
+    /** Seconds to start both Cortex instances and the hub task, and seconds of traffic (the tests only read afterwards). */
+    const took = { startSeconds: 0, trafficSeconds: 0 };
     // This run's own label on every point: the assertions select only what this test wrote.
     let run = "";
     const sel = (metric: string, labels: Record<string, string>): string =>
@@ -53,6 +55,7 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         this.timeout(3_600_000);
         let pki;
         ({ dir, pki } = await prepareRun("s11"));
+        const t0 = Date.now();
         run = path.basename(dir);
         // The limits exactly as the hub renders them for the workspace (tenantSeriesLimits), valid by its own plan-time check.
         assert.deepStrictEqual(tenantLimitProblems(TENANTS, LIMITS, AMP_DEFAULT_QUOTAS.activeSeries), [], "the limits pass the hub's plan-time check");
@@ -63,6 +66,8 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         // A: a runaway exporter in account 222… over OTLP/gRPC; B: site dc1's gateway-like sender over OTLP/HTTP protobuf.
         a = new OtlpSender(hub.grpcEndpoint, { metric: "e2e_limit_flood", series: FLOOD, resource: { "service.name": "runaway" }, pointAttributes: { e2e_run: run }, transport: "grpc", tls: hub.senderTls(pki.tenants[KEYS.spokeA]) });
         b = new OtlpSender(hub.httpUrl, { metric: "e2e_limit_steady", series: STEADY, resource: { "service.name": "steady" }, pointAttributes: { e2e_run: run }, transport: "http-protobuf", tls: hub.senderTls(pki.tenants[KEYS.dc1]) });
+        took.startSeconds = Math.round((Date.now() - t0) / 100) / 10;
+        const t1 = Date.now();
         // Both tenants in the same instant of every round, so the DR pipeline's batches carry both.
         for (let i = 0; i < ROUNDS; i++) {
             const t = Date.now();
@@ -72,6 +77,7 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         }
         a.close();
         b.close();
+        took.trafficSeconds = Math.round((Date.now() - t1) / 100) / 10;
     });
     after(stopAll);
 
@@ -91,7 +97,7 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
             return v === LIMIT ? v : undefined;
         }, 30_000, 1_000).catch(async () => primary.metric("cortex_ingester_usage_per_labelset", `labelset="${labelSetId}"`));
         f.details = {
-            limitOfA: LIMIT, seriesPushedByA: FLOOD, roundsOfA: attemptsA, seriesOfBSent: STEADY,
+            ...took, limitOfA: LIMIT, seriesPushedByA: FLOOD, roundsOfA: attemptsA, seriesOfBSent: STEADY,
             seriesOfAStored: seriesA.length, allSeriesOfA: allOfA.length, samplesOfAStored: await primary.samples(selA()),
             aRefusedRounds: a.failedRequests, aAnswer: a.lastError, bRefusedRounds: b.failedRequests,
             cortexPushAnswers400: await pushAnswers(primary, 400),
