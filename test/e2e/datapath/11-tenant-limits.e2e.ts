@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
-import { AMP_DEFAULT_QUOTAS } from "../../../components/content/options";
+import { ALERTS } from "../../../components/content/alertingRules";
+import { renderRuleNamespaces } from "../../../components/content/index";
+import { AMP_DEFAULT_QUOTAS, resolveContentOptions } from "../../../components/content/options";
 import { TenantLimitsConfig, tenantLabelSet, tenantLimitProblems, tenantSeriesLimits } from "../../../components/hub/tenantLimits";
 import { Cortex, cortexLabelSetLimits, startCortex } from "./lib/cortex";
 import { PARAMS } from "./lib/env";
@@ -13,7 +15,8 @@ import { ACCOUNTS, Hub, KEYS, SITES, TENANTS, prepareRun, startHub } from "./lib
 const LIMIT = 50;
 const FLOOD = 500;
 const STEADY = 20;
-const ROUNDS = 10;
+/** 35 rounds of PARAMS.sampleIntervalSeconds (2 s): 70 s, so the hub's self scrape (every 30 s) sees its failure counter rise between two scrapes, as rate() in its alerts needs. */
+const ROUNDS = 35;
 /** The hub's limits as stacks/fleet.yaml would set them: a fleet default, and an override for A. */
 const LIMITS: TenantLimitsConfig = { maxActiveSeries: 1_000, overrides: { [KEYS.spokeA]: LIMIT } };
 const A = TENANTS.find((t) => t.kind === "monitored" && t.account === ACCOUNTS.spokeA)!;
@@ -29,6 +32,14 @@ function failedWrites(log: string, exporter: string): Array<{ status: number; re
         const j = JSON.parse(l.slice(l.indexOf("{"))) as { status_code: number; retry_attempt: number; error: string };
         return { status: j.status_code, retryAttempt: j.retry_attempt, error: j.error };
     });
+}
+
+/** The expression of one of the content's alerts as the hub deploys it (default content options). */
+function alertExpr(name: string): string {
+    const rules = renderRuleNamespaces(resolveContentOptions({})).flatMap((ns) => ns.groups.flatMap((g) => g.rules));
+    const rule = rules.find((r) => "alert" in r && r.alert === name);
+    if (rule === undefined) throw new Error(`no alert ${name} in the content`);
+    return rule.expr;
 }
 
 /** Cortex's own count of remote-write (push) answers with `status` (weaveworks middleware: cortex_request_duration_seconds, route api_v1_push). */
@@ -134,6 +145,25 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         // What A's sender saw: every round refused with the final answer (INTERNAL, the proxy's "give up"), so it drops.
         assert.strictEqual(a.failedRequests, attemptsA, "every round of A was answered with an error");
         assert.match(a.lastError, /^gRPC INTERNAL: .*Permanent error: remote write request failed/, "A got the hub's final answer");
+    }));
+
+    it("records what the hub's own alerts make of the refusals: the hub's self-metrics in Cortex, evaluated with the deployed expressions", async () => scenario("11-tenant-limit-hub-alerts", async (f) => {
+        // The hub's self pipeline writes its own metrics (scraped every 30 s) into the same store: what
+        // AMP's rule evaluation would see. Wait until a scrape after the traffic has landed.
+        const failed = `otelcol_exporter_send_failed_metric_points_total{exporter="prometheusremotewrite/primary"}`;
+        const counted = await waitFor("the hub's send_failed counter in Cortex", async () => {
+            const v = await primary.value(`max(${failed})`);
+            return v >= FLOOD * attemptsA ? v : undefined;
+        }, 75_000, 2_000).catch(async () => primary.value(`max(${failed})`));
+        const evaluate = async (name: string): Promise<Array<{ labels: Record<string, string>; value: number }>> =>
+            (await primary.query(alertExpr(name))).map((r) => ({ labels: r.metric, value: Math.round(Number(r.value[1]) * 1000) / 1000 }));
+        f.details = {
+            hubSendFailedInCortex: counted,
+            [ALERTS.hubRemoteWriteFailing]: await evaluate(ALERTS.hubRemoteWriteFailing),
+            [ALERTS.hubRemoteWriteRetrying]: await evaluate(ALERTS.hubRemoteWriteRetrying),
+        };
+        // The measurement itself: the hub's counter reached the store with every refused point of A.
+        assert.strictEqual(counted, FLOOD * attemptsA, "the hub's self-metrics in Cortex count every point of A's refused rounds");
     }));
 
     it("in the DR copy, where the batch processor puts both tenants in one remote write, Cortex stores the other tenant's samples from the requests it refused", async () => scenario("11-tenant-limit-shared-request", async (f) => {
