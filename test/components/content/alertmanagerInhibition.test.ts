@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { ALERTS, ALERT_LABELS, PRIMARY_REMOTE_WRITE_EXPORTER, alertmanagerConfig, resolveContentOptions } from "../../../components/content";
+import { ALERTS, ALERT_LABELS, PRIMARY_REMOTE_WRITE_EXPORTER, TENANT_ALERTS, alertmanagerConfig, resolveContentOptions } from "../../../components/content";
 import { removeTempDirs, tempDir } from "./tools";
 import { freePort } from "../../e2e/datapath/lib/procs";
 
@@ -108,5 +108,18 @@ describe("content: inhibit rules in a real Alertmanager", function () {
         assert.strictEqual(silent?.status.inhibitedBy.length, 1);
         // The DR alert itself stays visible: it is a hub alert, not a spoke alert.
         assert.strictEqual(alerts.find((a) => a.labels.exporter === "prometheusremotewrite/dr")?.status.state, "active");
+    });
+
+    it("a failing primary exporter mutes no tenant alert: a tenant at its series limit (whose refused writes may be the failures) and an expiring certificate stay active", async () => {
+        const tenant = { [ALERT_LABELS.scope]: "spoke", [ALERT_LABELS.severity]: "warning", [o.labels.account]: "333333333333" };
+        const nearLimit = { ...tenant, alertname: TENANT_ALERTS.activeSeriesNearLimit };
+        const expiring = { ...tenant, alertname: TENANT_ALERTS.certificateExpiring };
+        const otherSilent = { ...spoke, [o.labels.account]: "333333333333" };
+        await post([primaryFailing, nearLimit, expiring, otherSilent]);
+        const alerts = await states(2);
+        const state = (name: string, account: string): string | undefined => alerts.find((a) => a.labels.alertname === name && a.labels[o.labels.account] === account)?.status.state;
+        assert.strictEqual(state(ALERTS.accountSilent, "333333333333"), "suppressed", "a spoke symptom of the outage is still muted");
+        assert.strictEqual(state(TENANT_ALERTS.activeSeriesNearLimit, "333333333333"), "active");
+        assert.strictEqual(state(TENANT_ALERTS.certificateExpiring, "333333333333"), "active");
     });
 });
