@@ -51,7 +51,7 @@ describe("data path 3: WAN outage between an on-prem gateway and the hub", funct
         const recovered = Date.now();
         f.stored = await waitFor("the backlog to drain into the store", async () => { const n = await prom.samples(metric); return n >= f.sent ? n : undefined; }, 240_000, 2_000).catch(async () => prom.samples(metric));
         f.lost = f.sent - f.stored;
-        f.details = { outageSeconds: PARAMS.outageSeconds, samplesPerSecond: rate, queuedBatchesAtRecovery: queuedAtRecovery, drainSeconds: Math.round((Date.now() - recovered) / 1000), gatewayRestarted, senderFailedRounds: app.failedRequests };
+        f.details = { outageSeconds: PARAMS.outageSeconds, samplesPerSecond: rate, queuedSamplesAtRecovery: queuedAtRecovery, drainSeconds: Math.round((Date.now() - recovered) / 1000), gatewayRestarted, senderFailedRounds: app.failedRequests };
         assert.ok(gatewayRestarted, "the gateway restarted during the outage");
         assert.strictEqual(app.failedRequests, 0, `the gateway accepted every round (${app.lastError})`);
         assert.strictEqual(f.stored, f.sent, "sent == stored");

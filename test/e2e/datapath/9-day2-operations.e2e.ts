@@ -258,7 +258,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             const killedMidReplay = (async () => {
                 const at = await waitFor("the replay to start", async () => {
                     const sent = await gw.metric("otelcol_exporter_sent_metric_points");
-                    return sent > sentBefore ? { replayedPoints: sent - sentBefore, queuedBatches: await gw.metric("otelcol_exporter_queue_size") } : undefined;
+                    return sent > sentBefore ? { replayedPoints: sent - sentBefore, queuedSamples: await gw.metric("otelcol_exporter_queue_size") } : undefined;
                 }, 180_000, 20);
                 await gw.proc.kill();
                 return at;
@@ -272,14 +272,14 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             const ingestAfter = await ingestion(prom);
             const delta = Object.fromEntries(Object.entries(ingestAfter).map(([k, v]) => [k, v - ingestBefore[k as keyof typeof ingestBefore]]));
             f.details = {
-                outageSeconds: PARAMS.outageSeconds, samplesPerSecond: rate, queuedBatchesAtRecovery: queuedAtRecovery,
+                outageSeconds: PARAMS.outageSeconds, samplesPerSecond: rate, queuedSamplesAtRecovery: queuedAtRecovery,
                 atMidReplayKill: atKill, drainSecondsAfterRestart: Math.round((Date.now() - restarted) / 1000),
                 outOfOrderWindowSeconds: PROMETHEUS_WORKSPACE_DEFAULTS.outOfOrderTimeWindowSeconds, ingestion: delta,
                 appFailedRounds: a.failedRequests,
             };
             assert.strictEqual(a.failedRequests, 0, "the gateway accepted every round");
-            assert.ok(queuedAtRecovery > 1, `a backlog to replay (${queuedAtRecovery} batches)`);
-            assert.ok(atKill.queuedBatches > 0, `killed mid-replay: ${JSON.stringify(atKill)}`);
+            assert.ok(queuedAtRecovery > 1, `a backlog to replay (${queuedAtRecovery} samples)`);
+            assert.ok(atKill.queuedSamples > 0, `killed mid-replay: ${JSON.stringify(atKill)}`);
             assert.deepStrictEqual([delta.outOfOrderRejected, delta.tooOld], [0, 0], "no sample refused as out of order or too old");
             assert.strictEqual(f.stored, f.sent, "stored == sent");
             await Promise.all([gw.stop(), hub.stop()]);
@@ -391,7 +391,7 @@ describe("data path 9: day-2 operations lose nothing anyone acknowledged", funct
             await settle(f, prom, metric, [a], [sending]);
             f.details = {
                 storedBeforeRevocation: before, revokedSerial: current.serial, newSerial: next.serial,
-                sentWhileRevokedPoints: sentWhileRevoked, queuedBatchesWhileRevoked: queuedWhileRevoked,
+                sentWhileRevokedPoints: sentWhileRevoked, queuedSamplesWhileRevoked: queuedWhileRevoked,
                 secondsRevokedBeforeRotation: Math.round((rotated - revoked) / 1000),
                 secondsFromRotationToFirstAcceptedExport: Math.round((flowing - rotated) / 1000),
                 gatewayAnswers: senderAnswers(gw.proc.logTail(100_000)),
