@@ -9,16 +9,18 @@
  *   (kubernetes_sd role pod, keeps pods annotated `prometheus.io/scrape: "true"`, honours
  *   `prometheus.io/port|path|scheme`; optional hashmod sharding over replicas), `prometheus/self`.
  *   processors: `memory_limiter`, `resource/source` (upserts the source attributes of
- *   components/telemetry/labels.ts, so senders cannot spoof another account), `batch`.
+ *   components/telemetry/labels.ts, so senders cannot spoof another account), and `batch` only with
+ *   the in-memory queue: a persistent queue batches after itself (`sending_queue.batch`, see
+ *   `durableSendingQueue`), so a push is answered only once it is on disk.
  *   exporter to the hub, one of (both present the tenant certificate the hub issued, `clientCert`):
  *     - `{ kind: "otlp", endpoint: "host:4317", clientCert, caPem?|caFile? }` → `otlp/hub` (gRPC,
  *       mutual TLS ≥1.2, retry_on_failure, in-memory or persistent sending_queue): monitored accounts.
  *     - `{ kind: "otlphttp", endpoint: "https://host:4318", clientCert, caPem?|caFile? }` →
  *       `otlphttp/hub` (mutual TLS): on-prem. With `queue.persistent` the sending_queue uses
- *       `storage: file_storage/queue` (extension with a directory on a PVC, size from `persistentQueueSize`).
+ *       `storage: file_storage/queue` (extension with a directory on a PVC, size in samples from `persistentQueueSize`).
  *   TLS is never disabled: there is no option for `insecure`, and plain endpoints are rejected. There
  *   is no bearer-token mode: a shared token cannot name a tenant unforgeably (README "Tenant identity").
- * - `persistentQueueSize(volumeGi, maxBatchKiB)`, `sourceAttributes(source)`,
+ * - `persistentQueueSize(volumeGi)`, `SPOKE_BATCH`, `QUEUE_BYTES_PER_SAMPLE`, `sourceAttributes(source)`,
  *   `SPOKE_PORTS` (otlpGrpc 4317, otlpHttp 4318, health 13133), `SHARD_INDEX_ENV`, `POD_IP_ENV`.
  */
 import { stringify } from "yaml";
@@ -32,6 +34,19 @@ export const POD_IP_ENV = "MY_POD_IP";
 /** Set by KubernetesCollector from the StatefulSet pod index label (Kubernetes 1.28+). */
 export const SHARD_INDEX_ENV = "SHARD_INDEX";
 export const SPOKE_COLLECTOR_JOB = "adot-spoke-collector";
+
+/**
+ * One batch to the hub, the same whether the batch processor (in-memory queue) or the exporter's
+ * batcher after a persistent queue (`sending_queue.batch`) forms it: sent once it holds `minSize`
+ * samples or `timeoutSeconds` after its first, never more than `maxSize` samples.
+ */
+export const SPOKE_BATCH = { minSize: 2048, maxSize: 4096, timeoutSeconds: 5 } as const;
+
+/**
+ * Bytes one queued sample takes on disk: an OTLP data point with its attributes serialised as
+ * protobuf is ~100-150 bytes; 200 leaves room for label-heavy series.
+ */
+export const QUEUE_BYTES_PER_SAMPLE = 200;
 
 export interface SpokeSource {
     readonly account: string;
@@ -57,7 +72,10 @@ export interface TlsTrust {
 }
 
 export interface QueueOptions {
-    /** Batches the sending queue holds. Default 5000 (in memory) or persistentQueueSize(...) (on disk). */
+    /**
+     * What the sending queue holds: batches in memory (default 5000); samples on disk (default
+     * persistentQueueSize(volumeGi); at least SPOKE_BATCH.minSize, one batch).
+     */
     readonly size?: number;
     /**
      * Exporter workers. Default 1: with several, a backlog (after a hub outage, or a persistent
@@ -71,8 +89,6 @@ export interface QueueOptions {
         readonly directory: string;
         /** Volume size, used to size the queue. */
         readonly volumeGi: number;
-        /** Upper bound of one exported batch. Default 512 KiB. */
-        readonly maxBatchKiB?: number;
     };
 }
 
@@ -154,14 +170,14 @@ function fail(field: string, message: string): never {
 }
 
 /**
- * Queue length (in batches) that fits a volume: the file_storage compaction rewrites the
+ * Samples a persistent queue on a volume may hold: the file_storage compaction rewrites the
  * database beside the original, so only ~40% of the volume may hold queued data.
  */
-export function persistentQueueSize(volumeGi: number, maxBatchKiB = 512): number {
-    if (!(volumeGi > 0) || !(maxBatchKiB > 0)) {
-        throw new Error("persistentQueueSize: volumeGi and maxBatchKiB must be positive");
+export function persistentQueueSize(volumeGi: number): number {
+    if (!(volumeGi > 0)) {
+        throw new Error("persistentQueueSize: volumeGi must be positive");
     }
-    return Math.max(100, Math.floor((volumeGi * 1024 * 1024 * 0.4) / maxBatchKiB));
+    return Math.max(SPOKE_BATCH.minSize, Math.floor((volumeGi * 1024 ** 3 * 0.4) / QUEUE_BYTES_PER_SAMPLE));
 }
 
 /** The source resource attributes (semantic keys from components/telemetry/labels.ts) and their values. */
@@ -213,7 +229,12 @@ function checkOptions(o: SpokeCollectorConfigOptions): void {
         fail("exporter.queue.persistent", "needs an absolute directory and a positive volumeGi");
     }
     if (e.queue?.size !== undefined && (!Number.isInteger(e.queue.size) || e.queue.size < 1)) {
-        fail("exporter.queue.size", "expected a positive whole number of batches");
+        fail("exporter.queue.size", `expected a positive whole number of ${p !== undefined ? "samples" : "batches"}`);
+    }
+    if (p !== undefined && e.queue?.size !== undefined && e.queue.size < SPOKE_BATCH.minSize) {
+        // exporterhelper refuses a queue smaller than one batch of the same sizer
+        // (exporterhelper@v0.156.0/internal/queuebatch/config.go:81-86).
+        fail("exporter.queue.size", `a persistent queue counts samples and must hold one batch: set at least ${SPOKE_BATCH.minSize} (got ${e.queue.size})`);
     }
     const shards = o.podScrape === false ? 1 : o.podScrape?.shards ?? 1;
     if (!Number.isInteger(shards) || shards < 1) {
@@ -287,10 +308,15 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
         extensions["file_storage/queue"] = queueStorage;
     }
 
+    // With a persistent queue there is no batch processor: it answers a push once the data is in its
+    // memory (see durableSendingQueue), and a crash would lose what it held.
+    const batch = queueStorage === undefined
+        ? { batch: { send_batch_size: SPOKE_BATCH.minSize, send_batch_max_size: SPOKE_BATCH.maxSize, timeout: `${SPOKE_BATCH.timeoutSeconds}s` } }
+        : {};
     const processors = {
         memory_limiter: { check_interval: "1s", limit_percentage: o.memoryLimitPercent ?? 80, spike_limit_percentage: 20 },
         "resource/source": { attributes: sourceAttributes(o.source).map((a) => ({ ...a, action: "upsert" })) },
-        batch: { send_batch_size: 2048, send_batch_max_size: 4096, timeout: "5s" },
+        ...batch,
     };
     const config = {
         extensions,
@@ -302,7 +328,7 @@ export function renderSpokeCollectorConfig(o: SpokeCollectorConfigOptions): stri
             pipelines: {
                 metrics: {
                     receivers: Object.keys(receivers),
-                    processors: ["memory_limiter", "resource/source", "batch"],
+                    processors: Object.keys(processors),
                     exporters: [exporterName],
                 },
             },
@@ -353,12 +379,9 @@ function hubExporter(e: SpokeCollectorConfigOptions["exporter"]): { exporterName
         create_directory: false,
         compaction: { on_start: true, on_rebound: true, directory: persistent.directory },
     };
-    const sendingQueue = {
-        enabled: true,
-        num_consumers: e.queue?.consumers ?? 1,
-        queue_size: e.queue?.size ?? (persistent !== undefined ? persistentQueueSize(persistent.volumeGi, persistent.maxBatchKiB) : 5000),
-        ...(persistent !== undefined ? { storage: "file_storage/queue" } : {}),
-    };
+    const sendingQueue = persistent !== undefined
+        ? durableSendingQueue(e.queue?.size ?? persistentQueueSize(persistent.volumeGi), e.queue?.consumers ?? 1)
+        : { enabled: true, num_consumers: e.queue?.consumers ?? 1, queue_size: e.queue?.size ?? 5000 };
     const exporterName = e.kind === "otlp" ? "otlp/hub" : "otlphttp/hub";
     const exporter: Record<string, unknown> = {
         endpoint: e.endpoint,
@@ -370,4 +393,40 @@ function hubExporter(e: SpokeCollectorConfigOptions["exporter"]): { exporterName
         sending_queue: sendingQueue,
     };
     return { exporterName, exporter, queueStorage };
+}
+
+/**
+ * The persistent sending queue, batching AFTER the queue so that a push is answered only once it is
+ * on disk, and leaves the disk only once the hub took it. Read in the collector's source (core
+ * v0.156.0, the ADOT v0.49.0 collector; paths under go.opentelemetry.io/collector/):
+ * - the batch processor answers once the data is in a channel (processor/batchprocessor@v0.156.0
+ *   batch_processor.go:290-293): a SIGKILL before its timeout lost what it held. Hence no processor;
+ * - the exporter's first sender is the queue (exporter/exporterhelper@v0.156.0 internal/base_exporter.go:
+ *   93-106, 112-121; queuebatch/queue_batch.go:97-100), whose persistent Offer writes the request and
+ *   the queue's metadata in one storage transaction before it returns (internal/queue/persistent_queue.go:
+ *   272-319), so the receiver's answer waits for the write;
+ * - a read marks the request dispatched in storage (persistent_queue.go:357-391); the batcher keeps its
+ *   done callback until the batch holding it was exported (queuebatch/partition_batcher.go:79-206,
+ *   289-296), and only then is it deleted (persistent_queue.go:394-426); at start, requests still marked
+ *   dispatched are queued again (persistent_queue.go:151-169, 448-499). So a kill at any moment loses
+ *   none; it may send again what the hub already took, which the store keeps once (same series,
+ *   timestamp and value);
+ * - the `items` sizer counts samples (persistent_queue.go:132-141) until they are done, in flight and
+ *   in the batcher included: the outage sizing is exact in samples, and a push that would overflow
+ *   is refused to its sender (persistent_queue.go:277-284) instead of dropped after it was answered;
+ * - the batcher needs `items` or `bytes` (queuebatch/config.go:124-150) and a queue of at least one
+ *   batch of the same sizer (config.go:81-86); with batching and no partitioner one consumer reads the
+ *   queue (queue_batch.go:53-57), and `num_consumers` bounds the concurrent exports (queue_batch.go:43-48).
+ * What this does not cover: file_storage writes without fsync by default (extension/storage/filestorage
+ * client.go:52, contrib v0.156.0), so a written request survives the process, not the node losing power.
+ */
+export function durableSendingQueue(queueSize: number, consumers: number): Record<string, unknown> {
+    return {
+        enabled: true,
+        num_consumers: consumers,
+        sizer: "items",
+        queue_size: queueSize,
+        storage: "file_storage/queue",
+        batch: { flush_timeout: `${SPOKE_BATCH.timeoutSeconds}s`, sizer: "items", min_size: SPOKE_BATCH.minSize, max_size: SPOKE_BATCH.maxSize },
+    };
 }

@@ -5,12 +5,15 @@
  * scrape targets outside Kubernetes (site hosts), which the shared renderer does not cover.
  */
 import { parse, stringify } from "yaml";
-import { renderSpokeCollectorConfig, SHARD_INDEX_ENV, SpokeCollectorConfigOptions } from "../agent/spokeCollectorConfig";
+import { renderSpokeCollectorConfig, SHARD_INDEX_ENV, SPOKE_BATCH, SpokeCollectorConfigOptions } from "../agent/spokeCollectorConfig";
 import { CLIENT_TLS_MOUNT } from "../spoke/tenantIdentity";
 import { queueSizing } from "./queueSizing";
 
-/** Batch settings the shared renderer uses; the queue is sized in these batches (checked on render). */
-export const GATEWAY_BATCH = { size: 2048, timeoutSeconds: 5 } as const;
+/**
+ * The batches the gateway's exporter forms after its persistent queue (the shared renderer's
+ * SPOKE_BATCH; checked on render): the queue, counted in samples, holds at least one.
+ */
+export const GATEWAY_BATCH = { size: SPOKE_BATCH.minSize, timeoutSeconds: SPOKE_BATCH.timeoutSeconds } as const;
 
 /** Where the gateway's files live inside the pod. */
 export const GATEWAY_PATHS = {
@@ -73,7 +76,7 @@ function staticReceiver(targets: readonly StaticScrapeTarget[], replicas: number
 }
 
 export function renderGatewayCollectorConfig(o: GatewayCollectorConfigOptions): string {
-    const sizing = queueSizing({ ...o.queue, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
+    const sizing = queueSizing({ outageMinutes: o.queue.outageMinutes, samplesPerSecond: o.queue.samplesPerSecond, batchSize: GATEWAY_BATCH.size });
     if (o.queue.storageGi < sizing.minStorageGi) {
         throw new Error(`renderGatewayCollectorConfig: queue.storageGi: ${o.queue.storageGi}Gi is below the ${sizing.minStorageGi}Gi the outage needs`);
     }
@@ -92,10 +95,10 @@ export function renderGatewayCollectorConfig(o: GatewayCollectorConfigOptions): 
         ...(o.ports !== undefined ? { ports: o.ports } : {}),
     });
     const doc = parse(yaml);
-    const batch = doc.processors?.batch;
-    if (batch?.send_batch_size !== GATEWAY_BATCH.size || batch?.timeout !== `${GATEWAY_BATCH.timeoutSeconds}s`) {
-        // The queue size above assumes these; a change in the shared renderer must be reflected here.
-        throw new Error(`renderGatewayCollectorConfig: the shared renderer's batch settings changed (${JSON.stringify(batch)}); update GATEWAY_BATCH`);
+    const queue = doc.exporters?.["otlphttp/hub"]?.sending_queue;
+    if (queue?.sizer !== "items" || queue?.batch?.min_size !== GATEWAY_BATCH.size || queue?.batch?.flush_timeout !== `${GATEWAY_BATCH.timeoutSeconds}s` || doc.processors?.batch !== undefined) {
+        // The queue size above counts samples and assumes these batches after the queue; a change in the shared renderer must be reflected here.
+        throw new Error(`renderGatewayCollectorConfig: the shared renderer's queue or batch settings changed (${JSON.stringify(queue)}); update GATEWAY_BATCH and queueSizing`);
     }
     const targets = o.staticTargets ?? [];
     if (targets.length === 0) {

@@ -2,13 +2,16 @@
  * Sizing of the gateway collector's persistent sending queue, so a WAN outage of the
  * configured length loses no data. Pure: the config schema and the collector renderer
  * both call it, so what is validated is exactly what is deployed.
+ *
+ * The queue counts samples (`sizer: items`, components/agent/spokeCollectorConfig.ts
+ * durableSendingQueue): every sample pushed and not yet taken by the hub, those in the batch being
+ * formed or retried included. Counted in requests it would count each sender's pushes, whose size
+ * the gateway does not choose, so no outage length could be promised from it.
  */
+import { QUEUE_BYTES_PER_SAMPLE } from "../agent/spokeCollectorConfig";
 
-/**
- * Bytes one queued sample takes on disk: an OTLP data point with its attributes serialised
- * as protobuf is ~100-150 bytes; 200 leaves room for label-heavy series.
- */
-export const BYTES_PER_SAMPLE = 200;
+/** Bytes one queued sample takes on disk (QUEUE_BYTES_PER_SAMPLE of the shared renderer). */
+export const BYTES_PER_SAMPLE = QUEUE_BYTES_PER_SAMPLE;
 
 /** Queue capacity above the outage's expected volume (traffic bursts, catch-up after recovery). */
 export const QUEUE_HEADROOM = 1.25;
@@ -23,25 +26,25 @@ export interface QueueSizingInput {
     readonly outageMinutes: number;
     /** Samples (data points) per second the gateway forwards at peak. */
     readonly samplesPerSecond: number;
-    /** Items per batch (batch processor send_batch_size). */
+    /**
+     * Samples in one batch (sending_queue.batch.min_size): the collector refuses a queue that cannot
+     * hold one (exporterhelper@v0.156.0/internal/queuebatch/config.go:81-86).
+     */
     readonly batchSize: number;
-    /** Batch processor timeout in seconds: at low rates batches close on time, not on size. */
-    readonly batchTimeoutSeconds: number;
 }
 
 export interface QueueSizing {
     /** Samples arriving during the outage. */
     readonly samples: number;
-    /** sending_queue.queue_size, in batches (requests), headroom included. */
+    /** sending_queue.queue_size, in samples (sizer items), headroom included, at least one batch. */
     readonly queueSize: number;
     /** Smallest PersistentVolumeClaim (GiB) that holds a full queue plus a compaction copy. */
     readonly minStorageGi: number;
 }
 
 /**
- * The queue a gateway needs. Batches are counted the pessimistic way (by size or by timeout,
- * whichever yields more), bytes by items, so neither the in-memory batch count nor the disk
- * fills before the outage ends.
+ * The queue a gateway needs: the outage's samples plus headroom, and a disk that holds them
+ * (and a compaction copy), so neither the queue's count nor the disk fills before the outage ends.
  */
 export function queueSizing(i: QueueSizingInput): QueueSizing {
     for (const [k, v] of Object.entries(i)) {
@@ -51,8 +54,7 @@ export function queueSizing(i: QueueSizingInput): QueueSizing {
     }
     const seconds = i.outageMinutes * 60;
     const samples = Math.ceil(i.samplesPerSecond * seconds);
-    const batches = Math.max(Math.ceil(samples / i.batchSize), Math.ceil(seconds / i.batchTimeoutSeconds));
-    const queueSize = Math.ceil(batches * QUEUE_HEADROOM);
+    const queueSize = Math.max(Math.ceil(samples * QUEUE_HEADROOM), Math.ceil(i.batchSize));
     const bytes = samples * QUEUE_HEADROOM * BYTES_PER_SAMPLE * COMPACTION_FACTOR;
     return { samples, queueSize, minStorageGi: Math.max(1, Math.ceil(bytes / GIB)) };
 }

@@ -256,7 +256,7 @@ const queue = z
     })
     .strict()
     .superRefine((q, ctx) => {
-        const need = queueSizing({ outageMinutes: q.outageMinutes, samplesPerSecond: q.samplesPerSecond, batchSize: GATEWAY_BATCH.size, batchTimeoutSeconds: GATEWAY_BATCH.timeoutSeconds });
+        const need = queueSizing({ outageMinutes: q.outageMinutes, samplesPerSecond: q.samplesPerSecond, batchSize: GATEWAY_BATCH.size });
         if (q.storageGi < need.minStorageGi) {
             ctx.addIssue({
                 code: "custom",

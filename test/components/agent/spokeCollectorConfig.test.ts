@@ -75,7 +75,7 @@ describe("spoke collector config", () => {
         assert.strictEqual(off.receivers["prometheus/pods"], undefined);
     });
 
-    it("option B: otlphttp with mutual TLS files and a persistent file_storage queue sized from the volume", () => {
+    it("option B: otlphttp with mutual TLS files and a persistent file_storage queue of samples sized from the volume, batching after it", () => {
         const c = parse(renderSpokeCollectorConfig({
             source: { account: "333333333333", region: "eu-west-1", sourceRole: "onprem", site: "dc1" },
             exporter: {
@@ -88,12 +88,26 @@ describe("spoke collector config", () => {
         assert.strictEqual(e.endpoint, "https://collector.monitoring.internal:4318");
         assert.deepStrictEqual(e.tls, { min_version: "1.2", ca_file: "/etc/otel/hub/ca.pem", ...clientTls, reload_interval: "10m" });
         assert.strictEqual(e.auth, undefined);
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: persistentQueueSize(10, 512), storage: "file_storage/queue" });
-        assert.strictEqual(persistentQueueSize(10, 512), 8192);
+        assert.deepStrictEqual(e.sending_queue, {
+            enabled: true, num_consumers: 1, sizer: "items", queue_size: persistentQueueSize(10), storage: "file_storage/queue",
+            batch: { flush_timeout: "5s", sizer: "items", min_size: 2048, max_size: 4096 },
+        });
+        // 40 % of 10 GiB (the rest for bbolt's compaction copy) ÷ 200 B per sample = 21,474,836.48 → 21,474,836 samples.
+        assert.strictEqual(persistentQueueSize(10), 21_474_836);
+        // A push is answered once it is on disk: no batch processor holds it in memory before the queue.
+        assert.strictEqual(c.processors.batch, undefined);
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", "resource/source"]);
         assert.strictEqual(c.extensions["file_storage/queue"].directory, "/var/lib/otelcol/queue");
         assert.ok(c.service.extensions.includes("file_storage/queue"));
         assert.ok(c.processors["resource/source"].attributes.some((a: any) => a.key === "monitoring.site" && a.value === "dc1"));
         assert.deepStrictEqual(valuesOf(c, "insecure"), []);
+    });
+
+    it("refuses a persistent queue smaller than one batch of samples, naming the field", () => {
+        const persistent = { directory: "/var/lib/otelcol/queue", volumeGi: 1 };
+        const render = (size: number) => renderSpokeCollectorConfig({ ...monitored, exporter: { ...monitored.exporter, queue: { size, persistent } } });
+        assert.throws(() => render(2047), /exporter\.queue\.size: a persistent queue counts samples and must hold one batch: set at least 2048 \(got 2047\)/);
+        assert.strictEqual(parse(render(2048)).exporters["otlp/hub"].sending_queue.queue_size, 2048);
     });
 
     it("has no bearer-token mode: no auth extension, no authenticator, whatever the exporter kind", () => {

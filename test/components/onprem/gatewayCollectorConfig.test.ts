@@ -29,11 +29,15 @@ describe("gateway collector config", () => {
         assert.strictEqual(e.auth, undefined);
     });
 
-    it("queues on disk, sized for the outage, and retries until the hub is back", () => {
+    it("queues on disk in samples, sized for the outage, batches after the queue, and retries until the hub is back", () => {
         const c = render();
         const e = c.exporters["otlphttp/hub"];
-        // 240 min at 2,000/s: 28,800,000 samples ÷ 2,048 per batch = 14,063 batches, + 25 % = 17,579 (queueSizing.test.ts).
-        assert.deepStrictEqual(e.sending_queue, { enabled: true, num_consumers: 1, queue_size: 17_579, storage: "file_storage/queue" });
+        // 240 min at 2,000/s: 28,800,000 samples, + 25 % = 36,000,000 samples (queueSizing.test.ts). The
+        // batches the batch processor formed before are formed after the queue, with the same numbers.
+        assert.deepStrictEqual(e.sending_queue, {
+            enabled: true, num_consumers: 1, sizer: "items", queue_size: 36_000_000, storage: "file_storage/queue",
+            batch: { flush_timeout: "5s", sizer: "items", min_size: 2048, max_size: 4096 },
+        });
         assert.strictEqual(c.extensions["file_storage/queue"].directory, GATEWAY_PATHS.queue);
         assert.ok(c.service.extensions.includes("file_storage/queue"));
         assert.strictEqual(e.retry_on_failure.enabled, true);
@@ -76,12 +80,19 @@ describe("gateway collector config", () => {
         assert.throws(() => render({ queue: { outageMinutes: 240, samplesPerSecond: 2000, storageGi: 5 } }), /queue.storageGi: 5Gi is below the 14Gi/);
     });
 
-    it("matches the batch settings the queue is sized in", () => {
-        // A 60-minute outage at 10 samples/s: one batch closes every 5 s (3,600 ÷ 5 = 720), + 25 % = 900
-        // batches queued; that holds only if the rendered batch processor closes on 5 s with 2,048 per batch.
-        const c = render({ queue: { outageMinutes: 60, samplesPerSecond: 10, storageGi: 1 } });
-        assert.deepStrictEqual([c.processors.batch.send_batch_size, c.processors.batch.timeout], [2048, "5s"]);
-        assert.strictEqual(c.exporters["otlphttp/hub"].sending_queue.queue_size, 900);
+    it("answers a push only once it is on disk: no batch processor in front of the persistent queue", () => {
+        // The batch processor answers once the data is in its memory (batchprocessor@v0.156.0
+        // batch_processor.go:290-293); a kill before its timeout lost what it held (e2e scenario 9).
+        const c = render();
+        assert.strictEqual(c.processors.batch, undefined);
+        assert.deepStrictEqual(c.service.pipelines.metrics.processors, ["memory_limiter", "resource/source"]);
+    });
+
+    it("holds at least one batch of samples, the smallest queue the collector accepts", () => {
+        // A 1-minute outage at 10 samples/s is 600 samples (+ 25 % = 750), less than one batch of 2,048:
+        // exporterhelper refuses min_size > queue_size with the same sizer (queuebatch/config.go:81-86).
+        const c = render({ queue: { outageMinutes: 1, samplesPerSecond: 10, storageGi: 1 } });
+        assert.strictEqual(c.exporters["otlphttp/hub"].sending_queue.queue_size, 2048);
     });
 
     it("takes file paths, ports and the hub's certificate name as parameters", () => {

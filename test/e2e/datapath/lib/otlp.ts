@@ -113,6 +113,8 @@ export class OtlpSender {
     accepted = 0;
     failedRequests = 0;
     rounds = 0;
+    /** Timestamp (ms, the points' time) of every accepted round, and when its answer arrived. */
+    readonly acceptedRounds: Array<{ ms: number; answeredAt: number }> = [];
     lastError = "";
     private grpcClient: grpc.Client | undefined;
     constructor(private readonly url: string, private readonly o: OtlpSenderOptions) {}
@@ -179,6 +181,7 @@ export class OtlpSender {
             if (rejected === 0) {
                 this.accepted += this.o.series;
                 this.rounds++;
+                this.acceptedRounds.push({ ms: points[0]?.time ?? 0, answeredAt: Date.now() });
                 return true;
             }
             this.lastError = `${rejected} points rejected`;
