@@ -185,6 +185,36 @@ describe("policy/offline evaluator", () => {
             const v = evaluatePlanStack(stackOf([lb, child]), { policies: [sp] });
             assert.deepEqual(v.map((x) => `${shortName(x.urn)} ${x.message}`), ["x parent none", "child parent x"]);
         });
+        it("gives every policy its own copy of a resource's inputs (props read on demand), as the server deserializes per policy", () => {
+            const provider = res("pulumi:providers:aws", "default", { region: "us-east-1" });
+            const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
+            const bucket = res("aws:s3/bucket:Bucket", "b", { bucket: "b", nested: { password: secret } }, { provider: `${provider.urn}::id` });
+            const seen: string[] = [];
+            // Each policy changes what it was given; none may see another's change, nor may the plan change.
+            const mutate = (name: string): ResourceValidationPolicy => ({ name, description: "d", enforcementLevel: "advisory",
+                validateResource: (args, report) => {
+                    if (!args.isType(aws.s3.Bucket)) {
+                        return;
+                    }
+                    const props = args.props as { bucket: string; nested: { password: string } };
+                    seen.push(`${name}: ${props.bucket} ${props.nested.password} ${args.asType(aws.s3.Bucket) === args.props} ${args.provider?.props.region}`);
+                    props.bucket = `changed-by-${name}`;
+                    (args.provider?.props as { region: string }).region = "changed";
+                    report(args.props.bucket);
+                } });
+            const stackMutate: StackValidationPolicy = { name: "stack-mutate", description: "d", enforcementLevel: "advisory",
+                validateStack: (args, report) => {
+                    const b = args.resources.find((r) => r.type === "aws:s3/bucket:Bucket");
+                    seen.push(`stack: ${b?.props.bucket} ${b?.asType(aws.s3.Bucket) === b?.props}`);
+                    (b!.props as { bucket: string }).bucket = "changed-by-stack";
+                    b!.props = { replaced: true };
+                    report(`${JSON.stringify(b?.props)} ${(b?.asType(aws.s3.Bucket) as { bucket?: string } | undefined)?.bucket}`);
+                } };
+            const v = evaluatePlanStack(stackOf([provider, bucket]), { policies: [mutate("one"), mutate("two"), stackMutate, stackMutate] });
+            assert.deepEqual(seen, ["one: b s3cr3t true us-east-1", "two: b s3cr3t true us-east-1", "stack: b true", "stack: b true"]);
+            assert.deepEqual(v.map((x) => x.message), ["changed-by-one", "changed-by-two", '{"replaced":true} changed-by-stack', '{"replaced":true} changed-by-stack']);
+            assert.deepEqual(bucket.inputs, { bucket: "b", nested: { password: secret } });
+        });
         it("fails loudly on policy bugs and on async validations", () => {
             const boom: ResourceValidationPolicy = { name: "boom", description: "d", validateResource: () => { throw new Error("kaput"); } };
             assert.throws(() => evaluatePlanStack(stackOf([lb]), { policies: [boom] }), /Error validating urn:pulumi:dev::.*::x with policy 'boom': kaput/);
