@@ -111,6 +111,27 @@ describe("policy/offline evaluator", () => {
             const v = evaluatePlanStack(stackOf([tls]), { config: { "lb-listener-tls-policy": { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-3-2021-06"] } } });
             assert.deepEqual(v.map((x) => x.policy), ["lb-listener-tls-policy"]);
         });
+        it("resolves the configuration again whenever it or the policies change in the same process (the resolution is reused only while both are the same)", () => {
+            const stack = stackOf([publicLb, httpListener]);
+            const levels = (config?: Record<string, unknown>, ps?: typeof policies) => evaluatePlanStack(stack, { config, policies: ps }).map((x) => `${x.policy}:${x.enforcementLevel}`);
+            const defaults = ["lb-internal:mandatory", "lb-listener-tls:mandatory"];
+            assert.deepEqual(levels(), defaults);
+            assert.deepEqual(levels({ "lb-internal": "advisory" }), ["lb-internal:advisory", "lb-listener-tls:mandatory"]);
+            assert.deepEqual(levels({ "lb-internal": "disabled" }), ["lb-listener-tls:mandatory"]);
+            // A config object changed in place is a different config.
+            const config: Record<string, unknown> = { "lb-internal": "advisory" };
+            assert.deepEqual(levels(config), ["lb-internal:advisory", "lb-listener-tls:mandatory"]);
+            config["lb-listener-tls"] = "advisory";
+            assert.deepEqual(levels(config), ["lb-internal:advisory", "lb-listener-tls:advisory"]);
+            assert.deepEqual(levels(), defaults);
+            // Other policies (even in an array of the same length) are resolved for themselves.
+            const withoutLb = policies.map((p) => (p.name === "lb-internal" ? { ...p, enforcementLevel: "disabled" as const } : p));
+            assert.deepEqual(levels(undefined, withoutLb), ["lb-listener-tls:mandatory"]);
+            assert.deepEqual(levels(undefined, policies), defaults);
+            // A config that fails validation is never remembered as resolved.
+            assert.throws(() => levels({ "lb-internal": "sometimes" }), InputError);
+            assert.throws(() => levels({ "lb-internal": "sometimes" }), InputError);
+        });
         it("rejects invalid configuration naming the policy and field", () => {
             const bad = (config: Record<string, unknown>, re: RegExp) =>
                 assert.throws(() => evaluatePlanStack(stackOf([]), { config }), (e: unknown) => e instanceof InputError && re.test(e.message));
