@@ -156,13 +156,14 @@ function resourceView(r: PlanResource, ctx: ArgsContext): View {
 
 export function resourceValidationArgs(r: PlanResource, ctx: ArgsContext): ResourceValidationArgs {
     const view = resourceView(r, ctx);
-    return Object.assign(view, {
+    const rest: Pick<ResourceValidationArgs, "asType" | "stackTags" | "getConfig" | "notApplicable"> = {
         // Same function; the SDK types it by the resource's args here and by its outputs on stacks.
         asType: view.asType as unknown as ResourceValidationArgs["asType"],
         stackTags: ctx.stackTags,
         getConfig: <T extends object>() => ctx.getConfig() as T,
         notApplicable: throwNotApplicable,
-    }) as ResourceValidationArgs;
+    };
+    return Object.assign(view, rest);
 }
 
 export function stackValidationArgs(resources: readonly PlanResource[], ctx: ArgsContext): StackValidationArgs {
