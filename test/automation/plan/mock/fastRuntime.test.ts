@@ -19,7 +19,7 @@ describe("offline plan runtime: lean promise tracking", () => {
 
     it("keeps a promise a leak candidate of the current store until it settles, and hands back its value", async () => {
         const lean = leanDebuggablePromise(debuggable.debuggablePromise);
-        lean(Promise.resolve("arm"), "arm");
+        await lean(Promise.resolve("arm"), "arm");
         let resolve!: (v: string) => void;
         const pending = new Promise<string>((r) => (resolve = r));
         const tracked = lean(pending, "pending");
@@ -31,7 +31,7 @@ describe("offline plan runtime: lean promise tracking", () => {
 
     it("rejects with the same error, carrying the promise as err.promise like the SDK's", async () => {
         const lean = leanDebuggablePromise(debuggable.debuggablePromise);
-        lean(Promise.resolve("arm"), "arm");
+        await lean(Promise.resolve("arm"), "arm");
         const failing = Promise.reject(new Error("kaput"));
         const tracked = lean(failing, "failing");
         await assert.rejects(tracked, (e: Error & { promise?: unknown }) => e.message === "kaput" && e.promise === failing);
