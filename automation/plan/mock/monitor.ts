@@ -1,4 +1,3 @@
-import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties, serializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
@@ -110,6 +109,52 @@ export function aliasUrns(aliases: any[], type: string, name: string, parent: st
 }
 
 /**
+ * What a value becomes after google.protobuf.Struct.fromJavaScript and back (the monitor's response
+ * wire form, google-protobuf struct_pb.js Value.fromJavaScript / Struct.toJavaScript): a deep copy whose
+ * object keys (for-in keys, inherited enumerable ones included) come back in code-unit order, because
+ * the Struct's field map iterates its keys sorted; `undefined`, functions and symbols are refused as
+ * there. Building the protobuf message only for the SDK to take it apart again (and to print it into a
+ * debug line nobody reads) was most of this monitor's CPU.
+ */
+export function structRoundTrip(value: unknown): unknown {
+    if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+        return value;
+    }
+    if (Array.isArray(value)) {
+        return value.map(structRoundTrip);
+    }
+    if (typeof value !== "object") {
+        throw new Error("Unexpected struct type.");
+    }
+    const keys: string[] = [];
+    for (const k in value) {
+        keys.push(k);
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of keys.sort()) {
+        out[k] = structRoundTrip((value as Record<string, unknown>)[k]);
+    }
+    return out;
+}
+
+/**
+ * The RegisterResourceResponse fields the SDK reads (runtime/resource.js registerResource: getUrn, getId,
+ * getPropertydependenciesMap, getResult, getObject().toJavaScript() in rpc.js deserializeProperties),
+ * answered without the protobuf message, as the SDK's own test-mode response does.
+ */
+function registerResponse(urn: string, id: string | undefined, state: Record<string, unknown>) {
+    const object = structRoundTrip(state) as Record<string, unknown>;
+    return {
+        getUrn: () => urn,
+        // An unset protobuf string reads as ""; the SDK turns either into undefined (`resp.getId() || undefined`).
+        getId: () => id ?? "",
+        getObject: () => ({ toJavaScript: () => object }),
+        getPropertydependenciesMap: () => new Map<string, never>(),
+        getResult: () => resproto.Result.SUCCESS as number,
+    };
+}
+
+/**
  * A mock resource monitor that, unlike the SDK's, records each registration's parent and
  * URN (the policy pack and the plan JSON need both) and answers with realistic state.
  */
@@ -179,11 +224,7 @@ export class PlanMonitor extends MockMonitor {
             });
             const serializedState = await serializeProperties("", markSecretOutputs(result.state, req.getAdditionalsecretoutputsList() as string[]));
             this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
-            const response = new resproto.RegisterResourceResponse();
-            response.setUrn(urn);
-            response.setId(result.id);
-            response.setObject(structproto.Struct.fromJavaScript(serializedState));
-            callback(null, response);
+            callback(null, registerResponse(urn, result.id, serializedState));
         } catch (err) {
             callback(err, undefined);
         }

@@ -6,6 +6,11 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- these runtime modules are not in the package exports map typings */
 const state = require("@pulumi/pulumi/runtime/state");
 const settings = require("@pulumi/pulumi/runtime/settings");
+/**
+ * runtime/debuggable: `debuggablePromise` (replaced by a leaner one in offline plan processes, see
+ * fastRuntime.ts; the SDK's modules call it through this module object) and `debugPromiseLeaks`.
+ */
+export const debuggable: { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown>; debugPromiseLeaks: boolean } = require("@pulumi/pulumi/runtime/debuggable");
 
 export interface RuntimeStore {
     supportsSecrets: boolean;
@@ -38,7 +43,7 @@ export async function withFreshGlobalStore<T>(fn: () => Promise<T>): Promise<T> 
 export const getStore: () => RuntimeStore = state.getStore;
 export const waitForRPCs: () => Promise<void> = settings.waitForRPCs;
 
-for (const [name, fn] of Object.entries({ withLocalStorage, getStore, waitForRPCs, LocalStore: state.LocalStore })) {
+for (const [name, fn] of Object.entries({ withLocalStorage, getStore, waitForRPCs, LocalStore: state.LocalStore, debuggablePromise: debuggable.debuggablePromise })) {
     if (typeof fn !== "function") {
         throw new Error(`@pulumi/pulumi no longer exports runtime ${name}; the offline plan needs updating for this SDK version`);
     }

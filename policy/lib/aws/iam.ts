@@ -353,6 +353,23 @@ const SERVICES_FOR_WILDCARD_PROBES = ["s3", "iam", "ssm", "logs", "kms", "secret
  * pinned to an account or to a name prefix (`arn:aws:s3:::my-bucket-*`) does not.
  */
 export function resourceCoversAllOfAKind(pattern: string): boolean {
+    // A function of the pattern and the catalogue (fixed for the process), and every role of every stack
+    // repeats a few patterns against hundreds of ARN probes: remembered per pattern.
+    let covers = coversByPattern.get(pattern);
+    if (covers === undefined) {
+        if (coversByPattern.size >= COVERS_CACHE_SIZE) {
+            coversByPattern.clear();
+        }
+        covers = coversAllOfAKind(pattern);
+        coversByPattern.set(pattern, covers);
+    }
+    return covers;
+}
+
+const COVERS_CACHE_SIZE = 4096;
+const coversByPattern = new Map<string, boolean>();
+
+function coversAllOfAKind(pattern: string): boolean {
     if (WILDCARD_ONLY.test(pattern) && pattern.includes("*")) {
         return true;
     }

@@ -64,8 +64,49 @@ function walk(node: unknown, path: string, opts: ScanOptions, out: ConfigFinding
     }
 }
 
-/** Parses configuration text (JSON or YAML); undefined for text that is neither or is a single word. */
+/** How many distinct configuration texts parseConfigText keeps parsed (a stack holds a few dozen). */
+export const PARSED_CONFIG_CACHE_SIZE = 256;
+const parsedConfigs = new Map<string, unknown>();
+
+function deepFreeze<T>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) {
+            deepFreeze(v);
+        }
+    }
+    return value;
+}
+
+/**
+ * Parses configuration text (JSON or YAML); undefined for text that is neither or is a single word.
+ * Several rules read the same rendered configuration of a resource (the TLS, mTLS-terminator and tenant
+ * label rules each look for collector documents), and YAML parsing was a third of the pack's CPU per
+ * stack: the result is memoised by the text itself (so it cannot go stale) and deep-frozen, because it
+ * is now shared by every caller; the last PARSED_CONFIG_CACHE_SIZE texts are kept.
+ */
 export function parseConfigText(text: string): unknown {
+    if (parsedConfigs.has(text)) {
+        const hit = parsedConfigs.get(text);
+        // Refresh its place: the least recently used text is the one dropped.
+        parsedConfigs.delete(text);
+        parsedConfigs.set(text, hit);
+        return hit;
+    }
+    const parsed = deepFreeze(parseUncached(text));
+    parsedConfigs.set(text, parsed);
+    if (parsedConfigs.size > PARSED_CONFIG_CACHE_SIZE) {
+        parsedConfigs.delete(parsedConfigs.keys().next().value as string);
+    }
+    return parsed;
+}
+
+/** Whether parseConfigText holds `text` parsed (tests of the memo). */
+export function isConfigTextCached(text: string): boolean {
+    return parsedConfigs.has(text);
+}
+
+function parseUncached(text: string): unknown {
     const trimmed = text.trim();
     if (trimmed === "" || (!trimmed.includes("\n") && !trimmed.includes(":") && !trimmed.startsWith("{"))) {
         return undefined;

@@ -111,6 +111,27 @@ describe("policy/offline evaluator", () => {
             const v = evaluatePlanStack(stackOf([tls]), { config: { "lb-listener-tls-policy": { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-3-2021-06"] } } });
             assert.deepEqual(v.map((x) => x.policy), ["lb-listener-tls-policy"]);
         });
+        it("resolves the configuration again whenever it or the policies change in the same process (the resolution is reused only while both are the same)", () => {
+            const stack = stackOf([publicLb, httpListener]);
+            const levels = (config?: Record<string, unknown>, ps?: typeof policies) => evaluatePlanStack(stack, { config, policies: ps }).map((x) => `${x.policy}:${x.enforcementLevel}`);
+            const defaults = ["lb-internal:mandatory", "lb-listener-tls:mandatory"];
+            assert.deepEqual(levels(), defaults);
+            assert.deepEqual(levels({ "lb-internal": "advisory" }), ["lb-internal:advisory", "lb-listener-tls:mandatory"]);
+            assert.deepEqual(levels({ "lb-internal": "disabled" }), ["lb-listener-tls:mandatory"]);
+            // A config object changed in place is a different config.
+            const config: Record<string, unknown> = { "lb-internal": "advisory" };
+            assert.deepEqual(levels(config), ["lb-internal:advisory", "lb-listener-tls:mandatory"]);
+            config["lb-listener-tls"] = "advisory";
+            assert.deepEqual(levels(config), ["lb-internal:advisory", "lb-listener-tls:advisory"]);
+            assert.deepEqual(levels(), defaults);
+            // Other policies (even in an array of the same length) are resolved for themselves.
+            const withoutLb = policies.map((p) => (p.name === "lb-internal" ? { ...p, enforcementLevel: "disabled" as const } : p));
+            assert.deepEqual(levels(undefined, withoutLb), ["lb-listener-tls:mandatory"]);
+            assert.deepEqual(levels(undefined, policies), defaults);
+            // A config that fails validation is never remembered as resolved.
+            assert.throws(() => levels({ "lb-internal": "sometimes" }), InputError);
+            assert.throws(() => levels({ "lb-internal": "sometimes" }), InputError);
+        });
         it("rejects invalid configuration naming the policy and field", () => {
             const bad = (config: Record<string, unknown>, re: RegExp) =>
                 assert.throws(() => evaluatePlanStack(stackOf([]), { config }), (e: unknown) => e instanceof InputError && re.test(e.message));
@@ -184,6 +205,36 @@ describe("policy/offline evaluator", () => {
             const child = res("aws:s3/bucket:Bucket", "child", {}, { parent: lb.urn });
             const v = evaluatePlanStack(stackOf([lb, child]), { policies: [sp] });
             assert.deepEqual(v.map((x) => `${shortName(x.urn)} ${x.message}`), ["x parent none", "child parent x"]);
+        });
+        it("gives every policy its own copy of a resource's inputs (props read on demand), as the server deserializes per policy", () => {
+            const provider = res("pulumi:providers:aws", "default", { region: "us-east-1" });
+            const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
+            const bucket = res("aws:s3/bucket:Bucket", "b", { bucket: "b", nested: { password: secret } }, { provider: `${provider.urn}::id` });
+            const seen: string[] = [];
+            // Each policy changes what it was given; none may see another's change, nor may the plan change.
+            const mutate = (name: string): ResourceValidationPolicy => ({ name, description: "d", enforcementLevel: "advisory",
+                validateResource: (args, report) => {
+                    if (!args.isType(aws.s3.Bucket)) {
+                        return;
+                    }
+                    const props = args.props as { bucket: string; nested: { password: string } };
+                    seen.push(`${name}: ${props.bucket} ${props.nested.password} ${args.asType(aws.s3.Bucket) === args.props} ${args.provider?.props.region}`);
+                    props.bucket = `changed-by-${name}`;
+                    (args.provider?.props as { region: string }).region = "changed";
+                    report(args.props.bucket);
+                } });
+            const stackMutate: StackValidationPolicy = { name: "stack-mutate", description: "d", enforcementLevel: "advisory",
+                validateStack: (args, report) => {
+                    const b = args.resources.find((r) => r.type === "aws:s3/bucket:Bucket");
+                    seen.push(`stack: ${b?.props.bucket} ${b?.asType(aws.s3.Bucket) === b?.props}`);
+                    (b!.props as { bucket: string }).bucket = "changed-by-stack";
+                    b!.props = { replaced: true };
+                    report(`${JSON.stringify(b?.props)} ${(b?.asType(aws.s3.Bucket) as { bucket?: string } | undefined)?.bucket}`);
+                } };
+            const v = evaluatePlanStack(stackOf([provider, bucket]), { policies: [mutate("one"), mutate("two"), stackMutate, stackMutate] });
+            assert.deepEqual(seen, ["one: b s3cr3t true us-east-1", "two: b s3cr3t true us-east-1", "stack: b true", "stack: b true"]);
+            assert.deepEqual(v.map((x) => x.message), ["changed-by-one", "changed-by-two", '{"replaced":true} changed-by-stack', '{"replaced":true} changed-by-stack']);
+            assert.deepEqual(bucket.inputs, { bucket: "b", nested: { password: secret } });
         });
         it("fails loudly on policy bugs and on async validations", () => {
             const boom: ResourceValidationPolicy = { name: "boom", description: "d", validateResource: () => { throw new Error("kaput"); } };
