@@ -1,10 +1,9 @@
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../../components/hub/prometheusWorkspace";
 import { LimitsPerLabelSet } from "../../../../components/hub/tenantLimits";
-import { REPO } from "./env";
+import { builtTool } from "./env";
 import { request } from "./http";
 import { Proc, freePorts, waitFor } from "./procs";
 import { RunPki } from "./tls";
@@ -17,15 +16,9 @@ import { RunPki } from "./tls";
  * engine's own code instead of a model of it.
  */
 
-let built: string | undefined;
-
 /** The Cortex binary built by tools/cortex/build.sh (cached: instant after the first build). */
 export function cortexBinary(): string {
-    if (built === undefined) {
-        const out = execFileSync("bash", [path.join(REPO, "tools/cortex/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 3_600_000 });
-        built = out.trim().split("\n").pop() ?? "";
-    }
-    return built;
+    return builtTool("cortex", 3_600_000);
 }
 
 /** How often the ingester refreshes its active-series and per-label-set usage gauges (default 60 s; shorter so a test can read them). */

@@ -41,25 +41,29 @@ export function runDir(name: string): string {
     return fs.mkdtempSync(path.join(root, `${name}-`));
 }
 
-let built: { collector: string; telemetrygen: string } | undefined;
+const builtTools = new Map<string, string>();
 
-/** The collector built by tools/collector/build.sh (cached: instant after the first build). */
-export function collectorBinaries(): { collector: string; telemetrygen: string } {
-    if (built === undefined) {
-        const out = execFileSync("bash", [path.join(REPO, "tools/collector/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 3_600_000 });
-        const collector = out.trim().split("\n").pop() ?? "";
-        built = { collector, telemetrygen: path.join(path.dirname(collector), "telemetrygen") };
+/**
+ * Runs tools/<name>/build.sh once per process and returns the path it prints last: the tool's binary in
+ * the cache (every build script only checks when its cached build is current, so this is instant after the first).
+ */
+export function builtTool(name: string, timeoutMs: number): string {
+    let binary = builtTools.get(name);
+    if (binary === undefined) {
+        const out = execFileSync("bash", [path.join(REPO, "tools", name, "build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: timeoutMs });
+        binary = out.trim().split("\n").pop() ?? "";
+        builtTools.set(name, binary);
     }
-    return built;
+    return binary;
 }
 
-let labelcheck: string | undefined;
+/** The collector built by tools/collector/build.sh, and the telemetrygen built beside it. */
+export function collectorBinaries(): { collector: string; telemetrygen: string } {
+    const collector = builtTool("collector", 3_600_000);
+    return { collector, telemetrygen: path.join(path.dirname(collector), "telemetrygen") };
+}
 
 /** tools/labelcheck: the exporter's LabelNamer (otlptranslator v1.0.0, contrib v0.156.0) and Go's regexp (cached build). */
 export function labelcheckBinary(): string {
-    if (labelcheck === undefined) {
-        const out = execFileSync("bash", [path.join(REPO, "tools/labelcheck/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 1_800_000 });
-        labelcheck = out.trim().split("\n").pop() ?? "";
-    }
-    return labelcheck;
+    return builtTool("labelcheck", 1_800_000);
 }
