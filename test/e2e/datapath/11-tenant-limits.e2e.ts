@@ -107,22 +107,24 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
             const v = await primary.metric("cortex_ingester_usage_per_labelset", `labelset="${labelSetId}"`);
             return v === LIMIT ? v : undefined;
         }, 30_000, 1_000).catch(async () => primary.metric("cortex_ingester_usage_per_labelset", `labelset="${labelSetId}"`));
-        // Read like the usage gauge above: polled until it holds every round's refusals (one run of nine, on a
-        // machine running a second suite, read 0 once while every other figure was already final).
-        const discarded = (): Promise<number> => primary.metric("cortex_discarded_samples_total", 'reason="per_labelset_series_limit"');
-        const discardedA = await waitFor("Cortex's count of A's refused samples", async () => {
-            const v = await discarded();
-            return v === (FLOOD - LIMIT) * attemptsA ? v : undefined;
-        }, 30_000, 1_000).catch(discarded);
+        // Cortex's own count of these refusals, cortex_discarded_samples_total{reason="per_labelset_series_limit"},
+        // is not always exported by the single binary: the distributor and the ingester each create their
+        // validation metrics on the one registry and the second registration's AlreadyRegisteredError is ignored
+        // (cortex@v1.21.1 pkg/util/validation/validate.go:99-104, NewValidateMetrics), so whichever module starts
+        // second (the order varies between runs: 2 of 9 runs here exported no such family at all) counts into a
+        // collector nobody exports. AMP runs them as separate services. The refusals are therefore measured as
+        // what the distributor received for A's label set less what was stored; the counter is kept in the details.
+        const receivedA = await primary.metric("cortex_distributor_received_samples_per_labelset_total", `labelset="${labelSetId}"`);
+        const storedSamplesA = await primary.samples(selA());
         f.details = {
             ...took, limitOfA: LIMIT, seriesPushedByA: FLOOD, roundsOfA: attemptsA, seriesOfBSent: STEADY,
-            seriesOfAStored: seriesA.length, allSeriesOfA: allOfA.length, samplesOfAStored: await primary.samples(selA()),
+            seriesOfAStored: seriesA.length, allSeriesOfA: allOfA.length, samplesOfAStored: storedSamplesA,
             aRefusedRounds: a.failedRequests, aAnswer: a.lastError, bRefusedRounds: b.failedRequests,
             cortexPushAnswers400: await pushAnswers(primary, 400),
-            cortexDiscardedPerLabelset: discardedA,
+            cortexDiscardedPerLabelsetIfExported: await primary.metric("cortex_discarded_samples_total", 'reason="per_labelset_series_limit"'),
             cortexUsageOfA: usageA, cortexLimitOfA: await primary.metric("cortex_ingester_limits_per_labelset", `labelset="${labelSetId}"`),
             cortexUsageOfB: await primary.metric("cortex_ingester_usage_per_labelset", `labelset="${labelSetIdB}"`),
-            cortexReceivedSamplesOfA: await primary.metric("cortex_distributor_received_samples_per_labelset_total", `labelset="${labelSetId}"`),
+            cortexReceivedSamplesOfA: receivedA,
             hubFailedWrites: writes.length, hubFailedWriteStatuses: [...new Set(writes.map((w) => w.status))], hubRetriedWrites: writes.filter((w) => w.retryAttempt > 1).length,
             hubFirstError: writes[0]?.error.slice(0, 300),
             hubSendFailedPoints: await hub.collector.metric("otelcol_exporter_send_failed_metric_points", 'exporter="prometheusremotewrite/primary"'),
@@ -135,14 +137,15 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         // A: exactly its limit of active series; its admitted series keep receiving samples every round.
         assert.strictEqual(seriesA.length, LIMIT, `A holds exactly its limit of series (${seriesA.length})`);
         assert.strictEqual(allOfA.length, LIMIT, "nothing else of A's label set was stored either");
-        assert.strictEqual(await primary.samples(selA()), LIMIT * attemptsA, "A's admitted series got a sample in every round, though every round was refused");
+        assert.strictEqual(storedSamplesA, LIMIT * attemptsA, "A's admitted series got a sample in every round, though every round was refused");
         assert.strictEqual(f.details.cortexLimitOfA, LIMIT, "Cortex enforces the limit the hub renders for A");
         assert.strictEqual(usageA, LIMIT, "Cortex's own usage gauge of A's label set is its limit");
         assert.strictEqual(f.details.cortexUsageOfB, STEADY, "and B's is its series, all of them");
         // What Cortex answered: 400 once per round of A (the ingester appends the rest and returns the first
         // refusal, cortex@v1.21.1 pkg/ingester/ingester.go:1360-1364, 1405-1413, 1674-1681), each refused series counted under its reason.
         assert.strictEqual(await pushAnswers(primary, 400), attemptsA, "Cortex answered 400 exactly once per round of A: no retry reached it");
-        assert.strictEqual(discardedA, (FLOOD - LIMIT) * attemptsA, "the series above the limit were refused every round");
+        assert.strictEqual(receivedA, FLOOD * attemptsA, "Cortex received every sample of A's every round");
+        assert.strictEqual(receivedA - storedSamplesA, (FLOOD - LIMIT) * attemptsA, "the series above the limit were refused every round");
         // What the hub did: one failed write per round, status 400 with Cortex's words, never retried (a 4xx
         // other than 429 is permanent: exporter.go:499-510), all of A's points counted as failed.
         assert.strictEqual(writes.length, attemptsA, "one failed remote write per round of A");
