@@ -5,6 +5,7 @@
  * these helpers instead of trusting the TypeScript Args shapes.
  */
 import * as policySdk from "@pulumi/policy";
+import { memoByKey } from "./memo";
 
 export type Props = Record<string, unknown>;
 
@@ -149,21 +150,13 @@ export function parseJsonish(value: unknown): Parsed {
 
 /** Compiled globs by pattern: IAM statements and exemptions repeat a few hundred patterns over a fleet. */
 const GLOB_CACHE_SIZE = 4096;
-const globs = new Map<string, RegExp>();
+// Without the g or y flag, test() keeps no state between calls, so one RegExp serves every caller.
+const compiledGlob = memoByKey(GLOB_CACHE_SIZE, (pattern) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i"));
 
 /** Case-insensitive glob with `*` and `?`, the matching IAM uses for actions. */
 export function globMatch(pattern: string, value: string): boolean {
-    let compiled = globs.get(pattern);
-    if (compiled === undefined) {
-        const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-        // Without the g or y flag, test() keeps no state between calls, so one RegExp serves every caller.
-        compiled = new RegExp(`^${re}$`, "i");
-        if (globs.size >= GLOB_CACHE_SIZE) {
-            globs.clear();
-        }
-        globs.set(pattern, compiled);
-    }
-    return compiled.test(value);
+    return compiledGlob(pattern).test(value);
 }
 
 /** Tags as a plain string map; anything that is not a string-valued object yields `{}`. */

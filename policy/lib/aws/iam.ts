@@ -5,6 +5,7 @@
  */
 import { resourceProbes, servicesFullyGranted } from "./iamCatalog";
 import { asArray, asString, globMatch, isRecord, parseJsonish, Props } from "../values";
+import { memoByKey } from "../memo";
 
 export type PrincipalKind = "*" | "AWS" | "Service" | "Federated" | "CanonicalUser";
 
@@ -352,22 +353,9 @@ const SERVICES_FOR_WILDCARD_PROBES = ["s3", "iam", "ssm", "logs", "kms", "secret
  * kind when it matches that kind's ARN with an account, region and names it cannot know. A pattern
  * pinned to an account or to a name prefix (`arn:aws:s3:::my-bucket-*`) does not.
  */
-export function resourceCoversAllOfAKind(pattern: string): boolean {
-    // A function of the pattern and the catalogue (fixed for the process), and every role of every stack
-    // repeats a few patterns against hundreds of ARN probes: remembered per pattern.
-    let covers = coversByPattern.get(pattern);
-    if (covers === undefined) {
-        if (coversByPattern.size >= COVERS_CACHE_SIZE) {
-            coversByPattern.clear();
-        }
-        covers = coversAllOfAKind(pattern);
-        coversByPattern.set(pattern, covers);
-    }
-    return covers;
-}
-
-const COVERS_CACHE_SIZE = 4096;
-const coversByPattern = new Map<string, boolean>();
+// A function of the pattern and the catalogue (fixed for the process), and every role of every stack
+// repeats a few patterns against hundreds of ARN probes: remembered per pattern.
+export const resourceCoversAllOfAKind: (pattern: string) => boolean = memoByKey(4096, (pattern) => coversAllOfAKind(pattern));
 
 function coversAllOfAKind(pattern: string): boolean {
     if (WILDCARD_ONLY.test(pattern) && pattern.includes("*")) {

@@ -11,6 +11,7 @@ import * as YAML from "yaml";
 import { containerDefinitions } from "../aws/secrets";
 import { tokensWith } from "../aws/awsTypes";
 import { asArray, asString, isPlainHttpToNetwork, isRecord, Props } from "../values";
+import { Memo, memoByKey } from "../memo";
 
 export interface ConfigFinding {
     /** Dotted path inside the document, e.g. `exporters.otlphttp/hub.tls.insecure`. */
@@ -66,7 +67,6 @@ function walk(node: unknown, path: string, opts: ScanOptions, out: ConfigFinding
 
 /** How many distinct configuration texts parseConfigText keeps parsed (a stack holds a few dozen). */
 export const PARSED_CONFIG_CACHE_SIZE = 256;
-const parsedConfigs = new Map<string, unknown>();
 
 function deepFreeze<T>(value: T): T {
     if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
@@ -85,25 +85,11 @@ function deepFreeze<T>(value: T): T {
  * stack: the result is memoised by the text itself (so it cannot go stale) and deep-frozen, because it
  * is now shared by every caller; the last PARSED_CONFIG_CACHE_SIZE texts are kept.
  */
-export function parseConfigText(text: string): unknown {
-    if (parsedConfigs.has(text)) {
-        const hit = parsedConfigs.get(text);
-        // Refresh its place: the least recently used text is the one dropped.
-        parsedConfigs.delete(text);
-        parsedConfigs.set(text, hit);
-        return hit;
-    }
-    const parsed = deepFreeze(parseUncached(text));
-    parsedConfigs.set(text, parsed);
-    if (parsedConfigs.size > PARSED_CONFIG_CACHE_SIZE) {
-        parsedConfigs.delete(parsedConfigs.keys().next().value as string);
-    }
-    return parsed;
-}
+export const parseConfigText: (text: string) => unknown = memoByKey(PARSED_CONFIG_CACHE_SIZE, (text) => deepFreeze(parseUncached(text)));
 
 /** Whether parseConfigText holds `text` parsed (tests of the memo). */
 export function isConfigTextCached(text: string): boolean {
-    return parsedConfigs.has(text);
+    return (parseConfigText as Memo<unknown>).has(text);
 }
 
 function parseUncached(text: string): unknown {

@@ -1,0 +1,30 @@
+/**
+ * A pure function of a string, remembered for the last `limit` keys (least recently used dropped).
+ * The pack's evaluation repeats the same few hundred patterns and configuration texts over every stack
+ * of a fleet; the key is the whole input, so an answer can never go stale.
+ */
+export interface Memo<V> {
+    (key: string): V;
+    /** Whether `key`'s answer is held (tests of the memo). */
+    has(key: string): boolean;
+}
+
+export function memoByKey<V>(limit: number, compute: (key: string) => V): Memo<V> {
+    const held = new Map<string, V>();
+    const memo = (key: string): V => {
+        if (held.has(key)) {
+            const hit = held.get(key) as V;
+            // Refresh its place: the least recently used key is the one dropped.
+            held.delete(key);
+            held.set(key, hit);
+            return hit;
+        }
+        const value = compute(key);
+        held.set(key, value);
+        if (held.size > limit) {
+            held.delete(held.keys().next().value as string);
+        }
+        return value;
+    };
+    return Object.assign(memo, { has: (key: string) => held.has(key) });
+}
