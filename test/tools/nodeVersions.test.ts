@@ -33,13 +33,13 @@ describe("Node.js lines (tools/node/versions.json)", () => {
         assert.strictEqual(engines, lines.map((l) => `^${manifest.lines[l].floor}`).join(" || "));
         const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { engines?: { node: string } }> };
         assert.strictEqual(lock.packages[""].engines?.node, engines, "run npm install --package-lock-only after changing engines");
-        for (const refused of ["20.19.0", "20.20.2", "21.7.3", "22.12.0", "23.11.1", "25.9.0", "26.0.0"]) {
+        for (const refused of ["20.19.0", "20.20.2", "21.7.3", "22.12.0", "23.11.1", "25.9.0", "27.0.0"]) {
             assert.ok(!admits(engines, refused), `engines.node admits ${refused}`);
         }
     });
 
     it("pins, per line, a release of that line at or above its floor, with the tarball's sha512", () => {
-        assert.deepStrictEqual(lines, ["22", "24"], "the supported lines: 24 and 22 while it is maintained (EOL 2027-04-30)");
+        assert.deepStrictEqual(lines, ["22", "24", "26"], "the supported lines: 26 (active LTS from 2026-10-28), 24 and 22 while they are maintained (EOL 2028-04-30 and 2027-04-30)");
         for (const l of lines) {
             const { floor, version, integrity } = manifest.lines[l];
             assert.strictEqual(triple(floor)[0], Number(l), `floor ${floor} is not of line ${l}`);
