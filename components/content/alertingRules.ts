@@ -138,8 +138,11 @@ function spokeAlerts(o: ContentOptions): AlertingRule[] {
             "The sender's exporter has failed attempts for 15 minutes ({{ $value | humanize }} points/s): check connectivity to the hub endpoint and its certificate."),
         alert(ALERTS.spokeDroppingPoints, "warning", "spoke",
             `sum ${key} (rate(${sel(OTELCOL.exporterEnqueueFailed, ...spoke)}[5m])) > 0`, "10m",
-            `Collector of ${who} drops points`,
-            "The sender's sending queue is full and points are dropped ({{ $value | humanize }} points/s)."),
+            `Collector of ${who} drops or refuses points`,
+            // Which of the two depends on the sender's queue: a persistent queue has no batch processor in
+            // front of it, so the full queue's error reaches the receiver and its client (exporterhelper
+            // v0.156.0 persistent_queue.go:277-284); a memory queue behind the batch processor loses them there.
+            "The sender's sending queue is full ({{ $value | humanize }} points/s do not fit). A site gateway, or a collector with `queue.persistent`, refuses them to its own clients (HTTP 503 / UNAVAILABLE: they must retry or lose them); a collector with a memory queue drops them."),
     ];
 }
 
