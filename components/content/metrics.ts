@@ -43,6 +43,15 @@ export const COLLECTOR_LABELS = {
     instance: "instance",
     exporter: "exporter",
     receiver: "receiver",
+    /**
+     * On the exporters' failure counters at `detailed` telemetry (what every rendered collector sets):
+     * "true" when the exporter gave up on the points for good (an HTTP 4xx other than 429 from the store:
+     * it drops them without retry), "false" for a failure it retried until its budget ran out. Core
+     * exporterhelper@v0.156.0 internal/obs_report_sender.go:143 and 168-181 (`error.permanent`, from
+     * consumererror.IsPermanent), metadata.yaml `exporter_send_failed_metric_points`; the remote write
+     * names the attribute `error_permanent` (e2e scenario 11 reads it in the store).
+     */
+    errorPermanent: "error_permanent",
 } as const;
 
 /** Component ids of the remote-write exporter: `prometheusremotewrite` or `prometheusremotewrite/<name>`. */

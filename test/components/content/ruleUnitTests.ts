@@ -4,7 +4,7 @@
  * contract the rules use, so a renamed label breaks the rules and these series together.
  */
 import YAML from "yaml";
-import { ALERTS, ContentOptions, HUB_SOURCE_ROLE, OTELCOL, SCRAPE_UP, TENANT_ALERTS, TENANT_RECORDS, isAlert, renderRuleNamespaces } from "../../../components/content";
+import { ALERTS, COLLECTOR_LABELS, ContentOptions, HUB_SOURCE_ROLE, OTELCOL, SCRAPE_UP, TENANT_ALERTS, TENANT_RECORDS, isAlert, renderRuleNamespaces } from "../../../components/content";
 
 export const ACCOUNT_A = "111111111111";
 export const ACCOUNT_B = "222222222222";
@@ -34,6 +34,22 @@ export interface HubScenario {
     readonly translatedPerMinute?: number;
     /** hub-1 restarts every 10 minutes, fails a third of its remote writes and has a full queue. */
     readonly degraded?: boolean;
+    /**
+     * Both replicas' remote writes fail for this share of their points: `retried` after retries (the store
+     * unreachable or throttling: error_permanent="false"), `refused` for good (a 4xx such as a tenant over
+     * its series limit: error_permanent="true").
+     */
+    readonly failing?: { readonly share: number; readonly kind: "retried" | "refused" };
+}
+
+/** Sent and failed points of 6,000 a minute; failures labelled as the exporter labels them at detailed telemetry. */
+function exporterOutcomes(exp: Record<string, string>, minutes: number, failing?: HubScenario["failing"]): Series[] {
+    const failed = Math.round(6000 * (failing?.share ?? 0));
+    const permanent = failing?.kind === "refused" ? "true" : "false";
+    return [
+        series(OTELCOL.exporterSent, exp, counter(6000 - failed, minutes)),
+        series(OTELCOL.exporterSendFailed, { ...exp, [COLLECTOR_LABELS.errorPermanent]: permanent }, counter(failed, minutes)),
+    ];
 }
 
 /** Two hub replicas, healthy unless `degraded`. */
@@ -51,8 +67,7 @@ export function hubSeries(o: ContentOptions, scenario: HubScenario = {}): Series
             series(OTELCOL.uptime, base, bad ? restarts : counter(60, minutes)),
             series(OTELCOL.receiverAccepted, { ...base, receiver: "otlp" }, counter(6000, minutes)),
             series(OTELCOL.receiverRefused, { ...base, receiver: "otlp" }, counter(0, minutes)),
-            series(OTELCOL.exporterSent, exp, counter(bad ? 4000 : 6000, minutes)),
-            series(OTELCOL.exporterSendFailed, exp, counter(bad ? 2000 : 0, minutes)),
+            ...exporterOutcomes(exp, minutes, bad ? { share: 1 / 3, kind: "retried" } : scenario.failing),
             series(OTELCOL.exporterEnqueueFailed, exp, counter(bad ? 300 : 0, minutes)),
             series(OTELCOL.queueSize, exp, constant(bad ? 950 : 10, minutes)),
             series(OTELCOL.queueCapacity, exp, constant(1000, minutes)),
@@ -176,6 +191,29 @@ export function ruleUnitTestFile(o: ContentOptions, ruleFiles: string[]): string
                 // 2000 failed of 12000 attempted points per minute is 17%: retrying, not failing.
                 firing(ALERTS.hubRemoteWriteFailing, "40m", 0),
                 firing(ALERTS.hubCollectorDown, "40m", 0),
+            ],
+        },
+        {
+            name: "a tenant refused for good (95% of the hub's points, 4xx) is not a hub outage: refused fires, failing and retrying do not",
+            interval: "1m",
+            input_series: [...hubSeries(o, { failing: { share: 0.95, kind: "refused" } }), ...accountSeries(o, ACCOUNT_B, counter(60))],
+            promql_expr_test: [
+                firing(ALERTS.hubRemoteWriteRefused, "8m", 0),
+                firing(ALERTS.hubRemoteWriteRefused, "40m", 1),
+                firing(ALERTS.hubRemoteWriteFailing, "40m", 0),
+                firing(ALERTS.hubRemoteWriteRetrying, "40m", 0),
+            ],
+        },
+        {
+            name: "the store failing 60% of the hub's points after retries is an outage: failing and retrying fire, refused does not",
+            interval: "1m",
+            input_series: [...hubSeries(o, { failing: { share: 0.6, kind: "retried" } }), ...accountSeries(o, ACCOUNT_B, counter(60))],
+            promql_expr_test: [
+                firing(ALERTS.hubRemoteWriteFailing, "8m", 0),
+                firing(ALERTS.hubRemoteWriteFailing, "40m", 1),
+                // Retrying is per replica: both retry.
+                firing(ALERTS.hubRemoteWriteRetrying, "40m", 2),
+                firing(ALERTS.hubRemoteWriteRefused, "40m", 0),
             ],
         },
         {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { ALERTS } from "../../../components/content/alertingRules";
 import { renderRuleNamespaces } from "../../../components/content/index";
+import { COLLECTOR_LABELS } from "../../../components/content/metrics";
 import { AMP_DEFAULT_QUOTAS, resolveContentOptions } from "../../../components/content/options";
 import { TenantLimitsConfig, tenantLabelSet, tenantLimitProblems, tenantSeriesLimits } from "../../../components/hub/tenantLimits";
 import { Cortex, cortexLabelSetLimits, startCortex } from "./lib/cortex";
@@ -157,7 +158,7 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         assert.match(a.lastError, /^gRPC INTERNAL: .*Permanent error: remote write request failed/, "A got the hub's final answer");
     }));
 
-    it("records what the hub's own alerts make of the refusals: the hub's self-metrics in Cortex, evaluated with the deployed expressions", async () => scenario("11-tenant-limit-hub-alerts", async (f) => {
+    it("the hub's own alerts call the refusals a refusal, not an outage: the hub's self-metrics in Cortex, evaluated with the deployed expressions", async () => scenario("11-tenant-limit-hub-alerts", async (f) => {
         // The hub's self pipeline writes its own metrics (scraped every 30 s) into the same store: what
         // AMP's rule evaluation would see. Wait until a scrape after the traffic has landed.
         const failed = `otelcol_exporter_send_failed_metric_points_total{exporter="prometheusremotewrite/primary"}`;
@@ -167,13 +168,24 @@ describe("data path 11: tenant limits — a tenant far above its series limit is
         }, 75_000, 2_000).catch(async () => primary.value(`max(${failed})`));
         const evaluate = async (name: string): Promise<Array<{ labels: Record<string, string>; value: number }>> =>
             (await primary.query(alertExpr(name))).map((r) => ({ labels: r.metric, value: Math.round(Number(r.value[1]) * 1000) / 1000 }));
+        const failing = await evaluate(ALERTS.hubRemoteWriteFailing);
+        const retrying = await evaluate(ALERTS.hubRemoteWriteRetrying);
+        const refused = await evaluate(ALERTS.hubRemoteWriteRefused);
+        const permanent = await primary.value(`max(${failed.replace("}", `,${COLLECTOR_LABELS.errorPermanent}="true"}`)})`);
         f.details = {
-            hubSendFailedInCortex: counted,
-            [ALERTS.hubRemoteWriteFailing]: await evaluate(ALERTS.hubRemoteWriteFailing),
-            [ALERTS.hubRemoteWriteRetrying]: await evaluate(ALERTS.hubRemoteWriteRetrying),
+            hubSendFailedInCortex: counted, permanentFailedInCortex: permanent,
+            [ALERTS.hubRemoteWriteFailing]: failing, [ALERTS.hubRemoteWriteRetrying]: retrying, [ALERTS.hubRemoteWriteRefused]: refused,
         };
         // The measurement itself: the hub's counter reached the store with every refused point of A.
         assert.strictEqual(counted, FLOOD * attemptsA, "the hub's self-metrics in Cortex count every point of A's refused rounds");
+        // Each of them as a permanent failure, so the deployed alerts call it a refusal, not a hub outage
+        // (which would mute every spoke alert): the outage alerts' expressions have no result at all.
+        assert.strictEqual(permanent, FLOOD * attemptsA, "every refused point is counted with error_permanent=\"true\"");
+        assert.deepStrictEqual(failing, [], "HubRemoteWriteFailing has no result for a tenant's refusals");
+        assert.deepStrictEqual(retrying, [], "HubRemoteWriteRetrying has no result for a tenant's refusals");
+        // The DR exporter's counters reach this store too (the self pipeline writes to both), and DR refuses as well.
+        assert.ok(refused.some((r) => r.labels[COLLECTOR_LABELS.exporter] === "prometheusremotewrite/primary"), "HubRemoteWriteRefused names the primary exporter");
+        assert.ok(refused.every((r) => /^prometheusremotewrite\/(primary|dr)$/.test(r.labels[COLLECTOR_LABELS.exporter]) && r.value > 0), "HubRemoteWriteRefused: a positive rate per remote-write exporter, nothing else");
     }));
 
     it("in the DR copy, where the batch processor puts both tenants in one remote write, Cortex stores the other tenant's samples from the requests it refused", async () => scenario("11-tenant-limit-shared-request", async (f) => {
