@@ -144,7 +144,7 @@ function spokeAlerts(o: ContentOptions): AlertingRule[] {
         alert(ALERTS.spokeExportFailing, "warning", "spoke",
             `sum ${key} (rate(${sel(OTELCOL.exporterSendFailed, ...spoke)}[5m])) > 0`, "15m",
             `Collector of ${who} fails to send to the hub`,
-            "The sender's exporter has failed attempts for 15 minutes ({{ $value | humanize }} points/s): check connectivity to the hub endpoint and its certificate."),
+            "The sender's exporter has failed attempts for 15 minutes ({{ $value | humanize }} points/s): check connectivity to the hub endpoint and its certificate. Failures counted with error_permanent=\"true\" are the hub's final answers (AMP refused the data, e.g. the tenant is over its series limit: see TenantActiveSeriesNearLimit), not a connectivity problem."),
         alert(ALERTS.spokeDroppingPoints, "warning", "spoke",
             `sum ${key} (rate(${sel(OTELCOL.exporterEnqueueFailed, ...spoke)}[5m])) > 0`, "10m",
             `Collector of ${who} drops or refuses points`,
