@@ -41,7 +41,8 @@ export interface GatewayCollectorConfigOptions {
     /** PEM of the CA that issued the hub's certificate. Default: system roots. */
     readonly hubCaPem?: string;
     readonly replicas: number;
-    readonly queue: { readonly outageMinutes: number; readonly samplesPerSecond: number; readonly storageGi: number };
+    /** `fsync`: see QueueOptions.persistent.fsync (default PERSISTENT_QUEUE_DEFAULTS.fsync). */
+    readonly queue: { readonly outageMinutes: number; readonly samplesPerSecond: number; readonly storageGi: number; readonly fsync?: boolean };
     /** Scrape annotated pods of these namespaces (all when empty). Default: no pod discovery. */
     readonly podDiscovery?: { readonly namespaces?: readonly string[] };
     /** Site hosts scraped directly. Default none. */
@@ -89,7 +90,7 @@ export function renderGatewayCollectorConfig(o: GatewayCollectorConfigOptions): 
             clientCert: { certFile: paths.clientCert, keyFile: paths.clientKey },
             ...(o.hubServerName !== undefined ? { serverName: o.hubServerName } : {}),
             ...(o.hubCaPem !== undefined ? { caPem: o.hubCaPem } : {}),
-            queue: { size: sizing.queueSize, persistent: { directory: paths.queue, volumeGi: o.queue.storageGi } },
+            queue: { size: sizing.queueSize, persistent: { directory: paths.queue, volumeGi: o.queue.storageGi, ...(o.queue.fsync !== undefined ? { fsync: o.queue.fsync } : {}) } },
         },
         podScrape: o.podDiscovery !== undefined ? { namespaces: o.podDiscovery.namespaces, shards: o.replicas } : false,
         ...(o.ports !== undefined ? { ports: o.ports } : {}),

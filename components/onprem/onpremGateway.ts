@@ -31,7 +31,8 @@ export interface OnpremGatewayCollectorSettings {
     readonly otlpClientCidrs?: readonly string[];
     readonly otlpClientNamespaces: readonly string[];
     readonly podDiscovery?: { readonly apiServerCidrs: readonly string[]; readonly namespaces?: readonly string[] };
-    readonly queue: { readonly outageMinutes: number; readonly samplesPerSecond: number; readonly storageGi: number; readonly storageClassName?: string };
+    /** `fsync`: sync each queue write to the device (default PERSISTENT_QUEUE_DEFAULTS.fsync, true). */
+    readonly queue: { readonly outageMinutes: number; readonly samplesPerSecond: number; readonly storageGi: number; readonly storageClassName?: string; readonly fsync?: boolean };
     readonly cpu: string;
     readonly memory: string;
 }

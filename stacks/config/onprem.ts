@@ -2,6 +2,7 @@ import { z } from "zod";
 import { cidrsOverlap, findOverlap } from "../../components/network/cidr";
 import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
 import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
+import { PERSISTENT_QUEUE_DEFAULTS } from "../../components/agent/spokeCollectorConfig";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
 import { credentialPlatformsProblem } from "../../components/onprem/hostFiles";
@@ -253,6 +254,11 @@ const queue = z
         storageGi: z.number({ error: "required: the queue volume size in GiB, e.g. 20" }).int().min(1).max(16384),
         /** StorageClass of the claim. Default: the cluster default. */
         storageClassName: z.string().min(1).optional(),
+        /**
+         * Sync each queue write to the volume before answering the push, so it survives the node losing
+         * power. Default PERSISTENT_QUEUE_DEFAULTS.fsync (true); false trades that for throughput on slow disks.
+         */
+        fsync: z.boolean({ error: "expected true or false" }).default(PERSISTENT_QUEUE_DEFAULTS.fsync),
     })
     .strict()
     .superRefine((q, ctx) => {

@@ -46,6 +46,12 @@ describe("gateway collector config", () => {
         assert.deepStrictEqual(c.service.pipelines.metrics.exporters, ["otlphttp/hub"]);
     });
 
+    it("syncs every queue write to the device unless the site turns it off (file_storage fsync, off in the collector's own default)", () => {
+        assert.strictEqual(render().extensions["file_storage/queue"].fsync, true);
+        assert.strictEqual(render({ queue: { ...BASE.queue, fsync: false } }).extensions["file_storage/queue"].fsync, false);
+        assert.strictEqual(render({ queue: { ...BASE.queue, fsync: true } }).extensions["file_storage/queue"].fsync, true);
+    });
+
     it("has no bearer-token extension", () => {
         assert.deepStrictEqual(Object.keys(render().extensions).sort(), ["file_storage/queue", "health_check"]);
     });

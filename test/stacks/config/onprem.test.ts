@@ -95,6 +95,13 @@ describe("onprem stack config", () => {
         assert.strictEqual(onpremConfig(siteSettings({ gateway: shorter })).onprem.gateway?.queue.storageGi, 5);
     });
 
+    it("syncs the gateway's queue by default; fsync takes only a boolean, named in the refusal", () => {
+        assert.strictEqual(onpremConfig(siteSettings({ gateway: GATEWAY })).onprem.gateway?.queue.fsync, true);
+        const off = { ...GATEWAY, queue: { ...GATEWAY.queue, fsync: false } };
+        assert.strictEqual(onpremConfig(siteSettings({ gateway: off })).onprem.gateway?.queue.fsync, false);
+        rejects(siteSettings({ gateway: { ...GATEWAY, queue: { ...GATEWAY.queue, fsync: "yes" } } }), "oss-monitoring:onprem.gateway.queue.fsync", "true or false");
+    });
+
     it("rejects unknown keys so typos do not silently fall back to defaults", () => {
         rejects(siteSettings({ sitecidrs: ["10.0.0.0/8"] }), "oss-monitoring:onprem", "sitecidrs");
     });

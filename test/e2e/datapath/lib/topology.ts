@@ -62,7 +62,7 @@ export function spokeCollector(name: string, dir: string, pki: RunPki, account: 
 }
 
 /** The on-prem site gateway as components/onprem/onpremGateway.ts renders it (site certificate, persistent queue). */
-export function gatewayCollector(name: string, dir: string, pki: RunPki, hubHttpPort: number, ports: SpokePorts, queue: { outageMinutes: number; samplesPerSecond: number; storageGi: number }, clientCert: KeyPair = pki.tenants[KEYS.dc1], region: string = REGION): Collector {
+export function gatewayCollector(name: string, dir: string, pki: RunPki, hubHttpPort: number, ports: SpokePorts, queue: { outageMinutes: number; samplesPerSecond: number; storageGi: number; fsync?: boolean }, clientCert: KeyPair = pki.tenants[KEYS.dc1], region: string = REGION): Collector {
     const queueDir = path.join(dir, `${name}-queue`);
     fs.mkdirSync(queueDir, { recursive: true });
     const yaml = renderGatewayCollectorConfig({
