@@ -44,7 +44,13 @@ export function durationSeconds(d: string, field: string): number {
     return total;
 }
 
-type Doc = Record<string, any>;
+/** The parts of a collector configuration the delay is read from. */
+interface Doc {
+    readonly receivers?: Record<string, { readonly config?: { readonly global?: { readonly scrape_timeout?: string }; readonly scrape_configs?: ReadonlyArray<{ readonly job_name?: string; readonly scrape_timeout?: string }> } }>;
+    readonly processors?: Record<string, { readonly timeout?: string }>;
+    readonly exporters?: Record<string, { readonly timeout?: string; readonly retry_on_failure?: { readonly max_elapsed_time?: string }; readonly sending_queue?: { readonly batch?: { readonly flush_timeout?: string } } }>;
+    readonly service?: { readonly pipelines?: Record<string, { readonly receivers?: string[]; readonly processors?: string[]; readonly exporters?: string[] }> };
+}
 
 function pipelineOf(doc: Doc, pipeline: string, config: string): { receivers: string[]; processors: string[]; exporters: string[] } {
     const p = doc.service?.pipelines?.[pipeline];
@@ -64,9 +70,9 @@ export function pipelineHoldParts(yamlText: string, pipeline: string, config: st
     const parts: DelayPart[] = [];
     let scrape: DelayPart | undefined;
     for (const r of p.receivers.filter((n) => n === "prometheus" || n.startsWith("prometheus/"))) {
-        const cfg = doc.receivers?.[r]?.config ?? {};
-        const global = cfg.global?.scrape_timeout;
-        for (const job of cfg.scrape_configs ?? []) {
+        const cfg = doc.receivers?.[r]?.config;
+        const global = cfg?.global?.scrape_timeout;
+        for (const job of cfg?.scrape_configs ?? []) {
             const t = job.scrape_timeout ?? global;
             const seconds = t === undefined ? PROMETHEUS_DEFAULT_SCRAPE_TIMEOUT_SECONDS : durationSeconds(t, `${config} receivers.${r} ${job.job_name} scrape_timeout`);
             if (scrape === undefined || seconds > scrape.seconds) {
