@@ -44,7 +44,7 @@ describe("e2e Cortex store: the hub's limits as Cortex's, and a configuration th
 
     it("runs the ruler with the hub workspace's rule query offset as the tenants' default, one tenant and no runtime file unless a test asks", () => {
         assert.strictEqual(cfg.limits.ruler_query_offset, `${PROMETHEUS_WORKSPACE_DEFAULTS.ruleQueryOffsetSeconds}s`);
-        assert.strictEqual(cfg.auth_enabled as unknown, false);
+        assert.strictEqual(cfg.auth_enabled, false);
         assert.strictEqual(cfg.runtime_config, undefined);
         const tenants = parse(renderCortexConfig({ home: HOME, httpPort: 1, grpcPort: 2, tls: { cert: "c", key: "k" }, limits: [], authEnabled: true, tenantOverrides: { t: { ruler_query_offset: "0s" } } })) as Record<string, unknown>;
         assert.strictEqual(tenants.auth_enabled, true);
