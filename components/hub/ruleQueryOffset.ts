@@ -127,7 +127,10 @@ const sum = (parts: readonly DelayPart[]): number => parts.reduce((s, p) => s + 
  * pipeline, then by one primary export that uses its whole retry budget; or the hub's own telemetry
  * held by its self pipeline and exported the same way. Not covered, on purpose: a backlog replayed
  * after an outage (the sender's retries after the hub answered "retry later"), which arrives later
- * than any sensible offset and within the out-of-order window instead.
+ * than any sensible offset and within the out-of-order window instead; two consecutive requests of one
+ * sender's single consumer that each spend the whole retry budget (AMP degraded for that long is an
+ * outage too); and how long an application's own OTLP SDK holds points before it pushes them to a
+ * spoke, which no rendered config states.
  */
 export function liveDeliveryDelay(senders: ReadonlyArray<{ readonly name: string; readonly yaml: string }>, hubYaml: string): LiveDeliveryDelay {
     if (senders.length === 0) throw new Error("liveDeliveryDelay: no sender configs");
