@@ -22,12 +22,18 @@ export const PROMETHEUS_WORKSPACE_DEFAULTS = {
      */
     outOfOrderTimeWindowSeconds: 600,
     /**
-     * Delay before AMP's rules query (same page): what normally arrives late is a sender's batch
-     * (5 s timeout) plus the hub's synchronous export with a retry or two (1 s, 2 s backoff), so 30 s
-     * lets rules see it, while alerts fire only 30 s later. Backlogs replayed after an outage arrive
-     * later still; the silence alerts about that outage are meant to fire anyway.
+     * Delay before AMP's rules query (same page; Cortex's per-tenant `ruler_query_offset`, see
+     * ruleQueryOffset.ts). It must cover how late LIVE data lands, derived from the rendered collector
+     * configs (liveDeliveryDelay, checked in test/components/hub/ruleQueryOffset.test.ts): a scraped
+     * sample is stamped when its scrape starts and handed on up to the scrape timeout later (10 s, the
+     * Prometheus default the senders keep), waits up to the sender's batch timeout (5 s), then the hub
+     * exports it synchronously within PRW_RETRY_BUDGET (20 s, retries included): 35 s. 40 s leaves 5 s
+     * for the sender-to-hub hop. It was 30 s, which missed the scrape's share. Rules then see every
+     * live sample (e2e scenario 12 shows it on Cortex's ruler, and a tenant at 0 missing them), while
+     * alerts fire 40 s later. Backlogs replayed after an outage arrive later still; the silence alerts
+     * about that outage are meant to fire anyway.
      */
-    ruleQueryOffsetSeconds: 30,
+    ruleQueryOffsetSeconds: 40,
 } as const;
 
 export interface PrometheusWorkspaceArgs {
@@ -41,7 +47,7 @@ export interface PrometheusWorkspaceArgs {
     readonly limitsPerLabelSets?: readonly LimitsPerLabelSet[];
     /** Out-of-order window of the workspace, seconds (0-600). Default PROMETHEUS_WORKSPACE_DEFAULTS (600). */
     readonly outOfOrderTimeWindowSeconds?: pulumi.Input<number>;
-    /** Rule query offset of the workspace, seconds. Default PROMETHEUS_WORKSPACE_DEFAULTS (30). */
+    /** Rule query offset of the workspace, seconds (AMP: 0-86400). Default PROMETHEUS_WORKSPACE_DEFAULTS (40). */
     readonly ruleQueryOffsetSeconds?: pulumi.Input<number>;
     /** Cost-allocation tags. Default: none. */
     readonly tags?: pulumi.Input<Tags>;

@@ -182,7 +182,9 @@ describe("hub stack (under mocks)", function () {
             const ooo = Number(c.inputs.outOfOrderTimeWindowInSeconds);
             assert.ok(Number.isInteger(ooo) && ooo >= 0 && ooo <= 600, `${c.name}: outOfOrderTimeWindowInSeconds ${ooo}`);
             assert.strictEqual(ooo, 600, `${c.name}: the replay window the data path is tested with`);
-            assert.strictEqual(c.inputs.ruleQueryOffsetInSeconds, 30, c.name);
+            // AMP: 0-86400 s. 40 s covers the live delivery delay of the rendered collector configs
+            // (test/components/hub/ruleQueryOffset.test.ts); e2e scenario 12 runs it on Cortex's ruler.
+            assert.strictEqual(c.inputs.ruleQueryOffsetInSeconds, 40, c.name);
         }
     });
 

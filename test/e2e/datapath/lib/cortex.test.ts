@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { tenantSeriesLimits } from "../../../../components/hub/tenantLimits";
+import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../../components/hub/prometheusWorkspace";
 import { cortexLabelSetLimits, renderCortexConfig } from "./cortex";
 import { ACCOUNTS, KEYS, SITES, TENANTS } from "./fleet";
 
@@ -39,5 +40,14 @@ describe("e2e Cortex store: the hub's limits as Cortex's, and a configuration th
         const paths = strings(cfg).filter(([k]) => /(^|\.|_)(dir|directory|path|sync_dir|rule_path)$/.test(k));
         assert.ok(paths.length >= 9, `the data, blocks, sync, compactor, rules, ruler, alertmanager, alerts and query-tracker paths (${paths.map(([k]) => k).join(", ")})`);
         for (const [k, v] of paths) assert.ok(v.startsWith(`${HOME}/`), `${k}: ${v}`);
+    });
+
+    it("runs the ruler with the hub workspace's rule query offset as the tenants' default, one tenant and no runtime file unless a test asks", () => {
+        assert.strictEqual(cfg.limits.ruler_query_offset, `${PROMETHEUS_WORKSPACE_DEFAULTS.ruleQueryOffsetSeconds}s`);
+        assert.strictEqual(cfg.auth_enabled, false);
+        assert.strictEqual(cfg.runtime_config, undefined);
+        const tenants = parse(renderCortexConfig({ home: HOME, httpPort: 1, grpcPort: 2, tls: { cert: "c", key: "k" }, limits: [], authEnabled: true, tenantOverrides: { t: { ruler_query_offset: "0s" } } })) as Record<string, unknown>;
+        assert.strictEqual(tenants.auth_enabled, true);
+        assert.deepStrictEqual(tenants.runtime_config, { file: `${HOME}/runtime.yaml`, period: "10s" });
     });
 });

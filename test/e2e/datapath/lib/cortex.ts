@@ -47,13 +47,13 @@ export function cortexLabelSetLimits(limits: readonly LimitsPerLabelSet[]): Cort
  * one workspace, as it writes one AMP workspace), in-memory rings, every directory inside `home`, and
  * the alertmanager's cluster listener off (its default binds 0.0.0.0:9094).
  */
-export function renderCortexConfig(o: { home: string; httpPort: number; grpcPort: number; tls: { cert: string; key: string }; limits: readonly CortexLabelSetLimit[]; outOfOrderWindowSeconds?: number }): string {
+export function renderCortexConfig(o: { home: string; httpPort: number; grpcPort: number; tls: { cert: string; key: string }; limits: readonly CortexLabelSetLimit[]; outOfOrderWindowSeconds?: number } & CortexOptions): string {
     const inmemory = { kvstore: { store: "inmemory" } };
     // Each ring's member reads its address from an interface (default eth0, en0): loopback here.
     const dir = (d: string): string => path.join(o.home, d);
     return stringify({
         target: "all",
-        auth_enabled: false,
+        auth_enabled: o.authEnabled ?? false,
         server: {
             http_listen_address: "127.0.0.1", http_listen_port: o.httpPort,
             grpc_listen_address: "127.0.0.1", grpc_listen_port: o.grpcPort,
@@ -87,19 +87,39 @@ export function renderCortexConfig(o: { home: string; httpPort: number; grpcPort
             limits_per_label_set: o.limits,
             // The hub workspace's out-of-order window, as AMP runs it (PROMETHEUS_WORKSPACE_DEFAULTS).
             out_of_order_time_window: `${o.outOfOrderWindowSeconds ?? PROMETHEUS_WORKSPACE_DEFAULTS.outOfOrderTimeWindowSeconds}s`,
+            // The workspace's rule query offset: AMP's ruleQueryOffsetInSeconds is this per-tenant limit
+            // (cortex@v1.21.1 pkg/util/validation/limits.go:215, handed to the rule manager in pkg/ruler/compat.go:393-395).
+            ruler_query_offset: `${PROMETHEUS_WORKSPACE_DEFAULTS.ruleQueryOffsetSeconds}s`,
         },
+        // Per-tenant limits that differ from the above (Cortex's runtime configuration file, `overrides`).
+        ...(o.tenantOverrides !== undefined ? { runtime_config: { file: path.join(o.home, "runtime.yaml"), period: "10s" } } : {}),
     });
+}
+
+/** What a test may change in the single binary's configuration. */
+export interface CortexOptions {
+    /** Tenants from X-Scope-OrgID (each AMP workspace is one). Default false: one tenant, `fake`. */
+    readonly authEnabled?: boolean;
+    /** Per-tenant limits overriding the defaults (written to `<home>/runtime.yaml`). Default none. */
+    readonly tenantOverrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+    /** Rules files per tenant and namespace, as the ruler's local storage reads them (`<rules>/<tenant>/<namespace>`). Default none. */
+    readonly rules?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** Cortex on loopback: the remote-write endpoint, the Prometheus API under /prometheus, and its own metrics. */
 export class Cortex {
     readonly proc: Proc;
     readonly url: string;
-    constructor(readonly name: string, dir: string, readonly ports: { http: number; grpc: number }, private readonly pki: RunPki, limits: readonly CortexLabelSetLimit[]) {
+    constructor(readonly name: string, dir: string, readonly ports: { http: number; grpc: number }, private readonly pki: RunPki, limits: readonly CortexLabelSetLimit[], opts: CortexOptions = {}) {
         const home = path.join(dir, name);
         for (const d of ["", "rules", "alerts"]) fs.mkdirSync(path.join(home, d), { recursive: true });
+        for (const [tenant, namespaces] of Object.entries(opts.rules ?? {})) {
+            fs.mkdirSync(path.join(home, "rules", tenant), { recursive: true });
+            for (const [ns, text] of Object.entries(namespaces)) fs.writeFileSync(path.join(home, "rules", tenant, ns), text);
+        }
+        if (opts.tenantOverrides !== undefined) fs.writeFileSync(path.join(home, "runtime.yaml"), stringify({ overrides: opts.tenantOverrides }));
         const cfg = path.join(home, "cortex.yaml");
-        fs.writeFileSync(cfg, renderCortexConfig({ home, httpPort: ports.http, grpcPort: ports.grpc, tls: pki.store, limits }));
+        fs.writeFileSync(cfg, renderCortexConfig({ home, httpPort: ports.http, grpcPort: ports.grpc, tls: pki.store, limits, ...opts }));
         this.url = `https://127.0.0.1:${ports.http}`;
         this.proc = new Proc(`cortex-${name}`, cortexBinary(), [`-config.file=${cfg}`], path.join(dir, `${name}.log`));
     }
@@ -117,8 +137,9 @@ export class Cortex {
         return this;
     }
 
-    private async api<T>(p: string): Promise<T> {
-        const r = await request(`${this.url}/prometheus/api/v1/${p}`, { ca: this.pki.ca });
+    /** `tenant`: the X-Scope-OrgID to read as, when authentication is on. */
+    private async api<T>(p: string, tenant?: string): Promise<T> {
+        const r = await request(`${this.url}/prometheus/api/v1/${p}`, { ca: this.pki.ca, ...(tenant !== undefined ? { headers: { "X-Scope-OrgID": tenant } } : {}) });
         const body = JSON.parse(r.body) as { status: string; error?: string; data: T };
         if (body.status !== "success") throw new Error(`${this.name} ${p}: ${body.error ?? r.body}`);
         return body.data;
@@ -126,6 +147,11 @@ export class Cortex {
 
     async query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
         return (await this.api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`query?query=${encodeURIComponent(expr)}`)).result;
+    }
+
+    /** The raw samples of a selector over the last `range`, read as `tenant`: [seconds, value] pairs per series. */
+    async rawSamples(selector: string, range: string, tenant?: string): Promise<Array<{ metric: Record<string, string>; values: Array<[number, string]> }>> {
+        return (await this.api<{ result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }>(`query?query=${encodeURIComponent(`${selector}[${range}]`)}`, tenant)).result;
     }
 
     /** The sum of a query's values (0 when empty). */
@@ -160,7 +186,7 @@ export class Cortex {
 }
 
 /** A started Cortex on free loopback ports. */
-export async function startCortex(name: string, dir: string, pki: RunPki, limits: readonly CortexLabelSetLimit[]): Promise<Cortex> {
+export async function startCortex(name: string, dir: string, pki: RunPki, limits: readonly CortexLabelSetLimit[], opts: CortexOptions = {}): Promise<Cortex> {
     const [http, grpc] = await freePorts(2);
-    return new Cortex(name, dir, { http, grpc }, pki, limits).start();
+    return new Cortex(name, dir, { http, grpc }, pki, limits, opts).start();
 }
