@@ -46,115 +46,112 @@ function positiveInt(field: string, v: number, max: number): number {
     return v;
 }
 
-/** The script after its settings (TTL_SECONDS, MAX_ENTRIES, METRIC); see renderCertSeenLua. */
-const CERT_SEEN_LUA_BODY = `local seen = {}      -- "account\\0site\\0serial" -> { account, site, serial, not_after, last, seq }
-local size = 0
-local seq = 0        -- order of the latest presentation (core.now() has one-second ties)
-local evicted = 0    -- entries dropped because the table was full
-local unparsed = 0   -- verified connections whose notAfter could not be read
+/**
+ * The script after its settings (TTL_SECONDS, MAX_ENTRIES, METRIC); see renderCertSeenLua. Kept
+ * terse (two-space indent, comments here): the whole file must stay a standard SSM parameter (4 KB).
+ * - `seen`: "account\0site\0serial" → entry {a(ccount), s(ite), n(serial), t(notAfter), last, q};
+ *   `q` orders presentations for eviction (core.now() ties within a second);
+ * - days_from_civil: H. Hinnant's algorithm, proleptic Gregorian, so no `os.time` (local time);
+ * - `asn1`: "YYMMDDhhmmssZ" (20YY, HAProxy's form) or "YYYYMMDDhhmmssZ" → Unix seconds, nil otherwise;
+ * - `record`: the action; counts requests whose variables are missing or whose time it cannot read;
+ * - `oss_cert_seen`: the parser, global for the tests, which load this file beside their own service.
+ */
+const CERT_SEEN_LUA_BODY = `local seen, size, q, evicted, unparsed = {}, 0, 0, 0, 0
 
 local function days_from_civil(y, m, d)
-    if m <= 2 then y = y - 1 end
-    local era = (y >= 0 and y or y - 399) // 400
-    local yoe = y - era * 400
-    local doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
-    local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
+  if m <= 2 then y = y - 1 end
+  local era = (y >= 0 and y or y - 399) // 400
+  local yoe = y - era * 400
+  local doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+  return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 end
 
--- "YYMMDDhhmmssZ" (20YY, as HAProxy prints it) or "YYYYMMDDhhmmssZ" -> Unix seconds (UTC); nil if neither.
-local function asn1_time_to_unix(s)
-    if type(s) ~= "string" then return nil end
-    local y, mo, d, h, mi, se = s:match("^(%d%d%d%d)(%d%d)(%d%d)(%d%d)(%d%d)(%d%d)Z$")
-    if y == nil then
-        y, mo, d, h, mi, se = s:match("^(%d%d)(%d%d)(%d%d)(%d%d)(%d%d)(%d%d)Z$")
-        if y == nil then return nil end
-        y = 2000 + tonumber(y)
-    else
-        y = tonumber(y)
-    end
-    mo, d, h, mi, se = tonumber(mo), tonumber(d), tonumber(h), tonumber(mi), tonumber(se)
-    if mo < 1 or mo > 12 or d < 1 or d > 31 or h > 23 or mi > 59 or se > 60 then return nil end
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se
+local function asn1(s)
+  if type(s) ~= "string" then return nil end
+  local y, mo, d, h, mi, se = s:match("^(%d%d%d%d)(%d%d)(%d%d)(%d%d)(%d%d)(%d%d)Z$")
+  if y == nil then
+    y, mo, d, h, mi, se = s:match("^(%d%d)(%d%d)(%d%d)(%d%d)(%d%d)(%d%d)Z$")
+    if y == nil then return nil end
+    y = 2000 + tonumber(y)
+  else
+    y = tonumber(y)
+  end
+  mo, d, h, mi, se = tonumber(mo), tonumber(d), tonumber(h), tonumber(mi), tonumber(se)
+  if mo < 1 or mo > 12 or d < 1 or d > 31 or h > 23 or mi > 59 or se > 60 then return nil end
+  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se
 end
 
 local function expire(now)
-    for k, e in pairs(seen) do
-        if now - e.last >= TTL_SECONDS then seen[k] = nil; size = size - 1 end
-    end
+  for k, e in pairs(seen) do
+    if now - e.last >= TTL_SECONDS then seen[k] = nil; size = size - 1 end
+  end
 end
 
 local function make_room(now)
-    expire(now)
-    while size >= MAX_ENTRIES do
-        local oldest, at = nil, math.huge
-        for k, e in pairs(seen) do
-            if e.seq < at then oldest, at = k, e.seq end
-        end
-        seen[oldest] = nil; size = size - 1; evicted = evicted + 1
+  expire(now)
+  while size >= MAX_ENTRIES do
+    local old, at = nil, math.huge
+    for k, e in pairs(seen) do
+      if e.q < at then old, at = k, e.q end
     end
+    seen[old] = nil; size = size - 1; evicted = evicted + 1
+  end
 end
 
 local function record(txn)
-    local account = txn:get_var("txn.tenant_account")
-    local serial = txn:get_var("txn.cert_serial")
-    local not_after = asn1_time_to_unix(txn:get_var("txn.cert_not_after"))
-    if account == nil or serial == nil or not_after == nil then unparsed = unparsed + 1; return end
-    local site = txn:get_var("txn.tenant_site") or ""
-    local key = account .. "\\0" .. site .. "\\0" .. serial
-    local now = core.now().sec
-    local e = seen[key]
-    if e == nil then
-        if size >= MAX_ENTRIES then make_room(now) end
-        e = { account = account, site = site, serial = serial, not_after = not_after }
-        seen[key] = e; size = size + 1
-    end
-    seq = seq + 1
-    e.last, e.seq = now, seq
+  local a, n = txn:get_var("txn.tenant_account"), txn:get_var("txn.cert_serial")
+  local t = asn1(txn:get_var("txn.cert_not_after"))
+  if a == nil or n == nil or t == nil then unparsed = unparsed + 1; return end
+  local s = txn:get_var("txn.tenant_site") or ""
+  local key = a .. "\\0" .. s .. "\\0" .. n
+  local now = core.now().sec
+  local e = seen[key]
+  if e == nil then
+    if size >= MAX_ENTRIES then make_room(now) end
+    e = { a = a, s = s, n = n, t = t }
+    seen[key] = e; size = size + 1
+  end
+  q = q + 1
+  e.last, e.q = now, q
 end
 
 local function label(v)
-    return (v:gsub("\\\\", "\\\\\\\\"):gsub("\\n", "\\\\n"):gsub('"', '\\\\"'))
+  return (v:gsub("\\\\", "\\\\\\\\"):gsub("\\n", "\\\\n"):gsub('"', '\\\\"'))
 end
 
 local function exposition()
-    expire(core.now().sec)
-    local keys = {}
-    for k in pairs(seen) do keys[#keys + 1] = k end
-    table.sort(keys)
-    local out = {
-        "# HELP " .. METRIC .. " notAfter (Unix seconds) of a tenant client certificate presented on a verified connection in the last " .. TTL_SECONDS .. " s.",
-        "# TYPE " .. METRIC .. " gauge",
-    }
-    for _, k in ipairs(keys) do
-        local e = seen[k]
-        local site = e.site ~= "" and (',${CERT_SEEN_LABELS.site}="' .. label(e.site) .. '"') or ""
-        out[#out + 1] = string.format('%s{${CERT_SEEN_LABELS.account}="%s"%s,${CERT_SEEN_LABELS.serial}="%s"} %d', METRIC, label(e.account), site, label(e.serial), e.not_after)
-    end
-    out[#out + 1] = "# HELP oss_tenant_proxy_client_certificates_tracked Entries in the table (bounded by " .. MAX_ENTRIES .. ")."
-    out[#out + 1] = "# TYPE oss_tenant_proxy_client_certificates_tracked gauge"
-    out[#out + 1] = "oss_tenant_proxy_client_certificates_tracked " .. size
-    out[#out + 1] = "# HELP oss_tenant_proxy_client_certificates_evicted_total Entries dropped because the table was full."
-    out[#out + 1] = "# TYPE oss_tenant_proxy_client_certificates_evicted_total counter"
-    out[#out + 1] = "oss_tenant_proxy_client_certificates_evicted_total " .. evicted
-    out[#out + 1] = "# HELP oss_tenant_proxy_client_certificates_unparsed_total Verified requests whose certificate notAfter could not be read."
-    out[#out + 1] = "# TYPE oss_tenant_proxy_client_certificates_unparsed_total counter"
-    out[#out + 1] = "oss_tenant_proxy_client_certificates_unparsed_total " .. unparsed
-    return table.concat(out, "\\n") .. "\\n"
+  expire(core.now().sec)
+  local keys = {}
+  for k in pairs(seen) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local out = { "# HELP " .. METRIC .. " notAfter of a tenant certificate presented in the last " .. TTL_SECONDS .. " s.", "# TYPE " .. METRIC .. " gauge" }
+  for _, k in ipairs(keys) do
+    local e = seen[k]
+    local s = e.s ~= "" and (',${CERT_SEEN_LABELS.site}="' .. label(e.s) .. '"') or ""
+    out[#out + 1] = string.format('%s{${CERT_SEEN_LABELS.account}="%s"%s,${CERT_SEEN_LABELS.serial}="%s"} %d', METRIC, label(e.a), s, label(e.n), e.t)
+  end
+  local function fam(name, kind, help, v)
+    name = "oss_tenant_proxy_client_certificates_" .. name
+    out[#out + 1] = "# HELP " .. name .. " " .. help
+    out[#out + 1] = "# TYPE " .. name .. " " .. kind
+    out[#out + 1] = name .. " " .. v
+  end
+  fam("tracked", "gauge", "Entries in the table (at most " .. MAX_ENTRIES .. ").", size)
+  fam("evicted_total", "counter", "Entries dropped because the table was full.", evicted)
+  fam("unparsed_total", "counter", "Verified requests whose certificate notAfter could not be read.", unparsed)
+  return table.concat(out, "\\n") .. "\\n"
 end
 
 local function serve(applet)
-    local body = exposition()
-    applet:set_status(200)
-    applet:add_header("content-type", "text/plain; version=0.0.4")
-    applet:add_header("content-length", tostring(#body))
-    applet:start_response()
-    applet:send(body)
+  local body = exposition()
+  applet:set_status(200)
+  applet:add_header("content-type", "text/plain; version=0.0.4")
+  applet:add_header("content-length", tostring(#body))
+  applet:start_response()
+  applet:send(body)
 end
 
--- Exposed for the tests, which load this file into HAProxy next to their own service.
-oss_cert_seen = { asn1_time_to_unix = asn1_time_to_unix }
-
+oss_cert_seen = { asn1_time_to_unix = asn1 }
 core.register_action("${CERT_SEEN_LUA_NAMES.action}", { "http-req" }, record, 0)
 core.register_service("${CERT_SEEN_LUA_NAMES.service}", "http", serve)
 `;

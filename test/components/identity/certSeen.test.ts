@@ -135,6 +135,12 @@ describe("tenant proxy: presented-certificate table (Lua in HAProxy 2.6)", funct
         assert.deepStrictEqual(seenSeries(body, "oss_tenant_proxy_client_certificates_tracked"), { "": 1 });
     });
 
+    it("fits a standard-tier SSM parameter (4 KB) at its largest settings, so the hub pays no advanced parameter for it", () => {
+        // Standard parameters hold up to 4 KB; Intelligent-Tiering makes a larger value advanced, billed per month
+        // (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
+        assert.ok(Buffer.byteLength(renderCertSeenLua({ ttlSeconds: 30 * 86400, maxEntries: 1_000_000 })) <= 4096);
+    });
+
     it("rejects options outside their range with the field named", () => {
         assert.throws(() => renderCertSeenLua({ ttlSeconds: 0 }), /ttlSeconds: expected an integer from 1/);
         assert.throws(() => renderCertSeenLua({ maxEntries: 1.5 }), /maxEntries: expected an integer from 1/);
