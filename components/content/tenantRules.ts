@@ -1,5 +1,7 @@
 import { ContentOptions, promDuration, scaledFor, TenantCertificateExpiry, TenantSeriesLimit } from "./options";
-import { by, ne, num, on, q, sel } from "./promql";
+import { CERT_SEEN_LABELS, CERT_SEEN_METRIC, TENANT_PROXY_JOB } from "../telemetry/certSeenMetrics";
+import { by, eq, ne, num, on, q, sel } from "./promql";
+import { HUB_SOURCE_ROLE } from "./metrics";
 import { RECORDS } from "./recordingRules";
 import { AlertingRule, RecordingRule, RuleGroup } from "./ruleTypes";
 
@@ -31,6 +33,22 @@ function tenantConstants<T extends { account: string; site?: string }>(o: Conten
     return items.map((t) => tenantConstant(o, t, value(t))).join("\nor ");
 }
 
+/**
+ * The earliest notAfter each tenant's senders presented to any hub task in the proxies' window
+ * (certSeen.ts: entries not presented for ttlSeconds are gone), under the tenant's own labels.
+ * Selected by what only the hub's self-scrape carries: job TENANT_PROXY_JOB and `source_role="hub"`
+ * (resource/self). A tenant's series of the same name gets the `source_role` of its certificate's OU
+ * (never "hub", TenantKind) and its own `account` from the proxy, whatever it sent, so it is not selected.
+ */
+export function presentedCertificateExpiry(o: ContentOptions): string {
+    const L = o.labels;
+    const C = CERT_SEEN_LABELS;
+    const seen = sel(CERT_SEEN_METRIC, eq("job", TENANT_PROXY_JOB), eq(L.sourceRole, HUB_SOURCE_ROLE));
+    const perTenant = `min ${by([C.account, C.site])} (${seen})`;
+    const withAccount = `label_replace(${perTenant}, ${q(L.account)}, "$1", ${q(C.account)}, "(.+)")`;
+    return `label_replace(${withAccount}, ${q(L.site)}, "$1", ${q(C.site)}, "(.+)")`;
+}
+
 /** Tenants with an enforced limit (0 only makes AMP vend usage metrics: nothing to approach). */
 export const enforcedLimits = (o: ContentOptions): TenantSeriesLimit[] => o.tenantSeriesLimits.filter((t) => t.maxSeries > 0);
 
@@ -49,7 +67,14 @@ export function tenantRecordingRules(o: ContentOptions): RecordingRule[] {
         });
     }
     if (o.tenantCertificates.length > 0) {
-        rules.push({ record: TENANT_RECORDS.certificateExpiry, expr: tenantConstants(o, o.tenantCertificates, (t: TenantCertificateExpiry) => t.notAfterSeconds) });
+        // The earliest of what senders presented lately and what the hub issued this period: a spoke
+        // left alone with an older copy counts, and without any observation (no traffic, a new task)
+        // the issued constant still does. The presented series keep their tenant_* labels until the
+        // outer min, so `or` keeps both sides instead of preferring one.
+        rules.push({
+            record: TENANT_RECORDS.certificateExpiry,
+            expr: `min ${by([L.account, L.site])} (\n${presentedCertificateExpiry(o)}\nor ${tenantConstants(o, o.tenantCertificates, (t: TenantCertificateExpiry) => t.notAfterSeconds)}\n)`,
+        });
     }
     return rules;
 }
@@ -81,7 +106,7 @@ export function tenantAlertingRules(o: ContentOptions): AlertingRule[] {
             labels,
             annotations: {
                 summary: `Client certificate of ${who} expires soon`,
-                description: `The certificate the hub issued to ${who} expires in {{ $value | humanizeDuration }}: deploy the hub (it issues the next one), then the tenant's stack (it copies it). Once it expires the hub refuses every sender of the tenant.`,
+                description: `The earliest client certificate of ${who} (presented by its senders to the hub's proxy in the last hours, or issued by the hub) expires in {{ $value | humanizeDuration }}: deploy the hub (it issues the next one), then the tenant's stack (it copies it). Once it expires the hub refuses every sender that still holds it.`,
             },
         });
     }

@@ -1,4 +1,5 @@
 import { COLLECTOR_INTERNAL_PORTS, COLLECTOR_PORTS, TLS_DIR } from "../telemetry/collectorPorts";
+import { CERT_SEEN_DEFAULTS, CERT_SEEN_LUA_NAMES } from "./certSeen";
 import { TENANT_HEADERS } from "./tenants";
 
 /**
@@ -24,6 +25,8 @@ export const IDENTITY_FILES = {
     siteMap: `${TLS_DIR}/tenant-site.map`,
     /** Revoked certificate serials, upper-case hex without separators, one per line (may be empty). */
     revokedSerials: `${TLS_DIR}/revoked-serials.lst`,
+    /** The Lua script recording presented certificates (certSeen.ts renderCertSeenLua). */
+    certSeenLua: `${TLS_DIR}/cert-seen.lua`,
     /** The rendered configuration itself. */
     haproxyCfg: `${TLS_DIR}/haproxy.cfg`,
 } as const;
@@ -38,7 +41,9 @@ export interface HaproxyConfigOptions {
     /** The collector's loopback endpoints, "host:port". Default 127.0.0.1:COLLECTOR_INTERNAL_PORTS. */
     readonly backends?: { otlpGrpc?: string; otlpHttp?: string; health?: string };
     /** Where the proxy finds its files. Default IDENTITY_FILES. */
-    readonly files?: { serverPem?: string; tenantCa?: string; accountMap?: string; siteMap?: string; revokedSerials?: string };
+    readonly files?: { serverPem?: string; tenantCa?: string; accountMap?: string; siteMap?: string; revokedSerials?: string; certSeenLua?: string };
+    /** Loopback port of the presented-certificate metrics (certSeen.ts). Default CERT_SEEN_DEFAULTS.port. */
+    readonly certSeenPort?: number;
     /** Runtime API socket (tests inspect maps and counters through it). Default: none. */
     readonly stats?: { socket: string };
 }
@@ -81,7 +86,10 @@ function port(field: string, v: number): number {
  * 3. look the verified certificate's CN up in the maps;
  * 4. refuse a CN the account map does not know (a CA-valid certificate of a tenant removed from the
  *    fleet) with 403: final, the sender drops the data, as it should for a tenant that no longer exists;
- * 5. set the headers the collector copies into `account`/`site`/`source_role`.
+ * 5. set the headers the collector copies into `account`/`site`/`source_role`;
+ * 6. record the presented certificate's serial and notAfter for the tenant (certSeen.ts): only here,
+ *    after the handshake verified it against the tenant CA, the revoked serials closed it and the
+ *    maps named the tenant, so what is recorded is what a sender really uses.
  */
 function identityRules(files: Required<NonNullable<HaproxyConfigOptions["files"]>>): string[] {
     const h = TENANT_HEADERS;
@@ -94,6 +102,9 @@ function identityRules(files: Required<NonNullable<HaproxyConfigOptions["files"]
         `http-request set-header ${h.account} %[var(txn.tenant_account)]`,
         `http-request set-header ${h.site} %[var(txn.tenant_site)] if { var(txn.tenant_site) -m found }`,
         `http-request set-header ${h.role} %[ssl_c_s_dn(OU)]`,
+        "http-request set-var(txn.cert_serial) ssl_c_serial,hex",
+        "http-request set-var(txn.cert_not_after) ssl_c_notafter",
+        `http-request lua.${CERT_SEEN_LUA_NAMES.action}`,
     ];
 }
 
@@ -171,6 +182,7 @@ function resolveFiles(o: HaproxyConfigOptions): Files {
         accountMap: IDENTITY_FILES.accountMap,
         siteMap: IDENTITY_FILES.siteMap,
         revokedSerials: IDENTITY_FILES.revokedSerials,
+        certSeenLua: IDENTITY_FILES.certSeenLua,
         ...(o.files ?? {}),
     };
     for (const [k, v] of Object.entries(files)) {
@@ -179,12 +191,14 @@ function resolveFiles(o: HaproxyConfigOptions): Files {
     return files;
 }
 
-function globalAndDefaults(stats: HaproxyConfigOptions["stats"]): string[] {
+function globalAndDefaults(stats: HaproxyConfigOptions["stats"], files: Files): string[] {
     return [
         "# Rendered by components/identity/haproxyConfig.ts; edits are overwritten.",
         "global",
         // Logs go to the container's stdout (awslogs); no chroot, pid file or daemon: ECS supervises.
         "    log stdout format raw local0 info",
+        // One Lua state shared by all threads (2.6 manual 3.1 lua-load), so one table of presented certificates.
+        `    lua-load ${files.certSeenLua}`,
         ...(stats !== undefined ? [`    stats socket ${word("stats.socket", stats.socket)} mode 600 level admin`] : []),
         "    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets",
         `    ssl-default-bind-ciphers ${PROXY_TLS12_CIPHERS}`,
@@ -204,7 +218,7 @@ function globalAndDefaults(stats: HaproxyConfigOptions["stats"]): string[] {
     ];
 }
 
-function frontends(host: string, ports: Ports, files: Files): string[] {
+function frontends(host: string, ports: Ports, files: Files, certSeenPort: number): string[] {
     // `verify required` + `ca-file`: the handshake fails without a certificate chaining to the
     // tenant CA (expired ones included). https://docs.haproxy.org/2.6/configuration.html#5.1-verify
     const tls = `ssl crt ${files.serverPem} ssl-min-ver TLSv1.2`;
@@ -234,6 +248,14 @@ function frontends(host: string, ports: Ports, files: Files): string[] {
         "    monitor fail if { nbsrv(collector_health) lt 1 }",
         "    http-request deny deny_status 404",
         "",
+        // Loopback only: the hub collector scrapes it inside the task's network namespace; the task's
+        // security group admits nothing on this port either (only the NLB's listener ports).
+        "# Presented tenant certificates as Prometheus text (certSeen.ts), for the collector on loopback.",
+        "frontend cert_seen",
+        `    bind 127.0.0.1:${certSeenPort}`,
+        `    http-request use-service lua.${CERT_SEEN_LUA_NAMES.service} if { path /metrics } { method GET }`,
+        "    http-request deny deny_status 404",
+        "",
     ];
 }
 
@@ -261,5 +283,9 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions = {}): string {
     const ports = resolvePorts(o);
     const backends = resolveBackends(o);
     const files = resolveFiles(o);
-    return [...globalAndDefaults(o.stats), ...frontends(host, ports, files), ...backendSections(backends)].join("\n");
+    const certSeenPort = port("certSeenPort", o.certSeenPort ?? CERT_SEEN_DEFAULTS.port);
+    if (Object.values(ports).includes(certSeenPort)) {
+        throw new Error(`renderHaproxyConfig: certSeenPort: ${certSeenPort} is already a public frontend's port; choose another loopback port`);
+    }
+    return [...globalAndDefaults(o.stats, files), ...frontends(host, ports, files, certSeenPort), ...backendSections(backends)].join("\n");
 }

@@ -15,6 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { revokedSerialsFile } from "../../components/identity/proxyFiles";
 import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
+import { renderCertSeenLua } from "../../components/identity/certSeen";
 import { Tenant, tenantMaps } from "../../components/identity/tenants";
 
 function arg(name: string, dflt: number): number {
@@ -80,12 +81,14 @@ async function main(): Promise<void> {
     fs.writeFileSync(p("account.map"), maps.account);
     fs.writeFileSync(p("site.map"), "# none\n");
     fs.writeFileSync(p("revoked.lst"), revokedSerialsFile(["0A1B2C"]));
-    const [front, back, health, hb, grpc] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [front, back, health, hb, grpc, seen] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    fs.writeFileSync(p("cert-seen.lua"), renderCertSeenLua());
     const backend = http.createServer({ keepAlive: true }, (req, res) => { req.resume(); req.on("end", () => res.end("{}")); }).listen(back, "127.0.0.1");
     fs.writeFileSync(p("haproxy.cfg"), renderHaproxyConfig({
         host: "127.0.0.1", ports: { otlpGrpc: grpc, otlpHttp: front, health },
         backends: { otlpGrpc: "127.0.0.1:1", otlpHttp: `127.0.0.1:${back}`, health: `127.0.0.1:${hb}` },
-        files: { serverPem: p("server.pem"), tenantCa: p("ca.pem"), accountMap: p("account.map"), siteMap: p("site.map"), revokedSerials: p("revoked.lst") },
+        files: { serverPem: p("server.pem"), tenantCa: p("ca.pem"), accountMap: p("account.map"), siteMap: p("site.map"), revokedSerials: p("revoked.lst"), certSeenLua: p("cert-seen.lua") },
+        certSeenPort: seen,
     }));
     const hap: ChildProcess = spawn("haproxy", ["-db", "-f", p("haproxy.cfg")], { stdio: ["ignore", "ignore", "ignore"] });
     await new Promise((r) => setTimeout(r, 1000));

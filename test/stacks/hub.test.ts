@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { parse } from "yaml";
 import { TargetGroupStickiness, targetGroupStickinessProblem } from "../../components/hub/collectorIngress";
 import { renderHaproxyConfig } from "../../components/identity/haproxyConfig";
+import { renderCertSeenLua } from "../../components/identity/certSeen";
 import { tenantMaps } from "../../components/identity/tenants";
 import { hubTenants } from "../../stacks/config/hub";
 import { scopableActions } from "../../policy/rules/leastPrivilege";
@@ -214,15 +215,16 @@ describe("hub stack (under mocks)", function () {
         assert.strictEqual(value("account-map-0"), "account-222222222222 222222222222\naccount-333333333333 333333333333\nsite-dc1 777777777777\n");
         assert.strictEqual(value("site-map-0"), "site-dc1 dc1\n");
         assert.strictEqual(value("revoked-serials"), "# revoked tenant certificate serials (0)\n");
+        assert.strictEqual(value("cert-seen-lua"), renderCertSeenLua());
         const params = r.ofType("aws:ssm/parameter:Parameter").filter((x) => x.name.startsWith("hub-collector-"));
-        assert.strictEqual(params.length, 6);
+        assert.strictEqual(params.length, 7);
         // The execution role reads exactly these parameters and the server certificate secret, nothing else.
         const exec = r.json(r.one("aws:iam/rolePolicy:RolePolicy", "execution-policy"), "policy");
         const arns = params.map((x) => `arn:aws:ssm:us-east-1:111111111111:parameter${String(x.inputs.name)}`).sort();
         assert.deepStrictEqual([...exec.Statement.find((x: any) => x.Sid === "ContainerParameters").Resource].sort(), arns);
         assert.deepStrictEqual(exec.Statement.find((x: any) => x.Sid === "ContainerSecrets").Resource, ["arn:aws:secretsmanager:us-east-1:111111111111:secret:hub/tls-AbCdEf"]);
         const init = r.json<any[]>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions").find((c) => c.name === "tls-init");
-        assert.deepStrictEqual(init.secrets.map((x: any) => x.name), ["TLS_CERT", "TLS_KEY", "TENANT_CA", "ACCOUNT_MAP_0", "SITE_MAP_0", "REVOKED_SERIALS", "PROXY_CONFIG"]);
+        assert.deepStrictEqual(init.secrets.map((x: any) => x.name), ["TLS_CERT", "TLS_KEY", "TENANT_CA", "ACCOUNT_MAP_0", "SITE_MAP_0", "REVOKED_SERIALS", "CERT_SEEN_LUA", "PROXY_CONFIG"]);
     });
 
     it("reaches AMP in the DR region privately: endpoint in a peered DR VPC, routes both ways, a private zone for its name", () => {
@@ -375,8 +377,8 @@ describe("hub stack variants", () => {
         const r = await planHub();
         assert.strictEqual(r.ofType("aws:amp/workspace:Workspace").length, 1);
         assert.deepStrictEqual(r.ofType("aws:lb/listener:Listener").map((l) => l.inputs.port).sort(), [4317, 4318]);
-        // The collector config and the proxy's five; an empty site map is a comment (SSM refuses empty values).
-        assert.strictEqual(r.ofType("aws:ssm/parameter:Parameter").length, 6);
+        // The collector config and the proxy's six; an empty site map is a comment (SSM refuses empty values).
+        assert.strictEqual(r.ofType("aws:ssm/parameter:Parameter").length, 7);
         assert.strictEqual(r.one("aws:ssm/parameter:Parameter", "site-map-0").inputs.insecureValue, "# no on-prem tenants\n");
         assert.strictEqual(r.outputs.drWorkspaceArn, undefined);
         assert.deepStrictEqual(r.ofType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"), [], "no DR path without drRegion");

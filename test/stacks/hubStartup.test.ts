@@ -44,9 +44,9 @@ describe("hub collector start-up order and rollouts", function () {
         assert.strictEqual(r.one("aws:ecs/service:Service").inputs.waitForSteadyState, true);
     });
 
-    it("labels the containers with a digest of everything they read by ARN: configs, tenant CA, maps, revoked serials", () => {
+    it("labels the containers with a digest of everything they read by ARN: configs, tenant CA, maps, revoked serials, the proxy's Lua", () => {
         const value = (suffix: string) => String(r.one("aws:ssm/parameter:Parameter", suffix).inputs.insecureValue);
-        const byArn = ["collector-config", "proxy-config", "tenant-ca", "account-map-0", "site-map-0", "revoked-serials"].map(value);
+        const byArn = ["collector-config", "proxy-config", "tenant-ca", "account-map-0", "site-map-0", "revoked-serials", "cert-seen-lua"].map(value);
         assert.strictEqual(collectorLabel(r), contentDigest(byArn));
         // Every parameter the task definition references is in the digest.
         const referenced = r.json<Array<{ secrets?: Array<{ valueFrom: string }> }>>(r.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions")

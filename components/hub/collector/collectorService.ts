@@ -6,6 +6,7 @@ import { collectorContainerDefinitions, contentDigest, INIT_IMAGE, PROXY_CONTAIN
 import { EncryptionKey } from "../../security/encryptionKey";
 import { toJson } from "../../security/iam";
 import { renderHaproxyConfig } from "../../identity/haproxyConfig";
+import { renderCertSeenLua } from "../../identity/certSeen";
 import { identityMapChunks, revokedSerialsFile } from "../../identity/proxyFiles";
 import { Tenant } from "../../identity/tenants";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../security/logRetention";
@@ -212,9 +213,11 @@ export class CollectorService extends pulumi.ComponentResource {
         const accountMapParams = chunks.account.map((v, i) => param(`account-map-${i}`, `tenant-proxy/account-map/${i}`, `Tenant certificate CN to account, part ${i + 1} of ${chunks.account.length}`, v));
         const siteMapParams = chunks.site.map((v, i) => param(`site-map-${i}`, `tenant-proxy/site-map/${i}`, `Tenant certificate CN to site, part ${i + 1} of ${chunks.site.length}`, v));
         const revokedParam = param("revoked-serials", "tenant-proxy/revoked-serials", "Serials of revoked tenant certificates (upper-case hex)", revoked);
+        const certSeenLua = renderCertSeenLua();
+        const certSeenParam = param("cert-seen-lua", "tenant-proxy/cert-seen-lua", "Tenant proxy Lua: records the client certificates tenants present; rendered by Pulumi", certSeenLua);
         return {
-            proxyConfig, chunks, revoked, proxyParam, caParam, accountMapParams, siteMapParams, revokedParam,
-            all: [proxyParam, caParam, ...accountMapParams, ...siteMapParams, revokedParam],
+            proxyConfig, chunks, revoked, certSeenLua, proxyParam, caParam, accountMapParams, siteMapParams, revokedParam, certSeenParam,
+            all: [proxyParam, caParam, ...accountMapParams, ...siteMapParams, revokedParam, certSeenParam],
         };
     }
 
@@ -254,7 +257,7 @@ export class CollectorService extends pulumi.ComponentResource {
 
     /** The Fargate task: init container, tenant proxy and collector (collectorTask.ts). */
     private taskDefinition(name: string, args: CollectorServiceArgs, d: { roles: CollectorRoles; configParam: aws.ssm.Parameter; proxy: ProxyParameters; logGroup: aws.cloudwatch.LogGroup }): aws.ecs.TaskDefinition {
-        const { proxyConfig, chunks, revoked, proxyParam, caParam, accountMapParams, siteMapParams, revokedParam } = d.proxy;
+        const { proxyConfig, chunks, revoked, certSeenLua, proxyParam, caParam, accountMapParams, siteMapParams, revokedParam, certSeenParam } = d.proxy;
         const memory = args.memory ?? COLLECTOR_SERVICE_DEFAULTS.memory;
         return new aws.ecs.TaskDefinition(`${name}-task`, {
             family: name,
@@ -268,22 +271,22 @@ export class CollectorService extends pulumi.ComponentResource {
             volumes: [{ name: "tls" }],
             containerDefinitions: pulumi
                 .all([
-                    d.configParam.arn, pulumi.all([proxyParam.arn, caParam.arn, revokedParam.arn]),
+                    d.configParam.arn, pulumi.all([proxyParam.arn, caParam.arn, revokedParam.arn, certSeenParam.arn]),
                     pulumi.all([pulumi.all(accountMapParams.map((p) => p.arn)), pulumi.all(siteMapParams.map((p) => p.arn))]),
                     args.tlsSecretArn, d.logGroup.name, args.configYaml, args.identity.caCertificatePem,
                 ])
-                .apply(([configArn, [proxyArn, caArn, revokedArn], [accountArns, siteArns], tlsArn, logGroupName, configYaml, caPem]) => JSON.stringify(collectorContainerDefinitions({
+                .apply(([configArn, [proxyArn, caArn, revokedArn, certSeenArn], [accountArns, siteArns], tlsArn, logGroupName, configYaml, caPem]) => JSON.stringify(collectorContainerDefinitions({
                     collectorImage: pullThroughImage(args.image, args.account, args.region),
                     initImage: pullThroughImage(INIT_IMAGE, args.account, args.region),
                     proxyImage: pullThroughImage(args.proxyImage ?? PROXY_IMAGE, args.account, args.region),
                     configParameterArn: configArn,
                     tlsSecretArn: tlsArn,
-                    identity: { proxyConfig: proxyArn, tenantCa: caArn, accountMap: accountArns, siteMap: siteArns, revokedSerials: revokedArn },
+                    identity: { proxyConfig: proxyArn, tenantCa: caArn, accountMap: accountArns, siteMap: siteArns, revokedSerials: revokedArn, certSeenLua: certSeenArn },
                     logGroupName,
                     region: args.region,
                     memoryMiB: Math.floor(memory * 0.9) - PROXY_MEMORY_MIB,
                     // Everything the containers read by ARN at start, so any change rolls the tasks.
-                    contentDigest: contentDigest([configYaml, proxyConfig, caPem, ...chunks.account, ...chunks.site, revoked]),
+                    contentDigest: contentDigest([configYaml, proxyConfig, caPem, ...chunks.account, ...chunks.site, revoked, certSeenLua]),
                 }))),
             tags: withName(args.tags, `${name}-task`),
         }, { parent: this });
@@ -354,11 +357,13 @@ interface ProxyParameters {
     readonly proxyConfig: string;
     readonly chunks: { readonly account: string[]; readonly site: string[] };
     readonly revoked: string;
+    readonly certSeenLua: string;
     readonly proxyParam: aws.ssm.Parameter;
     readonly caParam: aws.ssm.Parameter;
     readonly accountMapParams: aws.ssm.Parameter[];
     readonly siteMapParams: aws.ssm.Parameter[];
     readonly revokedParam: aws.ssm.Parameter;
+    readonly certSeenParam: aws.ssm.Parameter;
     readonly all: aws.ssm.Parameter[];
 }
 

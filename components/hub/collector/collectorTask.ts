@@ -69,6 +69,8 @@ export interface IdentityParameterArns {
     readonly accountMap: readonly string[];
     readonly siteMap: readonly string[];
     readonly revokedSerials: string;
+    /** The presented-certificate Lua script (components/identity/certSeen.ts). */
+    readonly certSeenLua: string;
 }
 
 /** Docker label carrying contentDigest: a change makes a new revision and ECS rolls the tasks. */
@@ -106,6 +108,7 @@ export function initScript(chunks: { accountMap: number; siteMap: number }): str
         `printf '%s\\n' ${vars("ACCOUNT_MAP", chunks.accountMap)} > ${IDENTITY_FILES.accountMap}`,
         `printf '%s\\n' ${vars("SITE_MAP", chunks.siteMap)} > ${IDENTITY_FILES.siteMap}`,
         `printf '%s\\n' "$REVOKED_SERIALS" > ${IDENTITY_FILES.revokedSerials}`,
+        `printf '%s\\n' "$CERT_SEEN_LUA" > ${IDENTITY_FILES.certSeenLua}`,
         `printf '%s\\n' "$PROXY_CONFIG" > ${IDENTITY_FILES.haproxyCfg}`,
         `chown -R ${COLLECTOR_UID}:${COLLECTOR_UID} ${TLS_DIR}`,
     ].join(" && ");
@@ -134,6 +137,7 @@ export function collectorContainerDefinitions(a: ContainerDefinitionArgs): objec
         ...a.identity.accountMap.map((arn, i) => ({ name: `ACCOUNT_MAP_${i}`, valueFrom: arn })),
         ...a.identity.siteMap.map((arn, i) => ({ name: `SITE_MAP_${i}`, valueFrom: arn })),
         { name: "REVOKED_SERIALS", valueFrom: a.identity.revokedSerials },
+        { name: "CERT_SEEN_LUA", valueFrom: a.identity.certSeenLua },
         { name: "PROXY_CONFIG", valueFrom: a.identity.proxyConfig },
     ];
     const digest = a.contentDigest !== undefined ? { dockerLabels: { [CONTENT_DIGEST_LABEL]: a.contentDigest } } : {};

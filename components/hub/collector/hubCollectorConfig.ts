@@ -3,6 +3,7 @@ import { selfTelemetry } from "../../telemetry/selfTelemetry";
 import { COLLECTOR_INTERNAL_PORTS } from "../../telemetry/collectorPorts";
 import { TENANT_HEADERS } from "../../identity/tenants";
 import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../telemetry/labels";
+import { CERT_SEEN_DEFAULTS, TENANT_PROXY_JOB } from "../../identity/certSeen";
 
 export interface RemoteWriteTarget {
     /** Exporter suffix, e.g. `primary` or `dr`. */
@@ -60,6 +61,8 @@ export interface HubListenOptions {
     readonly ports?: Partial<Record<keyof typeof COLLECTOR_INTERNAL_PORTS, number>>;
     /** Port of the collector's own Prometheus telemetry on 127.0.0.1 (scraped by itself). Default 8888. */
     readonly selfMetricsPort?: number;
+    /** Port of the tenant proxy's presented-certificate metrics on 127.0.0.1 (components/identity/certSeen.ts). Default CERT_SEEN_DEFAULTS.port. */
+    readonly proxyMetricsPort?: number;
 }
 
 /**
@@ -97,11 +100,12 @@ export const DR_RETRY_BUDGET = "2m";
 export const CONFIG_ENV_VAR = "AOT_CONFIG_CONTENT";
 
 /** The listen options with defaults applied; ports must be distinct and valid. */
-export function hubListen(l: HubListenOptions = {}): { host: string; ports: Record<keyof typeof COLLECTOR_INTERNAL_PORTS, number>; selfMetricsPort: number } {
+export function hubListen(l: HubListenOptions = {}): { host: string; ports: Record<keyof typeof COLLECTOR_INTERNAL_PORTS, number>; selfMetricsPort: number; proxyMetricsPort: number } {
     const ports = { ...COLLECTOR_INTERNAL_PORTS, ...(l.ports ?? {}) };
     const selfMetricsPort = l.selfMetricsPort ?? 8888;
-    const all = [...Object.values(ports), selfMetricsPort];
-    for (const [k, v] of Object.entries({ ...ports, selfMetricsPort })) {
+    const proxyMetricsPort = l.proxyMetricsPort ?? CERT_SEEN_DEFAULTS.port;
+    const all = [...Object.values(ports), selfMetricsPort, proxyMetricsPort];
+    for (const [k, v] of Object.entries({ ...ports, selfMetricsPort, proxyMetricsPort })) {
         if (!Number.isInteger(v) || v < 1 || v > 65535) {
             throw new Error(`renderHubCollectorConfig: listen.ports.${k}: expected a port 1-65535 (got ${v})`);
         }
@@ -109,7 +113,7 @@ export function hubListen(l: HubListenOptions = {}): { host: string; ports: Reco
     if (new Set(all).size !== all.length) {
         throw new Error(`renderHubCollectorConfig: listen.ports: every receiver, the health check and self-telemetry need their own port (got ${all.join(", ")})`);
     }
-    return { host: l.host ?? "127.0.0.1", ports, selfMetricsPort };
+    return { host: l.host ?? "127.0.0.1", ports, selfMetricsPort, proxyMetricsPort };
 }
 
 /**
@@ -225,7 +229,7 @@ function validateRemoteWrite(targets: readonly RemoteWriteTarget[]): void {
     }
 }
 
-function hubReceivers({ host, ports, selfMetricsPort }: HubListen): Record<string, unknown> {
+function hubReceivers({ host, ports, selfMetricsPort, proxyMetricsPort }: HubListen): Record<string, unknown> {
     // No TLS here: the receivers bind loopback inside the task (awsvpc: one network namespace per
     // task, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html)
     // and only the tenant proxy reaches them. `include_metadata` turns the request headers the proxy
@@ -240,7 +244,13 @@ function hubReceivers({ host, ports, selfMetricsPort }: HubListen): Record<strin
         },
         "prometheus/self": {
             config: {
-                scrape_configs: [{ job_name: HUB_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${selfMetricsPort}`] }] }],
+                scrape_configs: [
+                    { job_name: HUB_COLLECTOR_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${selfMetricsPort}`] }] },
+                    // The tenant proxy's presented certificates (components/identity/certSeen.ts), on
+                    // loopback in the same task. Through `resource/self` like the collector's own series:
+                    // `source_role="hub"`, which no tenant's data can carry (theirs is their certificate's OU).
+                    { job_name: TENANT_PROXY_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${proxyMetricsPort}`] }] },
+                ],
             },
         },
     };

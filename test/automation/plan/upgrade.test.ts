@@ -148,6 +148,8 @@ describe(`upgrade from the previous release (${PREVIOUS_RELEASE}) to the working
         assert.deepStrictEqual(stateful.map((f) => `${f.kind} ${f.stack} ${f.type} ${f.urn.split("::").pop()}`).sort(), [
             "delete hub aws:oam/sink:Sink hub-oam-us-west-2",
             "delete hub aws:secretsmanager/secret:Secret hub-identity-account-565656565656-secret",
+            // Issue 31: the tenant proxy's presented-certificate Lua script (a rendered file, nothing operators wrote).
+            "delete hub aws:ssm/parameter:Parameter hub-collector-cert-seen-lua",
             "delete monitored-web-west aws:cloudwatch/logGroup:LogGroup monitored-agent-logs-0",
             "delete monitored-web-west aws:kms/key:Key monitored-logs-key",
             "delete monitored-web-west aws:ssm/parameter:Parameter monitored-agent-base-linux",

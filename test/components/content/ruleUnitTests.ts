@@ -4,6 +4,7 @@
  * contract the rules use, so a renamed label breaks the rules and these series together.
  */
 import YAML from "yaml";
+import { CERT_SEEN_METRIC, TENANT_PROXY_JOB } from "../../../components/identity/certSeen";
 import { ALERTS, COLLECTOR_LABELS, ContentOptions, HUB_SOURCE_ROLE, OTELCOL, SCRAPE_UP, TENANT_ALERTS, TENANT_RECORDS, isAlert, renderRuleNamespaces } from "../../../components/content";
 
 export const ACCOUNT_A = "111111111111";
@@ -288,6 +289,7 @@ export function tenantRuleUnitTestFile(o: ContentOptions, ruleFiles: string[]): 
                 { expr: `${TENANT_RECORDS.activeSeriesLimit}{${L.account}="${ACCOUNT_B}"}`, eval_time: "5m", exp_samples: [{ labels: `${TENANT_RECORDS.activeSeriesLimit}{${L.account}="${ACCOUNT_B}"}`, value: 10_000 }] },
             ],
         },
+        presentedCertificateCase(o, input, annotations),
         {
             name: "a tenant certificate with less than the warning left fires after an hour, one further out never",
             interval: "1m",
@@ -300,4 +302,53 @@ export function tenantRuleUnitTestFile(o: ContentOptions, ruleFiles: string[]): 
         },
     ];
     return YAML.stringify({ rule_files: ruleFiles, evaluation_interval: "1m", tests }, { lineWidth: 0 });
+}
+
+type Annotate = (alertname: string, labels: Record<string, string>, value: string) => { summary: string; description: string };
+
+/**
+ * The site's senders present a certificate with 10 days left (two hub tasks saw it, one also its
+ * renewed 60-day one) while the hub issued one with 90 days: the alert fires for the site, from the
+ * presented one. A tenant (account B, its own `account` and OU as the hub's identity processors set
+ * them) pushes series of the proxy's name and job claiming the site's and account A's certificates
+ * expire in a day, or in a year: neither the site's nor A's expiry moves (A has no observation, so
+ * its issued constant stands).
+ */
+function presentedCertificateCase(o: ContentOptions, base: Array<{ series: string; values: string }>, annotations: Annotate): object {
+    const L = o.labels;
+    const hub = (instance: string) => ({ job: TENANT_PROXY_JOB, instance, [L.account]: "999999999999", [L.region]: REGION, [L.sourceRole]: HUB_SOURCE_ROLE });
+    const forged = { job: TENANT_PROXY_JOB, instance: "b-collector", [L.account]: ACCOUNT_B, [L.region]: REGION, [L.sourceRole]: "monitored" };
+    const day = 86400;
+    const input = [
+        ...base,
+        series(CERT_SEEN_METRIC, { ...hub("hub-1"), tenant_account: SITE_ACCOUNT, tenant_site: SITE, serial: "0A" }, constant(10 * day)),
+        series(CERT_SEEN_METRIC, { ...hub("hub-2"), tenant_account: SITE_ACCOUNT, tenant_site: SITE, serial: "0A" }, constant(10 * day)),
+        series(CERT_SEEN_METRIC, { ...hub("hub-2"), tenant_account: SITE_ACCOUNT, tenant_site: SITE, serial: "0B" }, constant(60 * day)),
+        series(CERT_SEEN_METRIC, { ...forged, tenant_account: SITE_ACCOUNT, tenant_site: SITE, serial: "66" }, constant(day)),
+        series(CERT_SEEN_METRIC, { ...forged, tenant_account: ACCOUNT_A, serial: "67" }, constant(day)),
+        series(CERT_SEEN_METRIC, { ...forged, tenant_account: ACCOUNT_A, serial: "68" }, constant(365 * day)),
+    ];
+    const site = { [L.account]: SITE_ACCOUNT, [L.site]: SITE };
+    const a = { [L.account]: ACCOUNT_A };
+    const spoke = { severity: "warning", scope: "spoke" };
+    return {
+        name: "a certificate senders present that expires before the issued one fires for its tenant; a tenant's series of the same name counts for nobody",
+        interval: "1m",
+        input_series: input,
+        alert_rule_test: [
+            { eval_time: "55m", alertname: TENANT_ALERTS.certificateExpiring, exp_alerts: [] },
+            {
+                eval_time: "95m", alertname: TENANT_ALERTS.certificateExpiring, exp_alerts: [
+                    { exp_labels: { ...a, ...spoke }, exp_annotations: annotations(TENANT_ALERTS.certificateExpiring, a, "29d 22h 55m 0s") },
+                    { exp_labels: { ...site, ...spoke }, exp_annotations: annotations(TENANT_ALERTS.certificateExpiring, site, "9d 22h 25m 0s") },
+                ],
+            },
+        ],
+        promql_expr_test: [
+            {
+                expr: TENANT_RECORDS.certificateExpiry, eval_time: "5m",
+                exp_samples: [{ labels: `${TENANT_RECORDS.certificateExpiry}{${L.account}="${ACCOUNT_A}"}`, value: 30 * day + 1800 }, { labels: `${TENANT_RECORDS.certificateExpiry}{${L.account}="${SITE_ACCOUNT}", ${L.site}="${SITE}"}`, value: 10 * day }],
+            },
+        ],
+    };
 }

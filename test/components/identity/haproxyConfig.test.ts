@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { COLLECTOR_INTERNAL_PORTS, COLLECTOR_PORTS } from "../../../components/telemetry/collectorPorts";
 import { IDENTITY_FILES, renderHaproxyConfig } from "../../../components/identity/haproxyConfig";
+import { CERT_SEEN_DEFAULTS, CERT_SEEN_LUA_NAMES, renderCertSeenLua } from "../../../components/identity/certSeen";
 import { TENANT_HEADERS, Tenant, tenantMaps } from "../../../components/identity/tenants";
 
 /** Section header ("frontend otlp_http") → its directive lines, trimmed, comments dropped. */
@@ -41,8 +42,9 @@ function haproxyBinary(): string {
 function writeFiles(dir: string, revoked: string): Required<NonNullable<Parameters<typeof renderHaproxyConfig>[0]>["files"]> {
     const f = {
         serverPem: path.join(dir, "server.pem"), tenantCa: path.join(dir, "tenant-ca.pem"), accountMap: path.join(dir, "tenant-account.map"),
-        siteMap: path.join(dir, "tenant-site.map"), revokedSerials: path.join(dir, "revoked-serials.lst"),
+        siteMap: path.join(dir, "tenant-site.map"), revokedSerials: path.join(dir, "revoked-serials.lst"), certSeenLua: path.join(dir, "cert-seen.lua"),
     };
+    fs.writeFileSync(f.certSeenLua, renderCertSeenLua());
     const req = (subj: string, key: string, crt: string) => {
         const r = spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", crt, "-subj", subj, "-days", "1"], { encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stderr);
@@ -92,6 +94,12 @@ describe("tenant proxy (HAProxy) config", () => {
             assert.deepStrictEqual(denies, ["http-request deny deny_status 403 unless { var(txn.tenant_account) -m found }"]);
             const lastDeny = rules.lastIndexOf(denies[0]);
             assert.ok(rules.findIndex((l) => l.startsWith("http-request set-header ")) > lastDeny);
+            // The presented certificate is recorded only once the tenant is mapped and every refusal is past.
+            assert.deepStrictEqual(rules.slice(-3), [
+                "http-request set-var(txn.cert_serial) ssl_c_serial,hex",
+                "http-request set-var(txn.cert_not_after) ssl_c_notafter",
+                `http-request lua.${CERT_SEEN_LUA_NAMES.action}`,
+            ]);
             // A revoked serial's connection is closed once the handshake is done: no HTTP answer at all.
             assert.deepStrictEqual(s[fe].filter((l) => l.startsWith("tcp-request ")), [`tcp-request session reject if { ssl_c_serial,hex -m str -f ${IDENTITY_FILES.revokedSerials} }`]);
         }
@@ -115,6 +123,19 @@ describe("tenant proxy (HAProxy) config", () => {
             // Anything but the monitor URI is refused; nothing is ever forwarded from this port.
             "http-request deny deny_status 404",
         ]);
+    });
+
+    it("serves the presented-certificate table on loopback only, GET /metrics and nothing else", () => {
+        const s = sections(renderHaproxyConfig());
+        assert.ok(s.global.includes(`lua-load ${IDENTITY_FILES.certSeenLua}`));
+        assert.deepStrictEqual(s["frontend cert_seen"], [
+            `bind 127.0.0.1:${CERT_SEEN_DEFAULTS.port}`,
+            `http-request use-service lua.${CERT_SEEN_LUA_NAMES.service} if { path /metrics } { method GET }`,
+            "http-request deny deny_status 404",
+        ]);
+        assert.match(sections(renderHaproxyConfig({ certSeenPort: 24990 }))["frontend cert_seen"][0], /^bind 127\.0\.0\.1:24990$/);
+        assert.throws(() => renderHaproxyConfig({ certSeenPort: COLLECTOR_PORTS.otlpHttp }), /certSeenPort: 4318 is already a public frontend's port/);
+        assert.throws(() => renderHaproxyConfig({ certSeenPort: 0 }), /certSeenPort: expected a port/);
     });
 
     it("binds where told (e2e runs several on loopback) and refuses bad ports, addresses and paths", () => {

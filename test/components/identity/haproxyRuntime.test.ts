@@ -5,8 +5,10 @@ import * as http from "http";
 import * as https from "https";
 import * as os from "os";
 import * as path from "path";
-import { revokedSerialsFile } from "../../../components/identity/proxyFiles";
+import { normalizeSerial, revokedSerialsFile } from "../../../components/identity/proxyFiles";
 import { renderHaproxyConfig } from "../../../components/identity/haproxyConfig";
+import { renderCertSeenLua } from "../../../components/identity/certSeen";
+import { seenSeries } from "./certSeenText";
 import { TENANT_HEADERS, Tenant, tenantMaps, tenantSubject } from "../../../components/identity/tenants";
 import { freePorts } from "../../e2e/datapath/lib/procs";
 
@@ -43,7 +45,7 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
     let haproxy: ChildProcess | undefined;
     let backend: http.Server | undefined;
     let health: http.Server | undefined;
-    const ports = { otlpGrpc: 0, otlpHttp: 0, health: 0, backendHttp: 0, backendGrpc: 0, backendHealth: 0 };
+    const ports = { otlpGrpc: 0, otlpHttp: 0, health: 0, backendHttp: 0, backendGrpc: 0, backendHealth: 0, certSeen: 0 };
     const pem: Record<string, Pem> = {};
     let serial = "";
 
@@ -55,7 +57,7 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         ca("foreign-ca");
         const leaf = (name: string, subj: string, issuer: string, serialArgs = ["-CAcreateserial"]) => {
             openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", p(`${name}.key`), "-out", p(`${name}.csr`), "-subj", subj]);
-            openssl(["x509", "-req", "-in", p(`${name}.csr`), "-CA", p(`${issuer}.pem`), "-CAkey", p(`${issuer}.key`), ...serialArgs, "-out", p(`${name}.crt`), "-days", "1"]);
+            openssl(["x509", "-req", "-in", p(`${name}.csr`), "-CA", p(`${issuer}.pem`), "-CAkey", p(`${issuer}.key`), "-days", "1", ...serialArgs, "-out", p(`${name}.crt`)]);
             pem[name] = { cert: fs.readFileSync(p(`${name}.crt`), "utf8"), key: fs.readFileSync(p(`${name}.key`), "utf8") };
         };
         const subj = (t: Tenant) => { const s = tenantSubject(t); return `/O=${s.organization}/OU=${s.organizationalUnit}/CN=${s.commonName}`; };
@@ -67,6 +69,8 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         leaf("revokedHighBit", subj(A), "tenant-ca", ["-set_serial", "0x80AABBCC"]);
         leaf("unknown", "/O=oss-monitoring/OU=monitored/CN=account-999999999999", "tenant-ca");
         leaf("foreign", subj(A), "foreign-ca");
+        // Valid into 2051: notAfter is then a GeneralizedTime (RFC 5280 4.1.2.5), which HAProxy prints without its "20".
+        leaf("aLong", subj(A), "tenant-ca", ["-CAcreateserial", "-days", "9000"]);
         serial = spawnSync("openssl", ["x509", "-in", p("revoked.crt"), "-noout", "-serial"], { encoding: "utf8" }).stdout.trim().split("=")[1];
         fs.writeFileSync(p("server.pem"), pem.server.cert + pem.server.key);
         const maps = tenantMaps([A, SITE]);
@@ -89,11 +93,13 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
             }
             req.on("end", () => res.end(JSON.stringify(Object.fromEntries(Object.values(TENANT_HEADERS).map((h) => [h, req.headers[h]])))));
         }).listen(ports.backendHttp, "127.0.0.1");
+        fs.writeFileSync(p("cert-seen.lua"), renderCertSeenLua());
         fs.writeFileSync(p("haproxy.cfg"), renderHaproxyConfig({
             host: "127.0.0.1",
             ports: { otlpGrpc: ports.otlpGrpc, otlpHttp: ports.otlpHttp, health: ports.health },
             backends: { otlpGrpc: `127.0.0.1:${ports.backendGrpc}`, otlpHttp: `127.0.0.1:${ports.backendHttp}`, health: `127.0.0.1:${ports.backendHealth}` },
-            files: { serverPem: p("server.pem"), tenantCa: p("tenant-ca.pem"), accountMap: p("account.map"), siteMap: p("site.map"), revokedSerials: p("revoked.lst") },
+            files: { serverPem: p("server.pem"), tenantCa: p("tenant-ca.pem"), accountMap: p("account.map"), siteMap: p("site.map"), revokedSerials: p("revoked.lst"), certSeenLua: p("cert-seen.lua") },
+            certSeenPort: ports.certSeen,
         }));
         haproxy = spawn("haproxy", ["-db", "-f", p("haproxy.cfg")], { stdio: ["ignore", "ignore", "pipe"] });
         await until("haproxy listening", async () => ((await status("/", undefined, ports.health)) !== undefined ? true : undefined));
@@ -150,6 +156,33 @@ describe("tenant proxy at run time (HAProxy 2.6 on loopback)", function () {
         }
         assert.strictEqual((await post(ports.otlpHttp, pem.a)).status, 200, "its sibling with another serial is not");
         assert.strictEqual((await post(ports.otlpHttp, pem.unknown)).status, 403);
+    });
+
+    it("records the serial and notAfter of every certificate a mapped tenant presented, none of a refused one, on loopback only", async () => {
+        for (const cert of [pem.a, pem.site, pem.aLong, pem.revoked, pem.revokedHighBit, pem.unknown, pem.foreign]) {
+            await post(ports.otlpHttp, cert);
+        }
+        await post(ports.otlpGrpc, pem.a); // the same certificate over the other frontend: still one entry
+        const want: Record<string, number> = {};
+        for (const [name, account, site] of [["a", A.account, undefined], ["site", SITE.account, SITE.site], ["aLong", A.account, undefined]] as const) {
+            const crt = path.join(dir, `${name}.crt`);
+            const out = (flag: string) => spawnSync("openssl", ["x509", "-in", crt, "-noout", flag], { encoding: "utf8" }).stdout.trim().split("=")[1];
+            const labels = `tenant_account="${account}"${site !== undefined ? `,tenant_site="${site}"` : ""},serial="${normalizeSerial(out("-serial"))}"`;
+            want[`{${labels}}`] = Date.parse(out("-enddate")) / 1000;
+        }
+        const r = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+            http.get({ host: "127.0.0.1", port: ports.certSeen, path: "/metrics" }, (res) => {
+                let body = "";
+                res.on("data", (c) => { body += c; });
+                res.on("end", () => resolve({ status: res.statusCode, body }));
+            }).on("error", reject);
+        });
+        assert.strictEqual(r.status, 200);
+        assert.deepStrictEqual(seenSeries(r.body), want);
+        assert.ok(Object.values(want).some((v) => v > Date.UTC(2050, 0, 1) / 1000), "the 2051 certificate is read as 2051");
+        assert.deepStrictEqual(seenSeries(r.body, "oss_tenant_proxy_client_certificates_unparsed_total"), { "": 0 });
+        // Not on the public frontends.
+        assert.strictEqual((await post(ports.otlpHttp, pem.a, {}, "/metrics")).body?.includes("oss_tenant_proxy"), false);
     });
 
     it("store answers: the collector's 500 about an unreachable, failing or throttling store becomes 503 (retry), AMP's refusal of the data stays 500 (final)", async () => {

@@ -7,6 +7,7 @@ import { identityMapChunks, normalizeSerial, revokedSerialsFile } from "../../..
 import { TLS_DIR } from "../../../components/telemetry/collectorPorts";
 import { COLLECTOR_UID, collectorContainerDefinitions, initScript, PROXY_IMAGE, PROXY_IMAGE_VERSION } from "../../../components/hub/collector/collectorTask";
 import { IDENTITY_FILES, renderHaproxyConfig } from "../../../components/identity/haproxyConfig";
+import { renderCertSeenLua } from "../../../components/identity/certSeen";
 import { Tenant, tenantMaps } from "../../../components/identity/tenants";
 
 const reader = (a: string) => `arn:aws:iam::${a}:role/OrganizationMonitoringDeploy`;
@@ -45,6 +46,7 @@ describe("tenant proxy files (init container)", () => {
             proxyConfig: "arn:aws:ssm:us-east-1:111111111111:parameter/p/cfg", tenantCa: "arn:aws:ssm:us-east-1:111111111111:parameter/p/ca",
             accountMap: ["arn:aws:ssm:us-east-1:111111111111:parameter/p/a/0", "arn:aws:ssm:us-east-1:111111111111:parameter/p/a/1"],
             siteMap: ["arn:aws:ssm:us-east-1:111111111111:parameter/p/s/0"], revokedSerials: "arn:aws:ssm:us-east-1:111111111111:parameter/p/r",
+            certSeenLua: "arn:aws:ssm:us-east-1:111111111111:parameter/p/lua",
         };
         const defs = collectorContainerDefinitions({
             collectorImage: "c", initImage: "i", proxyImage: "p", configParameterArn: "arn:aws:ssm:us-east-1:111111111111:parameter/p/collector",
@@ -56,6 +58,8 @@ describe("tenant proxy files (init container)", () => {
             { name: "SITE_MAP_0", valueFrom: identity.siteMap[0] },
         ]);
         assert.ok(init?.command?.[2].includes(`printf '%s\\n' "$ACCOUNT_MAP_0" "$ACCOUNT_MAP_1" > ${IDENTITY_FILES.accountMap}`));
+        assert.deepStrictEqual(init?.secrets?.find((x) => x.name === "CERT_SEEN_LUA"), { name: "CERT_SEEN_LUA", valueFrom: identity.certSeenLua });
+        assert.ok(init?.command?.[2].includes(`printf '%s\\n' "$CERT_SEEN_LUA" > ${IDENTITY_FILES.certSeenLua}`));
         for (const c of defs.filter((x) => x.name !== "tls-init")) {
             assert.ok(!(c.secrets ?? []).some((x) => x.valueFrom.includes(":secretsmanager:")), `${c.name} gets no secret`);
         }
@@ -84,7 +88,7 @@ describe("tenant proxy files (init container)", () => {
             TLS_CERT: fs.readFileSync(crt, "utf8").trimEnd(), TLS_KEY: fs.readFileSync(key, "utf8").trimEnd(), TENANT_CA: fs.readFileSync(ca, "utf8").trimEnd(),
             ...Object.fromEntries(chunks.account.map((c, i) => [`ACCOUNT_MAP_${i}`, c])),
             ...Object.fromEntries(chunks.site.map((c, i) => [`SITE_MAP_${i}`, c])),
-            REVOKED_SERIALS: revokedSerialsFile(["0A1B2C"]), PROXY_CONFIG: cfg,
+            REVOKED_SERIALS: revokedSerialsFile(["0A1B2C"]), PROXY_CONFIG: cfg, CERT_SEEN_LUA: renderCertSeenLua().trimEnd(),
         };
         const script = initScript({ accountMap: chunks.account.length, siteMap: chunks.site.length }).split(TLS_DIR).join(vol);
         const run = spawnSync("sh", ["-c", script], { env, encoding: "utf8" });
@@ -93,6 +97,7 @@ describe("tenant proxy files (init container)", () => {
         assert.strictEqual(entries(fs.readFileSync(files.accountMap, "utf8")).length, 252);
         assert.deepStrictEqual(entries(fs.readFileSync(files.siteMap, "utf8")), ["site-berlin berlin", "site-dc1 dc1"]);
         assert.deepStrictEqual(entries(fs.readFileSync(files.revokedSerials, "utf8")), ["0A1B2C"]);
+        assert.strictEqual(fs.readFileSync(files.certSeenLua, "utf8"), renderCertSeenLua());
         for (const f of Object.values(files)) {
             const st = fs.statSync(f);
             assert.strictEqual(st.mode & 0o077, 0, `${f} is private to its owner`);

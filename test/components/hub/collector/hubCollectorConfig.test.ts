@@ -4,6 +4,7 @@ import { COLLECTOR_INTERNAL_PORTS } from "../../../../components/telemetry/colle
 import { unsupportedByAdot } from "../../../../components/telemetry/adotComponents";
 import { TENANT_HEADERS } from "../../../../components/identity/tenants";
 import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
+import { CERT_SEEN_DEFAULTS, TENANT_PROXY_JOB } from "../../../../components/identity/certSeen";
 import {
     DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, identityKeyPattern, renderHubCollectorConfig, sourceLabelActions,
 } from "../../../../components/hub/collector/hubCollectorConfig";
@@ -179,6 +180,18 @@ describe("hub collector config", () => {
         for (const variant of [render(), render({ remoteWrite: [primary, dr] }), render({ listen: { host: "127.0.0.1", ports: { otlpGrpc: 24317, otlpHttp: 24318, health: 23133 } } })]) {
             assert.deepStrictEqual(unsupportedByAdot(JSON.stringify(variant)), []);
         }
+    });
+
+    it("scrapes the tenant proxy's presented certificates on loopback every 30 s, through the hub's own labelling only", () => {
+        const c = render();
+        const jobs = c.receivers["prometheus/self"].config.scrape_configs;
+        assert.deepStrictEqual(jobs[1], { job_name: TENANT_PROXY_JOB, scrape_interval: "30s", static_configs: [{ targets: [`127.0.0.1:${CERT_SEEN_DEFAULTS.port}`] }] });
+        // Only the self pipelines read prometheus/self, and they stamp source_role="hub"; no ingest pipeline does.
+        for (const [name, p] of Object.entries(c.service.pipelines as Record<string, { receivers: string[]; processors: string[] }>)) {
+            assert.strictEqual(p.receivers.includes("prometheus/self"), p.processors.includes("resource/self"), name);
+            assert.ok(!(p.receivers.includes("prometheus/self") && p.receivers.includes("otlp")), name);
+        }
+        assert.throws(() => render({ listen: { proxyMetricsPort: 8888 } }), /every receiver, the health check and self-telemetry need their own port/);
     });
 
     it("ships its own telemetry labelled as the hub", () => {

@@ -3,6 +3,7 @@ import * as path from "path";
 import { identityMapChunks, revokedSerialsFile } from "../../../../components/identity/proxyFiles";
 import { hubFeatureGateArgs, renderHubCollectorConfig } from "../../../../components/hub/collector/hubCollectorConfig";
 import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
+import { CertSeenOptions, renderCertSeenLua } from "../../../../components/identity/certSeen";
 import { Tenant } from "../../../../components/identity/tenants";
 import { Collector, collectorEnv } from "./collector";
 import { ACCOUNTS, DOMAIN, REGION, TENANTS } from "./fleet";
@@ -20,11 +21,13 @@ export interface HubPorts {
     /** The collector behind it (COLLECTOR_INTERNAL_PORTS roles). */
     readonly internal: { readonly otlpGrpc: number; readonly otlpHttp: number; readonly health: number };
     readonly selfMetrics: number;
+    /** The proxy's presented-certificate metrics (loopback; the collector scrapes it). */
+    readonly proxyMetrics: number;
 }
 
 export async function hubPorts(): Promise<HubPorts> {
-    const [otlpGrpc, otlpHttp, health, iGrpc, iHttp, iHealth, selfMetrics] = await freePorts(7);
-    return { otlpGrpc, otlpHttp, health, internal: { otlpGrpc: iGrpc, otlpHttp: iHttp, health: iHealth }, selfMetrics };
+    const [otlpGrpc, otlpHttp, health, iGrpc, iHttp, iHealth, selfMetrics, proxyMetrics] = await freePorts(8);
+    return { otlpGrpc, otlpHttp, health, internal: { otlpGrpc: iGrpc, otlpHttp: iHttp, health: iHealth }, selfMetrics, proxyMetrics };
 }
 
 /**
@@ -35,7 +38,7 @@ export function hubCollector(name: string, dir: string, pki: RunPki, ports: HubP
     const yaml = renderHubCollectorConfig({
         account: ACCOUNTS.hub, region: REGION,
         remoteWrite: remoteWrite.map((t) => ({ ...t, region: REGION })),
-        listen: { host: "127.0.0.1", ports: ports.internal, selfMetricsPort: ports.selfMetrics },
+        listen: { host: "127.0.0.1", ports: ports.internal, selfMetricsPort: ports.selfMetrics, proxyMetricsPort: ports.proxyMetrics },
     });
     // The feature gates the ECS task passes (collectorTask.ts command).
     return new Collector(name, dir, yaml, ports.selfMetrics, collectorEnv(pki, env), hubFeatureGateArgs());
@@ -49,6 +52,8 @@ export interface HubOptions {
     readonly ports?: HubPorts;
     /** Extra environment of the collector. */
     readonly env?: Record<string, string>;
+    /** The presented-certificate table's options (a short ttlSeconds shows eviction within a test). Default the hub's. */
+    readonly certSeen?: CertSeenOptions;
 }
 
 /**
@@ -59,7 +64,7 @@ export interface HubOptions {
 export class Hub {
     readonly proxy: Proc;
     readonly collector: Collector;
-    readonly files: { accountMap: string; siteMap: string; revokedSerials: string; serverPem: string; tenantCa: string; haproxyCfg: string };
+    readonly files: { accountMap: string; siteMap: string; revokedSerials: string; serverPem: string; tenantCa: string; certSeenLua: string; haproxyCfg: string };
     constructor(readonly name: string, dir: string, private readonly pki: RunPki, readonly ports: HubPorts, remoteWrite: Array<{ name: string; url: string }>, o: HubOptions = {}) {
         const home = path.join(dir, `${name}-task`);
         fs.mkdirSync(home, { recursive: true });
@@ -73,8 +78,10 @@ export class Hub {
             revokedSerials: path.join(home, "revoked-serials.lst"),
             serverPem: pki.hubPem,
             tenantCa: pki.tenantCa,
+            certSeenLua: path.join(home, "cert-seen.lua"),
             haproxyCfg: path.join(home, "haproxy.cfg"),
         };
+        fs.writeFileSync(this.files.certSeenLua, renderCertSeenLua(o.certSeen));
         fs.writeFileSync(this.files.accountMap, joined(maps.account));
         fs.writeFileSync(this.files.siteMap, joined(maps.site));
         fs.writeFileSync(this.files.revokedSerials, revokedSerialsFile(o.revokedSerials ?? pki.revokedSerials));
@@ -84,6 +91,7 @@ export class Hub {
             ports: { otlpGrpc: ports.otlpGrpc, otlpHttp: ports.otlpHttp, health: ports.health },
             backends: { otlpGrpc: `127.0.0.1:${ports.internal.otlpGrpc}`, otlpHttp: `127.0.0.1:${ports.internal.otlpHttp}`, health: `127.0.0.1:${ports.internal.health}` },
             files,
+            certSeenPort: ports.proxyMetrics,
         }));
         this.collector = hubCollector(`${name}-collector`, dir, pki, ports, remoteWrite, o.env ?? {});
         // -db: foreground without daemon mode (HAProxy 2.6 management guide, section 3), so the suite
@@ -109,6 +117,11 @@ export class Hub {
     /** Status of the health frontend for a client without a certificate (the NLB health checker). */
     async health(): Promise<number> {
         return (await request(`https://127.0.0.1:${this.ports.health}/`, { ca: this.pki.ca, servername: DOMAIN, timeoutMs: 3_000 })).status;
+    }
+
+    /** The proxy's presented-certificate table, as the collector scrapes it. */
+    async certificatesSeen(): Promise<string> {
+        return (await request(`http://127.0.0.1:${this.ports.proxyMetrics}/metrics`, { timeoutMs: 3_000 })).body;
     }
 
     get grpcEndpoint(): string { return `127.0.0.1:${this.ports.otlpGrpc}`; }
