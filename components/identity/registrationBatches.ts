@@ -94,7 +94,7 @@ async function resolveLater<T, K extends string>(batches: T[][], pending: Deferr
             }
         }
     } catch (e) {
-        const failed = pulumi.output(Promise.reject(e instanceof Error ? e : new Error(String(e))) as Promise<string>);
+        const failed = pulumi.output(Promise.reject<string>(e instanceof Error ? e : new Error(String(e))));
         for (const d of flat.slice(next)) {
             d.resolve(Object.fromEntries(Object.keys(d.outputs).map((k) => [k, failed])) as Outputs<K>);
         }
