@@ -5,10 +5,10 @@ import { HEAP_HEADROOM_DEFAULTS, headroomCollector, overHeadroom } from "../../.
 const MIB = 1024 * 1024;
 
 describe("plan worker heap headroom (collect between stacks)", () => {
-    it("is over its headroom only past headroomMiB above the live heap (64 MiB by default)", () => {
-        assert.equal(HEAP_HEADROOM_DEFAULTS.headroomMiB, 64);
-        assert.equal(overHeadroom(100 * MIB + 64 * MIB, 100 * MIB), false);
-        assert.equal(overHeadroom(100 * MIB + 64 * MIB + 1, 100 * MIB), true);
+    it("is over its headroom only past headroomMiB above the live heap (128 MiB by default)", () => {
+        assert.equal(HEAP_HEADROOM_DEFAULTS.headroomMiB, 128);
+        assert.equal(overHeadroom(100 * MIB + 128 * MIB, 100 * MIB), false);
+        assert.equal(overHeadroom(100 * MIB + 128 * MIB + 1, 100 * MIB), true);
         assert.equal(overHeadroom(150 * MIB, 100 * MIB, 32), true);
     });
 
