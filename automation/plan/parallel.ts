@@ -175,7 +175,8 @@ export async function planFleetParallel(manifest: FleetManifest, opts: ParallelO
     const entry = workerEntry(opts.root);
     const order = planOrder(manifest, opts.selected);
     return new Promise<ParallelResult>((resolve, reject) => {
-        const spawn = () => fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0"] });
+        // --expose-gc: the worker collects between stacks when its garbage passes a headroom (heapHeadroom.ts).
+        const spawn = () => fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0", "--expose-gc"] });
         new PlanQueue(manifest, order, events, resolve).start(spawn, Math.max(1, Math.min(opts.workers, order.length)), reject);
     });
 }

@@ -6,6 +6,7 @@ planStacksOneAtATime();
 
 import { loadManifest } from "../fleet/manifest";
 import { FleetManifest } from "../fleet/types";
+import { headroomCollector } from "./heapHeadroom";
 import { planStack } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
 
@@ -22,6 +23,7 @@ function send(msg: FromWorker): void {
 }
 
 let current: string | undefined;
+const collectBetweenStacks = headroomCollector();
 
 // A program's stray async error belongs to the stack being planned; report it as that
 // stack's failure rather than crashing the worker and losing the rest of its queue.
@@ -61,6 +63,7 @@ process.on("message", (msg: ToWorker) => {
             }
             current = undefined;
             send({ type: "planned", stack: msg.stack, plan: planned.plan, outputs: stack.role === "hub" ? planned.outputs : {} });
+            collectBetweenStacks();
         } catch (e) {
             if (current !== msg.stack) {
                 return; // already reported by the stray-rejection handler

@@ -6,6 +6,7 @@ import { accountRoot, PolicyDocument, policyDocument, Statement, toJson } from "
 import { Tags, withName } from "../security/tags";
 import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX, Tenant, TENANT_ORGANIZATION, tenantKey, tenantProblems, tenantSecretName, tenantSubject } from "./tenants";
 import { rotatingTokenName } from "../security/rotation";
+import { inBatches, REGISTRATION_BATCH_DEFAULTS } from "./registrationBatches";
 
 /**
  * The hub's tenant PKI: one AWS Private CA whose certificates name each monitored account and
@@ -30,6 +31,12 @@ export interface TenantIdentitiesArgs {
     /** Organization (O) and the start of the common name of the CA's subject. Default "oss-monitoring". */
     readonly fleetName?: string;
     readonly tags?: pulumi.Input<Tags>;
+    /**
+     * Tenants whose resources are constructed together; each further batch one event-loop turn
+     * later, so an offline plan holds at most one batch pending (registrationBatches.ts). Changes
+     * nothing that is deployed. Default 50 (REGISTRATION_BATCH_DEFAULTS).
+     */
+    readonly registrationBatch?: number;
 }
 
 export const ROTATION_DAYS = { default: 30, min: 1, max: 120 } as const;
@@ -108,6 +115,10 @@ export function tenantIdentityProblems(args: TenantIdentitiesArgs): string[] {
     const fleet = args.fleetName ?? TENANT_ORGANIZATION;
     if (!/^[A-Za-z0-9][A-Za-z0-9 .-]*$/.test(fleet) || caSubject(fleet).commonName.length > 64) {
         problems.push(`fleetName: expected letters, digits, spaces, dots and dashes, at most ${64 - caSubject("").commonName.length} characters (got ${fleet})`);
+    }
+    const batch = args.registrationBatch ?? REGISTRATION_BATCH_DEFAULTS.tenants;
+    if (!Number.isInteger(batch) || batch < REGISTRATION_BATCH_DEFAULTS.min) {
+        problems.push(`registrationBatch: expected a whole number of tenants, at least ${REGISTRATION_BATCH_DEFAULTS.min} (got ${batch})`);
     }
     const tenantIssues = tenantProblems(args.tenants);
     problems.push(...tenantIssues);
@@ -316,6 +327,9 @@ export function identitySecretValue(parts: { certificate: string; chain: string;
     });
 }
 
+/** What the component exposes per tenant (secretArns, certificateArns, certificatePems). */
+const TENANT_OUTPUTS = ["secretArn", "certificateArn", "certificatePem"] as const;
+
 export class TenantIdentities extends pulumi.ComponentResource {
     /** PEM of the hub CA that issues tenant certificates: the only CA the hub proxy trusts for clients. */
     public readonly caCertificatePem: pulumi.Output<string>;
@@ -353,17 +367,17 @@ export class TenantIdentities extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
-        this.secretArns = {};
-        this.certificateArns = {};
-        this.certificatePems = {};
-        for (const tenant of args.tenants) {
+        // In batches (registrationBatches.ts): the first now, the others one event-loop turn apart.
+        const issued = inBatches(args.tenants, args.registrationBatch ?? REGISTRATION_BATCH_DEFAULTS.tenants, TENANT_OUTPUTS, (tenant) => {
             const names = tenantResourceNames(name, tenant, now, rotationDays);
             const { privateKey, certificate } = this.tenantCertificate(names, tenant, ca, installed, rotationDays);
             const secret = this.tenantSecret(names, tenant, args, key, { privateKey, certificate });
-            this.secretArns[tenantKey(tenant)] = secret.arn;
-            this.certificateArns[tenantKey(tenant)] = certificate.arn;
-            this.certificatePems[tenantKey(tenant)] = certificate.certificate;
-        }
+            return { secretArn: secret.arn, certificateArn: certificate.arn, certificatePem: certificate.certificate };
+        });
+        const byTenant = (k: (typeof TENANT_OUTPUTS)[number]) => Object.fromEntries(args.tenants.map((t, i) => [tenantKey(t), issued[i][k]]));
+        this.secretArns = byTenant("secretArn");
+        this.certificateArns = byTenant("certificateArn");
+        this.certificatePems = byTenant("certificatePem");
 
         this.caCertificatePem = installed.certificate;
         this.caArn = ca.arn;
