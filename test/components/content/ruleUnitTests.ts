@@ -115,6 +115,19 @@ const firing = (alertname: string, evalTime: string, value: number) => ({
     exp_samples: value === 0 ? [] : [{ labels: "{}", value }],
 });
 
+/** Remote writes failing for `failing` on both replicas: nothing fires before `for`, then `expected` (alert → count). */
+function failingCase(o: ContentOptions, name: string, failing: NonNullable<HubScenario["failing"]>, expected: Record<string, number>) {
+    return {
+        name,
+        interval: "1m",
+        input_series: [...hubSeries(o, { failing }), ...accountSeries(o, ACCOUNT_B, counter(60))],
+        promql_expr_test: [
+            ...Object.keys(expected).map((alert) => firing(alert, "8m", 0)),
+            ...Object.entries(expected).map(([alert, n]) => firing(alert, "40m", n)),
+        ],
+    };
+}
+
 export function silentAnnotations(o: ContentOptions, kind: "account" | "site", account: string) {
     const rules = renderRuleNamespaces(o).flatMap((ns) => ns.groups.flatMap((g) => g.rules)).filter(isAlert);
     const rule = rules.find((r) => r.alert === (kind === "account" ? ALERTS.accountSilent : ALERTS.siteSilent))!;
@@ -194,29 +207,12 @@ export function ruleUnitTestFile(o: ContentOptions, ruleFiles: string[]): string
                 firing(ALERTS.hubCollectorDown, "40m", 0),
             ],
         },
-        {
-            name: "a tenant refused for good (95% of the hub's points, 4xx) is not a hub outage: refused fires, failing and retrying do not",
-            interval: "1m",
-            input_series: [...hubSeries(o, { failing: { share: 0.95, kind: "refused" } }), ...accountSeries(o, ACCOUNT_B, counter(60))],
-            promql_expr_test: [
-                firing(ALERTS.hubRemoteWriteRefused, "8m", 0),
-                firing(ALERTS.hubRemoteWriteRefused, "40m", 1),
-                firing(ALERTS.hubRemoteWriteFailing, "40m", 0),
-                firing(ALERTS.hubRemoteWriteRetrying, "40m", 0),
-            ],
-        },
-        {
-            name: "the store failing 60% of the hub's points after retries is an outage: failing and retrying fire, refused does not",
-            interval: "1m",
-            input_series: [...hubSeries(o, { failing: { share: 0.6, kind: "retried" } }), ...accountSeries(o, ACCOUNT_B, counter(60))],
-            promql_expr_test: [
-                firing(ALERTS.hubRemoteWriteFailing, "8m", 0),
-                firing(ALERTS.hubRemoteWriteFailing, "40m", 1),
-                // Retrying is per replica: both retry.
-                firing(ALERTS.hubRemoteWriteRetrying, "40m", 2),
-                firing(ALERTS.hubRemoteWriteRefused, "40m", 0),
-            ],
-        },
+        // A permanent refusal (4xx: a tenant over its limit) is not an outage; failing after retries is.
+        failingCase(o, "a tenant refused for good (95% of the hub's points, 4xx) is not a hub outage: refused fires, failing and retrying do not",
+            { share: 0.95, kind: "refused" }, { [ALERTS.hubRemoteWriteRefused]: 1, [ALERTS.hubRemoteWriteFailing]: 0, [ALERTS.hubRemoteWriteRetrying]: 0 }),
+        // Retrying is per replica: both retry.
+        failingCase(o, "the store failing 60% of the hub's points after retries is an outage: failing and retrying fire, refused does not",
+            { share: 0.6, kind: "retried" }, { [ALERTS.hubRemoteWriteFailing]: 1, [ALERTS.hubRemoteWriteRetrying]: 2, [ALERTS.hubRemoteWriteRefused]: 0 }),
         {
             name: "ingestion near the AMP quotas",
             interval: "1m",
