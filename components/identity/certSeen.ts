@@ -18,9 +18,7 @@
  * "visible to all threads"), so every thread records into one table.
  */
 
-import { CERT_SEEN_LABELS, CERT_SEEN_METRIC, TENANT_PROXY_JOB } from "../telemetry/certSeenMetrics";
-
-export { CERT_SEEN_LABELS, CERT_SEEN_METRIC, TENANT_PROXY_JOB };
+import { CERT_SEEN_LABELS, CERT_SEEN_METRIC } from "../telemetry/certSeenMetrics";
 
 /** Names the Lua script registers (the config calls `lua.<action>` and `use-service lua.<service>`). */
 export const CERT_SEEN_LUA_NAMES = { action: "oss_cert_seen", service: "oss_cert_seen_metrics" } as const;

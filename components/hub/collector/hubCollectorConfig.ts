@@ -3,7 +3,8 @@ import { selfTelemetry } from "../../telemetry/selfTelemetry";
 import { COLLECTOR_INTERNAL_PORTS } from "../../telemetry/collectorPorts";
 import { TENANT_HEADERS } from "../../identity/tenants";
 import { HUB_COLLECTOR_JOB, RESOURCE_ATTRIBUTE_TO_LABEL, SOURCE_LABELS } from "../../telemetry/labels";
-import { CERT_SEEN_DEFAULTS, TENANT_PROXY_JOB } from "../../identity/certSeen";
+import { CERT_SEEN_DEFAULTS } from "../../identity/certSeen";
+import { TENANT_PROXY_JOB } from "../../telemetry/certSeenMetrics";
 
 export interface RemoteWriteTarget {
     /** Exporter suffix, e.g. `primary` or `dr`. */

@@ -4,7 +4,7 @@
  * contract the rules use, so a renamed label breaks the rules and these series together.
  */
 import YAML from "yaml";
-import { CERT_SEEN_METRIC, TENANT_PROXY_JOB } from "../../../components/identity/certSeen";
+import { CERT_SEEN_METRIC, TENANT_PROXY_JOB } from "../../../components/telemetry/certSeenMetrics";
 import { ALERTS, COLLECTOR_LABELS, ContentOptions, HUB_SOURCE_ROLE, OTELCOL, SCRAPE_UP, TENANT_ALERTS, TENANT_RECORDS, isAlert, renderRuleNamespaces } from "../../../components/content";
 
 export const ACCOUNT_A = "111111111111";

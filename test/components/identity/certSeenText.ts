@@ -1,4 +1,4 @@
-import { CERT_SEEN_METRIC } from "../../../components/identity/certSeen";
+import { CERT_SEEN_METRIC } from "../../../components/telemetry/certSeenMetrics";
 
 /** The series of one metric family in Prometheus text, `{labels}` (as printed) → value. */
 export function seenSeries(body: string, metric = CERT_SEEN_METRIC): Record<string, number> {

@@ -5,7 +5,7 @@ import * as path from "path";
 import { renderRuleNamespaces } from "../../../components/content/index";
 import { resolveContentOptions } from "../../../components/content/options";
 import { TENANT_ALERTS, TENANT_RECORDS } from "../../../components/content/tenantRules";
-import { CERT_SEEN_METRIC, TENANT_PROXY_JOB } from "../../../components/identity/certSeen";
+import { CERT_SEEN_METRIC, TENANT_PROXY_JOB } from "../../../components/telemetry/certSeenMetrics";
 import { normalizeSerial } from "../../../components/identity/proxyFiles";
 import { tenantCertificateSignals } from "../../../components/identity/tenantIdentities";
 import { seenSeries } from "../../components/identity/certSeenText";

@@ -4,7 +4,8 @@ import { COLLECTOR_INTERNAL_PORTS } from "../../../../components/telemetry/colle
 import { unsupportedByAdot } from "../../../../components/telemetry/adotComponents";
 import { TENANT_HEADERS } from "../../../../components/identity/tenants";
 import { renderHaproxyConfig } from "../../../../components/identity/haproxyConfig";
-import { CERT_SEEN_DEFAULTS, TENANT_PROXY_JOB } from "../../../../components/identity/certSeen";
+import { CERT_SEEN_DEFAULTS } from "../../../../components/identity/certSeen";
+import { TENANT_PROXY_JOB } from "../../../../components/telemetry/certSeenMetrics";
 import {
     DROPPED_RESOURCE_ATTRIBUTES, IDENTITY_LABELS, drQueueBatches, identityKeyPattern, renderHubCollectorConfig, sourceLabelActions,
 } from "../../../../components/hub/collector/hubCollectorConfig";
