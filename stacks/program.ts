@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./config";
+import { loadStackConfig } from "./config/load";
 import { hubStack } from "./hub";
 import { monitoredStack } from "./monitored";
 import { onpremStack } from "./onprem";

@@ -7,7 +7,7 @@ import { loadManifest } from "../automation/fleet/manifest";
 import { planFleet, PlanStack } from "../automation/plan/plan";
 import { currentBlock, readReport, renderReportTable } from "./e2e/table";
 import type { E2eReport } from "./e2e/report";
-import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS } from "../components/hub/grafana/grafanaWorkspace";
+import { GRAFANA_API_ACCESS, GRAFANA_WORKSPACE_DEFAULTS } from "../components/hub/grafana/grafanaWorkspaceSettings";
 
 const root = path.resolve(__dirname, "..");
 const read = (f: string) => fs.readFileSync(path.join(root, f), "utf8");

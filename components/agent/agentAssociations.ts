@@ -28,6 +28,7 @@ import { policyDocument, PolicyDocument } from "../security/iam";
 import { Tags, withName } from "../security/tags";
 import { parameterTier } from "./cloudwatchAgentConfig";
 import { AgentPlatform } from "./hostMetrics";
+import { AGENT_ASSOCIATION_DEFAULTS, platformTagValuesProblem } from "./agentAssociationsSettings";
 
 export type ManageAgentAction = "configure" | "configure (append)";
 export type ComplianceSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNSPECIFIED";
@@ -95,23 +96,6 @@ const RATE = /^(rate\((30|[3-9]\d|\d{3,}) minutes\)|rate\(\d+ (hour|hours|day|da
 const CONCURRENCY = /^([1-9]\d{0,3}|([1-9]\d?|100)%)$/;
 const ERRORS = /^(\d{1,4}|(\d{1,2}|100)%)$/;
 const SEVERITIES: readonly ComplianceSeverity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
-
-/** Defaults of the host targeting and of the associations' rollout; the monitored `agent` schema uses the same values. */
-export const AGENT_ASSOCIATION_DEFAULTS = {
-    /** Host tag key selecting agent hosts, and its value per platform. */
-    tagKey: "MonitoringAgent",
-    platformValues: { linux: "cloudwatch-linux", windows: "cloudwatch-windows" },
-    /** Prefix of the per-overlay tag key (`<prefix><overlay>=true`). */
-    overlayTagPrefix: "MonitoringOverlay-",
-    /** State Manager rollout: hosts at once, errors tolerated. */
-    maxConcurrency: "10%",
-    maxErrors: "10%",
-} as const;
-
-/** Why the per-platform host tag values cannot work, or undefined: the monitored schema and resolveTargeting both ask. */
-export function platformTagValuesProblem(linux: string, windows: string): string | undefined {
-    return linux === windows ? "linux and windows need different tag values: each base layer targets one platform" : undefined;
-}
 
 export interface ResolvedTargeting {
     readonly tagKey: string;

@@ -30,6 +30,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POD_IP_ENV, SHARD_INDEX_ENV, SPOKE_PORTS } from "./spokeCollectorConfig";
+import { KUBERNETES_COLLECTOR_DEFAULTS } from "./kubernetesCollectorSettings";
 
 export type WorkloadKind = "Deployment" | "StatefulSet";
 
@@ -116,9 +117,6 @@ export const CONTAINER_SECURITY_CONTEXT = {
     capabilities: { drop: ["ALL"] },
     seccompProfile: { type: "RuntimeDefault" },
 } as const;
-
-/** Defaults of KubernetesCollectorArgs; the EKS and gateway schemas use the same replica count. */
-export const KUBERNETES_COLLECTOR_DEFAULTS = { replicas: 2 } as const;
 
 const DEFAULT_RESOURCES: ContainerResources = { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } };
 const CONFIG_DIR = "/conf";

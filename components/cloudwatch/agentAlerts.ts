@@ -19,8 +19,8 @@
  * One rule per fleet account keeps each SEARCH well under its 500-series cap (same doc) for accounts
  * with fewer than 500 agent hosts.
  */
-import { AgentPlatform, heartbeatMetric } from "../agent/hostMetrics";
-import { AgentSource, EC2_AGENT_NAMESPACE } from "./hostDashboard";
+import { AgentPlatform, EC2_AGENT_NAMESPACE, heartbeatMetric } from "../agent/hostMetrics";
+import type { AgentSource } from "./hostDashboard";
 
 const PLATFORMS: readonly AgentPlatform[] = ["linux", "windows"];
 

@@ -8,7 +8,8 @@
  * FROM set, even when a WHERE (one account, one instance, one site) narrows what it returns.
  */
 import type * as dash from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboardMetricQueries, EC2_AGENT_NAMESPACE } from "./hostDashboard";
+import { EC2_AGENT_NAMESPACE } from "../agent/hostMetrics";
+import { dashboardMetricQueries } from "./hostDashboard";
 
 /** USD per metric requested or analyzed (GetMetricData / Metrics Insights). */
 export const USD_PER_METRIC = 0.01 / 1000;

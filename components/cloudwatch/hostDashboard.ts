@@ -20,8 +20,6 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { agentOwnLogGroup } from "../agent/cloudwatchAgentConfig";
 import { AgentPlatform, EC2_AGENT_NAMESPACE, heartbeatMetric, HostPanelMetric, hostPanelMetrics } from "../agent/hostMetrics";
 
-export { EC2_AGENT_NAMESPACE };
-
 /** One stack whose agents the dashboard reads (derived from the fleet manifest). */
 export interface AgentSource {
     /** Stack name, e.g. monitored-payments or onprem-dc1. */

@@ -7,6 +7,7 @@ import { Tags, withName } from "../security/tags";
 import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX, Tenant, TENANT_ORGANIZATION, tenantKey, tenantProblems, tenantSecretName, tenantSubject } from "./tenants";
 import { rotatingTokenName } from "../security/rotation";
 import { inBatches, REGISTRATION_BATCH_DEFAULTS } from "./registrationBatches";
+import { ROTATION_DAYS } from "./tenantIdentitiesSettings";
 
 /**
  * The hub's tenant PKI: one AWS Private CA whose certificates name each monitored account and
@@ -38,8 +39,6 @@ export interface TenantIdentitiesArgs {
      */
     readonly registrationBatch?: number;
 }
-
-export const ROTATION_DAYS = { default: 30, min: 1, max: 120 } as const;
 
 /**
  * A certificate outlives its period twice over: the secret always holds the newest, and a spoke

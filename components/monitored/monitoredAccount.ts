@@ -6,7 +6,8 @@ import { AgentLayer, agentLogGroups, renderAgentLayers, WorkloadOverlay } from "
 import { KubernetesCollector } from "../agent/kubernetesCollector";
 import { monitoredLogGroupPrefix } from "../agent/logGroups";
 import { renderSpokeCollectorConfig } from "../agent/spokeCollectorConfig";
-import { CLIENT_TLS_MOUNT, clientTlsVolume, TlsSecretData } from "../spoke/tenantIdentity";
+import { CLIENT_TLS_MOUNT, TlsSecretData } from "../spoke/clientTlsFiles";
+import { clientTlsVolume } from "../spoke/tenantIdentity";
 import { requireHubPort, tenantHubPort } from "../spoke/hubPort";
 import { EncryptionKey } from "../security/encryptionKey";
 import { s3GatewayPolicy } from "../network/endpointCatalog";

@@ -6,9 +6,7 @@ import { s3GatewayPolicy } from "./endpointCatalog";
 import { toJson } from "../security/iam";
 import { InterfaceEndpoints } from "./interfaceEndpoints";
 import { Tags, withName } from "../security/tags";
-
-/** Defaults of PrivateNetworkArgs; the hub config's `hub.network` schema uses the same values. */
-export const PRIVATE_NETWORK_DEFAULTS = { cidr: "10.60.0.0/16", azCount: 3 } as const;
+import { PRIVATE_NETWORK_DEFAULTS } from "./privateNetworkSettings";
 
 export interface PrivateNetworkArgs {
     readonly region: string;

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorLabels, KubernetesCollector } from "../agent/kubernetesCollector";
-import { clientTlsVolume, TlsSecretData } from "../spoke/tenantIdentity";
+import { TlsSecretData } from "../spoke/clientTlsFiles";
+import { clientTlsVolume } from "../spoke/tenantIdentity";
 import { GATEWAY_PATHS, StaticScrapeTarget } from "./gatewayCollectorConfig";
 
 export interface GatewayCollectorArgs {

@@ -6,7 +6,7 @@
  */
 import { parse, stringify } from "yaml";
 import { renderSpokeCollectorConfig, SHARD_INDEX_ENV, SPOKE_BATCH, SpokeCollectorConfigOptions } from "../agent/spokeCollectorConfig";
-import { CLIENT_TLS_MOUNT } from "../spoke/tenantIdentity";
+import { CLIENT_TLS_MOUNT } from "../spoke/clientTlsFiles";
 import { queueSizing } from "./queueSizing";
 
 /**

@@ -3,7 +3,7 @@
  * Manager targets, and the agent layers (onPremise mode, the site's region, namespace and log groups).
  * OnPremGateway deploys them; the hub's host dashboards read the same layers.
  */
-import { AGENT_ASSOCIATION_DEFAULTS } from "../agent/agentAssociations";
+import { AGENT_ASSOCIATION_DEFAULTS } from "../agent/agentAssociationsSettings";
 import { AgentLayer, renderAgentLayers, WorkloadOverlay } from "../agent/cloudwatchAgentConfig";
 import { AgentPlatform } from "../agent/hostMetrics";
 import { siteLogGroupPrefix } from "../agent/logGroups";

@@ -1,24 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cidrsOverlap } from "../network/cidr";
+import { VpnPath, vpnPathProblems } from "./siteConnectivitySettings";
 import { Tags, withName } from "../security/tags";
-
-export interface VpnPath {
-    /** Site-to-Site VPN. */
-    readonly mode: "vpn";
-    /** Public IPv4 address of the site's VPN device. */
-    readonly customerGatewayIp: string;
-    /** BGP ASN of the site's device. */
-    readonly bgpAsn: number;
-    /** Exactly one of transitGatewayId / vpnGatewayId. */
-    readonly transitGatewayId?: string;
-    /** Virtual private gateway of the landing VPC. */
-    readonly vpnGatewayId?: string;
-    /** Static routing (one VPN route per site CIDR on a VGW) instead of BGP. */
-    readonly staticRoutesOnly: boolean;
-    /** Transit gateway route table for the VPN attachment (association, and propagation or static routes). */
-    readonly transitGatewayRouteTableId?: string;
-}
 
 export interface DirectConnectPath {
     /** Association of an existing Direct Connect gateway. */
@@ -80,30 +63,6 @@ export function vpnTunnelOptions(logGroupArn: pulumi.Input<string>): Record<stri
         out[`tunnel${t}LogOptions`] = { cloudwatchLogOptions: { logEnabled: true, logGroupArn, logOutputFormat: "json" } };
     }
     return out;
-}
-
-/**
- * The VPN path's cross-field rules, stated once (the key under `network` and why): the on-prem schema
- * reports each, SiteConnectivity throws on the first.
- */
-export function vpnPathProblems(v: Pick<VpnPath, "customerGatewayIp" | "transitGatewayId" | "vpnGatewayId" | "staticRoutesOnly" | "transitGatewayRouteTableId">): { key: keyof VpnPath; message: string }[] {
-    const problems: { key: keyof VpnPath; message: string }[] = [];
-    if ((v.transitGatewayId === undefined) === (v.vpnGatewayId === undefined)) {
-        problems.push({ key: "transitGatewayId", message: "set exactly one of transitGatewayId or vpnGatewayId (where the VPN terminates)" });
-    }
-    if (v.staticRoutesOnly && v.transitGatewayId !== undefined && v.transitGatewayRouteTableId === undefined) {
-        problems.push({
-            key: "transitGatewayRouteTableId",
-            message: "required with staticRoutesOnly on a transit gateway: static VPN routes are not propagated, so the stack must add routes to the site in this route table",
-        });
-    }
-    if (v.transitGatewayRouteTableId !== undefined && v.transitGatewayId === undefined) {
-        problems.push({ key: "transitGatewayRouteTableId", message: "only for a VPN to a transit gateway; remove it or set transitGatewayId" });
-    }
-    if (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((p) => cidrsOverlap(p, `${v.customerGatewayIp}/32`))) {
-        problems.push({ key: "customerGatewayIp", message: "a Site-to-Site VPN terminates on the device's public address; private addresses belong in siteCidrs" });
-    }
-    return problems;
 }
 
 /** Largest ASN `bgpAsn` takes; above it the API needs `BgpAsnExtended` (CreateCustomerGateway, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html). */

@@ -19,16 +19,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IDENTITY_SECRET_KEYS, IDENTITY_SECRET_PREFIX, Tenant, tenantKey } from "../identity/tenants";
 import type { SecretVolume } from "../agent/kubernetesCollector";
+import { CLIENT_TLS_MOUNT, TLS_SECRET_KEYS, TlsSecretData } from "./clientTlsFiles";
 
 export interface TenantIdentityPem {
     readonly certificate: string;
     readonly chain: string;
     readonly privateKey: string;
 }
-
-/** Keys of a `kubernetes.io/tls` Secret (https://kubernetes.io/docs/concepts/configuration/secret/#tls-secrets). */
-export const TLS_SECRET_KEYS = { certificate: "tls.crt", privateKey: "tls.key" } as const;
-export type TlsSecretData = Record<(typeof TLS_SECRET_KEYS)[keyof typeof TLS_SECRET_KEYS], string>;
 
 /**
  * A Secrets Manager secret ARN ends in `secret:<name>-<6 random characters>` ("Secrets Manager
@@ -141,14 +138,6 @@ export function tenantIdentityTls(a: TenantIdentityTlsArgs, opts: pulumi.InvokeO
     const version = aws.secretsmanager.getSecretVersionOutput({ secretId: a.secretArn }, opts);
     return pulumi.secret(version.secretString.apply((s) => tlsSecretData(parseIdentitySecret(s, `${IDENTITY_SECRET_PREFIX}${key} in ${a.hubStack}`))));
 }
-
-/** Where every spoke collector mounts its tenant certificate (the Secret's keys become the file names). */
-export const CLIENT_TLS_MOUNT = {
-    volume: "client-tls",
-    directory: "/etc/otel/client",
-    certFile: `/etc/otel/client/${TLS_SECRET_KEYS.certificate}`,
-    keyFile: `/etc/otel/client/${TLS_SECRET_KEYS.privateKey}`,
-} as const;
 
 /** The read-only `kubernetes.io/tls` Secret volume KubernetesCollector creates from the identity. */
 export function clientTlsVolume(data: pulumi.Input<TlsSecretData>): SecretVolume {

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { commonConfig, configError, PROJECT, parseOrThrow, Role } from "./common";
 import { availabilityZoneIdsProblem } from "../../components/network/availabilityZones";
@@ -20,36 +19,37 @@ export type MonitoredStackConfig = Common & { role: "monitored" } & z.infer<type
 export type OnpremStackConfig = Common & { role: "onprem" } & z.infer<typeof roleSchemas.onprem>;
 export type StackConfig = HubStackConfig | MonitoredStackConfig | OnpremStackConfig;
 
-const FIX = "Fix the value in stacks/fleet.yaml and regenerate the stack files with `npm run fleet -- config`, or `pulumi config set --path` for a stack outside the fleet.";
+/** How to fix a bad stack config value, the end of every config error line. */
+export const CONFIG_FIX = "Fix the value in stacks/fleet.yaml and regenerate the stack files with `npm run fleet -- config`, or `pulumi config set --path` for a stack outside the fleet.";
 
 /**
  * Validates a stack's raw config (keys without the `oss-monitoring:` prefix, plus `region`
  * from `aws:region`). Pure, so tests and the fleet manifest use the exact same checks.
  */
 export function parseStackConfig(raw: Record<string, unknown>, keyPrefix = `${PROJECT}:`): StackConfig {
-    const common = parseOrThrow(commonConfig, raw, keyPrefix, FIX);
+    const common = parseOrThrow(commonConfig, raw, keyPrefix, CONFIG_FIX);
     const role: Role = common.role;
-    const specific = parseOrThrow(roleSchemas[role], raw, keyPrefix, FIX);
+    const specific = parseOrThrow(roleSchemas[role], raw, keyPrefix, CONFIG_FIX);
     const config = { ...common, ...specific } as StackConfig;
     if (config.role === "hub" && config.hub.drRegion === config.region) {
-        throw configError(`${keyPrefix}hub.drRegion`, `must differ from the stack's region (${config.region}) to survive a regional outage`, FIX);
+        throw configError(`${keyPrefix}hub.drRegion`, `must differ from the stack's region (${config.region}) to survive a regional outage`, CONFIG_FIX);
     }
     if (config.role === "hub" && config.hub.spokeRegions.includes(config.region)) {
-        throw configError(`${keyPrefix}hub.spokeRegions`, `lists the hub's own region ${config.region}; it holds the other regions whose spokes reach the hub`, FIX);
+        throw configError(`${keyPrefix}hub.spokeRegions`, `lists the hub's own region ${config.region}; it holds the other regions whose spokes reach the hub`, CONFIG_FIX);
     }
     if (config.role !== "hub" && config.hubRegion === config.region) {
-        throw configError(`${keyPrefix}hubRegion`, `is this stack's own region ${config.region}; set it only for a hub in another region`, FIX);
+        throw configError(`${keyPrefix}hubRegion`, `is this stack's own region ${config.region}; set it only for a hub in another region`, CONFIG_FIX);
     }
     if (config.role === "hub" && config.hub.network.availabilityZoneIds !== undefined) {
         const problem = availabilityZoneIdsProblem(config.region, config.hub.network.availabilityZoneIds);
         if (problem !== undefined) {
-            throw configError(`${keyPrefix}hub.network.availabilityZoneIds`, problem, FIX);
+            throw configError(`${keyPrefix}hub.network.availabilityZoneIds`, problem, CONFIG_FIX);
         }
     }
     if (config.role === "hub" && config.hub.drRegion !== undefined && config.hub.drNetwork.availabilityZoneIds !== undefined) {
         const problem = availabilityZoneIdsProblem(config.hub.drRegion, config.hub.drNetwork.availabilityZoneIds);
         if (problem !== undefined) {
-            throw configError(`${keyPrefix}hub.drNetwork.availabilityZoneIds`, problem, FIX);
+            throw configError(`${keyPrefix}hub.drNetwork.availabilityZoneIds`, problem, CONFIG_FIX);
         }
     }
     return config;
@@ -65,33 +65,4 @@ export function checkMonitoredConfig(config: MonitoredStackConfig, keyPrefix = `
         throw configError(`${keyPrefix}monitored.eks.awsProfile`, "required because the deploy role needs an external ID, " +
             "which `aws eks get-token --role-arn` cannot pass; name an AWS CLI profile with role_arn and external_id.");
     }
-}
-
-/** Decodes Pulumi's string config values: structured values arrive as JSON text. */
-function decode(value: string): unknown {
-    const trimmed = value.trim();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        try {
-            return JSON.parse(trimmed);
-        } catch {
-            return value;
-        }
-    }
-    return value;
-}
-
-/** Reads this stack's configuration once and validates it; errors name the config key. */
-export function loadStackConfig(): StackConfig {
-    const all = pulumi.runtime.allConfig();
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(all)) {
-        if (key.startsWith(`${PROJECT}:`)) {
-            raw[key.slice(PROJECT.length + 1)] = decode(value);
-        }
-    }
-    raw.region = all["aws:region"];
-    if (raw.region === undefined) {
-        throw configError("aws:region", "required, e.g. us-east-1", FIX);
-    }
-    return parseStackConfig(raw);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { AGENT_ASSOCIATION_DEFAULTS, platformTagValuesProblem } from "../../components/agent/agentAssociations";
+import { AGENT_ASSOCIATION_DEFAULTS, platformTagValuesProblem } from "../../components/agent/agentAssociationsSettings";
 import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
-import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
+import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollectorSettings";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { cidr, logRetentionDays, prefixListId, routeTableId, subnetId, vpcId } from "./common";
 import { awsServiceEndpoints, CONNECTIVITY_MODES, connectivityProblem, sharedZonesProblem } from "../../components/monitored/connectivity";

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { cidrsOverlap, findOverlap } from "../../components/network/cidr";
 import { AGENT_CONFIG_DEFAULTS } from "../../components/agent/cloudwatchAgentConfig";
-import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollector";
+import { KUBERNETES_COLLECTOR_DEFAULTS } from "../../components/agent/kubernetesCollectorSettings";
 import { PERSISTENT_QUEUE_DEFAULTS } from "../../components/agent/spokeCollectorConfig";
 import { GATEWAY_BATCH } from "../../components/onprem/gatewayCollectorConfig";
 import { outageCoveredMinutes, queueSizing } from "../../components/onprem/queueSizing";
 import { credentialPlatformsProblem } from "../../components/onprem/hostFiles";
 import { certificateSubjectProblem } from "../../components/onprem/iam";
-import { vpnPathProblems } from "../../components/onprem/siteConnectivity";
-import { ROLES_ANYWHERE_DEFAULTS, trustAnchorCaProblem } from "../../components/onprem/rolesAnywhereAccess";
+import { vpnPathProblems } from "../../components/onprem/siteConnectivitySettings";
+import { ROLES_ANYWHERE_DEFAULTS, trustAnchorCaProblem } from "../../components/onprem/rolesAnywhereAccessSettings";
 import { DEFAULT_COLLECTOR_IMAGE } from "../../components/telemetry/adotComponents";
 import { arnOf, cidr, configError, logRetentionDays, PROJECT, routeTableId, subnetId, vpcId } from "./common";
 

@@ -9,35 +9,8 @@ import { renderHaproxyConfig } from "../../identity/haproxyConfig";
 import { renderCertSeenLua } from "../../identity/certSeen";
 import { identityMapChunks, revokedSerialsFile } from "../../identity/proxyFiles";
 import { Tenant } from "../../identity/tenants";
-import { DEFAULT_LOG_RETENTION_DAYS } from "../../security/logRetention";
+import { COLLECTOR_SERVICE_DEFAULTS, collectorTasksProblem } from "./collectorServiceSettings";
 import { Tags, withName } from "../../security/tags";
-
-/** Defaults of CollectorServiceArgs; the hub config's `hub.collector` schema uses the same values. */
-export const COLLECTOR_SERVICE_DEFAULTS = {
-    /** Fargate CPU units: one vCPU carries ~100k samples/s through the hub task (hubSizing.ts, README "Hub collector capacity"). */
-    cpu: 1024,
-    /** Fargate memory, MiB. */
-    memory: 2048,
-    /** Replica bounds. 2+ keeps ingestion up through an AZ or task failure; 14 is the sizing rule's answer for 500 accounts x 50k series at 60 s (7 tasks steady, doubled for a backlog drain). */
-    minTasks: 2,
-    maxTasks: 14,
-    /** Autoscaling targets, percent. */
-    targetCpuPercent: 60,
-    targetMemoryPercent: 70,
-    /** Retention of the collector's log group, days. */
-    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
-} as const;
-
-/** Why a replica range cannot work (the key to fix and why), or undefined: the hub schema and CollectorService both ask. */
-export function collectorTasksProblem(minTasks: number, maxTasks: number): { key: "minTasks" | "maxTasks"; message: string } | undefined {
-    if (minTasks < 2) {
-        return { key: "minTasks", message: `at least 2 collector tasks are needed for high availability (got ${minTasks})` };
-    }
-    if (maxTasks < minTasks) {
-        return { key: "maxTasks", message: `maxTasks must be at least minTasks (${maxTasks} < ${minTasks})` };
-    }
-    return undefined;
-}
 
 export interface CollectorServiceArgs {
     readonly account: string;
@@ -76,7 +49,7 @@ export interface CollectorServiceArgs {
     readonly cpu?: number;
     /** Fargate memory MiB. Default COLLECTOR_SERVICE_DEFAULTS. */
     readonly memory?: number;
-    /** Replica bounds. Default COLLECTOR_SERVICE_DEFAULTS (2 and 12). */
+    /** Replica bounds. Default COLLECTOR_SERVICE_DEFAULTS (2 and 14). */
     readonly minTasks?: number;
     readonly maxTasks?: number;
     /** Autoscaling targets (percent). Default COLLECTOR_SERVICE_DEFAULTS (60 and 70). */

@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
 import { KubernetesCollector, KubernetesCollectorArgs } from "../../../components/agent/kubernetesCollector";
 import { renderSpokeCollectorConfig } from "../../../components/agent/spokeCollectorConfig";
-import { CLIENT_TLS_MOUNT, clientTlsVolume } from "../../../components/spoke/tenantIdentity";
+import { CLIENT_TLS_MOUNT } from "../../../components/spoke/clientTlsFiles";
+import { clientTlsVolume } from "../../../components/spoke/tenantIdentity";
 import { runProgram } from "../../harness";
 
 const configYaml = renderSpokeCollectorConfig({

@@ -4,7 +4,7 @@ import { renderSpokeCollectorConfig } from "../../../components/agent/spokeColle
 import { renderRuleNamespaces } from "../../../components/content/index";
 import { resolveContentOptions } from "../../../components/content/options";
 import { PRW_RETRY_BUDGET, renderHubCollectorConfig } from "../../../components/hub/collector/hubCollectorConfig";
-import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../components/hub/prometheusWorkspace";
+import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../components/hub/prometheusWorkspaceSettings";
 import { PROMETHEUS_DEFAULT_SCRAPE_TIMEOUT_SECONDS, durationSeconds, hubExportPart, liveDeliveryDelay, pipelineHoldParts } from "../../../components/hub/ruleQueryOffset";
 import { renderGatewayCollectorConfig } from "../../../components/onprem/gatewayCollectorConfig";
 

@@ -4,7 +4,7 @@ import { RECORDS, recordingRuleGroups } from "../../../components/content/record
 import { resolveContentOptions } from "../../../components/content/options";
 import { SCRAPE_UP } from "../../../components/content/metrics";
 import { renderRuleFile } from "../../../components/content/ruleTypes";
-import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../components/hub/prometheusWorkspace";
+import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../components/hub/prometheusWorkspaceSettings";
 import { SOURCE_LABELS } from "../../../components/telemetry/labels";
 import { Cortex, startCortex } from "./lib/cortex";
 import { sleep, stopAll } from "./lib/procs";

@@ -4,7 +4,7 @@ import * as https from "https";
 import * as path from "path";
 import { PRW_RETRY_BUDGET } from "../../../components/hub/collector/hubCollectorConfig";
 import { GATEWAY_BATCH } from "../../../components/onprem/gatewayCollectorConfig";
-import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../components/hub/prometheusWorkspace";
+import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../components/hub/prometheusWorkspaceSettings";
 import { PARAMS } from "./lib/env";
 import { parseExposition } from "./lib/http";
 import { OtlpSender } from "./lib/otlp";

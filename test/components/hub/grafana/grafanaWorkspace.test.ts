@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { grafanaAccessProblem, grafanaNetworkAccess } from "../../../../components/hub/grafana/grafanaWorkspace";
+import { grafanaNetworkAccess } from "../../../../components/hub/grafana/grafanaWorkspace";
+import { grafanaAccessProblem } from "../../../../components/hub/grafana/grafanaWorkspaceSettings";
 
 const base = { authentication: "AWS_SSO" as const, adminGroupIds: ["g1"], apiAccess: "hubVpcEndpoint" as const, allowedVpceIds: [] as string[], allowedPrefixListIds: [] as string[] };
 

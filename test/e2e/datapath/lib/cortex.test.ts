@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { tenantSeriesLimits } from "../../../../components/hub/tenantLimits";
-import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../../components/hub/prometheusWorkspace";
+import { PROMETHEUS_WORKSPACE_DEFAULTS } from "../../../../components/hub/prometheusWorkspaceSettings";
 import { cortexLabelSetLimits, renderCortexConfig } from "./cortex";
 import { ACCOUNTS, KEYS, SITES, TENANTS } from "./fleet";
 
