@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import * as readline from "readline";
 import { condenseSdkWarnings, configureProgram, isInputError, runProgram } from "../io/cliKit";
-import { runFleetCommand } from "../driver";
 import { COMMAND_HELP } from "../driver/flags";
 import { planCommand } from "../plan/command";
 import { configCommand } from "../fleet/stackFiles";
@@ -90,6 +89,9 @@ export async function fleetMain(argv: string[], name = "npm run fleet --"): Prom
     const stop = new AbortController();
     const abort = new AbortController();
     installSignalHandlers(stop, abort);
+    // Loaded for the driver's commands only: the Automation API, the AWS SDK and the stack outputs' readers
+    // (which load the providers' SDKs) are no cost to plan, config, cost or enrol, nor to a plan's memory.
+    const { runFleetCommand } = await import("../driver");
     return runFleetCommand(argv, {
         workDir: WORK_DIR,
         cwd: process.cwd(),

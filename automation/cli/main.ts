@@ -5,6 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+// First: whatever command loads @pulumi/pulumi, the SDK modules no command calls load only if used.
+import { deferSdkModules } from "../plan/mock/deferredModules";
+deferSdkModules();
 import { exitWith, fleetMain } from "./fleetCli";
 import { guardStdout, stdoutLine } from "../io/output";
 import { projectRoot } from "../io/paths";

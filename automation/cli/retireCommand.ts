@@ -1,9 +1,6 @@
 import * as path from "path";
 import * as readline from "readline";
 import { Command } from "commander";
-import { defaultDeps, parseArgs, resolveSettings } from "../driver";
-import { retireStacks } from "../driver/retire";
-import { checkSettingsPaths } from "../driver/settings";
 import { EXIT_HELP, listOption, setExitCode } from "../io/cliKit";
 
 function confirm(question: string): Promise<boolean> {
@@ -57,6 +54,8 @@ export function retireCommand(workDir: string): Command {
         .option("--yes", "run without asking (CI); otherwise destroy and the hub update ask, the update after a preview")
         .addHelpText("after", `\nOrder and timing: README "Decommissioning an account".\n${EXIT_HELP}`)
         .action(async (o: RetireOptions, cmd: Command) => {
+            // Loaded when retiring only: the driver brings the Automation API and the AWS SDK (fleetCli.ts).
+            const [{ defaultDeps, parseArgs, resolveSettings }, { retireStacks }, { checkSettingsPaths }] = await Promise.all([import("../driver"), import("../driver/retire"), import("../driver/settings")]);
             const d = { ...defaultDeps(workDir), ...signals(), ...(process.stdin.isTTY ? { confirm } : {}) };
             const manifest = d.loadManifest(path.resolve(workDir, o.manifest));
             const { flags } = parseArgs(["destroy", "--stacks", o.stacks.join(","), "--state-dir", o.stateDir ?? ".fleet", ...(o.backend ? ["--backend", o.backend] : []), ...(o.yes ? ["--yes"] : []), ...(o.policyPack ? ["--policy-pack", o.policyPack] : []), ...(o.secretsProvider ? ["--secrets-provider", o.secretsProvider] : [])]);

@@ -10,11 +10,9 @@ import { orphanLine, orphanStackFiles } from "../fleet/orphans";
 import { FleetManifest } from "../fleet/types";
 import { defaultManifest, projectRoot } from "../io/paths";
 import { diffPlans, formatDiff } from "./diff";
-import { disableSourcePositions } from "./mock/fastRuntime";
-import { planStacksOneAtATime } from "./mock/runStackProgram";
 import { renderGraph, topologyDot } from "./graph";
 import { planFleetParallel } from "./parallel";
-import { PlanDocument, PlanEvents, PlanStack, planFleet } from "./plan";
+import type { PlanDocument, PlanEvents, PlanStack } from "./plan";
 import { resourceTree } from "./tree";
 
 export interface PlanOptions {
@@ -132,10 +130,9 @@ export async function plan(opts: PlanOptions): Promise<number> {
         if (workers > 1) {
             result = await planFleetParallel(manifest, { workers, selected, root: projectRoot() }, events);
         } else {
-            disableSourcePositions({ stackTraces: false });
-            // planFleet awaits each stack before the next.
-            planStacksOneAtATime();
-            result = await planFleet(manifest, events, selected);
+            // Loaded here only: the program and the SDKs it brings stay out of a parallel plan's parent.
+            const { planInProcess } = await import("./inProcess");
+            result = await planInProcess(manifest, events, selected);
         }
     } catch (e) {
         writer.close(false);

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { Command } from "commander";
-import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../../stacks/config/common";
 import { EXIT_HELP, intOption, setExitCode, UsageError } from "../../io/cliKit";
@@ -8,7 +8,6 @@ import { writeOutput } from "../../io/output";
 import { loadManifest, resolveManifest } from "../manifest";
 import { manifestSchema } from "../manifestSchema";
 import { applyProposal, renderProposal } from "./edit";
-import { readOrganization } from "./organization";
 import { enrolmentProblems, propose } from "./propose";
 
 /** Exit code of a run that would retire more than enrolment.maxRetireShare: it stops and asks. */
@@ -36,6 +35,8 @@ export async function enrol(o: EnrolOptions, client: OrganizationsClient, out: (
     if (problems.length > 0) {
         throw new ConfigError(problems.map((l) => `${o.manifest}: ${l}`).join("\n"));
     }
+    // The Organizations SDK loads here, when enrol reads the organisation: no other fleet command pays for it.
+    const { readOrganization } = await import("./organization");
     const org = await readOrganization(client, raw.enrolment.organizationalUnits);
     const p = propose(raw, raw.enrolment, org);
     if ("problems" in p) {
@@ -67,7 +68,7 @@ export async function enrol(o: EnrolOptions, client: OrganizationsClient, out: (
 
 /** `fleet enrol`: the commander definition. Credentials and endpoint come from the SDK's usual chain (AWS_PROFILE, AWS_ENDPOINT_URL_ORGANIZATIONS…). */
 export function enrolCommand(
-    makeClient: () => OrganizationsClient = () => new OrganizationsClient({ region: process.env.AWS_REGION ?? "us-east-1" }),
+    makeClient: () => OrganizationsClient | Promise<OrganizationsClient> = async () => new (await import("@aws-sdk/client-organizations")).OrganizationsClient({ region: process.env.AWS_REGION ?? "us-east-1" }),
     out: (l: string) => void = (l) => console.log(l),
     err: (l: string) => void = (l) => console.error(l),
 ): Command {
@@ -78,7 +79,7 @@ export function enrolCommand(
         .option("--confirm-retire <count>", "accept this many retirements above enrolment.maxRetireShare", intOption(0, 10000))
         .addHelpText("after", `\nExit codes: 0 no change or change shown/written, 2 bad input or missing Organizations permissions (nothing written), ${EXIT_CONFIRM} retirements above enrolment.maxRetireShare (nothing written).\n${EXIT_HELP}`)
         .action(async (o: EnrolOptions, cmd: Command) => {
-            const client = makeClient();
+            const client = await makeClient();
             try {
                 setExitCode(cmd, await enrol(o, client, out, err));
             } finally {
