@@ -2,7 +2,8 @@ import { ChildProcess, fork } from "child_process";
 import * as path from "path";
 import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
 import { compileProject } from "./compile";
-import { PlanEvents, planOrder } from "./plan";
+import { planOrder, stackToPlan } from "./members";
+import type { PlanEvents } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
 
 export interface ParallelOptions {
@@ -15,8 +16,19 @@ export interface ParallelOptions {
 export interface ParallelResult {
     failed: string[];
     skipped: string[];
-    /** Peak resident memory of the parent plus every worker (KiB): an upper bound of the peak total. */
+    /**
+     * Peak resident memory (KiB) of the parent plus the workers that were alive at the same time: an upper bound of
+     * the plan's peak total (each process's own peak, summed over the processes that overlapped; see concurrentPeakKiB).
+     */
     peakRssKiB: number;
+}
+
+/** What the queue reports when every worker has exited. */
+export interface QueueResult {
+    failed: string[];
+    skipped: string[];
+    /** The workers' share of ParallelResult.peakRssKiB. */
+    workersPeakKiB: number;
 }
 
 interface Worker {
@@ -24,6 +36,38 @@ interface Worker {
     busy?: string;
     /** Version of `upstream` this worker holds (-1: none yet). */
     upstreamVersion: number;
+    /** When it started and exited (the queue's clock), and its peak RSS so far at each of its reports. */
+    startedAt: number;
+    exitedAt?: number;
+    peaks: PeakReport[];
+}
+
+/** A worker's peak resident memory so far (KiB), as it reported it at `at` (the queue's clock). */
+export interface PeakReport {
+    readonly at: number;
+    readonly peakKiB: number;
+}
+
+/** A worker's lifetime and peak reports, as concurrentPeakKiB reads them. */
+export interface WorkerSpan {
+    readonly startedAt: number;
+    readonly exitedAt?: number;
+    /** In time order; the last is its goodbye, sent just before it exits. */
+    readonly peaks: readonly PeakReport[];
+}
+
+/**
+ * The most the workers can have held at once, from what each reported. A worker's memory at instant t is at most the
+ * peak-so-far of its first report after t (or its last report, between its goodbye and its exit); the sum of that over
+ * the workers alive at t bounds the total. Each bound only changes at a start or a report, so those instants suffice.
+ * Sharper than the sum of every worker's peak: a worker that waits (for the hub) or has left (after it) counts what it
+ * held then, not its peak of another phase.
+ */
+export function concurrentPeakKiB(spans: readonly WorkerSpan[]): number {
+    const bound = (w: WorkerSpan, t: number) => (w.peaks.find((r) => r.at > t) ?? w.peaks[w.peaks.length - 1])?.peakKiB ?? 0;
+    const alive = (t: number) => spans.filter((w) => w.startedAt <= t && (w.exitedAt === undefined || w.exitedAt > t));
+    const instants = spans.flatMap((w) => [w.startedAt, ...w.peaks.map((r) => r.at)]);
+    return Math.max(0, ...instants.map((t) => alive(t).reduce((sum, w) => sum + bound(w, t), 0)));
 }
 
 /**
@@ -53,15 +97,22 @@ export class PlanQueue {
     private readonly upstream = new Map<string, Record<string, unknown>>();
     private upstreamVersion = 0;
     private readonly hubRef: string;
+    /** Workers that take stacks; `all` also keeps the retired ones until the end, for the memory figure. */
     private readonly workers: Worker[] = [];
-    private workersRssKiB = 0;
+    private readonly all: Worker[] = [];
+    private spawn: SpawnWorker = () => {
+        throw new Error("PlanQueue.start was not called");
+    };
+    private reject: (e: Error) => void = () => undefined;
     private finishing = false;
 
     constructor(
-        private readonly manifest: FleetManifest,
+        manifest: FleetManifest,
         order: readonly FleetStack[],
         private readonly events: PlanEvents,
-        private readonly resolve: (result: ParallelResult) => void,
+        private readonly resolve: (result: QueueResult) => void,
+        /** The queue's clock for worker lifetimes (tests pass their own). */
+        private readonly now: () => number = () => performance.now(),
     ) {
         this.byName = new Map(order.map((s) => [s.name, s]));
         this.pending = [...order];
@@ -70,17 +121,43 @@ export class PlanQueue {
 
     /** Starts `count` workers; a worker that dies before the end rejects the plan. */
     start(spawn: SpawnWorker, count: number, reject: (e: Error) => void): void {
+        this.spawn = spawn;
+        this.reject = reject;
         for (let i = 0; i < count; i++) {
-            const proc = spawn(i);
-            const w: Worker = { proc, upstreamVersion: -1 };
-            proc.on("message", (msg: FromWorker) => void this.onMessage(w, msg));
-            proc.on("exit", (code) => {
-                if (!this.finishing && code !== 0) {
-                    reject(new Error(`plan worker ${i} exited with code ${code}${w.busy ? ` while planning ${w.busy}` : ""}`));
-                }
-            });
-            this.workers.push(w);
+            this.startWorker();
         }
+    }
+
+    private startWorker(): Worker {
+        const i = this.all.length;
+        const w: Worker = { proc: this.spawn(i), upstreamVersion: -1, startedAt: this.now(), peaks: [] };
+        w.proc.on("message", (msg: FromWorker) => void this.onMessage(w, msg));
+        w.proc.on("exit", (code) => {
+            w.exitedAt = this.now();
+            if (!this.finishing && code !== 0) {
+                this.reject(new Error(`plan worker ${i} exited with code ${code}${w.busy ? ` while planning ${w.busy}` : ""}`));
+            }
+        });
+        this.workers.push(w);
+        this.all.push(w);
+        return w;
+    }
+
+    /**
+     * The worker that planned the hub leaves, and a fresh one takes its place once it has exited. The hub is the one
+     * stack whose resources grow with the fleet (its tenants); the memory it took stays with its process (V8 keeps the
+     * heap it grew), so a worker that went on to plan spokes carried the hub's peak to the end of the plan. Replaced,
+     * the hub's peak and the spokes' never overlap in one process, and the fresh worker starts while its peer already
+     * plans spokes.
+     */
+    private retire(w: Worker): void {
+        this.workers.splice(this.workers.indexOf(w), 1);
+        w.proc.once("exit", () => {
+            if (!this.finishing) {
+                this.startWorker();
+            }
+        });
+        w.proc.send({ type: "exit" } satisfies ToWorker);
     }
 
     private finish(): void {
@@ -88,13 +165,9 @@ export class PlanQueue {
             return;
         }
         this.finishing = true;
-        let alive = this.workers.length;
+        const exited = (w: Worker) => (w.exitedAt !== undefined ? Promise.resolve() : new Promise<void>((resolve) => w.proc.once("exit", () => resolve())));
+        void Promise.all(this.all.map(exited)).then(() => this.resolve({ failed: this.failed, skipped: this.skipped, workersPeakKiB: concurrentPeakKiB(this.all) }));
         for (const w of this.workers) {
-            w.proc.once("exit", () => {
-                if (--alive === 0) {
-                    this.resolve({ failed: this.failed, skipped: this.skipped, peakRssKiB: process.resourceUsage().maxRSS + this.workersRssKiB });
-                }
-            });
             w.proc.send({ type: "exit" } satisfies ToWorker);
         }
     }
@@ -129,7 +202,7 @@ export class PlanQueue {
             w.busy = s.name;
             const upstream = w.upstreamVersion !== this.upstreamVersion ? [...this.upstream] : undefined;
             w.upstreamVersion = this.upstreamVersion;
-            w.proc.send({ type: "plan", manifest: this.manifest.path, stack: s.name, ...(upstream !== undefined ? { upstream } : {}) } satisfies ToWorker);
+            w.proc.send({ type: "plan", stack: s.name, member: stackToPlan(s), ...(upstream !== undefined ? { upstream } : {}) } satisfies ToWorker);
         }
         if (this.pending.length === 0 && this.workers.every((w) => w.busy === undefined)) {
             this.finish();
@@ -137,6 +210,9 @@ export class PlanQueue {
     }
 
     private async onMessage(w: Worker, msg: FromWorker): Promise<void> {
+        if (msg.type !== "ready") {
+            w.peaks.push({ at: this.now(), peakKiB: msg.maxRssKiB });
+        }
         if ((msg.type === "planned" || msg.type === "failed") && w.busy !== msg.stack) {
             // A second report of a stack (a stray rejection reported before the stack's own failure):
             // counting it would count the stack twice ("[2052/2051]") and free a worker that is busy with
@@ -154,14 +230,15 @@ export class PlanQueue {
             this.done.add(msg.stack);
             await this.events.onStack?.(msg.plan);
             w.busy = undefined;
+            if (s.role === "hub" && this.pending.length > 0) {
+                this.retire(w);
+            }
             this.dispatch();
         } else if (msg.type === "failed") {
             this.failed.push(msg.stack);
             this.events.onFailure?.(this.byName.get(msg.stack)!, new Error(msg.message));
             w.busy = undefined;
             this.dispatch();
-        } else if (msg.type === "bye") {
-            this.workersRssKiB += msg.maxRssKiB;
         }
     }
 }
@@ -177,6 +254,7 @@ export async function planFleetParallel(manifest: FleetManifest, opts: ParallelO
     return new Promise<ParallelResult>((resolve, reject) => {
         // --expose-gc: the worker collects between stacks when its garbage passes a headroom (heapHeadroom.ts).
         const spawn = () => fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--stack-trace-limit=0", "--expose-gc"] });
-        new PlanQueue(manifest, order, events, resolve).start(spawn, Math.max(1, Math.min(opts.workers, order.length)), reject);
+        const done = (r: QueueResult) => resolve({ failed: r.failed, skipped: r.skipped, peakRssKiB: process.resourceUsage().maxRSS + r.workersPeakKiB });
+        new PlanQueue(manifest, order, events, done).start(spawn, Math.max(1, Math.min(opts.workers, order.length)), reject);
     });
 }

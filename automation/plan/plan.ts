@@ -3,6 +3,7 @@ import { PROJECT } from "../../stacks/config/common";
 import { program } from "../../stacks/program";
 import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
 import { runStackProgram } from "./mock/runStackProgram";
+import { planOrder, StackToPlan } from "./members";
 
 /** One resource of the plan JSON (contract shared with the policy pack and the driver). */
 export interface PlanResource {
@@ -55,7 +56,7 @@ export interface PlannedStack {
  * Plans one fleet member in-process. `upstream` holds the outputs of stacks planned
  * before it, keyed by fully qualified stack name.
  */
-export async function planStack(manifest: FleetManifest, stack: FleetStack, upstream: ReadonlyMap<string, Record<string, unknown>>): Promise<PlannedStack> {
+export async function planStack(stack: StackToPlan, upstream: ReadonlyMap<string, Record<string, unknown>>): Promise<PlannedStack> {
     const config: Record<string, unknown> = { ...stack.config };
     const secretKeys: string[] = [];
     for (const key of stack.secrets) {
@@ -89,12 +90,6 @@ export async function planStack(manifest: FleetManifest, stack: FleetStack, upst
     return { plan, outputs: result.outputs };
 }
 
-/** Plans order: the hub first (spokes read its outputs), then everything else in manifest order. */
-export function planOrder(manifest: FleetManifest, selected?: ReadonlySet<string>): FleetStack[] {
-    const chosen = manifest.stacks.filter((s) => selected === undefined || selected.has(s.name) || s.role === "hub");
-    return [...chosen.filter((s) => s.role === "hub"), ...chosen.filter((s) => s.role !== "hub")];
-}
-
 export interface PlanEvents {
     onStack?(planned: PlanStack): void | Promise<void>;
     onFailure?(stack: FleetStack, error: Error): void;
@@ -120,7 +115,7 @@ export async function planFleet(manifest: FleetManifest, events: PlanEvents = {}
             continue;
         }
         try {
-            const planned = await planStack(manifest, s, upstream);
+            const planned = await planStack(s, upstream);
             if (s.role === "hub") {
                 upstream.set(hubRef, planned.outputs);
             }

@@ -1,4 +1,5 @@
-import { PlanStack } from "./plan";
+import type { StackToPlan } from "./members";
+import type { PlanStack } from "./plan";
 
 /** Parent → worker. */
 export type ToWorker =
@@ -7,12 +8,16 @@ export type ToWorker =
      * of date: the hub's outputs grow with the tenants, and resending them with every stack made IPC
      * quadratic in the fleet size. A worker keeps the last upstream it received.
      */
-    | { type: "plan"; manifest: string; stack: string; upstream?: Array<[string, Record<string, unknown>]> }
+    /**
+     * `member`: the stack's manifest entry, validated by the parent; a worker plans it as it is rather than loading and
+     * validating the whole manifest again (which cost every worker the manifest's memory and time).
+     */
+    | { type: "plan"; stack: string; member: StackToPlan; upstream?: Array<[string, Record<string, unknown>]> }
     | { type: "exit" };
 
-/** Worker → parent. */
+/** Worker → parent. Every report but `ready` carries the worker's peak resident memory so far (KiB). */
 export type FromWorker =
     | { type: "ready" }
-    | { type: "planned"; stack: string; plan: PlanStack; outputs: Record<string, unknown> }
-    | { type: "failed"; stack: string; message: string }
+    | { type: "planned"; stack: string; plan: PlanStack; outputs: Record<string, unknown>; maxRssKiB: number }
+    | { type: "failed"; stack: string; message: string; maxRssKiB: number }
     | { type: "bye"; maxRssKiB: number };

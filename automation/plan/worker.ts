@@ -1,11 +1,12 @@
+// Before anything loads @pulumi/pulumi (fastRuntime does): modules it requires but a plan never calls load on first use.
+import { deferSdkModules } from "./mock/deferredModules";
+deferSdkModules();
 import { disableSourcePositions } from "./mock/fastRuntime";
 import { planStacksOneAtATime } from "./mock/runStackProgram";
 disableSourcePositions({ stackTraces: false });
 // The parent sends a worker one stack at a time.
 planStacksOneAtATime();
 
-import { loadManifest } from "../fleet/manifest";
-import { FleetManifest } from "../fleet/types";
 import { headroomCollector } from "./heapHeadroom";
 import { planStack } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
@@ -14,12 +15,14 @@ import { FromWorker, ToWorker } from "./protocol";
  * A plan worker: plans the stacks its parent sends, one at a time, and returns each result
  * as soon as it is done so the parent can stream it to the plan file.
  */
-const manifests = new Map<string, FleetManifest>();
 /** Outputs of planned stacks, as last sent by the parent (only when they changed). */
 let upstream = new Map<string, Record<string, unknown>>();
 
-function send(msg: FromWorker): void {
-    process.send?.(msg);
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Sends `msg`, with this process's peak memory so far on every report (the parent bounds the plan's total with it). */
+function send(msg: DistributiveOmit<FromWorker, "maxRssKiB">): void {
+    process.send?.(msg.type === "ready" ? msg : ({ ...msg, maxRssKiB: process.resourceUsage().maxRSS } as FromWorker));
 }
 
 let current: string | undefined;
@@ -36,7 +39,7 @@ process.on("unhandledRejection", (e) => {
 
 process.on("message", (msg: ToWorker) => {
     if (msg.type === "exit") {
-        send({ type: "bye", maxRssKiB: process.resourceUsage().maxRSS });
+        send({ type: "bye" });
         process.disconnect?.();
         return;
     }
@@ -45,19 +48,11 @@ process.on("message", (msg: ToWorker) => {
         // function sees its failure first (both used to report it: the plan counted it twice).
         current = msg.stack;
         try {
-            let manifest = manifests.get(msg.manifest);
-            if (manifest === undefined) {
-                manifest = loadManifest(msg.manifest);
-                manifests.set(msg.manifest, manifest);
-            }
             if (msg.upstream !== undefined) {
                 upstream = new Map(msg.upstream);
             }
-            const stack = manifest.stacks.find((s) => s.name === msg.stack);
-            if (stack === undefined) {
-                throw new Error(`stack ${msg.stack} is not in ${msg.manifest}`);
-            }
-            const planned = await planStack(manifest, stack, upstream);
+            const stack = msg.member;
+            const planned = await planStack(stack, upstream);
             if (current !== msg.stack) {
                 return;
             }

@@ -62,7 +62,7 @@ describe("offline plan", function () {
     it("fails the stack, names it, and skips its dependants when a program throws", async () => {
         const m = loadManifest(FLEET);
         const broken = { ...m.hub, config: { ...m.hub.config, "oss-monitoring:hub": { bogus: true } } };
-        await assert.rejects(planStack(m, broken, new Map()), /oss-monitoring:hub/);
+        await assert.rejects(planStack(broken, new Map()), /oss-monitoring:hub/);
     });
 
     it("rejects unknown flags naming them", async () => {

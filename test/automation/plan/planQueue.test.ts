@@ -2,90 +2,158 @@ import * as assert from "assert";
 import { ChildProcess } from "child_process";
 import { EventEmitter } from "events";
 import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
-import { PlanQueue } from "../../../automation/plan/parallel";
+import { concurrentPeakKiB, PlanQueue } from "../../../automation/plan/parallel";
 import { FromWorker, ToWorker } from "../../../automation/plan/protocol";
 import { PlanStack } from "../../../automation/plan/plan";
 
-/** A worker process stand-in: records what the queue sends it and lets the test answer. */
+/**
+ * A worker process stand-in: records what the queue sends it and lets the test answer. Asked to exit, it says goodbye
+ * with its peak and exits in a later turn, as a worker does.
+ */
 class FakeWorker extends EventEmitter {
     readonly sent: ToWorker[] = [];
-    private scriptDone = false;
+    constructor(private readonly peakKiB: number) {
+        super();
+    }
     send(msg: ToWorker): boolean {
         this.sent.push(msg);
-        this.exitIfDone();
-        return true;
-    }
-    /** Exits once asked to and once the test has sent every reply (so none arrives after the plan ended). */
-    done(): void {
-        this.scriptDone = true;
-        this.exitIfDone();
-    }
-    private exitIfDone(): void {
-        if (this.scriptDone && this.sent.some((m) => m.type === "exit") && this.listenerCount("exit") > 0) {
-            setImmediate(() => this.emit("exit", 0));
-            this.scriptDone = false;
+        if (msg.type === "exit") {
+            setImmediate(() => {
+                this.emit("message", { type: "bye", maxRssKiB: this.peakKiB } satisfies FromWorker);
+                setImmediate(() => this.emit("exit", 0));
+            });
         }
+        return true;
     }
     /** Delivers `msg` as IPC does: in a later turn of the event loop, after the previous one was handled. */
     async reply(msg: FromWorker): Promise<void> {
         await new Promise((resolve) => setImmediate(resolve));
         this.emit("message", msg);
     }
+    /** What the queue sent, as stack names and message types. */
+    get log(): string[] {
+        return this.sent.map((m) => (m.type === "plan" ? m.stack : m.type));
+    }
 }
 
 const stack = (name: string, role: FleetStack["role"], dependsOn: string[] = []): FleetStack =>
     ({ name, role, account: "111111111111", region: "us-east-1", regulated: false, dependsOn, secrets: [], tags: {}, config: {} }) as unknown as FleetStack;
+const planned = (name: string, peakKiB = 0): FromWorker => ({ type: "planned", stack: name, plan: { stack: name } as PlanStack, outputs: {}, maxRssKiB: peakKiB });
+const failed = (name: string, message: string): FromWorker => ({ type: "failed", stack: name, message, maxRssKiB: 0 });
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("parallel plan queue", () => {
     const hub = stack("hub", "hub");
-    const spokes = [stack("a", "monitored", ["hub"]), stack("b", "monitored", ["hub"])];
+    const spokes = ["a", "b", "c"].map((n) => stack(n, "monitored", ["hub"]));
     const manifest = { path: "fleet.yaml", pulumiOrganization: "org", stacks: [hub, ...spokes], hub } as unknown as FleetManifest;
 
-    function run(script: (w: FakeWorker) => Promise<void>): Promise<{ reports: string[]; failed: string[]; skipped: string[] }> {
+    interface Run {
+        reports: string[];
+        failed: string[];
+        skipped: string[];
+        workersPeakKiB: number;
+        workers: FakeWorker[];
+    }
+
+    /** Runs the queue with `count` fake workers (the i-th spawned has peaks[i]); `script` answers for them. */
+    function run(count: number, peaks: number[], script: (spawned: FakeWorker[]) => Promise<void>): Promise<Run> {
         const reports: string[] = [];
-        const w = new FakeWorker();
+        const workers: FakeWorker[] = [];
+        let clock = 0;
         return new Promise((resolve, reject) => {
             const queue = new PlanQueue(manifest, [hub, ...spokes], {
                 onStack: (p: PlanStack) => { reports.push(`planned ${p.stack}`); },
                 onFailure: (s, e) => { reports.push(`failed ${s.name}: ${e.message}`); },
-            }, (r) => resolve({ reports, failed: r.failed, skipped: r.skipped }));
-            queue.start(() => w as unknown as ChildProcess, 1, reject);
-            script(w).then(() => w.done(), reject);
+            }, (r) => resolve({ reports, workers, ...r }), () => ++clock);
+            queue.start((i) => {
+                workers.push(new FakeWorker(peaks[i] ?? 0));
+                return workers[i] as unknown as ChildProcess;
+            }, count, reject);
+            script(workers).catch(reject);
         });
     }
 
     // The 2,000-account bench printed "[2052/2051]": the hub's failure reported twice by its worker
     // (a stray rejection of the aborted program, then the program's own rejection).
     it("counts a stack reported failed twice by its worker once, and skips its dependants once each", async () => {
-        const r = await run(async (w) => {
+        const r = await run(1, [], async ([w]) => {
             await w.reply({ type: "ready" });
-            await w.reply({ type: "failed", stack: "hub", message: "stray rejection" });
-            await w.reply({ type: "failed", stack: "hub", message: "tenants: too many" });
+            await w.reply(failed("hub", "stray rejection"));
+            await w.reply(failed("hub", "tenants: too many"));
         });
         assert.deepStrictEqual(r.reports, [
             "failed hub: stray rejection",
             "failed a: skipped: depends on hub which did not plan",
             "failed b: skipped: depends on hub which did not plan",
+            "failed c: skipped: depends on hub which did not plan",
         ]);
-        assert.deepStrictEqual([r.failed, r.skipped], [["hub"], ["a", "b"]]);
+        assert.deepStrictEqual([r.failed, r.skipped], [["hub"], ["a", "b", "c"]]);
+        assert.deepStrictEqual(r.workers.map((w) => w.log), [["hub", "exit"]], "a failed hub retires no worker: nothing is left to plan");
     });
 
     it("ignores a late report of a stack that does not free the worker from its next stack", async () => {
-        const plan = (name: string): FromWorker => ({ type: "planned", stack: name, plan: { stack: name } as PlanStack, outputs: {} });
-        let worker: FakeWorker | undefined;
-        const r = await run(async (w) => {
-            worker = w;
+        const r = await run(1, [], async (spawned) => {
+            await spawned[0].reply({ type: "ready" });
+            await spawned[0].reply(planned("hub"));
+            while (spawned.length < 2) {
+                await turn();
+            }
+            const w = spawned[1];
             await w.reply({ type: "ready" });
-            await w.reply(plan("hub"));
-            // Late duplicate of the hub while the worker plans "a": must not free it for "b".
-            await w.reply({ type: "failed", stack: "hub", message: "late stray rejection" });
-            const sentStacks = w.sent.flatMap((m) => (m.type === "plan" ? [m.stack] : []));
-            assert.deepStrictEqual(sentStacks, ["hub", "a"], "one stack at a time per worker");
-            await w.reply(plan("a"));
-            await w.reply(plan("b"));
+            await w.reply(planned("a"));
+            // Late duplicate of "a" while the worker plans "b": must not free it for "c".
+            await w.reply(failed("a", "late stray rejection"));
+            assert.deepStrictEqual(w.log, ["a", "b"], "one stack at a time per worker");
+            await w.reply(planned("b"));
+            await w.reply(planned("c"));
         });
-        assert.deepStrictEqual(r.reports, ["planned hub", "planned a", "planned b"]);
+        assert.deepStrictEqual(r.reports, ["planned hub", "planned a", "planned b", "planned c"]);
         assert.deepStrictEqual([r.failed, r.skipped], [[], []]);
-        assert.deepStrictEqual(worker?.sent.map((m) => (m.type === "plan" ? m.stack : m.type)), ["hub", "a", "b", "exit"]);
+        assert.deepStrictEqual(r.workers[1].log, ["a", "b", "c", "exit"]);
+    });
+
+    it("retires the worker that planned the hub and starts its replacement only once it has exited", async () => {
+        const r = await run(2, [900, 300, 350], async (spawned) => {
+            const [hubWorker, peer] = spawned;
+            await hubWorker.reply({ type: "ready" });
+            await peer.reply({ type: "ready" });
+            assert.deepStrictEqual([hubWorker.log, peer.log], [["hub"], []], "spokes wait for the hub's outputs");
+            await hubWorker.reply(planned("hub", 900));
+            assert.deepStrictEqual([hubWorker.log, peer.log], [["hub", "exit"], ["a"]], "the peer starts on the spokes at once");
+            assert.strictEqual(spawned.length, 2, "no replacement while the hub's worker still holds its memory");
+            while (spawned.length < 3) {
+                await turn();
+            }
+            assert.ok(hubWorker.listenerCount("exit") > 0 && hubWorker.log.includes("exit"));
+            const fresh = spawned[2];
+            await fresh.reply({ type: "ready" });
+            assert.deepStrictEqual(fresh.log, ["b"]);
+            await peer.reply(planned("a", 300));
+            await fresh.reply(planned("b", 350));
+            await peer.reply(planned("c", 300));
+        });
+        assert.deepStrictEqual(r.reports, ["planned hub", "planned a", "planned b", "planned c"]);
+        assert.deepStrictEqual(r.workers.map((w) => w.log), [["hub", "exit"], ["a", "c", "exit"], ["b", "exit"]]);
+        // The hub's worker (900) overlapped the peer while the peer had reported 300 at most; the fresh worker (350)
+        // overlapped only the peer: max(900 + 300, 300 + 350), not the sum of all three peaks (1,550).
+        assert.strictEqual(r.workersPeakKiB, 1200);
+    });
+});
+
+describe("concurrentPeakKiB", () => {
+    it("bounds each instant by the next report of every worker alive then", () => {
+        const spans = [
+            { startedAt: 0, exitedAt: 10, peaks: [{ at: 5, peakKiB: 800 }, { at: 9, peakKiB: 820 }] },
+            { startedAt: 1, peaks: [{ at: 6, peakKiB: 200 }, { at: 20, peakKiB: 400 }] },
+            { startedAt: 11, exitedAt: 30, peaks: [{ at: 15, peakKiB: 380 }, { at: 29, peakKiB: 390 }] },
+        ];
+        // From 6 the second worker's next report is 400 (at 20) while the first still holds up to 820: 1,220. After
+        // the first left at 10, 400 + 390 = 790; the sum of every peak (1,610) never happened.
+        assert.strictEqual(concurrentPeakKiB(spans), 1220);
+        assert.strictEqual(concurrentPeakKiB([]), 0);
+    });
+
+    it("counts a worker between its last report and its exit at its last peak", () => {
+        assert.strictEqual(concurrentPeakKiB([{ startedAt: 0, exitedAt: 10, peaks: [{ at: 2, peakKiB: 100 }] }, { startedAt: 5, exitedAt: 8, peaks: [{ at: 7, peakKiB: 50 }] }]), 150);
     });
 });

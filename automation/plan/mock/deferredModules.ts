@@ -1,0 +1,46 @@
+/**
+ * Modules the Pulumi SDK requires when it loads but an offline plan never calls. `@npmcli/arborist` is required at the
+ * top of @pulumi/pulumi 3.248.0 runtime/closure/codePaths.js and used only to find the packages a serialized JavaScript
+ * function needs (its Arborist class, for function serialization such as aws.lambda.CallbackFunction); loading it costs
+ * a plan process about 790 modules and 20 MiB before any stack. A deferred module is handed to its requirer as a
+ * stand-in that loads the real one the first time anything reads from it, so code that does use it still works.
+ */
+import Module from "module";
+
+type Load = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
+const loader = Module as unknown as { _load: Load };
+
+/** What the SDK defers: the module, and where its requirer lives (a path fragment; other requirers get it at once). */
+export const DEFERRED_SDK_MODULES: readonly { readonly request: string; readonly requiredFrom: string }[] = [
+    { request: "@npmcli/arborist", requiredFrom: "/@pulumi/pulumi/runtime/closure/" },
+];
+
+/**
+ * From now on, `request` required from a file whose path contains `requiredFrom` returns a stand-in that loads the
+ * module on its first read. It claims to be an ES module namespace (`__esModule`) so TypeScript's `__importStar`
+ * passes it through instead of copying (and so loading) every export.
+ */
+export function deferModule(request: string, requiredFrom: string): void {
+    const load = loader._load;
+    loader._load = function (this: unknown, req, parent, isMain) {
+        if (req !== request || !(parent?.filename ?? "").includes(requiredFrom)) {
+            return load.call(this, req, parent, isMain);
+        }
+        let real: Record<PropertyKey, unknown> | undefined;
+        const resolve = () => (real ??= load.call(this, req, parent, isMain) as Record<PropertyKey, unknown>);
+        return new Proxy({}, {
+            get: (_, key) => (key === "__esModule" ? true : resolve()[key]),
+            has: (_, key) => key in resolve(),
+            ownKeys: () => Reflect.ownKeys(resolve()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const d = Reflect.getOwnPropertyDescriptor(resolve(), key);
+                return d === undefined ? undefined : { ...d, configurable: true };
+            },
+        });
+    };
+}
+
+/** Defers DEFERRED_SDK_MODULES; call before @pulumi/pulumi is first loaded. */
+export function deferSdkModules(): void {
+    DEFERRED_SDK_MODULES.forEach((m) => deferModule(m.request, m.requiredFrom));
+}

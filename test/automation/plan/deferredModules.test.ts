@@ -1,0 +1,66 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+/** Runs `body` in a fresh Node process (an empty module cache) with ts-node, and returns what it printed as JSON. */
+function inFreshProcess(body: string): unknown {
+    const script = `require("ts-node/register/transpile-only"); ${body}`;
+    return JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }));
+}
+
+describe("deferred modules (automation/plan/mock/deferredModules.ts)", () => {
+    let dir: string;
+    before(() => {
+        // A real module on disk that records when it is loaded, required from a file whose path names the requirer.
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "deferred-"));
+        fs.mkdirSync(path.join(dir, "node_modules", "heavy"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "node_modules", "heavy", "index.js"), "globalThis.heavyLoaded = (globalThis.heavyLoaded || 0) + 1; exports.Tool = class Tool { name() { return 'real'; } };");
+        fs.mkdirSync(path.join(dir, "sdk"));
+        fs.writeFileSync(path.join(dir, "sdk", "user.js"), "const heavy = require('heavy'); exports.use = () => new heavy.Tool().name();");
+        fs.writeFileSync(path.join(dir, "other.js"), "exports.heavy = require('heavy');");
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("hands the named requirer a stand-in that loads the real module on the first read, once, with its real exports", () => {
+        const r = inFreshProcess(`
+            const { deferModule } = require("./automation/plan/mock/deferredModules");
+            deferModule("heavy", "/sdk/");
+            const user = require(${JSON.stringify(path.join(dir, "sdk", "user.js"))});
+            const atRequire = globalThis.heavyLoaded || 0;
+            const name = user.use();
+            const afterUse = globalThis.heavyLoaded;
+            user.use();
+            console.log(JSON.stringify({ atRequire, name, afterUse, afterTwo: globalThis.heavyLoaded }));`);
+        assert.deepStrictEqual(r, { atRequire: 0, name: "real", afterUse: 1, afterTwo: 1 });
+    });
+
+    it("gives any other requirer the module itself, loaded at once", () => {
+        const r = inFreshProcess(`
+            const { deferModule } = require("./automation/plan/mock/deferredModules");
+            deferModule("heavy", "/sdk/");
+            const other = require(${JSON.stringify(path.join(dir, "other.js"))});
+            console.log(JSON.stringify({ loaded: globalThis.heavyLoaded, proxy: require("util").types.isProxy(other.heavy) }));`);
+        assert.deepStrictEqual(r, { loaded: 1, proxy: false });
+    });
+
+    it("keeps @npmcli/arborist (and the ~790 modules under it) out of a process that loads @pulumi/pulumi, which still finds it when read", () => {
+        const r = inFreshProcess(`
+            const { deferSdkModules } = require("./automation/plan/mock/deferredModules");
+            deferSdkModules();
+            require("@pulumi/pulumi");
+            const arborist = () => Object.keys(require.cache).filter((k) => k.includes("/node_modules/@npmcli/arborist/")).length;
+            const modules = () => Object.keys(require.cache).length;
+            const before = { arborist: arborist(), modules: modules() };
+            // What the SDK's runtime/closure/codePaths.js gets when it requires the package, read as it reads it.
+            const codePaths = require.cache[Object.keys(require.cache).find((k) => k.endsWith("/@pulumi/pulumi/runtime/closure/codePaths.js"))];
+            const isClass = typeof codePaths.require("@npmcli/arborist").Arborist === "function";
+            console.log(JSON.stringify({ before, after: { arborist: arborist(), modules: modules() }, isClass }));`) as { before: { arborist: number; modules: number }; after: { arborist: number; modules: number }; isClass: boolean };
+        assert.strictEqual(r.before.arborist, 0);
+        assert.ok(r.after.arborist > 0 && r.after.modules - r.before.modules > 500, `the real package and its dependencies load on the first read: ${JSON.stringify(r)}`);
+        assert.strictEqual(r.isClass, true);
+    });
+});
