@@ -4,7 +4,9 @@
  *     20 on-prem sites, 850 and 2,000 plus 50 sites, and the hub), through the installed command:
  *     stacks, resources, wall seconds, ms per resource, peak RSS of the plan (all its processes)
  *     and of the check, and the load average when the row finished (the machine may be shared).
- *  2. The fleet driver's scheduler makespan against the ideal.
+ *  2. The example fleet's plan (stacks/fleet.yaml, in-process): wall and CPU seconds of 5 runs of the installed
+ *     command, the start-up a developer or CI job pays on every plan (issue 26: <= 2 s wall).
+ *  3. The fleet driver's scheduler makespan against the ideal.
  * Sizes can be chosen with BENCH_SIZES=10,100 (sites: 50 from 850 accounts up, else 20).
  */
 import { execFileSync } from "child_process";
@@ -40,12 +42,13 @@ interface Row {
 
 /**
  * Runs the installed command (tools/oss-monitoring.js, compiled JavaScript), returning stdout+stderr,
- * wall seconds and, where GNU time is installed, the command's peak RSS.
+ * wall seconds and, where GNU time is installed, the command's peak RSS and CPU seconds (user + system, its
+ * processes included).
  */
-function run(args: string[]): { out: string; seconds: number; rssMiB?: number } {
+function run(args: string[]): { out: string; seconds: number; rssMiB?: number; cpuSeconds?: number } {
     const command = [process.execPath, path.join(root, "tools", "oss-monitoring.js"), ...args];
     const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}`);
-    const timed = fs.existsSync(TIME) ? [TIME, "-o", rssFile, "-f", "%M", ...command] : command;
+    const timed = fs.existsSync(TIME) ? [TIME, "-o", rssFile, "-f", "%M %U %S", ...command] : command;
     const started = process.hrtime.bigint();
     let out: string;
     try {
@@ -58,9 +61,24 @@ function run(args: string[]): { out: string; seconds: number; rssMiB?: number } 
         }
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rss = fs.existsSync(rssFile) ? /^(\d+)$/m.exec(fs.readFileSync(rssFile, "utf8")) : null;
+    const usage = fs.existsSync(rssFile) ? /^(\d+) ([\d.]+) ([\d.]+)$/m.exec(fs.readFileSync(rssFile, "utf8")) : null;
     fs.rmSync(rssFile, { force: true });
-    return { out, seconds, rssMiB: rss ? Math.round(Number(rss[1]) / 1024) : undefined };
+    return { out, seconds, rssMiB: usage ? Math.round(Number(usage[1]) / 1024) : undefined, cpuSeconds: usage ? Number(usage[2]) + Number(usage[3]) : undefined };
+}
+
+/** The example fleet's plan, `runs` times: wall seconds (process start to exit) and user + system CPU seconds. */
+function benchExample(runs: number, dir: string): string {
+    const walls: number[] = [];
+    const cpus: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const p = run(["plan", "--json", path.join(dir, "example.json")]);
+        walls.push(p.seconds);
+        if (p.cpuSeconds !== undefined) {
+            cpus.push(p.cpuSeconds);
+        }
+    }
+    const fmt = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)} s (median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2)})`;
+    return `example fleet (stacks/fleet.yaml), \`plan --json\` of the installed command, ${runs} runs: wall ${fmt(walls)}${cpus.length > 0 ? `, CPU (user + system) ${fmt(cpus)}` : ""}; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`;
 }
 
 function benchPlan(monitored: number, dir: string): Row {
@@ -97,6 +115,8 @@ async function main(): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
     // Built before the first row, so no row pays for it.
     run(["--version"]);
+    console.log(benchExample(5, dir));
+    console.log("");
     console.log(`offline plan + policy check (the installed command), ${os.cpus().length} cores, hub per fleet; load average 1/5/15 min when each row ended`);
     console.log("| monitored | sites | stacks | resources | plan s | check s | total s | ms/resource | plan peak RSS MiB | check peak RSS MiB | violations | load |");
     console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
