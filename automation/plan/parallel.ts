@@ -2,7 +2,7 @@ import { ChildProcess, fork } from "child_process";
 import * as path from "path";
 import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
 import { compileProject } from "./compile";
-import { PlanEvents, planOrder } from "./plan";
+import { PlanEvents, planOrder, PlanStack } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
 
 export interface ParallelOptions {
@@ -152,7 +152,11 @@ export class PlanQueue {
                 this.upstreamVersion++;
             }
             this.done.add(msg.stack);
-            await this.events.onStack?.(msg.plan);
+            if (this.events.onStackJson !== undefined) {
+                await this.events.onStackJson(msg.summary, msg.json);
+            } else {
+                await this.events.onStack?.(JSON.parse(msg.json) as PlanStack);
+            }
             w.busy = undefined;
             this.dispatch();
         } else if (msg.type === "failed") {

@@ -1,4 +1,4 @@
-import { PlanStack } from "./plan";
+import { StackSummary } from "./plan";
 
 /** Parent → worker. */
 export type ToWorker =
@@ -13,6 +13,11 @@ export type ToWorker =
 /** Worker → parent. */
 export type FromWorker =
     | { type: "ready" }
-    | { type: "planned"; stack: string; plan: PlanStack; outputs: Record<string, unknown> }
+    /**
+     * `json` is the stack as the plan file holds it (planText.ts stackJson), written by the parent as it is;
+     * `summary` is what the parent's report line needs. Sending the plan object instead cost the parent a
+     * parse of every stack and a second pretty-print (README "Scale").
+     */
+    | { type: "planned"; stack: string; summary: StackSummary; json: string; outputs: Record<string, unknown> }
     | { type: "failed"; stack: string; message: string }
     | { type: "bye"; maxRssKiB: number };

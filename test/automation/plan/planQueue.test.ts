@@ -4,7 +4,7 @@ import { EventEmitter } from "events";
 import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
 import { PlanQueue } from "../../../automation/plan/parallel";
 import { FromWorker, ToWorker } from "../../../automation/plan/protocol";
-import { PlanStack } from "../../../automation/plan/plan";
+import { PlanStack, StackSummary } from "../../../automation/plan/plan";
 
 /** A worker process stand-in: records what the queue sends it and lets the test answer. */
 class FakeWorker extends EventEmitter {
@@ -71,7 +71,7 @@ describe("parallel plan queue", () => {
     });
 
     it("ignores a late report of a stack that does not free the worker from its next stack", async () => {
-        const plan = (name: string): FromWorker => ({ type: "planned", stack: name, plan: { stack: name } as PlanStack, outputs: {} });
+        const plan = (name: string): FromWorker => ({ type: "planned", stack: name, summary: { stack: name } as StackSummary, json: JSON.stringify({ stack: name }), outputs: {} });
         let worker: FakeWorker | undefined;
         const r = await run(async (w) => {
             worker = w;
