@@ -8,11 +8,12 @@
 import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { configureProgram, runProgramSync, setExitCode } from "../io/cliKit";
+import { configureProgram, intOption, runProgram, setExitCode } from "../io/cliKit";
 import { checkOutputTarget, guardStdout, stdoutLine, writeOutput } from "../io/output";
 import { projectRoot } from "../io/paths";
-import { EvaluateOptions, evaluatePlanStack, InputError, parsePlan, toSarif, Violation } from "../../policy/offline";
+import { EvaluateOptions, InputError, parsePlan, toSarif, Violation } from "../../policy/offline";
 import { policies } from "../../policy/policies";
+import { defaultThreads, evaluateStacks, PARALLEL_CHECK_DEFAULTS } from "../../policy/offline/parallel";
 
 export interface Io {
     out(line: string): void;
@@ -21,22 +22,30 @@ export interface Io {
 
 interface CheckArgs {
     sarif?: string;
+    /** Evaluation threads, this one included (default: one per core for plans of 100+ stacks). */
+    workers?: number;
     config?: string;
     progress?: boolean;
 }
 
-function readJson(file: string, what: string): unknown {
-    let text: string;
+function readText(file: string, what: string): string {
     try {
-        text = fs.readFileSync(file, "utf8");
+        return fs.readFileSync(file, "utf8");
     } catch (e) {
         throw new InputError(`cannot read ${what} ${file}: ${(e as Error).message}`);
     }
+}
+
+function parseJson(text: string, file: string, what: string): unknown {
     try {
         return JSON.parse(text);
     } catch (e) {
         throw new InputError(`${what} ${file} is not valid JSON: ${(e as Error).message}`);
     }
+}
+
+function readJson(file: string, what: string): unknown {
+    return parseJson(readText(file, what), file, what);
 }
 
 const PLAN_ROLES = ["hub", "monitored", "onprem"];
@@ -102,12 +111,14 @@ export function summaryByPolicy(violations: readonly Violation[]): string[] {
 /** Plans at least this large show progress on stderr without asking. */
 const PROGRESS_THRESHOLD = 20;
 
-function check(planFile: string, args: CheckArgs, streams: Io): number {
+async function check(planFile: string, args: CheckArgs, streams: Io): Promise<number> {
     // The SARIF target is checked before the (long) evaluation, so a typo in its folder costs nothing.
     const sarifTarget = args.sarif !== undefined ? checkOutputTarget(args.sarif, "--sarif") : undefined;
     // With the SARIF on standard output, the human report goes to stderr so the SARIF stays valid JSON.
     const io: Io = sarifTarget?.kind === "stdout" ? { out: streams.err, err: streams.err } : streams;
-    const plan = parsePlan(readJson(planFile, "plan"));
+    // The text goes to the evaluation threads, which parse their own runs of stacks from it (then it is let go).
+    const source: { text?: string } = { text: readText(planFile, "plan") };
+    const plan = parsePlan(parseJson(source.text!, planFile, "plan"));
     const problem = planProblems(plan);
     if (problem !== undefined) {
         throw new InputError(`${planFile}: ${problem}`);
@@ -115,14 +126,11 @@ function check(planFile: string, args: CheckArgs, streams: Io): number {
     const config = args.config ? readConfig(args.config) : undefined;
     const progress = args.progress ?? plan.stacks.length >= PROGRESS_THRESHOLD;
     const started = Date.now();
-    const violations: Violation[] = [];
-    plan.stacks.forEach((s, i) => {
-        const found = evaluatePlanStack(s, { config });
-        violations.push(...found);
-        if (progress) {
-            io.err(`[${i + 1}/${plan.stacks.length} ${((Date.now() - started) / 1000).toFixed(1)}s] ${s.stack}: ${found.length} violation${found.length === 1 ? "" : "s"}`);
-        }
-    });
+    let done = 0;
+    // Threads report in completion order, so the counter counts stacks done; the violations are in plan order.
+    const onStack = (i: number, found: number) => io.err(`[${++done}/${plan.stacks.length} ${((Date.now() - started) / 1000).toFixed(1)}s] ${plan.stacks[i].stack}: ${found} violation${found === 1 ? "" : "s"}`);
+    const threads = args.workers ?? defaultThreads(plan.stacks.length);
+    const violations: Violation[] = (await evaluateStacks(plan.stacks, config, threads, progress ? onStack : undefined, source)).flat();
     violations.forEach((v) => io.out(formatViolation(v)));
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (violations.length > 0) {
@@ -148,26 +156,29 @@ export function policyProgram(io: Io, name = "npm run policy --"): Command {
         .argument("<plan.json>", "plan written by npm run fleet -- plan --json")
         .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning (written atomically; - for standard output)")
         .option("--config <file>", "policy configuration JSON (the --policy-pack-config format)")
+        .option("--workers <n>", `evaluation threads (default: one per core for plans of ${PARALLEL_CHECK_DEFAULTS.minStacks}+ stacks); the report is the same for any number`, intOption(1, 64))
         .option("--progress", `one line per stack on stderr (default for ${PROGRESS_THRESHOLD}+ stacks)`)
         .option("--no-progress", "no progress lines")
         .addHelpText("after", "\nExamples:\n  npm run policy -- check plan.json\n  npm run policy -- check plan.json --sarif policy.sarif --config policy-config.json\n\nExit codes: 0 no mandatory violation, 1 at least one mandatory violation, 2 bad input (nothing written).")
-        .action((planFile: string, o: CheckArgs, cmd: Command) => setExitCode(cmd, check(planFile, o, io)));
+        .action(async (planFile: string, o: CheckArgs, cmd: Command) => setExitCode(cmd, await check(planFile, o, io)));
     return configureProgram(program, io.err);
 }
 
 /** Runs the CLI and returns its exit code (the process wrapper below only sets process.exitCode). */
-export function main(argv: readonly string[], io: Io, name?: string): number {
+export async function main(argv: readonly string[], io: Io, name?: string): Promise<number> {
     const program = policyProgram(io, name);
     if (argv.length === 0) {
         io.err(program.helpInformation().trimEnd());
         return 2;
     }
-    return runProgramSync(program, argv, (l) => io.err(`policy check: ${l}`));
+    return runProgram(program, argv, (l) => io.err(`policy check: ${l}`));
 }
 
 // Entry point both when run directly and when automation/cli/launch.ts requires the compiled file with argv[1] set to it.
 if (require.main === module || process.argv[1] === __filename) {
     // The exit code is the gate's verdict: a closed pipe drops the rest of the output, never the verdict.
     guardStdout("drop");
-    process.exitCode = main(process.argv.slice(2), { out: (l) => stdoutLine(l), err: (l) => console.error(l) });
+    void main(process.argv.slice(2), { out: (l) => stdoutLine(l), err: (l) => console.error(l) }).then((code) => {
+        process.exitCode = code;
+    });
 }

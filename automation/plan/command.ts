@@ -12,7 +12,8 @@ import { defaultManifest, projectRoot } from "../io/paths";
 import { diffPlans, formatDiff } from "./diff";
 import { renderGraph, topologyDot } from "./graph";
 import { planFleetParallel } from "./parallel";
-import type { PlanDocument, PlanEvents, PlanStack } from "./plan";
+import type { PlanDocument, PlanEvents, PlanStack, StackSummary } from "./plan";
+import { stackJson, stackSummary } from "./planText";
 import { resourceTree } from "./tree";
 
 export interface PlanOptions {
@@ -54,8 +55,9 @@ class PlanWriter {
             this.out.write('{\n  "version": 1,\n  "stacks": [');
         }
     }
-    write(stack: PlanStack): void {
-        this.out?.write((this.count++ > 0 ? ",\n" : "\n") + JSON.stringify(stack, null, 2).replace(/^/gm, "    "));
+    /** `json`: the stack as planText.ts stackJson gives it. */
+    write(json: string): void {
+        this.out?.write((this.count++ > 0 ? ",\n" : "\n") + json);
     }
     close(ok: boolean): void {
         if (ok) {
@@ -65,6 +67,33 @@ class PlanWriter {
             this.out?.abort();
         }
     }
+}
+
+/**
+ * Counts, reports (one line per stack) and writes each planned stack. A worker's stack arrives as its
+ * plan-file text and is parsed here only when `tree` or `keep` (--diff, --graph) need the object.
+ */
+function stackReporter(
+    totals: { creates: number; mandatory: number },
+    say: (line: string) => void,
+    counter: () => string,
+    writer: PlanWriter,
+    tree: boolean,
+    keep: PlanStack[] | undefined,
+): Pick<PlanEvents, "onStack" | "onStackJson"> {
+    const onStackJson = (m: StackSummary, json: string, parsed?: PlanStack) => {
+        totals.creates += m.resources;
+        totals.mandatory += m.mandatory;
+        const policy = m.violations === 0 ? "no policy violations" : `${m.mandatory} mandatory, ${m.violations - m.mandatory} other policy violations`;
+        say(`${counter()}✔ ${m.stack} (${m.role}, ${m.account}/${m.region}): ${m.resources} to create, ${policy}`);
+        const s = tree || keep !== undefined ? (parsed ?? (JSON.parse(json) as PlanStack)) : undefined;
+        if (tree) {
+            resourceTree(s!).forEach(say);
+        }
+        writer.write(json);
+        keep?.push(s!);
+    };
+    return { onStackJson, onStack: (s) => onStackJson(stackSummary(s), stackJson(s), s) };
 }
 
 function readPlan(file: string, flag: string): PlanDocument {
@@ -103,24 +132,10 @@ export async function plan(opts: PlanOptions): Promise<number> {
     const planned: PlanStack[] = [];
     const started = Date.now();
     let done = 0;
-    let creates = 0;
-    let mandatoryTotal = 0;
     const counter = () => (progress ? `[${++done}/${total} ${((Date.now() - started) / 1000).toFixed(1)}s] ` : "");
+    const totals = { creates: 0, mandatory: 0 };
     const events: PlanEvents = {
-        onStack: (s) => {
-            creates += s.resources.length;
-            const mandatory = s.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-            mandatoryTotal += mandatory;
-            const policy = s.violations.length === 0 ? "no policy violations" : `${mandatory} mandatory, ${s.violations.length - mandatory} other policy violations`;
-            say(`${counter()}✔ ${s.stack} (${s.role}, ${s.account}/${s.region}): ${s.resources.length} to create, ${policy}`);
-            if (opts.tree) {
-                resourceTree(s).forEach(say);
-            }
-            writer.write(s);
-            if (keep) {
-                planned.push(s);
-            }
-        },
+        ...stackReporter(totals, say, counter, writer, opts.tree === true, keep ? planned : undefined),
         onFailure: (s, e) => {
             process.stderr.write(`${counter()}✘ ${s.name} (${s.role}, ${s.account}/${s.region}): ${e.message}\n`);
         },
@@ -145,7 +160,7 @@ export async function plan(opts: PlanOptions): Promise<number> {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const rss = ((result.peakRssKiB ?? process.resourceUsage().maxRSS) / 1024).toFixed(0);
     const stacks = total - failed.length - skipped.length;
-    say(`${ok ? "Plan" : "FAILED"}: ${creates} to create in ${stacks} stack${stacks === 1 ? "" : "s"}${mandatoryTotal > 0 ? `, ${mandatoryTotal} mandatory policy violations` : ""} (${secs}s, ${workers} worker${workers > 1 ? "s" : ""}, peak RSS ${rss} MiB); failed: ${failed.length}, skipped: ${skipped.length}${jsonTarget?.kind === "file" && ok ? `; wrote ${opts.json}` : ""}`);
+    say(`${ok ? "Plan" : "FAILED"}: ${totals.creates} to create in ${stacks} stack${stacks === 1 ? "" : "s"}${totals.mandatory > 0 ? `, ${totals.mandatory} mandatory policy violations` : ""} (${secs}s, ${workers} worker${workers > 1 ? "s" : ""}, peak RSS ${rss} MiB); failed: ${failed.length}, skipped: ${skipped.length}${jsonTarget?.kind === "file" && ok ? `; wrote ${opts.json}` : ""}`);
     if (!ok) {
         return 1;
     }

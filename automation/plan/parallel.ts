@@ -3,7 +3,7 @@ import * as path from "path";
 import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
 import { compileProject } from "./compile";
 import { planOrder, stackToPlan } from "./members";
-import type { PlanEvents } from "./plan";
+import type { PlanEvents, PlanStack } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
 
 export interface ParallelOptions {
@@ -228,7 +228,11 @@ export class PlanQueue {
                 this.upstreamVersion++;
             }
             this.done.add(msg.stack);
-            await this.events.onStack?.(msg.plan);
+            if (this.events.onStackJson !== undefined) {
+                await this.events.onStackJson(msg.summary, msg.json);
+            } else {
+                await this.events.onStack?.(JSON.parse(msg.json) as PlanStack);
+            }
             w.busy = undefined;
             if (s.role === "hub" && this.pending.length > 0) {
                 this.retire(w);

@@ -36,6 +36,18 @@ export interface PlanStack {
     violations: PlanViolation[];
 }
 
+/** What the plan's report line says of a stack, without its resources (a worker sends it beside the stack's JSON). */
+export interface StackSummary {
+    readonly stack: string;
+    readonly role: string;
+    readonly account: string;
+    readonly region: string;
+    /** Resources to create. */
+    readonly resources: number;
+    readonly violations: number;
+    readonly mandatory: number;
+}
+
 export interface PlanDocument {
     version: 1;
     stacks: PlanStack[];
@@ -92,6 +104,11 @@ export async function planStack(stack: StackToPlan, upstream: ReadonlyMap<string
 
 export interface PlanEvents {
     onStack?(planned: PlanStack): void | Promise<void>;
+    /**
+     * A stack planned in a worker process, as its plan-file text (planText.ts stackJson; `JSON.parse` gives the
+     * stack) and its summary. When absent, a worker's stack is parsed and handed to `onStack`.
+     */
+    onStackJson?(summary: StackSummary, json: string): void | Promise<void>;
     onFailure?(stack: FleetStack, error: Error): void;
 }
 

@@ -1,5 +1,5 @@
 import type { StackToPlan } from "./members";
-import type { PlanStack } from "./plan";
+import type { StackSummary } from "./plan";
 
 /** Parent → worker. */
 export type ToWorker =
@@ -18,6 +18,11 @@ export type ToWorker =
 /** Worker → parent. Every report but `ready` carries the worker's peak resident memory so far (KiB). */
 export type FromWorker =
     | { type: "ready" }
-    | { type: "planned"; stack: string; plan: PlanStack; outputs: Record<string, unknown>; maxRssKiB: number }
+    /**
+     * `json` is the stack as the plan file holds it (planText.ts stackJson), written by the parent as it is;
+     * `summary` is what the parent's report line needs. Sending the plan object instead cost the parent a
+     * parse of every stack and a second pretty-print (README "Scale").
+     */
+    | { type: "planned"; stack: string; summary: StackSummary; json: string; outputs: Record<string, unknown>; maxRssKiB: number }
     | { type: "failed"; stack: string; message: string; maxRssKiB: number }
     | { type: "bye"; maxRssKiB: number };

@@ -9,6 +9,7 @@ planStacksOneAtATime();
 
 import { headroomCollector } from "./heapHeadroom";
 import { planStack } from "./plan";
+import { stackJson, stackSummary } from "./planText";
 import { FromWorker, ToWorker } from "./protocol";
 
 /**
@@ -57,7 +58,7 @@ process.on("message", (msg: ToWorker) => {
                 return;
             }
             current = undefined;
-            send({ type: "planned", stack: msg.stack, plan: planned.plan, outputs: stack.role === "hub" ? planned.outputs : {} });
+            send({ type: "planned", stack: msg.stack, summary: stackSummary(planned.plan), json: stackJson(planned.plan), outputs: stack.role === "hub" ? planned.outputs : {} });
             collectBetweenStacks();
         } catch (e) {
             if (current !== msg.stack) {

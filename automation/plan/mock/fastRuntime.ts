@@ -11,15 +11,19 @@ type DebuggablePromise = (p: Tracked, ctx: unknown) => Tracked;
  * wraps four promises per output property of every resource (rpc.js transferProperties), and that
  * bookkeeping was a tenth of a planned spoke's CPU. What the runtime relies on is kept as it is: the
  * promise is a leak candidate of the current store until it settles, and a rejection carries it as
- * `err.promise`. The first call goes to the SDK's own function, which arms its exit-time leak report.
+ * `err.promise`.
+ *
+ * The SDK's exit-time leak report is armed here, once, by a call to the SDK's own function with a settled
+ * promise, outside any stack. Its `process.on("exit")` listener keeps the runtime store it was armed in for
+ * the life of the process (runtime/debuggable.js:81-115 reads `localStore.terminated` from it; the leaks it
+ * reports come from the store current at exit), and that store's `stackResource` holds the whole stack's
+ * resource tree. Armed by the first stack's first promise, as before, it kept the hub's 12,570 resources
+ * (the 2,000 + 50 fleet) alive in the hub's worker for the whole plan: about 225 MiB of live heap that every
+ * later headroom collection marked again (about 370 ms each against 100 ms in the other worker).
  */
 export function leanDebuggablePromise(original: DebuggablePromise): DebuggablePromise {
-    let armed = false;
-    return (p, ctx) => {
-        if (!armed) {
-            armed = true;
-            return original(p, ctx);
-        }
+    void original(Promise.resolve(), "offline plan: arms the SDK's exit-time leak report");
+    return (p) => {
         const store = getStore() as unknown as { leakCandidates: Set<Tracked> };
         store.leakCandidates.add(p);
         return p

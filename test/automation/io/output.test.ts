@@ -104,9 +104,9 @@ describe("outputs: checked first, written atomically, never clobbering", functio
         assert.deepStrictEqual(fs.readdirSync(dir), []);
     });
 
-    it("policy check --sarif to a missing folder exits 2 before evaluating", () => {
+    it("policy check --sarif to a missing folder exits 2 before evaluating", async () => {
         const err: string[] = [];
-        const code = policyMain(["check", path.join(ROOT, "test/policy/fixtures/good-plan.json"), "--sarif", path.join(dir, "x", "out.sarif")], { out: () => undefined, err: (l) => err.push(l) });
+        const code = await policyMain(["check", path.join(ROOT, "test/policy/fixtures/good-plan.json"), "--sarif", path.join(dir, "x", "out.sarif")], { out: () => undefined, err: (l) => err.push(l) });
         assert.strictEqual(code, 2);
         assert.match(err.join("\n"), /^policy check: --sarif .*out\.sarif: folder .*x does not exist/);
     });

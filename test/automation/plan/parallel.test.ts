@@ -4,7 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { loadManifest } from "../../../automation/fleet/manifest";
+import { runPlanCommand } from "../../../automation/plan/command";
 import { planFleetParallel } from "../../../automation/plan/parallel";
+import { resourceTree } from "../../../automation/plan/tree";
 import { PlanStack, planFleet } from "../../../automation/plan/plan";
 import { projectRoot } from "../../../automation/io/paths";
 import { generateFleet } from "../../bench/fleetGen";
@@ -32,6 +34,43 @@ describe("parallel offline plan", function () {
         assert.deepStrictEqual(JSON.parse(JSON.stringify(byName(parallel))), JSON.parse(JSON.stringify(byName(single))));
         assert.strictEqual(parallel[0].stack, "hub", "the hub is planned before any spoke");
         assert.ok(r2.peakRssKiB > 0);
+    });
+
+    // The workers send each stack as its plan-file text and the parent writes it as it is (README "Scale").
+    it("writes every stack's text as the single-process plan does, and --tree and --diff read the workers' stacks", async () => {
+        const single = path.join(dir, "single.json");
+        const parallel = path.join(dir, "parallel.json");
+        /** Runs the plan command with its report lines captured (stdoutLine writes to process.stdout). */
+        const captured = async (argv: string[]) => {
+            const out: string[] = [];
+            const write = process.stdout.write;
+            process.stdout.write = ((chunk: string) => out.push(...chunk.split("\n").filter((l) => l !== ""))) as unknown as typeof process.stdout.write;
+            try {
+                return { code: await runPlanCommand(argv), out };
+            } finally {
+                process.stdout.write = write;
+            }
+        };
+        assert.strictEqual((await captured(["--manifest", file, "--workers", "1", "--no-progress", "--json", single])).code, 0);
+        const { code, out } = await captured(["--manifest", file, "--workers", "2", "--no-progress", "--json", parallel, "--tree", "--diff", single]);
+        assert.strictEqual(code, 0);
+        // Stack order is completion order on workers; each stack's text is byte-for-byte the same.
+        const chunks = (f: string) => {
+            const text = fs.readFileSync(f, "utf8");
+            const body = text.slice('{\n  "version": 1,\n  "stacks": [\n'.length, -"\n  ]\n}\n".length);
+            return body.split(/,\n(?= {4}\{\n {6}"stack": )/).sort();
+        };
+        const a = chunks(single);
+        assert.strictEqual(a.length, 8);
+        assert.deepStrictEqual(chunks(parallel), a);
+        assert.ok(out.includes("Diff: 0 to create, 0 to update, 0 to delete (the plans match)"), out.slice(-3).join("\n"));
+        const plan = JSON.parse(fs.readFileSync(single, "utf8")) as { stacks: PlanStack[] };
+        for (const s of plan.stacks) {
+            const tree = resourceTree(s);
+            const at = out.findIndex((l) => l.includes(`✔ ${s.stack} (`));
+            assert.ok(at >= 0, `no report line for ${s.stack}`);
+            assert.deepStrictEqual(out.slice(at + 1, at + 1 + tree.length), tree, `the tree of ${s.stack} follows its line`);
+        }
     });
 
     it("gives every generated member a unique account and non-overlapping site networks", () => {

@@ -4,7 +4,7 @@ import { EventEmitter } from "events";
 import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
 import { concurrentPeakKiB, PlanQueue } from "../../../automation/plan/parallel";
 import { FromWorker, ToWorker } from "../../../automation/plan/protocol";
-import { PlanStack } from "../../../automation/plan/plan";
+import { PlanStack, StackSummary } from "../../../automation/plan/plan";
 
 /**
  * A worker process stand-in: records what the queue sends it and lets the test answer. Asked to exit, it says goodbye
@@ -38,7 +38,7 @@ class FakeWorker extends EventEmitter {
 
 const stack = (name: string, role: FleetStack["role"], dependsOn: string[] = []): FleetStack =>
     ({ name, role, account: "111111111111", region: "us-east-1", regulated: false, dependsOn, secrets: [], tags: {}, config: {} }) as unknown as FleetStack;
-const planned = (name: string, peakKiB = 0): FromWorker => ({ type: "planned", stack: name, plan: { stack: name } as PlanStack, outputs: {}, maxRssKiB: peakKiB });
+const planned = (name: string, peakKiB = 0): FromWorker => ({ type: "planned", stack: name, summary: { stack: name } as StackSummary, json: JSON.stringify({ stack: name }), outputs: {}, maxRssKiB: peakKiB });
 const failed = (name: string, message: string): FromWorker => ({ type: "failed", stack: name, message, maxRssKiB: 0 });
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
