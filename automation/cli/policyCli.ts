@@ -22,7 +22,7 @@ export interface Io {
 
 interface CheckArgs {
     sarif?: string;
-    /** Evaluation threads, this one included (default: one per core for plans of 100+ stacks). */
+    /** Evaluation threads, this one included (default: one per core for plans of PARALLEL_CHECK_DEFAULTS.minStacks+ stacks). */
     workers?: number;
     config?: string;
     progress?: boolean;
