@@ -202,7 +202,7 @@ export class PlanQueue {
             w.busy = s.name;
             const upstream = w.upstreamVersion !== this.upstreamVersion ? [...this.upstream] : undefined;
             w.upstreamVersion = this.upstreamVersion;
-            w.proc.send({ type: "plan", stack: s.name, member: stackToPlan(s), ...(upstream !== undefined ? { upstream } : {}) } satisfies ToWorker);
+            w.proc.send({ type: "plan", member: stackToPlan(s), ...(upstream !== undefined ? { upstream } : {}) } satisfies ToWorker);
         }
         if (this.pending.length === 0 && this.workers.every((w) => w.busy === undefined)) {
             this.finish();

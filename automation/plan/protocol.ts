@@ -12,7 +12,7 @@ export type ToWorker =
      * `member`: the stack's manifest entry, validated by the parent; a worker plans it as it is rather than loading and
      * validating the whole manifest again (which cost every worker the manifest's memory and time).
      */
-    | { type: "plan"; stack: string; member: StackToPlan; upstream?: Array<[string, Record<string, unknown>]> }
+    | { type: "plan"; member: StackToPlan; upstream?: Array<[string, Record<string, unknown>]> }
     | { type: "exit" };
 
 /** Worker → parent. Every report but `ready` carries the worker's peak resident memory so far (KiB). */

@@ -47,25 +47,25 @@ process.on("message", (msg: ToWorker) => {
     void (async () => {
         // Set first: a stack is reported once, by whichever of the stray-rejection handler and this
         // function sees its failure first (both used to report it: the plan counted it twice).
-        current = msg.stack;
+        const stack = msg.member;
+        current = stack.name;
         try {
             if (msg.upstream !== undefined) {
                 upstream = new Map(msg.upstream);
             }
-            const stack = msg.member;
             const planned = await planStack(stack, upstream);
-            if (current !== msg.stack) {
+            if (current !== stack.name) {
                 return;
             }
             current = undefined;
-            send({ type: "planned", stack: msg.stack, summary: stackSummary(planned.plan), json: stackJson(planned.plan), outputs: stack.role === "hub" ? planned.outputs : {} });
+            send({ type: "planned", stack: stack.name, summary: stackSummary(planned.plan), json: stackJson(planned.plan), outputs: stack.role === "hub" ? planned.outputs : {} });
             collectBetweenStacks();
         } catch (e) {
-            if (current !== msg.stack) {
+            if (current !== stack.name) {
                 return; // already reported by the stray-rejection handler
             }
             current = undefined;
-            send({ type: "failed", stack: msg.stack, message: e instanceof Error ? e.message : String(e) });
+            send({ type: "failed", stack: stack.name, message: e instanceof Error ? e.message : String(e) });
         }
     })();
 });

@@ -32,7 +32,7 @@ class FakeWorker extends EventEmitter {
     }
     /** What the queue sent, as stack names and message types. */
     get log(): string[] {
-        return this.sent.map((m) => (m.type === "plan" ? m.stack : m.type));
+        return this.sent.map((m) => (m.type === "plan" ? m.member.name : m.type));
     }
 }
 
