@@ -154,6 +154,40 @@ function registerResponse(urn: string, id: string | undefined, state: Record<str
     };
 }
 
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        for (const v of Object.values(value)) {
+            deepFreeze(v);
+        }
+        Object.freeze(value);
+    }
+    return value;
+}
+
+/**
+ * A StackReference's state in wire form, by the upstream outputs object it reads (one per upstream stack and
+ * version in a worker: automation/plan/worker.ts). The hub's outputs list every tenant (about 350 KB at 2,050
+ * tenants), and serializing them (rpc.js serializeProperties awaits every property) and building the protobuf
+ * Struct for each spoke cost about 10 ms of the spoke's CPU at 2,000 tenants, growing with the fleet. The SDK
+ * copies what it reads (rpc.js deserializeProperty builds new objects and arrays), and the shared form is frozen,
+ * so no stack can change what the next one reads.
+ */
+const stackReferenceStates = new WeakMap<object, Map<string, Promise<Record<string, unknown>>>>();
+
+function readState(type: string, state: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const outputs = state.outputs;
+    const wire = async () => deepFreeze(structRoundTrip(await serializeProperties("", state)) as Record<string, unknown>);
+    if (type !== "pulumi:pulumi:StackReference" || outputs === null || typeof outputs !== "object") {
+        return wire();
+    }
+    const byName = stackReferenceStates.get(outputs) ?? new Map<string, Promise<Record<string, unknown>>>();
+    stackReferenceStates.set(outputs, byName);
+    const key = JSON.stringify([state.name, state.secretOutputNames]);
+    const cached = byName.get(key) ?? wire();
+    byName.set(key, cached);
+    return cached;
+}
+
 /**
  * A mock resource monitor that, unlike the SDK's, records each registration's parent and
  * URN (the policy pack and the plan JSON need both) and answers with realistic state.
@@ -188,6 +222,29 @@ export class PlanMonitor extends MockMonitor {
             failed.setFailuresList([failure]);
             callback(null, failed);
         });
+    }
+
+    /**
+     * ReadResource (StackReferences, `get` reads) as the SDK's MockMonitor answers it (@pulumi/pulumi 3.248.0
+     * runtime/mocks.js readResource: the mock's state, serialized, stored for getResource), with the fields the
+     * SDK reads (runtime/resource.js readResource: getUrn, getProperties().toJavaScript()) instead of a protobuf
+     * ReadResourceResponse, and a StackReference's state in wire form built once per upstream (readState).
+     */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generated protobuf request/response classes without typings
+    async readResource(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
+        try {
+            const type: string = req.getType();
+            const name: string = req.getName();
+            const inputs = unwrapSecrets(deserializeProperties(req.getProperties()), true) as Record<string, unknown>;
+            const result = mockResourceState(type, name, inputs, this.ctx);
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- MockMonitor.newUrn is private in its typings
+            const urn: string = (this as any).newUrn(req.getParent(), type, name);
+            const state = await readState(type, result.state);
+            this.resources.set(urn, { urn, id: result.id ?? null, state });
+            callback(null, { getUrn: () => urn, getProperties: () => ({ toJavaScript: () => state }) });
+        } catch (err) {
+            callback(err, undefined);
+        }
     }
 
     // The generated protobuf request/response classes ship without typings (see the require above).
