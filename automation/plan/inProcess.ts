@@ -1,5 +1,6 @@
 import type { FleetManifest } from "../fleet/types";
 import { disableSourcePositions } from "./mock/fastRuntime";
+import { usePlainStructs } from "./mock/plainStructs";
 import { planStacksOneAtATime } from "./mock/runStackProgram";
 import { planFleet, PlanEvents } from "./plan";
 
@@ -9,6 +10,7 @@ import { planFleet, PlanEvents } from "./plan";
  */
 export function planInProcess(manifest: FleetManifest, events: PlanEvents, selected?: ReadonlySet<string>): Promise<{ failed: string[]; skipped: string[] }> {
     disableSourcePositions({ stackTraces: false });
+    usePlainStructs();
     // planFleet awaits each stack before the next.
     planStacksOneAtATime();
     return planFleet(manifest, events, selected);

@@ -2,8 +2,10 @@
 import { deferSdkModules } from "./mock/deferredModules";
 deferSdkModules();
 import { disableSourcePositions } from "./mock/fastRuntime";
+import { usePlainStructs } from "./mock/plainStructs";
 import { planStacksOneAtATime } from "./mock/runStackProgram";
 disableSourcePositions({ stackTraces: false });
+usePlainStructs();
 // The parent sends a worker one stack at a time.
 planStacksOneAtATime();
 

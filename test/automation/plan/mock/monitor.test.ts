@@ -4,11 +4,12 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { mockResourceState } from "../../../../automation/plan/mock/mockState";
 import { PlanMonitor, structRoundTrip } from "../../../../automation/plan/mock/monitor";
+import { withProtobufStructs } from "../../../../automation/plan/mock/plainStructs";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated protobuf JS without typings
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
 
 /** The wire form the SDK's monitor protocol uses: the oracle the plan monitor's shortcut must match. */
-const viaProtobuf = (v: Record<string, unknown>) => structproto.Struct.fromJavaScript(v as never).toJavaScript();
+const viaProtobuf = (v: Record<string, unknown>) => withProtobufStructs(() => structproto.Struct.fromJavaScript(v as never).toJavaScript());
 
 describe("plan monitor: the register response's state, without the protobuf message", () => {
     it("is exactly what the protobuf Struct round trip gives: values, key order at every level, copies", () => {
