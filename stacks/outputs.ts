@@ -166,6 +166,36 @@ export interface HubOutputsReader {
 }
 
 /**
+ * `ref.getOutput(key)`: the same value, dependencies and secretness (@pulumi/pulumi 3.248.0 stackReference.js
+ * getOutput and isSecretOutputName: secret when the stack lists the key in secretOutputNames, or, when that list
+ * is unknown or absent, when any of its outputs is), without getOutput's `all([output(name), this.outputs])`, which walks every
+ * output of the referenced stack twice (output.js outputRec and containsUnknowns) for each key read. The hub's
+ * outputs list every tenant, so each of a spoke's reads cost what the whole fleet's identities weigh: at 2,050
+ * tenants about a quarter of a planned spoke's CPU. Here only the key's own value is walked.
+ */
+export function stackOutput(ref: pulumi.StackReference, key: string): pulumi.Output<unknown> {
+    const value = ref.outputs.apply((os) => os[key]) as unknown as SdkOutput;
+    const names = ref.secretOutputNames as unknown as SdkOutput;
+    const outputs = ref.outputs as unknown as SdkOutput;
+    const secret = (async () => {
+        const list = (await names.isKnown) ? await names.promise() : undefined;
+        return Array.isArray(list) ? list.includes(key) : await outputs.isSecret;
+    })();
+    // The SDK's own Output constructor, as getOutput builds its result (the public typings do not expose it).
+    const OutputImpl = pulumi.Output as unknown as new (...args: unknown[]) => pulumi.Output<unknown>;
+    return new OutputImpl(value.resources(), value.promise(), value.isKnown, secret, value.allResources());
+}
+
+/** The @internal members of an SDK Output that getOutput reads (output.d.ts). */
+interface SdkOutput {
+    readonly isKnown: Promise<boolean>;
+    readonly isSecret: Promise<boolean>;
+    promise(): Promise<unknown>;
+    resources(): Set<pulumi.Resource>;
+    allResources(): Promise<Set<pulumi.Resource>>;
+}
+
+/**
  * Reads the hub through `ref` (the spoke's StackReference, whose logical name the spoke keeps).
  * Outputs are read lazily: a spoke that never needs an output does not require the hub to have it.
  */
@@ -173,20 +203,20 @@ export function readHubOutputs(ref: pulumi.StackReference, hubStack: string): Hu
     const malformed = (key: HubOutputKey, what: string) => new Error(`hub stack ${hubStack}: output ${key} ${what}; deploy the hub first`);
     return {
         hubStack,
-        string: (key) => ref.getOutput(key).apply((v) => {
+        string: (key) => stackOutput(ref, key).apply((v) => {
             if (typeof v !== "string" || v.length === 0) {
                 throw malformed(key, "is missing or empty");
             }
             return v;
         }),
-        collectorPorts: () => ref.getOutput(HUB_OUTPUT_KEYS.collectorPorts).apply((v) => {
+        collectorPorts: () => stackOutput(ref, HUB_OUTPUT_KEYS.collectorPorts).apply((v) => {
             if (!Array.isArray(v) || !v.every((p) => Number.isInteger(p) && p > 0 && p < 65536)) {
                 throw malformed(HUB_OUTPUT_KEYS.collectorPorts, `is not a list of TCP ports (got ${JSON.stringify(v)})`);
             }
             return v as number[];
         }),
-        collectorCaBundle: () => ref.getOutput(HUB_OUTPUT_KEYS.collectorCaBundle).apply((v) => (typeof v === "string" && v.length > 0 ? v : undefined)),
-        observabilitySinkArn: (region) => ref.getOutput(HUB_OUTPUT_KEYS.observabilitySinkArns)
+        collectorCaBundle: () => stackOutput(ref, HUB_OUTPUT_KEYS.collectorCaBundle).apply((v) => (typeof v === "string" && v.length > 0 ? v : undefined)),
+        observabilitySinkArn: (region) => stackOutput(ref, HUB_OUTPUT_KEYS.observabilitySinkArns)
             .apply((arns) => sinkArnForRegion(arns as Record<string, unknown>, region, hubStack)),
         tenantIdentitySecretArn: async (tenant) => {
             const details = await ref.getOutputDetails(HUB_OUTPUT_KEYS.tenantIdentitySecretArns);
