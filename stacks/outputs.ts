@@ -219,8 +219,9 @@ export function readHubOutputs(ref: pulumi.StackReference, hubStack: string): Hu
         observabilitySinkArn: (region) => stackOutput(ref, HUB_OUTPUT_KEYS.observabilitySinkArns)
             .apply((arns) => sinkArnForRegion(arns as Record<string, unknown>, region, hubStack)),
         tenantIdentitySecretArn: async (tenant) => {
-            const details = await ref.getOutputDetails(HUB_OUTPUT_KEYS.tenantIdentitySecretArns);
-            return identitySecretArnFor(details.value ?? details.secretValue, tenant, hubStack);
+            // getOutputDetails' value, secret or not (stackReference.js readOutputValue awaits the output's promise).
+            const arns = await (stackOutput(ref, HUB_OUTPUT_KEYS.tenantIdentitySecretArns) as unknown as SdkOutput).promise();
+            return identitySecretArnFor(arns, tenant, hubStack);
         },
     };
 }
