@@ -48,6 +48,8 @@ describe("parallel plan queue", () => {
     const manifest = { path: "fleet.yaml", pulumiOrganization: "org", stacks: [hub, ...spokes], hub } as unknown as FleetManifest;
 
     interface Run {
+        /** SpawnWorker's forHub, per worker in spawn order. */
+        forHub: boolean[];
         reports: string[];
         failed: string[];
         skipped: string[];
@@ -59,13 +61,15 @@ describe("parallel plan queue", () => {
     function run(count: number, peaks: number[], script: (spawned: FakeWorker[]) => Promise<void>): Promise<Run> {
         const reports: string[] = [];
         const workers: FakeWorker[] = [];
+        const forHub: boolean[] = [];
         let clock = 0;
         return new Promise((resolve, reject) => {
             const queue = new PlanQueue(manifest, [hub, ...spokes], {
                 onStack: (p: PlanStack) => { reports.push(`planned ${p.stack}`); },
                 onFailure: (s, e) => { reports.push(`failed ${s.name}: ${e.message}`); },
-            }, (r) => resolve({ reports, workers, ...r }), () => ++clock);
-            queue.start((i) => {
+            }, (r) => resolve({ reports, workers, forHub, ...r }), () => ++clock);
+            queue.start((i, hubWorker) => {
+                forHub.push(hubWorker);
                 workers.push(new FakeWorker(peaks[i] ?? 0));
                 return workers[i] as unknown as ChildProcess;
             }, count, reject);
@@ -110,6 +114,26 @@ describe("parallel plan queue", () => {
         assert.deepStrictEqual(r.reports, ["planned hub", "planned a", "planned b", "planned c"]);
         assert.deepStrictEqual([r.failed, r.skipped], [[], []]);
         assert.deepStrictEqual(r.workers[1].log, ["a", "b", "c", "exit"]);
+    });
+
+    it("sends the hub only to the worker started for it, though its peer is ready first; the replacement is an ordinary worker", async () => {
+        const r = await run(2, [], async (spawned) => {
+            const [hubWorker, peer] = spawned;
+            await peer.reply({ type: "ready" });
+            assert.deepStrictEqual(peer.log, [], "the peer is not the hub's worker");
+            await hubWorker.reply({ type: "ready" });
+            assert.deepStrictEqual(hubWorker.log, ["hub"]);
+            await hubWorker.reply(planned("hub"));
+            while (spawned.length < 3) {
+                await turn();
+            }
+            await spawned[2].reply({ type: "ready" });
+            await peer.reply(planned("a"));
+            await spawned[2].reply(planned("b"));
+            await peer.reply(planned("c"));
+        });
+        assert.deepStrictEqual(r.forHub, [true, false, false]);
+        assert.deepStrictEqual(r.workers.map((w) => w.log), [["hub", "exit"], ["a", "c", "exit"], ["b", "exit"]]);
     });
 
     it("retires the worker that planned the hub and starts its replacement only once it has exited", async () => {
