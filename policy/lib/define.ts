@@ -17,6 +17,7 @@ import {
 } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { Resource } from "@pulumi/pulumi";
+import { deepFreeze } from "./memo";
 import { globMatch, Props } from "./values";
 
 /** Equivalent rule IDs in the scanners this pack is modelled on. */
@@ -113,9 +114,31 @@ export function configDefaults(properties: ConfigProperties): Record<string, unk
     return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, structuredClone(v.default)]));
 }
 
-/** Engine config already carries schema defaults; merging again keeps rules safe under older CLIs and unit tests. */
+/** A policy's schema defaults, built once per schema and frozen: every evaluation reads the same object. */
+const frozenDefaults = new WeakMap<ConfigProperties, Readonly<Record<string, unknown>>>();
+/** The merged config per schema and config object, for evaluators that hand out one frozen config (policy/offline). */
+const mergedConfigs = new WeakMap<object, WeakMap<ConfigProperties, object>>();
+
+/**
+ * Engine config already carries schema defaults; merging again keeps rules safe under older CLIs and unit tests.
+ * The result is frozen: rules read their config and never change it (a rule that tried would throw), so the offline
+ * evaluator hands every resource of every stack the same object instead of a copy per call (a tenth of
+ * `policy check`'s CPU on the 2,000 + 50 fleet went to those copies).
+ */
 function effectiveConfig<P extends ConfigProperties>(properties: P, getConfig: () => object): ConfigOf<P> {
-    return { ...configDefaults(properties), ...(getConfig() as Record<string, unknown>) } as ConfigOf<P>;
+    const config = getConfig();
+    const shared = Object.isFrozen(config) ? mergedConfigs.get(config)?.get(properties) : undefined;
+    if (shared !== undefined) {
+        return shared as ConfigOf<P>;
+    }
+    const defaults = frozenDefaults.get(properties) ?? deepFreeze(configDefaults(properties));
+    frozenDefaults.set(properties, defaults);
+    const merged = deepFreeze({ ...defaults, ...(config as Record<string, unknown>) });
+    if (Object.isFrozen(config)) {
+        const byProperties = mergedConfigs.get(config) ?? new WeakMap<ConfigProperties, object>();
+        mergedConfigs.set(config, byProperties.set(properties, merged));
+    }
+    return merged as ConfigOf<P>;
 }
 
 function metadata<P extends ConfigProperties>(spec: CommonSpec<P>, properties: ConfigProperties) {

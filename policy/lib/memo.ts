@@ -28,3 +28,14 @@ export function memoByKey<V>(limit: number, compute: (key: string) => V): Memo<V
     };
     return Object.assign(memo, { has: (key: string) => held.has(key) });
 }
+
+/** Freezes `value` and everything reachable from it, so one shared answer cannot be changed by its readers. */
+export function deepFreeze<T>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) {
+            deepFreeze(v);
+        }
+    }
+    return value;
+}

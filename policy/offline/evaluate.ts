@@ -5,6 +5,7 @@
  */
 import { EnforcementLevel, Policies, Policy, PolicyPackConfig, ReportViolation, ResourceValidation, StackValidation } from "@pulumi/policy";
 import { STACK_TAGS } from "../lib/define";
+import { deepFreeze } from "../lib/memo";
 import { UnknownValueError } from "../lib/values";
 import { PACK_ENFORCEMENT_LEVEL, policies as packPolicies } from "../policies";
 import { ArgsContext, freezeMap, NotApplicableError, resourceValidationArgs, stackValidationArgs } from "./args";
@@ -104,6 +105,17 @@ export function resolvedConfigFor(policies: Policies, config: EvaluateOptions["c
     return resolved;
 }
 
+/**
+ * A policy's resolved config properties, frozen once and shared by every call: rules only read them (the pack's
+ * define.ts freezes what it merges them into too), so nothing a rule does can reach the next resource's evaluation.
+ */
+const frozenConfigs = new WeakMap<ResolvedPolicyConfig, Record<string, unknown>>();
+function frozenProperties(cfg: ResolvedPolicyConfig): Record<string, unknown> {
+    const held = frozenConfigs.get(cfg) ?? deepFreeze(structuredClone(cfg.properties));
+    frozenConfigs.set(cfg, held);
+    return held;
+}
+
 /** Violations of one plan stack, resource policies first (in resource order), then stack policies. */
 export function evaluatePlanStack(stack: PlanStack, opts: EvaluateOptions = {}): Violation[] {
     const policies = opts.policies ?? packPolicies;
@@ -113,7 +125,7 @@ export function evaluatePlanStack(stack: PlanStack, opts: EvaluateOptions = {}):
     const stackUrn = stackUrnOf(stack);
     const out: Violation[] = [];
     const push = (v: Omit<Violation, "stack">) => out.push({ ...v, stack: stack.stack });
-    const ctxFor = (cfg: ResolvedPolicyConfig): ArgsContext => ({ stackTags, byUrn, getConfig: () => structuredClone(cfg.properties) });
+    const ctxFor = (cfg: ResolvedPolicyConfig): ArgsContext => ({ stackTags, byUrn, getConfig: () => frozenProperties(cfg) });
     const levelOf = (cfg: ResolvedPolicyConfig): EnforcementLevel => (cfg.enforcementLevel === "remediate" ? "mandatory" : cfg.enforcementLevel);
     const reporter = (p: Policy, level: EnforcementLevel, fallbackUrn: string, fixedUrn: boolean): ReportViolation =>
         (message, urn) => push({ policy: p.name, enforcementLevel: level, urn: fixedUrn ? fallbackUrn : urn ?? fallbackUrn, message, fix: p.remediationSteps });

@@ -5,6 +5,7 @@ import { deserializeProperties, serializeProperties, specialSecretSig, specialSi
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
+import { deepFreeze } from "../../../policy/lib/memo";
 import { MockContext, mockInvoke, mockResourceState } from "./mockState";
 
 /** One registration as the engine would have received it. */
@@ -152,16 +153,6 @@ function registerResponse(urn: string, id: string | undefined, state: Record<str
         getPropertydependenciesMap: () => new Map<string, never>(),
         getResult: () => resproto.Result.SUCCESS as number,
     };
-}
-
-function deepFreeze<T>(value: T): T {
-    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-        for (const v of Object.values(value)) {
-            deepFreeze(v);
-        }
-        Object.freeze(value);
-    }
-    return value;
 }
 
 /**

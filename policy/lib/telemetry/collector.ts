@@ -11,7 +11,7 @@ import * as YAML from "yaml";
 import { containerDefinitions } from "../aws/secrets";
 import { tokensWith } from "../aws/awsTypes";
 import { asArray, asString, isPlainHttpToNetwork, isRecord, Props } from "../values";
-import { Memo, memoByKey } from "../memo";
+import { deepFreeze, Memo, memoByKey } from "../memo";
 
 export interface ConfigFinding {
     /** Dotted path inside the document, e.g. `exporters.otlphttp/hub.tls.insecure`. */
@@ -67,16 +67,6 @@ function walk(node: unknown, path: string, opts: ScanOptions, out: ConfigFinding
 
 /** How many distinct configuration texts parseConfigText keeps parsed (a stack holds a few dozen). */
 export const PARSED_CONFIG_CACHE_SIZE = 256;
-
-function deepFreeze<T>(value: T): T {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const v of Object.values(value)) {
-            deepFreeze(v);
-        }
-    }
-    return value;
-}
 
 /**
  * Parses configuration text (JSON or YAML); undefined for text that is neither or is a single word.

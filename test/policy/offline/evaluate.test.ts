@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
+import { resourcePolicy } from "../../../policy/lib/define";
 import { lbInternal } from "../../../policy/rules/exposure";
 import { evaluatePlan, evaluatePlanStack, InputError, parsePlan, Plan, PlanStack, stackTagsFor, stackUrnOf, withViolations } from "../../../policy/offline";
 import { policies } from "../../../policy/policies";
@@ -131,6 +132,35 @@ describe("policy/offline evaluator", () => {
             // A config that fails validation is never remembered as resolved.
             assert.throws(() => levels({ "lb-internal": "sometimes" }), InputError);
             assert.throws(() => levels({ "lb-internal": "sometimes" }), InputError);
+        });
+        it("hands every resource of every stack the same frozen config: a rule cannot change what the next evaluation reads", () => {
+            const seen: Array<{ allowed: string[] }> = [];
+            const mutations: string[] = [];
+            const probe = resourcePolicy({
+                name: "config-probe", theme: "hygiene", summary: "Reads its config.", refs: {}, remediation: "none", severity: "low",
+                config: { allowed: { type: "array", items: { type: "string" }, default: ["a"], description: "test" } },
+                types: [aws.lb.Listener],
+                validate: (_props, { config, report }) => {
+                    seen.push(config);
+                    for (const change of [() => config.allowed.push("b"), () => { (config as { allowed: string[] }).allowed = []; }]) {
+                        try {
+                            change();
+                        } catch (e) {
+                            mutations.push((e as Error).constructor.name);
+                        }
+                    }
+                    report(config.allowed.join(","));
+                },
+            });
+            const stacks = [stackOf([httpListener, res("aws:lb/listener:Listener", "two", { protocol: "HTTP" })]), stackOf([httpListener], { stack: "other" })];
+            const messages = stacks.flatMap((s) => evaluatePlanStack(s, { policies: [probe] }).map((v) => v.message));
+            assert.equal(messages.length, 3);
+            assert.ok(messages.every((m) => m.endsWith("a")), messages.join("; "));
+            assert.deepEqual(mutations, ["TypeError", "TypeError", "TypeError", "TypeError", "TypeError", "TypeError"]);
+            assert.ok(seen.every((c) => c === seen[0] && Object.isFrozen(c) && Object.isFrozen(c.allowed)));
+            // A changed config is another object, merged again over the same defaults.
+            const overridden = evaluatePlanStack(stacks[1], { policies: [probe], config: { "config-probe": { allowed: ["x"] } } });
+            assert.ok(overridden[0].message.endsWith("x"));
         });
         it("rejects invalid configuration naming the policy and field", () => {
             const bad = (config: Record<string, unknown>, re: RegExp) =>
