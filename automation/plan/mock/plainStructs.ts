@@ -3,7 +3,7 @@ import { debuggable } from "./sdkInternals";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated protobuf JS without typings
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 
-type FromJavaScript = (value: Record<string, unknown>) => { toJavaScript(): Record<string, unknown> };
+type FromJavaScript = (value: Record<string, unknown>) => unknown;
 
 const protobufStructFromJavaScript: FromJavaScript = structproto.Struct.fromJavaScript;
 
@@ -21,28 +21,30 @@ export function withProtobufStructs<T>(fn: () => T): T {
 /**
  * A google.protobuf.Struct that holds its value as plain JavaScript instead of a tree of Value messages.
  * `toJavaScript` answers what the real message would (structRoundTrip: the same values, keys sorted, a new copy per
- * call), and building one refuses what the real one refuses, at the same moment. Its message fields stay empty, so
- * it must never reach a serializer: only offline plan processes, whose monitor is in-process, use it.
+ * call), and building one refuses what the real one refuses, at the same moment. Anything that reads its fields
+ * (every other protobuf path goes through `getFieldsMap`: serializeBinary, serializeBinaryToWriter, toObject) gets
+ * the real message, built on first use, and from then on that message is what it holds.
  */
 export class PlainStruct extends structproto.Struct {
     private readonly value: Record<string, unknown>;
-    private first: Record<string, unknown> | undefined;
+    private message: { toJavaScript(): Record<string, unknown>; getFieldsMap(noLazyCreate?: boolean): unknown } | undefined;
 
     constructor(value: Record<string, unknown>) {
         super();
         // Copy now: the caller may change its object after handing it over, the real message would not see that.
-        this.first = structRoundTrip(value) as Record<string, unknown>;
-        this.value = this.first;
+        this.value = structRoundTrip(value) as Record<string, unknown>;
     }
 
     toJavaScript(): Record<string, unknown> {
-        const out = this.first ?? (structRoundTrip(this.value) as Record<string, unknown>);
-        this.first = undefined;
-        return out;
+        if (this.message !== undefined) {
+            return this.message.toJavaScript();
+        }
+        return structRoundTrip(this.value) as Record<string, unknown>;
     }
 
-    serializeBinary(): never {
-        throw new Error("offline plan: a PlainStruct cannot be serialized (it only travels to the in-process plan monitor)");
+    getFieldsMap(noLazyCreate?: boolean): unknown {
+        this.message ??= withProtobufStructs(() => protobufStructFromJavaScript(this.value) as NonNullable<PlainStruct["message"]>);
+        return this.message.getFieldsMap(noLazyCreate);
     }
 }
 

@@ -6,6 +6,8 @@ import { PlainStruct, usePlainStructs, withProtobufStructs } from "../../../../a
 import { planStacksOneAtATime } from "../../../../automation/plan/mock/runStackProgram";
 import { planFleet, PlanStack } from "../../../../automation/plan/plan";
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- generated protobuf JS without typings
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
 const real = (v: Record<string, unknown>) => withProtobufStructs(() => structproto.Struct.fromJavaScript(v as never));
 
 describe("plain Structs: the offline plan's google.protobuf.Struct without Value messages", () => {
@@ -40,8 +42,20 @@ describe("plain Structs: the offline plan's google.protobuf.Struct without Value
         }
     });
 
-    it("refuse to be serialized: they only travel to the in-process plan monitor", () => {
-        assert.throws(() => new PlainStruct({ a: 1 }).serializeBinary(), /cannot be serialized/);
+    it("are the protobuf message to anything that reads its fields: the same bytes and object form, also nested in a request", () => {
+        const source: Record<string, unknown> = { z: [1, { b: "b", a: null }], a: { n: 1.5, t: true } };
+        const plain = new PlainStruct(source);
+        const message = real(source);
+        assert.deepStrictEqual(Buffer.from(plain.serializeBinary()), Buffer.from(message.serializeBinary()));
+        assert.deepStrictEqual(plain.toObject(), message.toObject());
+        const request = (struct: unknown) => {
+            const req = new resproto.RegisterResourceRequest();
+            req.setType("aws:s3/bucket:Bucket");
+            req.setObject(struct);
+            return Buffer.from(req.serializeBinary());
+        };
+        assert.deepStrictEqual(request(new PlainStruct(source)), request(real(source)));
+        assert.deepStrictEqual(plain.toJavaScript(), message.toJavaScript());
     });
 
     it("replace Struct.fromJavaScript only while on; the protobuf one is still reachable for comparisons", () => {
