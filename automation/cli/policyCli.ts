@@ -13,7 +13,7 @@ import { checkOutputTarget, guardStdout, stdoutLine, writeOutput } from "../io/o
 import { projectRoot } from "../io/paths";
 import { EvaluateOptions, InputError, parsePlan, toSarif, Violation } from "../../policy/offline";
 import { policies } from "../../policy/policies";
-import { defaultThreads, evaluateStacks, PARALLEL_CHECK_DEFAULTS } from "../../policy/offline/parallel";
+import { defaultThreads, evaluateStacks, PARALLEL_CHECK_DEFAULTS, ThreadPool, threadsToPrestart } from "../../policy/offline/parallel";
 
 export interface Io {
     out(line: string): void;
@@ -116,6 +116,24 @@ async function check(planFile: string, args: CheckArgs, streams: Io): Promise<nu
     const sarifTarget = args.sarif !== undefined ? checkOutputTarget(args.sarif, "--sarif") : undefined;
     // With the SARIF on standard output, the human report goes to stderr so the SARIF stays valid JSON.
     const io: Io = sarifTarget?.kind === "stdout" ? { out: streams.err, err: streams.err } : streams;
+    const pool = new ThreadPool(threadsToPrestart(fileSize(planFile), args.workers));
+    try {
+        return await checkWith(pool, planFile, args, io, sarifTarget);
+    } finally {
+        pool.close();
+    }
+}
+
+function fileSize(file: string): number {
+    try {
+        return fs.statSync(file).size;
+    } catch {
+        // readText reports it, naming the file.
+        return 0;
+    }
+}
+
+async function checkWith(pool: ThreadPool, planFile: string, args: CheckArgs, io: Io, sarifTarget: ReturnType<typeof checkOutputTarget> | undefined): Promise<number> {
     // The text goes to the evaluation threads, which parse their own runs of stacks from it (then it is let go).
     const source: { text?: string } = { text: readText(planFile, "plan") };
     const plan = parsePlan(parseJson(source.text!, planFile, "plan"));
@@ -130,7 +148,7 @@ async function check(planFile: string, args: CheckArgs, streams: Io): Promise<nu
     // Threads report in completion order, so the counter counts stacks done; the violations are in plan order.
     const onStack = (i: number, found: number) => io.err(`[${++done}/${plan.stacks.length} ${((Date.now() - started) / 1000).toFixed(1)}s] ${plan.stacks[i].stack}: ${found} violation${found === 1 ? "" : "s"}`);
     const threads = args.workers ?? defaultThreads(plan.stacks.length);
-    const violations: Violation[] = (await evaluateStacks(plan.stacks, config, threads, progress ? onStack : undefined, source)).flat();
+    const violations: Violation[] = (await evaluateStacks(plan.stacks, config, threads, progress ? onStack : undefined, source, pool)).flat();
     violations.forEach((v) => io.out(formatViolation(v)));
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (violations.length > 0) {

@@ -5,7 +5,8 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { main } from "../../../automation/cli/policyCli";
 import { runPlanCommand } from "../../../automation/plan/command";
-import { defaultThreads, evaluateStacks, PARALLEL_CHECK_DEFAULTS, runTexts, splitPoints, stacksOfText } from "../../../policy/offline/parallel";
+import { Worker } from "worker_threads";
+import { defaultThreads, evaluateStacks, PARALLEL_CHECK_DEFAULTS, runTexts, splitPoints, stacksOfText, ThreadPool, threadsToPrestart } from "../../../policy/offline/parallel";
 import { InputError, PlanStack } from "../../../policy/offline/types";
 import { generateFleet } from "../../bench/fleetGen";
 
@@ -111,5 +112,29 @@ describe("policy check on threads (policy/offline/parallel.ts)", function () {
         assert.equal(JSON.parse(missingOne).stacks.length, stacks.length - 1);
         assert.deepEqual(await evaluateStacks(stacks, undefined, 2, undefined, { text: missingOne }), serialFound);
         assert.deepEqual(await evaluateStacks(stacks, undefined, 2, undefined, { text }), serialFound);
+    });
+
+    it("starts threads before reading the plan only when asked for more than one or when the file is large", () => {
+        assert.deepEqual([threadsToPrestart(10, 3, 2), threadsToPrestart(10, 1, 2), threadsToPrestart(10, undefined, 2)], [2, 0, 0]);
+        const big = PARALLEL_CHECK_DEFAULTS.prestartBytes;
+        assert.deepEqual([threadsToPrestart(big, undefined, 2), threadsToPrestart(big - 1, undefined, 4), threadsToPrestart(big, undefined, 1)], [1, 0, 0]);
+    });
+
+    it("evaluates with started threads as with new ones, ends those not taken, and never hands out one that has exited", async () => {
+        const stacks = fixture("bad-plan.json").stacks;
+        const serial = await evaluateStacks(stacks, undefined, 1);
+        const pool = new ThreadPool(3);
+        assert.deepEqual(await evaluateStacks(stacks, undefined, 2, undefined, {}, pool), serial);
+        // The two threads nobody took are ended (the taken one ends once it reported).
+        const spare = pool as unknown as { idle: Worker[] };
+        assert.equal(spare.idle.length, 0);
+        const dead = new ThreadPool(1);
+        const [first] = (dead as unknown as { idle: Worker[] }).idle;
+        await first.terminate();
+        await new Promise((resolve) => setImmediate(resolve));
+        const taken = dead.take();
+        assert.notEqual(taken, first);
+        await taken.terminate();
+        dead.close();
     });
 });
