@@ -168,10 +168,10 @@ export interface HubOutputsReader {
 /**
  * `ref.getOutput(key)`: the same value, dependencies and secretness (@pulumi/pulumi 3.248.0 stackReference.js
  * getOutput and isSecretOutputName: secret when the stack lists the key in secretOutputNames, or, when that list
- * is unknown or absent, when any of its outputs is), without getOutput's `all([output(name), this.outputs])`, which walks every
- * output of the referenced stack twice (output.js outputRec and containsUnknowns) for each key read. The hub's
- * outputs list every tenant, so each of a spoke's reads cost what the whole fleet's identities weigh: at 2,050
- * tenants about a quarter of a planned spoke's CPU. Here only the key's own value is walked.
+ * is unknown or absent, when any of its outputs is), without getOutput's `all([output(name), this.outputs])`,
+ * which walks every output of the referenced stack twice (output.js outputRec and containsUnknowns) for each key
+ * read. The hub's outputs list every tenant, so each of a spoke's reads cost what the whole fleet's identities
+ * weigh: at 2,050 tenants about a quarter of a planned spoke's CPU. Here only the key's own value is walked.
  */
 export function stackOutput(ref: pulumi.StackReference, key: string): pulumi.Output<unknown> {
     const value = ref.outputs.apply((os) => os[key]) as unknown as SdkOutput;

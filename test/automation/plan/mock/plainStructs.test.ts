@@ -1,10 +1,8 @@
 import * as assert from "assert";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { loadManifest } from "../../../../automation/fleet/manifest";
-import { defaultManifest } from "../../../../automation/io/paths";
 import { PlainStruct, usePlainStructs, withProtobufStructs } from "../../../../automation/plan/mock/plainStructs";
 import { planStacksOneAtATime } from "../../../../automation/plan/mock/runStackProgram";
-import { planFleet, PlanStack } from "../../../../automation/plan/plan";
+import { planExampleFleet } from "./planExample";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated protobuf JS without typings
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
@@ -69,19 +67,12 @@ describe("plain Structs: the offline plan's google.protobuf.Struct without Value
 
     it("plan the example fleet byte-identically to protobuf messages", async function () {
         this.timeout(120_000);
-        const manifest = loadManifest(defaultManifest());
-        const planAll = async () => {
-            const stacks: PlanStack[] = [];
-            const r = await planFleet(manifest, { onStack: (s) => void stacks.push(s) });
-            assert.deepStrictEqual(r, { failed: [], skipped: [] });
-            return JSON.stringify(stacks, null, 2);
-        };
         planStacksOneAtATime();
         try {
             usePlainStructs(false);
-            const messages = await planAll();
+            const messages = await planExampleFleet();
             usePlainStructs();
-            assert.strictEqual(await planAll(), messages);
+            assert.strictEqual(await planExampleFleet(), messages);
         } finally {
             planStacksOneAtATime(false);
         }

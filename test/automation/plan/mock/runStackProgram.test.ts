@@ -1,10 +1,8 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadManifest } from "../../../../automation/fleet/manifest";
-import { defaultManifest } from "../../../../automation/io/paths";
 import { planStacksOneAtATime, runStackProgram } from "../../../../automation/plan/mock/runStackProgram";
-import { planFleet, PlanStack } from "../../../../automation/plan/plan";
+import { planExampleFleet } from "./planExample";
 
 const ctx = { account: "111111111111", region: "us-east-1", stackOutputs: new Map() };
 
@@ -35,16 +33,9 @@ describe("stacks planned one at a time on the process-wide runtime store", funct
     afterEach(() => planStacksOneAtATime(false));
 
     it("plan the example fleet byte-identically to async-local stores", async () => {
-        const manifest = loadManifest(defaultManifest());
-        const planAll = async () => {
-            const stacks: PlanStack[] = [];
-            const r = await planFleet(manifest, { onStack: (s) => void stacks.push(s) });
-            assert.deepStrictEqual(r, { failed: [], skipped: [] });
-            return JSON.stringify(stacks, null, 2);
-        };
-        const asyncLocal = await planAll();
+        const asyncLocal = await planExampleFleet();
         planStacksOneAtATime();
-        assert.strictEqual(await planAll(), asyncLocal);
+        assert.strictEqual(await planExampleFleet(), asyncLocal);
     });
 
     it("after a stack fails, the next gets its own store: the failed stack's late registration stays out of its plan", async () => {
