@@ -203,16 +203,11 @@ export async function evaluateStacks(
      * (`text` deleted) once the threads have their copies, so it does not stay in memory while stacks are evaluated.
      */
     source: { text?: string } = {},
-    /** Threads started early (ThreadPool); those not needed are ended. */
+    /** Threads started early (ThreadPool; its owner closes it); those not needed are ended once the runs are out. */
     pool: ThreadPool = new ThreadPool(0),
 ): Promise<Violation[][]> {
-    try {
-        // An invalid config fails here, once, as the serial loop fails on the first stack.
-        resolvedConfigFor(policies, config);
-    } catch (e) {
-        pool.close();
-        throw e;
-    }
+    // An invalid config fails here, once, as the serial loop fails on the first stack.
+    resolvedConfigFor(policies, config);
     const starts = [0, ...splitPoints(stacks.map((s) => s.resources.length), Math.max(1, threads))];
     const runs = starts.map((start, k) => stacks.slice(start, starts[k + 1] ?? stacks.length));
     // Other threads first, so they load the pack while this one evaluates the first run.
