@@ -12,12 +12,13 @@ export interface Memo<V> {
 export function memoByKey<V>(limit: number, compute: (key: string) => V): Memo<V> {
     const held = new Map<string, V>();
     const memo = (key: string): V => {
-        if (held.has(key)) {
-            const hit = held.get(key) as V;
+        // One lookup for a held answer (has() first cost a second: keys are whole configuration texts, compared in full).
+        const hit = held.get(key);
+        if (hit !== undefined || held.has(key)) {
             // Refresh its place: the least recently used key is the one dropped.
             held.delete(key);
-            held.set(key, hit);
-            return hit;
+            held.set(key, hit as V);
+            return hit as V;
         }
         const value = compute(key);
         held.set(key, value);

@@ -116,6 +116,36 @@ function frozenProperties(cfg: ResolvedPolicyConfig): Record<string, unknown> {
     return held;
 }
 
+const levelOf = (cfg: ResolvedPolicyConfig): EnforcementLevel => (cfg.enforcementLevel === "remediate" ? "mandatory" : cfg.enforcementLevel);
+
+/**
+ * A policy's validations that apply to a resource type, by its `validateResource` (a function or an array of them):
+ * validations tagged with a type (validateResourceOfType) only run on that type, as in the SDK. Filtering them for
+ * every resource of every stack was the evaluator's own largest cost; a fleet repeats a few dozen types. Keyed by the
+ * `validateResource` value itself, so a policy given other validations is filtered again.
+ */
+const applicableByType = new WeakMap<object, Map<string, readonly ResourceValidation[]>>();
+function applicableTo(policy: Policy, type: string): readonly ResourceValidation[] {
+    const key = (policy as { validateResource?: object }).validateResource;
+    if (key === undefined) {
+        return [];
+    }
+    let byType = applicableByType.get(key);
+    if (byType === undefined) {
+        byType = new Map();
+        applicableByType.set(key, byType);
+    }
+    let applicable = byType.get(type);
+    if (applicable === undefined) {
+        applicable = (validationsOf(policy) ?? []).filter((v) => {
+            const fastType = (v as { __pulumiType?: string }).__pulumiType;
+            return fastType === undefined || fastType === type;
+        });
+        byType.set(type, applicable);
+    }
+    return applicable;
+}
+
 /** Violations of one plan stack, resource policies first (in resource order), then stack policies. */
 export function evaluatePlanStack(stack: PlanStack, opts: EvaluateOptions = {}): Violation[] {
     const policies = opts.policies ?? packPolicies;
@@ -126,29 +156,20 @@ export function evaluatePlanStack(stack: PlanStack, opts: EvaluateOptions = {}):
     const out: Violation[] = [];
     const push = (v: Omit<Violation, "stack">) => out.push({ ...v, stack: stack.stack });
     const ctxFor = (cfg: ResolvedPolicyConfig): ArgsContext => ({ stackTags, byUrn, getConfig: () => frozenProperties(cfg) });
-    const levelOf = (cfg: ResolvedPolicyConfig): EnforcementLevel => (cfg.enforcementLevel === "remediate" ? "mandatory" : cfg.enforcementLevel);
     const reporter = (p: Policy, level: EnforcementLevel, fallbackUrn: string, fixedUrn: boolean): ReportViolation =>
         (message, urn) => push({ policy: p.name, enforcementLevel: level, urn: fixedUrn ? fallbackUrn : urn ?? fallbackUrn, message, fix: p.remediationSteps });
 
+    // The enabled resource policies, with what they need per call, once per stack (not per resource).
+    const enabled = policies.flatMap((policy) => {
+        const cfg = resolved.get(policy.name);
+        // Remediation-only policies have nothing to report offline.
+        return cfg === undefined || cfg.enforcementLevel === "disabled" || validationsOf(policy) === undefined ? [] : [{ policy, level: levelOf(cfg), ctx: ctxFor(cfg) }];
+    });
     for (const r of stack.resources) {
-        for (const p of policies) {
-            const cfg = resolved.get(p.name);
-            const validations = validationsOf(p);
-            if (cfg === undefined || cfg.enforcementLevel === "disabled" || validations === undefined) {
-                continue; // remediation-only policies have nothing to report offline
-            }
-            // Validations tagged with a type (validateResourceOfType) only run on that type, as in the SDK.
-            const applicable = validations.filter((v) => {
-                const fastType = (v as { __pulumiType?: string }).__pulumiType;
-                return fastType === undefined || fastType === r.type;
-            });
-            if (applicable.length === 0) {
-                continue;
-            }
-            const level = levelOf(cfg);
-            for (const validate of applicable) {
-                const args = resourceValidationArgs(r, ctxFor(cfg));
-                run(p, r.urn, () => validate(args, reporter(p, level, r.urn, true)), push);
+        for (const { policy, level, ctx } of enabled) {
+            for (const validate of applicableTo(policy, r.type)) {
+                const args = resourceValidationArgs(r, ctx);
+                run(policy, r.urn, () => validate(args, reporter(policy, level, r.urn, true)), push);
             }
         }
     }

@@ -266,6 +266,40 @@ describe("policy/offline evaluator", () => {
             assert.deepEqual(v.map((x) => x.message), ["changed-by-one", "changed-by-two", '{"replaced":true} changed-by-stack', '{"replaced":true} changed-by-stack']);
             assert.deepEqual(bucket.inputs, { bucket: "b", nested: { password: secret } });
         });
+        it("hands a validation the server's argument shape: own enumerable keys in its order, props a plain copy of the inputs with secrets unwrapped", () => {
+            const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+            const inputs = JSON.parse('{"list": [1, {"s": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "x"}}], "__proto__": {"polluted": true}, "n": null}');
+            inputs.deep = secret(secret({ a: [secret("y")] }));
+            const bucket = res("aws:s3/bucket:Bucket", "b", inputs);
+            const seen: unknown[] = [];
+            const p: ResourceValidationPolicy = { name: "shape", description: "d", enforcementLevel: "advisory",
+                validateResource: (args) => {
+                    seen.push(Object.keys(args), Object.getOwnPropertyDescriptor(args, "props")?.enumerable);
+                    const props = args.props as Record<string, unknown>;
+                    seen.push(JSON.parse(JSON.stringify(props)), Object.prototype.hasOwnProperty.call(props, "__proto__"), ({} as Record<string, unknown>).polluted);
+                } };
+            evaluatePlanStack(stackOf([bucket]), { policies: [p] });
+            assert.deepEqual(seen, [
+                ["type", "props", "urn", "name", "opts", "isType", "asType", "stackTags", "getConfig", "notApplicable"],
+                true,
+                JSON.parse('{"list": [1, {"s": "x"}], "__proto__": {"polluted": true}, "n": null, "deep": {"a": ["y"]}}'),
+                true,
+                undefined,
+            ]);
+        });
+        it("runs a policy's validations in their order, those tagged with a type only on it, stack after stack", () => {
+            const ran: string[] = [];
+            const v = (tag: string, type?: string) => Object.assign((args: { type: string }) => { ran.push(`${tag}@${args.type.split(":").pop()}`); }, type !== undefined ? { __pulumiType: type } : {});
+            const p: ResourceValidationPolicy = { name: "multi", description: "d", enforcementLevel: "advisory",
+                validateResource: [v("any1"), v("bucket", "aws:s3/bucket:Bucket"), v("any2"), v("lb", "aws:lb/loadBalancer:LoadBalancer")] };
+            const bucket = res("aws:s3/bucket:Bucket", "b", {});
+            evaluatePlanStack(stackOf([lb, bucket]), { policies: [p] });
+            evaluatePlanStack(stackOf([bucket, lb], { stack: "other" }), { policies: [p] });
+            assert.deepEqual(ran, [
+                "any1@LoadBalancer", "any2@LoadBalancer", "lb@LoadBalancer", "any1@Bucket", "bucket@Bucket", "any2@Bucket",
+                "any1@Bucket", "bucket@Bucket", "any2@Bucket", "any1@LoadBalancer", "any2@LoadBalancer", "lb@LoadBalancer",
+            ]);
+        });
         it("fails loudly on policy bugs and on async validations", () => {
             const boom: ResourceValidationPolicy = { name: "boom", description: "d", validateResource: () => { throw new Error("kaput"); } };
             assert.throws(() => evaluatePlanStack(stackOf([lb]), { policies: [boom] }), /Error validating urn:pulumi:dev::.*::x with policy 'boom': kaput/);
