@@ -1,16 +1,17 @@
-import { ChildProcess, fork } from "child_process";
-import * as path from "path";
+import { ChildProcess } from "child_process";
 import { FleetManifest, FleetStack, hubStackName } from "../fleet/types";
-import { compileProject } from "./compile";
 import { planOrder, stackToPlan } from "./members";
-import type { PlanEvents, PlanStack } from "./plan";
+import type { PlanEvents, PlanStack, StackSummary } from "./plan";
 import { FromWorker, ToWorker } from "./protocol";
+import { forkWorker, WorkerPool, workerEntry } from "./workerPool";
 
 export interface ParallelOptions {
     readonly workers: number;
     readonly selected?: ReadonlySet<string>;
     /** Repository root (where Pulumi.yaml is). */
     readonly root: string;
+    /** Workers started before the manifest was read (command.ts); taken before any new one is forked. */
+    readonly pool?: WorkerPool;
 }
 
 export interface ParallelResult {
@@ -73,20 +74,6 @@ export function concurrentPeakKiB(spans: readonly WorkerSpan[]): number {
 }
 
 /**
- * Compiled worker entry. Running compiled (bin/ from automation/cli/launch.ts, or dist/<build>/ from
- * the installed command), the worker is this build's own, never another build's; from source
- * (tests), the project is transpiled into bin/ (git-ignored) first.
- */
-function workerEntry(root: string): string {
-    if (!__filename.endsWith(".ts")) {
-        return path.join(__dirname, "worker.js");
-    }
-    const outDir = path.join(root, "bin");
-    compileProject(root, outDir);
-    return path.join(outDir, "automation", "plan", "worker.js");
-}
-
-/**
  * Starts worker `i` (a forked worker.js; tests pass a stand-in); `forHub`: the worker that will plan the hub, and
  * nothing else (it leaves after it, see PlanQueue.retire).
  */
@@ -97,6 +84,13 @@ export class PlanQueue {
     private readonly byName: Map<string, FleetStack>;
     private readonly pending: FleetStack[];
     private readonly done = new Set<string>();
+    /** Stacks whose outputs arrived (an `outputs` report) before their plan: their dependants may start. */
+    private readonly outputsIn = new Set<string>();
+    /**
+     * Results of stacks planned on a prerequisite's early outputs, held until that prerequisite's own result: a
+     * stack is reported after the stacks it depends on, and not as planned if one of them then failed.
+     */
+    private held: Array<{ stack: FleetStack; summary: StackSummary; json: string }> = [];
     private readonly failed: string[] = [];
     private readonly skipped: string[] = [];
     private readonly upstream = new Map<string, Record<string, unknown>>();
@@ -180,10 +174,9 @@ export class PlanQueue {
 
     /** Drops (as skipped) every pending stack whose prerequisite failed or was skipped. */
     private skipBlocked(): void {
-        const blockedBy = (s: FleetStack) => s.dependsOn.filter((d) => this.byName.has(d) && (this.failed.includes(d) || this.skipped.includes(d)));
         for (let i = 0; i < this.pending.length; i++) {
             const s = this.pending[i];
-            const blocked = blockedBy(s);
+            const blocked = this.blockers(s);
             if (blocked.length > 0) {
                 this.pending.splice(i--, 1);
                 this.skipped.push(s.name);
@@ -192,10 +185,46 @@ export class PlanQueue {
         }
     }
 
+    /** Prerequisites of `s` (in this plan) that failed or were skipped. */
+    private blockers(s: FleetStack): string[] {
+        return s.dependsOn.filter((d) => this.byName.has(d) && (this.failed.includes(d) || this.skipped.includes(d)));
+    }
+
+    /** Reports a planned stack, or holds it while a prerequisite it was planned on has only sent its outputs. */
+    private report(s: FleetStack, summary: StackSummary, json: string): void | Promise<void> {
+        const blocked = this.blockers(s);
+        if (blocked.length > 0) {
+            this.skipped.push(s.name);
+            this.events.onFailure?.(s, new Error(`skipped: depends on ${blocked.join(", ")} which did not plan`));
+            return;
+        }
+        if (!s.dependsOn.every((d) => !this.byName.has(d) || this.done.has(d))) {
+            this.held.push({ stack: s, summary, json });
+            return;
+        }
+        this.done.add(s.name);
+        return this.events.onStackJson !== undefined ? this.events.onStackJson(summary, json) : this.events.onStack?.(JSON.parse(json) as PlanStack);
+    }
+
+    /** Reports (or skips) the held results whose prerequisites have all finished, in the order they arrived. */
+    private release(): Promise<void> | undefined {
+        const finished = (d: string) => !this.byName.has(d) || this.done.has(d) || this.failed.includes(d) || this.skipped.includes(d);
+        const due = this.held.filter((h) => h.stack.dependsOn.every(finished));
+        if (due.length === 0) {
+            return undefined; // no await: the worker is freed in this turn, as for any other result
+        }
+        this.held = this.held.filter((h) => !due.includes(h));
+        return (async () => {
+            for (const h of due) {
+                await this.report(h.stack, h.summary, h.json);
+            }
+        })();
+    }
+
     /** Sends a ready stack to every idle worker; finishes when nothing is pending or running. */
     private dispatch(): void {
         this.skipBlocked();
-        const ready = (s: FleetStack) => s.dependsOn.every((d) => !this.byName.has(d) || this.done.has(d));
+        const ready = (s: FleetStack) => s.dependsOn.every((d) => !this.byName.has(d) || this.done.has(d) || this.outputsIn.has(d));
         for (const w of this.workers) {
             if (w.busy !== undefined) {
                 continue;
@@ -210,7 +239,7 @@ export class PlanQueue {
             w.upstreamVersion = this.upstreamVersion;
             w.proc.send({ type: "plan", member: stackToPlan(s), ...(upstream !== undefined ? { upstream } : {}) } satisfies ToWorker);
         }
-        if (this.pending.length === 0 && this.workers.every((w) => w.busy === undefined)) {
+        if (this.pending.length === 0 && this.held.length === 0 && this.workers.every((w) => w.busy === undefined)) {
             this.finish();
         }
     }
@@ -219,7 +248,7 @@ export class PlanQueue {
         if (msg.type !== "ready") {
             w.peaks.push({ at: this.now(), peakKiB: msg.maxRssKiB });
         }
-        if ((msg.type === "planned" || msg.type === "failed") && w.busy !== msg.stack) {
+        if ((msg.type === "planned" || msg.type === "failed" || msg.type === "outputs") && w.busy !== msg.stack) {
             // A second report of a stack (a stray rejection reported before the stack's own failure):
             // counting it would count the stack twice ("[2052/2051]") and free a worker that is busy with
             // its next stack. The first report stands.
@@ -227,17 +256,23 @@ export class PlanQueue {
         }
         if (msg.type === "ready") {
             this.dispatch();
+        } else if (msg.type === "outputs") {
+            if (this.byName.get(msg.stack)!.role === "hub") {
+                this.upstream.set(this.hubRef, msg.outputs);
+                this.upstreamVersion++;
+                this.outputsIn.add(msg.stack);
+                this.dispatch();
+            }
         } else if (msg.type === "planned") {
             const s = this.byName.get(msg.stack)!;
-            if (s.role === "hub") {
+            if (s.role === "hub" && !this.outputsIn.has(s.name)) {
                 this.upstream.set(this.hubRef, msg.outputs);
                 this.upstreamVersion++;
             }
-            this.done.add(msg.stack);
-            if (this.events.onStackJson !== undefined) {
-                await this.events.onStackJson(msg.summary, msg.json);
-            } else {
-                await this.events.onStack?.(JSON.parse(msg.json) as PlanStack);
+            await this.report(s, msg.summary, msg.json);
+            const releasing = this.release();
+            if (releasing !== undefined) {
+                await releasing;
             }
             w.busy = undefined;
             if (s.role === "hub" && this.pending.length > 0) {
@@ -247,22 +282,15 @@ export class PlanQueue {
         } else if (msg.type === "failed") {
             this.failed.push(msg.stack);
             this.events.onFailure?.(this.byName.get(msg.stack)!, new Error(msg.message));
+            const releasing = this.release();
+            if (releasing !== undefined) {
+                await releasing;
+            }
             w.busy = undefined;
             this.dispatch();
         }
     }
 }
-
-const WORKER_FLAGS = ["--stack-trace-limit=0", "--expose-gc"];
-
-/**
- * The hub's worker gets a young generation of up to 64 MiB per semi-space (V8's default is 16 or 32 MiB, by heap size):
- * the hub constructs its tenants' resources in batches, and a batch's promise chains then die young instead of being
- * promoted and marked again with the hub's whole heap. The hub of the 2,000 + 50 fleet planned alone: 11.1-11.8 s and
- * 900-1,050 MiB by default, 9.2-10.2 s and 927-932 MiB with it (README "Scale"). Only the hub's worker: spoke workers
- * gained nothing measurable from it, and it is a process that leaves after the hub.
- */
-const HUB_WORKER_FLAGS = ["--max-semi-space-size=64"];
 
 /**
  * Plans the fleet on `workers` processes: the hub first, then every other stack from a
@@ -273,8 +301,7 @@ export async function planFleetParallel(manifest: FleetManifest, opts: ParallelO
     const entry = workerEntry(opts.root);
     const order = planOrder(manifest, opts.selected);
     return new Promise<ParallelResult>((resolve, reject) => {
-        // --expose-gc: the worker collects between stacks when its garbage passes a headroom (heapHeadroom.ts).
-        const spawn: SpawnWorker = (_i, forHub) => fork(entry, [], { cwd: process.cwd(), stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [...WORKER_FLAGS, ...(forHub ? HUB_WORKER_FLAGS : [])] });
+        const spawn: SpawnWorker = (_i, forHub) => opts.pool?.take(forHub) ?? forkWorker(entry, forHub);
         const done = (r: QueueResult) => resolve({ failed: r.failed, skipped: r.skipped, peakRssKiB: process.resourceUsage().maxRSS + r.workersPeakKiB });
         new PlanQueue(manifest, order, events, done).start(spawn, Math.max(1, Math.min(opts.workers, order.length)), reject);
     });

@@ -23,6 +23,12 @@ export type FromWorker =
      * `summary` is what the parent's report line needs. Sending the plan object instead cost the parent a
      * parse of every stack and a second pretty-print (README "Scale").
      */
+    /**
+     * The hub's outputs, sent as soon as its program has run: the parent starts the spokes on them while the hub's
+     * worker still evaluates the policies over the hub and writes its plan text (1 s of the 2,000 + 50 plan).
+     */
+    | { type: "outputs"; stack: string; outputs: Record<string, unknown>; maxRssKiB: number }
+    /** `outputs`: the hub's, unless an `outputs` report sent them already ({} then, and for every other stack). */
     | { type: "planned"; stack: string; summary: StackSummary; json: string; outputs: Record<string, unknown>; maxRssKiB: number }
     | { type: "failed"; stack: string; message: string; maxRssKiB: number }
     | { type: "bye"; maxRssKiB: number };

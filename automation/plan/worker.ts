@@ -55,12 +55,13 @@ process.on("message", (msg: ToWorker) => {
             if (msg.upstream !== undefined) {
                 upstream = new Map(msg.upstream);
             }
-            const planned = await planStack(stack, upstream);
+            const hub = stack.role === "hub";
+            const planned = await planStack(stack, upstream, hub ? (outputs) => send({ type: "outputs", stack: stack.name, outputs }) : undefined);
             if (current !== stack.name) {
                 return;
             }
             current = undefined;
-            send({ type: "planned", stack: stack.name, summary: stackSummary(planned.plan), json: stackJson(planned.plan), outputs: stack.role === "hub" ? planned.outputs : {} });
+            send({ type: "planned", stack: stack.name, summary: stackSummary(planned.plan), json: stackJson(planned.plan), outputs: {} });
             collectBetweenStacks();
         } catch (e) {
             if (current !== stack.name) {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -6,6 +7,7 @@ import { parse, stringify } from "yaml";
 import { loadManifest } from "../../../automation/fleet/manifest";
 import { runPlanCommand } from "../../../automation/plan/command";
 import { planFleetParallel } from "../../../automation/plan/parallel";
+import { forkWorker, WorkerPool, workerEntry } from "../../../automation/plan/workerPool";
 import { resourceTree } from "../../../automation/plan/tree";
 import { PlanStack, planFleet } from "../../../automation/plan/plan";
 import { projectRoot } from "../../../automation/io/paths";
@@ -34,6 +36,23 @@ describe("parallel offline plan", function () {
         assert.deepStrictEqual(JSON.parse(JSON.stringify(byName(parallel))), JSON.parse(JSON.stringify(byName(single))));
         assert.strictEqual(parallel[0].stack, "hub", "the hub is planned before any spoke");
         assert.ok(r2.peakRssKiB > 0);
+    });
+
+    it("plans the hub on the worker forked before the manifest was read, whose ready came before anyone listened", async () => {
+        const forked: ChildProcess[] = [];
+        const pool = new WorkerPool(workerEntry(projectRoot()), 1, (entry, forHub) => {
+            forked.push(forkWorker(entry, forHub));
+            return forked[forked.length - 1];
+        });
+        let exitCode: number | null | undefined;
+        forked[0].once("exit", (code) => (exitCode = code));
+        await new Promise((resolve) => forked[0].once("message", resolve)); // its ready, held by the pool
+        const stacks: PlanStack[] = [];
+        const r = await planFleetParallel(loadManifest(file), { workers: 2, root: projectRoot(), pool }, { onStack: (s) => { stacks.push(s); } });
+        // Taken and retired after the hub by the plan (an untaken one lives until close() kills it).
+        assert.strictEqual(exitCode, 0);
+        pool.close();
+        assert.deepStrictEqual([r.failed, r.skipped, stacks.length, stacks[0].stack], [[], [], 8, "hub"]);
     });
 
     // The workers send each stack as its plan-file text and the parent writes it as it is (README "Scale").

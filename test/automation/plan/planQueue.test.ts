@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ChildProcess } from "child_process";
 import { EventEmitter } from "events";
-import { FleetManifest, FleetStack } from "../../../automation/fleet/types";
+import { FleetManifest, FleetStack, hubStackName } from "../../../automation/fleet/types";
 import { concurrentPeakKiB, PlanQueue } from "../../../automation/plan/parallel";
 import { FromWorker, ToWorker } from "../../../automation/plan/protocol";
 import { PlanStack, StackSummary } from "../../../automation/plan/plan";
@@ -134,6 +134,48 @@ describe("parallel plan queue", () => {
         });
         assert.deepStrictEqual(r.forHub, [true, false, false]);
         assert.deepStrictEqual(r.workers.map((w) => w.log), [["hub", "exit"], ["a", "c", "exit"], ["b", "exit"]]);
+    });
+
+    it("starts the spokes on the hub's early outputs and reports them after the hub, with those outputs as upstream", async () => {
+        const hubOutputs = { tenantIdentity: { a: "arn:aws:iam::111111111111:role/a" } };
+        const r = await run(2, [], async (spawned) => {
+            const [hubWorker, peer] = spawned;
+            await hubWorker.reply({ type: "ready" });
+            await peer.reply({ type: "ready" });
+            await hubWorker.reply({ type: "outputs", stack: "hub", outputs: hubOutputs, maxRssKiB: 0 });
+            assert.deepStrictEqual([hubWorker.log, peer.log], [["hub"], ["a"]], "the peer starts while the hub's worker finishes the hub");
+            const sent = peer.sent[0];
+            assert.deepStrictEqual(sent.type === "plan" ? sent.upstream : undefined, [[hubStackName(manifest), hubOutputs]]);
+            await peer.reply(planned("a"));
+            assert.deepStrictEqual(peer.log, ["a", "b"], "a held result frees its worker");
+            await hubWorker.reply(planned("hub"));
+            while (spawned.length < 3) {
+                await turn();
+            }
+            await spawned[2].reply({ type: "ready" });
+            await peer.reply(planned("b"));
+            await spawned[2].reply(planned("c"));
+        });
+        assert.deepStrictEqual(r.reports, ["planned hub", "planned a", "planned b", "planned c"], "the spoke that finished first is reported after the hub it read");
+        assert.deepStrictEqual([r.failed, r.skipped], [[], []]);
+    });
+
+    it("skips a spoke planned on the hub's early outputs when the hub then fails, and never reports it planned", async () => {
+        const r = await run(2, [], async ([hubWorker, peer]) => {
+            await hubWorker.reply({ type: "ready" });
+            await peer.reply({ type: "ready" });
+            await hubWorker.reply({ type: "outputs", stack: "hub", outputs: {}, maxRssKiB: 0 });
+            await peer.reply(planned("a"));
+            await hubWorker.reply(failed("hub", "policy evaluation threw"));
+            await peer.reply(planned("b"));
+        });
+        assert.deepStrictEqual(r.reports, [
+            "failed hub: policy evaluation threw",
+            "failed a: skipped: depends on hub which did not plan",
+            "failed c: skipped: depends on hub which did not plan",
+            "failed b: skipped: depends on hub which did not plan",
+        ]);
+        assert.deepStrictEqual([r.failed, [...r.skipped].sort()], [["hub"], ["a", "b", "c"]]);
     });
 
     it("retires the worker that planned the hub and starts its replacement only once it has exited", async () => {
