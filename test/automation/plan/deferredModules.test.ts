@@ -63,4 +63,18 @@ describe("deferred modules (automation/plan/mock/deferredModules.ts)", () => {
         assert.ok(r.after.arborist > 0 && r.after.modules - r.before.modules > 500, `the real package and its dependencies load on the first read: ${JSON.stringify(r)}`);
         assert.strictEqual(r.isClass, true);
     });
+
+    it("hands the SDK's typescript-shim a stand-in for typescript; its closure parser still parses with the real one when asked", () => {
+        // ts-node itself loads typescript in this test's process, so what is shown is the stand-in the shim holds.
+        const r = inFreshProcess(`
+            const { deferSdkModules } = require("./automation/plan/mock/deferredModules");
+            deferSdkModules();
+            require("@pulumi/pulumi");
+            // What the SDK's runtime/closure/parseFunction.js gets from its typescript-shim.js, used as it uses it.
+            const shim = require.cache[Object.keys(require.cache).find((k) => k.endsWith("/@pulumi/pulumi/typescript-shim.js"))].exports;
+            const standIn = require("util").types.isProxy(shim);
+            const file = shim.createSourceFile("f.js", "function f(a) { return a + 1; }", shim.ScriptTarget.Latest, true, shim.ScriptKind.JS);
+            console.log(JSON.stringify({ standIn, kind: shim.SyntaxKind[file.statements[0].kind], same: shim.version === require("typescript").version }));`);
+        assert.deepStrictEqual(r, { standIn: true, kind: "FunctionDeclaration", same: true });
+    });
 });
