@@ -55,8 +55,10 @@ process.on("message", (msg: ToWorker) => {
             if (msg.upstream !== undefined) {
                 upstream = new Map(msg.upstream);
             }
-            const hub = stack.role === "hub";
-            const planned = await planStack(stack, upstream, hub ? (outputs) => send({ type: "outputs", stack: stack.name, outputs }) : undefined);
+            // The hub's outputs go as soon as its program has run (the parent starts spokes on them), unless a stray
+            // rejection has already reported the hub failed.
+            const sendOutputs = (outputs: Record<string, unknown>) => current === stack.name && send({ type: "outputs", stack: stack.name, outputs });
+            const planned = await planStack(stack, upstream, stack.role === "hub" ? sendOutputs : undefined);
             if (current !== stack.name) {
                 return;
             }
