@@ -298,7 +298,8 @@ export class PlanQueue {
  * results handed to `events` in completion order.
  */
 export async function planFleetParallel(manifest: FleetManifest, opts: ParallelOptions, events: PlanEvents): Promise<ParallelResult> {
-    const entry = workerEntry(opts.root);
+    // From the pool's when there is one: under ts-node, workerEntry transpiles what changed, and once is enough.
+    const entry = opts.pool?.entry ?? workerEntry(opts.root);
     const order = planOrder(manifest, opts.selected);
     return new Promise<ParallelResult>((resolve, reject) => {
         const spawn: SpawnWorker = (_i, forHub) => opts.pool?.take(forHub) ?? forkWorker(entry, forHub);

@@ -61,7 +61,8 @@ interface Started {
  */
 export class WorkerPool {
     private readonly idle: Started[];
-    constructor(entry: string, count: number, spawn: (entry: string, forHub: boolean) => ChildProcess = forkWorker) {
+    /** `entry`: the worker script (workerEntry), which a plan using this pool forks its other workers from too. */
+    constructor(readonly entry: string, count: number, spawn: (entry: string, forHub: boolean) => ChildProcess = forkWorker) {
         this.idle = Array.from({ length: Math.max(0, count) }, (_, i) => {
             const early: FromWorker[] = [];
             const started: Started = { proc: spawn(entry, i === 0), forHub: i === 0, early, hold: (msg) => early.push(msg), exited: false };
