@@ -178,6 +178,17 @@ describe("parallel plan queue", () => {
         assert.deepStrictEqual([r.failed, [...r.skipped].sort()], [["hub"], ["a", "b", "c"]]);
     });
 
+    it("starts no spoke on outputs that come after the hub was reported failed, and skips every spoke once", async () => {
+        const r = await run(2, [], async ([hubWorker, peer]) => {
+            await hubWorker.reply({ type: "ready" });
+            await peer.reply({ type: "ready" });
+            await hubWorker.reply(failed("hub", "stray rejection"));
+            await hubWorker.reply({ type: "outputs", stack: "hub", outputs: {}, maxRssKiB: 0 });
+            assert.deepStrictEqual(peer.log.filter((m) => m !== "exit"), [], "nothing was sent to plan");
+        });
+        assert.deepStrictEqual([r.failed, r.skipped], [["hub"], ["a", "b", "c"]]);
+    });
+
     it("retires the worker that planned the hub and starts its replacement only once it has exited", async () => {
         const r = await run(2, [900, 300, 350], async (spawned) => {
             const [hubWorker, peer] = spawned;
