@@ -1,42 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
-import { debuggable, getStore } from "./sdkInternals";
-
-type Tracked = Promise<unknown>;
-type DebuggablePromise = (p: Tracked, ctx: unknown) => Tracked;
+import { debuggable } from "./sdkInternals";
 
 /**
- * The SDK's debuggablePromise (@pulumi/pulumi 3.248.0 runtime/debuggable.js:80) without what only its
- * PULUMI_DEBUG_PROMISE_LEAKS report reads: three non-enumerable properties and a captured stack per
- * promise (`_debugId`, `_debugCtx`, `_debugStackTrace`, read by promiseDebugString alone). The SDK
- * wraps four promises per output property of every resource (rpc.js transferProperties), and that
- * bookkeeping was a tenth of a planned spoke's CPU. What the runtime relies on is kept as it is: the
- * promise is a leak candidate of the current store until it settles, and a rejection carries it as
- * `err.promise`.
- *
- * The SDK's exit-time leak report is armed here, once, by a call to the SDK's own function with a settled
- * promise, outside any stack. Its `process.on("exit")` listener keeps the runtime store it was armed in for
- * the life of the process (runtime/debuggable.js:81-115 reads `localStore.terminated` from it; the leaks it
- * reports come from the store current at exit), and that store's `stackResource` holds the whole stack's
- * resource tree. Armed by the first stack's first promise, as before, it kept the hub's 12,570 resources
- * (the 2,000 + 50 fleet) alive in the hub's worker for the whole plan: about 225 MiB of live heap that every
- * later headroom collection marked again (about 370 ms each against 100 ms in the other worker).
+ * The SDK's debuggablePromise (@pulumi/pulumi 3.248.0 runtime/debuggable.js:80-130), for offline plan processes: the
+ * promise itself. The SDK wraps four promises per output property of every resource (rpc.js transferProperties) and
+ * most of its internal ones; each wrapper records the promise in the runtime store's `leakCandidates` and chains a
+ * `then` and a `catch` that take it out again when it settles. Those sets have two readers, and an offline plan has
+ * neither: the Automation API's language server (automation/server.js, not run by an offline plan) and the exit-time
+ * report (debuggable.js:88-115), which reads the store current at exit, while a plan gives each stack a fresh store
+ * and drops it when the stack is done (withFreshGlobalStore) or runs it in an async-local one. A failed stack's store
+ * stays in place, but its unfinished chains are that stack's failure, already reported as such.
+ * What the wrappers cost: the hub creates its resources at once, so every one of its pending promises sat in one set
+ * with two live chains; planned alone in one process, alternating, the 500 + 20 hub took 2.0-2.6 s of CPU with them
+ * and 1.6-2.2 s without, the 2,000 + 50 hub 6.1-7.0 and 5.4-5.8 s (README "Scale"). A spoke's few hundred promises
+ * cost nothing measurable. A rejection reaches the same handlers with the same error; it no longer carries
+ * `err.promise`, which only the SDK's own debug report read. The plans are the same with and without (tests).
  */
-export function leanDebuggablePromise(original: DebuggablePromise): DebuggablePromise {
-    void original(Promise.resolve(), "offline plan: arms the SDK's exit-time leak report");
-    return (p) => {
-        const store = getStore() as unknown as { leakCandidates: Set<Tracked> };
-        store.leakCandidates.add(p);
-        return p
-            .then((val) => {
-                store.leakCandidates.delete(p);
-                return val;
-            })
-            .catch((err: { promise?: Tracked }) => {
-                store.leakCandidates.delete(p);
-                err.promise = p;
-                throw err;
-            });
-    };
+export function untrackedPromise<T>(p: Promise<T>): Promise<T> {
+    return p;
 }
 
 /**
@@ -51,12 +32,8 @@ export function disableSourcePositions(opts: { stackTraces: boolean }): void {
     if (!opts.stackTraces) {
         Error.stackTraceLimit = 0;
     }
-    if (!debuggable.debugPromiseLeaks && !leanTracking.has(debuggable.debuggablePromise)) {
-        const lean = leanDebuggablePromise(debuggable.debuggablePromise);
-        leanTracking.add(lean);
+    if (!debuggable.debugPromiseLeaks) {
         // The SDK's modules call it through the module object (debuggable_1.debuggablePromise), so this reaches them all.
-        debuggable.debuggablePromise = lean;
+        debuggable.debuggablePromise = untrackedPromise;
     }
 }
-
-const leanTracking = new WeakSet<DebuggablePromise>();

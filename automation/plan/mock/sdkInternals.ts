@@ -7,10 +7,12 @@
 const state = require("@pulumi/pulumi/runtime/state");
 const settings = require("@pulumi/pulumi/runtime/settings");
 /**
- * runtime/debuggable: `debuggablePromise` (replaced by a leaner one in offline plan processes, see
+ * runtime/debuggable: `debuggablePromise` (replaced by untrackedPromise in offline plan processes, see
  * fastRuntime.ts; the SDK's modules call it through this module object) and `debugPromiseLeaks`.
  */
 export const debuggable: { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown>; debugPromiseLeaks: boolean } = require("@pulumi/pulumi/runtime/debuggable");
+/** The SDK's own debuggablePromise, as loaded (tests compare plans made with it and without). */
+export const sdkDebuggablePromise = debuggable.debuggablePromise;
 
 export interface RuntimeStore {
     supportsSecrets: boolean;
