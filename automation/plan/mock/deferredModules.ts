@@ -17,6 +17,24 @@ const loader = Module as unknown as { _load: Load };
 export const DEFERRED_SDK_MODULES: readonly { readonly request: string; readonly requiredFrom: string }[] = [
     { request: "@npmcli/arborist", requiredFrom: "/@pulumi/pulumi/runtime/closure/" },
     { request: "typescript", requiredFrom: "/@pulumi/pulumi/typescript-shim.js" },
+    // The same function serialization reads package.json files with these (codePaths.js).
+    { request: "normalize-package-data", requiredFrom: "/@pulumi/pulumi/runtime/closure/" },
+    { request: "fdir", requiredFrom: "/@pulumi/pulumi/runtime/closure/" },
+    // gRPC: the clients to the engine and the resource monitor (settings.js, only when it connects: a plan's monitor
+    // is set with setMockOptions), the callback server (callbacks.js), and status codes read when an RPC fails.
+    { request: "@grpc/grpc-js", requiredFrom: "/@pulumi/pulumi/runtime/" },
+    { request: "@grpc/grpc-js", requiredFrom: "/@pulumi/pulumi/errors.js" },
+    { request: "../proto/engine_grpc_pb", requiredFrom: "/@pulumi/pulumi/runtime/settings.js" },
+    { request: "../proto/resource_grpc_pb", requiredFrom: "/@pulumi/pulumi/runtime/settings.js" },
+    { request: "../proto/callback_grpc_pb", requiredFrom: "/@pulumi/pulumi/runtime/callbacks.js" },
+    // The Automation API, exported as `pulumi.automation` by the package's index (it loads execa, js-yaml, tmp ...);
+    // the fleet driver imports "@pulumi/pulumi/automation" itself, which this does not defer.
+    { request: "./automation", requiredFrom: "/@pulumi/pulumi/index.js" },
+    // The provider server (`pulumi.provider`, for writing providers in JavaScript), which loads gRPC at once.
+    { request: "./provider", requiredFrom: "/@pulumi/pulumi/index.js" },
+    // @pulumi/policy's analyzer server, started by `new PolicyPack` under the Pulumi CLI; the offline evaluator
+    // (policy/offline) reads the policies without it.
+    { request: "./server", requiredFrom: "/@pulumi/policy/policy.js" },
 ];
 
 /**
@@ -33,7 +51,9 @@ export function deferModule(request: string, requiredFrom: string): void {
         let real: Record<PropertyKey, unknown> | undefined;
         const resolve = () => (real ??= load.call(this, req, parent, isMain) as Record<PropertyKey, unknown>);
         return new Proxy({}, {
-            get: (_, key) => (key === "__esModule" ? true : resolve()[key]),
+            // A CommonJS module read through TypeScript's __importDefault/__importStar (which pass the stand-in through
+            // as an ES module) is read as `.default`: that is the module itself, as those helpers would have made it.
+            get: (_, key) => (key === "__esModule" ? true : key === "default" && !("default" in resolve()) && resolve().__esModule !== true ? resolve() : resolve()[key]),
             has: (_, key) => key in resolve(),
             ownKeys: () => Reflect.ownKeys(resolve()),
             getOwnPropertyDescriptor: (_, key) => {

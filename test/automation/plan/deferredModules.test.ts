@@ -22,6 +22,13 @@ describe("deferred modules (automation/plan/mock/deferredModules.ts)", () => {
         fs.mkdirSync(path.join(dir, "sdk"));
         fs.writeFileSync(path.join(dir, "sdk", "user.js"), "const heavy = require('heavy'); exports.use = () => new heavy.Tool().name();");
         fs.writeFileSync(path.join(dir, "other.js"), "exports.heavy = require('heavy');");
+        // A CommonJS module whose export is a function, and one with its own `default`, read through TypeScript's helper.
+        for (const [name, body] of [["fn", "module.exports = function fn() { return 'fn'; };"], ["withdefault", "exports.default = 'own default';"]]) {
+            fs.mkdirSync(path.join(dir, "node_modules", name), { recursive: true });
+            fs.writeFileSync(path.join(dir, "node_modules", name, "index.js"), body);
+        }
+        const importDefault = "(m) => (m && m.__esModule ? m : { default: m })";
+        fs.writeFileSync(path.join(dir, "sdk", "defaults.js"), `const d = ${importDefault}; exports.fn = d(require('fn')).default; exports.own = d(require('withdefault')).default;`);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -36,6 +43,16 @@ describe("deferred modules (automation/plan/mock/deferredModules.ts)", () => {
             user.use();
             console.log(JSON.stringify({ atRequire, name, afterUse, afterTwo: globalThis.heavyLoaded }));`);
         assert.deepStrictEqual(r, { atRequire: 0, name: "real", afterUse: 1, afterTwo: 1 });
+    });
+
+    it("reads a CommonJS module's `default` through __importDefault as the module itself, and a module's own `default` as it is", () => {
+        const r = inFreshProcess(`
+            const { deferModule } = require("./automation/plan/mock/deferredModules");
+            deferModule("fn", "/sdk/");
+            deferModule("withdefault", "/sdk/");
+            const m = require(${JSON.stringify(path.join(dir, "sdk", "defaults.js"))});
+            console.log(JSON.stringify({ fn: m.fn(), same: m.fn === require(${JSON.stringify(path.join(dir, "node_modules", "fn"))}), own: m.own }));`);
+        assert.deepStrictEqual(r, { fn: "fn", same: true, own: "own default" });
     });
 
     it("gives any other requirer the module itself, loaded at once", () => {
@@ -76,5 +93,34 @@ describe("deferred modules (automation/plan/mock/deferredModules.ts)", () => {
             const file = shim.createSourceFile("f.js", "function f(a) { return a + 1; }", shim.ScriptTarget.Latest, true, shim.ScriptKind.JS);
             console.log(JSON.stringify({ standIn, kind: shim.SyntaxKind[file.statements[0].kind], same: shim.version === require("typescript").version }));`);
         assert.deepStrictEqual(r, { standIn: true, kind: "FunctionDeclaration", same: true });
+    });
+
+    it("keeps gRPC, the Automation API, the provider and analyzer servers and the package readers out of a process that loads @pulumi/pulumi and @pulumi/policy; each still works when used", () => {
+        const r = inFreshProcess(`
+            const { deferSdkModules } = require("./automation/plan/mock/deferredModules");
+            deferSdkModules();
+            const pulumi = require("@pulumi/pulumi");
+            require("@pulumi/policy");
+            const loaded = (fragment) => Object.keys(require.cache).some((k) => k.includes(fragment));
+            const fragments = ["/node_modules/@grpc/grpc-js/", "/@pulumi/pulumi/automation/", "/@pulumi/pulumi/provider/", "/@pulumi/pulumi/proto/resource_grpc_pb.js",
+                "/@pulumi/pulumi/proto/engine_grpc_pb.js", "/@pulumi/policy/server.js", "/node_modules/normalize-package-data/", "/node_modules/fdir/"];
+            const before = fragments.filter(loaded);
+            const sdkFile = (end) => require.cache[Object.keys(require.cache).find((k) => k.endsWith(end))];
+            // Used as the SDK uses them: a gRPC status test (errors.js), the package reader's normalizer through
+            // __importDefault (codePaths.js), the resource monitor's client class (settings.js), the Automation API.
+            const grpcError = sdkFile("/@pulumi/pulumi/errors.js").exports.isGrpcError({ code: 14 });
+            const codePaths = sdkFile("/@pulumi/pulumi/runtime/closure/codePaths.js");
+            const normalize = codePaths.require("normalize-package-data");
+            const data = { name: "x", version: "1.0.0", dependencies: { a: "1" } };
+            (normalize && normalize.__esModule ? normalize : { default: normalize }).default(data);
+            const client = typeof sdkFile("/@pulumi/pulumi/runtime/settings.js").require("../proto/resource_grpc_pb").ResourceMonitorClient;
+            const workspace = typeof pulumi.automation.LocalWorkspace.create;
+            console.log(JSON.stringify({ before, grpcError, normalized: typeof data.readme === "string",
+                client, workspace, after: fragments.filter(loaded) }));`);
+        // normalize-package-data fills in a missing readme; only what was used has loaded.
+        assert.deepStrictEqual(r, {
+            before: [], grpcError: true, normalized: true, client: "function", workspace: "function",
+            after: ["/node_modules/@grpc/grpc-js/", "/@pulumi/pulumi/automation/", "/@pulumi/pulumi/proto/resource_grpc_pb.js", "/node_modules/normalize-package-data/"],
+        });
     });
 });
