@@ -357,7 +357,26 @@ const SERVICES_FOR_WILDCARD_PROBES = ["s3", "iam", "ssm", "logs", "kms", "secret
 // repeats a few patterns against hundreds of ARN probes: remembered per pattern.
 export const resourceCoversAllOfAKind: (pattern: string) => boolean = memoByKey(4096, (pattern) => coversAllOfAKind(pattern));
 
-function coversAllOfAKind(pattern: string): boolean {
+/** A service's probes, each with its lower-cased form (probePrefix's filter). */
+const probesWithLowerCase = memoByKey(1024, (service) => resourceProbes(service).map((probe) => ({ probe, lower: probe.toLowerCase() })));
+
+/**
+ * The pattern's text before its first wildcard, lower-cased, when that text is ASCII (else undefined: no filter).
+ * globMatch's expression is anchored and case-insensitive without the `u` flag, under which an ASCII character
+ * matches only itself in either case (a non-ASCII character never canonicalizes to an ASCII one:
+ * https://tc39.es/ecma262/#sec-runtime-semantics-canonicalize-ch), so a probe that does not start with this text,
+ * ignoring ASCII case, cannot match. Most patterns are pinned to an account or a name, unique per stack, and the
+ * memo above never sees them twice: the filter spares testing each against every probe of its service (the 500 + 20
+ * plan's evaluation spent 188-194 ms in resourceCoversAllOfAKind before, 26-31 ms after).
+ */
+function probePrefix(pattern: string): string | undefined {
+    const prefix = literalPrefix(pattern);
+    // eslint-disable-next-line no-control-regex
+    return /^[\x00-\x7f]*$/.test(prefix) ? prefix.toLowerCase() : undefined;
+}
+
+/** Exported for the test that compares it with and without probePrefix's filter. */
+export function coversAllOfAKind(pattern: string, filter = true): boolean {
     if (WILDCARD_ONLY.test(pattern) && pattern.includes("*")) {
         return true;
     }
@@ -365,7 +384,8 @@ function coversAllOfAKind(pattern: string): boolean {
     const services = service === undefined || /[*?]/.test(service)
         ? (pattern.toLowerCase().startsWith("arn:") || /^[*?]/.test(pattern) ? SERVICES_FOR_WILDCARD_PROBES : [])
         : [service];
-    return services.some((svc) => resourceProbes(svc).some((probe) => globMatch(pattern, probe)));
+    const prefix = filter ? probePrefix(pattern) : undefined;
+    return services.some((svc) => probesWithLowerCase(svc).some(({ probe, lower }) => (prefix === undefined || lower.startsWith(prefix)) && globMatch(pattern, probe)));
 }
 
 /** Every action of every service the patterns grant in full, for messages and rules that mean "full access". */

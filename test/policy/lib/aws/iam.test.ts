@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { actionGrants, actionWithin, awsManagedPolicyName, hasConstrainingCondition, identityPolicyDocuments, parseDocument, principalAccount } from "../../../../policy/lib/aws/iam";
+import { actionGrants, actionWithin, awsManagedPolicyName, coversAllOfAKind, hasConstrainingCondition, identityPolicyDocuments, parseDocument, principalAccount } from "../../../../policy/lib/aws/iam";
+import { resourceProbes } from "../../../../policy/lib/aws/iamCatalog";
 import { globMatch } from "../../../../policy/lib/values";
 
 describe("policy/lib/aws", () => {
@@ -44,5 +45,36 @@ describe("policy/lib/aws", () => {
                 [{ where: "inlinePolicies[0].policy", document: "{}" }]);
             assert.deepEqual(identityPolicyDocuments("aws:s3/bucketPolicy:BucketPolicy", { policy: "{}" }), []);
         });
+    });
+});
+
+describe("coversAllOfAKind: the literal-prefix filter", () => {
+    // Patterns derived from the catalogue's own probes (the ARNs the glob is tested against), so that many match:
+    // as they are, in other case, with fields, tails and single characters made wildcards, pinned to an account,
+    // and with non-ASCII look-alikes (the Kelvin sign lower-cases to "k", the long s upper-cases to "S").
+    function patterns(): string[] {
+        let seed = 26;
+        const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+        const out: string[] = ["*", "?", "arn:*", "ARN:AWS:S3:::*", "arn:aws:s3:::*/*", "arn:aws:iam::*:role/*", "arn:aws:ssm:*:*:parameter/*", "not-an-arn", "arn:aws:logs:us-east-1:111111111111:*"];
+        for (const svc of ["s3", "iam", "ssm", "logs", "kms", "secretsmanager", "aps", "ec2", "dynamodb"]) {
+            for (const probe of resourceProbes(svc).slice(0, 12)) {
+                const fields = probe.split(":");
+                out.push(probe, probe.toUpperCase(), probe.replace(/k/g, "\u212a"), probe.replace(/s/g, "\u017f"));
+                fields.forEach((_, i) => out.push(fields.map((f, j) => (j === i ? "*" : f)).join(":")));
+                out.push(fields.map((f, j) => (j === 4 ? "123456789012" : f)).join(":"), probe.slice(0, 1 + rand(probe.length)) + "*");
+                const at = rand(probe.length);
+                out.push(probe.slice(0, at) + "?" + probe.slice(at + 1), probe.slice(0, at) + "*" + probe.slice(at + 1 + rand(4)));
+            }
+        }
+        return out;
+    }
+
+    it("gives every pattern the answer of the glob tested against every probe", () => {
+        const all = patterns();
+        const answers = all.map((p) => [p, coversAllOfAKind(p, false)] as const);
+        assert.deepEqual(all.map((p) => [p, coversAllOfAKind(p)] as const), answers);
+        // Not vacuous: both answers occur (and a filter that forgets ASCII case fails here, on the upper-cased probes).
+        const covering = answers.filter(([, a]) => a).length;
+        assert.ok(covering > 50 && answers.length - covering > 50, `${covering} of ${answers.length} cover a kind`);
     });
 });
