@@ -1,5 +1,5 @@
 /**
- * Modules the Pulumi SDK requires when it loads but an offline plan never calls. `@npmcli/arborist` is required at the
+ * Modules the Pulumi SDKs require when they load but an offline plan never calls. `@npmcli/arborist` is required at the
  * top of @pulumi/pulumi 3.248.0 runtime/closure/codePaths.js and used only to find the packages a serialized JavaScript
  * function needs (its Arborist class, for function serialization such as aws.lambda.CallbackFunction); loading it costs
  * a plan process about 790 modules and 20 MiB before any stack. `typescript` (one 8.9 MB file) is required by the SDK's
@@ -51,9 +51,15 @@ export function deferModule(request: string, requiredFrom: string): void {
         let real: Record<PropertyKey, unknown> | undefined;
         const resolve = () => (real ??= load.call(this, req, parent, isMain) as Record<PropertyKey, unknown>);
         return new Proxy({}, {
-            // A CommonJS module read through TypeScript's __importDefault/__importStar (which pass the stand-in through
-            // as an ES module) is read as `.default`: that is the module itself, as those helpers would have made it.
-            get: (_, key) => (key === "__esModule" ? true : key === "default" && !("default" in resolve()) && resolve().__esModule !== true ? resolve() : resolve()[key]),
+            get: (_, key) => {
+                if (key === "__esModule") {
+                    return true;
+                }
+                const real = resolve();
+                // A CommonJS module read through TypeScript's __importDefault/__importStar (which pass the stand-in
+                // through as an ES module) is read as `.default`: the module itself, as those helpers would have made it.
+                return key === "default" && !("default" in Object(real)) && real.__esModule !== true ? real : real[key];
+            },
             has: (_, key) => key in resolve(),
             ownKeys: () => Reflect.ownKeys(resolve()),
             getOwnPropertyDescriptor: (_, key) => {
