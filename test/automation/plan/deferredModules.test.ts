@@ -23,12 +23,12 @@ describe("deferred modules (automation/plan/mock/deferredModules.ts)", () => {
         fs.writeFileSync(path.join(dir, "sdk", "user.js"), "const heavy = require('heavy'); exports.use = () => new heavy.Tool().name();");
         fs.writeFileSync(path.join(dir, "other.js"), "exports.heavy = require('heavy');");
         // A CommonJS module whose export is a function, and one with its own `default`, read through TypeScript's helper.
-        for (const [name, body] of [["fn", "module.exports = function fn() { return 'fn'; };"], ["withdefault", "exports.default = 'own default';"]]) {
+        for (const [name, body] of [["fn", "module.exports = function fn() { return 'fn'; };"], ["withdefault", "exports.default = 'own default';"], ["prim", "module.exports = 'a string';"]]) {
             fs.mkdirSync(path.join(dir, "node_modules", name), { recursive: true });
             fs.writeFileSync(path.join(dir, "node_modules", name, "index.js"), body);
         }
         const importDefault = "(m) => (m && m.__esModule ? m : { default: m })";
-        fs.writeFileSync(path.join(dir, "sdk", "defaults.js"), `const d = ${importDefault}; exports.fn = d(require('fn')).default; exports.own = d(require('withdefault')).default;`);
+        fs.writeFileSync(path.join(dir, "sdk", "defaults.js"), `const d = ${importDefault}; exports.fn = d(require('fn')).default; exports.own = d(require('withdefault')).default; exports.prim = () => d(require('prim')).default;`);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -45,14 +45,15 @@ describe("deferred modules (automation/plan/mock/deferredModules.ts)", () => {
         assert.deepStrictEqual(r, { atRequire: 0, name: "real", afterUse: 1, afterTwo: 1 });
     });
 
-    it("reads a CommonJS module's `default` through __importDefault as the module itself, and a module's own `default` as it is", () => {
+    it("reads a CommonJS module's `default` through __importDefault as the module itself (a function or a string), and a module's own `default` as it is", () => {
         const r = inFreshProcess(`
             const { deferModule } = require("./automation/plan/mock/deferredModules");
             deferModule("fn", "/sdk/");
             deferModule("withdefault", "/sdk/");
+            deferModule("prim", "/sdk/");
             const m = require(${JSON.stringify(path.join(dir, "sdk", "defaults.js"))});
-            console.log(JSON.stringify({ fn: m.fn(), same: m.fn === require(${JSON.stringify(path.join(dir, "node_modules", "fn"))}), own: m.own }));`);
-        assert.deepStrictEqual(r, { fn: "fn", same: true, own: "own default" });
+            console.log(JSON.stringify({ fn: m.fn(), same: m.fn === require(${JSON.stringify(path.join(dir, "node_modules", "fn"))}), own: m.own, prim: m.prim() }));`);
+        assert.deepStrictEqual(r, { fn: "fn", same: true, own: "own default", prim: "a string" });
     });
 
     it("gives any other requirer the module itself, loaded at once", () => {
