@@ -67,4 +67,35 @@ describe("policy: collector YAML read as the collector reads it", function () {
         const doc = parseConfigText(text) as { exporters: Record<string, Record<string, unknown>> };
         assert.equal(doc.exporters["otlp/hub"].not_an_otlp_setting, 1);
     });
+
+    it("the collector reads through unknown local tags (on an exporter and its endpoint), and so does the pack: the insecure exporter is reported", async () => {
+        const text = [
+            "receivers:",
+            "  otlp:",
+            "    protocols:",
+            "      grpc:",
+            "        endpoint: 127.0.0.1:4317",
+            "exporters:",
+            "  otlp/hub: !cfg",
+            "    endpoint: !host hub.example.com:4317",
+            "    tls:",
+            "      insecure: true",
+            "service:",
+            "  pipelines:",
+            "    metrics:",
+            "      receivers: [otlp]",
+            "      exporters: [otlp/hub]",
+            "",
+        ].join("\n");
+        const r = await check("unknown-tags", text);
+        assert.ok(r.ok, r.output);
+        // The tagged mapping's contents are decoded, not skipped: a value of the wrong type inside it is refused.
+        const bad = await check("unknown-tags-bad-value", text.replace("insecure: true", "insecure: tru"));
+        assert.ok(!bad.ok, "validate accepted a string for tls.insecure inside a tagged mapping");
+        assert.match(bad.output, /tls\.insecure/);
+        const doc = parseConfigText(text) as { exporters: Record<string, unknown> };
+        assert.deepStrictEqual(doc.exporters["otlp/hub"], { endpoint: "hub.example.com:4317", tls: { insecure: true } });
+        const messages = runResource(collectorExporterTls, "aws:ssm/parameter:Parameter", { name: "/collector/config", type: "String", value: text }).messages;
+        assert.ok(messages.some((m) => m.includes("otlp/hub")), messages.join("\n"));
+    });
 });
