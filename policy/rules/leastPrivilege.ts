@@ -179,9 +179,12 @@ export const iamNoPassRoleWildcard = resourcePolicy({
     validate(props, { args, report }) {
         for (const { where, statements } of identityAllowStatements(args, props)) {
             for (const s of statements) {
-                const passes = s.actions.some((a) => actionGrants(a, "iam:PassRole")) || s.notActions.length > 0;
+                // Most statements grant no PassRole: the role probes (a regular expression per resource ARN) are not built for them.
+                if (!(s.actions.some((a) => actionGrants(a, "iam:PassRole")) || s.notActions.length > 0)) {
+                    continue;
+                }
                 const wild = s.resources.filter(isWildcardRoleResource);
-                if (passes && (wild.length > 0 || s.notResources.length > 0)) {
+                if (wild.length > 0 || s.notResources.length > 0) {
                     report(`${where} ${describeStatement(s)} allows iam:PassRole on ${wild.length > 0 ? wild.join(", ") : "NotResource"}.`);
                 }
             }
