@@ -16,9 +16,13 @@ export interface MockContext {
     readonly invokeOverrides?: Readonly<Record<string, (inputs: Record<string, any>, provider?: string) => Record<string, unknown>>>;
 }
 
-/** Deterministic hex suffix so repeated plans produce identical JSON. */
+/**
+ * Deterministic hex suffix so repeated plans produce identical JSON. The one-shot crypto.hash (Node.js >= 21.7,
+ * inside package.json's engines) gives the same digest as createHash().update().digest() at about half the cost;
+ * a hub asks for some fifty per tenant (its keys' and certificates' mock PEMs).
+ */
 function hex(seed: string, len: number): string {
-    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, len);
+    return crypto.hash("sha256", seed, "hex").slice(0, len);
 }
 
 /**
@@ -30,8 +34,21 @@ export function mockPem(label: string, seed: string, bytes = 96): string {
     for (let i = 0; raw.length < bytes * 2; i++) {
         raw += hex(`${seed}#${i}`, 64);
     }
-    const body = Buffer.from(raw.slice(0, bytes * 2), "hex").toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
-    return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+    const base64 = Buffer.from(raw.slice(0, bytes * 2), "hex").toString("base64");
+    const lines: string[] = [];
+    for (let i = 0; i < base64.length; i += 64) {
+        lines.push(base64.slice(i, i + 64));
+    }
+    return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/** The last CA certificate's PEM: a hub's tenant certificates are issued one after another by the same CA. */
+let lastCaPem: { caArn: string; pem: string } | undefined;
+function caCertificatePem(caArn: string): string {
+    if (lastCaPem?.caArn !== caArn) {
+        lastCaPem = { caArn, pem: mockPem("CERTIFICATE", `ca:${caArn}`, 420) };
+    }
+    return lastCaPem.pem;
 }
 
 function regionOf(inputs: Record<string, unknown>, ctx: MockContext): string {
@@ -164,7 +181,7 @@ const STATE: Record<string, StateFn> = {
     // The root template yields the CA's own certificate (no chain); issued certificates chain to that same PEM.
     "aws:acmpca/certificate:Certificate": (n, i) => {
         const caArn = String(i.certificateAuthorityArn);
-        const caPem = mockPem("CERTIFICATE", `ca:${caArn}`, 420);
+        const caPem = caCertificatePem(caArn);
         const root = String(i.templateArn ?? "").includes("/RootCACertificate/");
         const arn = `${caArn}/certificate/${hex(n, 32)}`;
         return { id: arn, extra: { arn, certificate: root ? caPem : mockPem("CERTIFICATE", `cert:${arn}`, 460), certificateChain: root ? "" : caPem } };
