@@ -133,14 +133,22 @@ export function hostPanelMetrics(platform: AgentPlatform): HostPanelMetric[] {
     );
 }
 
+const heartbeats = new Map<AgentPlatform, string>();
+
 /**
  * The metric whose absence means "the agent is not reporting": memory is collected on every host
  * of a platform without a per-device dimension, so one series per host.
  */
 export function heartbeatMetric(platform: AgentPlatform): string {
+    // A hub's dashboards ask once per site and query; the answer depends only on the constant tables above.
+    const held = heartbeats.get(platform);
+    if (held !== undefined) {
+        return held;
+    }
     const m = hostPanelMetrics(platform).find((x) => x.panel === "memory");
     if (m === undefined) {
         throw new Error(`no ${platform} memory metric is defined; the agent heartbeat needs one`);
     }
+    heartbeats.set(platform, m.metricName);
     return m.metricName;
 }
