@@ -68,9 +68,9 @@ export interface PlannedStack {
  * Plans one fleet member in-process. `upstream` holds the outputs of stacks planned
  * before it, keyed by fully qualified stack name. `onOutputs` gets the revealed outputs as soon as the
  * program has run, before the stack's policy evaluation and sorting (a parallel plan starts the stacks that
- * read them meanwhile).
+ * read them meanwhile); the evaluation waits for the promise it returns (a worker's send of them, see sendFlushed).
  */
-export async function planStack(stack: StackToPlan, upstream: ReadonlyMap<string, Record<string, unknown>>, onOutputs?: (outputs: Record<string, unknown>) => void): Promise<PlannedStack> {
+export async function planStack(stack: StackToPlan, upstream: ReadonlyMap<string, Record<string, unknown>>, onOutputs?: (outputs: Record<string, unknown>) => void | Promise<void>): Promise<PlannedStack> {
     const config: Record<string, unknown> = { ...stack.config };
     const secretKeys: string[] = [];
     for (const key of stack.secrets) {
@@ -86,7 +86,7 @@ export async function planStack(stack: StackToPlan, upstream: ReadonlyMap<string
         context: { account: stack.account, region: stack.region, stackOutputs: upstream },
         program,
     });
-    onOutputs?.(result.outputs);
+    await onOutputs?.(result.outputs);
     const plan: PlanStack = {
         stack: stack.name,
         role: stack.role,

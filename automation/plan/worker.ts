@@ -13,6 +13,7 @@ import { headroomCollector } from "./heapHeadroom";
 import { planStack } from "./plan";
 import { stackJson, stackSummary } from "./planText";
 import { FromWorker, ToWorker } from "./protocol";
+import { sendFlushed } from "./sendFlushed";
 
 /**
  * A plan worker: plans the stacks its parent sends, one at a time, and returns each result
@@ -23,9 +24,13 @@ let upstream = new Map<string, Record<string, unknown>>();
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** Sends `msg`, with this process's peak memory so far on every report (the parent bounds the plan's total with it). */
+/** `msg` with this process's peak memory so far on every report (the parent bounds the plan's total with it). */
+function message(msg: DistributiveOmit<FromWorker, "maxRssKiB">): FromWorker {
+    return msg.type === "ready" ? msg : ({ ...msg, maxRssKiB: process.resourceUsage().maxRSS });
+}
+
 function send(msg: DistributiveOmit<FromWorker, "maxRssKiB">): void {
-    process.send?.(msg.type === "ready" ? msg : ({ ...msg, maxRssKiB: process.resourceUsage().maxRSS } as FromWorker));
+    process.send?.(message(msg));
 }
 
 let current: string | undefined;
@@ -56,8 +61,9 @@ process.on("message", (msg: ToWorker) => {
                 upstream = new Map(msg.upstream);
             }
             // The hub's outputs go as soon as its program has run (the parent starts spokes on them), unless a stray
-            // rejection has already reported the hub failed.
-            const sendOutputs = (outputs: Record<string, unknown>) => current === stack.name && send({ type: "outputs", stack: stack.name, outputs });
+            // rejection has already reported the hub failed; all of them before its evaluation holds this process.
+            const sendOutputs = (outputs: Record<string, unknown>) =>
+                current === stack.name ? sendFlushed(process, message({ type: "outputs", stack: stack.name, outputs })) : undefined;
             const planned = await planStack(stack, upstream, stack.role === "hub" ? sendOutputs : undefined);
             if (current !== stack.name) {
                 return;
