@@ -70,7 +70,11 @@ process.on("message", (msg: ToWorker) => {
             }
             current = undefined;
             send({ type: "planned", stack: stack.name, summary: stackSummary(planned.plan), json: stackJson(planned.plan), outputs: {} });
-            collectBetweenStacks();
+            // The hub's worker leaves after the hub (PlanQueue.retire): collecting its heap (half a second at 2,000
+            // tenants) would only hold back the rest of the hub's result, and the replacement that waits for its exit.
+            if (stack.role !== "hub") {
+                collectBetweenStacks();
+            }
         } catch (e) {
             if (current !== stack.name) {
                 return; // already reported by the stray-rejection handler
