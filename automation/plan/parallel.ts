@@ -269,15 +269,17 @@ export class PlanQueue {
                 this.upstream.set(this.hubRef, msg.outputs);
                 this.upstreamVersion++;
             }
+            // Retired before its result is written (the hub's is the largest): its replacement starts once it has exited.
+            const retiring = s.role === "hub" && this.pending.length > 0;
+            if (retiring) {
+                this.retire(w);
+            }
             await this.report(s, msg.summary, msg.json);
             const releasing = this.release();
             if (releasing !== undefined) {
                 await releasing;
             }
             w.busy = undefined;
-            if (s.role === "hub" && this.pending.length > 0) {
-                this.retire(w);
-            }
             this.dispatch();
         } else if (msg.type === "failed") {
             this.failed.push(msg.stack);

@@ -215,6 +215,44 @@ describe("parallel plan queue", () => {
         // overlapped only the peer: max(900 + 300, 300 + 350), not the sum of all three peaks (1,550).
         assert.strictEqual(r.workersPeakKiB, 1200);
     });
+
+    it("asks the hub's worker to leave before the hub's result is written, so its replacement does not wait for the write", async () => {
+        let finishWrite: (() => void) | undefined;
+        const writes: string[] = [];
+        const workers: FakeWorker[] = [];
+        const finished = new Promise<void>((resolve, reject) => {
+            const queue = new PlanQueue(manifest, [hub, ...spokes], {
+                onStackJson: async (summary) => {
+                    writes.push(summary.stack);
+                    if (summary.stack === "hub") {
+                        await new Promise<void>((r) => { finishWrite = r; });
+                    }
+                },
+            }, () => resolve(), () => 0);
+            queue.start((i) => {
+                workers.push(new FakeWorker(0));
+                return workers[i] as unknown as ChildProcess;
+            }, 2, reject);
+        });
+        const [hubWorker, peer] = workers;
+        await hubWorker.reply({ type: "ready" });
+        await peer.reply({ type: "ready" });
+        await hubWorker.reply(planned("hub"));
+        assert.deepStrictEqual(writes, ["hub"]);
+        assert.ok(finishWrite !== undefined && hubWorker.log.includes("exit"), "asked to exit while its result is being written");
+        while (workers.length < 3) {
+            await turn();
+        }
+        assert.deepStrictEqual(writes, ["hub"], "the replacement was started with the hub's result still being written");
+        finishWrite();
+        const fresh = workers[2];
+        await fresh.reply({ type: "ready" });
+        await peer.reply(planned(peer.log[0]));
+        await fresh.reply(planned(fresh.log[0]));
+        await (peer.log.length > 1 ? peer : fresh).reply(planned("c"));
+        await finished;
+        assert.deepStrictEqual([...writes].sort(), ["a", "b", "c", "hub"]);
+    });
 });
 
 describe("concurrentPeakKiB", () => {
