@@ -270,8 +270,7 @@ export class PlanQueue {
                 this.upstreamVersion++;
             }
             // Retired before its result is written (the hub's is the largest): its replacement starts once it has exited.
-            const retiring = s.role === "hub" && this.pending.length > 0;
-            if (retiring) {
+            if (s.role === "hub" && this.pending.length > 0) {
                 this.retire(w);
             }
             await this.report(s, msg.summary, msg.json);
