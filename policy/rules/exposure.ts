@@ -1,5 +1,5 @@
 /** Private endpoints and exposure: load balancers, security groups, public IPs, VPC endpoints, Grafana, EKS. */
-import * as aws from "@pulumi/aws";
+import { aws } from "../lib/providers";
 import { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { isRegulated, ResourceClass, resourcePolicy, STACK_TAGS, stackPolicy } from "../lib/define";
 import { classesWith } from "../lib/aws/awsTypes";

@@ -1,5 +1,5 @@
 /** Hygiene: KMS rotation, encryption and retention of telemetry stores, credentials storage, ECS task hardening. */
-import * as aws from "@pulumi/aws";
+import { aws } from "../lib/providers";
 import { resourcePolicy } from "../lib/define";
 import { classesWith, typeClass } from "../lib/aws/awsTypes";
 import { environmentVariables, POD_TEMPLATE_TYPES } from "../lib/telemetry/collector";

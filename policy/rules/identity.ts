@@ -2,7 +2,7 @@
  * Tenant identity: every ingress path into a telemetry hub requires a client identity, and the
  * tenant labels a hub writes come from that identity, never from what the sender claims.
  */
-import * as aws from "@pulumi/aws";
+import { aws } from "../lib/providers";
 import { PolicyResource } from "@pulumi/policy";
 import { CONFIG_TEXT_TYPES } from "../lib/telemetry/configTypes";
 import { configLocations, findCollectorDocs, POD_TEMPLATE_TYPES } from "../lib/telemetry/collector";

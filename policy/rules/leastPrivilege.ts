@@ -1,5 +1,5 @@
 /** Least privilege: IAM permission, trust and KMS key policies, managed-policy attachments, IAM users. */
-import * as aws from "@pulumi/aws";
+import { aws } from "../lib/providers";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy, STACK_TAGS } from "../lib/define";
 import { classesWith } from "../lib/aws/awsTypes";

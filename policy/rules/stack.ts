@@ -1,5 +1,5 @@
 /** Stack level: a private path to the hub for every sender stack, cost-allocation tags on every AWS resource. */
-import * as aws from "@pulumi/aws";
+import { aws } from "../lib/providers";
 import { COST_ALLOCATION_TAG_KEYS } from "../../components/security/tags";
 import { resourcePolicy, STACK_TAGS, stackPolicy } from "../lib/define";
 import { interfaceEndpointServiceNames } from "../lib/aws/network";

@@ -1,7 +1,6 @@
 /** TLS in transit: load balancers, S3 access, Grafana data sources and telemetry-agent exporters. */
-import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
-import * as grafana from "@pulumiverse/grafana";
+import { aws, grafana } from "../lib/providers";
 import { classesWith } from "../lib/aws/awsTypes";
 import { CONFIG_TEXT_TYPES } from "../lib/telemetry/configTypes";
 import { configLocations, environmentVariables, findCollectorDocs, findConfigs, otlpEnvFindings } from "../lib/telemetry/collector";

@@ -3,7 +3,7 @@
  * (inline blocks on aws.ec2.SecurityGroup, aws.ec2.SecurityGroupRule, and the newer
  * aws.vpc.SecurityGroupIngressRule/EgressRule), plus CIDR helpers.
  */
-import * as aws from "@pulumi/aws";
+import { aws } from "../providers";
 import { PolicyResource } from "@pulumi/policy";
 import { asArray, asNumber, asSetting, asSettingArray, asString, isRecord, Props, whenKnown } from "../values";
 
