@@ -116,7 +116,7 @@ async function check(planFile: string, args: CheckArgs, streams: Io): Promise<nu
     const sarifTarget = args.sarif !== undefined ? checkOutputTarget(args.sarif, "--sarif") : undefined;
     // With the SARIF on standard output, the human report goes to stderr so the SARIF stays valid JSON.
     const io: Io = sarifTarget?.kind === "stdout" ? { out: streams.err, err: streams.err } : streams;
-    const pool = new ThreadPool(threadsToPrestart(fileSize(planFile), args.workers));
+    const pool = new ThreadPool(threadsToPrestart(fileSize(planFile), args.workers), require.resolve("../plan/mock/deferSdk"));
     try {
         return await checkWith(pool, planFile, args, io, sarifTarget);
     } finally {

@@ -120,6 +120,23 @@ describe("policy check on threads (policy/offline/parallel.ts)", function () {
         assert.deepEqual([threadsToPrestart(big, undefined, 2), threadsToPrestart(big - 1, undefined, 4), threadsToPrestart(big, undefined, 1)], [1, 0, 0]);
     });
 
+    it("requires the pool's setup module in every thread before the pack, in started threads and in new ones alike", async () => {
+        const [one] = fixture("bad-plan.json").stacks;
+        const stacks = ["a", "b", "c"].map((name) => ({ ...one, stack: `${one.stack}-${name}` }));
+        const serial = await evaluateStacks(stacks, undefined, 1);
+        const marks = fs.mkdtempSync(path.join(dir, "setup-"));
+        process.env.OSSMON_THREAD_SETUP_DIR = marks;
+        try {
+            // One started before the plan is read, one started when taken (3 runs, one of them this thread's).
+            const pool = new ThreadPool(1, path.join(FIXTURES, "threadSetup.ts"));
+            assert.deepEqual(await evaluateStacks(stacks, undefined, 3, undefined, {}, pool), serial);
+        } finally {
+            delete process.env.OSSMON_THREAD_SETUP_DIR;
+        }
+        const seen = fs.readdirSync(marks).map((f) => JSON.parse(fs.readFileSync(path.join(marks, f), "utf8")) as { packLoaded: boolean });
+        assert.deepEqual(seen, [{ packLoaded: false }, { packLoaded: false }]);
+    });
+
     it("evaluates with started threads as with new ones, ends those not taken, and never hands out one that has exited", async () => {
         const stacks = fixture("bad-plan.json").stacks;
         const serial = await evaluateStacks(stacks, undefined, 1);
