@@ -13,11 +13,12 @@ import { policies } from "../policies";
 import { InputError, PlanStack, Violation } from "./types";
 
 /**
- * Threads: one per core for plans of at least `minStacks` stacks. A thread costs about a second of CPU (loading
- * the pack, parsing its half of the plan), which a small plan does not win back: the 500 + 20 fleet's plan (521
- * stacks, about 2 s of evaluation) took 1.1-1.6 s more CPU and 1-2.6 s more wall on two threads than on one
- * (three pairs at load 4-5), while the 2,000 + 50 fleet's (2,051 stacks) cut the main thread's CPU from 9.2 to
- * 5.5 s for 2.5 s more in all.
+ * Threads: one per core for plans of at least `minStacks` stacks. A thread costs CPU of its own (loading the pack,
+ * parsing its half of the plan, compiling the config schemas), which a small plan does not win back: the 500 + 20
+ * fleet's plan (521 stacks, about 2 s of evaluation) took 1.1-1.6 s more CPU and 1-2.6 s more wall on two threads
+ * than on one (three pairs at load 4-5); with the thread's lighter start, four pairs on an idle machine gave the
+ * same wall either way (2.35-2.74 s on two, 2.41-2.83 s on one) for 0.9 s more CPU. The 2,000 + 50 fleet's
+ * (2,051 stacks) cut the main thread's CPU from 9.2 to 5.5 s for 2.5 s more in all.
  */
 export const PARALLEL_CHECK_DEFAULTS = {
     minStacks: 1000,
@@ -138,7 +139,8 @@ type ThreadInput = { stacks: readonly PlanStack[] } | { text: string; names: rea
 const startThread = (setup: string | undefined) => new Worker(THREAD_CODE, { eval: true, workerData: { module: __filename, setup } });
 
 /**
- * Threads started before the plan is read, so each loads the pack (about 1.1 s) while this thread reads and parses
+ * Threads started before the plan is read, so each loads the pack (0.26-0.46 s with the command's setup; 0.83-0.88 s
+ * without it, and about 1.1 s before the pack read provider classes by namespace) while this thread reads and parses
  * the plan (about 0.9 s for the 2,000 + 50 fleet's 145 MB) instead of after: started after, a thread finished its run
  * about 1.4 s after this thread finished its own. evaluateStacks takes what it needs and ends the rest.
  */
