@@ -10,7 +10,7 @@ const root = path.resolve(__dirname, "../../..");
 describe("policy/lib/providers", () => {
     it("hands out the very classes the packages' indexes export (same __pulumiType, same object)", () => {
         assert.strictEqual(aws.ec2.VpcEndpoint, awsIndex.ec2.VpcEndpoint);
-        assert.strictEqual(aws.grafana.Workspace.__pulumiType, "aws:grafana/workspace:Workspace");
+        assert.strictEqual((aws.grafana.Workspace as unknown as { __pulumiType: string }).__pulumiType, "aws:grafana/workspace:Workspace");
         assert.strictEqual(grafana.oss.DataSource, grafanaIndex.oss.DataSource);
     });
 
