@@ -149,8 +149,8 @@ export class ThreadPool {
     private readonly exited = new Set<Worker>();
     /**
      * `setup`: a module each thread requires before the pack, for its effect (the command's: automation/plan/mock/
-     * deferSdk.ts, which defers the SDK modules an evaluation never calls, as the command's own thread does: a thread
-     * then loads the pack in about 0.4 s instead of 0.85 s).
+     * deferSdk.ts, which defers the SDK modules an evaluation never calls, as the command's own thread does; what that
+     * saves is in the class comment above).
      */
     constructor(count: number, private readonly setup?: string) {
         this.idle = Array.from({ length: Math.max(0, count) }, () => {
