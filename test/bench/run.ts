@@ -2,12 +2,16 @@
  * `npm run bench`: figures, not pass/fail.
  *  1. Offline plan + policy check of generated fleets (10, 100, 500 monitored accounts plus
  *     20 on-prem sites, 850 and 2,000 plus 50 sites, and the hub), through the installed command:
- *     stacks, resources, wall seconds, ms per resource, peak RSS of the plan (all its processes)
- *     and of the check, and the load average when the row finished (the machine may be shared).
+ *     stacks, resources, wall seconds, CPU seconds (user + system of every process of the plan and of the check),
+ *     ms per resource, peak RSS of the plan (all its processes) and of the check, and the load average when the
+ *     row finished (the machine may be shared). CPU seconds tell the machine's speed apart from the program's: the
+ *     plan keeps both cores busy, so its wall time follows its CPU time, and the same plan's CPU time varies from
+ *     run to run on an otherwise idle machine (README "Scale").
  *  2. The example fleet's plan (stacks/fleet.yaml, in-process): wall and CPU seconds of 5 runs of the installed
  *     command, the start-up a developer or CI job pays on every plan (issue 26: <= 2 s wall).
  *  3. The fleet driver's scheduler makespan against the ideal.
- * Sizes can be chosen with BENCH_SIZES=10,100 (sites: 50 from 850 accounts up, else 20).
+ * Sizes can be chosen with BENCH_SIZES=10,100 (sites: 50 from 850 accounts up, else 20); BENCH_RUNS=N plans and
+ * checks each size N times (a row per run, default 1), for the spread of one machine's runs.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -34,6 +38,8 @@ interface Row {
     resources: number;
     planSeconds: number;
     checkSeconds: number;
+    /** User + system seconds of the plan's processes and of the check's, where GNU time is installed. */
+    cpuSeconds?: number;
     peakRssMiB: number;
     checkRssMiB?: number;
     violations: string;
@@ -103,6 +109,7 @@ function benchPlan(monitored: number, dir: string): Row {
         resources: Number(m[1]),
         planSeconds: p.seconds,
         checkSeconds: c.seconds,
+        cpuSeconds: p.cpuSeconds !== undefined && c.cpuSeconds !== undefined ? p.cpuSeconds + c.cpuSeconds : undefined,
         peakRssMiB: Number(m[2]),
         checkRssMiB: c.rssMiB,
         load: os.loadavg().map((l) => l.toFixed(1)).join(" "),
@@ -110,17 +117,37 @@ function benchPlan(monitored: number, dir: string): Row {
     };
 }
 
+/** A positive whole number from the environment variable `name`, else `fallback`; anything else exits 2 naming it. */
+function countFromEnv(name: string, fallback: number): number {
+    const raw = process.env[name];
+    if (raw === undefined || raw === "") {
+        return fallback;
+    }
+    if (!/^[1-9][0-9]*$/.test(raw)) {
+        console.error(`${name}=${raw}: expected a positive whole number, e.g. ${name}=3`);
+        process.exit(2);
+    }
+    return Number(raw);
+}
+
 async function main(): Promise<void> {
-    const sizes = (process.env.BENCH_SIZES ?? "10,100,500,850,2000").split(",").map(Number);
+    const sizes = (process.env.BENCH_SIZES ?? "10,100,500,850,2000").split(",").map((size) => {
+        if (!/^[1-9][0-9]*$/.test(size)) {
+            console.error(`BENCH_SIZES=${process.env.BENCH_SIZES}: "${size}" is not a number of monitored accounts; give positive whole numbers separated by commas, e.g. BENCH_SIZES=500,2000`);
+            process.exit(2);
+        }
+        return Number(size);
+    });
+    const runs = countFromEnv("BENCH_RUNS", 1);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
     // Built before the first row, so no row pays for it.
     run(["--version"]);
     console.log(benchExample(5, dir));
     console.log("");
     console.log(`offline plan + policy check (the installed command), ${os.cpus().length} cores, hub per fleet; load average 1/5/15 min when each row ended`);
-    console.log("| monitored | sites | stacks | resources | plan s | check s | total s | ms/resource | plan peak RSS MiB | check peak RSS MiB | violations | load |");
-    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
-    for (const n of sizes) {
+    console.log("| monitored | sites | stacks | resources | plan s | check s | total s | CPU s | ms/resource | plan peak RSS MiB | check peak RSS MiB | violations | load |");
+    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    for (const n of sizes.flatMap((size) => Array<number>(runs).fill(size))) {
         let r: Row;
         try {
             r = benchPlan(n, dir);
@@ -131,11 +158,11 @@ async function main(): Promise<void> {
             if (refusal === null) {
                 throw e;
             }
-            console.log(`| ${n} | ${sitesFor(n)} | — | — | — | — | — | — | — | — | hub refused: ${refusal[1]} | ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} |`);
+            console.log(`| ${n} | ${sitesFor(n)} | — | — | — | — | — | — | — | — | — | hub refused: ${refusal[1]} | ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} |`);
             continue;
         }
         const total = r.planSeconds + r.checkSeconds;
-        console.log(`| ${r.monitored} | ${r.sites} | ${r.stacks} | ${r.resources} | ${r.planSeconds.toFixed(1)} | ${r.checkSeconds.toFixed(1)} | ${total.toFixed(1)} | ${((total * 1000) / r.resources).toFixed(2)} | ${r.peakRssMiB} | ${r.checkRssMiB ?? "n/a"} | ${r.violations} | ${r.load} |`);
+        console.log(`| ${r.monitored} | ${r.sites} | ${r.stacks} | ${r.resources} | ${r.planSeconds.toFixed(1)} | ${r.checkSeconds.toFixed(1)} | ${total.toFixed(1)} | ${r.cpuSeconds?.toFixed(1) ?? "n/a"} | ${((total * 1000) / r.resources).toFixed(2)} | ${r.peakRssMiB} | ${r.checkRssMiB ?? "n/a"} | ${r.violations} | ${r.load} |`);
     }
     fs.rmSync(dir, { recursive: true, force: true });
     console.log("");
