@@ -20,6 +20,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { projectRoot } from "../../automation/io/paths";
 import { generateFleet } from "./fleetGen";
+import { BenchOptionError, benchOptions } from "./options";
 import { benchScheduler } from "./scheduler";
 
 const root = projectRoot();
@@ -117,28 +118,8 @@ function benchPlan(monitored: number, dir: string): Row {
     };
 }
 
-/** A positive whole number from the environment variable `name`, else `fallback`; anything else exits 2 naming it. */
-function countFromEnv(name: string, fallback: number): number {
-    const raw = process.env[name];
-    if (raw === undefined || raw === "") {
-        return fallback;
-    }
-    if (!/^[1-9][0-9]*$/.test(raw)) {
-        console.error(`${name}=${raw}: expected a positive whole number, e.g. ${name}=3`);
-        process.exit(2);
-    }
-    return Number(raw);
-}
-
 async function main(): Promise<void> {
-    const sizes = (process.env.BENCH_SIZES ?? "10,100,500,850,2000").split(",").map((size) => {
-        if (!/^[1-9][0-9]*$/.test(size)) {
-            console.error(`BENCH_SIZES=${process.env.BENCH_SIZES}: "${size}" is not a number of monitored accounts; give positive whole numbers separated by commas, e.g. BENCH_SIZES=500,2000`);
-            process.exit(2);
-        }
-        return Number(size);
-    });
-    const runs = countFromEnv("BENCH_RUNS", 1);
+    const { sizes, runs } = benchOptions(process.env);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
     // Built before the first row, so no row pays for it.
     run(["--version"]);
@@ -173,5 +154,5 @@ async function main(): Promise<void> {
 
 main().catch((e) => {
     console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
+    process.exit(e instanceof BenchOptionError ? 2 : 1);
 });
