@@ -13,18 +13,21 @@ export class BenchOptionError extends Error {}
 
 const WHOLE = /^[1-9][0-9]*$/;
 
+/** Whether the variable was given a value (unset and empty both mean its default). */
+const given = (text: string | undefined): text is string => text !== undefined && text !== "";
+
 /** The bench's options from `env`; BenchOptionError naming the variable and the fix for anything else. */
 export function benchOptions(env: Readonly<Record<string, string | undefined>>): BenchOptions {
     const sizesText = env.BENCH_SIZES;
     const runsText = env.BENCH_RUNS;
-    const sizes = sizesText === undefined || sizesText === "" ? BENCH_DEFAULTS.sizes : sizesText.split(",").map((size) => {
+    const sizes = !given(sizesText) ? BENCH_DEFAULTS.sizes : sizesText.split(",").map((size) => {
         if (!WHOLE.test(size)) {
             throw new BenchOptionError(`BENCH_SIZES=${sizesText}: "${size}" is not a number of monitored accounts; give positive whole numbers separated by commas, e.g. BENCH_SIZES=500,2000`);
         }
         return Number(size);
     });
-    if (runsText !== undefined && runsText !== "" && !WHOLE.test(runsText)) {
+    if (given(runsText) && !WHOLE.test(runsText)) {
         throw new BenchOptionError(`BENCH_RUNS=${runsText}: expected a positive whole number, e.g. BENCH_RUNS=3`);
     }
-    return { sizes, runs: runsText === undefined || runsText === "" ? BENCH_DEFAULTS.runs : Number(runsText) };
+    return { sizes, runs: given(runsText) ? Number(runsText) : BENCH_DEFAULTS.runs };
 }

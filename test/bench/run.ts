@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: figures, not pass/fail.
- *  1. Offline plan + policy check of generated fleets (10, 100, 500 monitored accounts plus
- *     20 on-prem sites, 850 and 2,000 plus 50 sites, and the hub), through the installed command:
+ *  1. Offline plan + policy check of generated fleets (the monitored accounts of BENCH_DEFAULTS.sizes in options.ts,
+ *     with 20 on-prem sites, 50 from 850 accounts up, and the hub), through the installed command:
  *     stacks, resources, wall seconds, CPU seconds (user + system of every process of the plan and of the check),
  *     ms per resource, peak RSS of the plan (all its processes) and of the check, and the load average when the
  *     row finished (the machine may be shared). CPU seconds tell the machine's speed apart from the program's: the
@@ -10,7 +10,7 @@
  *  2. The example fleet's plan (stacks/fleet.yaml, in-process): wall and CPU seconds of 5 runs of the installed
  *     command, the start-up a developer or CI job pays on every plan (issue 26: <= 2 s wall).
  *  3. The fleet driver's scheduler makespan against the ideal.
- * Sizes can be chosen with BENCH_SIZES=10,100 (sites: 50 from 850 accounts up, else 20); BENCH_RUNS=N plans and
+ * Sizes can be chosen with BENCH_SIZES=10,100; BENCH_RUNS=N plans and
  * checks each size N times (a row per run, default 1), for the spread of one machine's runs.
  */
 import { execFileSync } from "child_process";
